@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` (the app with demo data on
+# http://127.0.0.1:8000) and `make test` (the whole suite). Only Python 3.11 is required.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format venv venv-dev demo messages bench loadtest clean
+
+$(BIN)/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate the translation catalogues (needs GNU gettext) and compile them with polib,
+# which is what a machine without gettext checks them against.
+messages: venv-dev
+	$(PY) manage.py makemessages --locale nb --locale nn --no-obsolete --no-location
+	$(PY) scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

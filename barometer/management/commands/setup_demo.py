@@ -1,0 +1,78 @@
+"""Prepare the embedded demo database: registers, question set, rounds and a demo admin.
+
+Idempotent: running it again changes nothing that is already there. It refuses to run with
+production settings or against any database but the embedded SQLite file, because it
+creates a user with a published password.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from surveys.models import QuestionSet, Round, RoundKind
+from surveys.services.questionsets import import_questionset, load_questionset_file
+from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "barometer-demo"
+QUESTIONSET_FILE = DATA_DIR / "innovasjonsbarometeret.json"
+SAMPLE_REGISTER = DATA_DIR / "sample_register.csv"
+
+
+def demo_database_in_use() -> bool:
+    if connection.vendor != "sqlite":
+        return False
+    default = Path(settings.BASE_DIR / "db.sqlite3").resolve()
+    return Path(str(connection.settings_dict["NAME"])).resolve() == default
+
+
+class Command(BaseCommand):
+    help = "Load the question set, the sample register and demo rounds, and create the demo admin user."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG or not demo_database_in_use():
+            raise CommandError(
+                "setup_demo only runs in demo mode (DEBUG on, the embedded SQLite database): it creates a "
+                "user with a published password."
+            )
+        call_command("createcachetable", verbosity=0)
+        with transaction.atomic():
+            load_regions_and_counties()
+            result = import_municipalities(SAMPLE_REGISTER, is_sample=True)
+            question_set = import_questionset(load_questionset_file(QUESTIONSET_FILE))
+            self._rounds(question_set)
+            self._admin()
+        self.stdout.write(f"Sample register: {result.created} municipalities created, {result.unchanged} unchanged.")
+        self.stdout.write(f"Question set: {question_set}.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo admin: http://127.0.0.1:8000/admin/  user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r} "
+                "(demo database only)."
+            )
+        )
+
+    def _rounds(self, question_set: QuestionSet) -> None:
+        now = timezone.now()
+        Round.objects.get_or_create(
+            slug="selvtest",
+            defaults={
+                "name": "Selvtest",
+                "kind": RoundKind.SELF_TEST,
+                "question_set": question_set,
+                "opens_at": now - timedelta(days=1),
+                "closes_at": now + timedelta(days=365 * 5),
+            },
+        )
+
+    def _admin(self) -> None:
+        User = get_user_model()
+        user, _created = User.objects.get_or_create(username=DEMO_USERNAME, defaults={"email": "admin@example.invalid"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()

@@ -1,0 +1,342 @@
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Answer,
+    AnswerChoice,
+    County,
+    Invitation,
+    Municipality,
+    Option,
+    Question,
+    QuestionSet,
+    QuestionSetStatus,
+    Region,
+    Response,
+    Round,
+    Section,
+    WordingChange,
+    Workplace,
+)
+from .services.questionsets import new_version, publish
+
+
+def _is_locked(obj) -> bool:
+    """Whether ``obj`` (a set or a part of one) belongs to a published or retired set."""
+    return obj is not None and obj.pk is not None and obj.stored_set_status() != QuestionSetStatus.DRAFT
+
+
+class StructureLockMixin:
+    """In a published set only texts are editable, and nothing can be deleted."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if _is_locked(obj):
+            readonly += [f.name for f in self.model.structural_fields()]
+            if hasattr(self.model, "show_if_options"):
+                readonly += ["show_if_mode", "show_if_options"]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_delete_permission(request, obj)
+
+
+class LockedInlineMixin:
+    """Inline parts of a published set: texts editable, nothing added or removed."""
+
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_locked(obj) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if _is_locked(obj):
+            structural = {f.name for f in self.model.structural_fields()}
+            readonly += [name for name in flatten_fieldsets(self.get_fieldsets(request, obj)) if name in structural]
+        return readonly
+
+
+class SectionInline(LockedInlineMixin, admin.TabularInline):
+    model = Section
+    fields = ["position", "code", "title_nb", "title_nn", "title_en"]
+
+
+class QuestionInline(LockedInlineMixin, admin.StackedInline):
+    model = Question
+    fields = [
+        ("position", "code", "kind", "required"),
+        ("max_choices", "min_value", "max_value", "max_length"),
+        "text_nb",
+        "text_nn",
+        "text_en",
+    ]
+
+
+class OptionInline(LockedInlineMixin, admin.TabularInline):
+    model = Option
+    fields = ["position", "code", "label_nb", "label_nn", "label_en", "score", "exclusive"]
+
+
+@admin.register(QuestionSet)
+class QuestionSetAdmin(StructureLockMixin, admin.ModelAdmin):
+    list_display = ["slug", "version", "status", "title_nb", "published_at", "section_count"]
+    list_filter = ["status", "slug"]
+    search_fields = ["slug", "title_nb", "title_nn", "title_en"]
+    readonly_fields = ["status", "created_at", "published_at"]
+    fields = [
+        "slug",
+        "version",
+        "status",
+        "title_nb",
+        "title_nn",
+        "title_en",
+        "intro_nb",
+        "intro_nn",
+        "intro_en",
+        "created_at",
+        "published_at",
+    ]
+    inlines = [SectionInline]
+    actions = ["make_new_version", "publish_sets", "retire_sets"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(section_total=Count("sections"))
+
+    @admin.display(description=_("sections"), ordering="section_total")
+    def section_count(self, obj):
+        return obj.section_total
+
+    @admin.action(description=_("Copy to a new draft version"))
+    def make_new_version(self, request, queryset):
+        for question_set in queryset:
+            copy = new_version(question_set)
+            self.message_user(
+                request,
+                format_html(
+                    _("{} was copied to <a href='{}'>{}</a>."),
+                    question_set,
+                    reverse("admin:surveys_questionset_change", args=[copy.pk]),
+                    copy,
+                ),
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Publish (freezes the structure)"))
+    def publish_sets(self, request, queryset):
+        drafts = list(queryset.filter(status=QuestionSetStatus.DRAFT))
+        for question_set in drafts:
+            publish(question_set)
+        self.message_user(
+            request,
+            ngettext("%(count)d question set published.", "%(count)d question sets published.", len(drafts))
+            % {"count": len(drafts)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Retire (no new rounds; answers stay readable)"))
+    def retire_sets(self, request, queryset):
+        published = list(queryset.filter(status=QuestionSetStatus.PUBLISHED))
+        for question_set in published:
+            question_set.status = QuestionSetStatus.RETIRED
+            question_set.save()
+        self.message_user(
+            request,
+            ngettext("%(count)d question set retired.", "%(count)d question sets retired.", len(published))
+            % {"count": len(published)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(StructureLockMixin, admin.ModelAdmin):
+    list_display = ["code", "title_nb", "question_set", "position"]
+    list_filter = ["question_set"]
+    search_fields = ["code", "title_nb"]
+    fields = [
+        "question_set",
+        "position",
+        "code",
+        "title_nb",
+        "title_nn",
+        "title_en",
+        "intro_nb",
+        "intro_nn",
+        "intro_en",
+        "show_if_mode",
+        "show_if_options",
+    ]
+    filter_horizontal = ["show_if_options"]
+    inlines = [QuestionInline]
+    list_select_related = ["question_set"]
+
+
+@admin.register(Question)
+class QuestionAdmin(StructureLockMixin, admin.ModelAdmin):
+    list_display = ["code", "text_nb", "kind", "required", "section", "question_set"]
+    list_filter = ["question_set", "kind", "required"]
+    search_fields = ["code", "text_nb", "text_nn", "text_en"]
+    fields = [
+        "section",
+        "position",
+        "code",
+        "kind",
+        "required",
+        "max_choices",
+        "min_value",
+        "max_value",
+        "max_length",
+        "text_nb",
+        "text_nn",
+        "text_en",
+        "help_nb",
+        "help_nn",
+        "help_en",
+        "show_if_mode",
+        "show_if_options",
+    ]
+    filter_horizontal = ["show_if_options"]
+    inlines = [OptionInline]
+    list_select_related = ["section", "question_set"]
+
+
+@admin.register(Option)
+class OptionAdmin(StructureLockMixin, admin.ModelAdmin):
+    list_display = ["__str__", "label_nb", "score", "exclusive"]
+    list_filter = ["question__question_set", "exclusive"]
+    search_fields = ["code", "label_nb", "question__code"]
+    list_select_related = ["question"]
+
+
+@admin.register(WordingChange)
+class WordingChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "question_set", "object_type", "object_label", "field"]
+    list_filter = ["question_set"]
+    search_fields = ["object_label", "old_text", "new_text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position"]
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "region"]
+    list_filter = ["region"]
+    search_fields = ["number", "name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "county", "population", "size_class", "centrality", "is_sample"]
+    list_filter = ["county", "size_class", "centrality", "is_sample"]
+    search_fields = ["number", "name"]
+    readonly_fields = ["size_class"]
+    list_select_related = ["county"]
+
+
+@admin.register(Workplace)
+class WorkplaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "workplace_type", "municipality", "employees", "is_synthetic"]
+    list_filter = ["workplace_type", "municipality__county", "is_synthetic"]
+    search_fields = ["name", "external_id", "municipality__name"]
+    autocomplete_fields = ["municipality"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "is_synthetic"]
+    list_filter = ["kind", "is_synthetic"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["question_set"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "question_set":
+            kwargs["queryset"] = QuestionSet.objects.exclude(status=QuestionSetStatus.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["workplace", "round", "email", "sent_at", "reminder_count"]
+    list_filter = ["round", "workplace__workplace_type"]
+    search_fields = ["workplace__name", "email"]
+    autocomplete_fields = ["workplace"]
+    readonly_fields = ["token", "created_at"]
+    list_select_related = ["workplace", "round"]
+
+
+class AnswerChoiceInline(admin.TabularInline):
+    model = AnswerChoice
+    fields = ["option"]
+    readonly_fields = ["option"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["response", "question", "number_value", "text_value"]
+    list_filter = ["question__question_set", "question__section"]
+    search_fields = ["question__code"]
+    readonly_fields = ["response", "question", "number_value", "text_value", "updated_at"]
+    inlines = [AnswerChoiceInline]
+    list_select_related = ["response__workplace", "response__round", "question"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "round", "status", "language", "workplace_type", "municipality", "submitted_at"]
+    list_filter = ["round", "status", "language", "workplace_type"]
+    search_fields = ["workplace__name", "municipality__name"]
+    date_hierarchy = "started_at"
+    list_select_related = ["workplace", "round", "municipality"]
+    readonly_fields = [
+        "round",
+        "question_set",
+        "invitation",
+        "workplace",
+        "token",
+        "workplace_type",
+        "municipality",
+        "employees",
+        "status",
+        "language",
+        "started_at",
+        "updated_at",
+        "submitted_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.site_header = _("Innovasjonsbarometeret: administration")
+admin.site.site_title = _("Innovasjonsbarometeret")

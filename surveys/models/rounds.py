@@ -1,0 +1,262 @@
+"""Survey rounds, invitations, responses and answers.
+
+A round runs one published question set version. A response points at that exact version
+(``Response.question_set``), so answers keep their meaning however the question set evolves.
+Answers are one row per answered question; chosen options are rows of their own.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..i18n import LANGUAGES
+from .questionnaire import Option, Question, QuestionSet, QuestionSetStatus
+from .registers import Municipality, Workplace, WorkplaceType
+
+
+def new_token() -> str:
+    """An unguessable link token: 32 random bytes (256 bits), URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class RoundKind(models.TextChoices):
+    NATIONAL = "national", _("national round (invitations)")
+    SELF_TEST = "self_test", _("open self-test")
+
+
+class Round(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=RoundKind.choices, default=RoundKind.NATIONAL)
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("question set")
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated demo data; labelled as such wherever it is shown.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_opening"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if (
+            self.question_set_id
+            and self.question_set.status != QuestionSetStatus.PUBLISHED
+            and (self._state.adding or self._question_set_changed())
+        ):
+            raise ValidationError(
+                {"question_set": _("A round must use a published question set.")}, code="unpublished_set"
+            )
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The round must close after it opens.")}, code="dates_order")
+        if not self._state.adding and self._question_set_changed() and self.responses.exists():
+            raise ValidationError(
+                {"question_set": _("The round already has responses; its question set cannot change.")},
+                code="round_has_responses",
+            )
+
+    def _question_set_changed(self) -> bool:
+        if self._state.adding:
+            return True
+        return Round.objects.filter(pk=self.pk).exclude(question_set_id=self.question_set_id).exists()
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+    def has_closed(self, at=None) -> bool:
+        return (at or timezone.now()) >= self.closes_at
+
+    def has_not_opened(self, at=None) -> bool:
+        return (at or timezone.now()) < self.opens_at
+
+
+class Invitation(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("round"))
+    workplace = models.ForeignKey(
+        Workplace, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("workplace")
+    )
+    email = models.EmailField(_("manager's e-mail address"), blank=True)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    last_reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+
+    class Meta:
+        ordering = ["round", "workplace__name"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "workplace"], name="invitation_unique_workplace_per_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.workplace} ({self.round})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("surveys:invitation", args=[self.token])
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("in progress")
+    SUBMITTED = "submitted", _("submitted")
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=ResponseStatus.SUBMITTED)
+
+    def countable(self):
+        """Submitted responses of national rounds: the only ones any aggregate may use."""
+        return self.submitted().filter(round__kind=RoundKind.NATIONAL, workplace__isnull=False)
+
+
+class Response(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses", verbose_name=_("round"))
+    question_set = models.ForeignKey(
+        QuestionSet,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("question set version"),
+        help_text=_("The exact version the response answered."),
+    )
+    invitation = models.OneToOneField(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="response",
+        verbose_name=_("invitation"),
+    )
+    workplace = models.ForeignKey(
+        Workplace,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("workplace"),
+        help_text=_("Empty for anonymous self-tests."),
+    )
+    token = models.CharField(
+        _("resume token"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The self-test's own link; invited responses use the invitation link."),
+    )
+    # The workplace profile as it was when answering: from the register for invited
+    # responses, from the respondent for self-tests. Benchmarks group by these.
+    workplace_type = models.CharField(_("workplace type"), max_length=20, choices=WorkplaceType.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="responses", verbose_name=_("municipality")
+    )
+    employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
+    language = models.CharField(_("language"), max_length=2, choices=[(code, code) for code in LANGUAGES], default="nb")
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [models.Index(fields=["round", "status"], name="response_round_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "workplace"],
+                condition=Q(workplace__isnull=False),
+                name="response_one_per_workplace_and_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ResponseStatus.DRAFT, submitted_at__isnull=True)
+                | Q(status=ResponseStatus.SUBMITTED, submitted_at__isnull=False),
+                name="response_submitted_iff_timestamp",
+            ),
+            models.CheckConstraint(condition=Q(language__in=LANGUAGES), name="response_language_known"),
+            models.CheckConstraint(
+                condition=Q(workplace_type__in=WorkplaceType.values), name="response_workplace_type_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(employees__isnull=True) | Q(employees__gte=1), name="response_employees_positive"
+            ),
+        ]
+
+    def __str__(self):
+        who = self.workplace or _("self-test")
+        return f"{who} / {self.round}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+    @property
+    def is_self_test(self) -> bool:
+        return self.workplace_id is None
+
+    @property
+    def link_token(self) -> str:
+        """The token of the link this response is answered and resumed through."""
+        return self.invitation.token if self.invitation_id else self.token
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response"))
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question"))
+    number_value = models.IntegerField(_("number"), null=True, blank=True)
+    text_value = models.TextField(_("text"), blank=True)
+    updated_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        ordering = ["response", "question__section__position", "question__position"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_one_per_question_and_response"),
+        ]
+
+    def __str__(self):
+        return f"{self.question.code} ({self.response_id})"
+
+
+class AnswerChoice(models.Model):
+    """One chosen option of an answer. ``response`` repeats ``answer.response`` so that the
+    benchmark counts choices per response without joining through the answers."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="choices", verbose_name=_("answer"))
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="choices", verbose_name=_("option"))
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="choices", verbose_name=_("response"))
+
+    class Meta:
+        verbose_name = _("chosen option")
+        verbose_name_plural = _("chosen options")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "option"], name="answerchoice_one_per_option"),
+        ]
+        indexes = [models.Index(fields=["response", "option"], name="answerchoice_response_option")]
+
+    def __str__(self):
+        return str(self.option)

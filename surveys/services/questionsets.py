@@ -1,0 +1,446 @@
+"""Question sets in and out of the database: import from and export to the JSON file format,
+publishing, and copying a published set to a new draft version.
+
+The file format (see ``surveys/data/innovasjonsbarometeret.json``)::
+
+    {"slug", "version", "status", "title": {nb, nn, en}, "intro": {...},
+     "sections": [{"code", "title", "intro", "show_if",
+                   "questions": [{"code", "kind", "required", "text", "help",
+                                  "max_choices", "min_value", "max_value", "max_length",
+                                  "show_if", "options": [{"code", "label", "score", "exclusive"}]}]}]}
+
+``show_if`` is null or ``{"mode": "any" | "none", "options": ["question.option", ...]}``.
+Positions come from the order in the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from ..i18n import LANGUAGES
+from ..models import (
+    ConditionMode,
+    Option,
+    Question,
+    QuestionKind,
+    QuestionSet,
+    QuestionSetStatus,
+    Section,
+)
+
+
+class QuestionSetFileError(Exception):
+    """The file is not a valid question set; ``errors`` lists every problem with its place."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class _Checker:
+    errors: list[str] = field(default_factory=list)
+
+    def error(self, place: str, message: str) -> None:
+        self.errors.append(f"{place}: {message}")
+
+    def texts(self, data: dict, key: str, place: str, *, required: bool) -> None:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            self.error(f"{place}.{key}", "must be an object with the keys nb, nn and en")
+            return
+        unknown = set(value) - set(LANGUAGES)
+        if unknown:
+            self.error(f"{place}.{key}", f"unknown language(s) {', '.join(sorted(unknown))}")
+        for language in LANGUAGES:
+            text = value.get(language, "")
+            if not isinstance(text, str):
+                self.error(f"{place}.{key}.{language}", "must be text")
+        if required and not str(value.get("nb") or "").strip():
+            self.error(f"{place}.{key}.nb", "the bokmål text is missing")
+
+    def integer(self, data: dict, key: str, place: str, *, minimum: int | None = None) -> None:
+        value = data.get(key)
+        if value is None:
+            return
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(f"{place}.{key}", "must be a whole number or null")
+        elif minimum is not None and value < minimum:
+            self.error(f"{place}.{key}", f"must be at least {minimum}")
+
+
+def validate_questionset_data(data: Any) -> None:
+    """Check a parsed question-set file; raise ``QuestionSetFileError`` listing every problem."""
+    check = _Checker()
+    if not isinstance(data, dict):
+        raise QuestionSetFileError(["(file): must be a JSON object"])
+    if not isinstance(data.get("slug"), str) or not data.get("slug", "").strip():
+        check.error("slug", "is missing")
+    check.integer(data, "version", "(file)", minimum=1)
+    if data.get("status", "draft") not in {QuestionSetStatus.DRAFT, QuestionSetStatus.PUBLISHED}:
+        check.error("status", "must be draft or published")
+    check.texts(data, "title", "(file)", required=True)
+    check.texts(data, "intro", "(file)", required=False)
+    sections = data.get("sections")
+    if not isinstance(sections, list) or not sections:
+        check.error("sections", "must be a non-empty list")
+        raise QuestionSetFileError(check.errors)
+
+    option_refs: set[str] = set()
+    question_codes: dict[str, str] = {}
+    section_codes: dict[str, str] = {}
+    conditions: list[tuple[str, Any]] = []
+    for s_index, section in enumerate(sections):
+        place = f"sections[{s_index}]"
+        if not isinstance(section, dict):
+            check.error(place, "must be an object")
+            continue
+        code = section.get("code")
+        if not isinstance(code, str) or not code:
+            check.error(f"{place}.code", "is missing")
+        elif code in section_codes:
+            check.error(f"{place}.code", f'duplicate section code "{code}" (also at {section_codes[code]})')
+        else:
+            section_codes[code] = place
+        check.texts(section, "title", place, required=True)
+        check.texts(section, "intro", place, required=False)
+        conditions.append((place, section.get("show_if")))
+        questions = section.get("questions")
+        if not isinstance(questions, list) or not questions:
+            check.error(f"{place}.questions", "must be a non-empty list")
+            continue
+        for q_index, question in enumerate(questions):
+            q_place = f"{place}.questions[{q_index}]"
+            if not isinstance(question, dict):
+                check.error(q_place, "must be an object")
+                continue
+            q_code = question.get("code")
+            if not isinstance(q_code, str) or not q_code:
+                check.error(f"{q_place}.code", "is missing")
+                q_code = None
+            elif q_code in question_codes:
+                check.error(f"{q_place}.code", f'duplicate question code "{q_code}" (also at {question_codes[q_code]})')
+            else:
+                question_codes[q_code] = q_place
+            kind = question.get("kind")
+            if kind not in QuestionKind.values:
+                check.error(f"{q_place}.kind", f"unknown kind {kind!r}; use one of {', '.join(QuestionKind.values)}")
+            if not isinstance(question.get("required", True), bool):
+                check.error(f"{q_place}.required", "must be true or false")
+            check.texts(question, "text", q_place, required=True)
+            check.texts(question, "help", q_place, required=False)
+            for key in ("max_choices", "max_length"):
+                check.integer(question, key, q_place, minimum=1)
+            for key in ("min_value", "max_value"):
+                check.integer(question, key, q_place)
+            if question.get("max_choices") is not None and kind != QuestionKind.MULTIPLE_CHOICE:
+                check.error(f"{q_place}.max_choices", "only multiple-choice questions have a maximum")
+            if question.get("max_length") is not None and kind != QuestionKind.TEXT:
+                check.error(f"{q_place}.max_length", "only free-text questions have a maximum length")
+            low, high = question.get("min_value"), question.get("max_value")
+            if isinstance(low, int) and isinstance(high, int) and low > high:
+                check.error(f"{q_place}.max_value", "is smaller than min_value")
+            conditions.append((q_place, question.get("show_if")))
+            options = question.get("options", [])
+            if not isinstance(options, list):
+                check.error(f"{q_place}.options", "must be a list")
+                continue
+            if kind in QuestionKind.with_options() and not options:
+                check.error(f"{q_place}.options", f"a {kind} question needs options")
+            if kind in {QuestionKind.NUMBER, QuestionKind.TEXT} and options:
+                check.error(f"{q_place}.options", f"a {kind} question has no options")
+            seen: dict[str, str] = {}
+            for o_index, option in enumerate(options):
+                o_place = f"{q_place}.options[{o_index}]"
+                if not isinstance(option, dict):
+                    check.error(o_place, "must be an object")
+                    continue
+                o_code = option.get("code")
+                if not isinstance(o_code, str) or not o_code:
+                    check.error(f"{o_place}.code", "is missing")
+                elif o_code in seen:
+                    check.error(f"{o_place}.code", f'duplicate option code "{o_code}" (also at {seen[o_code]})')
+                else:
+                    seen[o_code] = o_place
+                    if q_code:
+                        option_refs.add(f"{q_code}.{o_code}")
+                check.texts(option, "label", o_place, required=True)
+                score = option.get("score")
+                if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
+                    check.error(f"{o_place}.score", "must be a number or null")
+                if not isinstance(option.get("exclusive", False), bool):
+                    check.error(f"{o_place}.exclusive", "must be true or false")
+
+    for place, condition in conditions:
+        if condition is None:
+            continue
+        if not isinstance(condition, dict) or condition.get("mode") not in ConditionMode.values:
+            check.error(f"{place}.show_if", 'must be null or {"mode": "any" or "none", "options": [...]}')
+            continue
+        refs = condition.get("options")
+        if not isinstance(refs, list) or not refs:
+            check.error(f"{place}.show_if.options", "must be a non-empty list")
+            continue
+        for ref in refs:
+            if ref not in option_refs:
+                check.error(f"{place}.show_if.options", f'unknown option "{ref}" (write question.option)')
+
+    if check.errors:
+        raise QuestionSetFileError(check.errors)
+
+
+def _texts(data: dict, key: str, base: str) -> dict[str, str]:
+    values = data.get(key) or {}
+    return {f"{base}_{language}": values.get(language, "") or "" for language in LANGUAGES}
+
+
+@transaction.atomic
+def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
+    """Create a question set from parsed file data.
+
+    The version comes from the file; if that version exists, the data must be identical (a
+    repeated import changes nothing) or the import is refused: a stored version is never
+    overwritten. With no version in the file, the next free number is used.
+    """
+    validate_questionset_data(data)
+    slug = data["slug"]
+    version = data.get("version")
+    existing = QuestionSet.objects.filter(slug=slug, version=version).first() if version else None
+    if existing is not None:
+        if export_questionset_data(existing) == normalise(data):
+            return existing
+        raise QuestionSetFileError(
+            [f"version: {slug} version {version} already exists with other content; give the file a new version"]
+        )
+    if version is None:
+        version = (QuestionSet.objects.filter(slug=slug).aggregate(Max("version"))["version__max"] or 0) + 1
+
+    question_set = QuestionSet.objects.create(
+        slug=slug, version=version, **_texts(data, "title", "title"), **_texts(data, "intro", "intro")
+    )
+    options_by_ref: dict[str, Option] = {}
+    pending_conditions: list[tuple[Section | Question, dict]] = []
+    for s_position, s_data in enumerate(data["sections"], start=1):
+        section = Section.objects.create(
+            question_set=question_set,
+            code=s_data["code"],
+            position=s_position,
+            show_if_mode=(s_data.get("show_if") or {}).get("mode", ConditionMode.ANY),
+            **_texts(s_data, "title", "title"),
+            **_texts(s_data, "intro", "intro"),
+        )
+        if s_data.get("show_if"):
+            pending_conditions.append((section, s_data["show_if"]))
+        for q_position, q_data in enumerate(s_data["questions"], start=1):
+            question = Question.objects.create(
+                section=section,
+                code=q_data["code"],
+                position=q_position,
+                kind=q_data["kind"],
+                required=q_data.get("required", True),
+                max_choices=q_data.get("max_choices"),
+                min_value=q_data.get("min_value"),
+                max_value=q_data.get("max_value"),
+                max_length=q_data.get("max_length"),
+                show_if_mode=(q_data.get("show_if") or {}).get("mode", ConditionMode.ANY),
+                **_texts(q_data, "text", "text"),
+                **_texts(q_data, "help", "help"),
+            )
+            if q_data.get("show_if"):
+                pending_conditions.append((question, q_data["show_if"]))
+            for o_position, o_data in enumerate(q_data.get("options", []), start=1):
+                option = Option.objects.create(
+                    question=question,
+                    code=o_data["code"],
+                    position=o_position,
+                    score=None if o_data.get("score") is None else Decimal(str(o_data["score"])),
+                    exclusive=o_data.get("exclusive", False),
+                    **_texts(o_data, "label", "label"),
+                )
+                options_by_ref[f"{question.code}.{option.code}"] = option
+    for item, condition in pending_conditions:
+        item.show_if_options.set([options_by_ref[ref] for ref in condition["options"]])
+
+    target = status or data.get("status", QuestionSetStatus.DRAFT)
+    if target == QuestionSetStatus.PUBLISHED:
+        publish(question_set)
+    return question_set
+
+
+def load_questionset_file(path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise QuestionSetFileError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
+    except OSError as exc:
+        raise QuestionSetFileError([f"{path}: {exc.strerror}"]) from exc
+
+
+def publish(question_set: QuestionSet) -> QuestionSet:
+    """Publish a draft; from now on its structure is frozen."""
+    if question_set.status != QuestionSetStatus.DRAFT:
+        return question_set
+    question_set.status = QuestionSetStatus.PUBLISHED
+    question_set.published_at = timezone.now()
+    question_set.save()
+    return question_set
+
+
+def _score(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _export_texts(obj, base: str) -> dict[str, str]:
+    return {language: getattr(obj, f"{base}_{language}") for language in LANGUAGES}
+
+
+def _export_condition(item) -> dict | None:
+    # Options in questionnaire order, so an export reads like the questionnaire.
+    options = sorted(
+        item.show_if_options.all(),
+        key=lambda o: (o.question.section.position, o.question.position, o.position),
+    )
+    if not options:
+        return None
+    return {"mode": item.show_if_mode, "options": [f"{o.question.code}.{o.code}" for o in options]}
+
+
+def full_questionset(question_set_id: int) -> QuestionSet:
+    """A question set with every section, question, option and condition prefetched."""
+    condition_options = Prefetch("show_if_options", queryset=Option.objects.select_related("question__section"))
+    return QuestionSet.objects.prefetch_related(
+        Prefetch("sections", queryset=Section.objects.order_by("position").prefetch_related(condition_options)),
+        Prefetch(
+            "sections__questions",
+            queryset=Question.objects.order_by("position").prefetch_related(condition_options),
+        ),
+        Prefetch("sections__questions__options", queryset=Option.objects.order_by("position")),
+    ).get(pk=question_set_id)
+
+
+def export_questionset_data(question_set: QuestionSet) -> dict:
+    question_set = full_questionset(question_set.pk)
+    return {
+        "slug": question_set.slug,
+        "version": question_set.version,
+        "status": QuestionSetStatus.PUBLISHED if not question_set.is_draft else QuestionSetStatus.DRAFT,
+        "title": _export_texts(question_set, "title"),
+        "intro": _export_texts(question_set, "intro"),
+        "sections": [
+            {
+                "code": section.code,
+                "title": _export_texts(section, "title"),
+                "intro": _export_texts(section, "intro"),
+                "show_if": _export_condition(section),
+                "questions": [
+                    {
+                        "code": question.code,
+                        "kind": question.kind,
+                        "required": question.required,
+                        "text": _export_texts(question, "text"),
+                        "help": _export_texts(question, "help"),
+                        "max_choices": question.max_choices,
+                        "min_value": question.min_value,
+                        "max_value": question.max_value,
+                        "max_length": question.max_length,
+                        "show_if": _export_condition(question),
+                        "options": [
+                            {
+                                "code": option.code,
+                                "label": _export_texts(option, "label"),
+                                "score": _score(option.score),
+                                "exclusive": option.exclusive,
+                            }
+                            for option in question.options.all()
+                        ],
+                    }
+                    for question in section.questions.all()
+                ],
+            }
+            for section in question_set.sections.all()
+        ],
+    }
+
+
+def normalise(data: dict) -> dict:
+    """File data in the exact shape ``export_questionset_data`` produces, for comparison."""
+    order = {
+        f"{q['code']}.{o['code']}": index
+        for index, (q, o) in enumerate(
+            (q, o) for s in data["sections"] for q in s["questions"] for o in q.get("options", [])
+        )
+    }
+
+    def condition(value):
+        if not value:
+            return None
+        return {"mode": value["mode"], "options": sorted(value["options"], key=order.__getitem__)}
+
+    def texts(value):
+        value = value or {}
+        return {language: value.get(language, "") or "" for language in LANGUAGES}
+
+    return {
+        "slug": data["slug"],
+        "version": data.get("version"),
+        "status": data.get("status", QuestionSetStatus.DRAFT),
+        "title": texts(data.get("title")),
+        "intro": texts(data.get("intro")),
+        "sections": [
+            {
+                "code": s["code"],
+                "title": texts(s.get("title")),
+                "intro": texts(s.get("intro")),
+                "show_if": condition(s.get("show_if")),
+                "questions": [
+                    {
+                        "code": q["code"],
+                        "kind": q["kind"],
+                        "required": q.get("required", True),
+                        "text": texts(q.get("text")),
+                        "help": texts(q.get("help")),
+                        "max_choices": q.get("max_choices"),
+                        "min_value": q.get("min_value"),
+                        "max_value": q.get("max_value"),
+                        "max_length": q.get("max_length"),
+                        "show_if": condition(q.get("show_if")),
+                        "options": [
+                            {
+                                "code": o["code"],
+                                "label": texts(o.get("label")),
+                                "score": o.get("score"),
+                                "exclusive": o.get("exclusive", False),
+                            }
+                            for o in q.get("options", [])
+                        ],
+                    }
+                    for q in s["questions"]
+                ],
+            }
+            for s in data["sections"]
+        ],
+    }
+
+
+def dump_questionset(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@transaction.atomic
+def new_version(question_set: QuestionSet) -> QuestionSet:
+    """Copy a question set, with every text and condition, to a new draft version."""
+    data = export_questionset_data(question_set)
+    latest = QuestionSet.objects.filter(slug=question_set.slug).aggregate(Max("version"))["version__max"]
+    data["version"] = latest + 1
+    data["status"] = QuestionSetStatus.DRAFT
+    return import_questionset(data)

@@ -1,0 +1,136 @@
+"""Loading the region, county and municipality registers from CSV files.
+
+The municipality file follows SSB's municipality list: ``number,name,county,population,
+centrality``. Imports are idempotent (a municipality is matched by its number and updated)
+and all-or-nothing: every bad row is reported with its line number and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from ..models import County, Municipality, Region
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MUNICIPALITY_COLUMNS = ("number", "name", "county", "population", "centrality")
+
+
+class RegisterFileError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _read_rows(source, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [column for column in required if column not in (reader.fieldnames or [])]
+    if missing:
+        raise RegisterFileError([f"line 1: missing column(s) {', '.join(missing)}"])
+    return [(line, row) for line, row in enumerate(reader, start=2)]
+
+
+@transaction.atomic
+def load_regions_and_counties() -> None:
+    """Load the shipped regions (landsdeler) and counties (fylker, 2024 division)."""
+    for position, (_line, row) in enumerate(_read_rows(DATA_DIR / "regions.csv", ("code", "name")), start=1):
+        Region.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "position": position})
+    regions = {region.code: region for region in Region.objects.all()}
+    for _line, row in _read_rows(DATA_DIR / "counties.csv", ("number", "name", "region")):
+        County.objects.update_or_create(
+            number=row["number"], defaults={"name": row["name"], "region": regions[row["region"]]}
+        )
+
+
+def _parse_municipality(line: int, row: dict[str, str], counties: dict[str, County], errors: list[str]):
+    values = {key: (row.get(key) or "").strip() for key in MUNICIPALITY_COLUMNS}
+    problems = []
+    number = values["number"]
+    if len(number) == 3 and number.isdigit():
+        number = "0" + number  # spreadsheets drop the leading zero of 0301 and the like
+    if not (len(number) == 4 and number.isdigit()):
+        problems.append(f"number {values['number']!r} is not a four-digit municipality number")
+    if not values["name"]:
+        problems.append("name is empty")
+    county_number = values["county"].zfill(2)
+    county = counties.get(county_number)
+    if county is None:
+        problems.append(f"county {values['county']!r} is not a known county number")
+    try:
+        population = int(values["population"].replace(" ", "").replace("\u00a0", ""))
+        if population < 0:
+            raise ValueError
+    except ValueError:
+        problems.append(f"population {values['population']!r} is not a whole number of 0 or more")
+        population = None
+    try:
+        centrality = int(values["centrality"])
+        if not 1 <= centrality <= 6:
+            raise ValueError
+    except ValueError:
+        problems.append(f"centrality {values['centrality']!r} is not a class from 1 to 6")
+        centrality = None
+    if problems:
+        errors.append(f"line {line}: " + "; ".join(problems))
+        return None
+    return {
+        "number": number,
+        "name": values["name"],
+        "county": county,
+        "population": population,
+        "centrality": centrality,
+    }
+
+
+@transaction.atomic
+def import_municipalities(source, *, is_sample: bool = False) -> ImportResult:
+    """Import or update municipalities from a CSV file path or file object."""
+    if not County.objects.exists():
+        load_regions_and_counties()
+    counties = {county.number: county for county in County.objects.all()}
+    errors: list[str] = []
+    parsed = []
+    seen: dict[str, int] = {}
+    for line, row in _read_rows(source, MUNICIPALITY_COLUMNS):
+        values = _parse_municipality(line, row, counties, errors)
+        if values is None:
+            continue
+        if values["number"] in seen:
+            errors.append(f"line {line}: municipality {values['number']} also appears on line {seen[values['number']]}")
+            continue
+        seen[values["number"]] = line
+        parsed.append(values)
+    if errors:
+        raise RegisterFileError(errors)
+
+    existing = {m.number: m for m in Municipality.objects.filter(number__in=seen)}
+    created = updated = unchanged = 0
+    for values in parsed:
+        municipality = existing.get(values["number"])
+        if municipality is None:
+            Municipality.objects.create(is_sample=is_sample, **values)
+            created += 1
+            continue
+        fields = ["name", "county", "population", "centrality"]
+        if all(getattr(municipality, f) == values[f] for f in fields):
+            unchanged += 1
+            continue
+        for f in fields:
+            setattr(municipality, f, values[f])
+        municipality.save(update_fields=fields)
+        updated += 1
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)

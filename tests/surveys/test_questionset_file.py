@@ -1,0 +1,184 @@
+"""The shipped question set as data: complete, valid, and round-tripping exactly."""
+
+import copy
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from surveys.models import Question, QuestionKind, QuestionSet, QuestionSetStatus
+from surveys.services.questionsets import (
+    QuestionSetFileError,
+    dump_questionset,
+    export_questionset_data,
+    import_questionset,
+    validate_questionset_data,
+)
+from tests.conftest import QUESTIONSET_FILE
+
+SKELETON_BLOCKS = {
+    "profile": {"role"},
+    "incidence": {"inc_services", "inc_processes", "inc_communication"},
+    "in_progress": {"work_in_progress"},
+    "newest": {"newest_description", "newest_type", "newest_break", "newest_technology", "novelty"},
+    "initiation": {"initiated_by"},
+    "implementation": {"implemented_by"},
+    "collaboration": {"collaborated_with"},
+    "value": {"value_created", "evaluated", "spread"},
+    "culture": {"culture_risk", "culture_openness", "culture_recognition", "culture_collaboration", "culture_asking"},
+}
+INITIATION_ACTORS = {
+    "leaders", "employees", "users", "private", "political", "voluntary", "research",
+    "own_municipality", "outside_municipality", "unions", "other",
+}  # fmt: skip
+
+
+def test_shipped_file_is_valid(questionset_data):
+    validate_questionset_data(questionset_data)
+
+
+def test_shipped_set_covers_every_block_of_the_skeleton(question_set):
+    sections = {s.code: {q.code for q in s.questions.all()} for s in question_set.sections.all()}
+    for block, codes in SKELETON_BLOCKS.items():
+        assert codes <= sections[block], block
+    factors = {code for code in sections["factors"] if code.startswith("factor_")}
+    assert len(factors) >= 8
+
+
+def test_initiation_and_implementation_allow_up_to_three_of_the_same_actors(question_set):
+    for code in ("initiated_by", "implemented_by"):
+        question = Question.objects.get(question_set=question_set, code=code)
+        assert question.kind == QuestionKind.MULTIPLE_CHOICE
+        assert question.max_choices == 3
+        assert {o.code for o in question.options.all()} == INITIATION_ACTORS
+        assert "3" in question.text_nb or "tre" in question.text_nb
+
+
+def test_collaboration_none_is_exclusive(question_set):
+    options = {
+        o.code: o for o in Question.objects.get(question_set=question_set, code="collaborated_with").options.all()
+    }
+    assert options["none"].exclusive
+    assert not options["voluntary"].exclusive
+
+
+def test_every_text_exists_in_all_three_languages(question_set):
+    for question in Question.objects.filter(question_set=question_set).prefetch_related("options"):
+        assert question.text_nb and question.text_nn and question.text_en, question.code
+        assert question.text_nn != question.text_nb, question.code
+        for option in question.options.all():
+            assert option.label_nb and option.label_nn and option.label_en, str(option)
+
+
+def test_innovation_blocks_are_shown_only_to_innovators(question_set):
+    sections = {s.code: s for s in question_set.sections.all()}
+    yes_options = {f"inc_{kind}.yes" for kind in ("services", "processes", "communication")}
+    for code in ("newest", "initiation", "implementation", "collaboration", "value", "factors"):
+        section = sections[code]
+        assert section.show_if_mode == "any"
+        assert {str(o) for o in section.show_if_options.all()} == yes_options
+    assert sections["in_progress"].show_if_mode == "none"
+    assert not sections["culture"].show_if_options.exists()
+
+
+def test_export_round_trips_the_shipped_file_byte_for_byte(question_set):
+    assert dump_questionset(export_questionset_data(question_set)) == QUESTIONSET_FILE.read_text(encoding="utf-8")
+
+
+def test_export_command_round_trips(question_set, tmp_path):
+    out = tmp_path / "export.json"
+    call_command("export_questionset", "innovasjonsbarometeret", "--version", "1", "--output", str(out))
+    assert out.read_text(encoding="utf-8") == QUESTIONSET_FILE.read_text(encoding="utf-8")
+
+
+def test_importing_the_same_file_twice_changes_nothing(question_set, questionset_data):
+    again = import_questionset(questionset_data)
+    assert again.pk == question_set.pk
+    assert QuestionSet.objects.count() == 1
+
+
+def test_importing_changed_content_under_an_existing_version_is_refused(question_set, questionset_data):
+    changed = copy.deepcopy(questionset_data)
+    changed["sections"][0]["questions"][0]["required"] = False
+    with pytest.raises(QuestionSetFileError, match="already exists"):
+        import_questionset(changed)
+
+
+def test_a_file_without_version_becomes_the_next_draft(question_set, questionset_data):
+    data = copy.deepcopy(questionset_data)
+    del data["version"]
+    data["status"] = "draft"
+    draft = import_questionset(data)
+    assert (draft.version, draft.status) == (2, QuestionSetStatus.DRAFT)
+
+
+@pytest.mark.parametrize(
+    ("breakage", "place", "message"),
+    [
+        (
+            lambda d: d["sections"][1]["questions"][1].update(code="inc_services"),
+            "sections[1].questions[1].code",
+            'duplicate question code "inc_services"',
+        ),
+        (
+            lambda d: d["sections"][5]["questions"][0]["options"][1].update(code="leaders"),
+            "sections[5].questions[0].options[1].code",
+            'duplicate option code "leaders"',
+        ),
+        (
+            lambda d: d["sections"][2]["show_if"]["options"].append("inc_services.maybe"),
+            "sections[2].show_if.options",
+            'unknown option "inc_services.maybe"',
+        ),
+        (
+            lambda d: d["sections"][1]["questions"][0]["text"].update(nb=""),
+            "sections[1].questions[0].text.nb",
+            "the bokmål text is missing",
+        ),
+        (
+            lambda d: d["sections"][1]["questions"][0].update(kind="slider"),
+            "sections[1].questions[0].kind",
+            "unknown kind",
+        ),
+    ],
+)
+def test_invalid_files_are_rejected_with_the_place_named(db, questionset_data, breakage, place, message):
+    data = copy.deepcopy(questionset_data)
+    breakage(data)
+    with pytest.raises(QuestionSetFileError) as excinfo:
+        import_questionset(data)
+    assert any(error.startswith(place) and message in error for error in excinfo.value.errors), excinfo.value.errors
+    assert not QuestionSet.objects.exists()
+
+
+def test_every_problem_is_reported_at_once(db, questionset_data):
+    data = copy.deepcopy(questionset_data)
+    data["title"]["nb"] = ""
+    data["sections"][0]["questions"][0]["options"][0]["label"]["nb"] = ""
+    with pytest.raises(QuestionSetFileError) as excinfo:
+        validate_questionset_data(data)
+    assert len(excinfo.value.errors) == 2
+
+
+def test_import_command_reports_errors_and_stores_nothing(db, tmp_path, questionset_data):
+    data = copy.deepcopy(questionset_data)
+    data["sections"][1]["questions"][1]["code"] = "inc_services"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"sections\[1\]\.questions\[1\]\.code"):
+        call_command("import_questionset", str(path))
+    assert not QuestionSet.objects.exists()
+
+
+def test_import_command_names_the_line_of_a_json_syntax_error(db, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"slug": "x",\n "version": }', encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2"):
+        call_command("import_questionset", str(path))
+
+
+def test_import_command_loads_the_shipped_file(db):
+    out = io.StringIO()
+    call_command("import_questionset", str(QUESTIONSET_FILE), stdout=out)
+    assert "innovasjonsbarometeret v1 (published)" in out.getvalue()

@@ -1,0 +1,79 @@
+"""Project-level guarantees: settings, migrations, translations."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_migrations_match_the_models(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def production_env(**extra):
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="x" * 20 + "-production-secret-for-the-deploy-check-only-" + "y" * 20,
+        ALLOWED_HOSTS="barometer.example.no",
+        **extra,
+    )
+    return env
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_defaults_are_norwegian():
+    assert settings.LANGUAGE_CODE == "nb"
+    assert [code for code, _name in settings.LANGUAGES] == ["nb", "nn", "en"]
+    assert settings.TIME_ZONE == "Europe/Oslo"
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_compiled_catalogues_match_the_sources(language):
+    """A fresh machine has no gettext, so the .mo files are committed: they must match the .po."""
+    po_path = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    mo = polib.mofile(str(po_path.with_suffix(".mo")))
+    expected = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in po.translated_entries()
+        if not e.obsolete
+    }
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo if e.msgid}
+    assert compiled == expected
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_every_interface_string_is_translated(language):
+    po = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+    assert po.percent_translated() == 100, [e.msgid for e in po.untranslated_entries()][:10]
+    assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()][:10]
