@@ -88,6 +88,7 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "barometer.wsgi.application"
+CSRF_FAILURE_VIEW = "surveys.views.csrf_failure"
 
 # SQLite file by default; PostgreSQL (psycopg 3) when DATABASE_URL says so.
 DATABASES = {

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("surveys.urls")),
+    path("", include("barometer.report_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "barometer.views.errors.not_found"
+handler500 = "barometer.views.errors.server_error"

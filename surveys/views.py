@@ -1,9 +1,270 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The respondent's pages: start, one page per section, review, submit.
 
-from .models import QuestionSet, QuestionSetStatus
+No account is needed: a response is reached through an unguessable link (the invitation's
+token, or a self-test's own token). Every view loads the response through
+``_response_for_token``, the one place that decides whether a link is valid.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import SectionForm, SelfTestProfileForm
+from .i18n import LANGUAGES, current_language
+from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
+from .questionnaire import AnswerValues, Questionnaire
+from .services.answering import (
+    ResponseLocked,
+    response_for_invitation,
+    save_answers,
+    start_self_test,
+    submit_response,
+)
+
+REPORT_URL_NAME = "barometer:report"
 
 
 def home(request: HttpRequest) -> HttpResponse:
     question_set = QuestionSet.objects.filter(status=QuestionSetStatus.PUBLISHED).order_by("-published_at").first()
-    return render(request, "surveys/home.html", {"question_set": question_set})
+    return render(
+        request, "surveys/home.html", {"question_set": question_set, "self_test_round": open_self_test_round()}
+    )
+
+
+def open_self_test_round() -> Round | None:
+    now = timezone.now()
+    return (
+        Round.objects.filter(kind=RoundKind.SELF_TEST, opens_at__lte=now, closes_at__gt=now)
+        .select_related("question_set")
+        .order_by("-opens_at")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def self_test_start(request: HttpRequest) -> HttpResponse:
+    round_ = open_self_test_round()
+    if round_ is None:
+        return render(request, "surveys/self_test_unavailable.html", status=503)
+    form = SelfTestProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = start_self_test(
+            round=round_,
+            workplace_type=form.cleaned_data["workplace_type"],
+            municipality=form.cleaned_data["municipality"],
+            employees=form.cleaned_data["employees"],
+            language=current_language(),
+        )
+        return redirect("surveys:welcome", token=response.token)
+    return render(
+        request,
+        "surveys/self_test_start.html",
+        {"form": form, "round": round_, "question_set": round_.question_set},
+        status=400 if form.errors else 200,
+    )
+
+
+def _response_for_token(request: HttpRequest, token: str) -> Response:
+    """The response behind a respondent link, or 404. Activates the response's language
+    on a device that has not chosen one, and remembers a language chosen on this one."""
+    if not token or len(token) > 64:
+        raise Http404("unknown link")
+    invitation = Invitation.objects.select_related("round__question_set", "workplace__municipality").filter(token=token)
+    invitation = invitation.first()
+    chose_language = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    if invitation is not None:
+        response = response_for_invitation(
+            invitation, language=current_language() if chose_language else invitation.language
+        )
+    else:
+        response = (
+            Response.objects.select_related("round", "question_set", "municipality", "workplace")
+            .filter(token=token)
+            .first()
+        )
+        if response is None:
+            raise Http404("unknown link")
+    if chose_language:
+        language = current_language()
+        if language != response.language and not response.is_submitted:
+            Response.objects.filter(pk=response.pk).update(language=language)
+            response.language = language
+    elif response.language in LANGUAGES:
+        translation.activate(response.language)
+        request.LANGUAGE_CODE = response.language
+    return response
+
+
+def _gate(request: HttpRequest, response: Response) -> HttpResponse | None:
+    """A page to show instead of the questionnaire: submitted, not open yet, or closed."""
+    if response.is_submitted:
+        return redirect(REPORT_URL_NAME, token=response.link_token)
+    round_ = response.round
+    if round_.has_not_opened():
+        return render(request, "surveys/round_not_open.html", {"round": round_}, status=403)
+    if round_.has_closed():
+        return render(request, "surveys/round_closed.html", {"round": round_}, status=403)
+    return None
+
+
+def _progress(questionnaire: Questionnaire, values: AnswerValues, section) -> dict:
+    visible = questionnaire.visible_sections(values)
+    codes = [s.code for s in visible]
+    number = codes.index(section.code) + 1 if section.code in codes else 1
+    return {"number": number, "total": len(visible), "percent": round(100 * number / max(len(visible), 1))}
+
+
+def resume_url(response: Response) -> str:
+    return settings.SITE_URL + reverse("surveys:welcome", args=[response.link_token])
+
+
+def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    response = _response_for_token(request, token)
+    gate = _gate(request, response)
+    if gate:
+        return gate
+    questionnaire = Questionnaire.for_response(response)
+    values = AnswerValues.for_response(response)
+    next_section = questionnaire.first_incomplete_section(values)
+    started = bool(values.options or values.numbers or values.texts)
+    return render(
+        request,
+        "surveys/welcome.html",
+        {
+            "response": response,
+            "question_set": response.question_set,
+            "started": started,
+            "next_url": (
+                reverse("surveys:section", args=[token, next_section.code])
+                if next_section
+                else reverse("surveys:review", args=[token])
+            ),
+            "resume_url": resume_url(response),
+            "section_total": len(questionnaire.visible_sections(values)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
+    response = _response_for_token(request, token)
+    gate = _gate(request, response)
+    if gate:
+        return gate
+    questionnaire = Questionnaire.for_response(response)
+    current = questionnaire.section(code)
+    if current is None:
+        raise Http404("unknown section")
+    values = AnswerValues.for_response(response)
+    if current not in questionnaire.visible_sections(values):
+        # Skipped by the answers given so far: go where the respondent should be.
+        return redirect("surveys:welcome", token=token)
+    questions = questionnaire.visible_questions(current, values)
+    action = request.POST.get("action", "next")
+    form = SectionForm(
+        request.POST or None,
+        questions=questions,
+        values=values,
+        partial=action in {"back", "save"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_answers(response=response, answers=form.answers(), language=current_language())
+        except ResponseLocked:
+            return redirect(REPORT_URL_NAME, token=token)
+        values = AnswerValues.for_response(response)
+        if action == "save":
+            _email_resume_link(response)
+            return redirect("surveys:saved", token=token)
+        previous, following = questionnaire.neighbours(current, values)
+        if action == "back":
+            return (
+                redirect("surveys:section", token=token, code=previous.code)
+                if previous
+                else redirect("surveys:welcome", token=token)
+            )
+        if following is None:
+            return redirect("surveys:review", token=token)
+        return redirect("surveys:section", token=token, code=following.code)
+    previous, _following = questionnaire.neighbours(current, values)
+    return render(
+        request,
+        "surveys/section.html",
+        {
+            "response": response,
+            "section": current,
+            "form": form,
+            "progress": _progress(questionnaire, values, current),
+            "previous": previous,
+            "is_last": _following is None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _email_resume_link(response: Response) -> bool:
+    invitation = response.invitation
+    if invitation is None or not invitation.email:
+        return False
+    context = {"response": response, "resume_url": resume_url(response), "round": response.round}
+    with translation.override(response.language):
+        send_mail(
+            subject=_("Your link to the Innovation Barometer"),
+            message=render_to_string("surveys/email/resume.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    return True
+
+
+def saved(request: HttpRequest, token: str) -> HttpResponse:
+    response = _response_for_token(request, token)
+    gate = _gate(request, response)
+    if gate:
+        return gate
+    emailed = response.invitation is not None and bool(response.invitation.email)
+    return render(
+        request, "surveys/saved.html", {"response": response, "resume_url": resume_url(response), "emailed": emailed}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, token: str) -> HttpResponse:
+    response = _response_for_token(request, token)
+    gate = _gate(request, response)
+    if gate:
+        return gate
+    questionnaire = Questionnaire.for_response(response)
+    missing: tuple[str, ...] = ()
+    if request.method == "POST":
+        with transaction.atomic():
+            result = submit_response(response=response, questionnaire=questionnaire)
+        if result.submitted:
+            return redirect(REPORT_URL_NAME, token=token)
+        missing = result.missing_section_codes
+    values = AnswerValues.for_response(response)
+    summary = questionnaire.answer_summary(values)
+    return render(
+        request,
+        "surveys/review.html",
+        {
+            "response": response,
+            "summary": summary,
+            "missing": [entry for entry in summary if entry["section"].code in missing],
+            "incomplete_section": questionnaire.first_incomplete_section(values),
+        },
+        status=400 if missing else 200,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "csrf_failure.html", status=403)

@@ -93,6 +93,13 @@ class Invitation(models.Model):
         Workplace, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("workplace")
     )
     email = models.EmailField(_("manager's e-mail address"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[(code, code) for code in LANGUAGES],
+        default="nb",
+        help_text=_("The language of the e-mails and the questionnaire's first page."),
+    )
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)

@@ -1,0 +1,200 @@
+"""Forms for answering: one form per questionnaire section, one field per question by kind,
+and the profile form that starts an open self-test.
+
+Every rule is checked here, on the server: required answers, the maximum number of choices,
+exclusive options, number bounds, text length, and that every chosen option belongs to the
+question (a field only accepts the ids of its own options).
+"""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Municipality, Question, QuestionKind, WorkplaceType
+from .questionnaire import AnswerValues
+
+# Control characters other than tab and newlines have no place in an answer.
+_CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _clean_text(value: str) -> str:
+    return value.translate(_CONTROL_CHARACTERS).strip()
+
+
+class StrictRadioSelect(forms.RadioSelect):
+    """A radio group that treats several submitted values as an invalid answer, not the last one."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if len(values) > 1:
+            return values  # a list is never a valid choice: the field reports it
+        return values[0] if values else None
+
+
+class AnsweringFormMixin:
+    """Crispy rendering without its own <form> tag, and the error summary at the top of a page."""
+
+    def setup_helper(self) -> None:
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.wrapper_class = "question"
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor id, field label, message) for every error, in field order."""
+        summary = []
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                field = self[name]
+                anchor = field.id_for_label or f"{field.auto_id}_0"
+                summary.append((anchor, self.fields[name].label, message))
+        return summary
+
+
+INVALID_CHOICE = _("Choose one of the options shown.")
+
+
+class SectionForm(AnsweringFormMixin, forms.Form):
+    """The questions of one section a response sees, as form fields named by question code.
+
+    With ``partial=True`` (going back, or saving to continue later) required questions may
+    be left empty, but every answer given must still be valid.
+    """
+
+    def __init__(self, *args, questions: list[Question], values: AnswerValues | None = None, partial=False, **kwargs):
+        self.questions = {question.code: question for question in questions}
+        self.partial = partial
+        initial = self._initial(questions, values) if values else {}
+        super().__init__(*args, initial=initial, **kwargs)
+        for question in questions:
+            self.fields[question.code] = self._field(question)
+        self.setup_helper()
+
+    @staticmethod
+    def _initial(questions, values: AnswerValues) -> dict:
+        initial = {}
+        for question in questions:
+            if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                initial[question.code] = [str(pk) for pk in values.options.get(question.pk, [])]
+            elif question.has_options:
+                chosen = values.options.get(question.pk)
+                initial[question.code] = str(chosen[0]) if chosen else None
+            elif question.kind == QuestionKind.NUMBER:
+                initial[question.code] = values.numbers.get(question.pk)
+            else:
+                initial[question.code] = values.texts.get(question.pk, "")
+        return initial
+
+    def _field(self, question: Question) -> forms.Field:
+        required = question.required and not self.partial
+        common = {"label": question.text, "help_text": question.help, "required": required}
+        if question.has_options:
+            choices = [(str(option.pk), option.label) for option in question.options.all()]
+            messages = {"invalid_choice": INVALID_CHOICE, "invalid_list": INVALID_CHOICE}
+            if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                return forms.MultipleChoiceField(
+                    choices=choices, widget=forms.CheckboxSelectMultiple, error_messages=messages, **common
+                )
+            return forms.ChoiceField(choices=choices, widget=StrictRadioSelect, error_messages=messages, **common)
+        if question.kind == QuestionKind.NUMBER:
+            return forms.IntegerField(
+                min_value=question.min_value,
+                max_value=question.max_value,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                **common,
+            )
+        return forms.CharField(
+            max_length=question.max_length,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            strip=True,
+            **common,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for code, question in self.questions.items():
+            if question.kind == QuestionKind.MULTIPLE_CHOICE and cleaned.get(code):
+                self._check_multiple(question, cleaned[code])
+            if question.kind == QuestionKind.TEXT and cleaned.get(code):
+                cleaned[code] = _clean_text(cleaned[code])
+        return cleaned
+
+    def _check_multiple(self, question: Question, chosen: list[str]) -> None:
+        if len(set(chosen)) != len(chosen):
+            self.add_error(question.code, forms.ValidationError(INVALID_CHOICE, code="duplicate_choice"))
+            return
+        if question.max_choices and len(chosen) > question.max_choices:
+            self.add_error(
+                question.code,
+                forms.ValidationError(
+                    ngettext(
+                        "Choose at most %(max)d option; you chose %(count)d.",
+                        "Choose at most %(max)d options; you chose %(count)d.",
+                        question.max_choices,
+                    ),
+                    code="too_many_choices",
+                    params={"max": question.max_choices, "count": len(chosen)},
+                ),
+            )
+        options = {str(option.pk): option for option in question.options.all()}
+        exclusive = [options[pk] for pk in chosen if options[pk].exclusive]
+        if exclusive and len(chosen) > 1:
+            self.add_error(
+                question.code,
+                forms.ValidationError(
+                    _("“%(option)s” cannot be combined with other choices."),
+                    code="exclusive_combined",
+                    params={"option": exclusive[0].label},
+                ),
+            )
+
+    def answers(self) -> dict[Question, list[int] | int | str | None]:
+        """The cleaned answers by question: option ids, a number, a text, or None for no answer."""
+        result = {}
+        for code, question in self.questions.items():
+            value = self.cleaned_data.get(code)
+            if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                result[question] = [int(pk) for pk in value] if value else None
+            elif question.has_options:
+                result[question] = [int(value)] if value else None
+            elif question.kind == QuestionKind.NUMBER:
+                result[question] = value
+            else:
+                result[question] = value or None
+        return result
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Municipality) -> str:
+        return f"{obj.name} ({obj.county.name})"
+
+
+class SelfTestProfileForm(AnsweringFormMixin, forms.Form):
+    """The workplace profile an anonymous self-test starts with."""
+
+    workplace_type = forms.ChoiceField(
+        label=_("Type of workplace"),
+        choices=WorkplaceType.choices,
+        widget=StrictRadioSelect,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    municipality = MunicipalityChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.select_related("county").order_by("name"),
+        empty_label=_("Choose the municipality"),
+        help_text=_("Your municipality's size and centrality decide which workplaces you are compared with."),
+    )
+    employees = forms.IntegerField(
+        label=_("Number of employees at the workplace"),
+        min_value=1,
+        max_value=100_000,
+        help_text=_("Count everyone employed, including part-time; an estimate is fine."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper()

@@ -1,0 +1,148 @@
+"""A question set loaded once for answering: sections, questions, options and conditions,
+with the skip logic that decides which of them a response sees.
+
+Loading takes a fixed number of queries whatever the size of the set; everything after that
+is done in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Prefetch
+
+from .models import Answer, Option, Question, QuestionSet, Response, Section
+
+
+@dataclass
+class AnswerValues:
+    """What a response has answered so far, keyed by question id."""
+
+    options: dict[int, list[int]] = field(default_factory=dict)
+    numbers: dict[int, int | None] = field(default_factory=dict)
+    texts: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def chosen_option_ids(self) -> set[int]:
+        return {option_id for ids in self.options.values() for option_id in ids}
+
+    def answered(self, question_id: int) -> bool:
+        return question_id in self.options or question_id in self.numbers or question_id in self.texts
+
+    @classmethod
+    def for_response(cls, response: Response) -> AnswerValues:
+        values = cls()
+        answers = Answer.objects.filter(response=response).prefetch_related("choices")
+        for answer in answers:
+            choices = [choice.option_id for choice in answer.choices.all()]
+            if choices:
+                values.options[answer.question_id] = choices
+            elif answer.number_value is not None:
+                values.numbers[answer.question_id] = answer.number_value
+            elif answer.text_value:
+                values.texts[answer.question_id] = answer.text_value
+        return values
+
+
+class Questionnaire:
+    """The structure of one question set version, ready for answering."""
+
+    def __init__(self, question_set: QuestionSet):
+        self.question_set = question_set
+        conditions = Prefetch("show_if_options", queryset=Option.objects.only("id"))
+        self.sections: list[Section] = list(
+            Section.objects.filter(question_set=question_set)
+            .order_by("position")
+            .prefetch_related(
+                conditions,
+                Prefetch(
+                    "questions",
+                    queryset=Question.objects.order_by("position").prefetch_related(
+                        conditions, Prefetch("options", queryset=Option.objects.order_by("position"))
+                    ),
+                ),
+            )
+        )
+
+    @classmethod
+    def for_response(cls, response: Response) -> Questionnaire:
+        return cls(response.question_set)
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return [question for section in self.sections for question in section.questions.all()]
+
+    @cached_property
+    def options_by_id(self) -> dict[int, Option]:
+        return {option.pk: option for question in self.questions for option in question.options.all()}
+
+    def section(self, code: str) -> Section | None:
+        return next((section for section in self.sections if section.code == code), None)
+
+    def visible_sections(self, values: AnswerValues) -> list[Section]:
+        chosen = values.chosen_option_ids
+        return [s for s in self.sections if s.condition_holds(chosen) and self.visible_questions(s, values)]
+
+    def visible_questions(self, section: Section, values: AnswerValues) -> list[Question]:
+        chosen = values.chosen_option_ids
+        return [q for q in section.questions.all() if q.condition_holds(chosen)]
+
+    def reachable_question_ids(self, values: AnswerValues) -> set[int]:
+        """Questions the response should have seen, given its answers.
+
+        Conditions may depend on answers that are themselves unreachable, so this is
+        repeated until nothing changes.
+        """
+        current = values
+        while True:
+            reachable = {
+                q.pk for section in self.visible_sections(current) for q in self.visible_questions(section, current)
+            }
+            pruned = AnswerValues(
+                options={k: v for k, v in current.options.items() if k in reachable},
+                numbers={k: v for k, v in current.numbers.items() if k in reachable},
+                texts={k: v for k, v in current.texts.items() if k in reachable},
+            )
+            if pruned == current:
+                return reachable
+            current = pruned
+
+    def first_incomplete_section(self, values: AnswerValues) -> Section | None:
+        """The first visible section with a required question not yet answered."""
+        for section in self.visible_sections(values):
+            for question in self.visible_questions(section, values):
+                if question.required and not values.answered(question.pk):
+                    return section
+        return None
+
+    def neighbours(self, section: Section, values: AnswerValues) -> tuple[Section | None, Section | None]:
+        """The visible sections before and after ``section`` for this response."""
+        visible = self.visible_sections(values)
+        codes = [s.code for s in visible]
+        if section.code not in codes:
+            # The section is hidden now; move on from where it stands in the full order.
+            later = [s for s in visible if s.position > section.position]
+            earlier = [s for s in visible if s.position < section.position]
+            return (earlier[-1] if earlier else None, later[0] if later else None)
+        index = codes.index(section.code)
+        return (visible[index - 1] if index else None, visible[index + 1] if index + 1 < len(visible) else None)
+
+    def answer_summary(self, values: AnswerValues) -> list[dict]:
+        """The visible sections with each visible question and its answer as text, for display."""
+        options = self.options_by_id
+        summary = []
+        for section in self.visible_sections(values):
+            rows = []
+            for question in self.visible_questions(section, values):
+                if question.pk in values.options:
+                    answer = [options[pk].label for pk in values.options[question.pk] if pk in options]
+                elif question.pk in values.numbers:
+                    answer = [str(values.numbers[question.pk])]
+                elif question.pk in values.texts:
+                    answer = [values.texts[question.pk]]
+                else:
+                    answer = []
+                rows.append({"question": question, "answer": answer})
+            summary.append({"section": section, "rows": rows})
+        return summary

@@ -1,0 +1,195 @@
+"""Writing answers: the only code that stores a respondent's answers.
+
+Each page is saved in one transaction. Invariants that span tables, which the database
+cannot check, are checked here: a chosen option belongs to the answered question, the
+question belongs to the response's question-set version, and a submitted response is
+never changed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import (
+    Answer,
+    AnswerChoice,
+    Invitation,
+    Municipality,
+    Question,
+    Response,
+    ResponseStatus,
+    Round,
+    WorkplaceType,
+    new_token,
+)
+from ..questionnaire import AnswerValues, Questionnaire
+
+
+class AnsweringError(Exception):
+    """An answer that the question set does not allow; nothing was stored."""
+
+
+class ResponseLocked(AnsweringError):
+    """The response is submitted and can no longer change."""
+
+
+def data_version_key(round_id: int) -> str:
+    return f"surveys:round:{round_id}:data-version"
+
+
+def bump_data_version(round_id: int) -> None:
+    """Tell every reader of the round's aggregates that its data changed.
+
+    Readers put this number in their cache keys, so stale results are never served and
+    ``surveys`` needs to know nothing about who caches what.
+    """
+    key = data_version_key(round_id)
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=None)
+
+
+def response_for_invitation(invitation: Invitation, *, language: str) -> Response:
+    """The invitation's response, created on first use with the register's profile."""
+    try:
+        return invitation.response
+    except Response.DoesNotExist:
+        pass
+    workplace = invitation.workplace
+    with transaction.atomic():
+        response, _created = Response.objects.get_or_create(
+            invitation=invitation,
+            defaults={
+                "round": invitation.round,
+                "question_set": invitation.round.question_set,
+                "workplace": workplace,
+                "workplace_type": workplace.workplace_type,
+                "municipality": workplace.municipality,
+                "employees": workplace.employees,
+                "language": language,
+            },
+        )
+    return response
+
+
+def start_self_test(
+    *, round: Round, workplace_type: str, municipality: Municipality, employees: int, language: str
+) -> Response:
+    if workplace_type not in WorkplaceType.values:
+        raise AnsweringError(f"unknown workplace type {workplace_type!r}")
+    return Response.objects.create(
+        round=round,
+        question_set=round.question_set,
+        token=new_token(),
+        workplace_type=workplace_type,
+        municipality=municipality,
+        employees=employees,
+        language=language,
+    )
+
+
+def _lock(response: Response) -> Response:
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.status != ResponseStatus.DRAFT:
+        raise ResponseLocked("the response is already submitted")
+    return locked
+
+
+def save_answers(
+    *,
+    response: Response,
+    answers: dict[Question, list[int] | int | str | None],
+    language: str | None = None,
+) -> None:
+    """Store the answers of one page: replace each question's answer, or remove it when None."""
+    with transaction.atomic():
+        locked = _lock(response)
+        for question in answers:
+            if question.question_set_id != locked.question_set_id:
+                raise AnsweringError(f"question {question.code} is not in this response's question set")
+        for question, value in answers.items():
+            _store(locked, question, value)
+        fields = ["updated_at"]
+        if language and language != locked.language:
+            locked.language = language
+            fields.append("language")
+        locked.save(update_fields=fields)
+    response.language = locked.language
+
+
+def _store(response: Response, question: Question, value) -> None:
+    if value is None or value == []:
+        Answer.objects.filter(response=response, question=question).delete()
+        return
+    number = text = None
+    option_ids: list[int] = []
+    if question.has_options:
+        option_ids = list(value)
+        own = {option.pk for option in question.options.all()}
+        if not set(option_ids) <= own or len(set(option_ids)) != len(option_ids):
+            raise AnsweringError(f"an option chosen for {question.code} does not belong to it")
+        if not question.allows_many and len(option_ids) != 1:
+            raise AnsweringError(f"{question.code} takes exactly one option")
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = str(value)
+    answer, created = Answer.objects.update_or_create(
+        response=response,
+        question=question,
+        defaults={"number_value": number, "text_value": text or ""},
+    )
+    if not created:
+        AnswerChoice.objects.filter(answer=answer).exclude(option_id__in=option_ids).delete()
+        kept = set(AnswerChoice.objects.filter(answer=answer).values_list("option_id", flat=True))
+        option_ids = [pk for pk in option_ids if pk not in kept]
+    AnswerChoice.objects.bulk_create(
+        [AnswerChoice(answer=answer, option_id=pk, response=response) for pk in option_ids]
+    )
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    submitted: bool
+    missing_section_codes: tuple[str, ...] = ()
+    already_submitted: bool = False
+
+
+def submit_response(*, response: Response, questionnaire: Questionnaire | None = None) -> SubmitResult:
+    """Submit a response: check completeness, drop unreachable answers, lock it.
+
+    Submitting twice, in two tabs or two concurrent requests, yields exactly one
+    submission: the status changes with a conditional UPDATE that only one can win.
+    """
+    questionnaire = questionnaire or Questionnaire.for_response(response)
+    with transaction.atomic():
+        try:
+            locked = _lock(response)
+        except ResponseLocked:
+            return SubmitResult(submitted=True, already_submitted=True)
+        values = AnswerValues.for_response(locked)
+        reachable = questionnaire.reachable_question_ids(values)
+        missing = []
+        for section in questionnaire.visible_sections(values):
+            for question in questionnaire.visible_questions(section, values):
+                if question.pk in reachable and question.required and not values.answered(question.pk):
+                    missing.append(section.code)
+                    break
+        if missing:
+            return SubmitResult(submitted=False, missing_section_codes=tuple(missing))
+        Answer.objects.filter(response=locked).exclude(question_id__in=reachable).delete()
+        won = Response.objects.filter(pk=locked.pk, status=ResponseStatus.DRAFT).update(
+            status=ResponseStatus.SUBMITTED, submitted_at=timezone.now(), updated_at=timezone.now()
+        )
+        if not won:
+            return SubmitResult(submitted=True, already_submitted=True)
+        round_id = locked.round_id
+        transaction.on_commit(lambda: bump_data_version(round_id))
+    response.refresh_from_db()
+    return SubmitResult(submitted=True)

@@ -1,0 +1,273 @@
+"""Answering the barometer through an invitation link, page by page, as a manager would."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from surveys.models import Answer, AnswerChoice, Invitation, Response, ResponseStatus
+from tests.answering import INNOVATOR_ANSWERS, NON_INNOVATOR_ANSWERS, answer_all, option_id, post_data
+
+INNOVATION_SECTIONS = ["newest", "initiation", "implementation", "collaboration", "value", "factors"]
+
+
+@pytest.fixture
+def invitation(national_round, workplace):
+    return Invitation.objects.create(round=national_round, workplace=workplace, email="rektor@example.invalid")
+
+
+def url(invitation, page=""):
+    return f"/s/{invitation.token}/{page}"
+
+
+def section_url(invitation, code):
+    return url(invitation, f"del/{code}/")
+
+
+def stored_codes(response, question_code):
+    return set(
+        AnswerChoice.objects.filter(response=response, option__question__code=question_code).values_list(
+            "option__code", flat=True
+        )
+    )
+
+
+def test_innovator_answers_every_block_and_gets_the_report(client, invitation, question_set):
+    visited = answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+    assert visited == ["profile", "incidence", *INNOVATION_SECTIONS, "culture"]
+    review = client.get(url(invitation, "oppsummering/"))
+    assert review.status_code == 200
+    assert "Digital tilsynsliste" in review.content.decode()
+    submitted = client.post(url(invitation, "oppsummering/"))
+    assert submitted["Location"] == url(invitation, "rapport/")
+    response = Response.objects.get()
+    assert response.status == ResponseStatus.SUBMITTED and response.submitted_at
+    assert response.question_set == question_set
+    assert stored_codes(response, "initiated_by") == {"employees", "leaders"}
+    report = client.get(submitted["Location"])
+    assert report.status_code == 200
+    assert "Digital tilsynsliste" in report.content.decode()
+
+
+def test_non_innovator_skips_the_innovation_blocks(client, invitation, question_set):
+    visited = answer_all(client, invitation.token, question_set, NON_INNOVATOR_ANSWERS)
+    assert visited == ["profile", "incidence", "in_progress", "culture"]
+    client.post(url(invitation, "oppsummering/"))
+    response = Response.objects.get()
+    assert response.is_submitted
+    assert not Answer.objects.filter(response=response, question__section__code__in=INNOVATION_SECTIONS).exists()
+
+
+def test_progress_counts_the_parts_this_respondent_sees(client, invitation, question_set):
+    answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+    page = client.get(section_url(invitation, "newest"))
+    assert page.context["progress"] == {"number": 3, "total": 9, "percent": 33}
+    assert "3 of 9" in page.content.decode() or "3 av 9" in page.content.decode()
+
+
+def test_the_register_profile_is_shown_for_confirmation(client, invitation):
+    page = client.get(section_url(invitation, "profile")).content.decode()
+    assert "Eksempelvik skole" in page
+    assert invitation.workplace.municipality.name in page
+
+
+def test_a_page_with_a_required_answer_missing_is_refused(client, invitation, question_set):
+    response = client.post(section_url(invitation, "incidence"), {"action": "next"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert"' in page and 'href="#id_inc_services_0"' in page
+    assert not Answer.objects.exists()
+
+
+def _innovator_until(client, invitation, question_set, section_code):
+    for code, fields in [("profile", ["role"]), ("incidence", ["inc_services", "inc_processes", "inc_communication"])]:
+        client.post(section_url(invitation, code), post_data(question_set, fields, INNOVATOR_ANSWERS))
+    return section_url(invitation, section_code)
+
+
+@pytest.mark.parametrize(
+    ("section", "data_of", "error"),
+    [
+        ("initiation", {"initiated_by": ["employees", "leaders", "users", "private"]}, "at most 3"),
+        ("collaboration", {"collaborated_with": ["none", "users"]}, "cannot be combined"),
+    ],
+)
+def test_choice_rules_are_enforced(client, invitation, question_set, section, data_of, error):
+    target = _innovator_until(client, invitation, question_set, section)
+    before = Answer.objects.count()
+    response = client.post(target, post_data(question_set, list(data_of), data_of), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert Answer.objects.count() == before
+
+
+def test_an_option_of_another_question_is_an_error_never_stored(client, invitation, question_set):
+    target = _innovator_until(client, invitation, question_set, "initiation")
+    foreign = option_id(question_set, "collaborated_with", "users")
+    response = client.post(target, {"action": "next", "initiated_by": [foreign]})
+    assert response.status_code == 400
+    assert not Answer.objects.filter(question__code="initiated_by").exists()
+
+
+@pytest.mark.parametrize("value", ["999999999", "abc", "", "-1"])
+def test_unknown_option_ids_are_errors(client, invitation, question_set, value):
+    response = client.post(section_url(invitation, "profile"), {"action": "next", "role": value})
+    assert response.status_code == 400
+    assert not Answer.objects.exists()
+
+
+def test_several_values_for_a_single_choice_question_are_an_error(client, invitation, question_set):
+    data = {
+        "action": "next",
+        "role": [option_id(question_set, "role", "deputy"), option_id(question_set, "role", "other")],
+    }
+    assert client.post(section_url(invitation, "profile"), data).status_code == 400
+    assert not Answer.objects.exists()
+
+
+def test_the_same_option_twice_is_an_error(client, invitation, question_set):
+    target = _innovator_until(client, invitation, question_set, "initiation")
+    employees = option_id(question_set, "initiated_by", "employees")
+    response = client.post(target, {"action": "next", "initiated_by": [employees, employees]})
+    assert response.status_code == 400
+    assert not Answer.objects.filter(question__code="initiated_by").exists()
+
+
+def test_a_huge_text_is_refused(client, invitation, question_set):
+    target = _innovator_until(client, invitation, question_set, "newest")
+    answers = {**INNOVATOR_ANSWERS, "newest_description": "x" * 1001}
+    codes = ["newest_description", "newest_type", "newest_break", "newest_technology", "novelty"]
+    response = client.post(target, post_data(question_set, codes, answers))
+    assert response.status_code == 400
+    assert not Answer.objects.filter(question__section__code="newest").exists()
+
+
+def test_control_characters_are_removed_from_text(client, invitation, question_set):
+    target = _innovator_until(client, invitation, question_set, "newest")
+    answers = {**INNOVATOR_ANSWERS, "newest_description": "Ny\x07 rutine\x1b"}
+    codes = ["newest_description", "newest_type", "newest_break", "newest_technology", "novelty"]
+    assert client.post(target, post_data(question_set, codes, answers)).status_code == 302
+    assert Answer.objects.get(question__code="newest_description").text_value == "Ny rutine"
+
+
+def test_going_back_keeps_valid_partial_answers(client, invitation, question_set):
+    target = _innovator_until(client, invitation, question_set, "initiation")
+    employees = option_id(question_set, "initiated_by", "employees")
+    response = client.post(target, {"action": "back", "initiated_by": [employees]})
+    assert response["Location"] == section_url(invitation, "newest")
+    assert stored_codes(Response.objects.get(), "initiated_by") == {"employees"}
+    # ... and an empty page may be left with "back" without an error.
+    assert client.post(section_url(invitation, "newest"), {"action": "back"}).status_code == 302
+
+
+def test_answers_that_became_unreachable_are_removed_on_submit(client, invitation, question_set):
+    answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+    # The manager changes their mind: nothing new after all.
+    no_innovation = {**INNOVATOR_ANSWERS, "inc_services": "no", "work_in_progress": "no"}
+    client.post(
+        section_url(invitation, "incidence"),
+        post_data(question_set, ["inc_services", "inc_processes", "inc_communication"], no_innovation),
+    )
+    review = client.post(url(invitation, "oppsummering/"))
+    assert review.status_code == 400  # the newly shown question is not answered yet
+    assert [entry["section"].code for entry in review.context["missing"]] == ["in_progress"]
+    client.post(section_url(invitation, "in_progress"), post_data(question_set, ["work_in_progress"], no_innovation))
+    assert client.post(url(invitation, "oppsummering/"))["Location"].endswith("/rapport/")
+    response = Response.objects.get()
+    assert not Answer.objects.filter(response=response, question__section__code__in=INNOVATION_SECTIONS).exists()
+    assert Answer.objects.filter(response=response, question__code="culture_risk").exists()
+
+
+def test_a_hidden_section_cannot_be_opened_directly(client, invitation, question_set):
+    answer_all(client, invitation.token, question_set, NON_INNOVATOR_ANSWERS)
+    response = client.get(section_url(invitation, "initiation"))
+    assert response["Location"] == url(invitation)
+
+
+def test_submitting_twice_gives_one_submission(client, invitation, question_set):
+    answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+    first = client.post(url(invitation, "oppsummering/"))
+    submitted_at = Response.objects.get().submitted_at
+    second = client.post(url(invitation, "oppsummering/"))
+    assert first["Location"] == second["Location"] == url(invitation, "rapport/")
+    assert Response.objects.get().submitted_at == submitted_at
+
+
+def test_a_submitted_response_cannot_be_changed(client, invitation, question_set):
+    answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+    client.post(url(invitation, "oppsummering/"))
+    response = client.post(section_url(invitation, "profile"), post_data(question_set, ["role"], {"role": "other"}))
+    assert response["Location"] == url(invitation, "rapport/")
+    assert stored_codes(Response.objects.get(), "role") == {"unit_manager"}
+    assert client.get(url(invitation))["Location"] == url(invitation, "rapport/")
+
+
+def test_save_and_continue_later_shows_and_emails_the_resume_link(client, invitation, question_set):
+    data = post_data(question_set, ["role"], INNOVATOR_ANSWERS, action="save")
+    response = client.post(section_url(invitation, "profile"), data)
+    assert response["Location"] == url(invitation, "lagret/")
+    page = client.get(response["Location"]).content.decode()
+    assert f"/s/{invitation.token}/" in page
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["rektor@example.invalid"]
+    assert f"/s/{invitation.token}/" in mail.outbox[0].body
+    # Opening the link again continues at the first unanswered part.
+    assert client.get(url(invitation)).context["next_url"] == section_url(invitation, "incidence")
+
+
+def test_an_unknown_link_gets_a_helpful_404(client, db):
+    response = client.get("/s/not-a-real-token/")
+    assert response.status_code == 404
+    assert "whole link" in response.content.decode() or "hele lenken" in response.content.decode()
+
+
+def test_a_round_not_yet_open_says_when_it_opens(client, invitation):
+    round_ = invitation.round
+    round_.opens_at = timezone.now() + timedelta(days=3)
+    round_.closes_at = timezone.now() + timedelta(days=30)
+    round_.save()
+    response = client.get(url(invitation))
+    assert response.status_code == 403
+    assert response.templates[0].name == "surveys/round_not_open.html"
+
+
+def test_a_closed_round_refuses_answers(client, invitation, question_set):
+    round_ = invitation.round
+    round_.opens_at = timezone.now() - timedelta(days=30)
+    round_.closes_at = timezone.now() - timedelta(days=1)
+    round_.save()
+    assert client.get(url(invitation)).templates[0].name == "surveys/round_closed.html"
+    response = client.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    assert response.status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_an_expired_form_gets_a_clear_page(invitation, question_set):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    assert response.status_code == 403
+    assert response.templates[0].name == "csrf_failure.html"
+    assert not Answer.objects.exists()
+
+
+def test_the_response_remembers_its_language(client, invitation, question_set):
+    client.post("/i18n/setlang/", {"language": "nn", "next": url(invitation)})
+    client.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    assert Response.objects.get().language == "nn"
+    from django.test import Client
+
+    other_device = Client()
+    page = other_device.get(section_url(invitation, "incidence")).content.decode()
+    assert '<html lang="nn">' in page
+    nn_text = question_set.questions.get(code="inc_services").text_nn
+    assert nn_text in page
+
+
+def test_invitation_language_is_used_on_first_visit(client, national_round, workplace):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace, language="en")
+    page = client.get(url(invitation)).content.decode()
+    assert '<html lang="en">' in page
+    assert Response.objects.get().language == "en"
