@@ -1,0 +1,190 @@
+"""The barometer's own data: published reference figures and indicator definitions.
+
+Indicators are data, not code: each names a rule (a share, a mean or an index), the
+question and option codes it reads, and the published figures it is compared with. Codes
+are stable across question-set versions, so an indicator means the same in every round.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from surveys.i18n import translated
+from surveys.models import WorkplaceType
+
+
+class Edition(models.TextChoices):
+    NO_2018 = "NO-2018", _("Norway, 2018 edition")
+    NO_2020 = "NO-2020", _("Norway, 2020 edition")
+    DK_2015 = "DK-2015", _("Denmark, 1st edition (2015)")
+    DK_3 = "DK-3", _("Denmark, 3rd edition (2018-19)")
+
+
+class Country(models.TextChoices):
+    NORWAY = "NO", _("Norway")
+    DENMARK = "DK", _("Denmark")
+
+
+class Population(models.TextChoices):
+    WORKPLACES = "workplaces", _("all workplaces")
+    INNOVATORS = "innovators", _("workplaces with an innovation")
+    NON_INNOVATORS = "non_innovators", _("workplaces without an innovation")
+    INNOVATIONS = "innovations", _("innovations")
+
+
+class Bound(models.TextChoices):
+    EXACT = "exact", _("exactly")
+    AT_LEAST = "at_least", _("over")
+    ABOUT = "about", _("about")
+    BELOW = "below", _("nearly")
+
+
+class ReferenceFigure(models.Model):
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    statement_nb = models.CharField(_("statement (bokmål)"), max_length=300)
+    statement_nn = models.CharField(_("statement (nynorsk)"), max_length=300, blank=True)
+    statement_en = models.CharField(_("statement (English)"), max_length=300, blank=True)
+    value = models.DecimalField(
+        _("value (per cent)"),
+        max_digits=5,
+        decimal_places=1,
+        help_text=_("'6 in 10' is stored as 60; 'over half' as 50 with the bound 'over'."),
+    )
+    bound = models.CharField(_("bound"), max_length=10, choices=Bound.choices, default=Bound.EXACT)
+    wording_nb = models.CharField(_("published wording (bokmål)"), max_length=80)
+    wording_nn = models.CharField(_("published wording (nynorsk)"), max_length=80, blank=True)
+    wording_en = models.CharField(_("published wording (English)"), max_length=80, blank=True)
+    edition = models.CharField(_("edition"), max_length=10, choices=Edition.choices)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    population = models.CharField(_("population"), max_length=20, choices=Population.choices)
+    workplace_types = models.JSONField(
+        _("workplace types"),
+        default=list,
+        blank=True,
+        help_text=_("Empty when the figure covers all workplace types; otherwise the type codes it covers."),
+    )
+    source_title = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source address"), blank=True)
+    note_nb = models.TextField(_("comparability note (bokmål)"), blank=True)
+    note_nn = models.TextField(_("comparability note (nynorsk)"), blank=True)
+    note_en = models.TextField(_("comparability note (English)"), blank=True)
+
+    class Meta:
+        ordering = ["edition", "key"]
+        verbose_name = _("reference figure")
+        verbose_name_plural = _("reference figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=100), name="referencefigure_value_is_a_percentage"
+            ),
+        ]
+
+    statement = translated("statement")
+    wording = translated("wording")
+    note = translated("note")
+
+    def __str__(self):
+        return f"{self.get_edition_display()}: {self.statement_nb} ({self.wording_nb})"
+
+    def clean(self):
+        unknown = set(self.workplace_types or []) - set(WorkplaceType.values)
+        if unknown:
+            raise ValidationError(
+                {"workplace_types": _("Unknown workplace type(s): %(types)s") % {"types": ", ".join(sorted(unknown))}},
+                code="unknown_workplace_type",
+            )
+
+    def applies_to(self, workplace_type: str) -> bool:
+        return not self.workplace_types or workplace_type in self.workplace_types
+
+
+class Rule(models.TextChoices):
+    SHARE = "share", _("share choosing any of the options")
+    MEAN = "mean", _("mean of a scale")
+    INDEX = "index", _("index over several statements (0-100)")
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def for_reports(self):
+        return self.filter(active=True).order_by("position").prefetch_related("reference_figures")
+
+
+class Indicator(models.Model):
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("shown in reports"), default=True)
+    rule = models.CharField(_("rule"), max_length=10, choices=Rule.choices)
+    population = models.CharField(
+        _("population"),
+        max_length=20,
+        choices=[(p.value, p.label) for p in Population if p != Population.INNOVATIONS],
+        help_text=_(
+            "Whom the figure is about. The denominator is the workplaces that answered the questions, "
+            "which the questionnaire's skip logic limits to this population."
+        ),
+    )
+    question_codes = models.JSONField(_("question codes"), help_text=_('For example ["initiated_by"].'))
+    option_codes = models.JSONField(
+        _("option codes"), default=list, blank=True, help_text=_("Share: the options that count. Empty for means.")
+    )
+    min_count = models.PositiveSmallIntegerField(
+        _("minimum count"),
+        default=1,
+        help_text=_(
+            "Share: how many of the options a workplace must have chosen to count (usually 1). "
+            "Index: how many of the statements it must have answered."
+        ),
+    )
+    higher_is_favourable = models.BooleanField(
+        _("higher is favourable"),
+        null=True,
+        blank=True,
+        help_text=_("Whether a high value is what the barometer's findings point towards; empty when neither."),
+    )
+    name_nb = models.CharField(_("name (bokmål)"), max_length=200)
+    name_nn = models.CharField(_("name (nynorsk)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    own_yes_nb = models.CharField(_("sentence when it holds (bokmål)"), max_length=300, blank=True)
+    own_yes_nn = models.CharField(_("sentence when it holds (nynorsk)"), max_length=300, blank=True)
+    own_yes_en = models.CharField(_("sentence when it holds (English)"), max_length=300, blank=True)
+    own_no_nb = models.CharField(_("sentence when it does not (bokmål)"), max_length=300, blank=True)
+    own_no_nn = models.CharField(_("sentence when it does not (nynorsk)"), max_length=300, blank=True)
+    own_no_en = models.CharField(_("sentence when it does not (English)"), max_length=300, blank=True)
+    suggestion_nb = models.TextField(_("suggestion (bokmål)"), blank=True)
+    suggestion_nn = models.TextField(_("suggestion (nynorsk)"), blank=True)
+    suggestion_en = models.TextField(_("suggestion (English)"), blank=True)
+    reference_figures = models.ManyToManyField(
+        ReferenceFigure, blank=True, related_name="indicators", verbose_name=_("published figures")
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(condition=Q(rule__in=["share", "mean", "index"]), name="indicator_rule_known"),
+        ]
+
+    name = translated("name")
+    own_yes = translated("own_yes")
+    own_no = translated("own_no")
+    suggestion = translated("suggestion")
+
+    def __str__(self):
+        return self.name_nb
+
+    def clean(self):
+        if not isinstance(self.question_codes, list) or not all(isinstance(c, str) for c in self.question_codes):
+            raise ValidationError({"question_codes": _("Give a list of question codes.")}, code="codes_list")
+        if not self.question_codes:
+            raise ValidationError({"question_codes": _("Give at least one question code.")}, code="codes_empty")
+        if self.rule == Rule.SHARE and not self.option_codes:
+            raise ValidationError({"option_codes": _("A share needs the options that count.")}, code="options_empty")
+
+    @property
+    def is_share(self) -> bool:
+        return self.rule == Rule.SHARE

@@ -144,6 +144,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Aggregates never show a group of fewer workplaces than this (Udir's norm is five).
+BAROMETER_MIN_GROUP_SIZE = int(os.environ.get("BAROMETER_MIN_GROUP_SIZE", "5"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -48,6 +48,8 @@ class Command(BaseCommand):
             question_set = import_questionset(load_questionset_file(QUESTIONSET_FILE))
             self._rounds(question_set)
             self._admin()
+        call_command("load_barometer_data", verbosity=0)
+        call_command("seed_demo", stdout=self.stdout)
         self.stdout.write(f"Sample register: {result.created} municipalities created, {result.unchanged} unchanged.")
         self.stdout.write(f"Question set: {question_set}.")
         self.stdout.write(

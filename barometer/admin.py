@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from .models import Indicator, ReferenceFigure
+
+
+@admin.register(ReferenceFigure)
+class ReferenceFigureAdmin(admin.ModelAdmin):
+    list_display = ["key", "edition", "statement_nb", "wording_nb", "value", "bound", "population"]
+    list_filter = ["edition", "country", "population", "bound"]
+    search_fields = ["key", "statement_nb", "statement_nn", "statement_en", "source_title"]
+    fieldsets = [
+        (None, {"fields": ["key", "edition", "country", "population", "workplace_types"]}),
+        ("Value", {"fields": ["value", "bound", "wording_nb", "wording_nn", "wording_en"]}),
+        ("Statement", {"fields": ["statement_nb", "statement_nn", "statement_en"]}),
+        ("Source", {"fields": ["source_title", "source_url", "note_nb", "note_nn", "note_en"]}),
+    ]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["key", "name_nb", "rule", "population", "position", "active"]
+    list_filter = ["rule", "population", "active"]
+    list_editable = ["position", "active"]
+    search_fields = ["key", "name_nb", "name_nn", "name_en"]
+    filter_horizontal = ["reference_figures"]
+    fieldsets = [
+        (None, {"fields": ["key", "position", "active", "rule", "population"]}),
+        ("Rule", {"fields": ["question_codes", "option_codes", "min_count", "higher_is_favourable"]}),
+        (
+            "Texts",
+            {
+                "fields": [
+                    "name_nb",
+                    "name_nn",
+                    "name_en",
+                    "own_yes_nb",
+                    "own_yes_nn",
+                    "own_yes_en",
+                    "own_no_nb",
+                    "own_no_nn",
+                    "own_no_en",
+                    "suggestion_nb",
+                    "suggestion_nn",
+                    "suggestion_en",
+                ]
+            },
+        ),
+        ("Comparison", {"fields": ["reference_figures"]}),
+    ]

@@ -1,0 +1,235 @@
+"""The workplace report: each indicator for the workplace itself, nationally, in its peer
+groups and in the published barometers, with a plain-language sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from surveys.models import AnswerChoice, Response, Round
+
+from .benchmark import (
+    ResolvedIndicator,
+    comparison_round,
+    group_estimates,
+    national_group,
+    peer_groups,
+    resolved_indicators,
+    round_cells,
+)
+from .formatting import format_number, format_share
+from .indicators import OwnValue, evaluate
+from .models import Country, Indicator, ReferenceFigure, Rule
+from .stats import Estimate
+
+
+@dataclass
+class PeerEstimate:
+    kind: str
+    label: str
+    estimate: Estimate
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    own: OwnValue
+    national: Estimate
+    peers: list[PeerEstimate]
+    norway: list[ReferenceFigure]
+    denmark: list[ReferenceFigure]
+    sentence: str
+    suggestion: str
+
+    @property
+    def is_share(self) -> bool:
+        return self.indicator.rule == Rule.SHARE
+
+
+@dataclass
+class WorkplaceReport:
+    response: Response
+    round: Round | None
+    responses_nationally: int
+    rows: list[IndicatorRow]
+    peer_labels: list[tuple[str, str]]
+
+    @property
+    def is_synthetic(self) -> bool:
+        return bool(self.round and self.round.is_synthetic)
+
+    @property
+    def suggestions(self) -> list[IndicatorRow]:
+        return [row for row in self.rows if row.suggestion]
+
+
+def _population_phrase(indicator: Indicator) -> str:
+    return {
+        "workplaces": _("all workplaces"),
+        "innovators": _("workplaces with an innovation"),
+        "non_innovators": _("workplaces without an innovation"),
+    }.get(indicator.population, _("all workplaces"))
+
+
+def _sentence(indicator: Indicator, own: OwnValue, national: Estimate) -> str:
+    if indicator.rule == Rule.SHARE:
+        own_text = indicator.own_yes if own.value == 1.0 else indicator.own_no
+        if not national.shown:
+            return _("%(own)s There are too few answers yet to show the national figure.") % {"own": own_text}
+        return _("%(own)s Nationally, “%(name)s” applies to %(share)s of %(population)s (%(n)s answers).") % {
+            "own": own_text,
+            "name": indicator.name,
+            "share": format_share(national.value),
+            "population": _population_phrase(indicator),
+            "n": national.n,
+        }
+    if own.value is None:
+        own_text = _("Your workplace did not answer enough of the statements to get a score.")
+    else:
+        own_text = _("Your workplace scores %(value)s.") % {"value": format_number(own.value, 0)}
+    if not national.shown:
+        return own_text + " " + _("There are too few answers yet to show the national figure.")
+    return (
+        own_text
+        + " "
+        + _("The national average is %(value)s (%(n)s answers).")
+        % {
+            "value": format_number(national.value, 0),
+            "n": national.n,
+        }
+    )
+
+
+def _differs_unfavourably(indicator: Indicator, own: OwnValue, national: Estimate) -> bool:
+    if indicator.higher_is_favourable is None or not own.applies or own.value is None or not national.shown:
+        return False
+    if indicator.rule == Rule.SHARE:
+        # Only a gap worth telling: the workplace lacks what most workplaces report.
+        lacking = own.value == 0.0 if indicator.higher_is_favourable else own.value == 1.0
+        return lacking and (national.value >= 0.5 if indicator.higher_is_favourable else national.value < 0.5)
+    below = own.value < national.low if national.low is not None else own.value < national.value
+    return below if indicator.higher_is_favourable else not below
+
+
+def chosen_option_ids(response: Response) -> set[int]:
+    return set(AnswerChoice.objects.filter(response=response).values_list("option_id", flat=True))
+
+
+def own_values(response: Response, resolved_for_own_set: list[ResolvedIndicator]) -> dict[str, OwnValue]:
+    chosen = chosen_option_ids(response)
+    return {item.spec.key: evaluate(item.spec, chosen) for item in resolved_for_own_set}
+
+
+def build_workplace_report(response: Response) -> WorkplaceReport:
+    round_ = comparison_round(response)
+    own_resolved = resolved_indicators(response.question_set_id)
+    own = own_values(response, own_resolved)
+    if round_ is None:
+        return WorkplaceReport(response, None, 0, [], [])
+    resolved = (
+        own_resolved
+        if round_.question_set_id == response.question_set_id
+        else resolved_indicators(round_.question_set_id)
+    )
+    table = round_cells(round_, [item.spec for item in resolved])
+    counted_here = response.round_id == round_.pk and response.workplace_id is not None
+    national = national_group(contains_viewer=counted_here)
+    responses_nationally, national_estimates = group_estimates(table, resolved, national)
+    municipality = response.municipality
+    groups = peer_groups(
+        workplace_type=response.workplace_type,
+        size_class=municipality.size_class,
+        centrality=municipality.centrality,
+        county=municipality.county,
+        contains_viewer=counted_here,
+    )
+    group_results = [(group, group_estimates(table, resolved, group, parent=national)[1]) for group in groups]
+    rows = []
+    for item in resolved:
+        indicator = item.indicator
+        mine = own.get(item.spec.key, OwnValue(applies=False, value=None))
+        if not mine.applies and indicator.rule == Rule.SHARE:
+            continue  # the indicator's population does not include this workplace
+        national_estimate = national_estimates[item.spec.key]
+        figures = [f for f in indicator.reference_figures.all() if f.applies_to(response.workplace_type)]
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                own=mine,
+                national=national_estimate,
+                peers=[
+                    PeerEstimate(group.kind, group.label, estimates[item.spec.key])
+                    for group, estimates in group_results
+                ],
+                norway=[f for f in figures if f.country == Country.NORWAY],
+                denmark=[f for f in figures if f.country == Country.DENMARK],
+                sentence=_sentence(indicator, mine, national_estimate),
+                suggestion=indicator.suggestion if _differs_unfavourably(indicator, mine, national_estimate) else "",
+            )
+        )
+    return WorkplaceReport(
+        response=response,
+        round=round_,
+        responses_nationally=responses_nationally,
+        rows=rows,
+        peer_labels=[(group.kind, group.label) for group in groups],
+    )
+
+
+# --- Charts ----------------------------------------------------------------------------------
+
+CHARTS = ("shares", "culture")
+
+
+def _published_share(row: IndicatorRow) -> float | None:
+    return float(row.norway[0].value) / 100 if row.norway else None
+
+
+def chart_rows(report: WorkplaceReport) -> dict[str, list[IndicatorRow]]:
+    return {
+        "shares": [row for row in report.rows if row.is_share],
+        "culture": [row for row in report.rows if row.indicator.rule == Rule.INDEX],
+    }
+
+
+def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -> str | bytes:
+    """One chart of the report, drawn with the active language's labels and numbers."""
+    from .charts import ShareBar, scores_chart, shares_chart
+
+    rows = chart_rows(report)[name]
+    hidden = _("too few answers")
+    if name == "shares":
+        bars = []
+        for row in rows:
+            peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
+            bars.append(
+                ShareBar(
+                    label=str(row.indicator.name),
+                    value=row.national.value if row.national.shown else None,
+                    low=row.national.low,
+                    high=row.national.high,
+                    peer=peer.value if peer is not None and peer.shown else None,
+                    published=_published_share(row),
+                )
+            )
+        return shares_chart(
+            bars,
+            title=_("Share of workplaces, nationally and in your peer group"),
+            national_label=_("All workplaces (with 95 % interval)"),
+            peer_label=_("Your type of workplace"),
+            published_label=_("Published, Norway"),
+            hidden_label=hidden,
+            image_format=image_format,
+        )
+    row = rows[0]
+    labels = [_("Your workplace"), _("All workplaces")] + [p.label for p in row.peers]
+    values = [row.own.value, row.national.value if row.national.shown else None] + [
+        p.estimate.value if p.estimate.shown else None for p in row.peers
+    ]
+    return scores_chart(labels, values, title=str(row.indicator.name), hidden_label=hidden, image_format=image_format)
+
+
+def available_charts(report: WorkplaceReport) -> list[str]:
+    rows = chart_rows(report)
+    return [name for name in CHARTS if rows[name]]

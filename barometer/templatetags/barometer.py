@@ -1,0 +1,22 @@
+from django import template
+
+from barometer.formatting import format_interval, format_number, format_share
+
+register = template.Library()
+
+
+@register.filter
+def share(value):
+    """0.88 -> "88 %" (Norwegian) or "88%" (English)."""
+    return format_share(value)
+
+
+@register.filter
+def number(value, decimals=0):
+    return format_number(value, int(decimals))
+
+
+@register.simple_tag
+def interval(estimate, as_share=True):
+    """The 95 % interval of an estimate, formatted for the active language."""
+    return format_interval(estimate.low, estimate.high, as_share=as_share)

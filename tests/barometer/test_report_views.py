@@ -1,0 +1,129 @@
+"""The workplace report as a respondent and an admin see it."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from barometer.synthetic import generate_round
+from surveys.models import Invitation, Municipality, Response, WorkplaceType
+from tests.builders import ResponseBuilder, innovator
+
+
+@pytest.fixture
+def submitted(barometer_data, national_round, workplace):
+    """One invited workplace that has submitted, in a round with few other answers."""
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    response = ResponseBuilder(national_round).submitted(
+        workplace_type=workplace.workplace_type,
+        municipality=workplace.municipality,
+        workplace=workplace,
+        answers=innovator(initiated_by=["employees"], collaborated_with=["other_municipalities"]),
+    )
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    return invitation
+
+
+def test_report_names_its_sources_and_hides_small_groups(client, submitted):
+    page = client.get(f"/s/{submitted.token}/rapport/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "KS: Innovasjonsbarometeret for kommunal sektor 2018" in html
+    assert "COI: Innovationsbarometeret" in html
+    report = page.context["report"]
+    rows = {row.indicator.key: row for row in report.rows}
+    # One answer in the round: every live figure is hidden, and the page says why.
+    assert not rows["employees-initiated-or-implemented"].national.shown
+    assert "too few answers" in html or "for få svar" in html
+    assert rows["employees-initiated-or-implemented"].own.value == 1.0
+
+
+def test_report_is_available_only_after_submitting(client, barometer_data, national_round, workplace):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    client.get(f"/s/{invitation.token}/")  # creates the draft response
+    assert client.get(f"/s/{invitation.token}/rapport/")["Location"] == f"/s/{invitation.token}/"
+
+
+def test_unknown_tokens_and_guessed_ids_get_404(client, submitted):
+    assert client.get("/s/guessed-token-123/rapport/").status_code == 404
+    response_id = Response.objects.get().pk
+    assert client.get(f"/rapporter/{response_id}/").status_code == 404
+
+
+def test_an_admin_can_open_any_workplace_report(admin_client, submitted):
+    response_id = Response.objects.get().pk
+    page = admin_client.get(f"/rapporter/{response_id}/")
+    assert page.status_code == 200
+    assert page.context["report"].response.pk == response_id
+
+
+@pytest.fixture
+def demo_round(barometer_data, question_set, register):
+    def make(workplaces):
+        return generate_round(question_set=question_set, slug=f"demo-{workplaces}", name="Demo", workplaces=workplaces)
+
+    return make
+
+
+def report_queries(admin_client, round_) -> int:
+    cache.clear()
+    response = Response.objects.filter(round=round_).order_by("pk").first()
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(f"/rapporter/{response.pk}/")
+    assert page.status_code == 200
+    return len(queries)
+
+
+def test_report_query_count_does_not_grow_with_the_number_of_responses(admin_client, demo_round):
+    small = report_queries(admin_client, demo_round(10).round)
+    large = report_queries(admin_client, demo_round(1000).round)
+    assert small == large
+
+
+def test_synthetic_rounds_are_labelled(admin_client, demo_round):
+    round_ = demo_round(30).round
+    response = Response.objects.filter(round=round_).first()
+    html = admin_client.get(f"/rapporter/{response.pk}/").content.decode()
+    assert "synthetic-banner" in html
+
+
+def test_chart_is_svg_with_text_kept_as_text(client, barometer_data, question_set, register):
+    round_ = generate_round(question_set=question_set, slug="charts", name="Charts", workplaces=60).round
+    response = Response.objects.filter(round=round_).first()
+    invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    chart = client.get(f"/s/{invitation.token}/rapport/figur/shares.svg", HTTP_ACCEPT_LANGUAGE="nb")
+    assert chart.status_code == 200
+    assert chart["Content-Type"].startswith("image/svg+xml")
+    svg = chart.content.decode()
+    assert svg.startswith("<svg") and "<text" in svg
+    assert "Har innovert de siste to årene" in svg  # an indicator every workplace has
+    assert "%" in svg and "<path" in svg
+    again = client.get(f"/s/{invitation.token}/rapport/figur/shares.svg", HTTP_ACCEPT_LANGUAGE="nb")
+    assert again.content == chart.content  # stable ids: the same chart twice is byte-identical
+    assert client.get(f"/s/{invitation.token}/rapport/figur/nope.svg").status_code == 404
+
+
+def test_pdf_download(client, barometer_data, question_set, register):
+    round_ = generate_round(question_set=question_set, slug="pdf", name="PDF", workplaces=40).round
+    response = Response.objects.filter(round=round_).first()
+    invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    pdf = client.get(f"/s/{invitation.token}/rapport/rapport.pdf")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_self_test_is_compared_with_the_latest_national_round(client, barometer_data, question_set, register,
+                                                                  self_test_round):  # fmt: skip
+    national = generate_round(question_set=question_set, slug="national", name="Nasjonal", workplaces=50).round
+    builder = ResponseBuilder(self_test_round)
+    response = builder.submitted(
+        workplace_type=WorkplaceType.KINDERGARTEN, municipality=Municipality.objects.first(), answers=innovator()
+    )
+    Response.objects.filter(pk=response.pk).update(workplace=None, token="selvtest-token-1234567890")
+    page = client.get("/s/selvtest-token-1234567890/rapport/")
+    assert page.status_code == 200
+    assert page.context["report"].round == national
+    assert page.context["report"].responses_nationally == 50

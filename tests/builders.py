@@ -1,0 +1,73 @@
+"""Building submitted responses directly, for benchmark tests that need many of them."""
+
+from django.utils import timezone
+
+from surveys.models import Answer, AnswerChoice, Option, Response, ResponseStatus, Workplace
+
+CULTURE = ("risk", "openness", "recognition", "collaboration", "asking")
+
+
+def innovator(**answers) -> dict[str, list[str]]:
+    """A complete innovator's answers (option codes by question code), with overrides."""
+    base = {
+        "role": ["unit_manager"],
+        "inc_services": ["yes"], "inc_processes": ["no"], "inc_communication": ["no"],
+        "newest_type": ["service"], "newest_break": ["develops"], "newest_technology": ["supporting"],
+        "novelty": ["adapted"],
+        "initiated_by": ["leaders"], "implemented_by": ["leaders"],
+        "collaborated_with": ["none"],
+        "value_created": ["quality"], "evaluated": ["internal"], "spread": ["no"],
+        **{f"culture_{item}": ["agree"] for item in CULTURE},
+    }  # fmt: skip
+    base.update(answers)
+    return base
+
+
+def non_innovator(**answers) -> dict[str, list[str]]:
+    base = {
+        "role": ["unit_manager"],
+        "inc_services": ["no"], "inc_processes": ["no"], "inc_communication": ["dont_know"],
+        "work_in_progress": ["no"],
+        **{f"culture_{item}": ["neutral"] for item in CULTURE},
+    }  # fmt: skip
+    base.update(answers)
+    return base
+
+
+class ResponseBuilder:
+    def __init__(self, round_):
+        self.round = round_
+        self.options = {
+            (question_code, code): (pk, question_id)
+            for pk, question_id, question_code, code in Option.objects.filter(
+                question__question_set=round_.question_set
+            ).values_list("pk", "question_id", "question__code", "code")
+        }
+        self.count = 0
+
+    def submitted(self, *, workplace_type, municipality, answers, employees=20, workplace=None) -> Response:
+        self.count += 1
+        if workplace is None:
+            workplace = Workplace.objects.create(
+                name=f"Testvirksomhet {self.count}",
+                workplace_type=workplace_type,
+                municipality=municipality,
+                employees=employees,
+            )
+        response = Response.objects.create(
+            round=self.round,
+            question_set=self.round.question_set,
+            workplace=workplace,
+            workplace_type=workplace_type,
+            municipality=municipality,
+            employees=employees,
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        for question_code, codes in answers.items():
+            ids = [self.options[(question_code, code)] for code in codes]
+            answer = Answer.objects.create(response=response, question_id=ids[0][1])
+            AnswerChoice.objects.bulk_create(
+                [AnswerChoice(answer=answer, option_id=option_id, response=response) for option_id, _q in ids]
+            )
+        return response
