@@ -53,3 +53,7 @@ messages: venv-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Benchmark of the benchmark engine (not part of the tests): see scripts/bench.py.
+bench: venv-dev
+	$(PY) scripts/bench.py

@@ -6,3 +6,6 @@ class BarometerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "barometer"
     verbose_name = _("Benchmarks and reports")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (cache versions follow the reference data)

@@ -34,6 +34,9 @@ from .queries import CellKey, CellTable, cell_table
 from .stats import Estimate, mean, share, suppress_group
 
 CACHE_TIMEOUT = 60 * 60 * 24
+# Part of every cache key: bump it whenever the shape of a cached object changes, so that
+# servers running a new release never read what an old one stored.
+CACHE_FORMAT = 3
 
 
 def min_group_size() -> int:
@@ -42,6 +45,22 @@ def min_group_size() -> int:
 
 def data_version(round_id: int) -> int:
     return int(cache.get(data_version_key(round_id)) or 0)
+
+
+REFERENCE_VERSION_KEY = "barometer:reference-data-version"
+
+
+def reference_version() -> int:
+    """Changes whenever indicators, reference figures or question texts change."""
+    return int(cache.get(REFERENCE_VERSION_KEY) or 0)
+
+
+def bump_reference_version() -> None:
+    cache.add(REFERENCE_VERSION_KEY, 0, timeout=None)
+    try:
+        cache.incr(REFERENCE_VERSION_KEY)
+    except ValueError:
+        cache.set(REFERENCE_VERSION_KEY, 1, timeout=None)
 
 
 @dataclass(frozen=True)
@@ -84,7 +103,7 @@ def _digest(specs: list[IndicatorSpec]) -> str:
 
 def round_cells(round_: Round, specs: list[IndicatorSpec]) -> CellTable:
     """The round's cell table, from the shared cache when nothing has changed."""
-    key = f"barometer:cells:{round_.pk}:{data_version(round_.pk)}:{_digest(specs)}"
+    key = f"barometer:cells:v{CACHE_FORMAT}:{round_.pk}:{data_version(round_.pk)}:{_digest(specs)}"
     table = cache.get(key)
     if table is None:
         table = cell_table(round_, specs)
@@ -130,33 +149,39 @@ def peer_groups(*, workplace_type: str, size_class: int, centrality: int, county
         Group(
             "workplace_type",
             str(WorkplaceType(workplace_type).label),
-            lambda key: key[0] == workplace_type,
+            lambda key: key.workplace_type == workplace_type,
             contains_viewer,
         ),
         Group(
             "size_class",
             str(_("Municipalities with %(size)s") % {"size": SizeClass(size_class).label}),
-            lambda key: key[1] == size_class,
+            lambda key: key.size_class == size_class,
             contains_viewer,
         ),
         Group(
             "centrality",
             str(_("Centrality class %(centrality)s") % {"centrality": centrality}),
-            lambda key: key[2] == centrality,
+            lambda key: key.centrality == centrality,
             contains_viewer,
         ),
-        Group("county", county.name, lambda key: key[3] == county.number, contains_viewer),
+        Group("county", county.name, lambda key: key.county == county.number, contains_viewer),
     ]
 
 
 def group_estimates(
-    table: CellTable, resolved: list[ResolvedIndicator], group: Group, *, parent: Group | None = None
+    table: CellTable,
+    resolved: list[ResolvedIndicator],
+    group: Group,
+    *,
+    parent: Group | None = None,
+    parent_sums: dict[str, tuple[float, ...]] | None = None,
 ) -> tuple[int, dict[str, Estimate]]:
     """Each indicator for one group, suppressed where the group (or its complement within
-    ``parent``) is too small."""
+    ``parent``, whose sums may be passed in when already known) is too small."""
     threshold = min_group_size()
     responses, sums = table.total(group.keep)
-    parent_sums = table.total(parent.keep)[1] if parent is not None else None
+    if parent_sums is None and parent is not None:
+        parent_sums = table.total(parent.keep)[1]
     estimates = {}
     for item in resolved:
         accumulators = sums.get(item.spec.key, ())

@@ -10,8 +10,10 @@ sum over cells in Python.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -19,32 +21,57 @@ from surveys.models import AnswerChoice, County, Municipality, Response, Respons
 
 from .indicators import INDEX, IndicatorSpec
 
-CellKey = tuple[str, int, int, str]  # workplace type, size class, centrality, county number
+
+class Cell(NamedTuple):
+    """The dimensions every report filters and groups by."""
+
+    workplace_type: str
+    size_class: int
+    centrality: int
+    county: str  # county number
+    employees_band: int  # see EMPLOYEE_BANDS; 0 when unknown
+
+
+CellKey = Cell
+
+# Workplace size bands by number of employees: (band, smallest, largest).
+EMPLOYEE_BANDS = ((1, 1, 19), (2, 20, 49), (3, 50, 99), (4, 100, None))
+
+
+def employees_band_sql(column: str) -> str:
+    whens = " ".join(
+        f"WHEN {column} >= {low}" + (f" AND {column} <= {high}" if high else "") + f" THEN {band}"
+        for band, low, high in EMPLOYEE_BANDS
+    )
+    return f"CASE {whens} ELSE 0 END"
 
 
 @dataclass
 class CellTable:
-    """Accumulators per cell: ``responses`` workplaces, and per indicator either
-    ``(denominator, numerator)`` for a share or ``(n, sum, sum of squares)`` otherwise."""
+    """Accumulators per cell: the number of responses, and per indicator either
+    ``(denominator, numerator)`` for a share or ``(n, sum, sum of squares)`` otherwise,
+    stored flat (``widths`` says how many numbers each indicator has)."""
 
     indicator_keys: tuple[str, ...]
-    cells: dict[CellKey, tuple[int, tuple[tuple[float, ...], ...]]]
+    widths: tuple[int, ...]
+    cells: dict[CellKey, tuple[int, tuple[float, ...]]]
 
     def total(self, keep=lambda key: True) -> tuple[int, dict[str, tuple[float, ...]]]:
         """The sum over the cells ``keep`` accepts: (responses, accumulators by indicator key)."""
         responses = 0
-        sums = [None] * len(self.indicator_keys)
-        for key, (count, accumulators) in self.cells.items():
-            if not keep(key):
-                continue
-            responses += count
-            for index, values in enumerate(accumulators):
-                sums[index] = (
-                    values if sums[index] is None else tuple(a + b for a, b in zip(sums[index], values, strict=True))
-                )
-        return responses, {
-            key: (sums[index] if sums[index] is not None else ()) for index, key in enumerate(self.indicator_keys)
-        }
+        sums = [0.0] * sum(self.widths)
+        for key, (count, flat) in self.cells.items():
+            if keep(key):
+                responses += count
+                sums = list(map(operator.add, sums, flat))
+        result, offset = {}, 0
+        for key, width in zip(self.indicator_keys, self.widths, strict=True):
+            result[key] = tuple(sums[offset : offset + width]) if responses else ()
+            offset += width
+        return responses, result
+
+
+BITS_PER_WORD = 62  # option flags packed into signed 64-bit integers
 
 
 def _ids(ids) -> str:
@@ -52,75 +79,126 @@ def _ids(ids) -> str:
     return ", ".join(str(int(i)) for i in sorted(ids)) or "NULL"
 
 
-def _score_case(spec: IndicatorSpec) -> str:
-    whens = " ".join(f"WHEN {int(option_id)} THEN {float(score)!r}" for option_id, score in sorted(spec.scores.items()))
-    return f"CASE ac.option_id {whens} END"
+class _Layout:
+    """Which bit of which word stands for which option.
+
+    Each response's chosen options become a few integers (one bit per relevant option), so
+    the per-row work is a hash join and a SUM; the indicator rules are then applied once per
+    response instead of once per chosen option. A response chooses an option at most once
+    (a database constraint), so SUM equals a bitwise OR.
+    """
+
+    def __init__(self, specs: Sequence[IndicatorSpec]):
+        relevant = sorted(set().union(*(spec.answered_option_ids for spec in specs))) if specs else []
+        self.position = {option_id: index for index, option_id in enumerate(relevant)}
+        self.words = max(1, -(-len(relevant) // BITS_PER_WORD))
+        self.scored = [spec for spec in specs if not spec.is_share]
+        self.counted = [spec for spec in specs if spec.is_share and spec.min_count > 1]
+
+    def masks(self, option_ids) -> list[int]:
+        words = [0] * self.words
+        for option_id in option_ids:
+            index = self.position[option_id]
+            words[index // BITS_PER_WORD] |= 1 << (index % BITS_PER_WORD)
+        return words
+
+    def test(self, option_ids) -> str:
+        """SQL that is true when the response chose any of ``option_ids``."""
+        parts = [f"(pr.m{w} & {mask}) <> 0" for w, mask in enumerate(self.masks(option_ids)) if mask]
+        return "(" + " OR ".join(parts) + ")" if parts else "(1 = 0)"
+
+    def mapping_sql(self) -> str:
+        """One row per relevant option: its bits, and its score and hit flags per rule."""
+        rows = []
+        for option_id in self.position:
+            values = [f"CAST({int(option_id)} AS BIGINT) AS option_id"]
+            values += [f"CAST({mask} AS BIGINT) AS m{w}" for w, mask in enumerate(self.masks([option_id]))]
+            for j, spec in enumerate(self.scored):
+                score = spec.scores.get(option_id)
+                values.append(f"{float(score)!r} AS s{j}" if score is not None else f"CAST(NULL AS FLOAT) AS s{j}")
+                values.append(f"{1 if score is not None else 0} AS c{j}")
+            for j, spec in enumerate(self.counted):
+                values.append(f"{1 if option_id in spec.counted_option_ids else 0} AS h{j}")
+            rows.append("SELECT " + ", ".join(values))
+        return " UNION ALL ".join(rows) if rows else "SELECT CAST(NULL AS BIGINT) AS option_id, 0 AS m0"
+
+    def inner_columns(self) -> str:
+        columns = [f"CAST(SUM(b.m{w}) AS BIGINT) AS m{w}" for w in range(self.words)]
+        columns += [f"SUM(b.s{j}) AS s{j}, SUM(b.c{j}) AS c{j}" for j in range(len(self.scored))]
+        columns += [f"SUM(b.h{j}) AS h{j}" for j in range(len(self.counted))]
+        return ", ".join(columns)
+
+
+def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]:
+    outer = []
+    for spec in specs:
+        if spec.is_share:
+            answered = layout.test(spec.answered_option_ids)
+            if spec.min_count > 1:
+                hit = f"pr.h{layout.counted.index(spec)} >= {int(spec.min_count)}"
+            else:
+                hit = layout.test(spec.counted_option_ids)
+            outer.append(f"COALESCE(SUM(CASE WHEN {answered} THEN 1 ELSE 0 END), 0)")
+            outer.append(f"COALESCE(SUM(CASE WHEN {answered} AND {hit} THEN 1 ELSE 0 END), 0)")
+            continue
+        j = layout.scored.index(spec)
+        if spec.rule == INDEX:
+            span = float(spec.scale_max - spec.scale_min)
+            value = f"((pr.s{j} * 1.0 / pr.c{j}) - {float(spec.scale_min)!r}) * {100.0 / span!r}"
+            enough = f"pr.c{j} >= {int(spec.min_count)}"
+        else:
+            value = f"(pr.s{j} * 1.0 / pr.c{j})"
+            enough = f"pr.c{j} >= 1"
+        outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN 1 ELSE 0 END), 0)")
+        outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} END), 0)")
+        outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} * {value} END), 0)")
+    return outer
 
 
 def cell_table(round_: Round, specs: Sequence[IndicatorSpec]) -> CellTable:
     """Count every indicator of ``specs`` for every cell of the round's countable responses."""
     specs = [spec for spec in specs if spec.is_resolvable]
-    inner, outer = [], []
-    relevant: set[int] = set()
-    for i, spec in enumerate(specs):
-        relevant |= spec.answered_option_ids
-        if spec.is_share:
-            inner.append(f"MAX(CASE WHEN ac.option_id IN ({_ids(spec.answered_option_ids)}) THEN 1 ELSE 0 END) AS a{i}")
-            inner.append(f"SUM(CASE WHEN ac.option_id IN ({_ids(spec.counted_option_ids)}) THEN 1 ELSE 0 END) AS h{i}")
-            outer.append(f"COALESCE(SUM(pr.a{i}), 0)")
-            outer.append(
-                f"COALESCE(SUM(CASE WHEN pr.a{i} = 1 AND pr.h{i} >= {int(spec.min_count)} THEN 1 ELSE 0 END), 0)"
-            )
-        else:
-            inner.append(f"SUM({_score_case(spec)}) AS s{i}")
-            inner.append(f"SUM(CASE WHEN ac.option_id IN ({_ids(spec.scores)}) THEN 1 ELSE 0 END) AS c{i}")
-            if spec.rule == INDEX:
-                span = float(spec.scale_max - spec.scale_min)
-                value = f"((pr.s{i} * 1.0 / pr.c{i}) - {float(spec.scale_min)!r}) * {100.0 / span!r}"
-                enough = f"pr.c{i} >= {int(spec.min_count)}"
-            else:
-                value = f"(pr.s{i} * 1.0 / pr.c{i})"
-                enough = f"pr.c{i} >= 1"
-            outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN 1 ELSE 0 END), 0)")
-            outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} END), 0)")
-            outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} * {value} END), 0)")
-
+    layout = _Layout(specs)
     response = Response._meta.db_table
     choice = AnswerChoice._meta.db_table
     municipality = Municipality._meta.db_table
     county = County._meta.db_table
-    inner_sql = ", ".join(inner) if inner else "0 AS no_indicator"
+    outer = _outer_columns(specs, layout)
     outer_sql = (", " + ", ".join(outer)) if outer else ""
+    band = employees_band_sql("r.employees")
+    # Only integers made here, never user input, are formatted into the statement.
     sql = f"""
-        SELECT r.workplace_type, m.size_class, m.centrality, c.number, COUNT(*) {outer_sql}
+        SELECT r.workplace_type, m.size_class, m.centrality, c.number, {band} AS band, COUNT(*) {outer_sql}
         FROM {response} r
         JOIN {municipality} m ON m.id = r.municipality_id
         JOIN {county} c ON c.id = m.county_id
         LEFT JOIN (
-            SELECT ac.response_id AS rid, {inner_sql}
+            SELECT ac.response_id AS rid, {layout.inner_columns()}
             FROM {choice} ac
-            WHERE ac.option_id IN ({_ids(relevant)})
-              AND ac.response_id IN (
-                  SELECT id FROM {response}
-                  WHERE round_id = %s AND status = %s AND workplace_id IS NOT NULL
-              )
+            JOIN ({layout.mapping_sql()}) b ON b.option_id = ac.option_id
+            WHERE ac.response_id IN (
+                SELECT id FROM {response}
+                WHERE round_id = %s AND status = %s AND workplace_id IS NOT NULL
+            )
             GROUP BY ac.response_id
         ) pr ON pr.rid = r.id
         WHERE r.round_id = %s AND r.status = %s AND r.workplace_id IS NOT NULL
-        GROUP BY r.workplace_type, m.size_class, m.centrality, c.number
+        GROUP BY r.workplace_type, m.size_class, m.centrality, c.number, {band}
     """
     params = [round_.pk, ResponseStatus.SUBMITTED, round_.pk, ResponseStatus.SUBMITTED]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 
-    cells: dict[CellKey, tuple[int, tuple[tuple[float, ...], ...]]] = {}
-    for row in rows:
-        key = (row[0], int(row[1]), int(row[2]), row[3])
-        values, position = [], 5
-        for spec in specs:
-            width = 2 if spec.is_share else 3
-            values.append(tuple(float(v or 0) for v in row[position : position + width]))
-            position += width
-        cells[key] = (int(row[4]), tuple(values))
-    return CellTable(indicator_keys=tuple(spec.key for spec in specs), cells=cells)
+    cells = {
+        Cell(row[0], int(row[1]), int(row[2]), row[3], int(row[4])): (
+            int(row[5]),
+            tuple(float(v or 0) for v in row[6:]),
+        )
+        for row in rows
+    }
+    return CellTable(
+        indicator_keys=tuple(spec.key for spec in specs),
+        widths=tuple(2 if spec.is_share else 3 for spec in specs),
+        cells=cells,
+    )

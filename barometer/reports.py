@@ -144,7 +144,8 @@ def build_workplace_report(response: Response) -> WorkplaceReport:
         county=municipality.county,
         contains_viewer=counted_here,
     )
-    group_results = [(group, group_estimates(table, resolved, group, parent=national)[1]) for group in groups]
+    national_sums = table.total(national.keep)[1]
+    group_results = [(group, group_estimates(table, resolved, group, parent_sums=national_sums)[1]) for group in groups]
     rows = []
     for item in resolved:
         indicator = item.indicator

@@ -1,32 +1,53 @@
-"""The workplace report: after submitting, through the respondent's link; for admins by id."""
+"""The workplace report: after submitting, through the respondent's link; for admins by id.
+
+The report body is cached in the shared cache under the round's data version and the
+reference-data version, so a cached page costs a handful of queries and no arithmetic.
+"""
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from surveys.models import Response
 from surveys.questionnaire import AnswerValues, Questionnaire
 
 from ..access import report_response_for_staff, report_response_for_token
-from ..benchmark import data_version
+from ..benchmark import CACHE_FORMAT, CACHE_TIMEOUT, comparison_round, data_version, reference_version
 from ..pdf import report_pdf
 from ..reports import available_charts, build_workplace_report, chart_image
 
 
+def _versions(response: Response) -> str:
+    round_ = comparison_round(response)
+    return f"{round_.pk if round_ else 0}:{data_version(round_.pk) if round_ else 0}:{reference_version()}"
+
+
 def _render_report(request: HttpRequest, response: Response, token: str | None) -> HttpResponse:
-    report = build_workplace_report(response)
-    summary = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
+    key = f"barometer:report:v{CACHE_FORMAT}:{response.pk}:{bool(token)}:{get_language()}:{_versions(response)}"
+    cached = cache.get(key)
+    if cached is None:
+        report = build_workplace_report(response)
+        summary = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
+        body = render_to_string(
+            "barometer/report_body.html",
+            {
+                "report": report,
+                "response": response,
+                "token": token,
+                "charts": available_charts(report),
+                "summary": summary,
+            },
+            request=request,
+        )
+        cached = {"body": body, "synthetic": report.is_synthetic}
+        cache.set(key, cached, CACHE_TIMEOUT)
     return render(
         request,
         "barometer/report.html",
-        {
-            "report": report,
-            "response": response,
-            "token": token,
-            "charts": available_charts(report),
-            "summary": summary,
-        },
+        {"body": mark_safe(cached["body"]), "synthetic": cached["synthetic"], "response": response},  # noqa: S308 - rendered by our own template
     )
 
 
@@ -53,15 +74,14 @@ def _submitted(token: str) -> Response:
 
 def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     response = _submitted(token)
-    report = build_workplace_report(response)
-    if name not in available_charts(report):
-        raise Http404("no such chart")
-    round_id = report.round.pk if report.round else 0
-    key = f"barometer:chart:{response.pk}:{name}:{get_language()}:{data_version(round_id)}"
+    key = f"barometer:chart:v{CACHE_FORMAT}:{response.pk}:{name}:{get_language()}:{_versions(response)}"
     svg = cache.get(key)
     if svg is None:
+        report = build_workplace_report(response)
+        if name not in available_charts(report):
+            raise Http404("no such chart")
         svg = chart_image(report, name)
-        cache.set(key, svg, 60 * 60 * 24)
+        cache.set(key, svg, CACHE_TIMEOUT)
     result = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     result["Cache-Control"] = "private, max-age=300"
     return result

@@ -65,7 +65,7 @@ def test_the_query_layer_returns_the_published_shares_exactly(published_pattern)
 def peer_group(workplace_type):
     from barometer.benchmark import Group
 
-    return Group("workplace_type", workplace_type, lambda key: key[0] == workplace_type)
+    return Group("workplace_type", workplace_type, lambda key: key.workplace_type == workplace_type)
 
 
 def test_sql_and_the_single_workplace_rule_agree(published_pattern):
