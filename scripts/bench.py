@@ -137,7 +137,7 @@ def main() -> int:
                 cursor.execute("ANALYZE")
         specs = [item.spec for item in resolved_indicators(round_.question_set_id)]
 
-        def raw_group_by():
+        def raw_group_by(round_=round_):
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT ac.option_id, COUNT(*) FROM surveys_answerchoice ac "
@@ -149,9 +149,9 @@ def main() -> int:
 
         raw_group_by()  # warm the database's own caches equally for both measurements
         baseline = median_ms(raw_group_by, args.repeat)
-        cold = median_ms(lambda: cell_table(round_, specs), args.repeat)
+        cold = median_ms(lambda round_=round_, specs=specs: cell_table(round_, specs), args.repeat)
 
-        def cached_cells():
+        def cached_cells(round_=round_, specs=specs):
             round_cells(round_, specs)
 
         cached_cells()
@@ -159,9 +159,9 @@ def main() -> int:
         response = Response.objects.filter(round=round_).order_by("pk").first()
         page_url = f"/rapporter/{response.pk}/"
         cache.clear()
-        cold_page = median_ms(lambda: (cache.clear(), client.get(page_url)), 1)
+        cold_page = median_ms(lambda url=page_url: (cache.clear(), client.get(url)), 1)
         client.get(page_url)
-        page = median_ms(lambda: client.get(page_url), args.repeat * 4)
+        page = median_ms(lambda url=page_url: client.get(url), args.repeat * 4)
         with CaptureQueriesContext(connection) as queries:
             status = client.get(page_url).status_code
         if status != 200:

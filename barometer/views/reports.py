@@ -47,7 +47,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
     return render(
         request,
         "barometer/report.html",
-        {"body": mark_safe(cached["body"]), "synthetic": cached["synthetic"], "response": response},  # noqa: S308 - rendered by our own template
+        {"body": mark_safe(cached["body"]), "synthetic": cached["synthetic"], "response": response},
     )
 
 
