@@ -1,14 +1,27 @@
-"""Who may see what: one function per object type, returning the object or raising 404.
+"""Who may see what: one function per object type, returning the object or raising.
 
-A 404 rather than a 403 for reports someone may not see, so that a guessed link or id
-tells nothing about whether it exists.
+- Respondents (no account) reach their own workplace's report through their link only.
+- Municipality staff read the reports of their own municipality's workplaces.
+- Analysts and municipality staff read aggregates; analysts and admins export raw responses.
+- Admins (superusers) may do everything.
+
+A report someone may not see answers 404, not 403, so that a guessed link or id tells
+nothing about whether it exists.
 """
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from surveys.models import Invitation, Response
+
+VIEW_AGGREGATES = "barometer.view_aggregates"
+EXPORT_RAW = "barometer.export_raw_responses"
+VIEW_MUNICIPALITY_REPORTS = "barometer.view_municipality_reports"
 
 
 def _response_by_token(token: str) -> Response | None:
@@ -28,12 +41,60 @@ def report_response_for_token(token: str) -> Response:
     return _with_report_relations(response.pk)
 
 
+def staff_municipality_id(user) -> int | None:
+    membership = getattr(user, "staff_membership", None) if user.is_authenticated else None
+    return membership.municipality_id if membership else None
+
+
 def report_response_for_staff(request: HttpRequest, response_id: int) -> Response:
-    """A workplace report opened by id: admins only (municipality staff come with roles)."""
+    """A workplace report opened by id: admins, and municipality staff for their own
+    municipality's workplaces."""
     user = request.user
-    if not (user.is_authenticated and user.is_superuser):
+    if not user.is_authenticated:
         raise Http404("no such report")
-    return _with_report_relations(response_id)
+    response = _with_report_relations(response_id)
+    if user.is_superuser:
+        return response
+    if (
+        user.has_perm(VIEW_MUNICIPALITY_REPORTS)
+        and response.workplace_id is not None
+        and response.workplace.municipality_id == staff_municipality_id(user)
+    ):
+        return response
+    raise Http404("no such report")
+
+
+def municipality_responses_for_staff(user):
+    """The submitted, counted responses whose reports ``user`` may open, for a list."""
+    responses = Response.objects.countable().select_related("workplace", "round", "municipality")
+    if user.is_superuser:
+        return responses
+    if user.has_perm(VIEW_MUNICIPALITY_REPORTS) and staff_municipality_id(user):
+        return responses.filter(workplace__municipality_id=staff_municipality_id(user))
+    return responses.none()
+
+
+def staff_permission_required(permission: str):
+    """For staff pages: the anonymous are sent to log in; the logged-in without the
+    permission get 403 (sending them to the login page again would loop)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+aggregates_required = staff_permission_required(VIEW_AGGREGATES)
+raw_export_required = staff_permission_required(EXPORT_RAW)
+municipality_reports_required = staff_permission_required(VIEW_MUNICIPALITY_REPORTS)
 
 
 def _with_report_relations(response_id: int) -> Response:

@@ -8,8 +8,8 @@ commit, so a cached result is never stale and needs no explicit invalidation.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import combinations
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,8 +30,8 @@ from surveys.services.answering import data_version_key
 
 from .indicators import IndicatorSpec, OptionInfo
 from .models import Indicator
-from .queries import CellKey, CellTable, cell_table
-from .stats import Estimate, mean, share, suppress_group
+from .queries import Cell, CellTable, cell_table
+from .stats import Estimate, Suppressed, mean, share, suppress_group, suppress_partition
 
 CACHE_TIMEOUT = 60 * 60 * 24
 # Part of every cache key: bump it whenever the shape of a cached object changes, so that
@@ -125,72 +125,118 @@ def denominator(spec: IndicatorSpec, accumulators: tuple[float, ...]) -> int:
     return int(accumulators[0]) if accumulators else 0
 
 
-# --- Groups ---------------------------------------------------------------------------------
+# --- Groups and filters ------------------------------------------------------------------
+
+DIMENSIONS = ("sector", "workplace_type", "size_class", "centrality", "county", "employees_band")
 
 
 @dataclass(frozen=True)
-class Group:
-    kind: str
-    label: str
-    keep: Callable[[CellKey], bool] = field(compare=False)
-    contains_viewer: bool = False
+class Filter:
+    """A group of workplaces: every cell matching all the given criteria."""
+
+    sector: str | None = None
+    workplace_type: str | None = None
+    size_class: int | None = None
+    centrality: int | None = None
+    county: str | None = None  # county number
+    employees_band: int | None = None
+
+    def active(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in DIMENSIONS if getattr(self, name) not in (None, "")}
+
+    def keep(self, cell: Cell) -> bool:
+        return all(_value(cell, name) == value for name, value in self.active().items())
+
+    def without(self, *names: str) -> Filter:
+        return Filter(**{name: value for name, value in self.active().items() if name not in names})
+
+    def coarser(self) -> list[Filter]:
+        """Every filter a user could ask for with some of these criteria dropped."""
+        active = list(self.active())
+        return [self.without(*dropped) for size in range(1, len(active) + 1) for dropped in combinations(active, size)]
 
 
-NATIONAL = "national"
+def _value(cell: Cell, dimension: str):
+    if dimension == "sector":
+        return SECTOR_OF_WORKPLACE_TYPE.get(cell.workplace_type)
+    return getattr(cell, dimension)
 
 
-def national_group(contains_viewer: bool = False) -> Group:
-    return Group(NATIONAL, str(_("All workplaces")), lambda key: True, contains_viewer)
+def _hidden_in_partition(table: CellTable, filter_: Filter, dimension: str, index: int | None) -> bool:
+    """Whether the breakdown of the coarser group by ``dimension`` hides this filter's part.
+
+    Keeps every page consistent with the breakdown tables: a part hidden there for being
+    derivable is hidden here too. ``index`` selects an indicator's denominator; None counts
+    workplaces.
+    """
+    parent = filter_.without(dimension)
+    sizes: dict[object, float] = {}
+    for cell, (count, flat) in table.cells.items():
+        if parent.keep(cell):
+            part = _value(cell, dimension)
+            sizes[part] = sizes.get(part, 0) + (count if index is None else flat[index])
+    hidden = suppress_partition({k: int(v) for k, v in sizes.items()}, min_group_size())
+    return filter_.active()[dimension] in hidden
 
 
-def peer_groups(*, workplace_type: str, size_class: int, centrality: int, county: County, contains_viewer: bool):
-    """The workplace's peer groups, each on its own (not their intersection)."""
+def filtered_estimates(
+    table: CellTable, resolved: list[ResolvedIndicator], filter_: Filter, *, viewer_inside: bool = False
+) -> tuple[int | None, dict[str, Estimate]]:
+    """The group's number of workplaces (None when hidden) and each indicator, hidden where
+    the group is too small, where a coarser group differs from it by too few, or where a
+    breakdown would hide it. A workplace viewing a group it is in needs enough others."""
+    threshold = min_group_size()
+    responses, sums = table.total(filter_.keep)
+    coarser = [table.total(f.keep) for f in filter_.coarser()]
+    offsets = table.offsets()
+
+    def hidden(n: int, counts: list[int], index: int | None) -> Suppressed | None:
+        if n == 0:
+            return None
+        reason = suppress_group(n, None, threshold, viewer_inside=viewer_inside)
+        if reason:
+            return reason
+        if any(0 < count - n < threshold for count in counts):
+            return Suppressed.COMPLEMENT
+        if any(_hidden_in_partition(table, filter_, dimension, index) for dimension in filter_.active()):
+            return Suppressed.COMPLEMENT
+        return None
+
+    results = {}
+    for item in resolved:
+        key = item.spec.key
+        accumulators = sums.get(key, ())
+        result = estimate(item.spec, accumulators)
+        n = int(accumulators[0]) if accumulators else 0
+        counts = [int(other[key][0]) if other.get(key) else 0 for _count, other in coarser]
+        reason = hidden(n, counts, offsets[key])
+        results[key] = result.hidden(reason) if reason else result
+    count_reason = hidden(responses, [count for count, _ in coarser], None)
+    return (None if count_reason else responses), results
+
+
+def national_filter() -> Filter:
+    return Filter()
+
+
+def peer_filters(
+    *, workplace_type: str, size_class: int, centrality: int, county: County
+) -> list[tuple[str, str, Filter]]:
+    """The workplace's peer groups, each on its own (not their intersection): (kind, label, filter)."""
     return [
-        Group(
-            "workplace_type",
-            str(WorkplaceType(workplace_type).label),
-            lambda key: key.workplace_type == workplace_type,
-            contains_viewer,
-        ),
-        Group(
+        ("workplace_type", str(WorkplaceType(workplace_type).label), Filter(workplace_type=workplace_type)),
+        (
             "size_class",
             str(_("Municipalities with %(size)s") % {"size": SizeClass(size_class).label}),
-            lambda key: key.size_class == size_class,
-            contains_viewer,
+            Filter(size_class=size_class),
         ),
-        Group(
+        (
             "centrality",
             str(_("Centrality class %(centrality)s") % {"centrality": centrality}),
-            lambda key: key.centrality == centrality,
-            contains_viewer,
+            Filter(centrality=centrality),
         ),
-        Group("county", county.name, lambda key: key.county == county.number, contains_viewer),
+        ("county", county.name, Filter(county=county.number)),
     ]
-
-
-def group_estimates(
-    table: CellTable,
-    resolved: list[ResolvedIndicator],
-    group: Group,
-    *,
-    parent: Group | None = None,
-    parent_sums: dict[str, tuple[float, ...]] | None = None,
-) -> tuple[int, dict[str, Estimate]]:
-    """Each indicator for one group, suppressed where the group (or its complement within
-    ``parent``, whose sums may be passed in when already known) is too small."""
-    threshold = min_group_size()
-    responses, sums = table.total(group.keep)
-    if parent_sums is None and parent is not None:
-        parent_sums = table.total(parent.keep)[1]
-    estimates = {}
-    for item in resolved:
-        accumulators = sums.get(item.spec.key, ())
-        result = estimate(item.spec, accumulators)
-        n = denominator(item.spec, accumulators)
-        total = denominator(item.spec, parent_sums.get(item.spec.key, ())) if parent_sums is not None else None
-        reason = suppress_group(n, total, threshold, viewer_inside=group.contains_viewer)
-        estimates[item.spec.key] = result.hidden(reason) if reason else result
-    return responses, estimates
 
 
 # --- Which round a report compares with ----------------------------------------------------

@@ -134,9 +134,10 @@ def shares_chart(
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)
         axes.spines[["top", "right"]].set_visible(False)
-        handles = [
-            Patch(color=NAVY, label=national_label),
-            Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label),
+        handles = [Patch(color=NAVY, label=national_label)]
+        if peer_label:
+            handles.append(Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label))
+        handles += [
             Line2D(
                 [],
                 [],

@@ -37,6 +37,13 @@ class IndicatorSpec:
     scores: Mapping[int, float]  # mean/index: score by option id (options without a score left out)
     scale_min: float = 0.0
     scale_max: float = 1.0
+    # Optional subpopulation: responses that chose any of ``required`` and none of ``excluded``.
+    required_option_ids: frozenset[int] = frozenset()
+    excluded_option_ids: frozenset[int] = frozenset()
+
+    @property
+    def condition_option_ids(self) -> frozenset[int]:
+        return self.required_option_ids | self.excluded_option_ids
 
     @property
     def is_share(self) -> bool:
@@ -52,8 +59,15 @@ class IndicatorSpec:
         option_codes: list[str],
         min_count: int,
         options: list[OptionInfo],
+        required: list[str] = (),
+        excluded: list[str] = (),
     ) -> IndicatorSpec:
-        """Resolve codes against ``options`` (every option of a question set)."""
+        """Resolve codes against ``options`` (every option of a question set).
+
+        ``required`` and ``excluded`` name options as "question.option": the indicator is
+        then counted only among responses that chose any of ``required`` and none of
+        ``excluded``.
+        """
         mine = [o for o in options if o.question_code in question_codes]
         scores = {o.id: o.score for o in mine if o.score is not None}
         per_question: dict[str, list[float]] = {}
@@ -73,6 +87,8 @@ class IndicatorSpec:
             scores=scores,
             scale_min=min(lows) if lows else 0.0,
             scale_max=max(highs) if highs else 1.0,
+            required_option_ids=frozenset(o.id for o in options if f"{o.question_code}.{o.code}" in required),
+            excluded_option_ids=frozenset(o.id for o in options if f"{o.question_code}.{o.code}" in excluded),
         )
 
     @property
@@ -95,7 +111,7 @@ class OwnValue:
 def evaluate(spec: IndicatorSpec, chosen_option_ids: set[int]) -> OwnValue:
     """The indicator for one workplace, from the option ids it chose."""
     answered = chosen_option_ids & spec.answered_option_ids
-    if not answered:
+    if not answered or not in_subpopulation(spec, chosen_option_ids):
         return OwnValue(applies=False, value=None)
     if spec.is_share:
         hits = len(chosen_option_ids & spec.counted_option_ids)
@@ -106,3 +122,9 @@ def evaluate(spec: IndicatorSpec, chosen_option_ids: set[int]) -> OwnValue:
     else:
         value = sum(scores) / len(scores) if scores else None
     return OwnValue(applies=value is not None, value=value)
+
+
+def in_subpopulation(spec: IndicatorSpec, chosen_option_ids: set[int]) -> bool:
+    if spec.required_option_ids and not chosen_option_ids & spec.required_option_ids:
+        return False
+    return not chosen_option_ids & spec.excluded_option_ids

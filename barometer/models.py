@@ -5,6 +5,7 @@ question and option codes it reads, and the published figures it is compared wit
 are stable across question-set versions, so an indicator means the same in every round.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -188,3 +189,34 @@ class Indicator(models.Model):
     @property
     def is_share(self) -> bool:
         return self.rule == Rule.SHARE
+
+
+class StaffMembership(models.Model):
+    """Ties a staff user to the municipality whose individual workplace reports they may read.
+
+    Roles are Django groups (see the data migration ``create_staff_roles``): analysts read
+    every aggregate and export; municipality staff read every aggregate and the reports of
+    their own municipality's workplaces; admins are superusers.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_membership", verbose_name=_("user")
+    )
+    municipality = models.ForeignKey(
+        "surveys.Municipality",
+        on_delete=models.CASCADE,
+        related_name="staff_memberships",
+        verbose_name=_("municipality"),
+    )
+
+    class Meta:
+        verbose_name = _("municipality staff membership")
+        verbose_name_plural = _("municipality staff memberships")
+        permissions = [
+            ("view_aggregates", _("Can read aggregate benchmark reports")),
+            ("export_raw_responses", _("Can export raw responses (no personal data)")),
+            ("view_municipality_reports", _("Can read the reports of the own municipality's workplaces")),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.municipality}"

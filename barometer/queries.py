@@ -56,6 +56,14 @@ class CellTable:
     widths: tuple[int, ...]
     cells: dict[CellKey, tuple[int, tuple[float, ...]]]
 
+    def offsets(self) -> dict[str, int]:
+        """Where each indicator's accumulators start in a cell's flat tuple."""
+        result, offset = {}, 0
+        for key, width in zip(self.indicator_keys, self.widths, strict=True):
+            result[key] = offset
+            offset += width
+        return result
+
     def total(self, keep=lambda key: True) -> tuple[int, dict[str, tuple[float, ...]]]:
         """The sum over the cells ``keep`` accepts: (responses, accumulators by indicator key)."""
         responses = 0
@@ -89,7 +97,9 @@ class _Layout:
     """
 
     def __init__(self, specs: Sequence[IndicatorSpec]):
-        relevant = sorted(set().union(*(spec.answered_option_ids for spec in specs))) if specs else []
+        relevant = sorted(
+            set().union(*(spec.answered_option_ids | spec.condition_option_ids for spec in specs)) if specs else []
+        )
         self.position = {option_id: index for index, option_id in enumerate(relevant)}
         self.words = max(1, -(-len(relevant) // BITS_PER_WORD))
         self.scored = [spec for spec in specs if not spec.is_share]
@@ -129,11 +139,23 @@ class _Layout:
         return ", ".join(columns)
 
 
+def _condition(spec: IndicatorSpec, layout: _Layout) -> str:
+    parts = []
+    if spec.required_option_ids:
+        parts.append(layout.test(spec.required_option_ids))
+    if spec.excluded_option_ids:
+        parts.append(f"NOT {layout.test(spec.excluded_option_ids)}")
+    return " AND ".join(parts)
+
+
 def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]:
     outer = []
     for spec in specs:
+        condition = _condition(spec, layout)
         if spec.is_share:
             answered = layout.test(spec.answered_option_ids)
+            if condition:
+                answered = f"({answered} AND {condition})"
             if spec.min_count > 1:
                 hit = f"pr.h{layout.counted.index(spec)} >= {int(spec.min_count)}"
             else:
@@ -149,6 +171,8 @@ def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]
         else:
             value = f"(pr.s{j} * 1.0 / pr.c{j})"
             enough = f"pr.c{j} >= 1"
+        if condition:
+            enough = f"{enough} AND {condition}"
         outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN 1 ELSE 0 END), 0)")
         outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} END), 0)")
         outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} * {value} END), 0)")

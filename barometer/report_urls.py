@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import reports
+from .views import reports, staff
 
 app_name = "barometer"
 
@@ -8,5 +8,14 @@ urlpatterns = [
     path("s/<str:token>/rapport/", reports.workplace_report, name="report"),
     path("s/<str:token>/rapport/figur/<slug:name>.svg", reports.report_chart, name="report_chart"),
     path("s/<str:token>/rapport/rapport.pdf", reports.report_pdf_download, name="report_pdf"),
+    path("rapporter/", staff.workplace_reports, name="staff_reports"),
     path("rapporter/<int:response_id>/", reports.workplace_report_for_staff, name="staff_report"),
+    path("statistikk/", staff.aggregate, name="aggregate"),
+    path("statistikk/figur.svg", staff.aggregate_chart, name="aggregate_chart"),
+    path("statistikk/eksport.<str:file_format>", staff.aggregate_export, name="aggregate_export"),
+    path("statistikk/funn/", staff.findings_page, name="findings"),
+    path("statistikk/data/", staff.data_page, name="data"),
+    path("statistikk/data/svar.csv", staff.raw_csv, name="raw_csv"),
+    path("statistikk/data/svar.xlsx", staff.raw_xlsx, name="raw_xlsx"),
+    path("statistikk/data/kodebok.csv", staff.codebook_csv, name="codebook_csv"),
 ]

@@ -12,9 +12,9 @@ from surveys.models import AnswerChoice, Response, Round
 from .benchmark import (
     ResolvedIndicator,
     comparison_round,
-    group_estimates,
-    national_group,
-    peer_groups,
+    filtered_estimates,
+    national_filter,
+    peer_filters,
     resolved_indicators,
     round_cells,
 )
@@ -51,7 +51,7 @@ class IndicatorRow:
 class WorkplaceReport:
     response: Response
     round: Round | None
-    responses_nationally: int
+    responses_nationally: int | None
     rows: list[IndicatorRow]
     peer_labels: list[tuple[str, str]]
 
@@ -133,19 +133,22 @@ def build_workplace_report(response: Response) -> WorkplaceReport:
         else resolved_indicators(round_.question_set_id)
     )
     table = round_cells(round_, [item.spec for item in resolved])
+    # A workplace counted in the round knows its own answer: its groups need enough others.
     counted_here = response.round_id == round_.pk and response.workplace_id is not None
-    national = national_group(contains_viewer=counted_here)
-    responses_nationally, national_estimates = group_estimates(table, resolved, national)
+    responses_nationally, national_estimates = filtered_estimates(
+        table, resolved, national_filter(), viewer_inside=counted_here
+    )
     municipality = response.municipality
-    groups = peer_groups(
+    peers = peer_filters(
         workplace_type=response.workplace_type,
         size_class=municipality.size_class,
         centrality=municipality.centrality,
         county=municipality.county,
-        contains_viewer=counted_here,
     )
-    national_sums = table.total(national.keep)[1]
-    group_results = [(group, group_estimates(table, resolved, group, parent_sums=national_sums)[1]) for group in groups]
+    group_results = [
+        (kind, label, filtered_estimates(table, resolved, filter_, viewer_inside=counted_here)[1])
+        for kind, label, filter_ in peers
+    ]
     rows = []
     for item in resolved:
         indicator = item.indicator
@@ -159,10 +162,7 @@ def build_workplace_report(response: Response) -> WorkplaceReport:
                 indicator=indicator,
                 own=mine,
                 national=national_estimate,
-                peers=[
-                    PeerEstimate(group.kind, group.label, estimates[item.spec.key])
-                    for group, estimates in group_results
-                ],
+                peers=[PeerEstimate(kind, label, estimates[item.spec.key]) for kind, label, estimates in group_results],
                 norway=[f for f in figures if f.country == Country.NORWAY],
                 denmark=[f for f in figures if f.country == Country.DENMARK],
                 sentence=_sentence(indicator, mine, national_estimate),
@@ -174,7 +174,7 @@ def build_workplace_report(response: Response) -> WorkplaceReport:
         round=round_,
         responses_nationally=responses_nationally,
         rows=rows,
-        peer_labels=[(group.kind, group.label) for group in groups],
+        peer_labels=[(kind, label) for kind, label, _filter in peers],
     )
 
 

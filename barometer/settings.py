@@ -89,6 +89,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "barometer.wsgi.application"
 CSRF_FAILURE_VIEW = "surveys.views.csrf_failure"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "barometer:aggregate"
+LOGOUT_REDIRECT_URL = "surveys:home"
 
 # SQLite file by default; PostgreSQL (psycopg 3) when DATABASE_URL says so.
 DATABASES = {

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("barometer.report_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
-from .models import Answer, Option, Question, QuestionSet, Response, Section
+from .models import Answer, ConditionMode, Option, Question, QuestionSet, Response, Section
 
 
 @dataclass
@@ -83,6 +83,29 @@ class Questionnaire:
     def visible_sections(self, values: AnswerValues) -> list[Section]:
         chosen = values.chosen_option_ids
         return [s for s in self.sections if s.condition_holds(chosen) and self.visible_questions(s, values)]
+
+    def expected_sections(self, values: AnswerValues) -> list[Section]:
+        """The sections a respondent can expect to see, for the progress bar.
+
+        A condition on questions not answered yet is undecided: a section shown "if any"
+        of its options is chosen counts as coming, one shown "if none" does not. So the
+        count starts at the longest path and can only shrink when a branch is skipped.
+        """
+        visible = self.visible_sections(values)
+        expected = []
+        for section in self.sections:
+            condition_questions = {
+                self.options_by_id[option.pk].question_id
+                for option in section.show_if_options.all()
+                if option.pk in self.options_by_id
+            }
+            undecided = condition_questions and not any(values.answered(q) for q in condition_questions)
+            if undecided:
+                if section.show_if_mode == ConditionMode.ANY:
+                    expected.append(section)
+            elif section in visible:
+                expected.append(section)
+        return expected
 
     def visible_questions(self, section: Section, values: AnswerValues) -> list[Question]:
         chosen = values.chosen_option_ids

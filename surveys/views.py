@@ -117,7 +117,7 @@ def _gate(request: HttpRequest, response: Response) -> HttpResponse | None:
 
 
 def _progress(questionnaire: Questionnaire, values: AnswerValues, section) -> dict:
-    visible = questionnaire.visible_sections(values)
+    visible = questionnaire.expected_sections(values)
     codes = [s.code for s in visible]
     number = codes.index(section.code) + 1 if section.code in codes else 1
     return {"number": number, "total": len(visible), "percent": round(100 * number / max(len(visible), 1))}
@@ -149,7 +149,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
                 else reverse("surveys:review", args=[token])
             ),
             "resume_url": resume_url(response),
-            "section_total": len(questionnaire.visible_sections(values)),
+            "section_total": len(questionnaire.expected_sections(values)),
         },
     )
 

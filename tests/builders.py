@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from surveys.models import Answer, AnswerChoice, Option, Response, ResponseStatus, Workplace
+from surveys.services.answering import bump_data_version
 
 CULTURE = ("risk", "openness", "recognition", "collaboration", "asking")
 
@@ -70,4 +71,5 @@ class ResponseBuilder:
             AnswerChoice.objects.bulk_create(
                 [AnswerChoice(answer=answer, option_id=option_id, response=response) for option_id, _q in ids]
             )
+        bump_data_version(self.round.pk)  # as the submit service does
         return response

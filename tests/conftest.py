@@ -5,11 +5,19 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from barometer.reference_data import load_indicators, load_reference_figures
 from surveys.models import Round, RoundKind, Workplace, WorkplaceType
 from surveys.services.questionsets import import_questionset, load_questionset_file
 from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
 
 QUESTIONSET_FILE = DATA_DIR / "innovasjonsbarometeret.json"
+
+
+@pytest.fixture
+def barometer_data(db):
+    """The published reference figures and the indicator definitions."""
+    load_reference_figures()
+    load_indicators()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from barometer.benchmark import group_estimates, national_group, peer_groups, resolved_indicators, round_cells
+from barometer.benchmark import Filter, filtered_estimates, peer_filters, resolved_indicators, round_cells
 from barometer.indicators import evaluate
 from barometer.queries import cell_table
 from barometer.reports import build_workplace_report, chosen_option_ids
@@ -49,23 +49,19 @@ def published_pattern(barometer_data, national_round, register):
 def test_the_query_layer_returns_the_published_shares_exactly(published_pattern):
     resolved = resolved_indicators(published_pattern.question_set_id)
     table = cell_table(published_pattern, [item.spec for item in resolved])
-    responses, national = group_estimates(table, resolved, national_group())
+    responses, national = filtered_estimates(table, resolved, Filter())
     assert responses == 120
     assert national["innovated"].value == pytest.approx(100 / 120)
     employees = national["employees-initiated-or-implemented"]
     assert (employees.n, employees.value) == (100, 0.88)
     assert national["collaboration-voluntary"].value == 0.03
     by_type = {
-        workplace_type: group_estimates(table, resolved, peer_group(workplace_type))[1]["municipal-collaboration"].value
+        workplace_type: filtered_estimates(table, resolved, Filter(workplace_type=workplace_type))[1][
+            "municipal-collaboration"
+        ].value
         for workplace_type in (WorkplaceType.PRIMARY_SCHOOL, WorkplaceType.NURSING_HOME)
     }
     assert by_type == {WorkplaceType.PRIMARY_SCHOOL: 0.6, WorkplaceType.NURSING_HOME: 0.4}
-
-
-def peer_group(workplace_type):
-    from barometer.benchmark import Group
-
-    return Group("workplace_type", workplace_type, lambda key: key.workplace_type == workplace_type)
 
 
 def test_sql_and_the_single_workplace_rule_agree(published_pattern):
@@ -112,15 +108,14 @@ def test_results_are_cached_until_a_response_is_submitted(published_pattern):
 
 def test_peer_groups_are_separate_not_intersected(published_pattern):
     municipality = Municipality.objects.get(number="9901")
-    groups = peer_groups(
+    groups = peer_filters(
         workplace_type=WorkplaceType.PRIMARY_SCHOOL,
         size_class=municipality.size_class,
         centrality=municipality.centrality,
         county=municipality.county,
-        contains_viewer=False,
     )
     resolved = resolved_indicators(published_pattern.question_set_id)
     table = cell_table(published_pattern, [item.spec for item in resolved])
-    sizes = [group_estimates(table, resolved, group)[0] for group in groups]
+    sizes = [table.total(filter_.keep)[0] for _kind, _label, filter_ in groups]
     assert sizes[0] == 50  # every primary school, wherever it is
     assert all(size > 0 for size in sizes)

@@ -94,9 +94,10 @@ def _innovator_until(client, invitation, question_set, section_code):
     ],
 )
 def test_choice_rules_are_enforced(client, invitation, question_set, section, data_of, error):
+    Invitation.objects.filter(pk=invitation.pk).update(language="en")
     target = _innovator_until(client, invitation, question_set, section)
     before = Answer.objects.count()
-    response = client.post(target, post_data(question_set, list(data_of), data_of), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(target, post_data(question_set, list(data_of), data_of))
     assert response.status_code == 400
     assert error in response.content.decode()
     assert Answer.objects.count() == before

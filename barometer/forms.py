@@ -1,0 +1,69 @@
+"""The staff report's filter form: a round and any combination of groups."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys.forms import AnsweringFormMixin
+from surveys.models import Centrality, County, Round, RoundKind, Sector, SizeClass, WorkplaceType
+
+from .benchmark import Filter
+
+
+def _group_choices():
+    choices = [("", _("All workplaces"))]
+    choices += [(f"sector:{value}", label) for value, label in Sector.choices if value != Sector.OTHER]
+    choices += [(f"type:{value}", label) for value, label in WorkplaceType.choices]
+    return choices
+
+
+class AggregateFilterForm(AnsweringFormMixin, forms.Form):
+    round = forms.ModelChoiceField(
+        label=_("Round"),
+        queryset=Round.objects.filter(kind=RoundKind.NATIONAL).order_by("-opens_at"),
+        required=False,
+        empty_label=None,
+    )
+    group = forms.ChoiceField(label=_("Sector or type of workplace"), choices=_group_choices, required=False)
+    size_class = forms.TypedChoiceField(
+        label=_("Municipality size"),
+        choices=[("", _("All sizes")), *SizeClass.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    centrality = forms.TypedChoiceField(
+        label=_("Centrality"),
+        choices=[("", _("All classes")), *Centrality.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    county = forms.ModelChoiceField(
+        label=_("County"),
+        queryset=County.objects.order_by("name"),
+        to_field_name="number",
+        required=False,
+        empty_label=_("All counties"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def clean_round(self):
+        return self.cleaned_data.get("round") or self.fields["round"].queryset.first()
+
+    def to_filter(self) -> Filter:
+        data = self.cleaned_data
+        group = data.get("group") or ""
+        kind, _sep, value = group.partition(":")
+        return Filter(
+            sector=value if kind == "sector" else None,
+            workplace_type=value if kind == "type" else None,
+            size_class=data.get("size_class"),
+            centrality=data.get("centrality"),
+            county=data["county"].number if data.get("county") else None,
+        )

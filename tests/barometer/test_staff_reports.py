@@ -1,0 +1,222 @@
+"""Staff reports: aggregates with filters, suppression through every filter and export,
+the findings page, raw exports and the import round trip."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from openpyxl import load_workbook
+
+from barometer.aggregates import aggregate_report
+from barometer.benchmark import Filter
+from barometer.models import StaffMembership
+from barometer.synthetic import generate_round
+from surveys.models import County, Municipality, Response, Round, RoundKind, WorkplaceType
+from surveys.services.response_files import ResponseFileError, csv_lines, export_rows, import_responses
+from tests.builders import ResponseBuilder, innovator
+
+
+@pytest.fixture
+def analyst(django_user_model):
+    user = django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Analytikere"))
+    return user
+
+
+@pytest.fixture
+def municipality_staff(django_user_model, municipality):
+    user = django_user_model.objects.create_user("kommune", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Kommuneansatte"))
+    StaffMembership.objects.create(user=user, municipality=municipality)
+    return user
+
+
+@pytest.fixture
+def counties_round(barometer_data, national_round, register):
+    """30 innovators: 4 in one county, 7 in another, 19 in a third."""
+    build = ResponseBuilder(national_round)
+    by_county = {}
+    for municipality in Municipality.objects.select_related("county"):
+        by_county.setdefault(municipality.county.number, municipality)
+    small, medium, large = list(by_county.values())[:3]
+    for municipality, count in ((small, 4), (medium, 7), (large, 19)):
+        for i in range(count):
+            build.submitted(
+                workplace_type=WorkplaceType.PRIMARY_SCHOOL,
+                municipality=municipality,
+                answers=innovator(initiated_by=["employees"] if i % 2 else ["leaders"]),
+            )
+    return national_round, small.county, medium.county, large.county
+
+
+def test_a_group_of_four_is_hidden_and_so_is_the_complement_that_reveals_it(counties_round):
+    round_, small, medium, large = counties_round
+    employees = "employees-initiated-or-implemented"
+    four = aggregate_report(round_, Filter(county=small.number))
+    assert four.responses is None
+    assert not any(row.estimate.shown for row in four.rows)
+    seven = aggregate_report(round_, Filter(county=medium.number))
+    # 7 is enough on its own, but national - 19 - 7 would reveal the 4: hidden too.
+    assert not next(r for r in seven.rows if r.indicator.key == employees).estimate.shown
+    nineteen = aggregate_report(round_, Filter(county=large.number))
+    assert next(r for r in nineteen.rows if r.indicator.key == employees).estimate.shown
+    national = aggregate_report(round_, Filter())
+    assert national.responses == 30
+
+
+def test_a_filter_combination_close_to_a_coarser_group_is_hidden(counties_round):
+    round_, small, medium, large = counties_round
+    # Primary schools in the large county (19) differ from all primary schools (30) by 11: shown.
+    shown = aggregate_report(round_, Filter(workplace_type=WorkplaceType.PRIMARY_SCHOOL, county=large.number))
+    assert shown.responses == 19
+    # A sector filter that differs from the whole by nothing hides nothing; one that leaves
+    # out fewer than five does: add 3 kindergartens elsewhere.
+    build = ResponseBuilder(round_)
+    municipality = Municipality.objects.filter(county=large).first()
+    for _ in range(3):
+        build.submitted(workplace_type=WorkplaceType.KINDERGARTEN, municipality=municipality, answers=innovator())
+    schools = aggregate_report(round_, Filter(workplace_type=WorkplaceType.PRIMARY_SCHOOL))
+    assert schools.responses is None  # 33 - 30 = 3 kindergartens could be worked out
+    assert not any(row.estimate.shown for row in schools.rows)
+
+
+def test_the_page_and_every_export_hide_the_same(client, analyst, counties_round):
+    round_, small, medium, _large = counties_round
+    client.force_login(analyst)
+    query = f"round={round_.pk}&county={medium.number}"
+    page = client.get(f"/statistikk/?{query}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "too few answers" in html or "for få svar" in html
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?{query}").content.decode())))
+    employees = next(r for r in rows if r["indicator"] == "employees-initiated-or-implemented")
+    assert employees["value"] == "" and employees["workplaces"] == "" and employees["hidden"]
+    data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
+    assert data["workplaces"] is None
+    assert all(item["value"] is None for item in data["indicators"])
+    workbook = load_workbook(io.BytesIO(client.get(f"/statistikk/eksport.xlsx?{query}").content))
+    sheet = workbook["indikatorer"]
+    header = [cell.value for cell in sheet[1]]
+    values = [row[header.index("value")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values and all(value is None for value in values)
+
+
+def test_bad_filters_get_a_message_not_an_error(client, analyst, counties_round):
+    client.force_login(analyst)
+    response = client.get("/statistikk/?size_class=9&county=77")
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert client.get("/statistikk/eksport.pdf").status_code == 404
+
+
+def test_change_since_the_previous_round_is_matched_by_indicator_key(client, analyst, barometer_data, question_set,
+                                                                     register):  # fmt: skip
+    earlier = generate_round(question_set=question_set, slug="r2022", name="2022", workplaces=200, seed=1).round
+    later = generate_round(question_set=question_set, slug="r2024", name="2024", workplaces=200, seed=2).round
+    Round.objects.filter(pk=earlier.pk).update(opens_at=later.opens_at.replace(year=later.opens_at.year - 2),
+                                               closes_at=later.closes_at.replace(year=later.closes_at.year - 2))  # fmt: skip
+    later.refresh_from_db()
+    report = aggregate_report(later, Filter())
+    assert report.previous_round == earlier
+    row = next(r for r in report.rows if r.indicator.key == "innovated")
+    assert row.change is not None
+    assert row.change[0] == pytest.approx(row.estimate.value - row.previous.value)
+
+
+def test_findings_page_sets_each_finding_beside_the_published_statement(client, analyst, barometer_data,
+                                                                        question_set, register):  # fmt: skip
+    generate_round(question_set=question_set, slug="funn", name="Funn", workplaces=400)
+    client.force_login(analyst)
+    page = client.get("/statistikk/funn/")
+    assert page.status_code == 200
+    keys = {finding.key for finding in page.context["findings"]}
+    assert {"employees", "voluntary", "external", "municipal-by-type", "quality-outside", "culture"} <= keys
+    html = page.content.decode()
+    assert "88" in html and "79" in html
+    assert len(page.context["breakdowns"]) == 3
+
+
+def test_findings_say_plainly_when_the_data_cannot_support_a_claim(client, analyst, counties_round):
+    client.force_login(analyst)
+    page = client.get("/statistikk/funn/")
+    verdicts = {finding.key: finding.verdict for finding in page.context["findings"]}
+    assert verdicts["municipal-by-type"] == "too_few"  # no nursing homes at all
+
+
+def test_raw_export_has_one_column_per_question_and_option_and_no_personal_data(client, analyst, barometer_data,
+                                                                                question_set, register):  # fmt: skip
+    round_ = generate_round(question_set=question_set, slug="raw", name="Raw", workplaces=25).round
+    client.force_login(analyst)
+    response = client.get(f"/statistikk/data/svar.csv?round={round_.slug}")
+    assert response.status_code == 200 and response.streaming
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 25
+    assert "initiated_by.employees" in rows[0] and "novelty" in rows[0]
+    assert "@" not in text and "Syntetisk" not in text  # no e-mail addresses, no workplace names
+    workbook = load_workbook(io.BytesIO(client.get(f"/statistikk/data/svar.xlsx?round={round_.slug}").getvalue()))
+    assert workbook.sheetnames == ["svar", "kodebok"]
+    assert workbook["svar"].max_row == 26
+    codebook = client.get(f"/statistikk/data/kodebok.csv?round={round_.slug}")
+    lines = b"".join(codebook.streaming_content).decode()
+    assert "initiated_by,employees,option,initiated_by.employees" in lines
+
+
+def test_export_and_import_round_trip_gives_identical_aggregates(barometer_data, question_set, register):
+    source = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=120).round
+    text = "".join(csv_lines(export_rows(source)))
+    target = Round.objects.create(
+        slug="kopi", name="Kopi", kind=RoundKind.NATIONAL, question_set=question_set,
+        opens_at=source.opens_at, closes_at=source.closes_at,
+    )  # fmt: skip
+    assert import_responses(target, io.StringIO(text)).responses == 120
+    for filter_ in (Filter(), Filter(workplace_type=WorkplaceType.NURSING_HOME), Filter(size_class=3)):
+        original = aggregate_report(source, filter_)
+        copy = aggregate_report(target, filter_)
+        assert [(r.indicator.key, r.estimate) for r in original.rows] == [
+            (r.indicator.key, r.estimate) for r in copy.rows
+        ]
+
+
+def test_one_bad_row_in_ten_thousand_changes_nothing(barometer_data, question_set, register):
+    source = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=40).round
+    lines = list(csv_lines(export_rows(source)))
+    header, body = lines[0], lines[1:]
+    rows = [body[i % len(body)] for i in range(10_000)]
+    bad = next(csv.reader([rows[7_777]]))
+    column = header.strip().split(",").index("novelty")
+    bad[column] = "invented"
+    rows[7_777] = "".join(csv_lines([bad]))
+    target = Round.objects.create(
+        slug="kopi", name="Kopi", kind=RoundKind.NATIONAL, question_set=question_set,
+        opens_at=source.opens_at, closes_at=source.closes_at,
+    )  # fmt: skip
+    before = Response.objects.count()
+    with pytest.raises(ResponseFileError) as excinfo:
+        import_responses(target, io.StringIO(header + "".join(rows)))
+    assert excinfo.value.errors == ["row 7779, column novelty: 'invented' is not an option of this question"]
+    assert Response.objects.count() == before
+
+
+def test_municipality_staff_list_only_their_own_workplaces(client, municipality_staff, barometer_data, question_set,
+                                                           register):  # fmt: skip
+    round_ = generate_round(question_set=question_set, slug="liste", name="Liste", workplaces=80).round
+    client.force_login(municipality_staff)
+    page = client.get("/rapporter/")
+    assert page.status_code == 200
+    municipalities = {r.workplace.municipality_id for r in page.context["responses"]}
+    assert municipalities <= {municipality_staff.staff_membership.municipality_id}
+    other = (
+        Response.objects.filter(round=round_)
+        .exclude(workplace__municipality=municipality_staff.staff_membership.municipality)
+        .first()
+    )
+    assert client.get(f"/rapporter/{other.pk}/").status_code == 404
+    own = Response.objects.filter(
+        round=round_, workplace__municipality=municipality_staff.staff_membership.municipality
+    ).first()
+    if own is not None:
+        assert client.get(f"/rapporter/{own.pk}/").status_code == 200
+    assert County.objects.exists()

@@ -1,0 +1,181 @@
+"""Who may open what: every URL of the site, for every kind of visitor.
+
+The list of URLs comes from the URL resolver, so a new URL without an entry in EXPECTED
+fails this test until someone decides who may see it.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from barometer.models import StaffMembership
+from barometer.synthetic import generate_round
+from surveys.models import Invitation, Municipality, Response
+from tests.answering import INNOVATOR_ANSWERS, answer_all
+
+PERSONAS = ("anonymous", "respondent", "other_respondent", "staff_same", "staff_other", "analyst", "admin")
+
+
+def row(anonymous, respondent, other_respondent, staff_same, staff_other, analyst, admin):
+    return dict(zip(PERSONAS, (anonymous, respondent, other_respondent, staff_same, staff_other, analyst, admin),
+                    strict=True))  # fmt: skip
+
+
+LOGIN = 302
+EVERYONE = row(200, 200, 200, 200, 200, 200, 200)
+REDIRECT = row(302, 302, 302, 302, 302, 302, 302)
+AGGREGATES = row(LOGIN, LOGIN, LOGIN, 200, 200, 200, 200)
+RAW_DATA = row(LOGIN, LOGIN, LOGIN, 403, 403, 200, 200)
+LOGGED_IN = row(LOGIN, LOGIN, LOGIN, 200, 200, 200, 200)
+
+# For URLs with a respondent token: "anonymous" holds a made-up token, "respondent" its own
+# submitted response's token, "other_respondent" its own response still in progress, and
+# staff hold the respondent's token (a link works for whoever has it).
+EXPECTED = {
+    "surveys:home": EVERYONE,
+    "surveys:self_test": EVERYONE,
+    "surveys:welcome": row(404, 302, 200, 302, 302, 302, 302),
+    "surveys:section": row(404, 302, 200, 302, 302, 302, 302),
+    "surveys:saved": row(404, 302, 200, 302, 302, 302, 302),
+    "surveys:review": row(404, 302, 200, 302, 302, 302, 302),
+    "barometer:report": row(404, 200, 302, 200, 200, 200, 200),
+    "barometer:report_chart": row(404, 200, 404, 200, 200, 200, 200),
+    "barometer:report_pdf": row(404, 200, 404, 200, 200, 200, 200),
+    # The respondent's workplace report by id: its own municipality's staff and admins only.
+    "barometer:staff_report": row(404, 404, 404, 200, 404, 404, 200),
+    "barometer:staff_reports": row(LOGIN, LOGIN, LOGIN, 200, 200, 403, 200),
+    "barometer:aggregate": AGGREGATES,
+    "barometer:aggregate_chart": AGGREGATES,
+    "barometer:aggregate_export": AGGREGATES,
+    "barometer:findings": AGGREGATES,
+    "barometer:data": RAW_DATA,
+    "barometer:raw_csv": RAW_DATA,
+    "barometer:raw_xlsx": RAW_DATA,
+    "barometer:codebook_csv": RAW_DATA,
+    "set_language": REDIRECT,
+    "login": EVERYONE,
+    "logout": row(405, 405, 405, 405, 405, 405, 405),  # logging out takes a POST
+    "password_change": LOGGED_IN,
+    "password_change_done": LOGGED_IN,
+    "password_reset": EVERYONE,
+    "password_reset_done": EVERYONE,
+    "password_reset_confirm": EVERYONE,  # an invalid link gets a page that says so
+    "password_reset_complete": EVERYONE,
+}
+# The Django admin: only admins; everyone else is sent to its login page.
+ADMIN = row(302, 302, 302, 302, 302, 302, 200)
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+@pytest.fixture
+def world(db, barometer_data, question_set, national_round, self_test_round, register, django_user_model):
+    generate_round(question_set=question_set, slug="bakgrunn", name="Bakgrunn", workplaces=60)
+    municipality = Municipality.objects.get(number="9901")
+    other = Municipality.objects.get(number="9902")
+    from surveys.models import Workplace, WorkplaceType
+
+    workplace = Workplace.objects.create(name="Skolen", workplace_type=WorkplaceType.PRIMARY_SCHOOL,
+                                         municipality=municipality, employees=30)  # fmt: skip
+    mine = Invitation.objects.create(round=national_round, workplace=workplace)
+    answer_all(Client(), mine.token, question_set, INNOVATOR_ANSWERS)
+    Client().post(f"/s/{mine.token}/oppsummering/")
+    neighbour = Workplace.objects.create(name="Barnehagen", workplace_type=WorkplaceType.KINDERGARTEN,
+                                         municipality=other, employees=12)  # fmt: skip
+    theirs = Invitation.objects.create(round=national_round, workplace=neighbour)
+    Client().get(f"/s/{theirs.token}/")  # started, not submitted
+
+    def staff(name, group, place=None):
+        user = django_user_model.objects.create_user(name, password="correct-horse-battery")
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        if place:
+            StaffMembership.objects.create(user=user, municipality=place)
+        return user
+
+    users = {
+        "staff_same": staff("kommune-a", "Kommuneansatte", municipality),
+        "staff_other": staff("kommune-b", "Kommuneansatte", other),
+        "analyst": staff("analytiker", "Analytikere"),
+        "admin": django_user_model.objects.create_superuser("admin", "admin@example.invalid", "x"),
+    }
+    return {
+        "mine": mine,
+        "theirs": theirs,
+        "response": Response.objects.get(invitation=mine),
+        "round": national_round,
+        "users": users,
+    }
+
+
+def concrete_url(name, pattern, world, persona):
+    from django.urls import reverse
+
+    token = {"anonymous": "made-up-token-0123456789", "other_respondent": world["theirs"].token}.get(
+        persona, world["mine"].token
+    )
+    arguments = {
+        "token": token,
+        "code": "profile",
+        "name": "shares",
+        "file_format": "csv",
+        "response_id": world["response"].pk,
+        "uidb64": "MQ",
+        "object_id": "1",
+        "app_label": "surveys",
+    }
+    needed = {key: arguments.get(key, "set-it") for key in pattern.pattern.converters}
+    if "token" in pattern.pattern.regex.groupindex:
+        needed["token"] = token
+    for key in pattern.pattern.regex.groupindex:
+        needed.setdefault(key, arguments.get(key, "x"))
+    url = reverse(name, kwargs=needed)
+    if name.startswith("barometer:") and name.split(":")[1] in {"raw_csv", "raw_xlsx", "codebook_csv"}:
+        url += f"?round={world['round'].slug}"
+    return url
+
+
+def client_for(persona, world):
+    client = Client()
+    user = world["users"].get(persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_url_answers_each_visitor_as_specified(world, persona):
+    client = client_for(persona, world)
+    missing, wrong = [], []
+    for name, pattern in url_names():
+        if name.startswith("admin:"):
+            continue
+        if name not in EXPECTED:
+            missing.append(name)
+            continue
+        url = concrete_url(name, pattern, world, persona)
+        status = client.get(url).status_code
+        if status != EXPECTED[name][persona]:
+            wrong.append(f"{name} {url}: {status}, expected {EXPECTED[name][persona]}")
+    assert not missing, f"URLs without an entry in EXPECTED: {missing}"
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_admin_is_for_admins_only(world, persona):
+    client = client_for(persona, world)
+    changelists = [name for name, _pattern in url_names() if name.startswith("admin:") and name.endswith("_changelist")]
+    assert changelists
+    from django.urls import reverse
+
+    for name in ["admin:index", *changelists]:
+        status = client.get(reverse(name)).status_code
+        assert status == ADMIN[persona], (name, status)
