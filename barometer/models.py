@@ -52,13 +52,13 @@ class ReferenceFigure(models.Model):
         decimal_places=1,
         help_text=_("'6 in 10' is stored as 60; 'over half' as 50 with the bound 'over'."),
     )
-    bound = models.CharField(_("bound"), max_length=10, choices=Bound.choices, default=Bound.EXACT)
+    bound = models.CharField(_("qualifier"), max_length=10, choices=Bound.choices, default=Bound.EXACT)
     wording_nb = models.CharField(_("published wording (bokmål)"), max_length=80)
     wording_nn = models.CharField(_("published wording (nynorsk)"), max_length=80, blank=True)
     wording_en = models.CharField(_("published wording (English)"), max_length=80, blank=True)
     edition = models.CharField(_("edition"), max_length=10, choices=Edition.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    population = models.CharField(_("population"), max_length=20, choices=Population.choices)
+    population = models.CharField(_("who the figure is about"), max_length=20, choices=Population.choices)
     workplace_types = models.JSONField(
         _("workplace types"),
         default=list,
@@ -92,7 +92,7 @@ class ReferenceFigure(models.Model):
         unknown = set(self.workplace_types or []) - set(WorkplaceType.values)
         if unknown:
             raise ValidationError(
-                {"workplace_types": _("Unknown workplace type(s): %(types)s") % {"types": ", ".join(sorted(unknown))}},
+                {"workplace_types": _("Unknown workplace type: %(types)s") % {"types": ", ".join(sorted(unknown))}},
                 code="unknown_workplace_type",
             )
 
@@ -117,7 +117,7 @@ class Indicator(models.Model):
     active = models.BooleanField(_("shown in reports"), default=True)
     rule = models.CharField(_("rule"), max_length=10, choices=Rule.choices)
     population = models.CharField(
-        _("population"),
+        _("who the figure is about"),
         max_length=20,
         choices=[(p.value, p.label) for p in Population if p != Population.INNOVATIONS],
         help_text=_(

@@ -68,7 +68,7 @@ def report_pdf(report: WorkplaceReport) -> bytes:
             % {"round": report.round.name, "n": report.responses_nationally}
         )
         if report.is_synthetic:
-            text(_("SYNTHETIC DEMO DATA: the comparison round is generated, not real answers."))
+            text(_("SYNTHETIC DEMO DATA: the comparison round contains generated answers, not real ones."))
     pdf.ln(3)
     for name in available_charts(report):
         png = chart_image(report, name, image_format="png")

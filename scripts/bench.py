@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 TARGET_COLD_RATIO = 3.0
 TARGET_CACHED_PAGE_MS = 20.0
+TARGET_EXPORT_MB = 150
 
 
 def bench_database_url() -> str:
@@ -110,7 +112,7 @@ def main() -> int:
     client = Client()
     client.force_login(admin)
 
-    results = []
+    results, exports = [], []
     for size in sizes:
         slug = f"bench-{size}"
         round_ = Round.objects.filter(slug=slug).first()
@@ -167,6 +169,15 @@ def main() -> int:
         if status != 200:
             raise SystemExit(f"the report page answered {status}")
         results.append((size, baseline, cold, cached, cold_page, page, len(queries)))
+        probe = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "export_probe.py"), slug],
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            check=True,
+        )
+        rows, seconds, peak = probe.stdout.split()
+        exports.append((size, int(rows), float(seconds), float(peak)))
 
     print()
     print(f"{'responses':>10} {'GROUP BY':>10} {'cold':>10} {'ratio':>7} {'cached':>8} {'page cold':>10}"
@@ -185,7 +196,15 @@ def main() -> int:
     print(f"cached report page <= {TARGET_CACHED_PAGE_MS} ms at {largest[0]:,}: {'yes' if page_ok else 'NO'}"
           f" ({connection.vendor})")  # fmt: skip
     print(f"query count constant across sizes: {'yes' if queries_ok else 'NO'}")
-    return 0
+    print()
+    print(f"{'responses':>10} {'export rows':>12} {'rows/s':>10} {'peak memory':>12}")
+    for size, rows, seconds, peak in exports:
+        print(f"{size:>10,} {rows:>12,} {rows / seconds:>10,.0f} {peak:>10.1f}MB")
+    peaks = [peak for *_rest, peak in exports]
+    flat = max(peaks) - min(peaks) < 20
+    under = all(peak < TARGET_EXPORT_MB for peak in peaks)
+    print(f"export peak memory < {TARGET_EXPORT_MB} MB: {'yes' if under else 'NO'}")
+    print(f"export peak memory independent of row count (within 20 MB): {'yes' if flat else 'NO'}")
 
 
 if __name__ == "__main__":

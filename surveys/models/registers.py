@@ -100,7 +100,7 @@ class Municipality(models.Model):
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
     )
-    population = models.PositiveIntegerField(_("population"))
+    population = models.PositiveIntegerField(_("number of inhabitants"))
     centrality = models.PositiveSmallIntegerField(_("centrality class"), choices=Centrality.choices)
     size_class = models.GeneratedField(
         expression=Case(
