@@ -18,13 +18,13 @@ class ReferenceFigureAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["key", "name_nb", "rule", "population", "position", "active"]
+    list_display = ["key", "name_nb", "rule", "population", "position", "active", "headline"]
     list_filter = ["rule", "population", "active"]
-    list_editable = ["position", "active"]
+    list_editable = ["position", "active", "headline"]
     search_fields = ["key", "name_nb", "name_nn", "name_en"]
     filter_horizontal = ["reference_figures"]
     fieldsets = [
-        (None, {"fields": ["key", "position", "active", "rule", "population"]}),
+        (None, {"fields": ["key", "position", "active", "headline", "rule", "population"]}),
         ("Rule", {"fields": ["question_codes", "option_codes", "min_count", "higher_is_favourable"]}),
         (
             "Texts",

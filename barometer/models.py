@@ -115,6 +115,9 @@ class Indicator(models.Model):
     key = models.SlugField(_("key"), max_length=80, unique=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     active = models.BooleanField(_("shown in reports"), default=True)
+    headline = models.BooleanField(
+        _("headline"), default=False, help_text=_("Summed up at the top of the workplace report.")
+    )
     rule = models.CharField(_("rule"), max_length=10, choices=Rule.choices)
     population = models.CharField(
         _("who the figure is about"),

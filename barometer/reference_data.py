@@ -81,6 +81,7 @@ def load_indicators(path: Path = DATA_DIR / "indicators.json", *, overwrite=Fals
             "option_codes": item.get("option_codes", []),
             "min_count": item.get("min_count", 1),
             "higher_is_favourable": item.get("higher_is_favourable"),
+            "headline": item.get("headline", False),
         }
         indicator = Indicator.objects.filter(key=item["key"]).first()
         if indicator is not None and not overwrite:

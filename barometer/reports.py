@@ -60,6 +60,10 @@ class WorkplaceReport:
         return bool(self.round and self.round.is_synthetic)
 
     @property
+    def headlines(self) -> list[IndicatorRow]:
+        return [row for row in self.rows if row.indicator.headline]
+
+    @property
     def suggestions(self) -> list[IndicatorRow]:
         return [row for row in self.rows if row.suggestion]
 
@@ -87,7 +91,7 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Estimate) -> str:
     if own.value is None:
         own_text = _("Your workplace did not answer enough of the statements to get a score.")
     else:
-        own_text = _("Your workplace scores %(value)s.") % {"value": format_number(own.value, 0)}
+        own_text = _("Your workplace scores %(value)s of 100.") % {"value": format_number(own.value, 0)}
     if not national.shown:
         return own_text + " " + _("There are too few answers yet to show the national figure.")
     return (
@@ -204,9 +208,10 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         bars = []
         for row in rows:
             peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
+            own = _("%(name)s (you: yes)") if row.own.value == 1.0 else _("%(name)s (you: no)")
             bars.append(
                 ShareBar(
-                    label=str(row.indicator.name),
+                    label=own % {"name": row.indicator.name},
                     value=row.national.value if row.national.shown else None,
                     low=row.national.low,
                     high=row.national.high,

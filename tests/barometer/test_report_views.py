@@ -127,3 +127,13 @@ def test_a_self_test_is_compared_with_the_latest_national_round(client, baromete
     assert page.status_code == 200
     assert page.context["report"].round == national
     assert page.context["report"].responses_nationally == 50
+
+
+def test_the_summary_sums_up_the_headline_indicators_only(client, submitted):
+    report = client.get(f"/s/{submitted.token}/rapport/").context["report"]
+    headlines = [row.indicator.key for row in report.headlines]
+    assert headlines == [
+        "innovated", "employees-initiated-or-implemented", "external-collaboration", "municipal-collaboration",
+        "collaboration-outside-municipality", "value-quality", "culture-index",
+    ]  # fmt: skip
+    assert len(report.rows) > len(headlines)
