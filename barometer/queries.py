@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 
 from surveys.models import AnswerChoice, County, Municipality, Response, ResponseStatus, Round
 
@@ -210,7 +211,11 @@ def cell_table(round_: Round, specs: Sequence[IndicatorSpec]) -> CellTable:
         GROUP BY r.workplace_type, m.size_class, m.centrality, c.number, {band}
     """
     params = [round_.pk, ResponseStatus.SUBMITTED, round_.pk, ResponseStatus.SUBMITTED]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The per-response aggregate holds one row per response: give it the memory to
+            # stay in RAM rather than spill to disk, for this statement only.
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.BAROMETER_COUNT_WORK_MEM])
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 

@@ -149,6 +149,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Aggregates never show a group of fewer workplaces than this (Udir's norm is five).
 BAROMETER_MIN_GROUP_SIZE = int(os.environ.get("BAROMETER_MIN_GROUP_SIZE", "5"))
+# Memory PostgreSQL may use for the one query that counts a round (per statement).
+BAROMETER_COUNT_WORK_MEM = os.environ.get("BAROMETER_COUNT_WORK_MEM", "64MB")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
