@@ -1,23 +1,25 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, ReferenceFigure
+from .models import Indicator, ReferenceFigure, StaffMembership
 
 
 @admin.register(ReferenceFigure)
-class ReferenceFigureAdmin(admin.ModelAdmin):
+class ReferenceFigureAdmin(SimpleHistoryAdmin):
     list_display = ["key", "edition", "statement_nb", "wording_nb", "value", "bound", "population"]
     list_filter = ["edition", "country", "population", "bound"]
     search_fields = ["key", "statement_nb", "statement_nn", "statement_en", "source_title"]
     fieldsets = [
         (None, {"fields": ["key", "edition", "country", "population", "workplace_types"]}),
-        ("Value", {"fields": ["value", "bound", "wording_nb", "wording_nn", "wording_en"]}),
-        ("Statement", {"fields": ["statement_nb", "statement_nn", "statement_en"]}),
-        ("Source", {"fields": ["source_title", "source_url", "note_nb", "note_nn", "note_en"]}),
+        (_("Value"), {"fields": ["value", "bound", "wording_nb", "wording_nn", "wording_en"]}),
+        (_("Statement"), {"fields": ["statement_nb", "statement_nn", "statement_en"]}),
+        (_("Source"), {"fields": ["source_title", "source_url", "note_nb", "note_nn", "note_en"]}),
     ]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["key", "name_nb", "rule", "population", "position", "active", "headline"]
     list_filter = ["rule", "population", "active"]
     list_editable = ["position", "active", "headline"]
@@ -25,7 +27,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     filter_horizontal = ["reference_figures"]
     fieldsets = [
         (None, {"fields": ["key", "position", "active", "headline", "rule", "population"]}),
-        ("Rule", {"fields": ["question_codes", "option_codes", "min_count", "higher_is_favourable"]}),
+        (_("Rule"), {"fields": ["question_codes", "option_codes", "min_count", "higher_is_favourable"]}),
         (
             "Texts",
             {
@@ -45,5 +47,13 @@ class IndicatorAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Comparison", {"fields": ["reference_figures"]}),
+        (_("Comparison"), {"fields": ["reference_figures"]}),
     ]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality"]
+    search_fields = ["user__username", "municipality__name"]
+    autocomplete_fields = ["municipality"]
+    list_select_related = ["user", "municipality"]

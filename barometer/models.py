@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from surveys.i18n import translated
 from surveys.models import WorkplaceType
@@ -70,6 +71,8 @@ class ReferenceFigure(models.Model):
     note_nb = models.TextField(_("comparability note (bokmål)"), blank=True)
     note_nn = models.TextField(_("comparability note (nynorsk)"), blank=True)
     note_en = models.TextField(_("comparability note (English)"), blank=True)
+
+    history = HistoricalRecords(verbose_name=_("reference figure history"))
 
     class Meta:
         ordering = ["edition", "key"]
@@ -164,6 +167,7 @@ class Indicator(models.Model):
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[reference_figures], verbose_name=_("indicator history"))
 
     class Meta:
         ordering = ["position", "key"]

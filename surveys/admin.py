@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Answer,
@@ -88,7 +89,7 @@ class OptionInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(QuestionSet)
-class QuestionSetAdmin(StructureLockMixin, admin.ModelAdmin):
+class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["slug", "version", "status", "title_nb", "published_at", "section_count"]
     list_filter = ["status", "slug"]
     search_fields = ["slug", "title_nb", "title_nn", "title_en"]
@@ -158,7 +159,7 @@ class QuestionSetAdmin(StructureLockMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(StructureLockMixin, admin.ModelAdmin):
+class SectionAdmin(StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["code", "title_nb", "question_set", "position"]
     list_filter = ["question_set"]
     search_fields = ["code", "title_nb"]
@@ -181,7 +182,7 @@ class SectionAdmin(StructureLockMixin, admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(StructureLockMixin, admin.ModelAdmin):
+class QuestionAdmin(StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["code", "text_nb", "kind", "required", "section", "question_set"]
     list_filter = ["question_set", "kind", "required"]
     search_fields = ["code", "text_nb", "text_nn", "text_en"]
@@ -210,7 +211,7 @@ class QuestionAdmin(StructureLockMixin, admin.ModelAdmin):
 
 
 @admin.register(Option)
-class OptionAdmin(StructureLockMixin, admin.ModelAdmin):
+class OptionAdmin(StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "label_nb", "score", "exclusive"]
     list_filter = ["question__question_set", "exclusive"]
     search_fields = ["code", "label_nb", "question__code"]

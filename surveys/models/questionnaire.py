@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..i18n import LANGUAGES, text_field_names, translated
 
@@ -195,6 +196,8 @@ class QuestionSet(QuestionSetPart):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
 
+    history = HistoricalRecords(verbose_name=_("question set history"))
+
     status_lookup = "status"
     translated_texts = ("title", "intro")
     unlocked_fields = ("status", "published_at")
@@ -282,6 +285,8 @@ class Section(QuestionSetPart, Condition):
         help_text=_("The section is shown depending on whether any of these options was chosen."),
     )
 
+    history = HistoricalRecords(m2m_fields=[show_if_options], verbose_name=_("section history"))
+
     translated_texts = ("title", "intro")
 
     class Meta:
@@ -335,6 +340,8 @@ class Question(QuestionSetPart, Condition):
         verbose_name=_("condition options"),
         help_text=_("The question is shown depending on whether any of these options was chosen."),
     )
+
+    history = HistoricalRecords(m2m_fields=[show_if_options], verbose_name=_("question history"))
 
     translated_texts = ("text", "help")
 
@@ -427,6 +434,8 @@ class Option(QuestionSetPart):
     label_nb = models.CharField(_("label (bokmål)"), max_length=300)
     label_nn = models.CharField(_("label (nynorsk)"), max_length=300, blank=True)
     label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
+
+    history = HistoricalRecords(verbose_name=_("option history"))
 
     status_lookup = "question__question_set__status"
     translated_texts = ("label",)

@@ -31,8 +31,11 @@ def test_changing_a_question_code_is_refused(question):
 
 def test_changing_the_maximum_number_of_choices_is_refused(question):
     question.max_choices = 4
-    with pytest.raises(ValidationError, match="maximum number of choices"):
+    with pytest.raises(ValidationError) as excinfo:
         question.full_clean()
+    (error,) = excinfo.value.error_dict["__all__"]
+    assert error.code == "published_immutable"
+    assert str(question._meta.get_field("max_choices").verbose_name) in error.message
     with pytest.raises(PublishedStructureError):
         question.save()
 
