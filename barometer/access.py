@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from surveys.links import find_link
 from surveys.models import Invitation, Response
 
 VIEW_AGGREGATES = "barometer.view_aggregates"
@@ -24,20 +25,12 @@ EXPORT_RAW = "barometer.export_raw_responses"
 VIEW_MUNICIPALITY_REPORTS = "barometer.view_municipality_reports"
 
 
-def _response_by_token(token: str) -> Response | None:
-    if not token or len(token) > 64:
-        return None
-    invitation = Invitation.objects.filter(token=token).select_related("response").first()
-    if invitation is not None:
-        return getattr(invitation, "response", None)
-    return Response.objects.filter(token=token).first()
-
-
-def report_response_for_token(token: str) -> Response:
+def report_response_for_token(request: HttpRequest, token: str) -> Response:
     """The response behind a respondent's link, which may see its own report only."""
-    response = _response_by_token(token)
+    found = find_link(request, token)
+    response = getattr(found, "response", None) if isinstance(found, Invitation) else found
     if response is None:
-        raise Http404("unknown link")
+        raise Http404("not started")
     return _with_report_relations(response.pk)
 
 

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,6 +213,7 @@ AXES_VERBOSE = False
 # the shared cache so every app process sees them).
 TOKEN_FAILURE_RATE = os.environ.get("TOKEN_FAILURE_RATE", "30/h")
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "surveys.views.too_many_attempts"
 
 # Content security policy: no inline scripts or styles, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from .models import (
     Workplace,
 )
 from .services.questionsets import new_version, publish
+from .services.retention import delete_workplace_responses
 
 
 def _is_locked(obj) -> bool:
@@ -254,11 +256,39 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Workplace)
 class WorkplaceAdmin(admin.ModelAdmin):
+    actions = ["delete_responses"]
     list_display = ["name", "workplace_type", "municipality", "employees", "is_synthetic"]
     list_filter = ["workplace_type", "municipality__county", "is_synthetic"]
     search_fields = ["name", "external_id", "municipality__name"]
     autocomplete_fields = ["municipality"]
     list_select_related = ["municipality"]
+
+    @admin.action(description=_("Delete the workplaces' responses (on their request)"), permissions=["delete"])
+    def delete_responses(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/surveys/workplace/delete_responses.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "workplaces": queryset,
+                    "responses": Response.objects.filter(workplace__in=queryset).count(),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                    "title": _("Delete responses"),
+                },
+            )
+        deleted = 0
+        for workplace in queryset:
+            count = delete_workplace_responses(workplace)
+            deleted += count
+            self.log_change(request, workplace, _("Deleted the workplace's responses on its request."))
+        self.message_user(
+            request,
+            ngettext("%(count)d object deleted.", "%(count)d objects deleted.", deleted) % {"count": deleted},
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(Round)

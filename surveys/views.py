@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import SectionForm, SelfTestProfileForm
 from .i18n import LANGUAGES, current_language
+from .links import find_link
 from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
 from .questionnaire import AnswerValues, Questionnaire
 from .services.answering import (
@@ -76,23 +77,12 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
 def _response_for_token(request: HttpRequest, token: str) -> Response:
     """The response behind a respondent link, or 404. Activates the response's language
     on a device that has not chosen one, and remembers a language chosen on this one."""
-    if not token or len(token) > 64:
-        raise Http404("unknown link")
-    invitation = Invitation.objects.select_related("round__question_set", "workplace__municipality").filter(token=token)
-    invitation = invitation.first()
+    found = find_link(request, token)
     chose_language = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-    if invitation is not None:
-        response = response_for_invitation(
-            invitation, language=current_language() if chose_language else invitation.language
-        )
+    if isinstance(found, Invitation):
+        response = response_for_invitation(found, language=current_language() if chose_language else found.language)
     else:
-        response = (
-            Response.objects.select_related("round", "question_set", "municipality", "workplace")
-            .filter(token=token)
-            .first()
-        )
-        if response is None:
-            raise Http404("unknown link")
+        response = found
     if chose_language:
         language = current_language()
         if language != response.language and not response.is_submitted:
@@ -268,3 +258,9 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "csrf_failure.html", status=403)
+
+
+def too_many_attempts(request: HttpRequest, exception=None) -> HttpResponse:
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "3600"
+    return response

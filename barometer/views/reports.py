@@ -4,6 +4,9 @@ The report body is cached in the shared cache under the round's data version and
 reference-data version, so a cached page costs a handful of queries and no arithmetic.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,6 +42,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 "token": token,
                 "charts": available_charts(report),
                 "summary": summary,
+                "link_expires": response.round.closes_at + timedelta(days=settings.RETENTION_DAYS),
             },
             request=request,
         )
@@ -52,7 +56,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
 
 
 def workplace_report(request: HttpRequest, token: str) -> HttpResponse:
-    response = report_response_for_token(token)
+    response = report_response_for_token(request, token)
     if not response.is_submitted:
         return redirect("surveys:welcome", token=token)
     return _render_report(request, response, token)
@@ -65,15 +69,15 @@ def workplace_report_for_staff(request: HttpRequest, response_id: int) -> HttpRe
     return _render_report(request, response, None)
 
 
-def _submitted(token: str) -> Response:
-    response = report_response_for_token(token)
+def _submitted(request: HttpRequest, token: str) -> Response:
+    response = report_response_for_token(request, token)
     if not response.is_submitted:
         raise Http404("not submitted")
     return response
 
 
 def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
-    response = _submitted(token)
+    response = _submitted(request, token)
     key = f"barometer:chart:v{CACHE_FORMAT}:{response.pk}:{name}:{get_language()}:{_versions(response)}"
     svg = cache.get(key)
     if svg is None:
@@ -88,7 +92,7 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
 
 
 def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
-    response = _submitted(token)
+    response = _submitted(request, token)
     pdf = report_pdf(build_workplace_report(response))
     result = HttpResponse(pdf, content_type="application/pdf")
     result["Content-Disposition"] = 'attachment; filename="innovasjonsbarometeret-rapport.pdf"'

@@ -29,7 +29,6 @@ from .rounds import (
     ResponseStatus,
     Round,
     RoundKind,
-    new_token,
 )
 
 __all__ = [
@@ -58,6 +57,5 @@ __all__ = [
     "WordingChange",
     "Workplace",
     "WorkplaceType",
-    "new_token",
     "size_class_for",
 ]

@@ -5,8 +5,6 @@ A round runs one published question set version. A response points at that exact
 Answers are one row per answered question; chosen options are rows of their own.
 """
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,13 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..i18n import LANGUAGES
+from ..links import new_token, token_digest
 from .questionnaire import Option, Question, QuestionSet, QuestionSetStatus
 from .registers import Municipality, Workplace, WorkplaceType
 
 
-def new_token() -> str:
-    """An unguessable link token: 32 random bytes (256 bits), URL-safe."""
-    return secrets.token_urlsafe(32)
+class TokenDigestMixin:
+    """Keeps ``token_digest`` (what lookups search by) in step with ``token``."""
+
+    def save(self, *args, **kwargs):
+        self.token_digest = token_digest(self.token) if self.token else None
+        if kwargs.get("update_fields") is not None and "token" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "token_digest"}
+        return super().save(*args, **kwargs)
 
 
 class RoundKind(models.TextChoices):
@@ -87,7 +91,7 @@ class Round(models.Model):
         return (at or timezone.now()) < self.opens_at
 
 
-class Invitation(models.Model):
+class Invitation(TokenDigestMixin, models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("round"))
     workplace = models.ForeignKey(
         Workplace, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("workplace")
@@ -100,7 +104,16 @@ class Invitation(models.Model):
         default="nb",
         help_text=_("The language of the e-mails and the questionnaire's first page."),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        _("token"),
+        max_length=64,
+        null=True,
+        blank=True,
+        default=new_token,
+        editable=False,
+        help_text=_("Removed after the retention period; the link then stops working."),
+    )
+    token_digest = models.CharField(_("token digest"), max_length=64, unique=True, null=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
@@ -117,11 +130,6 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.workplace} ({self.round})"
 
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("surveys:invitation", args=[self.token])
-
 
 class ResponseStatus(models.TextChoices):
     DRAFT = "draft", _("in progress")
@@ -137,7 +145,7 @@ class ResponseQuerySet(models.QuerySet):
         return self.submitted().filter(round__kind=RoundKind.NATIONAL, workplace__isnull=False)
 
 
-class Response(models.Model):
+class Response(TokenDigestMixin, models.Model):
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses", verbose_name=_("round"))
     question_set = models.ForeignKey(
         QuestionSet,
@@ -166,12 +174,12 @@ class Response(models.Model):
     token = models.CharField(
         _("resume token"),
         max_length=64,
-        unique=True,
         null=True,
         blank=True,
         editable=False,
         help_text=_("The self-test's own link; invited responses use the invitation link."),
     )
+    token_digest = models.CharField(_("token digest"), max_length=64, unique=True, null=True, editable=False)
     # The workplace profile as it was when answering: from the register for invited
     # responses, from the respondent for self-tests. Benchmarks group by these.
     workplace_type = models.CharField(_("workplace type"), max_length=20, choices=WorkplaceType.choices)

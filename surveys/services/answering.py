@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from ..links import new_token
 from ..models import (
     Answer,
     AnswerChoice,
@@ -24,7 +25,6 @@ from ..models import (
     ResponseStatus,
     Round,
     WorkplaceType,
-    new_token,
 )
 from ..questionnaire import AnswerValues, Questionnaire
 

@@ -122,7 +122,8 @@ def test_a_self_test_is_compared_with_the_latest_national_round(client, baromete
     response = builder.submitted(
         workplace_type=WorkplaceType.KINDERGARTEN, municipality=Municipality.objects.first(), answers=innovator()
     )
-    Response.objects.filter(pk=response.pk).update(workplace=None, token="selvtest-token-1234567890")
+    response.workplace, response.token = None, "selvtest-token-1234567890"
+    response.save()
     page = client.get("/s/selvtest-token-1234567890/rapport/")
     assert page.status_code == 200
     assert page.context["report"].round == national
