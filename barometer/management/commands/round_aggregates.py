@@ -1,0 +1,29 @@
+"""Print a round's aggregates as JSON: nationally and per workplace type. Handy after a
+restore or a migration, to check that the numbers are what they were."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from barometer.aggregates import aggregate_report
+from barometer.benchmark import Filter
+from barometer.exports import rows
+from surveys.models import Round, WorkplaceType
+
+
+class Command(BaseCommand):
+    help = "Print a round's aggregates (national and per workplace type) as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--round", required=True, dest="round_slug")
+
+    def handle(self, *args, round_slug, **options):
+        round_ = Round.objects.select_related("question_set").filter(slug=round_slug).first()
+        if round_ is None:
+            raise CommandError(f"No round with the slug {round_slug!r}.")
+        groups = {"all": Filter(), **{value: Filter(workplace_type=value) for value in WorkplaceType.values}}
+        result = {}
+        for name, filter_ in groups.items():
+            report = aggregate_report(round_, filter_)
+            result[name] = {"workplaces": report.responses, "indicators": rows(report)}
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True))
