@@ -57,3 +57,12 @@ clean:
 # Benchmark of the benchmark engine (not part of the tests): see scripts/bench.py.
 bench: venv-dev
 	$(PY) scripts/bench.py
+
+$(VENV)/.installed-loadtest: requirements-loadtest.txt requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-loadtest.txt
+	@touch $@
+
+# Load and fault tests (not part of make test or CI; see docs/reliability.md).
+loadtest: $(VENV)/.installed-loadtest
+	$(PY) scripts/loadtest.py
+	$(PY) scripts/loadtest.py --restart-db

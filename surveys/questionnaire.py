@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
-from .models import Answer, ConditionMode, Option, Question, QuestionSet, Response, Section
+from .models import Answer, ConditionMode, Option, Question, QuestionSet, QuestionSetStatus, Response, Section
 
 
 @dataclass
@@ -45,8 +45,12 @@ class AnswerValues:
         return values
 
 
+_CACHE: dict[tuple[int, int], Questionnaire] = {}
+_CACHE_SIZE = 8
+
+
 class Questionnaire:
-    """The structure of one question set version, ready for answering."""
+    """The structure of one question set version, ready for answering. Read-only once built."""
 
     def __init__(self, question_set: QuestionSet):
         self.question_set = question_set
@@ -67,7 +71,25 @@ class Questionnaire:
 
     @classmethod
     def for_response(cls, response: Response) -> Questionnaire:
-        return cls(response.question_set)
+        return cls.of(response.question_set)
+
+    @classmethod
+    def of(cls, question_set: QuestionSet) -> Questionnaire:
+        """The questionnaire of a set, from this process's memory when it can be.
+
+        A published set cannot change in structure, and every wording correction bumps its
+        revision, so (id, revision) names its content exactly. Drafts are always loaded.
+        """
+        if question_set.status == QuestionSetStatus.DRAFT:
+            return cls(question_set)
+        key = (question_set.pk, question_set.revision)
+        found = _CACHE.get(key)
+        if found is None:
+            found = cls(question_set)
+            _CACHE[key] = found
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+        return found
 
     @cached_property
     def questions(self) -> list[Question]:

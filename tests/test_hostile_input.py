@@ -46,8 +46,8 @@ def snapshot(response_id):
 
 def assert_stored_answers_are_valid(response_id):
     """Whatever got stored obeys every rule of the question set."""
-    for answer in Answer.objects.filter(response_id=response_id).select_related("question").prefetch_related(
-        "choices__option"
+    for answer in (
+        Answer.objects.filter(response_id=response_id).select_related("question").prefetch_related("choices__option")
     ):
         question = answer.question
         options = [choice.option for choice in answer.choices.all()]

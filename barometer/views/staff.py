@@ -159,7 +159,7 @@ def raw_xlsx(request: HttpRequest) -> FileResponse:
     round_ = _national_round(request)
     # Written to a temporary file in write-only mode, then streamed from disk.
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    questionnaire = Questionnaire(round_.question_set)
+    questionnaire = Questionnaire.of(round_.question_set)
     write_xlsx(Path(handle.name), {"svar": export_rows(round_), "kodebok": codebook_rows(questionnaire)})
     handle.seek(0)
     return FileResponse(
@@ -173,7 +173,7 @@ def raw_xlsx(request: HttpRequest) -> FileResponse:
 @raw_export_required
 def codebook_csv(request: HttpRequest) -> StreamingHttpResponse:
     round_ = _national_round(request)
-    rows = codebook_rows(Questionnaire(round_.question_set))
+    rows = codebook_rows(Questionnaire.of(round_.question_set))
     response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kodebok-{round_.slug}.csv"'
     return response

@@ -62,15 +62,16 @@ class StructureQuerySet(models.QuerySet):
         return self.exclude(**{self.model.status_lookup: QuestionSetStatus.DRAFT})
 
     def update(self, **kwargs):
-        structural = set(kwargs) - set(self.model.text_fields())
+        texts = set(kwargs) & set(self.model.text_fields())
+        structural = set(kwargs) - texts - set(self.model.unlocked_fields)
         locked = self.locked()
         if structural and locked.exists():
             raise PublishedStructureError()
         with transaction.atomic(using=self.db):
-            if not structural:
+            if texts:
                 for obj in locked:
-                    for field, new in kwargs.items():
-                        obj.record_wording_change(field, getattr(obj, field), new)
+                    for field in texts:
+                        obj.record_wording_change(field, getattr(obj, field), kwargs[field])
             return super().update(**kwargs)
 
     update.queryset_only = True
@@ -171,6 +172,8 @@ class QuestionSetPart(models.Model):
 
     def record_wording_change(self, field: str, old: str, new: str) -> None:
         if old != new:
+            # Readers cache a set's structure under its revision: a new text means a new one.
+            QuestionSet.objects.filter(pk=self.owning_set().pk).update(revision=models.F("revision") + 1)
             WordingChange.objects.create(
                 question_set_id=self.owning_set().pk,
                 object_type=str(self._meta.verbose_name),
@@ -195,12 +198,15 @@ class QuestionSet(QuestionSetPart):
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    revision = models.PositiveIntegerField(
+        _("text revision"), default=0, editable=False, help_text=_("Counts wording corrections after publishing.")
+    )
 
     history = HistoricalRecords(verbose_name=_("question set history"))
 
     status_lookup = "status"
     translated_texts = ("title", "intro")
-    unlocked_fields = ("status", "published_at")
+    unlocked_fields = ("status", "published_at", "revision")
 
     class Meta:
         ordering = ["slug", "-version"]

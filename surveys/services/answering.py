@@ -107,14 +107,35 @@ def save_answers(
     answers: dict[Question, list[int] | int | str | None],
     language: str | None = None,
 ) -> None:
-    """Store the answers of one page: replace each question's answer, or remove it when None."""
+    """Store the answers of one page: each question's answer replaced, or removed when None.
+
+    A handful of queries whatever the number of questions: the page's old answers go, the
+    new ones are inserted in bulk.
+    """
+    rows: list[tuple[Question, int | None, str, list[int]]] = []
+    for question, value in answers.items():
+        checked = _checked(question, value)
+        if checked is not None:
+            rows.append((question, *checked))
     with transaction.atomic():
         locked = _lock(response)
         for question in answers:
             if question.question_set_id != locked.question_set_id:
                 raise AnsweringError(f"question {question.code} is not in this response's question set")
-        for question, value in answers.items():
-            _store(locked, question, value)
+        Answer.objects.filter(response=locked, question__in=list(answers)).delete()
+        created = Answer.objects.bulk_create(
+            [
+                Answer(response=locked, question=question, number_value=number, text_value=text)
+                for question, number, text, _options in rows
+            ]
+        )
+        AnswerChoice.objects.bulk_create(
+            [
+                AnswerChoice(answer=answer, option_id=option_id, response=locked)
+                for answer, (_question, _number, _text, option_ids) in zip(created, rows, strict=True)
+                for option_id in option_ids
+            ]
+        )
         fields = ["updated_at"]
         if language and language != locked.language:
             locked.language = language
@@ -123,12 +144,10 @@ def save_answers(
     response.language = locked.language
 
 
-def _store(response: Response, question: Question, value) -> None:
+def _checked(question: Question, value) -> tuple[int | None, str, list[int]] | None:
+    """(number, text, option ids) for a value the question allows; None for no answer."""
     if value is None or value == []:
-        Answer.objects.filter(response=response, question=question).delete()
-        return
-    number = text = None
-    option_ids: list[int] = []
+        return None
     if question.has_options:
         option_ids = list(value)
         own = {option.pk for option in question.options.all()}
@@ -136,22 +155,10 @@ def _store(response: Response, question: Question, value) -> None:
             raise AnsweringError(f"an option chosen for {question.code} does not belong to it")
         if not question.allows_many and len(option_ids) != 1:
             raise AnsweringError(f"{question.code} takes exactly one option")
-    elif isinstance(value, int):
-        number = value
-    else:
-        text = str(value)
-    answer, created = Answer.objects.update_or_create(
-        response=response,
-        question=question,
-        defaults={"number_value": number, "text_value": text or ""},
-    )
-    if not created:
-        AnswerChoice.objects.filter(answer=answer).exclude(option_id__in=option_ids).delete()
-        kept = set(AnswerChoice.objects.filter(answer=answer).values_list("option_id", flat=True))
-        option_ids = [pk for pk in option_ids if pk not in kept]
-    AnswerChoice.objects.bulk_create(
-        [AnswerChoice(answer=answer, option_id=pk, response=response) for pk in option_ids]
-    )
+        return None, "", option_ids
+    if isinstance(value, int):
+        return value, "", []
+    return None, str(value), []
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def header(questionnaire: Questionnaire) -> list[str]:
 def export_rows(round_: Round) -> Iterator[list]:
     """The header, then one row per submitted response, fetched a chunk at a time so memory
     stays flat however many rows there are."""
-    questionnaire = Questionnaire(round_.question_set)
+    questionnaire = Questionnaire.of(round_.question_set)
     columns = question_columns(questionnaire)
     questions = {q.pk: q for q in questionnaire.questions}
     options = questionnaire.options_by_id
@@ -321,7 +321,7 @@ def import_responses(round_: Round, source) -> ImportResult:
     first; any bad row rejects it, with every problem named by row, column and reason."""
     if round_.kind != RoundKind.NATIONAL:
         raise ResponseFileError([f"round {round_.slug} is a self-test; import into a national round"])
-    questionnaire = Questionnaire(round_.question_set)
+    questionnaire = Questionnaire.of(round_.question_set)
     text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig")

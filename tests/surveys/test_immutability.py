@@ -141,3 +141,16 @@ def test_new_version_copies_everything_including_translations_and_conditions(que
     # The copy's conditions point at the copy's own options, not at the published set's.
     newest = draft.sections.get(code="newest")
     assert {o.question.question_set_id for o in newest.show_if_options.all()} == {draft.pk}
+
+
+def test_a_wording_correction_reaches_the_cached_questionnaire(question_set):
+    from surveys.questionnaire import Questionnaire
+
+    first = Questionnaire.of(question_set)
+    assert Questionnaire.of(QuestionSet.objects.get(pk=question_set.pk)) is first  # served from memory
+    question = Question.objects.get(question_set=question_set, code="role")
+    question.text_en = "What is your role?"
+    question.save()
+    again = Questionnaire.of(QuestionSet.objects.get(pk=question_set.pk))
+    assert again is not first
+    assert next(q for q in again.questions if q.code == "role").text_en == "What is your role?"
