@@ -19,6 +19,7 @@ Everything it started is stopped at the end, also on failure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -157,8 +158,12 @@ for item in confirmed:
         continue
     response = responses[0]
     values = AnswerValues.for_response(response)
-    missing = [q.code for s in questionnaire.visible_sections(values) for q in questionnaire.visible_questions(s, values)
-               if q.required and not values.answered(q.pk)]
+    missing = [
+        q.code
+        for s in questionnaire.visible_sections(values)
+        for q in questionnaire.visible_questions(s, values)
+        if q.required and not values.answered(q.pk)
+    ]
     stored = response.answers.count()
     if response.status != ResponseStatus.SUBMITTED or missing or stored != item["answers"]:
         problems.append(f"{item['token'][:8]}: status {response.status}, missing {missing}, "
@@ -288,10 +293,8 @@ def main() -> int:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             cluster.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(work, ignore_errors=True)
 
 
