@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, Round, RoundKind
 
-from .benchmark import Filter, filtered_estimates, resolved_indicators, round_cells
+from .benchmark import Filter, filtered_estimates, resolved_indicators, round_cells, round_weighting
 from .models import Country, Indicator, ReferenceFigure
 from .stats import Estimate, difference_of_shares
 
@@ -51,6 +51,8 @@ class AggregateReport:
     responses: int | None  # None when the group's size must be hidden
     rows: list[AggregateRow]
     previous_round: Round | None
+    weighted: bool = False
+    weighting_available: bool = False
 
 
 def _mean_change(current: Estimate, previous: Estimate) -> tuple[float, float, float] | None:
@@ -61,16 +63,21 @@ def _mean_change(current: Estimate, previous: Estimate) -> tuple[float, float, f
     return difference, difference - half, difference + half
 
 
-def aggregate_report(round_: Round, filter_: Filter) -> AggregateReport:
+def aggregate_report(round_: Round, filter_: Filter, *, weighted: bool = True) -> AggregateReport:
     resolved = resolved_indicators(round_.question_set_id)
     table = round_cells(round_, [item.spec for item in resolved])
-    responses, estimates = filtered_estimates(table, resolved, filter_)
+    weighting = round_weighting(round_, table)
+    applied = weighting if weighted else None
+    responses, estimates = filtered_estimates(table, resolved, filter_, weighting=applied)
     before = previous_round(round_)
     previous_estimates: dict[str, Estimate] = {}
     if before is not None:
         previous_resolved = resolved_indicators(before.question_set_id)
         previous_table = round_cells(before, [item.spec for item in previous_resolved])
-        previous_estimates = filtered_estimates(previous_table, previous_resolved, filter_)[1]
+        previous_weighting = round_weighting(before, previous_table) if weighted else None
+        previous_estimates = filtered_estimates(
+            previous_table, previous_resolved, filter_, weighting=previous_weighting
+        )[1]
     rows = []
     for item in resolved:
         current = estimates[item.spec.key]
@@ -92,7 +99,15 @@ def aggregate_report(round_: Round, filter_: Filter) -> AggregateReport:
                 denmark=[f for f in figures if f.country == Country.DENMARK],
             )
         )
-    return AggregateReport(round_, filter_, responses, rows, before)
+    return AggregateReport(
+        round_,
+        filter_,
+        responses,
+        rows,
+        before,
+        weighted=applied is not None,
+        weighting_available=weighting is not None,
+    )
 
 
 def _figure_fits(figure: ReferenceFigure, filter_: Filter) -> bool:

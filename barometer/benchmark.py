@@ -13,13 +13,16 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import (
     SECTOR_OF_WORKPLACE_TYPE,
     County,
+    Invitation,
     Option,
+    PopulationCell,
     Response,
     Round,
     RoundKind,
@@ -32,6 +35,7 @@ from .indicators import IndicatorSpec, OptionInfo
 from .models import Indicator
 from .queries import Cell, CellTable, cell_table
 from .stats import Estimate, Suppressed, mean, share, suppress_group, suppress_partition
+from .weighting import ANY_REGION, Stratum, WeightedSums, Weights, post_stratification, weighted_mean, weighted_share
 
 CACHE_TIMEOUT = 60 * 60 * 24
 # Part of every cache key: bump it whenever the shape of a cached object changes, so that
@@ -180,7 +184,12 @@ def _hidden_in_partition(table: CellTable, filter_: Filter, dimension: str, inde
 
 
 def filtered_estimates(
-    table: CellTable, resolved: list[ResolvedIndicator], filter_: Filter, *, viewer_inside: bool = False
+    table: CellTable,
+    resolved: list[ResolvedIndicator],
+    filter_: Filter,
+    *,
+    viewer_inside: bool = False,
+    weighting: Weighting | None = None,
 ) -> tuple[int | None, dict[str, Estimate]]:
     """The group's number of workplaces (None when hidden) and each indicator, hidden where
     the group is too small, where a coarser group differs from it by too few, or where a
@@ -202,11 +211,15 @@ def filtered_estimates(
             return Suppressed.COMPLEMENT
         return None
 
+    weighted = weighting.sums(table, filter_.keep) if weighting is not None else None
     results = {}
     for item in resolved:
         key = item.spec.key
         accumulators = sums.get(key, ())
-        result = estimate(item.spec, accumulators)
+        if weighted is not None:
+            result = (weighted_share if item.spec.is_share else weighted_mean)(weighted[key])
+        else:
+            result = estimate(item.spec, accumulators)
         n = int(accumulators[0]) if accumulators else 0
         counts = [int(other[key][0]) if other.get(key) else 0 for _count, other in coarser]
         reason = hidden(n, counts, offsets[key])
@@ -237,6 +250,95 @@ def peer_filters(
         ),
         ("county", county.name, Filter(county=county.number)),
     ]
+
+
+# --- Weighting to the population --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """A round's post-stratification weights, applied to cells."""
+
+    weights: Weights
+    region_of_county: dict[str, str]
+    dimensions: tuple[str, ...]
+    population_source: str  # "table" or "invitations"
+
+    def stratum(self, workplace_type: str, region: str) -> Stratum:
+        return (
+            workplace_type if "workplace_type" in self.dimensions else ANY_REGION,
+            region if "region" in self.dimensions else ANY_REGION,
+        )
+
+    def cell_weight(self, cell: Cell) -> float:
+        return self.weights.of(self.stratum(cell.workplace_type, self.region_of_county.get(cell.county, "")))
+
+    def sums(self, table: CellTable, keep) -> dict[str, WeightedSums]:
+        """Weighted sums per indicator over the cells ``keep`` accepts."""
+        offsets, result = table.offsets(), {key: WeightedSums() for key in table.indicator_keys}
+        for cell, (_count, flat) in table.cells.items():
+            if not keep(cell):
+                continue
+            w = self.cell_weight(cell)
+            for key, width in zip(table.indicator_keys, table.widths, strict=True):
+                values = flat[offsets[key] : offsets[key] + width]
+                if width == 2:
+                    n, y = values[0], values[1]
+                    part = WeightedSums(int(n), w * n, w * w * n, w * y, w * y)
+                else:
+                    n, total, squares = values
+                    part = WeightedSums(int(n), w * n, w * w * n, w * total, w * squares)
+                result[key] = result[key].plus(part)
+        return result
+
+
+def county_regions() -> dict[str, str]:
+    return dict(County.objects.values_list("number", "region__code"))
+
+
+def round_population(round_: Round) -> tuple[dict[tuple[str, str], int], str] | None:
+    """Workplaces per (type, region): a loaded table, else the round's invitations."""
+    table = {
+        (workplace_type, region): count
+        for workplace_type, region, count in PopulationCell.objects.filter(round=round_).values_list(
+            "workplace_type", "region__code", "workplaces"
+        )
+    }
+    if table:
+        return table, "table"
+    # The invitations are the population only when every counted answer came through one.
+    if Response.objects.countable().filter(round=round_, invitation__isnull=True).exists():
+        return None
+    invited = (
+        Invitation.objects.filter(round=round_)
+        .values_list("workplace__workplace_type", "workplace__municipality__county__region__code")
+        .annotate(count=Count("id"))
+    )
+    counted = {(workplace_type, region): count for workplace_type, region, count in invited}
+    return (counted, "invitations") if counted else None
+
+
+def round_weighting(round_: Round, table: CellTable) -> Weighting | None:
+    """The round's weights, or None when it has no population to weight to."""
+    found = round_population(round_)
+    if found is None:
+        return None
+    population, source = found
+    regions = county_regions()
+    dimensions = tuple(settings.BAROMETER_WEIGHTING_STRATA)
+    shell = Weighting(Weights({}, {}, ()), regions, dimensions, source)
+    pooled_population: dict[Stratum, int] = {}
+    for (workplace_type, region), count in population.items():
+        stratum = shell.stratum(workplace_type, region)
+        pooled_population[stratum] = pooled_population.get(stratum, 0) + count
+    respondents: dict[Stratum, int] = {}
+    for cell, (count, _flat) in table.cells.items():
+        stratum = shell.stratum(cell.workplace_type, regions.get(cell.county, ""))
+        respondents[stratum] = respondents.get(stratum, 0) + count
+    weights = post_stratification(
+        pooled_population, respondents, min_respondents=settings.BAROMETER_MIN_STRATUM_RESPONDENTS
+    )
+    return Weighting(weights, regions, dimensions, source)
 
 
 # --- Which round a report compares with ----------------------------------------------------

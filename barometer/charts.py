@@ -101,7 +101,7 @@ def shares_chart(
                 axes.errorbar(
                     bar.value * 100,
                     y,
-                    xerr=[[bar.value * 100 - bar.low * 100], [bar.high * 100 - bar.value * 100]],
+                    xerr=[[max(0.0, bar.value - bar.low) * 100], [max(0.0, bar.high - bar.value) * 100]],
                     fmt="none",
                     ecolor="#111111",
                     capsize=3,

@@ -17,6 +17,7 @@ from .benchmark import (
     peer_filters,
     resolved_indicators,
     round_cells,
+    round_weighting,
 )
 from .formatting import format_number, format_share
 from .indicators import OwnValue, evaluate
@@ -54,6 +55,8 @@ class WorkplaceReport:
     responses_nationally: int | None
     rows: list[IndicatorRow]
     peer_labels: list[tuple[str, str]]
+    weighted: bool = False
+    weighting_available: bool = False
 
     @property
     def is_synthetic(self) -> bool:
@@ -125,7 +128,9 @@ def own_values(response: Response, resolved_for_own_set: list[ResolvedIndicator]
     return {item.spec.key: evaluate(item.spec, chosen) for item in resolved_for_own_set}
 
 
-def build_workplace_report(response: Response) -> WorkplaceReport:
+def build_workplace_report(response: Response, *, weighted: bool = True) -> WorkplaceReport:
+    """The report; national and peer figures weighted to the population when the round has
+    population data and ``weighted`` is left on."""
     round_ = comparison_round(response)
     own_resolved = resolved_indicators(response.question_set_id)
     own = own_values(response, own_resolved)
@@ -137,10 +142,12 @@ def build_workplace_report(response: Response) -> WorkplaceReport:
         else resolved_indicators(round_.question_set_id)
     )
     table = round_cells(round_, [item.spec for item in resolved])
+    weighting = round_weighting(round_, table)
+    applied = weighting if weighted else None
     # A workplace counted in the round knows its own answer: its groups need enough others.
     counted_here = response.round_id == round_.pk and response.workplace_id is not None
     responses_nationally, national_estimates = filtered_estimates(
-        table, resolved, national_filter(), viewer_inside=counted_here
+        table, resolved, national_filter(), viewer_inside=counted_here, weighting=applied
     )
     municipality = response.municipality
     peers = peer_filters(
@@ -150,7 +157,7 @@ def build_workplace_report(response: Response) -> WorkplaceReport:
         county=municipality.county,
     )
     group_results = [
-        (kind, label, filtered_estimates(table, resolved, filter_, viewer_inside=counted_here)[1])
+        (kind, label, filtered_estimates(table, resolved, filter_, viewer_inside=counted_here, weighting=applied)[1])
         for kind, label, filter_ in peers
     ]
     rows = []
@@ -179,6 +186,8 @@ def build_workplace_report(response: Response) -> WorkplaceReport:
         responses_nationally=responses_nationally,
         rows=rows,
         peer_labels=[(kind, label) for kind, label, _filter in peers],
+        weighted=applied is not None,
+        weighting_available=weighting is not None,
     )
 
 

@@ -163,6 +163,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Aggregates never show a group of fewer workplaces than this (Udir's norm is five).
 BAROMETER_MIN_GROUP_SIZE = int(os.environ.get("BAROMETER_MIN_GROUP_SIZE", "5"))
+# Post-stratification: the cells national figures are weighted by ("workplace_type",
+# "region", or both), and the fewest respondents a cell needs before it is merged with the
+# other small cells of its workplace type.
+BAROMETER_WEIGHTING_STRATA = env_list("BAROMETER_WEIGHTING_STRATA", "workplace_type,region")
+BAROMETER_MIN_STRATUM_RESPONDENTS = int(os.environ.get("BAROMETER_MIN_STRATUM_RESPONDENTS", "3"))
 # Memory PostgreSQL may use for the one query that counts a round (per statement).
 BAROMETER_COUNT_WORK_MEM = os.environ.get("BAROMETER_COUNT_WORK_MEM", "64MB")
 

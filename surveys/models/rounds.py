@@ -275,3 +275,51 @@ class AnswerChoice(models.Model):
 
     def __str__(self):
         return str(self.option)
+
+
+class PopulationCell(models.Model):
+    """How many workplaces of a type a region has, for weighting a round to its population.
+
+    Loaded from a CSV for rounds without a register of invited workplaces (an open
+    self-test, or answers imported from elsewhere). A national round with invitations uses
+    its invitations as the population unless cells are loaded for it.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="population", verbose_name=_("round"))
+    workplace_type = models.CharField(_("workplace type"), max_length=20, choices=WorkplaceType.choices)
+    region = models.ForeignKey(
+        "surveys.Region", on_delete=models.PROTECT, related_name="population_cells", verbose_name=_("region")
+    )
+    workplaces = models.PositiveIntegerField(_("workplaces"))
+
+    class Meta:
+        ordering = ["round", "workplace_type", "region"]
+        verbose_name = _("population cell")
+        verbose_name_plural = _("population cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "workplace_type", "region"], name="populationcell_one_per_type_region_round"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.get_workplace_type_display()}, {self.region} = {self.workplaces}"
+
+
+class ReminderLog(models.Model):
+    """Every reminder sent: who got what, when."""
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("invitation")
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    group = models.CharField(_("group reminded"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["invitation", "sent_at"], name="reminderlog_invitation_sent")]
+
+    def __str__(self):
+        return f"{self.invitation} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -30,7 +30,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..i18n import LANGUAGES
-from ..models import Invitation, Municipality, Response, ResponseStatus, Round, RoundKind, Workplace, WorkplaceType
+from ..models import (
+    SECTOR_OF_WORKPLACE_TYPE,
+    Invitation,
+    Municipality,
+    ReminderLog,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundKind,
+    Workplace,
+    WorkplaceType,
+)
 
 REQUIRED_COLUMNS = ("workplace", "workplace_type", "municipality", "email")
 INVITATION_SUBJECT = gettext_noop("Invitation: %(round)s")
@@ -181,30 +192,52 @@ def send_invitations(round_: Round) -> int:
     return sent
 
 
-def unfinished_invitations(round_: Round):
-    """Invitations sent whose workplace has not submitted."""
+def unfinished_invitations(round_: Round, group: dict | None = None):
+    """Invitations sent whose workplace has not submitted, optionally of one group:
+    ``{"workplace_type": ..., "sector": ..., "county": "46", "size_class": 2}``."""
     submitted = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).values("invitation_id")
-    return (
+    invitations = (
         Invitation.objects.filter(round=round_, sent_at__isnull=False)
         .exclude(email="")
+        .exclude(token=None)
         .exclude(pk__in=submitted)
-        .select_related("round", "workplace")
+        .select_related("round", "workplace__municipality__county")
     )
+    group = group or {}
+    if group.get("workplace_type"):
+        invitations = invitations.filter(workplace__workplace_type=group["workplace_type"])
+    if group.get("sector"):
+        types = [t for t, sector in SECTOR_OF_WORKPLACE_TYPE.items() if sector == group["sector"]]
+        invitations = invitations.filter(workplace__workplace_type__in=types)
+    if group.get("county"):
+        invitations = invitations.filter(workplace__municipality__county__number=group["county"])
+    if group.get("size_class"):
+        invitations = invitations.filter(workplace__municipality__size_class=group["size_class"])
+    return invitations
 
 
-def send_reminders(round_: Round) -> int:
-    """Remind every invited workplace that has not submitted, at most once a day."""
+def describe_group(group: dict | None) -> str:
+    return ", ".join(f"{key}={value}" for key, value in sorted((group or {}).items()) if value) or "all"
+
+
+def send_reminders(round_: Round, group: dict | None = None) -> int:
+    """Remind the workplaces (of a group) that have not submitted; never twice in a day.
+    Every reminder is logged."""
     now = timezone.now()
     if not round_.is_open(now):
         return 0
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    due = unfinished_invitations(round_).exclude(last_reminded_at__gte=start_of_day)
+    reminded_today = ReminderLog.objects.filter(sent_at__gte=start_of_day).values("invitation_id")
+    due = unfinished_invitations(round_, group).exclude(pk__in=reminded_today)
+    label = describe_group(group)
     sent = 0
     with get_connection() as connection:
         for invitation in due:
             _message(invitation, "surveys/email/reminder.txt", REMINDER_SUBJECT, connection).send()
+            sent_at = timezone.now()
+            ReminderLog.objects.create(invitation=invitation, sent_at=sent_at, group=label)
             Invitation.objects.filter(pk=invitation.pk).update(
-                last_reminded_at=timezone.now(), reminder_count=invitation.reminder_count + 1
+                last_reminded_at=sent_at, reminder_count=invitation.reminder_count + 1
             )
             sent += 1
     return sent

@@ -1,0 +1,57 @@
+"""A round's population by workplace type and region, for weighting, from a CSV file:
+``workplace_type,region,workplaces`` (region is a region code, e.g. ``vestlandet``). The
+file replaces the round's cells whole, or changes nothing if any row is bad."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from django.db import transaction
+
+from ..models import PopulationCell, Region, Round, WorkplaceType
+
+
+class PopulationFileError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def load_population(round_: Round, source) -> int:
+    text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("workplace_type", "region", "workplaces") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise PopulationFileError([f"line 1: missing column(s) {', '.join(missing)}"])
+    regions = {region.code: region for region in Region.objects.all()}
+    errors, cells, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        problems = []
+        workplace_type = (row.get("workplace_type") or "").strip()
+        region = regions.get((row.get("region") or "").strip())
+        if workplace_type not in WorkplaceType.values:
+            problems.append(f"workplace_type {workplace_type!r} is not a workplace type")
+        if region is None:
+            problems.append(f"region {row.get('region')!r} is not one of {', '.join(sorted(regions))}")
+        try:
+            count = int((row.get("workplaces") or "").strip())
+            if count < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"workplaces {row.get('workplaces')!r} is not a whole number of 0 or more")
+            count = None
+        if not problems and (workplace_type, region.code) in seen:
+            problems.append("the same workplace type and region appear twice")
+        if problems:
+            errors.append(f"line {line}: " + "; ".join(problems))
+            continue
+        seen.add((workplace_type, region.code))
+        cells.append(PopulationCell(round=round_, workplace_type=workplace_type, region=region, workplaces=count))
+    if errors:
+        raise PopulationFileError(errors)
+    with transaction.atomic():
+        PopulationCell.objects.filter(round=round_).delete()
+        PopulationCell.objects.bulk_create(cells)
+    return len(cells)
