@@ -56,6 +56,7 @@ def meta(report: AggregateReport) -> dict:
         "synthetic": report.round.is_synthetic,
         "group": describe(report.filter),
         "workplaces": report.responses,
+        "weighted": report.weighted,
         "note": _("Shares are 0-1; the interval is 95 %. Groups of fewer than five workplaces are hidden."),
     }
 

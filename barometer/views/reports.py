@@ -28,11 +28,28 @@ def _versions(response: Response) -> str:
     return f"{round_.pk if round_ else 0}:{data_version(round_.pk) if round_ else 0}:{reference_version()}"
 
 
+def wants_weighting(request: HttpRequest) -> bool:
+    """Weighted figures unless the reader asked for the unweighted ones (?vekting=av)."""
+    return request.GET.get("vekting") != "av"
+
+
+def weighting_links(request: HttpRequest) -> dict[str, str]:
+    """The same page with weighting off and on, keeping every other parameter."""
+    off, on = request.GET.copy(), request.GET.copy()
+    off["vekting"] = "av"
+    on.pop("vekting", None)
+    return {"weighting_off_url": "?" + off.urlencode(), "weighting_on_url": "?" + on.urlencode()}
+
+
 def _render_report(request: HttpRequest, response: Response, token: str | None) -> HttpResponse:
-    key = f"barometer:report:v{CACHE_FORMAT}:{response.pk}:{bool(token)}:{get_language()}:{_versions(response)}"
+    weighted = wants_weighting(request)
+    key = (
+        f"barometer:report:v{CACHE_FORMAT}:{response.pk}:{bool(token)}:{weighted}:{get_language()}:"
+        f"{_versions(response)}"
+    )
     cached = cache.get(key)
     if cached is None:
-        report = build_workplace_report(response)
+        report = build_workplace_report(response, weighted=weighted)
         summary = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
         body = render_to_string(
             "barometer/report_body.html",
@@ -43,6 +60,8 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 "charts": available_charts(report),
                 "summary": summary,
                 "link_expires": response.round.closes_at + timedelta(days=settings.RETENTION_DAYS),
+                "weighting_query": "" if weighted else "?vekting=av",
+                **weighting_links(request),
             },
             request=request,
         )
@@ -78,10 +97,11 @@ def _submitted(request: HttpRequest, token: str) -> Response:
 
 def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     response = _submitted(request, token)
-    key = f"barometer:chart:v{CACHE_FORMAT}:{response.pk}:{name}:{get_language()}:{_versions(response)}"
+    weighted = wants_weighting(request)
+    key = f"barometer:chart:v{CACHE_FORMAT}:{response.pk}:{name}:{weighted}:{get_language()}:{_versions(response)}"
     svg = cache.get(key)
     if svg is None:
-        report = build_workplace_report(response)
+        report = build_workplace_report(response, weighted=weighted)
         if name not in available_charts(report):
             raise Http404("no such chart")
         svg = chart_image(report, name)
@@ -93,7 +113,20 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
 
 def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     response = _submitted(request, token)
-    pdf = report_pdf(build_workplace_report(response))
+    pdf = report_pdf(build_workplace_report(response, weighted=wants_weighting(request)))
     result = HttpResponse(pdf, content_type="application/pdf")
     result["Content-Disposition"] = 'attachment; filename="innovasjonsbarometeret-rapport.pdf"'
     return result
+
+
+def method(request: HttpRequest) -> HttpResponse:
+    """How the figures are computed, in plain language (like the barometers' method notes)."""
+    return render(
+        request,
+        "barometer/method.html",
+        {
+            "min_group": settings.BAROMETER_MIN_GROUP_SIZE,
+            "min_stratum": settings.BAROMETER_MIN_STRATUM_RESPONDENTS,
+            "retention_days": settings.RETENTION_DAYS,
+        },
+    )

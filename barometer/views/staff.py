@@ -28,6 +28,7 @@ from ..benchmark import CACHE_FORMAT, CACHE_TIMEOUT, data_version, reference_ver
 from ..charts import ShareBar, shares_chart
 from ..findings import findings
 from ..forms import AggregateFilterForm
+from .reports import wants_weighting, weighting_links
 
 
 def _filter_form(request: HttpRequest) -> AggregateFilterForm:
@@ -46,11 +47,12 @@ def aggregate(request: HttpRequest) -> HttpResponse:
     round_ = form.cleaned_data["round"]
     if round_ is None:
         return render(request, "barometer/staff/aggregate.html", {"form": form, "report": None})
-    report = aggregate_report(round_, form.to_filter())
+    report = aggregate_report(round_, form.to_filter(), weighted=wants_weighting(request))
     return render(
         request,
         "barometer/staff/aggregate.html",
         {
+            **weighting_links(request),
             "form": form,
             "report": report,
             "group": describe(report.filter),
@@ -73,7 +75,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
     )
     svg = cache.get(key)
     if svg is None:
-        report = aggregate_report(round_, form.to_filter())
+        report = aggregate_report(round_, form.to_filter(), weighted=wants_weighting(request))
         bars = [
             ShareBar(
                 label=str(row.indicator.name),
@@ -104,7 +106,7 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     form = _filter_form(request)
     if not form.is_valid() or form.cleaned_data["round"] is None:
         return _invalid(request, form)
-    report = aggregate_report(form.cleaned_data["round"], form.to_filter())
+    report = aggregate_report(form.cleaned_data["round"], form.to_filter(), weighted=wants_weighting(request))
     name = f"barometer-{report.round.slug}"
     if file_format == "csv":
         response = HttpResponse(exports.as_csv(report), content_type="text/csv; charset=utf-8")
