@@ -23,6 +23,7 @@ from surveys.models import Invitation, Response
 VIEW_AGGREGATES = "barometer.view_aggregates"
 EXPORT_RAW = "barometer.export_raw_responses"
 VIEW_MUNICIPALITY_REPORTS = "barometer.view_municipality_reports"
+VIEW_FIELDWORK = "barometer.view_fieldwork"
 
 
 def report_response_for_token(request: HttpRequest, token: str) -> Response:
@@ -88,6 +89,21 @@ def staff_permission_required(permission: str):
 aggregates_required = staff_permission_required(VIEW_AGGREGATES)
 raw_export_required = staff_permission_required(EXPORT_RAW)
 municipality_reports_required = staff_permission_required(VIEW_MUNICIPALITY_REPORTS)
+fieldwork_required = staff_permission_required(VIEW_FIELDWORK)
+
+
+def admin_required(view):
+    """Admins only (superusers): the anonymous log in first, everyone else gets 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _with_report_relations(response_id: int) -> Response:

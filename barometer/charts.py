@@ -179,3 +179,21 @@ def scores_chart(
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
         return _render(figure, title, image_format)
+
+
+def daily_chart(days: list[tuple[object, int]], *, title: str, empty_label: str) -> str:
+    """Submissions per day as bars, dates on the x axis."""
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(8, 3))
+        axes = figure.subplots()
+        if days:
+            axes.bar([day for day, _count in days], [count for _day, count in days], color=NAVY)
+            figure.autofmt_xdate()
+        else:
+            axes.text(0.5, 0.5, empty_label, ha="center", va="center", transform=axes.transAxes, color=GREY)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_number(value, 0)))
+        axes.grid(axis="y", color="#d9d9d9", linewidth=0.8)
+        axes.set_axisbelow(True)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        return _render(figure, title, "svg")

@@ -223,6 +223,7 @@ class StaffMembership(models.Model):
             ("view_aggregates", _("Can read aggregate benchmark reports")),
             ("export_raw_responses", _("Can export raw responses (no personal data)")),
             ("view_municipality_reports", _("Can read the reports of the own municipality's workplaces")),
+            ("view_fieldwork", _("Can follow a round's response rates")),
         ]
 
     def __str__(self):

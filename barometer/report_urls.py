@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import reports, staff
+from .views import fieldwork, reports, staff
 
 app_name = "barometer"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("statistikk/figur.svg", staff.aggregate_chart, name="aggregate_chart"),
     path("statistikk/eksport.<str:file_format>", staff.aggregate_export, name="aggregate_export"),
     path("statistikk/funn/", staff.findings_page, name="findings"),
+    path("statistikk/runder/", fieldwork.rounds, name="rounds"),
+    path("statistikk/runder/<slug:slug>/", fieldwork.dashboard, name="dashboard"),
+    path("statistikk/runder/<slug:slug>/innsendinger.svg", fieldwork.daily_svg, name="dashboard_chart"),
+    path("statistikk/runder/<slug:slug>/ikke-svart.csv", fieldwork.non_respondents_csv, name="non_respondents"),
     path("statistikk/data/", staff.data_page, name="data"),
     path("statistikk/data/svar.csv", staff.raw_csv, name="raw_csv"),
     path("statistikk/data/svar.xlsx", staff.raw_xlsx, name="raw_xlsx"),

@@ -28,6 +28,7 @@ REDIRECT = row(302, 302, 302, 302, 302, 302, 302)
 AGGREGATES = row(LOGIN, LOGIN, LOGIN, 200, 200, 200, 200)
 RAW_DATA = row(LOGIN, LOGIN, LOGIN, 403, 403, 200, 200)
 LOGGED_IN = row(LOGIN, LOGIN, LOGIN, 200, 200, 200, 200)
+FIELDWORK = row(LOGIN, LOGIN, LOGIN, 403, 403, 200, 200)
 
 # For URLs with a respondent token: "anonymous" holds a made-up token, "respondent" its own
 # submitted response's token, "other_respondent" its own response still in progress, and
@@ -50,6 +51,10 @@ EXPECTED = {
     "barometer:aggregate_chart": AGGREGATES,
     "barometer:aggregate_export": AGGREGATES,
     "barometer:findings": AGGREGATES,
+    "barometer:rounds": FIELDWORK,
+    "barometer:dashboard": FIELDWORK,
+    "barometer:dashboard_chart": FIELDWORK,
+    "barometer:non_respondents": row(LOGIN, LOGIN, LOGIN, 403, 403, 403, 200),
     "barometer:data": RAW_DATA,
     "barometer:raw_csv": RAW_DATA,
     "barometer:raw_xlsx": RAW_DATA,
@@ -132,6 +137,7 @@ def concrete_url(name, pattern, world, persona):
         "uidb64": "MQ",
         "object_id": "1",
         "app_label": "surveys",
+        "slug": world["round"].slug,
     }
     needed = {key: arguments.get(key, "set-it") for key in pattern.pattern.converters}
     if "token" in pattern.pattern.regex.groupindex:

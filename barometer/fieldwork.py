@@ -1,0 +1,136 @@
+"""Fieldwork for a national round: who was invited, who opened, started and submitted,
+overall and by group, over time, and how the respondents compare with the population."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Answer, Invitation, Response, ResponseStatus, Round
+
+from .benchmark import county_regions, round_population
+
+
+@dataclass(frozen=True)
+class Progress:
+    label: str
+    invited: int
+    opened: int
+    started: int
+    submitted: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.submitted / self.invited if self.invited else None
+
+
+def _progress_rows(round_: Round, dimension: str) -> list[tuple[str, int, int, int, int]]:
+    started = Answer.objects.filter(response__invitation=OuterRef("pk"))
+    rows = (
+        Invitation.objects.filter(round=round_)
+        .annotate(has_started=Exists(started))
+        .values(dimension)
+        .annotate(
+            invited=Count("pk"),
+            opened=Count("response"),
+            started=Count("pk", filter=Q(has_started=True)),
+            submitted=Count("response", filter=Q(response__status=ResponseStatus.SUBMITTED)),
+        )
+        .order_by(dimension)
+    )
+    return [(row[dimension], row["invited"], row["opened"], row["started"], row["submitted"]) for row in rows]
+
+
+def progress(round_: Round) -> dict[str, list[Progress]]:
+    """Progress overall and by workplace type, sector, county and municipality size (four queries)."""
+    from surveys.models import County, Sector, SizeClass, WorkplaceType
+
+    by_type = _progress_rows(round_, "workplace__workplace_type")
+    counties = dict(County.objects.values_list("number", "name"))
+    result = {
+        "overall": [Progress("", *[sum(row[i] for row in by_type) for i in range(1, 5)])],
+        "workplace_type": [Progress(str(WorkplaceType(row[0]).label), *row[1:]) for row in by_type],
+        "county": [
+            Progress(counties.get(row[0], row[0]), *row[1:])
+            for row in _progress_rows(round_, "workplace__municipality__county__number")
+        ],
+        "size_class": [
+            Progress(str(SizeClass(row[0]).label), *row[1:])
+            for row in _progress_rows(round_, "workplace__municipality__size_class")
+        ],
+    }
+    sectors: dict[str, list[int]] = {}
+    for workplace_type, *counts in by_type:
+        totals = sectors.setdefault(SECTOR_OF_WORKPLACE_TYPE[workplace_type], [0, 0, 0, 0])
+        for index, count in enumerate(counts):
+            totals[index] += count
+    result["sector"] = [Progress(str(Sector(key).label), *counts) for key, counts in sorted(sectors.items())]
+    return result
+
+
+def submissions_per_day(round_: Round) -> list[tuple[object, int]]:
+    return list(
+        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
+        .annotate(day=TruncDate("submitted_at"))
+        .values_list("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+    )
+
+
+@dataclass(frozen=True)
+class Representation:
+    workplace_type: str
+    region: str
+    population: int
+    respondents: int
+    population_share: float
+    respondent_share: float
+
+    @property
+    def missing(self) -> bool:
+        return self.population > 0 and self.respondents == 0
+
+
+def representativeness(round_: Round) -> list[Representation] | None:
+    """Per cell (workplace type x region): its share of the population and of the respondents."""
+    found = round_population(round_)
+    if found is None:
+        return None
+    population, _source = found
+    regions = county_regions()
+    respondents: dict[tuple[str, str], int] = {}
+    for workplace_type, county, count in (
+        Response.objects.countable()
+        .filter(round=round_)
+        .values_list("workplace_type", "municipality__county__number")
+        .annotate(count=Count("pk"))
+    ):
+        key = (workplace_type, regions.get(county, ""))
+        respondents[key] = respondents.get(key, 0) + count
+    total_population = sum(population.values()) or 1
+    total_respondents = sum(respondents.values()) or 1
+    cells = sorted(set(population) | set(respondents))
+    return [
+        Representation(
+            workplace_type=cell[0],
+            region=cell[1],
+            population=population.get(cell, 0),
+            respondents=respondents.get(cell, 0),
+            population_share=population.get(cell, 0) / total_population,
+            respondent_share=respondents.get(cell, 0) / total_respondents,
+        )
+        for cell in cells
+    ]
+
+
+def non_respondents(round_: Round):
+    submitted = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).values("invitation_id")
+    return (
+        Invitation.objects.filter(round=round_)
+        .exclude(pk__in=submitted)
+        .select_related("workplace__municipality__county")
+        .order_by("workplace__municipality__number", "workplace__name")
+    )

@@ -1,0 +1,77 @@
+"""The round dashboard: response tracking during fieldwork (admins and analysts), and the
+list of non-respondents for follow-up (admins only: it holds e-mail addresses)."""
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.models import Round, RoundKind
+
+from ..access import admin_required, fieldwork_required
+from ..charts import daily_chart
+from ..fieldwork import non_respondents, progress, representativeness, submissions_per_day
+
+
+def _round(slug: str) -> Round:
+    round_ = Round.objects.select_related("question_set").filter(slug=slug, kind=RoundKind.NATIONAL).first()
+    if round_ is None:
+        raise Http404("no such round")
+    return round_
+
+
+@fieldwork_required
+def rounds(request: HttpRequest) -> HttpResponse:
+    national = Round.objects.filter(kind=RoundKind.NATIONAL).order_by("-opens_at")
+    return render(request, "barometer/staff/rounds.html", {"rounds": national, "now": timezone.now()})
+
+
+@fieldwork_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _round(slug)
+    cells = representativeness(round_)
+    return render(
+        request,
+        "barometer/staff/dashboard.html",
+        {
+            "round": round_,
+            "progress": progress(round_),
+            "days": submissions_per_day(round_),
+            "cells": cells,
+            "missing_cells": [cell for cell in cells or [] if cell.missing],
+        },
+    )
+
+
+@fieldwork_required
+def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _round(slug)
+    days = submissions_per_day(round_)
+    svg = daily_chart(days, title=_("Submissions per day"), empty_label=_("No submissions yet"))
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@admin_required
+def non_respondents_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _round(slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ikke-svart-{round_.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["workplace", "workplace_type", "municipality", "county", "email", "invited", "reminders",
+                     "last_reminder"])  # fmt: skip
+    for invitation in non_respondents(round_):
+        workplace = invitation.workplace
+        writer.writerow([
+            workplace.name, workplace.workplace_type, f"{workplace.municipality.number} {workplace.municipality.name}",
+            workplace.municipality.county.name, invitation.email,
+            invitation.sent_at.date().isoformat() if invitation.sent_at else "", invitation.reminder_count,
+            invitation.last_reminded_at.date().isoformat() if invitation.last_reminded_at else "",
+        ])  # fmt: skip
+    return response
