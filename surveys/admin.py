@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,10 +18,12 @@ from .models import (
     Invitation,
     Municipality,
     Option,
+    PopulationCell,
     Question,
     QuestionSet,
     QuestionSetStatus,
     Region,
+    ReminderLog,
     Response,
     Round,
     Section,
@@ -293,11 +298,20 @@ class WorkplaceAdmin(admin.ModelAdmin):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
+    actions = ["extend_by_a_week"]
     list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "is_synthetic"]
     list_filter = ["kind", "is_synthetic"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["question_set"]
+
+    @admin.action(description=_("Extend by one week"), permissions=["change"])
+    def extend_by_a_week(self, request, queryset):
+        for round_ in queryset:
+            round_.closes_at = max(round_.closes_at, timezone.now()) + timedelta(days=7)
+            round_.save(update_fields=["closes_at"])
+            self.log_change(request, round_, _("Extended by one week."))
+        self.message_user(request, _("The rounds now close a week later."), messages.SUCCESS)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "question_set":
@@ -334,6 +348,26 @@ class AnswerAdmin(admin.ModelAdmin):
     readonly_fields = ["response", "question", "number_value", "text_value", "updated_at"]
     inlines = [AnswerChoiceInline]
     list_select_related = ["response__workplace", "response__round", "question"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PopulationCell)
+class PopulationCellAdmin(admin.ModelAdmin):
+    list_display = ["round", "workplace_type", "region", "workplaces"]
+    list_filter = ["round", "region", "workplace_type"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "invitation", "group"]
+    list_filter = ["invitation__round"]
+    search_fields = ["invitation__workplace__name"]
+    list_select_related = ["invitation__workplace", "invitation__round"]
 
     def has_add_permission(self, request):
         return False

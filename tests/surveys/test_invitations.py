@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from surveys.models import Invitation, Response, ResponseStatus, Workplace
+from surveys.models import Invitation, ReminderLog, Response, ResponseStatus, Workplace
 from surveys.services.invitations import InvitationFileError, import_invitations, send_invitations, send_reminders
 
 HEADER = "workplace,workplace_type,municipality,employees,email,external_id,language\n"
@@ -86,7 +86,7 @@ def test_reminders_go_only_to_unfinished_workplaces_once_a_day(invited):
     assert send_reminders(invited) == 1
     assert mail.outbox[0].to == ["styrer@example.invalid"]
     assert send_reminders(invited) == 0  # not twice the same day
-    Invitation.objects.update(last_reminded_at=timezone.now() - timedelta(days=1))
+    ReminderLog.objects.update(sent_at=timezone.now() - timedelta(days=1))
     assert send_reminders(invited) == 1
     assert Invitation.objects.get(workplace__external_id="974000001").reminder_count == 2
 

@@ -1,0 +1,104 @@
+"""Following a round during fieldwork: counts, reminders by group, the dashboard."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from barometer.fieldwork import non_respondents, progress, representativeness, submissions_per_day
+from surveys.models import Invitation, Municipality, ReminderLog, Response, Workplace, WorkplaceType
+from surveys.services.invitations import send_reminders
+from tests.answering import INNOVATOR_ANSWERS, answer_all
+
+
+@pytest.fixture
+def fieldwork(barometer_data, national_round, register, question_set):
+    """Twelve invited workplaces: 4 submitted, 2 started, 3 only opened, 3 untouched."""
+    municipalities = list(Municipality.objects.order_by("number"))
+    invitations = []
+    for number in range(12):
+        workplace = Workplace.objects.create(
+            name=f"Virksomhet {number}",
+            workplace_type=WorkplaceType.PRIMARY_SCHOOL if number % 2 else WorkplaceType.NURSING_HOME,
+            municipality=municipalities[number % 3],
+        )
+        invitations.append(Invitation.objects.create(round=national_round, workplace=workplace,
+                                                     email=f"leder{number}@example.invalid",
+                                                     sent_at=timezone.now() - timedelta(days=3)))  # fmt: skip
+    client = Client()
+    for invitation in invitations[:4]:
+        answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+        client.post(f"/s/{invitation.token}/oppsummering/")
+    for invitation in invitations[4:6]:
+        client.post(f"/s/{invitation.token}/del/profile/", {"action": "next", "role": question_set.questions.get(
+            code="role").options.first().pk})  # fmt: skip
+    for invitation in invitations[6:9]:
+        client.get(f"/s/{invitation.token}/")
+    return national_round, invitations
+
+
+def test_progress_counts_invited_opened_started_and_submitted(fieldwork):
+    round_, _invitations = fieldwork
+    (overall,) = progress(round_)["overall"]
+    assert (overall.invited, overall.opened, overall.started, overall.submitted) == (12, 9, 6, 4)
+    assert overall.rate == pytest.approx(4 / 12)
+    by_type = {row.label: row for row in progress(round_)["workplace_type"]}
+    assert sum(row.invited for row in by_type.values()) == 12
+    assert sum(row.submitted for row in progress(round_)["county"]) == 4
+    assert sum(count for _day, count in submissions_per_day(round_)) == 4
+
+
+def test_non_respondents_are_everyone_not_submitted(fieldwork):
+    round_, invitations = fieldwork
+    assert {i.pk for i in non_respondents(round_)} == {i.pk for i in invitations[4:]}
+
+
+def test_the_representativeness_check_warns_about_missing_groups(fieldwork):
+    round_, _invitations = fieldwork
+    cells = representativeness(round_)
+    assert sum(cell.population for cell in cells) == 12
+    assert sum(cell.respondents for cell in cells) == 4
+    assert abs(sum(cell.population_share for cell in cells) - 1) < 1e-9
+    assert any(cell.missing for cell in cells) == any(cell.respondents == 0 for cell in cells if cell.population)
+
+
+def test_reminders_go_to_non_respondents_of_the_chosen_group_once_a_day(fieldwork):
+    round_, invitations = fieldwork
+    mail.outbox.clear()
+    sent = send_reminders(round_, {"workplace_type": WorkplaceType.PRIMARY_SCHOOL})
+    expected = {i.email for i in invitations[4:] if i.workplace.workplace_type == WorkplaceType.PRIMARY_SCHOOL}
+    assert sent == len(expected) and {m.to[0] for m in mail.outbox} == expected
+    assert ReminderLog.objects.count() == sent
+    assert ReminderLog.objects.first().group == "workplace_type=primary_school"
+    assert send_reminders(round_, {"workplace_type": WorkplaceType.PRIMARY_SCHOOL}) == 0  # not twice a day
+    # The other group can still be reminded today.
+    assert send_reminders(round_, {"workplace_type": WorkplaceType.NURSING_HOME}) > 0
+    submitted = {r.invitation_id for r in Response.objects.submitted()}
+    assert not ReminderLog.objects.filter(invitation_id__in=submitted).exists()
+
+
+def test_the_dashboard_for_analysts_and_the_contact_list_for_admins_only(fieldwork, django_user_model,
+                                                                        admin_client):  # fmt: skip
+    round_, _invitations = fieldwork
+    analyst = django_user_model.objects.create_user("analytiker", password="x")
+    analyst.groups.add(Group.objects.get(name="Analytikere"))
+    client = Client()
+    client.force_login(analyst)
+    page = client.get(f"/statistikk/runder/{round_.slug}/")
+    assert page.status_code == 200
+    assert page.context["progress"]["overall"][0].submitted == 4
+    assert client.get(f"/statistikk/runder/{round_.slug}/ikke-svart.csv").status_code == 403
+    listing = admin_client.get(f"/statistikk/runder/{round_.slug}/ikke-svart.csv").content.decode()
+    assert listing.count("@example.invalid") == 8
+    assert client.get(f"/statistikk/runder/{round_.slug}/innsendinger.svg").content.startswith(b"<svg")
+
+
+def test_an_admin_can_extend_a_round(admin_client, fieldwork):
+    round_, _invitations = fieldwork
+    before = round_.closes_at
+    admin_client.post("/admin/surveys/round/", {"action": "extend_by_a_week", "_selected_action": [round_.pk]})
+    round_.refresh_from_db()
+    assert round_.closes_at - before >= timedelta(days=7) - timedelta(seconds=1)
