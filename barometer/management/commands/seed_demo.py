@@ -3,12 +3,22 @@ answers roughly match the published 2018 figures, so reports have content on a f
 machine. Clearly labelled as synthetic in the data and on every page that shows it."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from barometer.synthetic import generate_round
-from surveys.models import QuestionSet, QuestionSetStatus, Round
+from surveys.models import PopulationCell, QuestionSet, QuestionSetStatus, Region, Response, Round
 
 DEMO_SLUG = "syntetisk-demo"
 DEMO_NAME = "Syntetisk demorunde (genererte svar, ikke ekte data)"
+# Invented: how many workplaces each answer stands for, per type (the inverse response rate).
+RESPONSE_RATE_INVERSE = {
+    "primary_school": 1.2,
+    "kindergarten": 1.9,
+    "upper_secondary": 1.1,
+    "nursing_home": 1.5,
+    "health_centre": 2.2,
+    "other": 2.0,
+}
 
 
 class Command(BaseCommand):
@@ -34,4 +44,26 @@ class Command(BaseCommand):
         result = generate_round(
             question_set=question_set, slug=DEMO_SLUG, name=DEMO_NAME, workplaces=workplaces, seed=seed
         )
+        self._population(result.round)
         self.stdout.write(self.style.SUCCESS(f"Synthetic round {result.round.name!r}: {result.responses} workplaces."))
+
+    def _population(self, round_: Round) -> None:
+        """An invented population for the demo round, in which some workplace types answered
+        less eagerly than others, so that the reports show what weighting does."""
+        regions = {region.code: region for region in Region.objects.all()}
+        counted = (
+            Response.objects.filter(round=round_)
+            .values_list("workplace_type", "municipality__county__region__code")
+            .annotate(count=Count("pk"))
+        )
+        PopulationCell.objects.bulk_create(
+            [
+                PopulationCell(
+                    round=round_,
+                    workplace_type=workplace_type,
+                    region=regions[region],
+                    workplaces=round(count * RESPONSE_RATE_INVERSE.get(workplace_type, 1.5)),
+                )
+                for workplace_type, region, count in counted
+            ]
+        )
