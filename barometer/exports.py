@@ -57,7 +57,10 @@ def meta(report: AggregateReport) -> dict:
         "group": describe(report.filter),
         "workplaces": report.responses,
         "weighted": report.weighted,
-        "note": _("Shares are 0-1; the interval is 95 %. Groups of fewer than five workplaces are hidden."),
+        "note": _(
+            "Shares are 0-1; the interval is 95 %. Groups of fewer than five workplaces, and groups that could "
+            "be worked out from the others, are hidden."
+        ),
     }
 
 

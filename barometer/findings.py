@@ -62,7 +62,7 @@ VERDICT_TEXT = {
     Verdict.SUPPORTED: _("The live data support the published finding."),
     Verdict.CONTRADICTED: _("The live data point the other way: they contradict the published finding."),
     Verdict.UNDECIDED: _("The data cannot support the claim: the difference could be zero (its interval includes 0)."),
-    Verdict.CONSISTENT: _("The live share agrees with the published figure (it lies within the interval)."),
+    Verdict.CONSISTENT: _("The published figure lies within the live share's 95 % interval: the two agree."),
     Verdict.HIGHER: _("The live share is clearly higher than the published figure."),
     Verdict.LOWER: _("The live share is clearly lower than the published figure."),
     Verdict.TOO_FEW: _("There are too few answers to say anything about this yet."),
@@ -291,7 +291,7 @@ def findings(round_: Round) -> tuple[list[Finding], list[Breakdown]]:
         source_2018,
         "finding-quality-outside",
         (_("Collaborated with public workplaces outside the municipality"), "finding-quality-outside"),
-        (_("Did not"), "finding-quality-not-outside"),
+        (_("Did not collaborate with them"), "finding-quality-not-outside"),
     )
     two_groups(
         "culture",

@@ -51,7 +51,7 @@ class ReferenceFigure(models.Model):
         _("value (per cent)"),
         max_digits=5,
         decimal_places=1,
-        help_text=_("'6 in 10' is stored as 60; 'over half' as 50 with the bound 'over'."),
+        help_text=_("'6 in 10' is stored as 60; 'over half' as 50 with the qualifier 'over'."),
     )
     bound = models.CharField(_("qualifier"), max_length=10, choices=Bound.choices, default=Bound.EXACT)
     wording_nb = models.CharField(_("published wording (bokmål)"), max_length=80)

@@ -41,6 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (tilgjengelighetserklæring)."""
+    return render(request, "surveys/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})
+
+
 def open_self_test_round() -> Round | None:
     now = timezone.now()
     return (

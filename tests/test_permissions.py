@@ -36,6 +36,7 @@ FIELDWORK = row(LOGIN, LOGIN, LOGIN, 403, 403, 200, 200)
 EXPECTED = {
     "surveys:home": EVERYONE,
     "surveys:self_test": EVERYONE,
+    "surveys:accessibility": EVERYONE,
     "surveys:welcome": row(404, 302, 200, 302, 302, 302, 302),
     "surveys:section": row(404, 302, 200, 302, 302, 302, 302),
     "surveys:saved": row(404, 302, 200, 302, 302, 302, 302),
