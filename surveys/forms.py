@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .i18n import localized_html
 from .models import Municipality, Question, QuestionKind, WorkplaceType
 from .questionnaire import AnswerValues
 
@@ -90,9 +91,13 @@ class SectionForm(AnsweringFormMixin, forms.Form):
 
     def _field(self, question: Question) -> forms.Field:
         required = question.required and not self.partial
-        common = {"label": question.text, "help_text": question.help, "required": required}
+        common = {
+            "label": localized_html(question, "text"),
+            "help_text": localized_html(question, "help"),
+            "required": required,
+        }
         if question.has_options:
-            choices = [(str(option.pk), option.label) for option in question.options.all()]
+            choices = [(str(option.pk), localized_html(option, "label")) for option in question.options.all()]
             messages = {"invalid_choice": INVALID_CHOICE, "invalid_list": INVALID_CHOICE}
             if question.kind == QuestionKind.MULTIPLE_CHOICE:
                 return forms.MultipleChoiceField(

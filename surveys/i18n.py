@@ -30,3 +30,16 @@ def localized(obj, base: str, language: str | None = None) -> str:
 def translated(base: str) -> property:
     """A read-only attribute giving the text ``base`` in the active language."""
     return property(lambda self: localized(self, base), doc=f"{base} in the active language")
+
+
+def localized_html(obj, base: str, language: str | None = None) -> str:
+    """The text for HTML: escaped, and marked ``lang="nb"`` where it falls back to bokmål,
+    so a screen reader reads a missing translation with the right pronunciation."""
+    from django.utils.html import conditional_escape, format_html
+
+    language = language or current_language()
+    own = getattr(obj, f"{base}_{language}", "") if language in LANGUAGES else ""
+    if own or language == FALLBACK_LANGUAGE:
+        return conditional_escape(own or getattr(obj, f"{base}_{FALLBACK_LANGUAGE}"))
+    fallback = getattr(obj, f"{base}_{FALLBACK_LANGUAGE}")
+    return format_html('<span lang="{}">{}</span>', FALLBACK_LANGUAGE, fallback) if fallback else ""

@@ -77,3 +77,35 @@ def test_every_interface_string_is_translated(language):
     po = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
     assert po.percent_translated() == 100, [e.msgid for e in po.untranslated_entries()][:10]
     assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()][:10]
+
+
+def test_no_interface_string_is_left_untranslated(tmp_path, settings):
+    """Regenerate the catalogues from the source, as `make messages` does: every string must
+    already be in them, translated and not fuzzy."""
+    import shutil as _shutil
+
+    if not (_shutil.which("xgettext") and _shutil.which("msgmerge")):
+        if os.environ.get("REQUIRE_GETTEXT"):
+            pytest.fail("GNU gettext is needed for this check (Debian: apt-get install gettext)")
+        pytest.skip("GNU gettext is not installed: the catalogue regeneration check is skipped")
+    locale = tmp_path / "locale"
+    _shutil.copytree(ROOT / "locale", locale)
+    settings.LOCALE_PATHS = [locale]
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        call_command(
+            "makemessages", locale=["nb", "nn"], no_obsolete=True, no_location=True, verbosity=0,
+            ignore_patterns=[".venv/*", "tests/*", "staticfiles/*", "scripts/*", "artifacts/*", "bench/*"],
+        )  # fmt: skip
+    finally:
+        os.chdir(cwd)
+    for language in ("nb", "nn"):
+        regenerated = polib.pofile(str(locale / language / "LC_MESSAGES" / "django.po"))
+        committed = {
+            (e.msgctxt, e.msgid) for e in polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+        }
+        new = [e.msgid for e in regenerated if (e.msgctxt, e.msgid) not in committed]
+        assert not new, f"{language}: strings missing from the catalogue (run make messages): {new[:10]}"
+        assert not regenerated.untranslated_entries(), [e.msgid for e in regenerated.untranslated_entries()][:10]
+        assert not regenerated.fuzzy_entries(), [e.msgid for e in regenerated.fuzzy_entries()][:10]
