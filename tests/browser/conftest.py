@@ -164,3 +164,34 @@ def screenshot(request) -> Iterator[Callable]:
         return path
 
     yield take
+
+
+class AccessibilityAudit:
+    """axe-core on page after page, remembering every violation so that one run reports them all.
+
+    ``check(page, label)`` runs axe on the page as it is now; ``assert_clean()`` fails listing
+    every page with a violation. ``checked`` holds the labels of every page checked, in order.
+    """
+
+    def __init__(self, axe: Callable):
+        self._axe = axe
+        self.checked: list[str] = []
+        self.failures: dict[str, str] = {}
+
+    def check(self, page, label: str) -> None:
+        violations = self._axe(page)
+        self.checked.append(label)
+        if violations:
+            self.failures[f"{label} ({page.url})"] = describe_violations(violations)
+
+    def assert_clean(self) -> None:
+        report = "\n".join(f"{label}:\n{violations}" for label, violations in self.failures.items())
+        assert not self.failures, (
+            f"axe found accessibility violations on {len(self.failures)} of {len(self.checked)} pages:\n{report}"
+        )
+
+
+@pytest.fixture
+def accessibility_audit(axe) -> AccessibilityAudit:
+    """``accessibility_audit.check(page, label)`` page after page, then ``.assert_clean()``."""
+    return AccessibilityAudit(axe)
