@@ -3,12 +3,13 @@ restore or a migration, to check that the numbers are what they were."""
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from barometer.aggregates import aggregate_report
 from barometer.benchmark import Filter
 from barometer.exports import rows
-from surveys.models import Round, WorkplaceType
+from surveys.management import round_or_error
+from surveys.models import WorkplaceType
 
 
 class Command(BaseCommand):
@@ -18,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--round", required=True, dest="round_slug")
 
     def handle(self, *args, round_slug, **options):
-        round_ = Round.objects.select_related("question_set").filter(slug=round_slug).first()
-        if round_ is None:
-            raise CommandError(f"No round with the slug {round_slug!r}.")
+        round_ = round_or_error(round_slug)
         groups = {"all": Filter(), **{value: Filter(workplace_type=value) for value in WorkplaceType.values}}
         result = {}
         for name, filter_ in groups.items():

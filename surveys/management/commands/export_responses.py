@@ -1,8 +1,8 @@
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from surveys.models import Round
+from surveys.management import round_or_error
 from surveys.services.response_files import csv_lines, export_rows
 
 
@@ -14,9 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="file to write instead of standard output")
 
     def handle(self, *args, round_slug, output=None, **options):
-        round_ = Round.objects.select_related("question_set").filter(slug=round_slug).first()
-        if round_ is None:
-            raise CommandError(f"No round with the slug {round_slug!r}.")
+        round_ = round_or_error(round_slug)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 handle.writelines(csv_lines(export_rows(round_)))

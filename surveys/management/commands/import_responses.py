@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.models import Round
+from surveys.management import round_or_error
 from surveys.services.response_files import ResponseFileError, import_responses
 
 
@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, round_slug, file, **options):
-        round_ = Round.objects.select_related("question_set").filter(slug=round_slug).first()
-        if round_ is None:
-            raise CommandError(f"No round with the slug {round_slug!r}.")
+        round_ = round_or_error(round_slug)
         try:
             result = import_responses(round_, file)
         except ResponseFileError as exc:

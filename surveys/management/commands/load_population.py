@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.models import Round
+from surveys.management import round_or_error
 from surveys.services.population import PopulationFileError, load_population
 
 
@@ -12,9 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, round_slug, file, **options):
-        round_ = Round.objects.filter(slug=round_slug).first()
-        if round_ is None:
-            raise CommandError(f"No round with the slug {round_slug!r}.")
+        round_ = round_or_error(round_slug)
         try:
             count = load_population(round_, file)
         except PopulationFileError as exc:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.models import Round
+from surveys.management import round_or_error
 from surveys.services.invitations import send_invitations
 
 
@@ -11,9 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--round", required=True, dest="round_slug")
 
     def handle(self, *args, round_slug, **options):
-        round_ = Round.objects.filter(slug=round_slug).first()
-        if round_ is None:
-            raise CommandError(f"No round with the slug {round_slug!r}.")
+        round_ = round_or_error(round_slug)
         if round_.has_closed():
             raise CommandError(f"The round {round_slug} has closed; no invitations were sent.")
         self.stdout.write(self.style.SUCCESS(f"{send_invitations(round_)} invitations sent."))

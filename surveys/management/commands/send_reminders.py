@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, Round, SizeClass, WorkplaceType
+from surveys.management import round_or_error
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, SizeClass, WorkplaceType
 from surveys.services.invitations import send_reminders
 
 
@@ -18,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--size-class", type=int, choices=SizeClass.values)
 
     def handle(self, *args, round_slug, workplace_type=None, sector=None, county=None, size_class=None, **options):
-        round_ = Round.objects.filter(slug=round_slug).first()
-        if round_ is None:
-            raise CommandError(f"No round with the slug {round_slug!r}.")
+        round_ = round_or_error(round_slug)
         if not round_.is_open():
             raise CommandError(f"The round {round_slug} is not open; no reminders were sent.")
         if county and not County.objects.filter(number=county.zfill(2)).exists():
