@@ -355,7 +355,3 @@ def comparison_round(response: Response) -> Round | None:
         .order_by("-opens_at")
         .first()
     )
-
-
-def sector_of(workplace_type: str) -> str:
-    return SECTOR_OF_WORKPLACE_TYPE[workplace_type]
