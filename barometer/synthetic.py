@@ -72,11 +72,27 @@ class _Options:
         return self.by_code[(question_code, option_code)]
 
 
-def _answers(rng: random.Random, workplace_type: str, employees: int) -> Iterator[tuple[str, list[str]]]:
+# The published findings the draw follows besides the marginals: larger workplaces innovate
+# more easily; external actors start innovations more often in small and less central
+# municipalities.
+EXTERNAL_ACTORS = {"users", "private", "voluntary", "research", "own_municipality", "outside_municipality"}
+
+
+def _actor_weights(size_class: int, centrality: int) -> list[float]:
+    remoteness = (4 - size_class) / 3 * 0.5 + (centrality - 1) / 5 * 0.5  # 0 (big, central) .. 1
+    boost = 0.6 + 0.9 * remoteness
+    return [
+        weight * (boost if actor in EXTERNAL_ACTORS else 1) for actor, weight in zip(ACTORS, ACTOR_WEIGHTS, strict=True)
+    ]
+
+
+def _answers(
+    rng: random.Random, workplace_type: str, employees: int, size_class: int = 2, centrality: int = 3
+) -> Iterator[tuple[str, list[str]]]:
     """(question code, chosen option codes) for one synthetic workplace."""
     yield "role", [rng.choices(["unit_manager", "deputy", "other_leader", "other"], [80, 12, 6, 2])[0]]
     education = workplace_type in EDUCATION
-    innovator = rng.random() < (0.75 if education else 0.64) + min(employees, 150) / 1500
+    innovator = rng.random() < (0.66 if education else 0.56) + min(employees, 150) / 600
     kinds = ["inc_services", "inc_processes", "inc_communication"]
     yes = set(rng.sample(kinds, rng.choice([1, 1, 2, 3]))) if innovator else set()
     for kind in kinds:
@@ -91,12 +107,13 @@ def _answers(rng: random.Random, workplace_type: str, employees: int) -> Iterato
         yield "newest_break", [rng.choices(["breaks", "develops", "dont_know"], [30, 62, 8])[0]]
         yield "newest_technology", [rng.choices(["central", "supporting", "none", "dont_know"], [25, 45, 25, 5])[0]]
         yield "novelty", [rng.choices(["first", "adapted", "copy", "dont_know"], [10, 52, 32, 6])[0]]
+        actor_weights = _actor_weights(size_class, centrality)
         employees_start = rng.random() < 0.60
         employees_carry = rng.random() < (0.70 if not employees_start else 0.80)
         for question, with_employees in (("initiated_by", employees_start), ("implemented_by", employees_carry)):
             chosen = ["employees"] if with_employees else []
             while len(chosen) < rng.choice([1, 2, 2, 3]):
-                actor = rng.choices(ACTORS, ACTOR_WEIGHTS)[0]
+                actor = rng.choices(ACTORS, actor_weights)[0]
                 if actor not in chosen:
                     chosen.append(actor)
             yield question, chosen
@@ -205,10 +222,11 @@ def generate_round(
                 ]
             )
             answers, chosen = [], []
-            for response, (workplace_type, _municipality, employees, _submitted) in zip(
+            for response, (workplace_type, municipality, employees, _submitted) in zip(
                 responses, profiles, strict=True
             ):
-                for question_code, option_codes in _answers(rng, workplace_type, employees):
+                drawn = _answers(rng, workplace_type, employees, municipality.size_class, municipality.centrality)
+                for question_code, option_codes in drawn:
                     ids = [options(question_code, code) for code in option_codes]
                     answers.append(Answer(response=response, question_id=ids[0][1]))
                     chosen.append([option_id for option_id, _question in ids])
