@@ -24,6 +24,7 @@ from .benchmark import (
     resolved_indicators,
     round_cells,
 )
+from .formatting import format_share
 from .indicators import IndicatorSpec, OptionInfo
 from .models import Indicator, ReferenceFigure
 from .queries import EMPLOYEE_BANDS
@@ -222,14 +223,15 @@ def findings(round_: Round) -> tuple[list[Finding], list[Breakdown]]:
         "employees-initiated-or-implemented",
         ["no2018-employees-initiate-or-implement"],
         _("Employees initiate or implement the newest innovation"),
-        _("88 % of the innovations were initiated or implemented by employees."),
+        _("%(share)s of the innovations were initiated or implemented by employees.") % {"share": format_share(0.88)},
     )
     against_published(
         "voluntary",
         "collaboration-voluntary",
         ["no2018-collaboration-voluntary"],
         _("Collaboration with voluntary organisations is rare"),
-        _("Only 3 % collaborate on innovation with voluntary organisations and associations."),
+        _("Only %(share)s collaborate on innovation with voluntary organisations and associations.")
+        % {"share": format_share(0.03)},
     )
     against_published(
         "external",

@@ -285,12 +285,11 @@ class WorkplaceAdmin(admin.ModelAdmin):
             )
         deleted = 0
         for workplace in queryset:
-            count = delete_workplace_responses(workplace)
-            deleted += count
+            deleted += delete_workplace_responses(workplace)
             self.log_change(request, workplace, _("Deleted the workplace's responses on its request."))
         self.message_user(
             request,
-            ngettext("%(count)d object deleted.", "%(count)d objects deleted.", deleted) % {"count": deleted},
+            ngettext("%(count)d response deleted.", "%(count)d responses deleted.", deleted) % {"count": deleted},
             messages.SUCCESS,
         )
         return None

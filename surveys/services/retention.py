@@ -38,9 +38,12 @@ def apply_retention(days: int, *, now=None) -> RetentionResult:
 
 @transaction.atomic
 def delete_workplace_responses(workplace: Workplace) -> int:
-    """Remove every response of a workplace (its answers go with them), on its request."""
-    rounds = set(Response.objects.filter(workplace=workplace).values_list("round_id", flat=True))
-    deleted, _per_model = Response.objects.filter(workplace=workplace).delete()
+    """Remove every response of a workplace (its answers go with them), on its request;
+    returns how many responses were removed."""
+    responses = Response.objects.filter(workplace=workplace)
+    rounds = set(responses.values_list("round_id", flat=True))
+    deleted = responses.count()
+    responses.delete()
     for round_id in rounds:
         transaction.on_commit(lambda round_id=round_id: bump_data_version(round_id))
     return deleted
