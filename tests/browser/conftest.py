@@ -7,7 +7,8 @@ turns that into a failure.
 
 Fixtures: ``browser`` (one per module), ``page`` (a fresh context per test: 1280x900, nb-NO),
 ``axe`` (the axe-core violations on the current page), ``assert_accessible`` (fails listing
-them) and ``screenshot`` (saves to ``artifacts/screenshots/``, which git ignores).
+them), ``accessibility_audit`` (axe on page after page, failing once at the end with every
+violation met) and ``screenshot`` (saves to ``artifacts/screenshots/``, which git ignores).
 """
 
 from __future__ import annotations
