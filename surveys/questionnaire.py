@@ -91,6 +91,10 @@ class Questionnaire:
                 _CACHE.pop(next(iter(_CACHE)))
         return found
 
+    @staticmethod
+    def clear_cache() -> None:
+        _CACHE.clear()
+
     @cached_property
     def questions(self) -> list[Question]:
         return [question for section in self.sections for question in section.questions.all()]
