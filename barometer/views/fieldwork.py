@@ -53,11 +53,6 @@ def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @admin_required
 def non_respondents_csv(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
