@@ -11,6 +11,7 @@ nothing about whether it exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -68,16 +69,16 @@ def municipality_responses_for_staff(user):
     return responses.none()
 
 
-def staff_permission_required(permission: str):
-    """For staff pages: the anonymous are sent to log in; the logged-in without the
-    permission get 403 (sending them to the login page again would loop)."""
+def _staff_required(allowed: Callable):
+    """For staff pages: the anonymous are sent to log in; the logged-in whom ``allowed``
+    refuses get 403 (sending them to the login page again would loop)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(permission):
+            if not allowed(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -86,24 +87,16 @@ def staff_permission_required(permission: str):
     return decorator
 
 
+def staff_permission_required(permission: str):
+    return _staff_required(lambda user: user.has_perm(permission))
+
+
 aggregates_required = staff_permission_required(VIEW_AGGREGATES)
 raw_export_required = staff_permission_required(EXPORT_RAW)
 municipality_reports_required = staff_permission_required(VIEW_MUNICIPALITY_REPORTS)
 fieldwork_required = staff_permission_required(VIEW_FIELDWORK)
-
-
-def admin_required(view):
-    """Admins only (superusers): the anonymous log in first, everyone else gets 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Admins only (superusers): for pages with personal data such as e-mail addresses.
+admin_required = _staff_required(lambda user: user.is_superuser)
 
 
 def _with_report_relations(response_id: int) -> Response:

@@ -228,10 +228,6 @@ def filtered_estimates(
     return (None if count_reason else responses), results
 
 
-def national_filter() -> Filter:
-    return Filter()
-
-
 def peer_filters(
     *, workplace_type: str, size_class: int, centrality: int, county: County
 ) -> list[tuple[str, str, Filter]]:

@@ -28,7 +28,7 @@ from .formatting import format_share
 from .indicators import IndicatorSpec, OptionInfo
 from .models import Indicator, ReferenceFigure
 from .queries import EMPLOYEE_BANDS
-from .stats import Estimate, Suppressed, difference_of_shares, suppress_partition
+from .stats import Estimate, Suppressed, difference_of_shares, suppress_group, suppress_partition
 
 INCIDENCE_YES = ["inc_services.yes", "inc_processes.yes", "inc_communication.yes"]
 EXTERNAL_INITIATORS = ["users", "private", "voluntary", "research", "own_municipality", "outside_municipality"]
@@ -321,6 +321,7 @@ def _type_groups(result: list[Finding], table, resolved, source: str) -> None:
     if item is None:
         return
     threshold = min_group_size()
+    national_n = int((table.total()[1].get(item.spec.key) or (0,))[0])
     comparisons = []
     for label, types in (
         (_("Primary schools and kindergartens"), _TypeGroup.SCHOOLS),
@@ -330,8 +331,10 @@ def _type_groups(result: list[Finding], table, resolved, source: str) -> None:
         accumulators = sums.get(item.spec.key, ())
         group_estimate = estimate(item.spec, accumulators)
         n = int(accumulators[0]) if accumulators else 0
-        if 0 < n < threshold:
-            group_estimate = group_estimate.hidden(Suppressed.TOO_FEW)
+        # Hidden like any group: too small itself, or too close to the national total.
+        reason = suppress_group(n, national_n, threshold) if n else None
+        if reason:
+            group_estimate = group_estimate.hidden(reason)
         comparisons.append(Comparison(str(label), group_estimate))
     difference = difference_of_shares(comparisons[0].estimate, comparisons[1].estimate)
     figures = list(

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from surveys.models import AnswerChoice, Response, Round
 
 from .benchmark import (
+    Filter,
     ResolvedIndicator,
     comparison_round,
     filtered_estimates,
-    national_filter,
     peer_filters,
     resolved_indicators,
     round_cells,
@@ -147,7 +147,7 @@ def build_workplace_report(response: Response, *, weighted: bool = True) -> Work
     # A workplace counted in the round knows its own answer: its groups need enough others.
     counted_here = response.round_id == round_.pk and response.workplace_id is not None
     responses_nationally, national_estimates = filtered_estimates(
-        table, resolved, national_filter(), viewer_inside=counted_here, weighting=applied
+        table, resolved, Filter(), viewer_inside=counted_here, weighting=applied
     )
     municipality = response.municipality
     peers = peer_filters(

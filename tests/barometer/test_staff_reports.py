@@ -223,3 +223,17 @@ def test_municipality_staff_list_only_their_own_workplaces(client, municipality_
     if own is not None:
         assert client.get(f"/rapporter/{own.pk}/").status_code == 200
     assert County.objects.exists()
+
+
+def test_findings_hide_a_group_that_the_national_total_would_give_away(client, analyst, counties_round):
+    round_, _small, _medium, large = counties_round
+    build = ResponseBuilder(round_)
+    municipality = Municipality.objects.filter(county=large).first()
+    for _ in range(3):
+        build.submitted(workplace_type=WorkplaceType.NURSING_HOME, municipality=municipality, answers=innovator())
+    client.force_login(analyst)
+    finding = next(f for f in client.get("/statistikk/funn/").context["findings"] if f.key == "municipal-by-type")
+    schools, care = (comparison.estimate for comparison in finding.comparisons)
+    assert care.suppressed == "too_few"  # three nursing homes
+    assert schools.suppressed == "complement"  # 33 - 30 would give the three away
+    assert finding.verdict == "too_few"
