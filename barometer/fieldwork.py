@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
-from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Answer, Invitation, Response, ResponseStatus, Round
+from surveys.models import (
+    SECTOR_OF_WORKPLACE_TYPE,
+    Answer,
+    Invitation,
+    Region,
+    Response,
+    ResponseStatus,
+    Round,
+    WorkplaceType,
+)
 
 from .benchmark import county_regions, round_population
 
@@ -27,24 +36,36 @@ class Progress:
 
 
 def _progress_rows(round_: Round, dimension: str) -> list[tuple[str, int, int, int, int]]:
+    """(group, invited, opened, started, submitted) per value of ``dimension`` (a path from
+    the workplace). Submissions are counted from the responses, so answers that did not come
+    through an invitation (imported, or generated) count too."""
     started = Answer.objects.filter(response__invitation=OuterRef("pk"))
-    rows = (
-        Invitation.objects.filter(round=round_)
+    invited = {
+        row[dimension]: row
+        for row in Invitation.objects.filter(round=round_)
         .annotate(has_started=Exists(started))
         .values(dimension)
         .annotate(
             invited=Count("pk"),
             opened=Count("response"),
             started=Count("pk", filter=Q(has_started=True)),
-            submitted=Count("response", filter=Q(response__status=ResponseStatus.SUBMITTED)),
         )
-        .order_by(dimension)
+    }
+    submitted = dict(
+        Response.objects.countable()
+        .filter(round=round_)
+        .values_list(dimension)
+        .annotate(count=Count("pk"))
     )
-    return [(row[dimension], row["invited"], row["opened"], row["started"], row["submitted"]) for row in rows]
+    rows = []
+    for key in sorted(set(invited) | set(submitted), key=str):
+        row = invited.get(key, {})
+        rows.append((key, row.get("invited", 0), row.get("opened", 0), row.get("started", 0), submitted.get(key, 0)))
+    return rows
 
 
 def progress(round_: Round) -> dict[str, list[Progress]]:
-    """Progress overall and by workplace type, sector, county and municipality size (four queries)."""
+    """Progress overall and by workplace type, sector, county and municipality size."""
     from surveys.models import County, Sector, SizeClass, WorkplaceType
 
     by_type = _progress_rows(round_, "workplace__workplace_type")
@@ -83,7 +104,8 @@ def submissions_per_day(round_: Round) -> list[tuple[object, int]]:
 @dataclass(frozen=True)
 class Representation:
     workplace_type: str
-    region: str
+    region: str  # region code
+    region_name: str
     population: int
     respondents: int
     population_share: float
@@ -92,6 +114,10 @@ class Representation:
     @property
     def missing(self) -> bool:
         return self.population > 0 and self.respondents == 0
+
+    @property
+    def workplace_type_label(self) -> str:
+        return str(WorkplaceType(self.workplace_type).label)
 
 
 def representativeness(round_: Round) -> list[Representation] | None:
@@ -110,6 +136,7 @@ def representativeness(round_: Round) -> list[Representation] | None:
     ):
         key = (workplace_type, regions.get(county, ""))
         respondents[key] = respondents.get(key, 0) + count
+    region_names = dict(Region.objects.values_list("code", "name"))
     total_population = sum(population.values()) or 1
     total_respondents = sum(respondents.values()) or 1
     cells = sorted(set(population) | set(respondents))
@@ -117,6 +144,7 @@ def representativeness(round_: Round) -> list[Representation] | None:
         Representation(
             workplace_type=cell[0],
             region=cell[1],
+            region_name=region_names.get(cell[1], cell[1]),
             population=population.get(cell, 0),
             respondents=respondents.get(cell, 0),
             population_share=population.get(cell, 0) / total_population,

@@ -102,3 +102,17 @@ def test_an_admin_can_extend_a_round(admin_client, fieldwork):
     admin_client.post("/admin/surveys/round/", {"action": "extend_by_a_week", "_selected_action": [round_.pk]})
     round_.refresh_from_db()
     assert round_.closes_at - before >= timedelta(days=7) - timedelta(seconds=1)
+
+
+def test_a_round_without_invitations_counts_its_submissions(admin_client, barometer_data, question_set, register):
+    from barometer.synthetic import generate_round
+    from surveys.models import PopulationCell, Region
+
+    round_ = generate_round(question_set=question_set, slug="uten", name="Uten invitasjoner", workplaces=40).round
+    PopulationCell.objects.create(round=round_, workplace_type="kindergarten",
+                                  region=Region.objects.get(code="nord-norge"), workplaces=9)  # fmt: skip
+    (overall,) = progress(round_)["overall"]
+    assert (overall.invited, overall.submitted) == (0, 40)
+    assert sum(row.submitted for row in progress(round_)["county"]) == 40
+    page = admin_client.get(f"/statistikk/runder/{round_.slug}/").content.decode()
+    assert "Nord-Norge" in page and "nord-norge</td>" not in page
