@@ -52,10 +52,7 @@ def _progress_rows(round_: Round, dimension: str) -> list[tuple[str, int, int, i
         )
     }
     submitted = dict(
-        Response.objects.countable()
-        .filter(round=round_)
-        .values_list(dimension)
-        .annotate(count=Count("pk"))
+        Response.objects.countable().filter(round=round_).values_list(dimension).annotate(count=Count("pk"))
     )
     rows = []
     for key in sorted(set(invited) | set(submitted), key=str):
