@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, ReferenceFigure, StaffMembership
+from barometer.models import Indicator, ReferenceFigure, StaffMembership
 
 
 @admin.register(ReferenceFigure)

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from barometer.models import Indicator, ReferenceFigure
 from surveys.i18n import LANGUAGES
-
-from .models import Indicator, ReferenceFigure
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

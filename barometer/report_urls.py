@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import fieldwork, reports, staff
+from barometer.views import fieldwork, reports, staff
 
 app_name = "barometer"
 

@@ -5,10 +5,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from barometer.engine.benchmark import bump_reference_version
+from barometer.models import Indicator, ReferenceFigure
 from surveys.models import Option, Question, QuestionSet, Section, WordingChange
-
-from .benchmark import bump_reference_version
-from .models import Indicator, ReferenceFigure
 
 
 @receiver(post_save, sender=Indicator)

@@ -76,7 +76,7 @@ def main() -> int:
     if url.startswith(("postgres://", "postgresql://")):
         ensure_postgres_database(url)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometer.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "true"  # the bench runs on this machine only
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 
@@ -89,8 +89,8 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from barometer.benchmark import resolved_indicators, round_cells
-    from barometer.queries import cell_table
+    from barometer.engine.benchmark import resolved_indicators, round_cells
+    from barometer.engine.counting import cell_table
     from barometer.reference_data import load_indicators, load_reference_figures
     from barometer.synthetic import generate_round
     from surveys.models import AnswerChoice, QuestionSet, Response, Round

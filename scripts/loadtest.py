@@ -179,7 +179,7 @@ def django(code: str, env: dict[str, str]) -> str:
     return subprocess.run(
         [PYTHON, "-c", "import django; django.setup()\n" + code],
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "barometer.settings"},
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
         check=True,
         capture_output=True,
         text=True,
@@ -226,7 +226,7 @@ def main() -> int:
         print("Loading data (question set, register, 3,000 synthetic background responses) ...")
         django(SETUP, env)
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "barometer.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
              "--threads", "2", "--timeout", "60", "--keep-alive", "30", "--preload", "--log-level", "warning"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip

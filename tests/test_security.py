@@ -89,7 +89,7 @@ def test_a_database_outage_gets_a_503_try_again_page(db, monkeypatch):
 
 
 def test_other_server_errors_get_a_plain_500_page(db, monkeypatch):
-    from barometer.views.errors import server_error
+    from config.errors import server_error
 
     try:
         raise ValueError("a bug")

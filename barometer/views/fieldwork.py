@@ -8,11 +8,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from barometer.access import admin_required, fieldwork_required
+from barometer.outputs.charts import daily_chart
+from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
 from surveys.models import Round, RoundKind
-
-from ..access import admin_required, fieldwork_required
-from ..charts import daily_chart
-from ..fieldwork import non_respondents, progress, representativeness, submissions_per_day
 
 
 def _round(slug: str) -> Round:

@@ -14,13 +14,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from barometer.access import report_response_for_staff, report_response_for_token
+from barometer.engine.benchmark import CACHE_FORMAT, CACHE_TIMEOUT, comparison_round, data_version, reference_version
+from barometer.outputs.pdf import report_pdf
+from barometer.reports.workplace import available_charts, build_workplace_report, chart_image
 from surveys.models import Response
 from surveys.questionnaire import AnswerValues, Questionnaire
-
-from ..access import report_response_for_staff, report_response_for_token
-from ..benchmark import CACHE_FORMAT, CACHE_TIMEOUT, comparison_round, data_version, reference_version
-from ..pdf import report_pdf
-from ..reports import available_charts, build_workplace_report, chart_image
 
 
 def _versions(response: Response) -> str:

@@ -12,23 +12,22 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from surveys.models import Round, RoundKind
-from surveys.questionnaire import Questionnaire
-from surveys.services.response_files import codebook_rows, csv_lines, export_rows, write_xlsx
-
-from .. import exports
-from ..access import (
+from barometer.access import (
     aggregates_required,
     municipality_reports_required,
     municipality_responses_for_staff,
     raw_export_required,
 )
-from ..aggregates import aggregate_report, describe
-from ..benchmark import CACHE_FORMAT, CACHE_TIMEOUT, data_version, reference_version
-from ..charts import ShareBar, shares_chart
-from ..findings import findings
-from ..forms import AggregateFilterForm
-from .reports import wants_weighting, weighting_links
+from barometer.engine.benchmark import CACHE_FORMAT, CACHE_TIMEOUT, data_version, reference_version
+from barometer.forms import AggregateFilterForm
+from barometer.outputs import exports
+from barometer.outputs.charts import ShareBar, shares_chart
+from barometer.reports.aggregate import aggregate_report, describe
+from barometer.reports.findings import findings
+from barometer.views.reports import wants_weighting, weighting_links
+from surveys.models import Round, RoundKind
+from surveys.questionnaire import Questionnaire
+from surveys.services.response_files import codebook_rows, csv_lines, export_rows, write_xlsx
 
 
 def _filter_form(request: HttpRequest) -> AggregateFilterForm:

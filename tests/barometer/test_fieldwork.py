@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from barometer.fieldwork import non_respondents, progress, representativeness, submissions_per_day
+from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
 from surveys.models import Invitation, Municipality, ReminderLog, Response, Workplace, WorkplaceType
 from surveys.services.invitations import send_reminders
 from tests.answering import INNOVATOR_ANSWERS, answer_all

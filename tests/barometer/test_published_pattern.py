@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from barometer.benchmark import Filter, filtered_estimates, peer_filters, resolved_indicators, round_cells
-from barometer.indicators import evaluate
-from barometer.queries import cell_table
-from barometer.reports import build_workplace_report, chosen_option_ids
+from barometer.engine.benchmark import Filter, filtered_estimates, peer_filters, resolved_indicators, round_cells
+from barometer.engine.counting import cell_table
+from barometer.engine.indicators import evaluate
+from barometer.reports.workplace import build_workplace_report, chosen_option_ids
 from surveys.models import Municipality, Response, WorkplaceType
 from surveys.services.answering import bump_data_version
 from tests.builders import ResponseBuilder, innovator, non_innovator

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
-from barometer.aggregates import aggregate_report
-from barometer.benchmark import Filter
+from barometer.engine.benchmark import Filter
 from barometer.models import StaffMembership
+from barometer.reports.aggregate import aggregate_report
 from barometer.synthetic import generate_round
 from surveys.models import County, Municipality, Response, Round, RoundKind, WorkplaceType
 from surveys.services.response_files import ResponseFileError, csv_lines, export_rows, import_responses

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from barometer.indicators import IndicatorSpec, OptionInfo, evaluate
-from barometer.stats import (
+from barometer.engine.indicators import IndicatorSpec, OptionInfo, evaluate
+from barometer.engine.stats import (
     Suppressed,
     difference_of_shares,
     index_score,

@@ -5,15 +5,15 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from barometer.aggregates import aggregate_report
-from barometer.benchmark import Filter
-from barometer.weighting import (
+from barometer.engine.benchmark import Filter
+from barometer.engine.weighting import (
     WeightedSums,
     kish_effective_n,
     post_stratification,
     weighted_mean,
     weighted_share,
 )
+from barometer.reports.aggregate import aggregate_report
 from surveys.models import Municipality, PopulationCell, Region, WorkplaceType
 from surveys.services.population import PopulationFileError, load_population
 from tests.builders import ResponseBuilder, innovator, non_innovator

@@ -5,9 +5,9 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from barometer.aggregates import aggregate_report
-from barometer.benchmark import Filter
-from barometer.exports import rows
+from barometer.engine.benchmark import Filter
+from barometer.outputs.exports import rows
+from barometer.reports.aggregate import aggregate_report
 from surveys.management import round_or_error
 from surveys.models import WorkplaceType
 

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .stats import Estimate, t_critical, wilson_interval
+from barometer.engine.stats import Estimate, t_critical, wilson_interval
 
 ANY_REGION = "*"
 

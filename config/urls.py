@@ -9,5 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "barometer.views.errors.not_found"
-handler500 = "barometer.views.errors.server_error"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

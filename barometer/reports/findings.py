@@ -13,9 +13,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Centrality, Option, Round, SizeClass
-
-from .benchmark import (
+from barometer.engine.benchmark import (
     Filter,
     ResolvedIndicator,
     estimate,
@@ -24,11 +22,12 @@ from .benchmark import (
     resolved_indicators,
     round_cells,
 )
-from .formatting import format_share
-from .indicators import IndicatorSpec, OptionInfo
-from .models import Indicator, ReferenceFigure
-from .queries import EMPLOYEE_BANDS
-from .stats import Estimate, Suppressed, difference_of_shares, suppress_group, suppress_partition
+from barometer.engine.counting import EMPLOYEE_BANDS
+from barometer.engine.indicators import IndicatorSpec, OptionInfo
+from barometer.engine.stats import Estimate, Suppressed, difference_of_shares, suppress_group, suppress_partition
+from barometer.formatting import format_share
+from barometer.models import Indicator, ReferenceFigure
+from surveys.models import Centrality, Option, Round, SizeClass
 
 INCIDENCE_YES = ["inc_services.yes", "inc_processes.yes", "inc_communication.yes"]
 EXTERNAL_INITIATORS = ["users", "private", "voluntary", "research", "own_municipality", "outside_municipality"]

@@ -18,9 +18,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import connection, transaction
 
+from barometer.engine.indicators import INDEX, IndicatorSpec
 from surveys.models import AnswerChoice, County, Municipality, Response, ResponseStatus, Round
-
-from .indicators import INDEX, IndicatorSpec
 
 
 class Cell(NamedTuple):

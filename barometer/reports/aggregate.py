@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from barometer.engine.benchmark import Filter, filtered_estimates, resolved_indicators, round_cells, round_weighting
+from barometer.engine.stats import Estimate, difference_of_shares
+from barometer.models import Country, Indicator, ReferenceFigure
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, Round, RoundKind
-
-from .benchmark import Filter, filtered_estimates, resolved_indicators, round_cells, round_weighting
-from .models import Country, Indicator, ReferenceFigure
-from .stats import Estimate, difference_of_shares
 
 
 def previous_round(round_: Round) -> Round | None:

@@ -9,7 +9,7 @@ import json
 
 from django.utils.translation import gettext as _
 
-from .aggregates import AggregateReport, describe
+from barometer.reports.aggregate import AggregateReport, describe
 
 COLUMNS = [
     "indicator", "name", "rule", "population", "workplaces", "value", "low", "high", "hidden",

@@ -17,6 +17,19 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from barometer.engine.counting import Cell, CellTable, cell_table
+from barometer.engine.indicators import IndicatorSpec, OptionInfo
+from barometer.engine.stats import Estimate, Suppressed, mean, share, suppress_group, suppress_partition
+from barometer.engine.weighting import (
+    ANY_REGION,
+    Stratum,
+    WeightedSums,
+    Weights,
+    post_stratification,
+    weighted_mean,
+    weighted_share,
+)
+from barometer.models import Indicator
 from surveys.models import (
     SECTOR_OF_WORKPLACE_TYPE,
     County,
@@ -30,12 +43,6 @@ from surveys.models import (
     WorkplaceType,
 )
 from surveys.services.answering import data_version_key
-
-from .indicators import IndicatorSpec, OptionInfo
-from .models import Indicator
-from .queries import Cell, CellTable, cell_table
-from .stats import Estimate, Suppressed, mean, share, suppress_group, suppress_partition
-from .weighting import ANY_REGION, Stratum, WeightedSums, Weights, post_stratification, weighted_mean, weighted_share
 
 CACHE_TIMEOUT = 60 * 60 * 24
 # Part of every cache key: bump it whenever the shape of a cached object changes, so that

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from surveys.models import AnswerChoice, Response, Round
-
-from .benchmark import (
+from barometer.engine.benchmark import (
     Filter,
     ResolvedIndicator,
     comparison_round,
@@ -19,10 +17,11 @@ from .benchmark import (
     round_cells,
     round_weighting,
 )
-from .formatting import format_number, format_share
-from .indicators import OwnValue, evaluate
-from .models import Country, Indicator, ReferenceFigure, Rule
-from .stats import Estimate
+from barometer.engine.indicators import OwnValue, evaluate
+from barometer.engine.stats import Estimate
+from barometer.formatting import format_number, format_share
+from barometer.models import Country, Indicator, ReferenceFigure, Rule
+from surveys.models import AnswerChoice, Response, Round
 
 
 @dataclass
@@ -209,7 +208,7 @@ def chart_rows(report: WorkplaceReport) -> dict[str, list[IndicatorRow]]:
 
 def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -> str | bytes:
     """One chart of the report, drawn with the active language's labels and numbers."""
-    from .charts import ShareBar, scores_chart, shares_chart
+    from barometer.outputs.charts import ShareBar, scores_chart, shares_chart
 
     rows = chart_rows(report)[name]
     hidden = _("too few answers")

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from .formatting import format_number
+from barometer.formatting import format_number
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"

@@ -2,7 +2,7 @@
 evaluation of an indicator. Pure: plain values in and out, no database access.
 
 ``IndicatorSpec.for_question_set`` turns the codes an indicator names into the option ids and
-scores of one question-set version; the SQL layer (``barometer.queries``) and the single
+scores of one question-set version; the SQL layer (``barometer.engine.counting``) and the single
 workplace evaluation below (``evaluate``) then apply the same rule.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .stats import index_score
+from barometer.engine.stats import index_score
 
 SHARE, MEAN, INDEX = "share", "mean", "index"
 

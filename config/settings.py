@@ -83,7 +83,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-ROOT_URLCONF = "barometer.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -101,7 +101,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "barometer.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 CSRF_FAILURE_VIEW = "surveys.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "barometer:aggregate"

@@ -15,8 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from .formatting import format_interval, format_number, format_share
-from .reports import WorkplaceReport, available_charts, chart_image
+from barometer.formatting import format_interval, format_number, format_share
+from barometer.reports.workplace import WorkplaceReport, available_charts, chart_image
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
