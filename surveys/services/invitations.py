@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -192,15 +193,26 @@ def send_invitations(round_: Round) -> int:
     return sent
 
 
+def submitted_through(round_: Round):
+    """A correlated subquery for ``Exists``: the round's submitted response that came through
+    the outer invitation.
+
+    Exclusions are written as NOT EXISTS, never ``exclude(pk__in=<subquery>)``: responses
+    imported from files or made by self-tests have no invitation, and one NULL in the
+    subquery makes ``NOT IN`` unknown for every row, so the exclusion silently matched
+    nothing (no reminders, an empty follow-up list).
+    """
+    return Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED, invitation=OuterRef("pk"))
+
+
 def unfinished_invitations(round_: Round, group: dict | None = None):
     """Invitations sent whose workplace has not submitted, optionally of one group:
     ``{"workplace_type": ..., "sector": ..., "county": "46", "size_class": 2}``."""
-    submitted = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).values("invitation_id")
     invitations = (
         Invitation.objects.filter(round=round_, sent_at__isnull=False)
         .exclude(email="")
         .exclude(token=None)
-        .exclude(pk__in=submitted)
+        .filter(~Exists(submitted_through(round_)))
         .select_related("round", "workplace__municipality__county")
     )
     group = group or {}
@@ -227,8 +239,8 @@ def send_reminders(round_: Round, group: dict | None = None) -> int:
     if not round_.is_open(now):
         return 0
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    reminded_today = ReminderLog.objects.filter(sent_at__gte=start_of_day).values("invitation_id")
-    due = unfinished_invitations(round_, group).exclude(pk__in=reminded_today)
+    reminded_today = ReminderLog.objects.filter(invitation=OuterRef("pk"), sent_at__gte=start_of_day)
+    due = unfinished_invitations(round_, group).filter(~Exists(reminded_today))
     label = describe_group(group)
     sent = 0
     with get_connection() as connection:
