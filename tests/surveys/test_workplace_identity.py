@@ -358,4 +358,3 @@ def test_dry_run_of_every_import_command_changes_nothing(paper, national_round, 
     # and a real run after the dry run is not refused as a repeat
     assert import_responses(target, path).responses == 3
     assert ImportedFile.objects.filter(kind=ImportKind.RESPONSES).count() == 1
-
