@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -174,6 +174,12 @@ def _match(parsed: dict, by_number: dict, by_external_id: dict, by_name: dict) -
             f"line {parsed['line']}: {parsed['name']!r} in municipality {parsed['municipality'].number} is registered "
             f"with organisation number {workplace.organisation_number}, not {number}"
         )
+    namesake = by_name.get((parsed["municipality"].pk, parsed["key"]))
+    if namesake is not None and namesake.pk != workplace.pk:
+        return workplace, (
+            f"line {parsed['line']}: {parsed['name']!r} would rename the registered workplace {workplace.name!r} "
+            f"to the name of another registered workplace in municipality {parsed['municipality'].number}"
+        )
     if workplace.municipality_id != parsed["municipality"].pk:
         return workplace, (
             f"line {parsed['line']}: {parsed['name']!r} is registered in municipality "
@@ -297,31 +303,20 @@ def import_invitations(
 
     workplaces_created = created = updated = numbers_recorded = 0
     for parsed, workplace in matched_rows:
-        if workplace is None:
-            workplace = Workplace.objects.create(
-                name=parsed["name"],
-                workplace_type=parsed["workplace_type"],
-                municipality=parsed["municipality"],
-                employees=parsed["employees"],
-                external_id=parsed["external_id"],
-                organisation_number=parsed["organisation_number"],
-            )
-            workplaces_created += 1
-        else:
-            if parsed["organisation_number"] and not workplace.organisation_number:
-                workplace.organisation_number = parsed["organisation_number"]
-                numbers_recorded += 1
-            workplace.name = parsed["name"]
-            workplace.workplace_type = parsed["workplace_type"]
-            workplace.employees = parsed["employees"]
-            if parsed["external_id"]:
-                workplace.external_id = parsed["external_id"]
-            workplace.save()
-        _invitation, was_created = Invitation.objects.update_or_create(
-            round=round_, workplace=workplace, defaults={"email": parsed["email"], "language": parsed["language"]}
-        )
-        created += was_created
-        updated += not was_created
+        try:
+            with transaction.atomic():
+                was_created, recorded, invitation_created = _write_row(round_, parsed, workplace)
+        except IntegrityError as exc:
+            # A renamed workplace whose new name another registered workplace has, or a
+            # concurrent import: the whole file is refused.
+            errors.append(f"line {parsed['line']}: {parsed['name']!r} conflicts with a registered workplace ({exc})")
+            continue
+        workplaces_created += was_created
+        numbers_recorded += recorded
+        created += invitation_created
+        updated += not invitation_created
+    if errors:
+        raise InvitationFileError(errors)
     record_import(ImportKind.INVITATIONS, round_, table, len(matched_rows), imported_by)
     return InvitationImport(
         workplaces_created,
@@ -331,6 +326,37 @@ def import_invitations(
         similar_accepted=len(similar),
         previous=describe_import(previous) if previous else "",
     )
+
+
+def _write_row(round_: Round, parsed: dict, workplace: Workplace | None) -> tuple[bool, bool, bool]:
+    """Create or update one row's workplace and invitation: (workplace created, organisation
+    number recorded, invitation created)."""
+    recorded = False
+    if workplace is None:
+        workplace = Workplace.objects.create(
+            name=parsed["name"],
+            workplace_type=parsed["workplace_type"],
+            municipality=parsed["municipality"],
+            employees=parsed["employees"],
+            external_id=parsed["external_id"],
+            organisation_number=parsed["organisation_number"],
+        )
+        workplace_created = True
+    else:
+        workplace_created = False
+        if parsed["organisation_number"] and not workplace.organisation_number:
+            workplace.organisation_number = parsed["organisation_number"]
+            recorded = True
+        workplace.name = parsed["name"]
+        workplace.workplace_type = parsed["workplace_type"]
+        workplace.employees = parsed["employees"]
+        if parsed["external_id"]:
+            workplace.external_id = parsed["external_id"]
+        workplace.save()
+    _invitation, invitation_created = Invitation.objects.update_or_create(
+        round=round_, workplace=workplace, defaults={"email": parsed["email"], "language": parsed["language"]}
+    )
+    return workplace_created, recorded, invitation_created
 
 
 def invitation_url(invitation: Invitation) -> str:

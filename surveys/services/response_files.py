@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -388,12 +388,16 @@ def _match_workplaces(round_: Round, parsed: list[dict], errors: list[str]) -> N
                 )
         item["workplace"] = workplace
         item["invitation"] = invitations.get(workplace.pk) if workplace else None
-        identity = (
-            workplace.pk if workplace else (item["organisation_number"] or (item["municipality"].pk, item["key"]))
-        )
-        if identity in seen_workplaces:
-            errors.append(f"row {line}: the same workplace as row {seen_workplaces[identity]}")
-        seen_workplaces[identity] = line
+        identities = {("pk", workplace.pk)} if workplace else set()
+        if item["organisation_number"]:
+            identities.add(("number", item["organisation_number"]))
+        if item["key"]:
+            identities.add(("name", item["municipality"].pk, item["key"]))
+        earlier = next((seen_workplaces[i] for i in identities if i in seen_workplaces), None)
+        if earlier is not None:
+            errors.append(f"row {line}: the same workplace as row {earlier}")
+        for identity in identities:
+            seen_workplaces.setdefault(identity, line)
         if workplace and workplace.pk in answered:
             state = "a submitted" if answered[workplace.pk] == ResponseStatus.SUBMITTED else "an unfinished"
             errors.append(f"row {line}: {workplace.name!r} already has {state} response in round {round_.slug}")
@@ -463,8 +467,13 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
         raise ResponseFileError(errors[: MAX_ERRORS + 1])
     if not parsed:
         raise ResponseFileError(["the file has no rows"])
-    _store(round_, parsed)
-    record_import(ImportKind.RESPONSES, round_, table, len(parsed), imported_by)
+    try:
+        with transaction.atomic():  # the answers and the record of the file, together or not at all
+            _store(round_, parsed)
+            record_import(ImportKind.RESPONSES, round_, table, len(parsed), imported_by)
+    except IntegrityError as exc:
+        # Only a concurrent import of the same file or workplaces gets here: checked above.
+        raise ResponseFileError([f"the database refused the file, nothing was imported: {exc}"]) from exc
     return ImportResult(responses=len(parsed))
 
 

@@ -358,3 +358,40 @@ def test_dry_run_of_every_import_command_changes_nothing(paper, national_round, 
     # and a real run after the dry run is not refused as a repeat
     assert import_responses(target, path).responses == 3
     assert ImportedFile.objects.filter(kind=ImportKind.RESPONSES).count() == 1
+
+
+def test_a_rename_onto_another_registered_name_is_refused_cleanly(national_round, municipality):
+    Workplace.objects.create(name="Solbakken skole", workplace_type="primary_school", municipality=municipality,
+                             organisation_number="974123452")  # fmt: skip
+    Workplace.objects.create(name="Bakken skole", workplace_type="primary_school", municipality=municipality)
+    with pytest.raises(
+        InvitationFileError,
+        match="line 2: 'Bakken skole' would rename the registered workplace 'Solbakken skole' to the name of another",
+    ):
+        import_invitations(
+            national_round, invitations("Bakken skole,primary_school,9901,30,r@example.invalid,,nb,974123452")
+        )
+    assert not Invitation.objects.exists()
+    assert Workplace.objects.get(organisation_number="974123452").name == "Solbakken skole"
+
+
+def test_one_new_workplace_named_twice_in_a_response_file_is_refused(paper, tmp_path):
+    target, _path, rows = paper
+    header = rows[0]
+    second = list(rows[2])
+    second[header.index("municipality")] = rows[1][header.index("municipality")]
+    twice = tmp_path / "to-ganger.csv"
+    twice.write_text(
+        "".join(
+            csv_lines([header, [*rows[1][:-3], "Nyskolen", "974123452", "A"], [*second[:-3], "Nyskolen", "", "B"]])
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ResponseFileError, match="row 3: the same workplace as row 2"):
+        import_responses(target, twice)
+    numbered = tmp_path / "nummer.csv"
+    numbered.write_text("".join(csv_lines([header, [*rows[1][:-3], "", "974123452", "A"],
+                                           [*rows[2][:-3], "Annen", "974123452", "B"]])), encoding="utf-8")  # fmt: skip
+    with pytest.raises(ResponseFileError, match="row 3: the same workplace as row 2"):
+        import_responses(target, numbered)
+    assert not Response.objects.filter(round=target).exists()
