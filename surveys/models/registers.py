@@ -249,6 +249,18 @@ class Workplace(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
         return super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        # name_key is not on forms, so the constraint on it is checked here, by the name.
+        if self.name and self.municipality_id:
+            namesakes = Workplace.objects.filter(
+                municipality_id=self.municipality_id, name_key=normalised_name(self.name)
+            )
+            if namesakes.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"name": _("The municipality already has a workplace with this name.")}, code="duplicate_name"
+                )
+
     def _name_changed(self) -> bool:
         return not Workplace.objects.filter(pk=self.pk, name=self.name).exists()
 

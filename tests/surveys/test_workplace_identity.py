@@ -395,3 +395,15 @@ def test_one_new_workplace_named_twice_in_a_response_file_is_refused(paper, tmp_
     with pytest.raises(ResponseFileError, match="row 3: the same workplace as row 2"):
         import_responses(target, numbered)
     assert not Response.objects.filter(round=target).exists()
+
+
+def test_a_form_is_told_about_a_duplicate_name_before_the_database_is(municipality):
+    Workplace.objects.create(name="Eikely barnehage", workplace_type="kindergarten", municipality=municipality)
+    twin = Workplace(name="EIKELY barnehage", workplace_type="kindergarten", municipality=municipality)
+    with pytest.raises(ValidationError) as excinfo:
+        twin.full_clean()
+    assert "name" in excinfo.value.message_dict
+    with pytest.raises(ValidationError) as excinfo:
+        Workplace(name="Ny", workplace_type="kindergarten", municipality=municipality,
+                  organisation_number="974123453").full_clean()  # fmt: skip
+    assert "organisation_number" in excinfo.value.message_dict
