@@ -142,14 +142,21 @@ def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str]) -> T
         raise TableFileError(["the file is empty"])
     separator = _choose_separator(text, required)
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator)
-        columns = [column.strip() for column in reader.fieldnames or []]
-        reader.fieldnames = columns
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        columns = [column.strip() for column in next(reader, [])]
+        # Excel writes a separator for every column it ever used: empty trailing header
+        # cells are no columns, and what stands under them counts as surplus cells.
+        while columns and not columns[-1]:
+            columns.pop()
         rows = []
-        for line, row in enumerate(reader, start=2):
-            cells = {key: ("" if value is None else value) for key, value in row.items()}
-            if any(value if isinstance(value, list) else value.strip() for value in cells.values()):
-                rows.append((line, cells))  # blank lines (Excel leaves ";;;;" rows) are skipped
+        for line, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines (Excel leaves ";;;;" rows) are skipped
+            row: dict = {column: (cells[index] if index < len(cells) else "") for index, column in enumerate(columns)}
+            extra = [cell for cell in cells[len(columns) :] if cell.strip()]
+            if extra:
+                row[None] = extra  # as csv.DictReader keeps them
+            rows.append((line, row))
     except csv.Error as exc:
         raise TableFileError([f"the file is not valid CSV ({encoding}, separated by '{separator}'): {exc}"]) from exc
     return Table(columns, rows, digest, name, encoding, separator, len(data))

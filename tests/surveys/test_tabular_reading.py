@@ -123,3 +123,9 @@ def test_invitations_and_population_from_xlsx(national_round, register):
 def test_register_errors_still_name_lines(register):
     with pytest.raises(RegisterFileError, match="line 2: number 'x'"):
         import_municipalities("number;name;county;population;centrality\nx;A;46;10;1\n".encode("cp1252"))
+
+
+def test_empty_trailing_columns_excel_leaves_are_dropped_and_surplus_cells_kept():
+    table = read_table(b"number;name;;\r\n301;Oslo;;\r\n302;Bergen;x;\r\n;;;\r\n", required=("number", "name"))
+    assert table.columns == ["number", "name"]
+    assert table.rows == [(2, {"number": "301", "name": "Oslo"}), (3, {"number": "302", "name": "Bergen", None: ["x"]})]
