@@ -26,7 +26,7 @@ from surveys.models import Round, RoundKind
 from surveys.questionnaire import Questionnaire
 from surveys.services.response_files import codebook_rows, export_rows
 
-from .downloads import csv_attachment, xlsx_attachment
+from .downloads import BOM, csv_attachment, xlsx_attachment
 
 
 def _filter_form(request: HttpRequest) -> AggregateFilterForm:
@@ -107,7 +107,7 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     report = aggregate_report(form.cleaned_data["round"], form.to_filter(), weighted=wants_weighting(request))
     name = f"barometer-{report.round.slug}"
     if file_format == "csv":
-        response = HttpResponse(exports.as_csv(report), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(BOM + exports.as_csv(report), content_type="text/csv; charset=utf-8")
     elif file_format == "json":
         response = HttpResponse(exports.as_json(report), content_type="application/json; charset=utf-8")
     else:

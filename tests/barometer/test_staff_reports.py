@@ -91,7 +91,9 @@ def test_the_page_and_every_export_hide_the_same(client, analyst, counties_round
     assert page.status_code == 200
     html = page.content.decode()
     assert "too few answers" in html or "for få svar" in html
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?{query}").content.decode())))
+    export = client.get(f"/statistikk/eksport.csv?{query}").content
+    assert export.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, as Excel needs it
+    rows = list(csv.DictReader(io.StringIO(export.decode("utf-8-sig"))))
     employees = next(r for r in rows if r["indicator"] == "employees-initiated-or-implemented")
     assert employees["value"] == "" and employees["workplaces"] == "" and employees["hidden"]
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
