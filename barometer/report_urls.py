@@ -19,8 +19,10 @@ urlpatterns = [
     path("statistikk/runder/<slug:slug>/", fieldwork.dashboard, name="dashboard"),
     path("statistikk/runder/<slug:slug>/innsendinger.svg", fieldwork.daily_svg, name="dashboard_chart"),
     path("statistikk/runder/<slug:slug>/ikke-svart.csv", fieldwork.non_respondents_csv, name="non_respondents"),
+    path("statistikk/runder/<slug:slug>/ikke-svart.xlsx", fieldwork.non_respondents_xlsx, name="non_respondents_xlsx"),
     path("statistikk/data/", staff.data_page, name="data"),
     path("statistikk/data/svar.csv", staff.raw_csv, name="raw_csv"),
     path("statistikk/data/svar.xlsx", staff.raw_xlsx, name="raw_xlsx"),
     path("statistikk/data/kodebok.csv", staff.codebook_csv, name="codebook_csv"),
+    path("statistikk/data/kodebok.xlsx", staff.codebook_xlsx, name="codebook_xlsx"),
 ]

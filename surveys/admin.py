@@ -15,6 +15,7 @@ from .models import (
     Answer,
     AnswerChoice,
     County,
+    ImportedFile,
     Invitation,
     Municipality,
     Option,
@@ -262,9 +263,9 @@ class MunicipalityAdmin(admin.ModelAdmin):
 @admin.register(Workplace)
 class WorkplaceAdmin(admin.ModelAdmin):
     actions = ["delete_responses"]
-    list_display = ["name", "workplace_type", "municipality", "employees", "is_synthetic"]
+    list_display = ["name", "organisation_number", "workplace_type", "municipality", "employees", "is_synthetic"]
     list_filter = ["workplace_type", "municipality__county", "is_synthetic"]
-    search_fields = ["name", "external_id", "municipality__name"]
+    search_fields = ["name", "organisation_number", "external_id", "municipality__name"]
     autocomplete_fields = ["municipality"]
     list_select_related = ["municipality"]
 
@@ -375,11 +376,27 @@ class ReminderLogAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(ImportedFile)
+class ImportedFileAdmin(admin.ModelAdmin):
+    """The files the import commands loaded; a record, so nobody edits it."""
+
+    list_display = ["imported_at", "kind", "round", "file_name", "rows", "imported_by", "digest"]
+    list_filter = ["kind", "round"]
+    search_fields = ["file_name", "digest"]
+    list_select_related = ["round"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
     list_display = ["__str__", "round", "status", "language", "workplace_type", "municipality", "submitted_at"]
     list_filter = ["round", "status", "language", "workplace_type"]
-    search_fields = ["workplace__name", "municipality__name"]
+    search_fields = ["workplace__name", "municipality__name", "source_id"]
     date_hierarchy = "started_at"
     list_select_related = ["workplace", "round", "municipality"]
     readonly_fields = [
@@ -396,6 +413,7 @@ class ResponseAdmin(admin.ModelAdmin):
         "started_at",
         "updated_at",
         "submitted_at",
+        "source_id",
     ]
 
     def has_add_permission(self, request):

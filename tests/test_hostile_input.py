@@ -104,7 +104,9 @@ def test_generated_posts_never_break_a_questionnaire_page(hostile_setup, data):
 @pytest.fixture
 def import_setup(barometer_data, question_set, register):
     source = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=6).round
-    lines = list(csv_lines(export_rows(source)))
+    rows = list(export_rows(source))
+    rows = [[*rows[0], "workplace"]] + [[*row, f"Skole {number}"] for number, row in enumerate(rows[1:], start=1)]
+    lines = list(csv_lines(rows))
     target = Round.objects.create(slug="mål", name="Mål", kind=RoundKind.NATIONAL, question_set=question_set,
                                   opens_at=source.opens_at, closes_at=source.closes_at)  # fmt: skip
     return lines, target

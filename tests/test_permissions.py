@@ -56,10 +56,12 @@ EXPECTED = {
     "barometer:dashboard": FIELDWORK,
     "barometer:dashboard_chart": FIELDWORK,
     "barometer:non_respondents": row(LOGIN, LOGIN, LOGIN, 403, 403, 403, 200),
+    "barometer:non_respondents_xlsx": row(LOGIN, LOGIN, LOGIN, 403, 403, 403, 200),
     "barometer:data": RAW_DATA,
     "barometer:raw_csv": RAW_DATA,
     "barometer:raw_xlsx": RAW_DATA,
     "barometer:codebook_csv": RAW_DATA,
+    "barometer:codebook_xlsx": RAW_DATA,
     "set_language": REDIRECT,
     "login": EVERYONE,
     "logout": row(405, 405, 405, 405, 405, 405, 405),  # logging out takes a POST
@@ -146,7 +148,7 @@ def concrete_url(name, pattern, world, persona):
     for key in pattern.pattern.regex.groupindex:
         needed.setdefault(key, arguments.get(key, "x"))
     url = reverse(name, kwargs=needed)
-    if name.startswith("barometer:") and name.split(":")[1] in {"raw_csv", "raw_xlsx", "codebook_csv"}:
+    if name.startswith("barometer:") and name.split(":")[1] in {"raw_csv", "raw_xlsx", "codebook_csv", "codebook_xlsx"}:
         url += f"?round={world['round'].slug}"
     return url
 

@@ -19,6 +19,7 @@ from surveys.models import (
     Round,
     WorkplaceType,
 )
+from surveys.services.invitations import submitted_through
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,13 @@ def representativeness(round_: Round) -> list[Representation] | None:
 
 
 def non_respondents(round_: Round):
-    submitted = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).values("invitation_id")
+    """The round's invitations without a submitted response, by municipality and name.
+
+    NOT EXISTS, not ``NOT IN``: imported responses have no invitation, and a NULL in a
+    ``NOT IN`` list empties the whole result."""
     return (
         Invitation.objects.filter(round=round_)
-        .exclude(pk__in=submitted)
+        .filter(~Exists(submitted_through(round_)))
         .select_related("workplace__municipality__county")
         .order_by("workplace__municipality__number", "workplace__name")
     )

@@ -1,8 +1,6 @@
 """The round dashboard: response tracking during fieldwork (admins and analysts), and the
 list of non-respondents for follow-up (admins only: it holds e-mail addresses)."""
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +10,8 @@ from barometer.access import admin_required, fieldwork_required
 from barometer.outputs.charts import daily_chart
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
 from surveys.models import Round, RoundKind
+
+from .downloads import csv_attachment, xlsx_attachment
 
 
 def _round(slug: str) -> Round:
@@ -52,20 +52,27 @@ def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+def _non_respondent_rows(round_: Round):
+    yield ["workplace", "organisation_number", "workplace_type", "municipality", "county", "email", "invited",
+           "reminders", "last_reminder"]  # fmt: skip
+    for invitation in non_respondents(round_):
+        workplace = invitation.workplace
+        yield [
+            workplace.name, workplace.organisation_number or "", workplace.workplace_type,
+            f"{workplace.municipality.number} {workplace.municipality.name}", workplace.municipality.county.name,
+            invitation.email, invitation.sent_at.date().isoformat() if invitation.sent_at else "",
+            invitation.reminder_count,
+            invitation.last_reminded_at.date().isoformat() if invitation.last_reminded_at else "",
+        ]  # fmt: skip
+
+
 @admin_required
 def non_respondents_csv(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ikke-svart-{round_.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["workplace", "workplace_type", "municipality", "county", "email", "invited", "reminders",
-                     "last_reminder"])  # fmt: skip
-    for invitation in non_respondents(round_):
-        workplace = invitation.workplace
-        writer.writerow([
-            workplace.name, workplace.workplace_type, f"{workplace.municipality.number} {workplace.municipality.name}",
-            workplace.municipality.county.name, invitation.email,
-            invitation.sent_at.date().isoformat() if invitation.sent_at else "", invitation.reminder_count,
-            invitation.last_reminded_at.date().isoformat() if invitation.last_reminded_at else "",
-        ])  # fmt: skip
-    return response
+    return csv_attachment(_non_respondent_rows(round_), f"ikke-svart-{round_.slug}.csv", stream=False)
+
+
+@admin_required
+def non_respondents_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _round(slug)
+    return xlsx_attachment({"ikke-svart": _non_respondent_rows(round_)}, f"ikke-svart-{round_.slug}.xlsx")

@@ -3,9 +3,6 @@ exports, and the list of workplace reports a user may open."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -27,7 +24,9 @@ from barometer.reports.findings import findings
 from barometer.views.reports import wants_weighting, weighting_links
 from surveys.models import Round, RoundKind
 from surveys.questionnaire import Questionnaire
-from surveys.services.response_files import codebook_rows, csv_lines, export_rows, write_xlsx
+from surveys.services.response_files import codebook_rows, export_rows
+
+from .downloads import BOM, csv_attachment, xlsx_attachment
 
 
 def _filter_form(request: HttpRequest) -> AggregateFilterForm:
@@ -108,7 +107,7 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     report = aggregate_report(form.cleaned_data["round"], form.to_filter(), weighted=wants_weighting(request))
     name = f"barometer-{report.round.slug}"
     if file_format == "csv":
-        response = HttpResponse(exports.as_csv(report), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(BOM + exports.as_csv(report), content_type="text/csv; charset=utf-8")
     elif file_format == "json":
         response = HttpResponse(exports.as_json(report), content_type="application/json; charset=utf-8")
     else:
@@ -150,34 +149,30 @@ def data_page(request: HttpRequest) -> HttpResponse:
 @raw_export_required
 def raw_csv(request: HttpRequest) -> StreamingHttpResponse:
     round_ = _national_round(request)
-    response = StreamingHttpResponse(csv_lines(export_rows(round_)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="svar-{round_.slug}.csv"'
-    return response
+    return csv_attachment(export_rows(round_), f"svar-{round_.slug}.csv")
 
 
 @raw_export_required
 def raw_xlsx(request: HttpRequest) -> FileResponse:
     round_ = _national_round(request)
-    # Written to a temporary file in write-only mode, then streamed from disk.
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
     questionnaire = Questionnaire.of(round_.question_set)
-    write_xlsx(Path(handle.name), {"svar": export_rows(round_), "kodebok": codebook_rows(questionnaire)})
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"svar-{round_.slug}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_attachment(
+        {"svar": export_rows(round_), "kodebok": codebook_rows(questionnaire)}, f"svar-{round_.slug}.xlsx"
     )
 
 
 @raw_export_required
 def codebook_csv(request: HttpRequest) -> StreamingHttpResponse:
     round_ = _national_round(request)
-    rows = codebook_rows(Questionnaire.of(round_.question_set))
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kodebok-{round_.slug}.csv"'
-    return response
+    return csv_attachment(codebook_rows(Questionnaire.of(round_.question_set)), f"kodebok-{round_.slug}.csv")
+
+
+@raw_export_required
+def codebook_xlsx(request: HttpRequest) -> FileResponse:
+    round_ = _national_round(request)
+    return xlsx_attachment(
+        {"kodebok": codebook_rows(Questionnaire.of(round_.question_set))}, f"kodebok-{round_.slug}.xlsx"
+    )
 
 
 @municipality_reports_required

@@ -5,9 +5,59 @@ the six-class centrality index. The size class is derived from the population in
 the barometer reports by, as a generated column so reports can group by it in SQL.
 """
 
+import re
+import string
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
+
+# The Central Coordinating Register for Legal Entities (Enhetsregisteret, Brønnøysund):
+# nine digits, the last a modulus-11 check digit over the first eight with these weights.
+ORGANISATION_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def organisation_number_check_digit(first_eight: str) -> int | None:
+    """The check digit of an organisation number's first eight digits, or None where the
+    remainder gives 10 (no number is issued with those eight digits). Source: Brønnøysund
+    Register Centre, "Organisasjonsnummeret" (modulus 11, weights 3 2 7 6 5 4 3 2)."""
+    pairs = zip(first_eight, ORGANISATION_NUMBER_WEIGHTS, strict=True)
+    remainder = sum(int(digit) * weight for digit, weight in pairs) % 11
+    check = (11 - remainder) % 11
+    return None if check == 10 else check
+
+
+def is_organisation_number(value: str) -> bool:
+    """True when ``value`` is nine digits whose last is the right check digit."""
+    return (
+        len(value) == 9
+        and value.isascii()
+        and value.isdigit()
+        and organisation_number_check_digit(value[:8]) == int(value[8])
+    )
+
+
+def validate_organisation_number(value: str) -> None:
+    """Django validator: raises ValidationError unless ``value`` is a valid organisation number."""
+    if not is_organisation_number(value):
+        raise ValidationError(
+            _("%(value)s is not an organisation number (nine digits with a valid check digit)."),
+            code="invalid_organisation_number",
+            params={"value": value},
+        )
+
+
+_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation + "«»–—‘’“”´`", " "))
+
+
+def normalised_name(name: str) -> str:
+    """A workplace name as compared for identity: Unicode-normalised (NFKC), case-folded,
+    punctuation removed and whitespace collapsed. ``"Eikely  Barnehage."`` gives
+    ``"eikely barnehage"``."""
+    text = unicodedata.normalize("NFKC", name).casefold().translate(_PUNCTUATION)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 class Sector(models.TextChoices):
@@ -147,6 +197,22 @@ class Workplace(models.Model):
         unique=True,
         help_text=_("For example the organisation number; used to match imported workplace lists."),
     )
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        null=True,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_("The nine digits of the Central Coordinating Register for Legal Entities."),
+    )
+    name_key = models.CharField(
+        _("name for matching"),
+        max_length=200,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The name case-folded, without punctuation; unique within the municipality."),
+    )
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, help_text=_("Generated demo data, not a real workplace.")
     )
@@ -158,10 +224,45 @@ class Workplace(models.Model):
         indexes = [models.Index(fields=["workplace_type"], name="workplace_type_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(workplace_type__in=WorkplaceType.values), name="workplace_type_known"),
+            models.CheckConstraint(
+                condition=Q(organisation_number__isnull=True) | Q(organisation_number__regex=r"^[0-9]{9}$"),
+                name="workplace_organisation_number_nine_digits",
+            ),
+            models.UniqueConstraint(fields=["organisation_number"], name="workplace_unique_organisation_number"),
+            # Workplaces that were duplicates before this rule keep name_key NULL (see
+            # migration 0010); every workplace saved since has one.
+            models.UniqueConstraint(
+                fields=["municipality", "name_key"],
+                condition=Q(name_key__isnull=False),
+                name="workplace_unique_name_in_municipality",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The key follows the name; a legacy duplicate (NULL key) gets one only when renamed.
+        if self._state.adding or self.name_key is not None or self._name_changed():
+            self.name_key = normalised_name(self.name)
+            if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # name_key is not on forms, so the constraint on it is checked here, by the name.
+        if self.name and self.municipality_id:
+            namesakes = Workplace.objects.filter(
+                municipality_id=self.municipality_id, name_key=normalised_name(self.name)
+            )
+            if namesakes.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"name": _("The municipality already has a workplace with this name.")}, code="duplicate_name"
+                )
+
+    def _name_changed(self) -> bool:
+        return not Workplace.objects.filter(pk=self.pk, name=self.name).exists()
 
     @property
     def sector(self) -> str:

@@ -192,6 +192,13 @@ class Response(TokenDigestMixin, models.Model):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    source_id = models.CharField(
+        _("source number"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("For an imported answer: the paper form's or the source system's number; unique in a round."),
+    )
 
     objects = ResponseQuerySet.as_manager()
 
@@ -205,6 +212,9 @@ class Response(TokenDigestMixin, models.Model):
                 fields=["round", "workplace"],
                 condition=Q(workplace__isnull=False),
                 name="response_one_per_workplace_and_round",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "source_id"], condition=~Q(source_id=""), name="response_unique_source_id_per_round"
             ),
             models.CheckConstraint(
                 condition=Q(status=ResponseStatus.DRAFT, submitted_at__isnull=True)
@@ -323,3 +333,44 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.invitation} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ImportKind(models.TextChoices):
+    RESPONSES = "responses", _("responses")
+    INVITATIONS = "invitations", _("invitations")
+    MUNICIPALITIES = "municipalities", _("municipalities")
+    POPULATION = "population", _("population")
+
+
+class ImportedFile(models.Model):
+    """A file an import command has loaded: what, into which round, who and when.
+
+    ``digest`` is the SHA-256 of the file's bytes. A responses file is refused a second time
+    in the same round (a named constraint keeps it so); the other imports match what they
+    load against what is stored, so a repeat changes nothing and is only recorded.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, null=True, blank=True, related_name="imported_files", verbose_name=_("round")
+    )
+    digest = models.CharField(_("SHA-256 digest"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.PositiveIntegerField(_("rows"))
+    imported_by = models.CharField(_("imported by"), max_length=150, blank=True)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("imported file")
+        verbose_name_plural = _("imported files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "digest"],
+                condition=Q(kind="responses"),
+                name="importedfile_responses_once_per_round",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_kind_display()}, {self.imported_at:%Y-%m-%d %H:%M})"

@@ -1,28 +1,31 @@
-"""Invitations for a national round: created from a CSV of workplaces and managers' e-mail
-addresses, sent and reminded through Django's e-mail backend.
+"""Invitations for a national round: created from a file of workplaces and managers' e-mail
+addresses (CSV or XLSX, read by :mod:`surveys.tabular.reading`), sent and reminded through
+Django's e-mail backend.
 
-CSV columns (header row required; ``employees``, ``external_id`` and ``language`` may be
-left out or empty)::
+Columns (header row required; ``employees``, ``external_id``, ``language`` and
+``organisation_number`` may be left out or empty)::
 
-    workplace,workplace_type,municipality,employees,email,external_id,language
+    workplace,workplace_type,municipality,employees,email,external_id,language,organisation_number
 
 ``workplace_type`` is one of the codes in ``surveys.models.WorkplaceType``; ``municipality``
-is the four-digit municipality number. A workplace is matched by ``external_id`` when given,
-otherwise by name and municipality. The file is validated whole: one bad row rejects it.
+is the four-digit municipality number (``301`` as Excel leaves it is read as ``0301``).
+A workplace is identified by its organisation number, else its external id, else its name
+normalised within the municipality. The file is validated whole: one bad row, one exact
+duplicate or (without ``accept_similar``) one pair of near-duplicate names rejects it.
+The same e-mail address may stand on several rows (one manager may lead two units).
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import difflib
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +35,7 @@ from django.utils.translation import gettext_noop
 from ..i18n import LANGUAGES
 from ..models import (
     SECTOR_OF_WORKPLACE_TYPE,
+    ImportKind,
     Invitation,
     Municipality,
     ReminderLog,
@@ -41,11 +45,17 @@ from ..models import (
     RoundKind,
     Workplace,
     WorkplaceType,
+    is_organisation_number,
+    normalised_name,
 )
+from ..tabular.reading import TableFileError, municipality_number, read_table
+from .imports import describe_import, previous_import, record_import
 
 REQUIRED_COLUMNS = ("workplace", "workplace_type", "municipality", "email")
+OPTIONAL_COLUMNS = ("employees", "external_id", "language", "organisation_number")
 INVITATION_SUBJECT = gettext_noop("Invitation: %(round)s")
 REMINDER_SUBJECT = gettext_noop("Reminder: %(round)s")
+SIMILARITY_THRESHOLD = 0.9  # difflib ratio of normalised names at or above which names look alike
 
 
 class InvitationFileError(Exception):
@@ -54,29 +64,40 @@ class InvitationFileError(Exception):
         super().__init__("\n".join(errors))
 
 
+class SimilarWorkplacesError(InvitationFileError):
+    """Names in the file that look like other names in the same municipality (in the file or
+    the register). ``pairs`` are ``(where, name, other where, other name, ratio)``."""
+
+    def __init__(self, pairs: list[tuple[str, str, str, str, float]]):
+        self.pairs = pairs
+        super().__init__(
+            [f"{where} {name!r} looks like {other_where} {other!r} (similarity {ratio:.2f})"
+             for where, name, other_where, other, ratio in pairs]
+        )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class InvitationImport:
     workplaces_created: int
     invitations_created: int
     invitations_updated: int
+    organisation_numbers_recorded: int = 0
+    similar_accepted: int = 0
+    previous: str = ""  # how the same file was imported before, when it was
 
 
-def _read(source) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
-    if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    return list(reader.fieldnames or []), list(enumerate(reader, start=2))
-
-
-def _check_row(line: int, row: dict[str, str], municipalities: dict[str, Municipality]) -> tuple[dict, list[str]]:
-    value = {key: (row.get(key) or "").strip() for key in (*REQUIRED_COLUMNS, "employees", "external_id", "language")}
+def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) -> tuple[dict, list[str]]:
+    value = {key: str(row.get(key) or "").strip() for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
     problems = []
+    if None in row:
+        problems.append("more cells than columns")
     if not value["workplace"]:
         problems.append("workplace name is empty")
+    elif not normalised_name(value["workplace"]):
+        problems.append(f"workplace name {value['workplace']!r} has no letters or digits")
     if value["workplace_type"] not in WorkplaceType.values:
         problems.append(f"workplace_type {value['workplace_type']!r} is not one of {', '.join(WorkplaceType.values)}")
-    municipality = municipalities.get(value["municipality"].zfill(4))
+    municipality = municipalities.get(municipality_number(value["municipality"]))
     if municipality is None:
         problems.append(f"municipality {value['municipality']!r} is not in the municipality register")
     try:
@@ -94,71 +115,248 @@ def _check_row(line: int, row: dict[str, str], municipalities: dict[str, Municip
     language = value["language"] or "nb"
     if language not in LANGUAGES:
         problems.append(f"language {language!r} is not one of nb, nn, en")
+    organisation_number = value["organisation_number"].replace(" ", "").replace("\u00a0", "") or None
+    if organisation_number and not is_organisation_number(organisation_number):
+        problems.append(
+            f"organisation_number {value['organisation_number']!r} is not an organisation number "
+            "(nine digits with a valid check digit)"
+        )
     parsed = {
+        "line": line,
         "name": value["workplace"],
+        "key": normalised_name(value["workplace"]),
         "workplace_type": value["workplace_type"],
         "municipality": municipality,
         "employees": employees,
         "email": value["email"],
         "external_id": value["external_id"] or None,
+        "organisation_number": organisation_number,
         "language": language,
     }
     return parsed, [f"line {line}: " + "; ".join(problems)] if problems else []
 
 
+def _exact_duplicates(parsed_rows: list[dict]) -> list[str]:
+    """Rows that name a workplace an earlier row names: the same organisation number, the
+    same external id, or the same normalised name in the same municipality."""
+    errors = []
+    seen: dict[tuple, dict] = {}
+    for parsed in parsed_rows:
+        keys = [("name", parsed["municipality"].pk, parsed["key"])]
+        if parsed["organisation_number"]:
+            keys.append(("organisation_number", parsed["organisation_number"]))
+        if parsed["external_id"]:
+            keys.append(("external_id", parsed["external_id"]))
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        if earlier is not None:
+            errors.append(
+                f"line {parsed['line']}: {parsed['name']!r} is the same workplace as line {earlier['line']} "
+                f"({earlier['name']!r}, municipality {earlier['municipality'].number}); keep one of the lines"
+            )
+            continue
+        for key in keys:
+            seen[key] = parsed
+    return errors
+
+
+def _match(parsed: dict, by_number: dict, by_external_id: dict, by_name: dict) -> tuple[Workplace | None, str]:
+    """The registered workplace a row names, and a problem when the row contradicts it."""
+    number = parsed["organisation_number"]
+    workplace = by_number.get(number) if number else None
+    if workplace is None and parsed["external_id"]:
+        workplace = by_external_id.get(parsed["external_id"])
+    if workplace is None:
+        workplace = by_name.get((parsed["municipality"].pk, parsed["key"]))
+    if workplace is None:
+        return None, ""
+    if number and workplace.organisation_number and workplace.organisation_number != number:
+        return workplace, (
+            f"line {parsed['line']}: {parsed['name']!r} in municipality {parsed['municipality'].number} is registered "
+            f"with organisation number {workplace.organisation_number}, not {number}"
+        )
+    namesake = by_name.get((parsed["municipality"].pk, parsed["key"]))
+    if namesake is not None and namesake.pk != workplace.pk:
+        return workplace, (
+            f"line {parsed['line']}: {parsed['name']!r} would rename the registered workplace {workplace.name!r} "
+            f"to the name of another registered workplace in municipality {parsed['municipality'].number}"
+        )
+    if workplace.municipality_id != parsed["municipality"].pk:
+        return workplace, (
+            f"line {parsed['line']}: {parsed['name']!r} is registered in municipality "
+            f"{workplace.municipality.number}, not {parsed['municipality'].number}"
+        )
+    return workplace, ""
+
+
+def _similar(a: str, b: str) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD or matcher.quick_ratio() < SIMILARITY_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+def _near_duplicates(rows: list[tuple[dict, Workplace | None]]) -> list[tuple[str, str, str, str, float]]:
+    """Pairs of names close to each other (difflib ratio >= SIMILARITY_THRESHOLD, not equal)
+    in the same municipality: row against row, and row against registered workplaces it
+    was not matched to. Two different organisation numbers are different workplaces."""
+    pairs = []
+    by_municipality: dict[int, list[dict]] = {}
+    for parsed, _workplace in rows:
+        by_municipality.setdefault(parsed["municipality"].pk, []).append(parsed)
+    registered: dict[int, list[Workplace]] = {}
+    for workplace in Workplace.objects.filter(
+        municipality_id__in=by_municipality, is_synthetic=False, name_key__isnull=False
+    ).only("pk", "name", "name_key", "municipality_id", "organisation_number"):
+        registered.setdefault(workplace.municipality_id, []).append(workplace)
+
+    def distinct_numbers(a: str | None, b: str | None) -> bool:
+        return bool(a and b and a != b)
+
+    for group in by_municipality.values():
+        for index, parsed in enumerate(group):
+            for other in group[index + 1 :]:
+                if distinct_numbers(parsed["organisation_number"], other["organisation_number"]):
+                    continue
+                ratio = _similar(parsed["key"], other["key"])
+                if ratio >= SIMILARITY_THRESHOLD:
+                    pair = (f"line {other['line']}", other["name"], f"line {parsed['line']}", parsed["name"], ratio)
+                    pairs.append(pair)
+    matched = {workplace.pk for _parsed, workplace in rows if workplace is not None}
+    for parsed, _workplace in rows:
+        for workplace in registered.get(parsed["municipality"].pk, []):
+            if workplace.pk in matched:
+                continue
+            if distinct_numbers(parsed["organisation_number"], workplace.organisation_number):
+                continue
+            ratio = _similar(parsed["key"], workplace.name_key)
+            if ratio >= SIMILARITY_THRESHOLD:
+                pairs.append((f"line {parsed['line']}", parsed["name"], "registered workplace", workplace.name, ratio))
+    return pairs
+
+
 @transaction.atomic
-def import_invitations(round_: Round, source) -> InvitationImport:
+def import_invitations(
+    round_: Round, source, *, accept_similar: bool = False, imported_by: str = ""
+) -> InvitationImport:
+    """Create or update the round's invitations from a CSV or XLSX file (see the module
+    docstring), matching each row to a registered workplace.
+
+    A row is matched by organisation number, else by external id, else by its normalised
+    name (:func:`~surveys.models.normalised_name`) in its municipality; a matched workplace
+    without an organisation number gets the row's. Raises :class:`InvitationFileError`
+    (nothing changed) for a bad row, an exact duplicate in the file or a row that
+    contradicts the register, and :class:`SimilarWorkplacesError` for near-duplicate names
+    unless ``accept_similar``.
+    """
     if round_.kind != RoundKind.NATIONAL:
         raise InvitationFileError([f"round {round_.slug} is a self-test; invitations belong to national rounds"])
-    columns, rows = _read(source)
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
-        raise InvitationFileError([f"line 1: missing column(s) {', '.join(missing)}"])
-    municipalities = {m.number: m for m in Municipality.objects.all()}
+    try:
+        table = read_table(source, required=REQUIRED_COLUMNS)
+    except TableFileError as exc:
+        raise InvitationFileError(exc.errors) from exc
+    municipalities = {m.number: m for m in Municipality.objects.select_related("county")}
     errors: list[str] = []
     parsed_rows = []
-    seen: dict[tuple, int] = {}
-    for line, row in rows:
+    for line, row in table.rows:
         parsed, problems = _check_row(line, row, municipalities)
         errors += problems
-        if problems:
-            continue
-        key = (
-            ("id", parsed["external_id"])
-            if parsed["external_id"]
-            else ("name", parsed["name"], parsed["municipality"].pk)
-        )
-        if key in seen:
-            errors.append(f"line {line}: the same workplace is on line {seen[key]}")
-            continue
-        seen[key] = line
-        parsed_rows.append(parsed)
+        if not problems:
+            parsed_rows.append(parsed)
+    errors += _exact_duplicates(parsed_rows)
     if errors:
         raise InvitationFileError(errors)
+    if not parsed_rows:
+        raise InvitationFileError(["the file has no rows"])
 
-    workplaces_created = created = updated = 0
+    numbers = {p["organisation_number"] for p in parsed_rows if p["organisation_number"]}
+    external_ids = {p["external_id"] for p in parsed_rows if p["external_id"]}
+    candidates = Workplace.objects.select_related("municipality").filter(
+        Q(organisation_number__in=numbers)
+        | Q(external_id__in=external_ids)
+        | Q(municipality__in={p["municipality"].pk for p in parsed_rows}, name_key__in={p["key"] for p in parsed_rows})
+    )
+    by_number = {w.organisation_number: w for w in candidates if w.organisation_number}
+    by_external_id = {w.external_id: w for w in candidates if w.external_id}
+    by_name = {(w.municipality_id, w.name_key): w for w in candidates if w.name_key}
+    matched_rows = []
     for parsed in parsed_rows:
-        lookup = (
-            {"external_id": parsed["external_id"]}
-            if parsed["external_id"]
-            else {"name": parsed["name"], "municipality": parsed["municipality"]}
-        )
-        workplace, was_created = Workplace.objects.update_or_create(
-            **lookup,
-            defaults={
-                "name": parsed["name"],
-                "workplace_type": parsed["workplace_type"],
-                "municipality": parsed["municipality"],
-                "employees": parsed["employees"],
-            },
-        )
+        workplace, problem = _match(parsed, by_number, by_external_id, by_name)
+        if problem:
+            errors.append(problem)
+        matched_rows.append((parsed, workplace))
+    taken: dict[int, dict] = {}
+    for parsed, workplace in matched_rows:
+        if workplace is None:
+            continue
+        if workplace.pk in taken:
+            errors.append(
+                f"line {parsed['line']}: {parsed['name']!r} is the registered workplace {workplace.name!r}, "
+                f"which line {taken[workplace.pk]['line']} names too; keep one of the lines"
+            )
+        taken[workplace.pk] = parsed
+    if errors:
+        raise InvitationFileError(errors)
+    similar = _near_duplicates(matched_rows)
+    if similar and not accept_similar:
+        raise SimilarWorkplacesError(similar)
+    previous = previous_import(ImportKind.INVITATIONS, round_, table.digest)
+
+    workplaces_created = created = updated = numbers_recorded = 0
+    for parsed, workplace in matched_rows:
+        try:
+            with transaction.atomic():
+                was_created, recorded, invitation_created = _write_row(round_, parsed, workplace)
+        except IntegrityError as exc:
+            # A renamed workplace whose new name another registered workplace has, or a
+            # concurrent import: the whole file is refused.
+            errors.append(f"line {parsed['line']}: {parsed['name']!r} conflicts with a registered workplace ({exc})")
+            continue
         workplaces_created += was_created
-        _invitation, was_created = Invitation.objects.update_or_create(
-            round=round_, workplace=workplace, defaults={"email": parsed["email"], "language": parsed["language"]}
+        numbers_recorded += recorded
+        created += invitation_created
+        updated += not invitation_created
+    if errors:
+        raise InvitationFileError(errors)
+    record_import(ImportKind.INVITATIONS, round_, table, len(matched_rows), imported_by)
+    return InvitationImport(
+        workplaces_created,
+        created,
+        updated,
+        organisation_numbers_recorded=numbers_recorded,
+        similar_accepted=len(similar),
+        previous=describe_import(previous) if previous else "",
+    )
+
+
+def _write_row(round_: Round, parsed: dict, workplace: Workplace | None) -> tuple[bool, bool, bool]:
+    """Create or update one row's workplace and invitation: (workplace created, organisation
+    number recorded, invitation created)."""
+    recorded = False
+    if workplace is None:
+        workplace = Workplace.objects.create(
+            name=parsed["name"],
+            workplace_type=parsed["workplace_type"],
+            municipality=parsed["municipality"],
+            employees=parsed["employees"],
+            external_id=parsed["external_id"],
+            organisation_number=parsed["organisation_number"],
         )
-        created += was_created
-        updated += not was_created
-    return InvitationImport(workplaces_created, created, updated)
+        workplace_created = True
+    else:
+        workplace_created = False
+        if parsed["organisation_number"] and not workplace.organisation_number:
+            workplace.organisation_number = parsed["organisation_number"]
+            recorded = True
+        workplace.name = parsed["name"]
+        workplace.workplace_type = parsed["workplace_type"]
+        workplace.employees = parsed["employees"]
+        if parsed["external_id"]:
+            workplace.external_id = parsed["external_id"]
+        workplace.save()
+    _invitation, invitation_created = Invitation.objects.update_or_create(
+        round=round_, workplace=workplace, defaults={"email": parsed["email"], "language": parsed["language"]}
+    )
+    return workplace_created, recorded, invitation_created
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -192,15 +390,26 @@ def send_invitations(round_: Round) -> int:
     return sent
 
 
+def submitted_through(round_: Round):
+    """A correlated subquery for ``Exists``: the round's submitted response that came through
+    the outer invitation.
+
+    Exclusions are written as NOT EXISTS, never ``exclude(pk__in=<subquery>)``: responses
+    imported from files or made by self-tests have no invitation, and one NULL in the
+    subquery makes ``NOT IN`` unknown for every row, so the exclusion silently matched
+    nothing (no reminders, an empty follow-up list).
+    """
+    return Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED, invitation=OuterRef("pk"))
+
+
 def unfinished_invitations(round_: Round, group: dict | None = None):
     """Invitations sent whose workplace has not submitted, optionally of one group:
     ``{"workplace_type": ..., "sector": ..., "county": "46", "size_class": 2}``."""
-    submitted = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).values("invitation_id")
     invitations = (
         Invitation.objects.filter(round=round_, sent_at__isnull=False)
         .exclude(email="")
         .exclude(token=None)
-        .exclude(pk__in=submitted)
+        .filter(~Exists(submitted_through(round_)))
         .select_related("round", "workplace__municipality__county")
     )
     group = group or {}
@@ -227,8 +436,8 @@ def send_reminders(round_: Round, group: dict | None = None) -> int:
     if not round_.is_open(now):
         return 0
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    reminded_today = ReminderLog.objects.filter(sent_at__gte=start_of_day).values("invitation_id")
-    due = unfinished_invitations(round_, group).exclude(pk__in=reminded_today)
+    reminded_today = ReminderLog.objects.filter(invitation=OuterRef("pk"), sent_at__gte=start_of_day)
+    due = unfinished_invitations(round_, group).filter(~Exists(reminded_today))
     label = describe_group(group)
     sent = 0
     with get_connection() as connection:

@@ -1,16 +1,14 @@
-"""A round's population by workplace type and region, for weighting, from a CSV file:
+"""A round's population by workplace type and region, for weighting, from a CSV or XLSX file:
 ``workplace_type,region,workplaces`` (region is a region code, e.g. ``vestlandet``). The
 file replaces the round's cells whole, or changes nothing if any row is bad."""
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
 from django.db import transaction
 
-from ..models import PopulationCell, Region, Round, WorkplaceType
+from ..models import ImportKind, PopulationCell, Region, Round, WorkplaceType
+from ..tabular.reading import TableFileError, read_table
+from .imports import record_import
 
 
 class PopulationFileError(Exception):
@@ -19,15 +17,17 @@ class PopulationFileError(Exception):
         super().__init__("\n".join(errors))
 
 
-def load_population(round_: Round, source) -> int:
-    text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("workplace_type", "region", "workplaces") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise PopulationFileError([f"line 1: missing column(s) {', '.join(missing)}"])
+def load_population(round_: Round, source, *, imported_by: str = "") -> int:
+    """Replace the round's population cells with the file's (CSV or XLSX); returns how many
+    cells were loaded. Loading the same file again gives the same cells. Raises
+    PopulationFileError, with nothing changed, for any bad row."""
+    try:
+        table = read_table(source, required=("workplace_type", "region", "workplaces"))
+    except TableFileError as exc:
+        raise PopulationFileError(exc.errors) from exc
     regions = {region.code: region for region in Region.objects.all()}
     errors, cells, seen = [], [], set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in table.rows:
         problems = []
         workplace_type = (row.get("workplace_type") or "").strip()
         region = regions.get((row.get("region") or "").strip())
@@ -54,4 +54,5 @@ def load_population(round_: Round, source) -> int:
     with transaction.atomic():
         PopulationCell.objects.filter(round=round_).delete()
         PopulationCell.objects.bulk_create(cells)
+        record_import(ImportKind.POPULATION, round_, table, len(cells), imported_by)
     return len(cells)

@@ -275,9 +275,15 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
 
 
 def load_questionset_file(path) -> dict:
+    """The parsed JSON of a question-set file (UTF-8, with or without a byte-order mark).
+    Raises QuestionSetFileError for a file that cannot be read, is not UTF-8 or not JSON."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             return json.load(handle)
+    except UnicodeDecodeError as exc:
+        raise QuestionSetFileError(
+            [f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}); save it as UTF-8"]
+        ) from exc
     except json.JSONDecodeError as exc:
         raise QuestionSetFileError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
     except OSError as exc:

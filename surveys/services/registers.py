@@ -1,20 +1,21 @@
 """Loading the region, county and municipality registers from CSV files.
 
 The municipality file follows SSB's municipality list: ``number,name,county,population,
-centrality``. Imports are idempotent (a municipality is matched by its number and updated)
-and all-or-nothing: every bad row is reported with its line number and nothing is saved.
+centrality`` (CSV or XLSX, read by :mod:`surveys.tabular.reading`). Imports are idempotent
+(a municipality is matched by its number and updated) and all-or-nothing: every bad row is
+reported with its line number and nothing is saved.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
-from ..models import County, Municipality, Region
+from ..models import County, ImportKind, Municipality, Region
+from ..tabular.reading import Table, TableFileError, county_number, municipality_number, read_table
+from .imports import describe_import, previous_import, record_import
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MUNICIPALITY_COLUMNS = ("number", "name", "county", "population", "centrality")
@@ -31,17 +32,18 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    previous: str = ""  # how the same file was imported before, when it was
 
 
 def _read_rows(source, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
-    if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [column for column in required if column not in (reader.fieldnames or [])]
-    if missing:
-        raise RegisterFileError([f"line 1: missing column(s) {', '.join(missing)}"])
-    return [(line, row) for line, row in enumerate(reader, start=2)]
+    return _read_table(source, required).rows
+
+
+def _read_table(source, required: tuple[str, ...]) -> Table:
+    try:
+        return read_table(source, required=required)
+    except TableFileError as exc:
+        raise RegisterFileError(exc.errors) from exc
 
 
 @transaction.atomic
@@ -59,15 +61,12 @@ def load_regions_and_counties() -> None:
 def _parse_municipality(line: int, row: dict[str, str], counties: dict[str, County], errors: list[str]):
     values = {key: (row.get(key) or "").strip() for key in MUNICIPALITY_COLUMNS}
     problems = []
-    number = values["number"]
-    if len(number) == 3 and number.isdigit():
-        number = "0" + number  # spreadsheets drop the leading zero of 0301 and the like
+    number = municipality_number(values["number"])  # spreadsheets drop the leading zero of 0301
     if not (len(number) == 4 and number.isdigit()):
         problems.append(f"number {values['number']!r} is not a four-digit municipality number")
     if not values["name"]:
         problems.append("name is empty")
-    county_number = values["county"].zfill(2)
-    county = counties.get(county_number)
+    county = counties.get(county_number(values["county"]))
     if county is None:
         problems.append(f"county {values['county']!r} is not a known county number")
     try:
@@ -97,15 +96,20 @@ def _parse_municipality(line: int, row: dict[str, str], counties: dict[str, Coun
 
 
 @transaction.atomic
-def import_municipalities(source, *, is_sample: bool = False) -> ImportResult:
-    """Import or update municipalities from a CSV file path or file object."""
+def import_municipalities(source, *, is_sample: bool = False, imported_by: str = "") -> ImportResult:
+    """Import or update municipalities from a CSV or XLSX file (path, bytes or file object).
+
+    Municipalities are matched by number, so importing the same file again changes nothing
+    (``previous`` then says when it was imported before). Raises RegisterFileError, with
+    nothing saved, for any bad row."""
     if not County.objects.exists():
         load_regions_and_counties()
     counties = {county.number: county for county in County.objects.all()}
     errors: list[str] = []
     parsed = []
     seen: dict[str, int] = {}
-    for line, row in _read_rows(source, MUNICIPALITY_COLUMNS):
+    table = _read_table(source, MUNICIPALITY_COLUMNS)
+    for line, row in table.rows:
         values = _parse_municipality(line, row, counties, errors)
         if values is None:
             continue
@@ -133,4 +137,11 @@ def import_municipalities(source, *, is_sample: bool = False) -> ImportResult:
             setattr(municipality, f, values[f])
         municipality.save(update_fields=fields)
         updated += 1
-    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+    previous = previous_import(ImportKind.MUNICIPALITIES, None, table.digest)
+    record_import(ImportKind.MUNICIPALITIES, None, table, len(parsed), imported_by)
+    return ImportResult(
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        previous=describe_import(previous) if previous else "",
+    )

@@ -16,13 +16,13 @@ e-mail addresses or tokens.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -30,6 +30,8 @@ from ..i18n import LANGUAGES
 from ..models import (
     Answer,
     AnswerChoice,
+    ImportKind,
+    Invitation,
     Municipality,
     QuestionKind,
     Response,
@@ -38,9 +40,13 @@ from ..models import (
     RoundKind,
     Workplace,
     WorkplaceType,
+    is_organisation_number,
+    normalised_name,
 )
 from ..questionnaire import AnswerValues, Questionnaire
+from ..tabular.reading import TableFileError, municipality_number, read_table
 from .answering import bump_data_version
+from .imports import describe_import, previous_import, record_import
 
 PROFILE_COLUMNS = [
     "response", "round", "submitted", "language", "workplace_type", "municipality", "county", "size_class",
@@ -219,8 +225,7 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
     workplace_type = (row.get("workplace_type") or "").strip()
     if workplace_type not in WorkplaceType.values:
         problem("workplace_type", f"{workplace_type!r} is not a workplace type")
-    number = (row.get("municipality") or "").strip().zfill(4)
-    municipality = municipalities.get(number)
+    municipality = municipalities.get(municipality_number(row.get("municipality") or ""))
     if municipality is None:
         problem("municipality", f"{row.get('municipality')!r} is not in the municipality register")
     employees = None
@@ -316,70 +321,195 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
     }
 
 
-def import_responses(round_: Round, source) -> ImportResult:
-    """Load answers collected elsewhere, in the export's format. The whole file is checked
-    first; any bad row rejects it, with every problem named by row, column and reason."""
+IDENTITY_COLUMNS = ("source_id", "organisation_number", "workplace")
+IGNORED_COLUMNS = {"response", "round", "county", "size_class", "centrality"}
+
+
+def _identify(line: int, row: dict, parsed: dict, errors: list[str]) -> bool:
+    """Read a row's workplace identity and source number into ``parsed``; False (and
+    ``errors`` extended) when the row does not identify its workplace."""
+    number = str(row.get("organisation_number") or "").replace(" ", "").replace("\u00a0", "").strip()
+    name = str(row.get("workplace") or "").strip()
+    problems = []
+    if number and not is_organisation_number(number):
+        problems.append(
+            f"row {line}, column organisation_number: {number!r} is not an organisation number "
+            "(nine digits with a valid check digit)"
+        )
+    if not number and not normalised_name(name):
+        problems.append(
+            f"row {line}: the workplace is not identified; give its organisation_number, or its workplace name "
+            "(with the municipality)"
+        )
+    source_id = str(row.get("source_id") or "").strip()
+    if len(source_id) > 64:
+        problems.append(f"row {line}, column source_id: longer than 64 characters")
+    errors.extend(problems)
+    parsed.update(organisation_number=number or None, name=name, key=normalised_name(name), source_id=source_id)
+    return not problems
+
+
+def _match_workplaces(round_: Round, parsed: list[dict], errors: list[str]) -> None:
+    """Find each row's registered workplace (by organisation number, else by normalised name
+    in the municipality), and refuse rows that repeat a workplace or a source number of the
+    file or of responses the round already has."""
+    numbers = {item["organisation_number"] for item in parsed if item["organisation_number"]}
+    keys = {item["key"] for item in parsed if item["key"]}
+    candidates = list(
+        Workplace.objects.filter(Q(organisation_number__in=numbers) | Q(name_key__in=keys)).select_related(
+            "municipality"
+        )
+    )
+    by_number = {w.organisation_number: w for w in candidates if w.organisation_number}
+    by_name = {(w.municipality_id, w.name_key): w for w in candidates if w.name_key}
+    answered = dict(
+        Response.objects.filter(round=round_, workplace__in=candidates).values_list("workplace_id", "status")
+    )
+    invitations = {
+        invitation.workplace_id: invitation
+        for invitation in Invitation.objects.filter(round=round_, workplace__in=candidates)
+    }
+    sources = set(
+        Response.objects.filter(
+            round=round_, source_id__in={i["source_id"] for i in parsed if i["source_id"]}
+        ).values_list("source_id", flat=True)
+    )
+    seen_workplaces: dict[object, int] = {}
+    seen_sources: dict[str, int] = {}
+    for item in parsed:
+        line = item["line"]
+        workplace = by_number.get(item["organisation_number"]) if item["organisation_number"] else None
+        if workplace is None and item["key"]:
+            workplace = by_name.get((item["municipality"].pk, item["key"]))
+            if workplace and item["organisation_number"] and workplace.organisation_number:
+                errors.append(
+                    f"row {line}: {item['name']!r} is registered with organisation number "
+                    f"{workplace.organisation_number}, not {item['organisation_number']}"
+                )
+        item["workplace"] = workplace
+        item["invitation"] = invitations.get(workplace.pk) if workplace else None
+        identities = {("pk", workplace.pk)} if workplace else set()
+        if item["organisation_number"]:
+            identities.add(("number", item["organisation_number"]))
+        if item["key"]:
+            identities.add(("name", item["municipality"].pk, item["key"]))
+        earlier = next((seen_workplaces[i] for i in identities if i in seen_workplaces), None)
+        if earlier is not None:
+            errors.append(f"row {line}: the same workplace as row {earlier}")
+        for identity in identities:
+            seen_workplaces.setdefault(identity, line)
+        if workplace and workplace.pk in answered:
+            state = "a submitted" if answered[workplace.pk] == ResponseStatus.SUBMITTED else "an unfinished"
+            errors.append(f"row {line}: {workplace.name!r} already has {state} response in round {round_.slug}")
+        if item["source_id"]:
+            if item["source_id"] in sources:
+                errors.append(
+                    f"row {line}, column source_id: {item['source_id']!r} is already imported into round {round_.slug}"
+                )
+            elif item["source_id"] in seen_sources:
+                other = seen_sources[item["source_id"]]
+                errors.append(f"row {line}, column source_id: {item['source_id']!r} is also on row {other}")
+            seen_sources[item["source_id"]] = line
+
+
+def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportResult:
+    """Load answers collected elsewhere (CSV or XLSX in the export's format, plus the
+    workplace's identity: ``organisation_number`` or ``workplace`` name, and optionally
+    ``source_id``, the paper form's or source system's number).
+
+    The whole file is checked first; any bad row rejects it, with every problem named by
+    row, column and reason (:class:`ResponseFileError`, nothing changed). Refused besides: a
+    file with the same SHA-256 digest already imported into the round, a ``source_id`` the
+    round already has, and a row for a workplace that already has a response in the round.
+    A row is matched to a registered workplace by organisation number, else by its name
+    normalised within the municipality; an unknown workplace is registered. A workplace
+    invited to the round has its response linked to its invitation.
+    """
     if round_.kind != RoundKind.NATIONAL:
         raise ResponseFileError([f"round {round_.slug} is a self-test; import into a national round"])
     questionnaire = Questionnaire.of(round_.question_set)
-    text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
-    if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
+    expected = set(header(questionnaire)) - IGNORED_COLUMNS
     try:
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        fieldnames = reader.fieldnames or []
-        expected = set(header(questionnaire)) - {"response", "round", "county", "size_class", "centrality"}
-        missing = sorted(expected - set(fieldnames))
-        if missing:
-            raise ResponseFileError([f"row 1: missing column(s) {', '.join(missing)}"])
-        unknown = sorted(set(fieldnames) - set(header(questionnaire)))
-        if unknown:
-            raise ResponseFileError([f"row 1: unknown column(s) {', '.join(unknown)}"])
-        municipalities = {m.number: m for m in Municipality.objects.all()}
-        errors: list[str] = []
-        parsed = []
-        for line, row in enumerate(reader, start=2):
-            if None in row:
-                errors.append(f"row {line}: more cells than columns")
-                continue
-            result = _parse_row(line, row, questionnaire, municipalities, errors)
-            if result is not None:
-                parsed.append(result)
-            if len(errors) >= MAX_ERRORS:
-                errors.append(f"... stopped after {MAX_ERRORS} problems")
-                break
-    except csv.Error as exc:
-        raise ResponseFileError([f"the file is not valid CSV: {exc}"]) from exc
+        table = read_table(source, required=sorted(expected))
+    except TableFileError as exc:
+        raise ResponseFileError([error.replace("line 1:", "row 1:") for error in exc.errors]) from exc
+    previous = previous_import(ImportKind.RESPONSES, round_, table.digest)
+    if previous is not None:
+        raise ResponseFileError(
+            [f"this file was already imported into round {round_.slug} {describe_import(previous)}; "
+             "importing it again would count its answers twice"]
+        )  # fmt: skip
+    unknown = sorted(set(table.columns) - set(header(questionnaire)) - set(IDENTITY_COLUMNS))
+    if unknown:
+        raise ResponseFileError([f"row 1: unknown column(s) {', '.join(unknown)}"])
+    if not {"organisation_number", "workplace"} & set(table.columns):
+        raise ResponseFileError(
+            ["row 1: missing column organisation_number or workplace: each answer must identify its workplace"]
+        )
+    municipalities = {m.number: m for m in Municipality.objects.all()}
+    errors: list[str] = []
+    parsed = []
+    for line, row in table.rows:
+        if None in row:
+            errors.append(f"row {line}: more cells than columns")
+            continue
+        result = _parse_row(line, row, questionnaire, municipalities, errors)
+        item: dict = {"line": line}
+        identified = _identify(line, row, item, errors)
+        if result is not None and identified:
+            parsed.append({**result, **item})
+        if len(errors) >= MAX_ERRORS:
+            errors.append(f"... stopped after {MAX_ERRORS} problems")
+            break
+    if not errors:
+        _match_workplaces(round_, parsed, errors)
     if errors:
-        raise ResponseFileError(errors)
+        raise ResponseFileError(errors[: MAX_ERRORS + 1])
     if not parsed:
         raise ResponseFileError(["the file has no rows"])
-    _store(round_, parsed)
+    try:
+        with transaction.atomic():  # the answers and the record of the file, together or not at all
+            _store(round_, parsed)
+            record_import(ImportKind.RESPONSES, round_, table, len(parsed), imported_by)
+    except IntegrityError as exc:
+        # Only a concurrent import of the same file or workplaces gets here: checked above.
+        raise ResponseFileError([f"the database refused the file, nothing was imported: {exc}"]) from exc
     return ImportResult(responses=len(parsed))
 
 
 @transaction.atomic
 def _store(round_: Round, parsed: list[dict]) -> None:
-    start = Workplace.objects.filter(name__startswith=f"Importert {round_.slug}-").count()
     for first in range(0, len(parsed), CHUNK):
         batch = parsed[first : first + CHUNK]
-        workplaces = Workplace.objects.bulk_create(
+        new = [item for item in batch if item["workplace"] is None]
+        created = Workplace.objects.bulk_create(
             [
                 Workplace(
-                    name=f"Importert {round_.slug}-{start + first + index + 1}",
+                    name=item["name"] or item["organisation_number"],
+                    name_key=normalised_name(item["name"] or item["organisation_number"]),
+                    organisation_number=item["organisation_number"],
                     workplace_type=item["workplace_type"],
                     municipality=item["municipality"],
                     employees=item["employees"],
                 )
-                for index, item in enumerate(batch)
+                for item in new
             ]
         )
+        for item, workplace in zip(new, created, strict=True):
+            item["workplace"] = workplace
+        for item in batch:
+            workplace = item["workplace"]
+            if item["organisation_number"] and not workplace.organisation_number:
+                # Matched by name: record the number, so the next file matches on it.
+                Workplace.objects.filter(pk=workplace.pk).update(organisation_number=item["organisation_number"])
         responses = Response.objects.bulk_create(
             [
                 Response(
                     round=round_,
                     question_set=round_.question_set,
-                    workplace=workplace,
+                    workplace=item["workplace"],
+                    invitation=item["invitation"],
+                    source_id=item["source_id"],
                     workplace_type=item["workplace_type"],
                     municipality=item["municipality"],
                     employees=item["employees"],
@@ -388,7 +518,7 @@ def _store(round_: Round, parsed: list[dict]) -> None:
                     started_at=item["submitted"],
                     submitted_at=item["submitted"],
                 )
-                for workplace, item in zip(workplaces, batch, strict=True)
+                for item in batch
             ]
         )
         answers, choices = [], []

@@ -1,27 +1,37 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from surveys.management import add_dry_run, dry_run_note
+from surveys.services import imports
 from surveys.services.registers import RegisterFileError, import_municipalities
 
 
 class Command(BaseCommand):
     help = (
-        "Import SSB's municipality list from CSV (columns number,name,county,population,centrality). "
-        "Existing municipalities are updated by number; a file with any bad row changes nothing."
+        "Import SSB's municipality list from CSV or XLSX (columns number,name,county,population,centrality). "
+        "Existing municipalities are updated by number, so a repeated file changes nothing; a file with any "
+        "bad row changes nothing."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--sample", action="store_true", help="mark the municipalities as invented sample data")
+        add_dry_run(parser)
 
-    def handle(self, *args, file, sample=False, **options):
+    def handle(self, *args, file, sample=False, dry_run=False, **options):
         try:
-            result = import_municipalities(file, is_sample=sample)
+            result = imports.run(
+                lambda: import_municipalities(file, is_sample=sample, imported_by=imports.current_user()),
+                dry_run=dry_run,
+            )
         except RegisterFileError as exc:
             raise CommandError(f"{file}: nothing was imported.\n  " + "\n  ".join(exc.errors)) from exc
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
+        if result.previous:
+            self.stdout.write(f"The same file was imported {result.previous}.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Municipalities: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
+                dry_run_note(dry_run) + f"Municipalities: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged."
             )
         )

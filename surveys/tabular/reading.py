@@ -1,0 +1,257 @@
+"""The one reader for every file an admin imports: CSV as Excel and other tools save it, or
+XLSX.
+
+What it accepts, and why:
+
+- CSV in UTF-8 (with or without the byte-order mark Excel writes) or Windows-1252 (what
+  Excel in Norway writes for "CSV (semikolonseparert)"). UTF-8 is tried first: a
+  Windows-1252 file with Norwegian letters is never valid UTF-8, so the guess is safe.
+- `,` or `;` between fields, decided from the header row (the separator that splits it into
+  the most columns; with known required columns, the one that finds most of them).
+- XLSX (the first sheet), read with openpyxl in read-only mode. Numbers come back as text
+  without a trailing ``.0``; dates as ISO dates.
+- Anything else is refused with a message that names the problem: UTF-16 ("Unicode text" in
+  Excel's Save As list), the old binary .xls, text in neither UTF-8 nor Windows-1252, or a
+  header that another separator (tab, ``|``) splits.
+
+Excel turns municipality numbers into numbers (0301 becomes 301) and county numbers too
+(03 becomes 3); :func:`municipality_number` and :func:`county_number` give them back their
+digits.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+SEPARATORS = (",", ";")
+OTHER_SEPARATORS = {"\t": "tab", "|": "'|'"}
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class TableFileError(Exception):
+    """A file that cannot be read as a table; ``errors`` are messages for the admin."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file read as a table.
+
+    ``rows`` are ``(line, cells)`` pairs: ``line`` is the row's number in the file (the
+    header is line 1), ``cells`` maps each column name to its text (stripped of nothing;
+    empty cells are ``""``). Cells beyond the header are kept under the key ``None`` as a
+    list, as :class:`csv.DictReader` does. ``digest`` is the SHA-256 of the file's bytes
+    (hex), ``name`` the file's name, ``encoding`` and ``separator`` what was read (both
+    ``"xlsx"`` for a workbook).
+    """
+
+    columns: list[str]
+    rows: list[tuple[int, dict]]
+    digest: str
+    name: str
+    encoding: str
+    separator: str
+    size: int = field(default=0)
+
+    def missing(self, required: Sequence[str]) -> list[str]:
+        """The required columns the header lacks, in the order given."""
+        return [column for column in required if column not in self.columns]
+
+    def describe(self) -> str:
+        """How the file was read, for messages: "Windows-1252, separated by ';'"."""
+        if self.encoding == "xlsx":
+            return "an Excel workbook (.xlsx)"
+        return f"{self.encoding} text separated by '{self.separator}'"
+
+
+def _source_bytes(source) -> tuple[bytes, str]:
+    """The bytes and the name of a path, a bytes object or a file object (text or binary)."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        return path.read_bytes(), path.name
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source), "(bytes)"
+    data = source.read()
+    name = Path(getattr(source, "name", "") or "(upload)").name
+    if isinstance(data, str):
+        # A text stream has been decoded already; encode it back so digests are stable.
+        data = data.encode("utf-8")
+    return data, name
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) >= 4 and b"\x00\x00" in (data[0:4:2], data[1:4:2])):
+        raise TableFileError(
+            [
+                'the file is UTF-16 text (Excel\'s "Unicode text"); save it as "CSV UTF-8" '
+                'or "CSV (semicolon separated)" instead'
+            ]
+        )
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as exc:
+        raise TableFileError(
+            [
+                f"the file is neither UTF-8 nor Windows-1252 text (byte {exc.object[exc.start]:#04x} at position "
+                f'{exc.start}); save it as "CSV UTF-8"'
+            ]
+        ) from exc
+
+
+def _header_fields(first_line: str, separator: str) -> list[str]:
+    return [cell.strip() for cell in next(csv.reader([first_line], delimiter=separator), [])]
+
+
+def _choose_separator(text: str, required: Sequence[str]) -> str:
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+
+    def score(separator: str) -> tuple[int, int]:
+        fields = _header_fields(first_line, separator)
+        return (sum(column in fields for column in required), len(fields))
+
+    best = max(SEPARATORS, key=score)
+    found, width = score(best)
+    if width == 1 and (not required or found < len(required)):
+        for separator, label in OTHER_SEPARATORS.items():
+            if separator in first_line:
+                raise TableFileError(
+                    [f"line 1: the columns are separated by {label}; separate them by ',' or ';' (save as CSV)"]
+                )
+    return best
+
+
+def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str]) -> Table:
+    text, encoding = _decode(data)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise TableFileError(["the file is empty"])
+    separator = _choose_separator(text, required)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        columns = [column.strip() for column in next(reader, [])]
+        # Excel writes a separator for every column it ever used: empty trailing header
+        # cells are no columns, and what stands under them counts as surplus cells.
+        while columns and not columns[-1]:
+            columns.pop()
+        rows = []
+        for line, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines (Excel leaves ";;;;" rows) are skipped
+            row: dict = {column: (cells[index] if index < len(cells) else "") for index, column in enumerate(columns)}
+            extra = [cell for cell in cells[len(columns) :] if cell.strip()]
+            if extra:
+                row[None] = extra  # as csv.DictReader keeps them
+            rows.append((line, row))
+    except csv.Error as exc:
+        raise TableFileError([f"the file is not valid CSV ({encoding}, separated by '{separator}'): {exc}"]) from exc
+    return Table(columns, rows, digest, name, encoding, separator, len(data))
+
+
+def cell_text(value) -> str:
+    """A spreadsheet cell as the text a CSV would hold: integers without ``.0``, dates as
+    ISO dates, empty cells as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes, name: str, digest: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a damaged file
+        raise TableFileError([f"the file is not a readable Excel workbook (.xlsx): {exc}"]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        values = iter(sheet.iter_rows(values_only=True))
+        header = next(values, None)
+        if header is None:
+            raise TableFileError(["the workbook's first sheet is empty"])
+        columns = [cell_text(cell).strip() for cell in header]
+        while columns and not columns[-1]:
+            columns.pop()
+        rows = []
+        for line, cells in enumerate(values, start=2):
+            texts = [cell_text(cell) for cell in cells]
+            if not any(text.strip() for text in texts):
+                continue
+            row: dict = {column: (texts[index] if index < len(texts) else "") for index, column in enumerate(columns)}
+            extra = [text for text in texts[len(columns) :] if text.strip()]
+            if extra:
+                row[None] = extra
+            rows.append((line, row))
+    finally:
+        workbook.close()
+    return Table(columns, rows, digest, name, "xlsx", "xlsx", len(data))
+
+
+def read_table(source, *, required: Sequence[str] = ()) -> Table:
+    """Read a CSV or XLSX file into a :class:`Table`.
+
+    ``source`` is a path, bytes, or a file object (binary or text). ``required`` names the
+    columns the caller needs: they help choose the separator, and a header without them
+    raises :class:`TableFileError` with a message that says how the file was read (encoding
+    and separator), so a file saved with another separator or encoding is recognisable.
+    Raises :class:`TableFileError` for any file that cannot be read, and ``OSError`` for a
+    path that cannot be opened.
+    """
+    data, name = _source_bytes(source)
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(XLS_MAGIC):
+        raise TableFileError(["the file is an old Excel workbook (.xls); save it as .xlsx or as CSV"])
+    table = _read_xlsx(data, name, digest) if data.startswith(XLSX_MAGIC) else _read_csv(data, name, digest, required)
+    missing = table.missing(required)
+    if missing:
+        hint = ""
+        if len(table.columns) == 1 and table.encoding != "xlsx":
+            hint = "; the header has only one column: are the columns separated by ',' or ';'?"
+        raise TableFileError([f"line 1: missing column(s) {', '.join(missing)} (read as {table.describe()}{hint})"])
+    return table
+
+
+_DIGITS = re.compile(r"^\d+(?:\.0+)?$")
+
+
+def _code(value, width: int) -> str:
+    text = cell_text(value).strip().replace("\u00a0", "").replace(" ", "")
+    if _DIGITS.match(text):
+        text = text.split(".")[0]
+        if len(text) < width:
+            return text.zfill(width)
+    return text
+
+
+def municipality_number(value) -> str:
+    """A municipality number as its four digits: ``301``, ``"301"`` and ``"301.0"`` (as Excel
+    leaves 0301) give ``"0301"``. Anything that is not digits comes back stripped, for the
+    caller's own check to name it."""
+    return _code(value, 4)
+
+
+def county_number(value) -> str:
+    """A county number as its two digits: ``3`` and ``"3"`` give ``"03"``."""
+    return _code(value, 2)

@@ -1,0 +1,131 @@
+"""Issue 14 item 5: one reader for every imported file, as Norwegian Excel saves them."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from surveys.models import Invitation, Municipality, PopulationCell
+from surveys.services.invitations import import_invitations
+from surveys.services.registers import RegisterFileError, import_municipalities
+from surveys.tabular.reading import TableFileError, county_number, municipality_number, read_table
+
+MUNICIPALITIES = "number;name;county;population;centrality\r\n301;Ås-test;3;700000;1\r\n9931;Bø i Øst;46;1200;6\r\n"
+
+
+def xlsx(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "separator"),
+    [
+        (MUNICIPALITIES.encode("cp1252"), "Windows-1252", ";"),
+        (MUNICIPALITIES.encode("utf-8"), "UTF-8", ";"),
+        (MUNICIPALITIES.encode("utf-8-sig"), "UTF-8", ";"),
+        (MUNICIPALITIES.replace(";", ",").encode("cp1252"), "Windows-1252", ","),
+        (MUNICIPALITIES.replace(";", ",").encode("utf-8-sig"), "UTF-8", ","),
+    ],
+)
+def test_encodings_and_separators_excel_writes_are_read(data, encoding, separator):
+    table = read_table(data, required=("number", "name"))
+    assert (table.encoding, table.separator) == (encoding, separator)
+    assert table.columns == ["number", "name", "county", "population", "centrality"]
+    assert [row["name"] for _line, row in table.rows] == ["Ås-test", "Bø i Øst"]
+    assert [line for line, _row in table.rows] == [2, 3]
+
+
+def test_utf16_unicode_text_is_named():
+    with pytest.raises(TableFileError, match="UTF-16"):
+        read_table(MUNICIPALITIES.encode("utf-16"), required=("number",))
+
+
+def test_a_file_in_neither_encoding_is_named():
+    with pytest.raises(TableFileError, match="neither UTF-8 nor Windows-1252"):
+        read_table(b"number;name\r\n301;\x81\x8d\r\n", required=("number",))
+
+
+def test_another_separator_is_named():
+    with pytest.raises(TableFileError, match="separated by tab"):
+        read_table(MUNICIPALITIES.replace(";", "\t").encode(), required=("number", "name"))
+
+
+def test_missing_columns_say_how_the_file_was_read():
+    with pytest.raises(TableFileError) as excinfo:
+        read_table("nummer;navn\r\n301;Oslo\r\n".encode("cp1252"), required=("number", "name"))
+    assert excinfo.value.errors == ["line 1: missing column(s) number, name (read as UTF-8 text separated by ';')"]
+
+
+def test_excel_numbers_get_their_digits_back():
+    assert municipality_number(301) == "0301"
+    assert municipality_number("301.0") == "0301"
+    assert municipality_number(" 4601 ") == "4601"
+    assert municipality_number("oslo") == "oslo"
+    assert county_number(3) == "03"
+    assert county_number("46") == "46"
+
+
+def test_xlsx_is_read_with_numbers_as_text():
+    data = xlsx([["number", "name", "county", "population", "centrality"], [301, "Ås-test", 3, 700000, 1], [None]])
+    table = read_table(data, required=("number",))
+    assert table.encoding == "xlsx"
+    assert table.rows == [(2, {"number": "301", "name": "Ås-test", "county": "3", "population": "700000",
+                               "centrality": "1"})]  # fmt: skip
+
+
+def test_municipalities_from_windows_1252_semicolon_file_and_xlsx(register):
+    result = import_municipalities(io.BytesIO(MUNICIPALITIES.encode("cp1252")))
+    assert result.created == 2
+    assert Municipality.objects.get(number="0301").county.number == "03"
+    assert Municipality.objects.get(number="9931").name == "Bø i Øst"
+    again = import_municipalities(
+        xlsx([["number", "name", "county", "population", "centrality"], [301, "Ås-test", 3, 700000, 2]])
+    )
+    assert (again.created, again.updated) == (0, 1)
+    assert Municipality.objects.get(number="0301").centrality == 2
+
+
+def test_a_bad_file_is_refused_by_every_import_command(national_round, register, tmp_path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("workplace\tworkplace_type\r\n".encode("utf-16"))
+    commands = [
+        ("import_municipalities", str(path)),
+        ("create_invitations", "--round", national_round.slug, str(path)),
+        ("import_responses", "--round", national_round.slug, str(path)),
+        ("load_population", "--round", national_round.slug, str(path)),
+    ]
+    for command in commands:
+        with pytest.raises(CommandError, match="UTF-16"):
+            call_command(*command)
+
+
+def test_invitations_and_population_from_xlsx(national_round, register):
+    data = xlsx([
+        ["workplace", "workplace_type", "municipality", "employees", "email"],
+        ["Prøvedal barnehage", "kindergarten", 9901, 18, "styrer@example.invalid"],
+    ])  # fmt: skip
+    assert import_invitations(national_round, data).invitations_created == 1
+    assert Invitation.objects.get().workplace.municipality.number == "9901"
+    from surveys.services.population import load_population
+
+    assert load_population(national_round, xlsx([["workplace_type", "region", "workplaces"],
+                                                  ["kindergarten", "vestlandet", 120]])) == 1  # fmt: skip
+    assert PopulationCell.objects.get().workplaces == 120
+
+
+def test_register_errors_still_name_lines(register):
+    with pytest.raises(RegisterFileError, match="line 2: number 'x'"):
+        import_municipalities("number;name;county;population;centrality\nx;A;46;10;1\n".encode("cp1252"))
+
+
+def test_empty_trailing_columns_excel_leaves_are_dropped_and_surplus_cells_kept():
+    table = read_table(b"number;name;;\r\n301;Oslo;;\r\n302;Bergen;x;\r\n;;;\r\n", required=("number", "name"))
+    assert table.columns == ["number", "name"]
+    assert table.rows == [(2, {"number": "301", "name": "Oslo"}), (3, {"number": "302", "name": "Bergen", None: ["x"]})]

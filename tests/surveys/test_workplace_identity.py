@@ -1,0 +1,409 @@
+"""Issue 14 items 2 and 3: a file imported twice is refused, every import command has a dry
+run, and a workplace has one identity (organisation number, else normalised name within the
+municipality), so it gets one invitation and one counted answer per round."""
+
+import importlib
+import io
+
+import pytest
+from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from barometer.synthetic import generate_round
+from surveys.models import (
+    ImportedFile,
+    ImportKind,
+    Invitation,
+    Municipality,
+    PopulationCell,
+    QuestionSet,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundKind,
+    Workplace,
+    WorkplaceType,
+    is_organisation_number,
+    normalised_name,
+    validate_organisation_number,
+)
+from surveys.services.invitations import InvitationFileError, SimilarWorkplacesError, import_invitations
+from surveys.services.response_files import ResponseFileError, csv_lines, export_rows, import_responses
+
+HEADER = "workplace,workplace_type,municipality,employees,email,external_id,language,organisation_number\n"
+
+
+def invitations(*rows: str) -> io.BytesIO:
+    return io.BytesIO((HEADER + "".join(row + "\n" for row in rows)).encode())
+
+
+# --- Organisation numbers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["974123452", "998877660", "971526920", "974760673", "983971636"])
+def test_valid_organisation_numbers(number):
+    assert is_organisation_number(number)
+    validate_organisation_number(number)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "974123453",  # wrong check digit
+        "912345678",  # the first eight digits give remainder 10: no number is issued
+        "97412345",  # eight digits
+        "9741234520",  # ten
+        "97412345X",
+        "٩٧٤١٢٣٤٥٢",  # Arabic-Indic digits are digits to str.isdigit, not to the register
+    ],
+)
+def test_invalid_organisation_numbers(number):
+    assert not is_organisation_number(number)
+    with pytest.raises(ValidationError):
+        validate_organisation_number(number)
+
+
+def test_names_are_compared_case_folded_without_punctuation_and_extra_space():
+    assert normalised_name("Eikely  Barnehage.") == normalised_name("eikely barnehage") == "eikely barnehage"
+    assert normalised_name("St. Olav-skolen") == "st olav skolen"
+    assert normalised_name("Ås skole") != normalised_name("As skole")
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def test_the_same_workplace_with_its_number_later_gets_no_second_invitation(national_round, register):
+    import_invitations(
+        national_round, invitations("Solbakken skole,primary_school,9901,30,rektor@example.invalid,,nb,")
+    )
+    result = import_invitations(
+        national_round, invitations("Solbakken skole,primary_school,9901,30,rektor@example.invalid,,nb,974123452")
+    )
+    assert (result.invitations_created, result.invitations_updated, result.workplaces_created) == (0, 1, 0)
+    assert result.organisation_numbers_recorded == 1
+    assert Invitation.objects.count() == 1
+    assert Workplace.objects.get().organisation_number == "974123452"
+    # and the number now identifies it, whatever the name is written like
+    import_invitations(
+        national_round, invitations("SOLBAKKEN SKOLE AS,primary_school,9901,31,ny@example.invalid,,nb,974123452")
+    )
+    assert Invitation.objects.get().email == "ny@example.invalid"
+
+
+def test_exact_duplicates_in_a_file_are_refused(national_round, register):
+    with pytest.raises(InvitationFileError) as excinfo:
+        import_invitations(
+            national_round,
+            invitations(
+                "Eikely barnehage,kindergarten,9901,12,styrer@example.invalid,,nb,",
+                "Eikely Barnehage,kindergarten,9901,12,styrer@example.invalid,,nb,",
+                "Eikely  barnehage,kindergarten,9901,12,styrer@example.invalid,,nb,",
+            ),
+        )
+    assert excinfo.value.errors == [
+        "line 3: 'Eikely Barnehage' is the same workplace as line 2 ('Eikely barnehage', municipality 9901); "
+        "keep one of the lines",
+        "line 4: 'Eikely  barnehage' is the same workplace as line 2 ('Eikely barnehage', municipality 9901); "
+        "keep one of the lines",
+    ]
+    assert not Workplace.objects.exists()
+
+
+def test_the_same_organisation_number_twice_is_a_duplicate(national_round, register):
+    with pytest.raises(InvitationFileError, match=r"line 3: 'Solbakken skole avd\. 2' is the same workplace as line 2"):
+        import_invitations(
+            national_round,
+            invitations(
+                "Solbakken skole,primary_school,9901,30,a@example.invalid,,nb,974123452",
+                "Solbakken skole avd. 2,primary_school,9901,30,b@example.invalid,,nb,974123452",
+            ),
+        )
+
+
+def test_a_bad_organisation_number_is_refused(national_round, register):
+    with pytest.raises(InvitationFileError, match="line 2: organisation_number '974123453' is not an organisation"):
+        import_invitations(
+            national_round, invitations("Solbakken skole,primary_school,9901,30,a@example.invalid,,nb,974123453")
+        )
+
+
+def test_near_duplicates_are_listed_and_accepted_only_when_asked(national_round, register):
+    file = "Eikely barnehage,kindergarten,9901,12,styrer@example.invalid,,nb,\n" \
+           "Eikeli barnehage,kindergarten,9901,14,styrer@example.invalid,,nb,\n"  # fmt: skip
+    with pytest.raises(SimilarWorkplacesError) as excinfo:
+        import_invitations(national_round, invitations(file))
+    assert excinfo.value.errors == ["line 3 'Eikeli barnehage' looks like line 2 'Eikely barnehage' (similarity 0.94)"]
+    assert not Workplace.objects.exists()
+    result = import_invitations(national_round, invitations(file), accept_similar=True)
+    assert (result.workplaces_created, result.similar_accepted) == (2, 1)
+
+
+def test_a_near_duplicate_of_a_registered_workplace_is_listed(national_round, municipality):
+    Workplace.objects.create(
+        name="Eikely barnehage", workplace_type=WorkplaceType.KINDERGARTEN, municipality=municipality
+    )
+    with pytest.raises(SimilarWorkplacesError, match="registered workplace 'Eikely barnehage'"):
+        import_invitations(national_round, invitations("Eikely barnhage,kindergarten,9901,12,s@example.invalid,,nb,"))
+
+
+def test_the_same_email_for_different_workplaces_is_allowed(national_round, register):
+    result = import_invitations(
+        national_round,
+        invitations(
+            "Solbakken skole,primary_school,9901,30,leder@example.invalid,,nb,",
+            "Solbakken barnehage,kindergarten,9901,12,leder@example.invalid,,nb,",
+            "Solbakken skole,primary_school,9902,25,leder@example.invalid,,nb,",  # another municipality
+        ),
+    )
+    assert result.invitations_created == 3
+
+
+def test_the_command_lists_similar_names_exits_non_zero_and_accepts_them_on_request(national_round, register, tmp_path):
+    path = tmp_path / "invitasjoner.csv"
+    path.write_bytes((HEADER + "Eikely barnehage,kindergarten,9901,12,s@example.invalid,,nb,\n"
+                      "Eikeli barnehage,kindergarten,9901,12,s@example.invalid,,nb,\n").encode())  # fmt: skip
+    with pytest.raises(CommandError) as excinfo:
+        call_command("create_invitations", "--round", national_round.slug, str(path))
+    assert "line 3 'Eikeli barnehage' looks like line 2 'Eikely barnehage'" in str(excinfo.value)
+    assert "--accept-similar" in str(excinfo.value)
+    assert not Invitation.objects.exists()
+    out = io.StringIO()
+    call_command("create_invitations", "--round", national_round.slug, str(path), "--dry-run", "--accept-similar",
+                 stdout=out)  # fmt: skip
+    assert "Dry run, nothing was changed. Would be: 2 invitations created" in out.getvalue()
+    assert not Invitation.objects.exists() and not ImportedFile.objects.filter(kind=ImportKind.INVITATIONS).exists()
+    call_command("create_invitations", "--round", national_round.slug, str(path), "--accept-similar", stdout=out)
+    assert Invitation.objects.count() == 2
+    record = ImportedFile.objects.get(kind=ImportKind.INVITATIONS)
+    assert (record.kind, record.round, record.rows, record.file_name) == ("invitations", national_round, 2,
+                                                                          "invitasjoner.csv")  # fmt: skip
+    out = io.StringIO()
+    call_command("create_invitations", "--round", national_round.slug, str(path), "--accept-similar", stdout=out)
+    assert "The same file was imported on" in out.getvalue()
+    assert "0 invitations created, 2 updated" in out.getvalue()
+
+
+# --- Database constraints ----------------------------------------------------------------------
+
+
+def test_constraints_hold_one_workplace_one_invitation_one_answer(national_round, municipality):
+    first = Workplace.objects.create(name="Eikely barnehage", workplace_type=WorkplaceType.KINDERGARTEN,
+                                     municipality=municipality, organisation_number="974123452")  # fmt: skip
+    cases = [
+        lambda: Workplace.objects.create(
+            name="Eikely  BARNEHAGE", workplace_type="kindergarten", municipality=municipality
+        ),
+        lambda: Workplace.objects.create(
+            name="Annet navn", workplace_type="kindergarten", municipality=municipality, organisation_number="974123452"
+        ),
+        lambda: [Invitation.objects.create(round=national_round, workplace=first) for _ in range(2)],
+        lambda: [
+            Response.objects.create(
+                round=national_round,
+                question_set=national_round.question_set,
+                workplace=first,
+                workplace_type="kindergarten",
+                municipality=municipality,
+                status=ResponseStatus.SUBMITTED,
+                submitted_at=timezone.now(),
+            )
+            for _ in range(2)
+        ],
+    ]
+    for case in cases:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            case()
+
+
+def test_a_source_number_is_unique_in_a_round(national_round, municipality):
+    def response(name, source_id, round_=national_round):
+        workplace = Workplace.objects.create(name=name, workplace_type="kindergarten", municipality=municipality)
+        return Response.objects.create(
+            round=round_, question_set=round_.question_set, workplace=workplace, workplace_type="kindergarten",
+            municipality=municipality, source_id=source_id,
+        )  # fmt: skip
+
+    response("A", "")
+    response("B", "")  # empty numbers do not collide
+    response("C", "P-17")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        response("D", "P-17")
+
+
+def test_the_data_migration_reports_duplicates_and_leaves_them(municipality, capsys):
+    for name in ("Eikely barnehage", "Eikely Barnehage", "Eikely  barnehage.", "Solbakken skole"):
+        workplace = Workplace.objects.create(
+            name=f"tmp {name}", workplace_type="kindergarten", municipality=municipality
+        )
+        Workplace.objects.filter(pk=workplace.pk).update(name=name, name_key=None)  # as before migration 0010
+    migration = importlib.import_module("surveys.migrations.0010_report_duplicate_workplaces")
+    migration.fill_keys_and_report_duplicates(django_apps, None)
+    keys = dict(Workplace.objects.values_list("name", "name_key"))
+    assert keys == {"Eikely barnehage": "eikely barnehage", "Eikely Barnehage": None, "Eikely  barnehage.": None,
+                    "Solbakken skole": "solbakken skole"}  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "2 duplicate workplace(s) found" in printed
+    assert "'Eikely Barnehage' has the same name as workplace" in printed
+    assert Workplace.objects.count() == 4  # nothing merged or deleted
+
+
+# --- Responses: a file imported twice, source numbers, workplace identity ------------------------
+
+
+@pytest.fixture
+def paper(barometer_data, question_set, register, tmp_path):
+    """A round, and a file of three answers in the export's format with the workplaces'
+    identity and paper form numbers added."""
+    source = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=3).round
+    rows = list(export_rows(source))
+    identity = [("Solbakken skole", "974123452", "P-1"), ("Eikely barnehage", "", "P-2"), ("", "998877660", "P-3")]
+    rows = [[*rows[0], "workplace", "organisation_number", "source_id"]] + [
+        [*row, *values] for row, values in zip(rows[1:], identity, strict=True)
+    ]
+    target = Round.objects.create(slug="papir", name="Papir", kind=RoundKind.NATIONAL, question_set=question_set,
+                                  opens_at=source.opens_at, closes_at=source.closes_at)  # fmt: skip
+    path = tmp_path / "papirsvar.csv"
+    path.write_text("".join(csv_lines(rows)), encoding="utf-8-sig")
+    return target, path, rows
+
+
+def test_the_same_file_twice_is_refused(paper):
+    target, path, _rows = paper
+    assert import_responses(target, path).responses == 3
+    with pytest.raises(ResponseFileError, match=r"this file was already imported into round papir on .* \(3 rows"):
+        import_responses(target, path)
+    assert Response.objects.countable().filter(round=target).count() == 3
+    with pytest.raises(CommandError, match="already imported"):
+        call_command("import_responses", "--round", target.slug, str(path))
+    assert Response.objects.countable().filter(round=target).count() == 3
+
+
+def test_the_same_source_number_in_another_file_is_refused(paper, tmp_path):
+    target, path, rows = paper
+    import_responses(target, path)
+    again = tmp_path / "igjen.csv"
+    changed = [rows[0], [*rows[1][:-3], "Ny skole", "", "P-1"]]
+    again.write_text("".join(csv_lines(changed)), encoding="utf-8")
+    with pytest.raises(ResponseFileError) as excinfo:
+        import_responses(target, again)
+    assert excinfo.value.errors == ["row 2, column source_id: 'P-1' is already imported into round papir"]
+
+
+def test_the_same_workplace_again_is_refused(paper, tmp_path):
+    target, path, rows = paper
+    import_responses(target, path)
+    again = tmp_path / "igjen.csv"
+    again.write_text("".join(csv_lines([rows[0], [*rows[1][:-3], "SOLBAKKEN skole", "", "P-9"]])), encoding="utf-8")
+    with pytest.raises(ResponseFileError, match="row 2: 'Solbakken skole' already has a submitted response"):
+        import_responses(target, again)
+
+
+def test_a_row_must_identify_its_workplace(paper, tmp_path):
+    target, _path, rows = paper
+    unnamed = tmp_path / "uten.csv"
+    unnamed.write_text("".join(csv_lines([rows[0], [*rows[1][:-3], "", "", ""]])), encoding="utf-8")
+    with pytest.raises(ResponseFileError, match="row 2: the workplace is not identified"):
+        import_responses(target, unnamed)
+    no_columns = tmp_path / "uten-kolonner.csv"
+    no_columns.write_text("".join(csv_lines([rows[0][:-3], rows[1][:-3]])), encoding="utf-8")
+    with pytest.raises(ResponseFileError, match="missing column organisation_number or workplace"):
+        import_responses(target, no_columns)
+
+
+def test_imported_answers_match_registered_and_invited_workplaces(paper):
+    target, path, rows = paper
+    municipality = Municipality.objects.get(number=rows[2][rows[0].index("municipality")])
+    invited = Workplace.objects.create(
+        name="Eikely Barnehage", workplace_type="kindergarten", municipality=municipality
+    )
+    invitation = Invitation.objects.create(round=target, workplace=invited, email="s@example.invalid")
+    import_responses(target, path)
+    response = Response.objects.get(round=target, source_id="P-2")
+    assert (response.workplace, response.invitation) == (invited, invitation)
+    assert Workplace.objects.get(organisation_number="998877660").name == "998877660"
+    assert Workplace.objects.filter(name="Solbakken skole", organisation_number="974123452").exists()
+
+
+def test_dry_run_of_every_import_command_changes_nothing(paper, national_round, tmp_path):
+    target, path, _rows = paper
+    municipalities = tmp_path / "kommuner.csv"
+    municipalities.write_text("number;name;county;population;centrality\n301;Oslo-test;3;700000;1\n", encoding="cp1252")
+    population = tmp_path / "populasjon.csv"
+    population.write_text("workplace_type,region,workplaces\nkindergarten,vestlandet,120\n", encoding="utf-8")
+    invitation_file = tmp_path / "invitasjoner.csv"
+    invitation_file.write_text(HEADER + "Solbakken skole,primary_school,9901,30,r@example.invalid,,nb,\n")
+    from tests.conftest import QUESTIONSET_FILE
+
+    before = (Response.objects.count(), Workplace.objects.count(), Invitation.objects.count(),
+              Municipality.objects.count(), PopulationCell.objects.count(), QuestionSet.objects.count(),
+              ImportedFile.objects.count())  # fmt: skip
+    runs = [
+        (("import_responses", "--round", target.slug, str(path)), "Would be: 3 responses imported into papir"),
+        (("create_invitations", "--round", target.slug, str(invitation_file)), "Would be: 1 invitations created"),
+        (("import_municipalities", str(municipalities)), "Would be: Municipalities: 1 created"),
+        (("load_population", "--round", target.slug, str(population)), "Would be: 1 population cells loaded"),
+        (("import_questionset", str(QUESTIONSET_FILE)), "already loaded; nothing changed"),
+    ]
+    for command, expected in runs:
+        out = io.StringIO()
+        call_command(*command, "--dry-run", stdout=out)
+        assert expected in out.getvalue(), out.getvalue()
+    after = (Response.objects.count(), Workplace.objects.count(), Invitation.objects.count(),
+             Municipality.objects.count(), PopulationCell.objects.count(), QuestionSet.objects.count(),
+             ImportedFile.objects.count())  # fmt: skip
+    assert after == before
+    # and a real run after the dry run is not refused as a repeat
+    assert import_responses(target, path).responses == 3
+    assert ImportedFile.objects.filter(kind=ImportKind.RESPONSES).count() == 1
+
+
+def test_a_rename_onto_another_registered_name_is_refused_cleanly(national_round, municipality):
+    Workplace.objects.create(name="Solbakken skole", workplace_type="primary_school", municipality=municipality,
+                             organisation_number="974123452")  # fmt: skip
+    Workplace.objects.create(name="Bakken skole", workplace_type="primary_school", municipality=municipality)
+    with pytest.raises(
+        InvitationFileError,
+        match="line 2: 'Bakken skole' would rename the registered workplace 'Solbakken skole' to the name of another",
+    ):
+        import_invitations(
+            national_round, invitations("Bakken skole,primary_school,9901,30,r@example.invalid,,nb,974123452")
+        )
+    assert not Invitation.objects.exists()
+    assert Workplace.objects.get(organisation_number="974123452").name == "Solbakken skole"
+
+
+def test_one_new_workplace_named_twice_in_a_response_file_is_refused(paper, tmp_path):
+    target, _path, rows = paper
+    header = rows[0]
+    second = list(rows[2])
+    second[header.index("municipality")] = rows[1][header.index("municipality")]
+    twice = tmp_path / "to-ganger.csv"
+    twice.write_text(
+        "".join(
+            csv_lines([header, [*rows[1][:-3], "Nyskolen", "974123452", "A"], [*second[:-3], "Nyskolen", "", "B"]])
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ResponseFileError, match="row 3: the same workplace as row 2"):
+        import_responses(target, twice)
+    numbered = tmp_path / "nummer.csv"
+    numbered.write_text("".join(csv_lines([header, [*rows[1][:-3], "", "974123452", "A"],
+                                           [*rows[2][:-3], "Annen", "974123452", "B"]])), encoding="utf-8")  # fmt: skip
+    with pytest.raises(ResponseFileError, match="row 3: the same workplace as row 2"):
+        import_responses(target, numbered)
+    assert not Response.objects.filter(round=target).exists()
+
+
+def test_a_form_is_told_about_a_duplicate_name_before_the_database_is(municipality):
+    Workplace.objects.create(name="Eikely barnehage", workplace_type="kindergarten", municipality=municipality)
+    twin = Workplace(name="EIKELY barnehage", workplace_type="kindergarten", municipality=municipality)
+    with pytest.raises(ValidationError) as excinfo:
+        twin.full_clean()
+    assert "name" in excinfo.value.message_dict
+    with pytest.raises(ValidationError) as excinfo:
+        Workplace(name="Ny", workplace_type="kindergarten", municipality=municipality,
+                  organisation_number="974123453").full_clean()  # fmt: skip
+    assert "organisation_number" in excinfo.value.message_dict
