@@ -1,12 +1,36 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from barometer.models import Indicator, ReferenceFigure, StaffMembership
+from surveys.models import WorkplaceType
+
+
+class ReferenceFigureForm(forms.ModelForm):
+    """Workplace types are ticked in a list of their names, not typed as internal codes."""
+
+    workplace_types = forms.MultipleChoiceField(
+        label=_("workplace types"),
+        choices=WorkplaceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick none when the figure covers all workplace types."),
+    )
+
+    class Meta:
+        model = ReferenceFigure
+        fields = ["workplace_types"]  # the admin adds the fields of its fieldsets
+
+    def clean_workplace_types(self) -> list[str]:
+        # Stored in the order of WorkplaceType, whatever order the boxes were ticked in.
+        chosen = set(self.cleaned_data["workplace_types"])
+        return [code for code in WorkplaceType.values if code in chosen]
 
 
 @admin.register(ReferenceFigure)
 class ReferenceFigureAdmin(SimpleHistoryAdmin):
+    form = ReferenceFigureForm
     list_display = ["key", "edition", "statement_nb", "wording_nb", "value", "bound", "population"]
     list_filter = ["edition", "country", "population", "bound"]
     search_fields = ["key", "statement_nb", "statement_nn", "statement_en", "source_title"]
