@@ -102,3 +102,12 @@ def test_a_self_test_is_compared_with_the_closed_round_not_the_one_in_fieldwork(
         municipality=Municipality.objects.get(number="0301"), employees=10,
     )  # fmt: skip
     assert comparison_round(response) == previous
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_method_page_names_ssb_and_the_licence(client, db, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/metode/").content.decode()
+    assert "Statistisk sentralbyrå (SSB)" in page
+    assert "NLOD" in page and "data.norge.no/nlod/" in page
+    assert "357" in page
