@@ -374,7 +374,7 @@ class RoundAdmin(admin.ModelAdmin):
     actions = ["extend_by_a_week"]
     list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "is_synthetic"]
     list_filter = ["kind", "is_synthetic"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_nn", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["question_set"]
 
