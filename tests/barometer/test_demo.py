@@ -111,3 +111,21 @@ def test_the_method_page_names_ssb_and_the_licence(client, db, language):
     assert "Statistisk sentralbyrå (SSB)" in page
     assert "NLOD" in page and "data.norge.no/nlod/" in page
     assert "357" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("nb", "Dere har ikke tilgang til dette"), ("en", "You may not do this")]
+)
+def test_a_forbidden_page_is_in_the_site_style_and_language(
+    national_round, client, django_user_model, language, heading
+):
+    from django.contrib.auth.models import Group
+
+    analyst = django_user_model.objects.create_user("analytiker", password="x")
+    analyst.groups.add(Group.objects.get(name="Analytikere"))
+    client.force_login(analyst)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(f"/statistikk/runder/{national_round.slug}/ikke-svart.csv")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert heading in page and "<main" in page and "403 Forbidden" not in page
