@@ -210,3 +210,30 @@ def test_reference_figures_take_workplace_types_from_a_list(admin_client, barome
     assert figure.workplace_types == ["kindergarten", "nursing_home"]
     bad = admin_client.post(url, {**data, "workplace_types": ["kindergarden"]})
     assert bad.status_code == 200 and bad.context["adminform"].form.errors["workplace_types"]
+
+
+def test_indicators_take_questions_and_options_from_lists(admin_client, barometer_data, question_set):
+    from barometer.models import Indicator
+
+    indicator = Indicator.objects.get(key="leaders-initiated")
+    url = reverse("admin:barometer_indicator_change", args=[indicator.pk])
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert '<option value="initiated_by" selected>initiated_by: ' in html
+    assert '<option value="leaders" selected>leaders: ' in html
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data["reference_figures"] = [figure.pk for figure in indicator.reference_figures.all()]
+    data.update(question_codes=["initiated_by", "implemented_by"], option_codes=["leaders", "employees"])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    indicator.refresh_from_db()
+    assert (set(indicator.question_codes), set(indicator.option_codes)) == (
+        {"initiated_by", "implemented_by"},
+        {"leaders", "employees"},
+    )
+    stray = admin_client.post(url, {**data, "option_codes": ["leaders", "quality"]})
+    assert stray.status_code == 200
+    assert "quality" in str(stray.context["adminform"].form.errors["option_codes"])
+    unknown = admin_client.post(url, {**data, "question_codes": ["no_such_question"]})
+    assert unknown.status_code == 200 and unknown.context["adminform"].form.errors["question_codes"]
