@@ -156,7 +156,7 @@ def _answers(
         yield f"culture_{item}", ["dont_know" if rng.random() < 0.03 else code]
 
 
-def _store_answers(rng: random.Random, options: _Options, drawn_for: list[tuple[Response, list]]) -> None:
+def _store_answers(options: _Options, drawn_for: list[tuple[Response, list]]) -> None:
     """Save (question code, option codes) pairs as Answer and AnswerChoice rows, in bulk."""
     answers, chosen = [], []
     for response, drawn in drawn_for:
@@ -266,7 +266,6 @@ def generate_round(
                 ]
             )
             _store_answers(
-                rng,
                 options,
                 [
                     (
@@ -449,4 +448,4 @@ def _fieldwork_progress(rng, options, invitation, eagerness, now, reminder_times
         drawn = drawn[: rng.randint(1, 5)]  # stopped part-way through
     else:
         counts["submitted"] += 1
-    _store_answers(rng, options, [(response, drawn)])
+    _store_answers(options, [(response, drawn)])
