@@ -1,12 +1,37 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from barometer.models import Indicator, ReferenceFigure, StaffMembership
+from surveys.models import Option, Question, WorkplaceType
+
+
+class ReferenceFigureForm(forms.ModelForm):
+    """Workplace types are ticked in a list of their names, not typed as internal codes."""
+
+    workplace_types = forms.MultipleChoiceField(
+        label=_("workplace types"),
+        choices=WorkplaceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick none when the figure covers all workplace types."),
+    )
+
+    class Meta:
+        model = ReferenceFigure
+        fields = ["workplace_types"]  # the admin adds the fields of its fieldsets
+
+    def clean_workplace_types(self) -> list[str]:
+        # Stored in the order of WorkplaceType, whatever order the boxes were ticked in.
+        chosen = set(self.cleaned_data["workplace_types"])
+        return [code for code in WorkplaceType.values if code in chosen]
 
 
 @admin.register(ReferenceFigure)
 class ReferenceFigureAdmin(SimpleHistoryAdmin):
+    form = ReferenceFigureForm
     list_display = ["key", "edition", "statement_nb", "wording_nb", "value", "bound", "population"]
     list_filter = ["edition", "country", "population", "bound"]
     search_fields = ["key", "statement_nb", "statement_nn", "statement_en", "source_title"]
@@ -18,8 +43,69 @@ class ReferenceFigureAdmin(SimpleHistoryAdmin):
     ]
 
 
+def _with_current(choices: dict[str, str], current) -> list[tuple[str, str]]:
+    """``choices`` as a choice list, plus any stored code that no question set has any more
+    (so that saving the form never drops it silently)."""
+    for code in current or []:
+        choices.setdefault(code, code)
+    return list(choices.items())
+
+
+class IndicatorForm(forms.ModelForm):
+    """Questions and options are chosen from the lists of those in the question sets, by code
+    and text, instead of typed as internal codes; an option must belong to a chosen question."""
+
+    question_codes = forms.MultipleChoiceField(
+        label=_("question codes"),
+        widget=FilteredSelectMultiple(_("questions"), is_stacked=False),
+        help_text=_("The questions the indicator counts."),
+    )
+    option_codes = forms.MultipleChoiceField(
+        label=_("option codes"),
+        widget=FilteredSelectMultiple(_("options"), is_stacked=False),
+        required=False,
+        help_text=_("Share: the options that count. Empty for means."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["question_codes", "option_codes"]  # the admin adds the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions: dict[str, str] = {}
+        # The newest version's text first, in questionnaire order.
+        for code, text in Question.objects.order_by(
+            "-question_set__version", "section__position", "position"
+        ).values_list("code", "text_nb"):
+            questions.setdefault(code, f"{code}: {text}")
+        options: dict[str, str] = {}
+        for code, label in Option.objects.order_by("-question__question_set__version", "code").values_list(
+            "code", "label_nb"
+        ):
+            options.setdefault(code, f"{code}: {label}")
+        self.fields["question_codes"].choices = _with_current(questions, self.initial.get("question_codes"))
+        self.fields["option_codes"].choices = _with_current(
+            dict(sorted(options.items())), self.initial.get("option_codes")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        questions, chosen = cleaned.get("question_codes") or [], cleaned.get("option_codes") or []
+        if questions and chosen:
+            belonging = set(Option.objects.filter(question__code__in=questions).values_list("code", flat=True))
+            stray = [code for code in chosen if code not in belonging]
+            if stray:
+                self.add_error(
+                    "option_codes",
+                    _("Not an option of the chosen questions: %(codes)s") % {"codes": ", ".join(stray)},
+                )
+        return cleaned
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
+    form = IndicatorForm
     list_display = ["key", "name_nb", "rule", "population", "position", "active", "headline"]
     list_filter = ["rule", "population", "active"]
     list_editable = ["position", "active", "headline"]

@@ -19,9 +19,11 @@ from django.utils import timezone
 from surveys.models import (
     Answer,
     AnswerChoice,
+    Invitation,
     Municipality,
     Option,
     QuestionSet,
+    ReminderLog,
     Response,
     ResponseStatus,
     Round,
@@ -154,6 +156,32 @@ def _answers(
         yield f"culture_{item}", ["dont_know" if rng.random() < 0.03 else code]
 
 
+def _store_answers(options: _Options, drawn_for: list[tuple[Response, list]]) -> None:
+    """Save (question code, option codes) pairs as Answer and AnswerChoice rows, in bulk."""
+    answers, chosen = [], []
+    for response, drawn in drawn_for:
+        for question_code, option_codes in drawn:
+            ids = [options(question_code, code) for code in option_codes]
+            answers.append(Answer(response=response, question_id=ids[0][1]))
+            chosen.append([option_id for option_id, _question in ids])
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    AnswerChoice.objects.bulk_create(
+        [
+            AnswerChoice(answer=answer, option_id=option_id, response_id=answer.response_id)
+            for answer, option_ids in zip(answers, chosen, strict=True)
+            for option_id in option_ids
+        ],
+        batch_size=10000,
+    )
+
+
+def register_municipalities() -> list[Municipality]:
+    """The municipalities synthetic workplaces are placed in: the real register (SSB) when it
+    is loaded, else whatever register there is (the tests' invented sample register)."""
+    real = list(Municipality.objects.filter(is_sample=False).select_related("county"))
+    return real or list(Municipality.objects.select_related("county"))
+
+
 def generate_round(
     *,
     question_set: QuestionSet,
@@ -163,21 +191,36 @@ def generate_round(
     seed: int = 2018,
     batch_size: int = 1000,
     progress=None,
+    name_nn: str = "",
+    name_en: str = "",
+    opens_at=None,
+    closes_at=None,
 ) -> Generated:
-    """Create a synthetic national round with ``workplaces`` submitted responses."""
+    """Create a synthetic national round with ``workplaces`` submitted responses.
+
+    The round runs from ``opens_at`` (default: 60 days ago) to ``closes_at`` (default: in 30
+    days); every response is submitted inside that window and before now. Workplaces are
+    placed in the municipalities of ``register_municipalities()``, with a probability
+    proportional to the square root of the population.
+    """
     rng = random.Random(seed)
     now = timezone.now()
+    opens_at = opens_at or now - timedelta(days=60)
+    closes_at = closes_at or now + timedelta(days=30)
+    latest_submission = min(now, closes_at)
     round_ = Round.objects.create(
         slug=slug,
         name=name,
+        name_nn=name_nn,
+        name_en=name_en,
         kind=RoundKind.NATIONAL,
         question_set=question_set,
-        opens_at=now - timedelta(days=60),
-        closes_at=now + timedelta(days=30),
+        opens_at=opens_at,
+        closes_at=closes_at,
         is_synthetic=True,
     )
     options = _Options(question_set)
-    municipalities = list(Municipality.objects.all())
+    municipalities = register_municipalities()
     weights = [max(m.population, 1) ** 0.5 for m in municipalities]
     types, type_weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
     made = 0
@@ -199,7 +242,8 @@ def generate_round(
                         is_synthetic=True,
                     )
                 )
-                submitted = now - timedelta(days=rng.randint(0, 50), minutes=rng.randint(0, 1440))
+                submitted = latest_submission - timedelta(days=rng.randint(0, 50), minutes=rng.randint(0, 1440))
+                submitted = max(submitted, opens_at + timedelta(minutes=15))
                 profiles.append((workplace_type, municipality, employees, submitted))
             Workplace.objects.bulk_create(batch_workplaces)
             responses = Response.objects.bulk_create(
@@ -221,26 +265,187 @@ def generate_round(
                     )
                 ]
             )
-            answers, chosen = [], []
-            for response, (workplace_type, municipality, employees, _submitted) in zip(
-                responses, profiles, strict=True
-            ):
-                drawn = _answers(rng, workplace_type, employees, municipality.size_class, municipality.centrality)
-                for question_code, option_codes in drawn:
-                    ids = [options(question_code, code) for code in option_codes]
-                    answers.append(Answer(response=response, question_id=ids[0][1]))
-                    chosen.append([option_id for option_id, _question in ids])
-            Answer.objects.bulk_create(answers, batch_size=5000)
-            AnswerChoice.objects.bulk_create(
+            _store_answers(
+                options,
                 [
-                    AnswerChoice(answer=answer, option_id=option_id, response_id=answer.response_id)
-                    for answer, option_ids in zip(answers, chosen, strict=True)
-                    for option_id in option_ids
+                    (
+                        response,
+                        list(
+                            _answers(rng, workplace_type, employees, municipality.size_class, municipality.centrality)
+                        ),
+                    )
+                    for response, (workplace_type, municipality, employees, _submitted) in zip(
+                        responses, profiles, strict=True
+                    )
                 ],
-                batch_size=10000,
             )
         made += count
         if progress:
             progress(made)
     bump_data_version(round_.pk)
     return Generated(round=round_, responses=made)
+
+
+# The fieldwork demo: invented workplaces in real municipalities of a few counties, and how
+# eagerly each county's workplaces answer (share of invitations opened), so that the
+# dashboard's response rates differ by group.
+FIELDWORK_COUNTIES = {"03": 0.8, "18": 0.6, "34": 0.55, "46": 0.7, "56": 0.45}
+FIELDWORK_PLACE_NAMES = ["Solbakken", "Fjellvang", "Havgløtt", "Lia", "Bjørkely", "Furuly", "Granly", "Sjøbris",
+                         "Elvebakken", "Myrvoll", "Tunet", "Åsen", "Nordlys", "Bekkedalen", "Lyngheim"]  # fmt: skip
+FIELDWORK_TYPE_NAMES = {
+    WorkplaceType.PRIMARY_SCHOOL: "skole",
+    WorkplaceType.KINDERGARTEN: "barnehage",
+    WorkplaceType.UPPER_SECONDARY: "videregående skole",
+    WorkplaceType.NURSING_HOME: "sykehjem",
+    WorkplaceType.HEALTH_CENTRE: "helsestasjon",
+    WorkplaceType.OTHER: "tjenestekontor",
+}
+FIELDWORK_LANGUAGES = {"46": ("nn", "nb"), "15": ("nn", "nb")}  # Vestland answers mostly in nynorsk
+
+
+@dataclass
+class Fieldwork:
+    round: Round
+    invited: int
+    opened: int
+    started: int
+    submitted: int
+    reminders: int
+
+
+def generate_fieldwork_round(
+    *,
+    question_set: QuestionSet,
+    slug: str,
+    name: str,
+    name_nn: str = "",
+    name_en: str = "",
+    per_county: int = 40,
+    municipalities_per_county: int = 5,
+    seed: int = 2026,
+) -> Fieldwork:
+    """Create a synthetic national round in fieldwork: opened 14 days ago, closing in 21.
+
+    In each county of ``FIELDWORK_COUNTIES`` (that the register has), ``per_county`` invented
+    workplaces ("Demo: Solbakken skole", marked synthetic, e-mail at example.invalid) in up to
+    ``municipalities_per_county`` real municipalities are invited. Invitations were sent when
+    the round opened; a county's share of them is opened (a draft response), most opened ones
+    are started (at least one answer) and some of those submitted, with answers drawn like
+    ``generate_round``'s. Workplaces that had not submitted a week ago were reminded (one
+    ReminderLog row each), and the least eager county was reminded again two days ago.
+    Reproducible from ``seed``.
+    """
+    rng = random.Random(seed)
+    now = timezone.now()
+    opens_at = now - timedelta(days=14)
+    first_reminder, second_reminder = now - timedelta(days=7), now - timedelta(days=2)
+    round_ = Round.objects.create(
+        slug=slug,
+        name=name,
+        name_nn=name_nn,
+        name_en=name_en,
+        kind=RoundKind.NATIONAL,
+        question_set=question_set,
+        opens_at=opens_at,
+        closes_at=now + timedelta(days=21),
+        is_synthetic=True,
+    )
+    options = _Options(question_set)
+    by_county: dict[str, list[Municipality]] = {}
+    for municipality in register_municipalities():
+        by_county.setdefault(municipality.county.number, []).append(municipality)
+    types, type_weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
+    counts = {"invited": 0, "opened": 0, "started": 0, "submitted": 0, "reminders": 0}
+    laggard = min(FIELDWORK_COUNTIES, key=FIELDWORK_COUNTIES.get)
+    with transaction.atomic():
+        for county, eagerness in FIELDWORK_COUNTIES.items():
+            candidates = sorted(by_county.get(county, []), key=lambda m: m.number)
+            if not candidates:
+                continue
+            chosen = rng.sample(candidates, min(municipalities_per_county, len(candidates)))
+            for number in range(per_county):
+                municipality = chosen[number % len(chosen)]
+                workplace_type = rng.choices(types, type_weights)[0]
+                low, high = TYPE_EMPLOYEES[workplace_type]
+                place = FIELDWORK_PLACE_NAMES[number % len(FIELDWORK_PLACE_NAMES)]
+                workplace = Workplace.objects.create(
+                    name=f"Demo: {place} {FIELDWORK_TYPE_NAMES[workplace_type]} ({municipality.name})",
+                    workplace_type=workplace_type,
+                    municipality=municipality,
+                    employees=rng.randint(low, high),
+                    is_synthetic=True,
+                )
+                language = rng.choice(FIELDWORK_LANGUAGES.get(county, ("nb", "nb", "nb", "nn", "en")))
+                invitation = Invitation.objects.create(
+                    round=round_,
+                    workplace=workplace,
+                    email=f"leder-{slug}-{county}-{number + 1}@example.invalid",
+                    language=language,
+                    sent_at=opens_at + timedelta(hours=1),
+                )
+                counts["invited"] += 1
+                _fieldwork_progress(
+                    rng,
+                    options,
+                    invitation,
+                    eagerness,
+                    now,
+                    (first_reminder, second_reminder),
+                    county if county == laggard else None,
+                    counts,
+                )
+    bump_data_version(round_.pk)
+    return Fieldwork(round=round_, **counts)
+
+
+def _fieldwork_progress(rng, options, invitation, eagerness, now, reminder_times, laggard_county, counts) -> None:
+    """Open, start, submit and remind one invitation of ``generate_fieldwork_round``."""
+    first_reminder, second_reminder = reminder_times
+    sent_at = invitation.sent_at
+    opened = rng.random() < eagerness
+    started = opened and rng.random() < 0.85
+    submitted = started and rng.random() < 0.65
+    # Those who answered early were never reminded; the others were, a week ago.
+    early = submitted and rng.random() < 0.5
+    reminded = [] if early else [first_reminder]
+    if laggard_county and not submitted:
+        reminded.append(second_reminder)
+    for sent in reminded:
+        # The group labels are those send_reminders writes (describe_group).
+        group = "all" if sent == first_reminder else f"county={laggard_county}"
+        ReminderLog.objects.create(invitation=invitation, sent_at=sent, group=group)
+    if reminded:
+        Invitation.objects.filter(pk=invitation.pk).update(last_reminded_at=reminded[-1], reminder_count=len(reminded))
+        counts["reminders"] += len(reminded)
+    if not opened:
+        return
+    window_start = sent_at if early or not reminded else reminded[0]
+    window_end = first_reminder if early else now
+    opened_at = window_start + (window_end - window_start) * rng.uniform(0.05, 0.9)
+    workplace = invitation.workplace
+    municipality = workplace.municipality
+    response = Response.objects.create(
+        round=invitation.round,
+        question_set=invitation.round.question_set,
+        invitation=invitation,
+        workplace=workplace,
+        workplace_type=workplace.workplace_type,
+        municipality=municipality,
+        employees=workplace.employees,
+        language=invitation.language,
+        started_at=opened_at,
+        status=ResponseStatus.SUBMITTED if submitted else ResponseStatus.DRAFT,
+        submitted_at=opened_at + timedelta(minutes=rng.randint(8, 25)) if submitted else None,
+    )
+    counts["opened"] += 1
+    if not started:
+        return
+    counts["started"] += 1
+    drawn = list(
+        _answers(rng, workplace.workplace_type, workplace.employees, municipality.size_class, municipality.centrality)
+    )
+    if not submitted:
+        drawn = drawn[: rng.randint(1, 5)]  # stopped part-way through
+    else:
+        counts["submitted"] += 1
+    _store_answers(options, [(response, drawn)])

@@ -11,12 +11,26 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 
 RETRY_AFTER_SECONDS = 30
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """403 in the site's style, or in the admin's look (with its header and navigation) for a
+    signed-in staff user inside the admin, instead of Django's bare "403 Forbidden"."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    in_admin = request.path.startswith(reverse("admin:index"))
+    if in_admin and getattr(request, "user", None) is not None and request.user.is_active and request.user.is_staff:
+        context = {**admin.site.each_context(request), "title": _("You may not do this")}
+        return render(request, "admin/403.html", context, status=403)
+    return render(request, "403.html", status=403)
 
 
 def _database_unavailable(exc: BaseException | None) -> bool:

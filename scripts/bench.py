@@ -95,13 +95,12 @@ def main() -> int:
     from barometer.synthetic import generate_round
     from surveys.models import AnswerChoice, QuestionSet, Response, Round
     from surveys.services.questionsets import import_questionset, load_questionset_file
-    from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
+    from surveys.services.registers import DATA_DIR, load_default_register
 
     print(f"Benchmark database: {connection.vendor} ({url.split('@')[-1]})")
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    load_regions_and_counties()
-    import_municipalities(DATA_DIR / "sample_register.csv", is_sample=True)
+    load_default_register()  # SSB's 357 municipalities
     question_set = import_questionset(load_questionset_file(DATA_DIR / "innovasjonsbarometeret.json"))
     load_reference_figures()
     load_indicators()

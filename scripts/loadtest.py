@@ -113,11 +113,10 @@ from barometer.reference_data import load_indicators, load_reference_figures
 from barometer.synthetic import generate_round
 from surveys.models import Invitation, Municipality, Response, Round, RoundKind, Workplace, WorkplaceType
 from surveys.services.questionsets import import_questionset, load_questionset_file
-from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
+from surveys.services.registers import DATA_DIR, load_default_register
 
 call_command("createcachetable", verbosity=0)
-load_regions_and_counties()
-import_municipalities(DATA_DIR / "sample_register.csv", is_sample=True)
+load_default_register()  # SSB's 357 municipalities
 qs = import_questionset(load_questionset_file(DATA_DIR / "innovasjonsbarometeret.json"))
 load_reference_figures(); load_indicators()
 background = generate_round(question_set=qs, slug="bakgrunn", name="Bakgrunn", workplaces=3000).round

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -20,6 +21,7 @@ from .models import (
     Municipality,
     Option,
     PopulationCell,
+    PublishedStructureError,
     Question,
     QuestionSet,
     QuestionSetStatus,
@@ -40,8 +42,74 @@ def _is_locked(obj) -> bool:
     return obj is not None and obj.pk is not None and obj.stored_set_status() != QuestionSetStatus.DRAFT
 
 
+def protected_structure_response(request, model_admin, obj=None, reason=None) -> TemplateResponse:
+    """The admin page (status 403) that explains why a published structure cannot be changed
+    and what to do instead (copy the set to a new draft version)."""
+    opts = model_admin.model._meta
+    question_set = None
+    if obj is not None:
+        question_set = obj if isinstance(obj, QuestionSet) else obj.owning_set()
+    return TemplateResponse(
+        request,
+        "admin/surveys/protected_structure.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": opts,
+            "object": obj,
+            "question_set": question_set,
+            "reason": reason or PublishedStructureError().messages[0],
+            "title": _("This change is not possible"),
+        },
+        status=403,
+    )
+
+
 class StructureLockMixin:
-    """In a published set only texts are editable, and nothing can be deleted."""
+    """In a published set only texts are editable, and nothing can be deleted.
+
+    An attempt to change the structure anyway (a delete link opened by its address, "delete
+    selected" over published parts, reverting to an older version) gets a page in the
+    admin's look that gives the reason, not a bare "403 Forbidden" or an error.
+    """
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        if _is_locked(obj):
+            return protected_structure_response(request, self, obj)
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except PublishedStructureError as exc:
+            return protected_structure_response(request, self, obj, exc.messages[0])
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PublishedStructureError as exc:
+            obj = self.get_object(request, admin.utils.unquote(object_id)) if object_id else None
+            return protected_structure_response(request, self, obj, exc.messages[0])
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except PublishedStructureError as exc:
+            obj = self.get_object(request, admin.utils.unquote(object_id))
+            return protected_structure_response(request, self, obj, exc.messages[0])
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (StructureLockMixin._delete_unlocked_selected, name, description)
+        return actions
+
+    @staticmethod
+    def _delete_unlocked_selected(modeladmin, request, queryset):
+        """Django's "delete selected", refused with the reason when a selected object
+        belongs to a published or retired set."""
+        locked = queryset.exclude(**{modeladmin.model.status_lookup: QuestionSetStatus.DRAFT}).first()
+        if locked is not None:
+            return protected_structure_response(request, modeladmin, locked)
+        return delete_selected(modeladmin, request, queryset)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -228,6 +296,9 @@ class OptionAdmin(StructureLockMixin, SimpleHistoryAdmin):
 
 @admin.register(WordingChange)
 class WordingChangeAdmin(admin.ModelAdmin):
+    """The audit trail of text corrections in published sets: read only, so no add, change
+    or delete (and hence no "delete selected")."""
+
     list_display = ["changed_at", "question_set", "object_type", "object_label", "field"]
     list_filter = ["question_set"]
     search_fields = ["object_label", "old_text", "new_text"]
@@ -236,6 +307,9 @@ class WordingChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -301,7 +375,7 @@ class RoundAdmin(admin.ModelAdmin):
     actions = ["extend_by_a_week"]
     list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "is_synthetic"]
     list_filter = ["kind", "is_synthetic"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_nn", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["question_set"]
 

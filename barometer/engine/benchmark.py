@@ -349,12 +349,10 @@ def round_weighting(round_: Round, table: CellTable) -> Weighting | None:
 
 def comparison_round(response: Response) -> Round | None:
     """An invited response is compared with its own round; a self-test with the latest
-    national round that has opened."""
+    national round that has closed (its fieldwork is over, so its figures are complete),
+    else, while none has closed, with the latest one that has opened."""
     if response.round.kind == RoundKind.NATIONAL:
         return response.round
-    return (
-        Round.objects.filter(kind=RoundKind.NATIONAL, opens_at__lte=timezone.now())
-        .select_related("question_set")
-        .order_by("-opens_at")
-        .first()
-    )
+    now = timezone.now()
+    national = Round.objects.filter(kind=RoundKind.NATIONAL, opens_at__lte=now).select_related("question_set")
+    return national.filter(closes_at__lte=now).order_by("-closes_at").first() or national.order_by("-opens_at").first()

@@ -52,7 +52,7 @@ def rows(report: AggregateReport) -> list[dict]:
 def meta(report: AggregateReport) -> dict:
     return {
         "round": report.round.slug,
-        "round_name": report.round.name,
+        "round_name": report.round.localized_name,
         "synthetic": report.round.is_synthetic,
         "group": describe(report.filter),
         "workplaces": report.responses,

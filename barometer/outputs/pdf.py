@@ -65,7 +65,7 @@ def report_pdf(report: WorkplaceReport) -> bytes:
     if report.round is not None:
         text(
             _("Compared with: %(round)s (%(n)s workplaces)")
-            % {"round": report.round.name, "n": report.responses_nationally}
+            % {"round": report.round.localized_name, "n": report.responses_nationally}
         )
         if report.is_synthetic:
             text(_("SYNTHETIC DEMO DATA: the comparison round contains generated answers, not real ones."))

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..i18n import LANGUAGES
+from ..i18n import FALLBACK_LANGUAGE, LANGUAGES, current_language
 from ..links import new_token, token_digest
 from .questionnaire import Option, Question, QuestionSet, QuestionSetStatus
 from .registers import Municipality, Workplace, WorkplaceType
@@ -33,8 +34,18 @@ class RoundKind(models.TextChoices):
 
 
 class Round(models.Model):
+    """A round of the survey. Its name exists in bokmål (``name``, required) and optionally in
+    nynorsk and English (``name_nn``, ``name_en``); ``localized_name`` gives the name in the
+    active language, falling back to bokmål, and ``str()`` uses it."""
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name (bokmål)"), max_length=200)
+    name_nn = models.CharField(
+        _("name (nynorsk)"), max_length=200, blank=True, help_text=_("Empty: the bokmål name is shown.")
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, help_text=_("Empty: the bokmål name is shown.")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=RoundKind.choices, default=RoundKind.NATIONAL)
     question_set = models.ForeignKey(
         QuestionSet, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("question set")
@@ -55,7 +66,22 @@ class Round(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language; bokmål where no translation is given."""
+        language = current_language()
+        return (getattr(self, f"name_{language}", "") if language != FALLBACK_LANGUAGE else "") or self.name
+
+    @property
+    def localized_name_html(self) -> str:
+        """The name for HTML: escaped, and marked ``lang="nb"`` where it falls back to bokmål."""
+        language = current_language()
+        own = getattr(self, f"name_{language}", "") if language != FALLBACK_LANGUAGE else ""
+        if own or language == FALLBACK_LANGUAGE:
+            return conditional_escape(own or self.name)
+        return format_html('<span lang="{}">{}</span>', FALLBACK_LANGUAGE, self.name)
 
     def clean(self):
         super().clean()

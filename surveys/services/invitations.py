@@ -367,7 +367,7 @@ def _message(invitation: Invitation, template: str, subject: str, connection) ->
     with translation.override(invitation.language):
         context = {"invitation": invitation, "round": invitation.round, "url": invitation_url(invitation)}
         return EmailMessage(
-            subject=_(subject) % {"round": invitation.round.name},
+            subject=_(subject) % {"round": invitation.round.localized_name},
             body=render_to_string(template, context),
             to=[invitation.email],
             connection=connection,

@@ -1,9 +1,15 @@
 """Loading the region, county and municipality registers from CSV files.
 
 The municipality file follows SSB's municipality list: ``number,name,county,population,
-centrality`` (CSV or XLSX, read by :mod:`surveys.tabular.reading`). Imports are idempotent
-(a municipality is matched by its number and updated) and all-or-nothing: every bad row is
-reported with its line number and nothing is saved.
+centrality`` (CSV or XLSX, read by :mod:`surveys.tabular.reading`; further columns are
+ignored). The default register is SSB's, shipped in ``surveys/data/ssb/municipalities_2024.csv``:
+the 357 municipalities valid from 1 January 2024, population on 1 January 2024 (SSB table
+07459) and SSB's centrality classes (NLOD licence, "Kilde: Statistisk sentralbyrå (SSB)"; see
+``surveys/data/ssb/README.md``). The invented sample register (9901-9930) is for tests that
+need a tiny register.
+
+Imports are idempotent (a municipality is matched by its number and updated) and
+all-or-nothing: every bad row is reported with its line number and nothing is saved.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from .imports import describe_import, previous_import, record_import
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MUNICIPALITY_COLUMNS = ("number", "name", "county", "population", "centrality")
+SSB_REGISTER = DATA_DIR / "ssb" / "municipalities_2024.csv"
+SAMPLE_REGISTER = DATA_DIR / "sample_register.csv"
 
 
 class RegisterFileError(Exception):
@@ -145,3 +153,13 @@ def import_municipalities(source, *, is_sample: bool = False, imported_by: str =
         unchanged=unchanged,
         previous=describe_import(previous) if previous else "",
     )
+
+
+def load_default_register() -> ImportResult:
+    """Load the regions, counties and SSB's municipality register shipped with the project.
+
+    Idempotent: municipalities are matched by number, so a second run reports them all as
+    unchanged. Returns the counts of the municipality import.
+    """
+    load_regions_and_counties()
+    return import_municipalities(SSB_REGISTER)

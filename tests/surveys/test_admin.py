@@ -118,3 +118,122 @@ def test_publish_and_retire_actions(admin_client, question_set):
         {"action": "retire_sets", "_selected_action": [question_set.pk]},
     )
     assert dict(QuestionSet.objects.values_list("version", "status")) == {1: "retired", 2: "published"}
+
+
+# --- A protected structure explains itself (issue 15, item 7) ------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_deleting_an_option_of_a_published_question_explains_why_in_the_admin_look(
+    admin_client, question_set, language, settings
+):
+    option = Option.objects.filter(question__question_set=question_set).first()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("admin:surveys_option_delete", args=[option.pk])
+    for response in (admin_client.get(url), admin_client.post(url, {"post": "yes"})):
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert 'id="site-name"' in page or "site-name" in page  # the admin's header: the admin's look
+        assert "403 Forbidden" not in page
+        expected = {
+            "nb": ("Denne endringen er ikke mulig", "Kopier til en ny utkastversjon"),
+            "nn": ("Denne endringa er ikkje mogleg", "Kopier til ein ny utkastversjon"),
+            "en": ("This change is not possible", "Copy to a new draft version"),
+        }[language]
+        assert all(text in page for text in expected), expected
+        assert f'lang="{language}"' in page
+    assert Option.objects.filter(pk=option.pk).exists()
+
+
+def test_delete_selected_over_published_parts_is_refused_with_the_reason(admin_client, question_set):
+    options = Option.objects.filter(question__question_set=question_set)[:3]
+    response = admin_client.post(
+        reverse("admin:surveys_option_changelist"),
+        {"action": "delete_selected", "_selected_action": [o.pk for o in options], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert "Copy to a new draft version" in response.content.decode() or "utkastversjon" in response.content.decode()
+    assert Option.objects.filter(pk__in=[o.pk for o in options]).count() == 3
+
+
+def test_draft_parts_can_still_be_deleted(admin_client, question_set):
+    from surveys.services.questionsets import new_version
+
+    draft = new_version(question_set)
+    option = Option.objects.filter(question__question_set=draft).first()
+    response = admin_client.post(reverse("admin:surveys_option_delete", args=[option.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Option.objects.filter(pk=option.pk).exists()
+
+
+def test_the_wording_changes_are_read_only(admin_client, question_set):
+    from surveys.models import WordingChange
+
+    question = Question.objects.get(question_set=question_set, code="role")
+    question.text_en = "What is your role?"
+    question.save()
+    change = WordingChange.objects.get(question_set=question_set)
+    listing = admin_client.get(reverse("admin:surveys_wordingchange_changelist")).content.decode()
+    assert "delete_selected" not in listing
+    assert 'name="action"' not in listing
+    view = admin_client.get(reverse("admin:surveys_wordingchange_change", args=[change.pk]))
+    assert view.status_code == 200 and 'type="submit"' not in view.content.decode().split('id="content-main"')[1]
+    for url in (
+        reverse("admin:surveys_wordingchange_delete", args=[change.pk]),
+        reverse("admin:surveys_wordingchange_add"),
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 403
+        assert "403 Forbidden" not in response.content.decode() and "site-name" in response.content.decode()
+    response = admin_client.post(
+        reverse("admin:surveys_wordingchange_changelist"),
+        {"action": "delete_selected", "_selected_action": [change.pk], "post": "yes"},
+    )
+    assert WordingChange.objects.filter(pk=change.pk).exists()
+
+
+def test_reference_figures_take_workplace_types_from_a_list(admin_client, barometer_data):
+    from barometer.models import ReferenceFigure
+
+    figure = ReferenceFigure.objects.filter(workplace_types=[]).first()
+    url = reverse("admin:barometer_referencefigure_change", args=[figure.pk])
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert 'type="checkbox" name="workplace_types" value="kindergarten"' in html
+    assert "Barnehage" in html or "Kindergarten" in html
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "workplace_types"}
+    data["workplace_types"] = ["nursing_home", "kindergarten"]
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    figure.refresh_from_db()
+    assert figure.workplace_types == ["kindergarten", "nursing_home"]
+    bad = admin_client.post(url, {**data, "workplace_types": ["kindergarden"]})
+    assert bad.status_code == 200 and bad.context["adminform"].form.errors["workplace_types"]
+
+
+def test_indicators_take_questions_and_options_from_lists(admin_client, barometer_data, question_set):
+    from barometer.models import Indicator
+
+    indicator = Indicator.objects.get(key="leaders-initiated")
+    url = reverse("admin:barometer_indicator_change", args=[indicator.pk])
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert '<option value="initiated_by" selected>initiated_by: ' in html
+    assert '<option value="leaders" selected>leaders: ' in html
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data["reference_figures"] = [figure.pk for figure in indicator.reference_figures.all()]
+    data.update(question_codes=["initiated_by", "implemented_by"], option_codes=["leaders", "employees"])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    indicator.refresh_from_db()
+    assert (set(indicator.question_codes), set(indicator.option_codes)) == (
+        {"initiated_by", "implemented_by"},
+        {"leaders", "employees"},
+    )
+    stray = admin_client.post(url, {**data, "option_codes": ["leaders", "quality"]})
+    assert stray.status_code == 200
+    assert "quality" in str(stray.context["adminform"].form.errors["option_codes"])
+    unknown = admin_client.post(url, {**data, "question_codes": ["no_such_question"]})
+    assert unknown.status_code == 200 and unknown.context["adminform"].form.errors["question_codes"]

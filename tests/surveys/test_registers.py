@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.models import County, Municipality, Region
+from surveys.models.registers import size_class_for
 from surveys.services.registers import RegisterFileError, import_municipalities, load_regions_and_counties
 
 HEADER = "number,name,county,population,centrality\n"
@@ -68,3 +69,30 @@ def test_command_reports_errors(db, tmp_path):
         call_command("import_municipalities", str(path))
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_municipalities", str(tmp_path / "missing.csv"))
+
+
+def test_the_shipped_ssb_register_is_complete(db):
+    """SSB's register of 1 January 2024 (surveys/data/ssb/), the default for the demo and real use."""
+    from surveys.models import SizeClass
+    from surveys.services.registers import load_default_register
+
+    result = load_default_register()
+    assert result.created == 357
+    assert Municipality.objects.count() == 357
+    assert County.objects.filter(municipalities__isnull=False).distinct().count() == 15
+    assert sum(Municipality.objects.values_list("population", flat=True)) == 5_550_203
+    assert set(Municipality.objects.values_list("centrality", flat=True)) == {1, 2, 3, 4, 5, 6}
+    assert not Municipality.objects.filter(is_sample=True).exists()
+    oslo = Municipality.objects.get(number="0301")
+    assert (oslo.population, oslo.centrality, oslo.size_class) == (717_710, 1, SizeClass.FROM_50000)
+    # The size class follows the population bands; every band occurs.
+    assert set(Municipality.objects.values_list("size_class", flat=True)) == set(SizeClass.values)
+    for municipality in Municipality.objects.all():
+        assert municipality.size_class == size_class_for(municipality.population)
+    again = load_default_register()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 357)
+
+
+def test_import_municipalities_without_a_file_loads_the_ssb_register(db):
+    call_command("import_municipalities", stdout=io.StringIO())
+    assert Municipality.objects.count() == 357

@@ -1,15 +1,38 @@
-"""Create the synthetic demo round (once): several thousand generated workplaces whose
-answers roughly match the published 2018 figures, so reports have content on a fresh
-machine. Clearly labelled as synthetic in the data and on every page that shows it."""
+"""Create the demo rounds (once each), on the register that is loaded (SSB's, in the demo):
+
+- the synthetic PREVIOUS round (``DEMO_SLUG``): several thousand generated workplaces whose
+  answers roughly match the published 2018 figures, closed, so reports have content on a
+  fresh machine. This command is the one place that creates it (``previous_round``);
+- a synthetic round IN FIELDWORK (``FIELDWORK_SLUG``): invented workplaces in real
+  municipalities of five counties, invited, some opened, started, submitted and reminded, so
+  the fieldwork dashboard shows response rates and a non-respondent list.
+
+Both are marked synthetic in the data, named as such in bokmål, nynorsk and English, and
+labelled on every page that shows them.
+"""
+
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
+from django.utils import timezone
 
-from barometer.synthetic import generate_round
+from barometer.synthetic import generate_fieldwork_round, generate_round
 from surveys.models import PopulationCell, QuestionSet, QuestionSetStatus, Region, Response, Round
 
 DEMO_SLUG = "syntetisk-demo"
-DEMO_NAME = "Syntetisk demorunde (genererte svar, ikke ekte data)"
+DEMO_NAMES = {
+    "name": "Syntetisk demorunde (genererte svar, ikke ekte data)",
+    "name_nn": "Syntetisk demorunde (genererte svar, ikkje ekte data)",
+    "name_en": "Synthetic demo round (generated answers, not real data)",
+}
+DEMO_NAME = DEMO_NAMES["name"]
+FIELDWORK_SLUG = "demo-feltarbeid"
+FIELDWORK_NAMES = {
+    "name": "Demorunde i feltarbeid (oppdiktede arbeidsplasser, ikke ekte data)",
+    "name_nn": "Demorunde i feltarbeid (oppdikta arbeidsplassar, ikkje ekte data)",
+    "name_en": "Demo round in fieldwork (invented workplaces, not real data)",
+}
 # Invented: how many workplaces each answer stands for, per type (the inverse response rate).
 RESPONSE_RATE_INVERSE = {
     "primary_school": 1.2,
@@ -22,16 +45,13 @@ RESPONSE_RATE_INVERSE = {
 
 
 class Command(BaseCommand):
-    help = "Create a synthetic national round for the demo (skipped if it exists)."
+    help = "Create the synthetic demo rounds: a closed previous round and a round in fieldwork (each once)."
 
     def add_arguments(self, parser):
         parser.add_argument("--workplaces", type=int, default=3000)
         parser.add_argument("--seed", type=int, default=2018)
 
     def handle(self, *args, workplaces, seed, **options):
-        if Round.objects.filter(slug=DEMO_SLUG).exists():
-            self.stdout.write("The synthetic demo round exists already; nothing to do.")
-            return
         question_set = (
             QuestionSet.objects.filter(slug="innovasjonsbarometeret", status=QuestionSetStatus.PUBLISHED)
             .order_by("-version")
@@ -41,11 +61,45 @@ class Command(BaseCommand):
             raise CommandError("Load the question set first (make run does: manage.py setup_demo).")
         if workplaces < 1:
             raise CommandError("--workplaces must be at least 1.")
+        self.previous_round(question_set, workplaces=workplaces, seed=seed)
+        self.fieldwork_round(question_set)
+
+    def previous_round(self, question_set: QuestionSet, *, workplaces: int, seed: int) -> Round:
+        """The synthetic previous round the reports compare with: created here and nowhere else."""
+        existing = Round.objects.filter(slug=DEMO_SLUG).first()
+        if existing is not None:
+            # Older demo databases lack the nynorsk and English names.
+            Round.objects.filter(pk=existing.pk).update(**DEMO_NAMES)
+            self.stdout.write("The synthetic previous round exists already; nothing to do.")
+            return existing
+        now = timezone.now()
         result = generate_round(
-            question_set=question_set, slug=DEMO_SLUG, name=DEMO_NAME, workplaces=workplaces, seed=seed
+            question_set=question_set,
+            slug=DEMO_SLUG,
+            workplaces=workplaces,
+            seed=seed,
+            opens_at=now - timedelta(days=400),
+            closes_at=now - timedelta(days=340),
+            **DEMO_NAMES,
         )
         self._population(result.round)
         self.stdout.write(self.style.SUCCESS(f"Synthetic round {result.round.name!r}: {result.responses} workplaces."))
+        return result.round
+
+    def fieldwork_round(self, question_set: QuestionSet) -> Round:
+        """The synthetic round in fieldwork, with invitations, openings, reminders and submissions."""
+        existing = Round.objects.filter(slug=FIELDWORK_SLUG).first()
+        if existing is not None:
+            self.stdout.write("The fieldwork demo round exists already; nothing to do.")
+            return existing
+        result = generate_fieldwork_round(question_set=question_set, slug=FIELDWORK_SLUG, **FIELDWORK_NAMES)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Fieldwork round {result.round.name!r}: {result.invited} invited, {result.opened} opened, "
+                f"{result.started} started, {result.submitted} submitted, {result.reminders} reminders."
+            )
+        )
+        return result.round
 
     def _population(self, round_: Round) -> None:
         """An invented population for the demo round, in which some workplace types answered

@@ -1,10 +1,11 @@
-"""Prepare the embedded demo database: registers, question set, rounds and a demo admin.
+"""Prepare the embedded demo database: SSB's register, question set, rounds and a demo admin.
 
 Idempotent: running it again changes nothing that is already there. It refuses to run with
 production settings or against any database but the embedded SQLite file, because it
 creates a user with a published password.
 """
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,12 +18,11 @@ from django.utils import timezone
 
 from surveys.models import QuestionSet, Round, RoundKind
 from surveys.services.questionsets import import_questionset, load_questionset_file
-from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
+from surveys.services.registers import DATA_DIR, load_default_register
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "barometer-demo"
 QUESTIONSET_FILE = DATA_DIR / "innovasjonsbarometeret.json"
-SAMPLE_REGISTER = DATA_DIR / "sample_register.csv"
 
 
 def demo_database_in_use() -> bool:
@@ -33,7 +33,7 @@ def demo_database_in_use() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Load the question set, the sample register and demo rounds, and create the demo admin user."
+    help = "Load SSB's municipality register, the question set and demo rounds, and create the demo admin user."
 
     def handle(self, *args, **options):
         if not settings.DEBUG or not demo_database_in_use():
@@ -41,17 +41,21 @@ class Command(BaseCommand):
                 "setup_demo only runs in demo mode (DEBUG on, the embedded SQLite database): it creates a "
                 "user with a published password."
             )
+        started = time.monotonic()
         call_command("createcachetable", verbosity=0)
         with transaction.atomic():
-            load_regions_and_counties()
-            result = import_municipalities(SAMPLE_REGISTER, is_sample=True)
+            result = load_default_register()
             question_set = import_questionset(load_questionset_file(QUESTIONSET_FILE))
             self._rounds(question_set)
             self._admin()
         call_command("load_barometer_data", verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
-        self.stdout.write(f"Sample register: {result.created} municipalities created, {result.unchanged} unchanged.")
+        self.stdout.write(
+            f"Register (SSB, 1 January 2024): {result.created} municipalities created, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        )
         self.stdout.write(f"Question set: {question_set}.")
+        self.stdout.write(f"Demo set up in {time.monotonic() - started:.0f} s.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo admin: http://127.0.0.1:8000/admin/  user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r} "
@@ -61,16 +65,19 @@ class Command(BaseCommand):
 
     def _rounds(self, question_set: QuestionSet) -> None:
         now = timezone.now()
-        Round.objects.get_or_create(
+        names = {"name": "Selvtest", "name_nn": "Sjølvtest", "name_en": "Self-test"}
+        round_, created = Round.objects.get_or_create(
             slug="selvtest",
             defaults={
-                "name": "Selvtest",
+                **names,
                 "kind": RoundKind.SELF_TEST,
                 "question_set": question_set,
                 "opens_at": now - timedelta(days=1),
                 "closes_at": now + timedelta(days=365 * 5),
             },
         )
+        if not created:  # older demo databases lack the nynorsk and English names
+            Round.objects.filter(pk=round_.pk).update(**names)
 
     def _admin(self) -> None:
         User = get_user_model()

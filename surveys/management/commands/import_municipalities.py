@@ -2,22 +2,24 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.management import add_dry_run, dry_run_note
 from surveys.services import imports
-from surveys.services.registers import RegisterFileError, import_municipalities
+from surveys.services.registers import SSB_REGISTER, RegisterFileError, import_municipalities, load_regions_and_counties
 
 
 class Command(BaseCommand):
     help = (
         "Import SSB's municipality list from CSV or XLSX (columns number,name,county,population,centrality). "
+        "Without a file, the shipped SSB register (357 municipalities, population 1 January 2024) is loaded. "
         "Existing municipalities are updated by number, so a repeated file changes nothing; a file with any "
         "bad row changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="?", default=str(SSB_REGISTER))
         parser.add_argument("--sample", action="store_true", help="mark the municipalities as invented sample data")
         add_dry_run(parser)
 
     def handle(self, *args, file, sample=False, dry_run=False, **options):
+        load_regions_and_counties()
         try:
             result = imports.run(
                 lambda: import_municipalities(file, is_sample=sample, imported_by=imports.current_user()),

@@ -1,0 +1,131 @@
+"""The demo on SSB's real register: a synthetic previous round and a round in fieldwork."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone, translation
+
+from barometer.management.commands.seed_demo import DEMO_SLUG, FIELDWORK_SLUG
+from barometer.reports.fieldwork import non_respondents, progress
+from surveys.models import Invitation, ReminderLog, Response, ResponseStatus, Round
+from surveys.services.registers import load_default_register
+
+
+@pytest.fixture
+def demo(barometer_data, question_set):
+    """seed_demo as make run calls it, with a smaller previous round to keep the test quick."""
+    load_default_register()
+    call_command("seed_demo", "--workplaces", "80", stdout=io.StringIO())
+    return Round.objects.get(slug=DEMO_SLUG), Round.objects.get(slug=FIELDWORK_SLUG)
+
+
+def test_the_previous_round_is_synthetic_closed_and_on_the_real_register(demo):
+    previous, fieldwork = demo
+    assert previous.is_synthetic and previous.has_closed()
+    assert previous.closes_at < fieldwork.opens_at
+    responses = Response.objects.filter(round=previous)
+    assert responses.count() == 80
+    assert not responses.filter(municipality__is_sample=True).exists()
+    assert not responses.filter(submitted_at__gt=previous.closes_at).exists()
+    assert not responses.filter(submitted_at__lt=previous.opens_at).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("nb", "ikke ekte data"), ("nn", "ikkje ekte data"), ("en", "not real data")],
+)
+def test_the_demo_rounds_are_named_synthetic_in_every_language(demo, language, expected):
+    with translation.override(language):
+        assert all(expected in str(round_) for round_ in demo)
+
+
+def test_the_fieldwork_round_has_invitations_in_several_counties_at_every_stage(demo):
+    _previous, fieldwork = demo
+    assert fieldwork.is_open() and fieldwork.is_synthetic
+    invitations = Invitation.objects.filter(round=fieldwork).select_related("workplace__municipality")
+    assert invitations.values("workplace__municipality__county").distinct().count() >= 4
+    assert all(i.email.endswith("@example.invalid") for i in invitations)
+    assert all(i.workplace.name.startswith("Demo: ") and i.workplace.is_synthetic for i in invitations)
+    assert not invitations.filter(workplace__municipality__is_sample=True).exists()
+    (overall,) = progress(fieldwork)["overall"]
+    assert overall.invited > overall.opened > overall.started > overall.submitted > 0
+    rates = {row.rate for row in progress(fieldwork)["county"]}
+    assert len(rates) > 1, "response rates should differ between counties"
+    assert non_respondents(fieldwork).count() == overall.invited - overall.submitted
+    reminded = ReminderLog.objects.filter(invitation__round=fieldwork)
+    assert reminded.exists()
+    # Every reminder went out while the workplace had not yet submitted, and is counted on its invitation.
+    for log in reminded.select_related("invitation__response"):
+        response = getattr(log.invitation, "response", None)
+        assert response is None or response.submitted_at is None or response.submitted_at > log.sent_at
+        assert log.invitation.reminder_count >= 1
+    assert all(r.submitted_at <= timezone.now() for r in Response.objects.filter(
+        round=fieldwork, status=ResponseStatus.SUBMITTED))  # fmt: skip
+
+
+def test_seed_demo_is_idempotent(demo):
+    counts = (Round.objects.count(), Response.objects.count(), Invitation.objects.count(), ReminderLog.objects.count())
+    call_command("seed_demo", "--workplaces", "80", stdout=io.StringIO())
+    assert counts == (
+        Round.objects.count(),
+        Response.objects.count(),
+        Invitation.objects.count(),
+        ReminderLog.objects.count(),
+    )
+
+
+def test_the_dashboard_shows_rates_and_the_round_name_in_the_page_language(demo, admin_client):
+    _previous, fieldwork = demo
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = admin_client.get(f"/statistikk/runder/{fieldwork.slug}/")
+    html = page.content.decode()
+    assert "Demo round in fieldwork" in html and "Demorunde" not in html
+    assert page.context["progress"]["overall"][0].rate > 0
+    listing = admin_client.get(f"/statistikk/runder/{fieldwork.slug}/ikke-svart.csv").content.decode()
+    assert listing.count("@example.invalid") == non_respondents(fieldwork).count() > 0
+
+
+def test_a_self_test_is_compared_with_the_closed_round_not_the_one_in_fieldwork(demo):
+    from barometer.engine.benchmark import comparison_round
+    from surveys.models import Municipality, RoundKind
+
+    previous, _fieldwork = demo
+    self_test = Round.objects.create(
+        slug="selvtest", name="Selvtest", kind=RoundKind.SELF_TEST, question_set=previous.question_set,
+        opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=9),
+    )  # fmt: skip
+    response = Response.objects.create(
+        round=self_test, question_set=self_test.question_set, workplace_type="kindergarten",
+        municipality=Municipality.objects.get(number="0301"), employees=10,
+    )  # fmt: skip
+    assert comparison_round(response) == previous
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_method_page_names_ssb_and_the_licence(client, db, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/metode/").content.decode()
+    assert "Statistisk sentralbyrå (SSB)" in page
+    assert "NLOD" in page and "data.norge.no/nlod/" in page
+    assert "357" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("nb", "Dere har ikke tilgang til dette"), ("en", "You may not do this")]
+)
+def test_a_forbidden_page_is_in_the_site_style_and_language(
+    national_round, client, django_user_model, language, heading
+):
+    from django.contrib.auth.models import Group
+
+    analyst = django_user_model.objects.create_user("analytiker", password="x")
+    analyst.groups.add(Group.objects.get(name="Analytikere"))
+    client.force_login(analyst)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(f"/statistikk/runder/{national_round.slug}/ikke-svart.csv")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert heading in page and "<main" in page and "403 Forbidden" not in page
