@@ -156,6 +156,9 @@ class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
             "option_removed": _("Question %(question)s: option %(old)s removed"),
             "option_renamed": _("Question %(question)s: option %(old)s renamed to %(new)s"),
             "condition_changed": _("Question %(question)s: display condition changed from “%(old)s” to “%(new)s”"),
+            "section_condition_changed": _(
+                "Section %(question)s: display condition changed from “%(old)s” to “%(new)s”"
+            ),
         }
         items = format_html_join(
             "",

@@ -546,8 +546,9 @@ class StructureChange:
     """One difference in structure between two versions of a question set.
 
     ``kind`` is one of ``question_added``, ``question_removed``, ``question_renamed``,
-    ``option_added``, ``option_removed``, ``option_renamed``, ``condition_changed``;
-    ``question`` is the question's code in the new version (in the old one when removed),
+    ``option_added``, ``option_removed``, ``option_renamed``, ``condition_changed`` and
+    ``section_condition_changed``; ``question`` is the question's code in the new version
+    (in the old one when removed; the section's code for a section's condition),
     ``old`` and ``new`` the codes or conditions before and after ("" when not applicable).
     """
 
@@ -601,8 +602,8 @@ def structure_diff(old: dict, new: dict) -> list[StructureChange]:
         if code not in matched.values():
             changes.append(StructureChange("question_added", code, new=code))
     for old_code, new_code in matched.items():
-        old_q, old_s = old_questions[old_code]
-        new_q, new_s = new_questions[new_code]
+        old_q = old_questions[old_code][0]
+        new_q = new_questions[new_code][0]
         old_options = [(o["code"], (i,)) for i, o in enumerate(old_q.get("options", []))]
         new_options = [(o["code"], (i,)) for i, o in enumerate(new_q.get("options", []))]
         option_renames = _renames(old_options, new_options)
@@ -616,11 +617,16 @@ def structure_diff(old: dict, new: dict) -> list[StructureChange]:
         for code, _place in new_options:
             if code not in old_option_codes and code not in option_renames.values():
                 changes.append(StructureChange("option_added", new_code, new=code))
-        for before, after in (
-            (old_q.get("show_if"), new_q.get("show_if")),
-            (old_s.get("show_if"), new_s.get("show_if")),
-        ):
-            old_text, new_text = _condition_text(before), _condition_text(after)
+        old_text, new_text = _condition_text(old_q.get("show_if")), _condition_text(new_q.get("show_if"))
+        if old_text != new_text:
+            changes.append(StructureChange("condition_changed", new_code, old=old_text, new=new_text))
+    old_sections = {s["code"]: s for s in old["sections"]}
+    for section in new["sections"]:
+        if section["code"] in old_sections:
+            old_text = _condition_text(old_sections[section["code"]].get("show_if"))
+            new_text = _condition_text(section.get("show_if"))
             if old_text != new_text:
-                changes.append(StructureChange("condition_changed", new_code, old=old_text, new=new_text))
+                changes.append(
+                    StructureChange("section_condition_changed", section["code"], old=old_text, new=new_text)
+                )
     return changes

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from surveys import rules
 from surveys.forms import SectionForm
-from surveys.models import Answer, Invitation, Question
+from surveys.models import Answer, Invitation
 from surveys.questionnaire import Questionnaire
 from surveys.services.answering import AnsweringError, response_for_invitation, save_answers
 from surveys.services.questionsets import import_questionset

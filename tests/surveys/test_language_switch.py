@@ -29,7 +29,8 @@ def _until_initiation(client, invitation, question_set):
             client.post(section_url(invitation, code), post_data(question_set, fields, INNOVATOR_ANSWERS)).status_code
             == 302
         )
-    client.post(section_url(invitation, "newest"), post_data(question_set, ["newest_description", "newest_type", "newest_break", "newest_technology", "novelty"], INNOVATOR_ANSWERS))  # fmt: skip
+    newest = ["newest_description", "newest_type", "newest_break", "newest_technology", "novelty"]
+    client.post(section_url(invitation, "newest"), post_data(question_set, newest, INNOVATOR_ANSWERS))
     return section_url(invitation, "initiation")
 
 
