@@ -58,28 +58,41 @@ def _errors(violations: list[rules.Violation]) -> forms.ValidationError:
     )
 
 
-class AnswerNumberField(forms.Field):
-    """A number answer, read as ``surveys.rules.read_number`` reads it (what a browser's
-    number input can send: "1e3", " 7 ", "7,0", "007"); the page shows the same bounds."""
+class WholeNumberField(forms.Field):
+    """A whole number read as ``surveys.rules.read_whole_number`` reads it (whatever a
+    browser's number input can send: "1e3", "007", "7.0"; also " 7 " and "7,0"), within
+    [low, high], which the page shows as the input's ``min`` and ``max``."""
 
     widget = forms.NumberInput
 
-    def __init__(self, *, question: Question, **kwargs):
-        self.question = question
+    def __init__(self, *, low: int, high: int, states_min: bool = True, states_max: bool = True, **kwargs):
+        self.low, self.high = low, high
+        self.states = {"states_min": states_min, "states_max": states_max}
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        low, high = rules.number_bounds(self.question)
-        return {**attrs, "min": str(low), "max": str(high), "step": "1", "inputmode": "numeric"}
+        return {**attrs, "min": str(self.low), "max": str(self.high), "step": "1", "inputmode": "numeric"}
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        number, violations = rules.read_number(self.question, str(value))
+        number, violations = rules.read_whole_number(str(value), self.low, self.high, **self.states)
         if violations:
             raise _errors(violations)
         return number
+
+
+def answer_number_field(question: Question, **kwargs) -> WholeNumberField:
+    """The field of a number question, with the bounds ``surveys.rules.number_bounds`` gives."""
+    low, high = rules.number_bounds(question)
+    return WholeNumberField(
+        low=low,
+        high=high,
+        states_min=question.min_value is not None,
+        states_max=question.max_value is not None,
+        **kwargs,
+    )
 
 
 class AnswerTextField(forms.CharField):
@@ -155,7 +168,7 @@ class SectionForm(AnsweringFormMixin, forms.Form):
                 )
             return forms.ChoiceField(choices=choices, widget=StrictRadioSelect, error_messages=messages, **common)
         if question.kind == QuestionKind.NUMBER:
-            return AnswerNumberField(question=question, **common)
+            return answer_number_field(question, **common)
         return AnswerTextField(question=question, widget=forms.Textarea(attrs={"rows": 4}), **common)
 
     def clean(self):
@@ -204,12 +217,11 @@ class SelfTestProfileForm(AnsweringFormMixin, forms.Form):
         empty_label=_("Choose the municipality"),
         help_text=_("Your municipality's size and centrality decide which workplaces you are compared with."),
     )
-    employees = forms.IntegerField(
+    employees = WholeNumberField(
         label=_("Number of employees at the workplace"),
-        min_value=1,
-        max_value=100_000,
+        low=1,
+        high=100_000,
         help_text=_("Count everyone employed, including part-time; an estimate is fine."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(self, *args, **kwargs):

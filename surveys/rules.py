@@ -141,16 +141,16 @@ def parse_number(raw: str) -> Decimal | Violation | None:
         return Violation("not_a_number", _("Write a whole number, for example 12."))
 
 
-def check_number(question: Question, value: Decimal | int) -> list[Violation]:
-    """Violations of a number answer: outside the bounds, or not a whole number."""
-    low, high = number_bounds(question)
+def check_whole_number(
+    value: Decimal | int, low: int, high: int, *, states_min: bool = True, states_max: bool = True
+) -> list[Violation]:
+    """Violations of a number that must be whole and within [low, high]; ``states_min`` and
+    ``states_max`` say which bounds the question itself sets (the message names those)."""
     value = Decimal(value)
     if value < low or value > high:
-        if question.min_value is not None and question.max_value is not None:
-            message = _("Write a number from %(min)d to %(max)d.")
-        elif question.max_value is not None:
+        if states_max and not states_min:
             message = _("Write a number no larger than %(max)d.")
-        elif question.min_value is not None:
+        elif states_min and not states_max:
             message = _("Write a number no smaller than %(min)d.")
         else:
             message = _("Write a number from %(min)d to %(max)d.")
@@ -160,15 +160,33 @@ def check_number(question: Question, value: Decimal | int) -> list[Violation]:
     return []
 
 
-def read_number(question: Question, raw: str) -> tuple[int | None, list[Violation]]:
-    """(the whole number, []) for an allowed answer, (None, []) for none, else (None, violations)."""
+def check_number(question: Question, value: Decimal | int) -> list[Violation]:
+    """Violations of a number answer: outside the question's bounds, or not a whole number."""
+    low, high = number_bounds(question)
+    return check_whole_number(
+        value, low, high, states_min=question.min_value is not None, states_max=question.max_value is not None
+    )
+
+
+def read_whole_number(
+    raw: str, low: int, high: int, *, states_min: bool = True, states_max: bool = True
+) -> tuple[int | None, list[Violation]]:
+    """(the whole number, []) for an allowed value, (None, []) for none, else (None, violations)."""
     parsed = parse_number(raw)
     if parsed is None:
         return None, []
     if isinstance(parsed, Violation):
         return None, [parsed]
-    violations = check_number(question, parsed)
+    violations = check_whole_number(parsed, low, high, states_min=states_min, states_max=states_max)
     return (None, violations) if violations else (int(parsed), [])
+
+
+def read_number(question: Question, raw: str) -> tuple[int | None, list[Violation]]:
+    """``read_whole_number`` with the question's bounds (see ``number_bounds``)."""
+    low, high = number_bounds(question)
+    return read_whole_number(
+        raw, low, high, states_min=question.min_value is not None, states_max=question.max_value is not None
+    )
 
 
 # --- Choices --------------------------------------------------------------------------------

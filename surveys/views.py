@@ -61,6 +61,22 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
     round_ = open_self_test_round()
     if round_ is None:
         return render(request, "surveys/self_test_unavailable.html", status=503)
+    switch_to = request.POST.get("language") if request.method == "POST" else None
+    if switch_to is not None:
+        # The language buttons submit this form: it comes back in the new language with
+        # what was entered, and an error only on what was entered and is not valid.
+        language = _activate(request, switch_to)
+        form = SelfTestProfileForm(request.POST)
+        form.is_valid()
+        for name in [name for name in form.errors if not request.POST.get(name)]:
+            del form.errors[name]
+        page = render(
+            request,
+            "surveys/self_test_start.html",
+            {"form": form, "round": round_, "question_set": round_.question_set, "answers_form_id": "answers"},
+            status=400 if form.errors else 200,
+        )
+        return _remember_language(page, language)
     form = SelfTestProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         response = start_self_test(
@@ -74,7 +90,7 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/self_test_start.html",
-        {"form": form, "round": round_, "question_set": round_.question_set},
+        {"form": form, "round": round_, "question_set": round_.question_set, "answers_form_id": "answers"},
         status=400 if form.errors else 200,
     )
 
@@ -222,10 +238,7 @@ def _switch_language(request, response, current, questions, values, language: st
     and the page comes back in the new language with the answers as given and their errors:
     what the respondent entered is never dropped.
     """
-    if language not in LANGUAGES:
-        language = current_language()
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
+    language = _activate(request, language)
     form = SectionForm(request.POST, questions=questions, values=values, partial=True)
     if form.is_valid():
         try:
@@ -238,6 +251,20 @@ def _switch_language(request, response, current, questions, values, language: st
             Response.objects.filter(pk=response.pk).update(language=language)
             response.language = language
         page = _render_section(request, response, Questionnaire.for_response(response), current, form, values)
+    return _remember_language(page, language)
+
+
+def _activate(request: HttpRequest, language: str) -> str:
+    """Activate a language chosen with the switch (an unknown one keeps the current)."""
+    if language not in LANGUAGES:
+        language = current_language()
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
+
+
+def _remember_language(page: HttpResponse, language: str) -> HttpResponse:
+    """Set the language cookie as Django's ``set_language`` view does."""
     page.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

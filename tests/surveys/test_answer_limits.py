@@ -229,3 +229,17 @@ def test_the_save_service_applies_the_same_rules(questions, workplace, national_
 def test_rules_read_numbers_exactly():
     assert rules.parse_number("1.000000000000000000001") == Decimal("1.000000000000000000001")
     assert isinstance(rules.parse_number("1,2,3"), rules.Violation)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1e3", 1000), ("040", 40), ("12.0", 12), (" 7 ", 7)])
+def test_the_self_test_profile_reads_numbers_as_the_questionnaire_does(db, raw, expected):
+    from surveys.forms import SelfTestProfileForm
+
+    form = SelfTestProfileForm({"employees": raw})
+    form.is_valid()
+    assert "employees" not in form.errors
+    assert form.cleaned_data["employees"] == expected
+    assert 'min="1"' in str(form["employees"]) and 'max="100000"' in str(form["employees"])
+    refused = SelfTestProfileForm({"employees": "0"})
+    refused.is_valid()
+    assert "employees" in refused.errors

@@ -79,3 +79,20 @@ def test_four_choices_where_three_are_allowed_come_back_in_english_with_their_er
     assert "Choose at most 3 options; you chose 4." in html
     assert checked_values(html, "initiated_by") == {option_id(question_set, "initiated_by", c) for c in chosen}
     assert page.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_the_self_test_profile_keeps_what_was_entered_when_switching(client, self_test_round, register):
+    from surveys.models import Municipality
+
+    municipality = Municipality.objects.order_by("number").first()
+    page = client.post(
+        "/selvtest/",
+        {"workplace_type": "nursing_home", "municipality": municipality.pk, "employees": "0", "language": "nn"},
+    )
+    html = page.content.decode()
+    assert '<html lang="nn"' in html
+    assert 'value="nursing_home"' in html and re.search(r'value="nursing_home"[^>]*checked', html)
+    assert re.search(rf'<option value="{municipality.pk}"[^>]*selected', html)
+    assert page.status_code == 400  # "0 employees" is not valid yet: it comes back with its error
+    assert 'name="employees" value="0"' in html or 'value="0"' in html
+    assert page.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nn"
