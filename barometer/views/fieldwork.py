@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from barometer.access import admin_required, fieldwork_required
 from barometer.outputs.charts import daily_chart
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
+from surveys.dates import in_oslo
 from surveys.models import Round, RoundKind
 
 
@@ -52,6 +53,11 @@ def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+def _oslo_day(moment) -> str:
+    """The day (Europe/Oslo) of a stored UTC moment, as YYYY-MM-DD; "" for none."""
+    return in_oslo(moment).date().isoformat() if moment else ""
+
+
 @admin_required
 def non_respondents_csv(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
@@ -65,7 +71,6 @@ def non_respondents_csv(request: HttpRequest, slug: str) -> HttpResponse:
         writer.writerow([
             workplace.name, workplace.workplace_type, f"{workplace.municipality.number} {workplace.municipality.name}",
             workplace.municipality.county.name, invitation.email,
-            invitation.sent_at.date().isoformat() if invitation.sent_at else "", invitation.reminder_count,
-            invitation.last_reminded_at.date().isoformat() if invitation.last_reminded_at else "",
+            _oslo_day(invitation.sent_at), invitation.reminder_count, _oslo_day(invitation.last_reminded_at),
         ])  # fmt: skip
     return response

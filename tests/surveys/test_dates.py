@@ -96,3 +96,28 @@ def test_the_admin_sees_what_the_closing_time_means(admin_client, midnight_round
     assert f"til og med {_last_day(midnight_round)}" in page
     form = admin_client.get(f"/admin/surveys/round/{midnight_round.pk}/change/").content.decode()
     assert "14. desember" in form  # the help text under the closing time explains midnight
+
+
+def test_the_non_respondent_download_gives_the_day_in_oslo(admin_client, national_round, workplace):
+    # Sent at 00:30 in Oslo on 2 March, which is still 1 March in UTC.
+    sent = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
+    Invitation.objects.create(
+        round=national_round, workplace=workplace, email="rektor@example.invalid", sent_at=sent, last_reminded_at=sent
+    )
+    listing = admin_client.get(f"/statistikk/runder/{national_round.slug}/ikke-svart.csv").content.decode()
+    row = next(line for line in listing.splitlines() if workplace.name in line)
+    assert row.count("2026-03-02") == 2 and "2026-03-01" not in row
+
+
+def test_the_response_download_gives_submitted_times_in_oslo(national_round, workplace):
+    from surveys.models import Response, ResponseStatus
+    from surveys.services.response_files import export_rows
+
+    submitted = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
+    Response.objects.create(
+        round=national_round, question_set=national_round.question_set, workplace=workplace,
+        workplace_type=workplace.workplace_type, municipality=workplace.municipality, language="nb",
+        status=ResponseStatus.SUBMITTED, submitted_at=submitted,
+    )  # fmt: skip
+    rows = list(export_rows(national_round))
+    assert rows[1][2] == "2026-03-02T00:30:00+01:00"
