@@ -31,6 +31,7 @@ def last_answer_day(closes_at: datetime) -> date:
 
 
 def closes_at_midnight(closes_at: datetime) -> bool:
+    """Whether a deadline falls at 00:00 Oslo time (so the day before is the last day)."""
     return in_oslo(closes_at).time() == time(0)
 
 

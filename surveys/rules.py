@@ -45,7 +45,7 @@ STORED_NUMBER_MIN = -(2**31)
 STORED_NUMBER_MAX = 2**31 - 1
 
 #: Longest number text read; longer input is not a number anyone typed.
-_MAX_NUMBER_TEXT = 400
+_MAX_NUMBER_TEXT = 5000
 
 # Control characters other than tab and line breaks have no place in an answer.
 _CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
