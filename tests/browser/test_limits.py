@@ -46,7 +46,7 @@ def section_page(page, live_server, invitation):
 
 def submit(page):
     with page.expect_navigation():
-        page.locator('button[name="action"][value="next"]').click()
+        page.locator('main button[name="action"][value="next"]').click()
 
 
 @pytest.mark.parametrize(
