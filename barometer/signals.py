@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from barometer.engine.benchmark import bump_reference_version
 from barometer.engine.comparability import lost_codes
 from barometer.models import Indicator, ReferenceFigure
+from barometer.reports.findings import EXTRA_SPECS
 from surveys.models import Option, Question, QuestionSet, Section, WordingChange
 from surveys.signals import question_set_publishing
 
@@ -30,11 +31,24 @@ def reference_data_changed(**kwargs):
 
 @receiver(question_set_publishing)
 def refuse_losing_indicator_codes(sender, question_set, structure, previous_structure, **kwargs) -> list[str]:
-    """Refuse a version that drops a question or option code an active indicator names:
-    its figure would silently change meaning (a renamed option counts as nothing)."""
+    """Refuse a version that drops a question or option code an active indicator (or a
+    published finding's own specification) names: its figure would silently change meaning
+    (a renamed option counts as nothing)."""
+    named = [
+        (indicator.key, indicator.question_codes, indicator.option_codes or [], [])
+        for indicator in Indicator.objects.filter(active=True).order_by("position", "key")
+    ] + [
+        (
+            key,
+            spec["question_codes"],
+            spec.get("option_codes", []),
+            [*spec.get("required", []), *spec.get("excluded", [])],
+        )
+        for key, spec in EXTRA_SPECS.items()
+    ]
     errors = []
-    for indicator in Indicator.objects.filter(active=True).order_by("position", "key"):
-        for lost in lost_codes(indicator.question_codes, indicator.option_codes or [], structure, previous_structure):
+    for key, question_codes, option_codes, option_refs in named:
+        for lost in lost_codes(question_codes, option_codes, structure, previous_structure, option_refs):
             if lost.option is None:
                 message = _(
                     "Indicator “%(indicator)s” names question “%(question)s”, which this version does not have."
@@ -44,5 +58,5 @@ def refuse_losing_indicator_codes(sender, question_set, structure, previous_stru
                     "Indicator “%(indicator)s” names option “%(option)s” of question “%(question)s”, "
                     "which this version does not have."
                 )
-            errors.append(message % {"indicator": indicator.key, "question": lost.question, "option": lost.option})
+            errors.append(message % {"indicator": key, "question": lost.question, "option": lost.option})
     return errors

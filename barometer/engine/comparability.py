@@ -63,13 +63,18 @@ class LostCode:
 
 
 def lost_codes(
-    question_codes: Sequence[str], option_codes: Sequence[str], after: dict, before: dict | None
+    question_codes: Sequence[str],
+    option_codes: Sequence[str],
+    after: dict,
+    before: dict | None,
+    option_refs: Sequence[str] = (),
 ) -> list[LostCode]:
     """The question and option codes an indicator names that ``before`` (the previous
     version) has and ``after`` lacks; [] for a first version (nothing can be lost).
 
     An option code is lost from a question that had it (an indicator's option codes need
-    not exist in every one of its questions).
+    not exist in every one of its questions). ``option_refs`` are further options named as
+    "question.option" (the subpopulation a finding is counted in).
     """
     if before is None:
         return []
@@ -84,4 +89,10 @@ def lost_codes(
         had = {option["code"] for option in old[code][0].get("options", [])}
         now = {option["code"] for option in new[code][0].get("options", [])}
         lost += [LostCode(code, option) for option in option_codes if option in had and option not in now]
+    for ref in option_refs:
+        code, _dot, option = ref.partition(".")
+        had = {o["code"] for o in old[code][0].get("options", [])} if code in old else set()
+        now = {o["code"] for o in new[code][0].get("options", [])} if code in new else set()
+        if option in had and option not in now and LostCode(code, option) not in lost:
+            lost.append(LostCode(code, option))
     return lost

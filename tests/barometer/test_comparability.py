@@ -132,3 +132,10 @@ def test_the_page_says_not_comparable(client, django_user_model, barometer_data,
     page = client.get(f"/statistikk/?round={later.pk}")
     assert page.status_code == 200
     assert "not comparable: the question changed" in page.content.decode()
+
+
+def test_an_option_that_only_defines_a_subpopulation_counts_as_lost_too():
+    before = json.loads(json.dumps(BEFORE))
+    after = renamed(before, "inc_services", "yes", "ja")
+    assert lost_codes(["spread"], [], after, before, ["inc_services.yes"]) == [LostCode("inc_services", "yes")]
+    assert lost_codes(["spread"], [], before, before, ["inc_services.yes"]) == []

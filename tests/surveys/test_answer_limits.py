@@ -243,3 +243,14 @@ def test_the_self_test_profile_reads_numbers_as_the_questionnaire_does(db, raw, 
     refused = SelfTestProfileForm({"employees": "0"})
     refused.is_valid()
     assert "employees" in refused.errors
+
+
+@PROPERTY_SETTINGS
+@given(chosen=st.sets(st.sampled_from(["a", "b", "c", "d", "none"])))
+def test_every_set_of_ticks_is_judged_by_the_stated_rules(questions, chosen):
+    """Any set of boxes a person can tick: allowed exactly when it is at most three and
+    "none" stands alone, as the page says."""
+    ids = {o.code: str(o.pk) for o in questions["who"].options.all()}
+    form = bound(questions, {"who": [ids[code] for code in sorted(chosen)]})
+    allowed = len(chosen) <= 3 and ("none" not in chosen or len(chosen) == 1)
+    assert form.is_valid() == allowed, (chosen, form.errors)
