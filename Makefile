@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links printed and e-mailed by the demo use the address served, unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 
 .PHONY: run test lint format venv venv-dev demo messages bench loadtest clean
@@ -29,10 +31,10 @@ venv-dev: $(VENV)/.installed-dev
 
 demo: venv
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py setup_demo
 
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

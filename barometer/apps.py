@@ -8,4 +8,4 @@ class BarometerConfig(AppConfig):
     verbose_name = _("Benchmarks and reports")
 
     def ready(self):
-        from barometer import signals  # noqa: F401  (cache versions follow the reference data)
+        from barometer import signals  # noqa: F401  (cache versions; the pre-publish indicator check)

@@ -1,13 +1,18 @@
 """Derived pages (reports, charts) are cached under a reference-data version: any change to
-what they are drawn from bumps it, after the change commits."""
+what they are drawn from bumps it, after the change commits. And a question-set version
+that would break an active indicator is refused before it is published."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from barometer.engine.benchmark import bump_reference_version
+from barometer.engine.comparability import lost_codes
 from barometer.models import Indicator, ReferenceFigure
+from barometer.reports.findings import EXTRA_SPECS
 from surveys.models import Option, Question, QuestionSet, Section, WordingChange
+from surveys.signals import question_set_publishing
 
 
 @receiver(post_save, sender=Indicator)
@@ -22,3 +27,36 @@ from surveys.models import Option, Question, QuestionSet, Section, WordingChange
 @receiver(post_save, sender=Option)
 def reference_data_changed(**kwargs):
     transaction.on_commit(bump_reference_version)
+
+
+@receiver(question_set_publishing)
+def refuse_losing_indicator_codes(sender, question_set, structure, previous_structure, **kwargs) -> list[str]:
+    """Refuse a version that drops a question or option code an active indicator (or a
+    published finding's own specification) names: its figure would silently change meaning
+    (a renamed option counts as nothing)."""
+    named = [
+        (indicator.key, indicator.question_codes, indicator.option_codes or [], [])
+        for indicator in Indicator.objects.filter(active=True).order_by("position", "key")
+    ] + [
+        (
+            key,
+            spec["question_codes"],
+            spec.get("option_codes", []),
+            [*spec.get("required", []), *spec.get("excluded", [])],
+        )
+        for key, spec in EXTRA_SPECS.items()
+    ]
+    errors = []
+    for key, question_codes, option_codes, option_refs in named:
+        for lost in lost_codes(question_codes, option_codes, structure, previous_structure, option_refs):
+            if lost.option is None:
+                message = _(
+                    "Indicator “%(indicator)s” names question “%(question)s”, which this version does not have."
+                )
+            else:
+                message = _(
+                    "Indicator “%(indicator)s” names option “%(option)s” of question “%(question)s”, "
+                    "which this version does not have."
+                )
+            errors.append(message % {"indicator": key, "question": lost.question, "option": lost.option})
+    return errors

@@ -357,6 +357,9 @@ def generate_fieldwork_round(
     types, type_weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
     counts = {"invited": 0, "opened": 0, "started": 0, "submitted": 0, "reminders": 0}
     laggard = min(FIELDWORK_COUNTIES, key=FIELDWORK_COUNTIES.get)
+    # A workplace's name is unique within its municipality (a database constraint), and the
+    # place names repeat: the second "Solbakken skole" in a municipality becomes "Solbakken skole 2".
+    used_names: set[tuple[int, str]] = set()
     with transaction.atomic():
         for county, eagerness in FIELDWORK_COUNTIES.items():
             candidates = sorted(by_county.get(county, []), key=lambda m: m.number)
@@ -368,8 +371,14 @@ def generate_fieldwork_round(
                 workplace_type = rng.choices(types, type_weights)[0]
                 low, high = TYPE_EMPLOYEES[workplace_type]
                 place = FIELDWORK_PLACE_NAMES[number % len(FIELDWORK_PLACE_NAMES)]
+                base_name = f"{place} {FIELDWORK_TYPE_NAMES[workplace_type]}"
+                name, suffix = base_name, 1
+                while (municipality.pk, name) in used_names:
+                    suffix += 1
+                    name = f"{base_name} {suffix}"
+                used_names.add((municipality.pk, name))
                 workplace = Workplace.objects.create(
-                    name=f"Demo: {place} {FIELDWORK_TYPE_NAMES[workplace_type]} ({municipality.name})",
+                    name=f"Demo: {name} ({municipality.name})",
                     workplace_type=workplace_type,
                     municipality=municipality,
                     employees=rng.randint(low, high),

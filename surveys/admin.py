@@ -7,11 +7,12 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .dates import deadline, exact_time
 from .models import (
     Answer,
     AnswerChoice,
@@ -33,7 +34,14 @@ from .models import (
     WordingChange,
     Workplace,
 )
-from .services.questionsets import new_version, publish
+from .services.questionsets import (
+    PublishRefused,
+    export_questionset_data,
+    new_version,
+    previous_version,
+    publish,
+    structure_diff,
+)
 from .services.retention import delete_workplace_responses
 
 
@@ -169,7 +177,7 @@ class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["slug", "version", "status", "title_nb", "published_at", "section_count"]
     list_filter = ["status", "slug"]
     search_fields = ["slug", "title_nb", "title_nn", "title_en"]
-    readonly_fields = ["status", "created_at", "published_at"]
+    readonly_fields = ["status", "created_at", "published_at", "changes_since_previous"]
     fields = [
         "slug",
         "version",
@@ -182,6 +190,7 @@ class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
         "intro_en",
         "created_at",
         "published_at",
+        "changes_since_previous",
     ]
     inlines = [SectionInline]
     actions = ["make_new_version", "publish_sets", "retire_sets"]
@@ -192,6 +201,44 @@ class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
     @admin.display(description=_("sections"), ordering="section_total")
     def section_count(self, obj):
         return obj.section_total
+
+    @admin.display(description=_("changes since the previous version"))
+    def changes_since_previous(self, obj):
+        """The structure changes against the previous published version (texts excluded)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        previous = previous_version(obj)
+        if previous is None:
+            return _("This is the first published version.")
+        changes = structure_diff(export_questionset_data(previous), export_questionset_data(obj))
+        if not changes:
+            return format_html(
+                "{}",
+                _("No question, option or condition changed since version %(version)d.")
+                % {"version": previous.version},
+            )
+        templates = {
+            "question_added": _("Question %(new)s added"),
+            "question_removed": _("Question %(old)s removed"),
+            "question_renamed": _("Question %(old)s renamed to %(new)s"),
+            "option_added": _("Question %(question)s: option %(new)s added"),
+            "option_removed": _("Question %(question)s: option %(old)s removed"),
+            "option_renamed": _("Question %(question)s: option %(old)s renamed to %(new)s"),
+            "condition_changed": _("Question %(question)s: display condition changed from “%(old)s” to “%(new)s”"),
+            "section_condition_changed": _(
+                "Section %(question)s: display condition changed from “%(old)s” to “%(new)s”"
+            ),
+        }
+        items = format_html_join(
+            "",
+            "<li>{}</li>",
+            (
+                (templates[c.kind] % {"question": c.question, "old": c.old or "-", "new": c.new or "-"},)
+                for c in changes
+            ),
+        )
+        heading = _("Against version %(version)d:") % {"version": previous.version}
+        return format_html("<p>{}</p><ul class='structure-changes'>{}</ul>", heading, items)
 
     @admin.action(description=_("Copy to a new draft version"))
     def make_new_version(self, request, queryset):
@@ -210,9 +257,22 @@ class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish (freezes the structure)"))
     def publish_sets(self, request, queryset):
-        drafts = list(queryset.filter(status=QuestionSetStatus.DRAFT))
-        for question_set in drafts:
-            publish(question_set)
+        drafts = []
+        for question_set in queryset.filter(status=QuestionSetStatus.DRAFT):
+            try:
+                publish(question_set)
+            except PublishRefused as refused:
+                self.message_user(
+                    request,
+                    format_html(
+                        "{}<ul>{}</ul>",
+                        _("%(set)s was not published:") % {"set": question_set},
+                        format_html_join("", "<li>{}</li>", ((error,) for error in refused.errors)),
+                    ),
+                    messages.ERROR,
+                )
+            else:
+                drafts.append(question_set)
         self.message_user(
             request,
             ngettext("%(count)d question set published.", "%(count)d question sets published.", len(drafts))
@@ -373,11 +433,31 @@ class WorkplaceAdmin(admin.ModelAdmin):
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     actions = ["extend_by_a_week"]
-    list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "is_synthetic"]
+    list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "answers_taken", "is_synthetic"]
+    readonly_fields = ["answers_taken"]
     list_filter = ["kind", "is_synthetic"]
     search_fields = ["name", "name_nn", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["question_set"]
+
+    @admin.display(description=_("answers taken"))
+    def answers_taken(self, obj):
+        """What the closing time means to respondents, in Norwegian time (see ``surveys.dates``)."""
+        if obj is None or obj.closes_at is None:
+            return "-"
+        return _("Opens %(opens)s; answers are taken %(deadline)s (Norwegian time).") % {
+            "opens": exact_time(obj.opens_at),
+            "deadline": deadline(obj.closes_at),
+        }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "closes_at" and field is not None:
+            field.help_text = _(
+                "Norwegian time. The round closes at this moment: 00:00 on 15 December means that "
+                "14 December is the last day answers are taken."
+            )
+        return field
 
     @admin.action(description=_("Extend by one week"), permissions=["change"])
     def extend_by_a_week(self, request, queryset):

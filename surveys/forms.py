@@ -1,8 +1,9 @@
 """Forms for answering: one form per questionnaire section, one field per question by kind,
 and the profile form that starts an open self-test.
 
-Every rule is checked here, on the server: required answers, the maximum number of choices,
-exclusive options, number bounds, text length, and that every chosen option belongs to the
+Every rule is checked here, on the server, by calling ``surveys.rules`` (the one place the
+answer rules live): required answers, the maximum number of choices, exclusive options,
+number bounds and formats, text length, and that every chosen option belongs to the
 question (a field only accepts the ids of its own options).
 """
 
@@ -11,18 +12,11 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from . import rules
 from .i18n import localized_html
 from .models import Municipality, Question, QuestionKind, WorkplaceType
 from .questionnaire import AnswerValues
-
-# Control characters other than tab and newlines have no place in an answer.
-_CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-
-
-def _clean_text(value: str) -> str:
-    return value.translate(_CONTROL_CHARACTERS).strip()
 
 
 class StrictRadioSelect(forms.RadioSelect):
@@ -55,7 +49,76 @@ class AnsweringFormMixin:
         return summary
 
 
-INVALID_CHOICE = _("Choose one of the options shown.")
+INVALID_CHOICE = rules.INVALID_CHOICE
+
+
+def _errors(violations: list[rules.Violation]) -> forms.ValidationError:
+    return forms.ValidationError(
+        [forms.ValidationError(v.message, code=v.code, params=v.params or None) for v in violations]
+    )
+
+
+class WholeNumberField(forms.Field):
+    """A whole number read as ``surveys.rules.read_whole_number`` reads it (whatever a
+    browser's number input can send: "1e3", "007", "7.0"; also " 7 " and "7,0"), within
+    [low, high], which the page shows as the input's ``min`` and ``max``."""
+
+    widget = forms.NumberInput
+
+    def __init__(self, *, low: int, high: int, states_min: bool = True, states_max: bool = True, **kwargs):
+        self.low, self.high = low, high
+        self.states = {"states_min": states_min, "states_max": states_max}
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        return {**attrs, "min": str(self.low), "max": str(self.high), "step": "1", "inputmode": "numeric"}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number, violations = rules.read_whole_number(str(value), self.low, self.high, **self.states)
+        if violations:
+            raise _errors(violations)
+        return number
+
+
+def answer_number_field(question: Question, **kwargs) -> WholeNumberField:
+    """The field of a number question, with the bounds ``surveys.rules.number_bounds`` gives."""
+    low, high = rules.number_bounds(question)
+    return WholeNumberField(
+        low=low,
+        high=high,
+        states_min=question.min_value is not None,
+        states_max=question.max_value is not None,
+        **kwargs,
+    )
+
+
+class AnswerTextField(forms.CharField):
+    """A text answer, normalised and length-checked by ``surveys.rules``; the page's
+    ``maxlength`` is the same limit, counted the way browsers count it."""
+
+    def __init__(self, *, question: Question, **kwargs):
+        self.question = question
+        super().__init__(strip=False, **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.question.max_length:
+            attrs["maxlength"] = str(self.question.max_length)
+        return attrs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return rules.normalise_text(value) if value else value
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            violations = rules.check_text(self.question, value)
+            if violations:
+                raise _errors(violations)
 
 
 class SectionForm(AnsweringFormMixin, forms.Form):
@@ -105,56 +168,18 @@ class SectionForm(AnsweringFormMixin, forms.Form):
                 )
             return forms.ChoiceField(choices=choices, widget=StrictRadioSelect, error_messages=messages, **common)
         if question.kind == QuestionKind.NUMBER:
-            return forms.IntegerField(
-                min_value=question.min_value,
-                max_value=question.max_value,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                **common,
-            )
-        return forms.CharField(
-            max_length=question.max_length,
-            widget=forms.Textarea(attrs={"rows": 4}),
-            strip=True,
-            **common,
-        )
+            return answer_number_field(question, **common)
+        return AnswerTextField(question=question, widget=forms.Textarea(attrs={"rows": 4}), **common)
 
     def clean(self):
         cleaned = super().clean()
         for code, question in self.questions.items():
             if question.kind == QuestionKind.MULTIPLE_CHOICE and cleaned.get(code):
-                self._check_multiple(question, cleaned[code])
-            if question.kind == QuestionKind.TEXT and cleaned.get(code):
-                cleaned[code] = _clean_text(cleaned[code])
+                options = {str(option.pk): option for option in question.options.all()}
+                violations = rules.check_choices(question, [options[pk] for pk in cleaned[code]])
+                if violations:
+                    self.add_error(code, _errors(violations))
         return cleaned
-
-    def _check_multiple(self, question: Question, chosen: list[str]) -> None:
-        if len(set(chosen)) != len(chosen):
-            self.add_error(question.code, forms.ValidationError(INVALID_CHOICE, code="duplicate_choice"))
-            return
-        if question.max_choices and len(chosen) > question.max_choices:
-            self.add_error(
-                question.code,
-                forms.ValidationError(
-                    ngettext(
-                        "Choose at most %(max)d option; you chose %(count)d.",
-                        "Choose at most %(max)d options; you chose %(count)d.",
-                        question.max_choices,
-                    ),
-                    code="too_many_choices",
-                    params={"max": question.max_choices, "count": len(chosen)},
-                ),
-            )
-        options = {str(option.pk): option for option in question.options.all()}
-        exclusive = [options[pk] for pk in chosen if options[pk].exclusive]
-        if exclusive and len(chosen) > 1:
-            self.add_error(
-                question.code,
-                forms.ValidationError(
-                    _("“%(option)s” cannot be combined with other choices."),
-                    code="exclusive_combined",
-                    params={"option": exclusive[0].label},
-                ),
-            )
 
     def answers(self) -> dict[Question, list[int] | int | str | None]:
         """The cleaned answers by question: option ids, a number, a text, or None for no answer."""
@@ -192,12 +217,11 @@ class SelfTestProfileForm(AnsweringFormMixin, forms.Form):
         empty_label=_("Choose the municipality"),
         help_text=_("Your municipality's size and centrality decide which workplaces you are compared with."),
     )
-    employees = forms.IntegerField(
+    employees = WholeNumberField(
         label=_("Number of employees at the workplace"),
-        min_value=1,
-        max_value=100_000,
+        low=1,
+        high=100_000,
         help_text=_("Count everyone employed, including part-time; an estimate is fine."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(self, *args, **kwargs):

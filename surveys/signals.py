@@ -1,9 +1,21 @@
-"""The display conditions are many-to-many relations, which bypass ``save``: lock them here."""
+"""Signals of the surveys app.
+
+``question_set_publishing`` lets other apps veto publishing without ``surveys`` knowing them
+(``surveys`` never imports ``barometer``). And the display conditions are many-to-many
+relations, which bypass ``save``: they are locked here.
+"""
 
 from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import PublishedStructureError, Question, QuestionSetStatus, Section
+
+#: Sent by ``surveys.services.questionsets.publish`` before a draft is published, with
+#: ``question_set`` (the draft), ``structure`` (its content as ``export_questionset_data``
+#: gives it) and ``previous_structure`` (the previous published version's, or None).
+#: A receiver returns a list of messages, each naming what is wrong; any message refuses
+#: the publication.
+question_set_publishing = Signal()
 
 
 @receiver(m2m_changed, sender=Section.show_if_options.through)

@@ -61,6 +61,22 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
     round_ = open_self_test_round()
     if round_ is None:
         return render(request, "surveys/self_test_unavailable.html", status=503)
+    switch_to = request.POST.get("language") if request.method == "POST" else None
+    if switch_to is not None:
+        # The language buttons submit this form: it comes back in the new language with
+        # what was entered, and an error only on what was entered and is not valid.
+        language = _activate(request, switch_to)
+        form = SelfTestProfileForm(request.POST)
+        form.is_valid()
+        for name in [name for name in form.errors if not request.POST.get(name)]:
+            del form.errors[name]
+        page = render(
+            request,
+            "surveys/self_test_start.html",
+            {"form": form, "round": round_, "question_set": round_.question_set, "answers_form_id": "answers"},
+            status=400 if form.errors else 200,
+        )
+        return _remember_language(page, language)
     form = SelfTestProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         response = start_self_test(
@@ -74,7 +90,7 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/self_test_start.html",
-        {"form": form, "round": round_, "question_set": round_.question_set},
+        {"form": form, "round": round_, "question_set": round_.question_set, "answers_form_id": "answers"},
         status=400 if form.errors else 200,
     )
 
@@ -164,6 +180,9 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
         # Skipped by the answers given so far: go where the respondent should be.
         return redirect("surveys:welcome", token=token)
     questions = questionnaire.visible_questions(current, values)
+    switch_to = request.POST.get("language") if request.method == "POST" else None
+    if switch_to is not None:
+        return _switch_language(request, response, current, questions, values, switch_to)
     action = request.POST.get("action", "next")
     form = SectionForm(
         request.POST or None,
@@ -190,7 +209,11 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
         if following is None:
             return redirect("surveys:review", token=token)
         return redirect("surveys:section", token=token, code=following.code)
-    previous, _following = questionnaire.neighbours(current, values)
+    return _render_section(request, response, questionnaire, current, form, values)
+
+
+def _render_section(request, response, questionnaire, current, form, values) -> HttpResponse:
+    previous, following = questionnaire.neighbours(current, values)
     return render(
         request,
         "surveys/section.html",
@@ -200,10 +223,59 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
             "form": form,
             "progress": _progress(questionnaire, values, current),
             "previous": previous,
-            "is_last": _following is None,
+            "is_last": following is None,
+            "answers_form_id": "answers",
         },
         status=400 if form.errors else 200,
     )
+
+
+def _switch_language(request, response, current, questions, values, language: str) -> HttpResponse:
+    """The language switch on a questionnaire page: it submits the page's answers with it.
+
+    Answers that are valid so far are saved (required ones may still be empty); the page
+    then comes back in the new language. When an answer is not valid yet, nothing is saved
+    and the page comes back in the new language with the answers as given and their errors:
+    what the respondent entered is never dropped.
+    """
+    language = _activate(request, language)
+    form = SectionForm(request.POST, questions=questions, values=values, partial=True)
+    if form.is_valid():
+        try:
+            save_answers(response=response, answers=form.answers(), language=language)
+        except ResponseLocked:
+            return redirect(REPORT_URL_NAME, token=response.link_token)
+        page = redirect("surveys:section", token=request.resolver_match.kwargs["token"], code=current.code)
+    else:
+        if language != response.language and not response.is_submitted:
+            Response.objects.filter(pk=response.pk).update(language=language)
+            response.language = language
+        page = _render_section(request, response, Questionnaire.for_response(response), current, form, values)
+    return _remember_language(page, language)
+
+
+def _activate(request: HttpRequest, language: str) -> str:
+    """Activate a language chosen with the switch (an unknown one keeps the current)."""
+    if language not in LANGUAGES:
+        language = current_language()
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
+
+
+def _remember_language(page: HttpResponse, language: str) -> HttpResponse:
+    """Set the language cookie as Django's ``set_language`` view does."""
+    page.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return page
 
 
 def _email_resume_link(response: Response) -> bool:

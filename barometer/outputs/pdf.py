@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from fpdf import FPDF
 
 from barometer.formatting import format_interval, format_number, format_share
 from barometer.reports.workplace import WorkplaceReport, available_charts, chart_image
+from surveys.dates import in_oslo
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
@@ -61,7 +61,7 @@ def report_pdf(report: WorkplaceReport) -> bytes:
     who = response.workplace.name if response.workplace else _("Self-test")
     text(f"{who} · {response.get_workplace_type_display()} · {response.municipality.name}")
     if response.submitted_at:
-        text(_("Submitted %(date)s") % {"date": date_format(timezone.localtime(response.submitted_at), "DATE_FORMAT")})
+        text(_("Submitted %(date)s") % {"date": date_format(in_oslo(response.submitted_at), "DATE_FORMAT")})
     if report.round is not None:
         text(
             _("Compared with: %(round)s (%(n)s workplaces)")

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from barometer.engine.benchmark import Filter, filtered_estimates, resolved_indicators, round_cells, round_weighting
+from barometer.engine.comparability import is_comparable
 from barometer.engine.stats import Estimate, difference_of_shares
 from barometer.models import Country, Indicator, ReferenceFigure
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, Round, RoundKind
+from surveys.services.questionsets import export_questionset_data
 
 
 def previous_round(round_: Round) -> Round | None:
@@ -37,6 +39,9 @@ class AggregateRow:
     change: tuple[float, float, float] | None
     norway: list[ReferenceFigure] = field(default_factory=list)
     denmark: list[ReferenceFigure] = field(default_factory=list)
+    #: False when the questions behind the indicator changed since the previous round's
+    #: version; ``previous`` and ``change`` are then None ("not comparable").
+    comparable: bool = True
 
     @property
     def is_share(self) -> bool:
@@ -77,10 +82,16 @@ def aggregate_report(round_: Round, filter_: Filter, *, weighted: bool = True) -
         previous_estimates = filtered_estimates(
             previous_table, previous_resolved, filter_, weighting=previous_weighting
         )[1]
+    structures = None
+    if before is not None and before.question_set_id != round_.question_set_id:
+        structures = (export_questionset_data(before.question_set), export_questionset_data(round_.question_set))
     rows = []
     for item in resolved:
         current = estimates[item.spec.key]
         previous = previous_estimates.get(item.spec.key)
+        comparable = structures is None or is_comparable(item.spec.question_codes, *structures)
+        if not comparable:
+            previous = None
         if previous is None:
             change = None
         elif item.spec.is_share:
@@ -96,6 +107,7 @@ def aggregate_report(round_: Round, filter_: Filter, *, weighted: bool = True) -
                 change=change,
                 norway=[f for f in figures if f.country == Country.NORWAY],
                 denmark=[f for f in figures if f.country == Country.DENMARK],
+                comparable=comparable,
             )
         )
     return AggregateReport(

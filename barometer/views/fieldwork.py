@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from barometer.access import admin_required, fieldwork_required
 from barometer.outputs.charts import daily_chart
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
+from surveys.dates import in_oslo
 from surveys.models import Round, RoundKind
 
 from .downloads import csv_attachment, xlsx_attachment
@@ -52,6 +53,11 @@ def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+def _oslo_day(moment) -> str:
+    """The day (Europe/Oslo) of a stored UTC moment, as YYYY-MM-DD; "" for none."""
+    return in_oslo(moment).date().isoformat() if moment else ""
+
+
 def _non_respondent_rows(round_: Round):
     yield ["workplace", "organisation_number", "workplace_type", "municipality", "county", "email", "invited",
            "reminders", "last_reminder"]  # fmt: skip
@@ -60,9 +66,9 @@ def _non_respondent_rows(round_: Round):
         yield [
             workplace.name, workplace.organisation_number or "", workplace.workplace_type,
             f"{workplace.municipality.number} {workplace.municipality.name}", workplace.municipality.county.name,
-            invitation.email, invitation.sent_at.date().isoformat() if invitation.sent_at else "",
+            invitation.email, _oslo_day(invitation.sent_at),
             invitation.reminder_count,
-            invitation.last_reminded_at.date().isoformat() if invitation.last_reminded_at else "",
+            _oslo_day(invitation.last_reminded_at),
         ]  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from .. import rules
 from ..links import new_token
 from ..models import (
     Answer,
@@ -145,20 +146,24 @@ def save_answers(
 
 
 def _checked(question: Question, value) -> tuple[int | None, str, list[int]] | None:
-    """(number, text, option ids) for a value the question allows; None for no answer."""
-    if value is None or value == []:
+    """(number, text, option ids) for a value the question allows; None for no answer.
+
+    The rules are ``surveys.rules``'s, the same the form applies; a text is stored normalised.
+    """
+    if isinstance(value, str):
+        value = rules.normalise_text(value)
+    if value is None or value == [] or value == "":
         return None
+    if question.has_options and isinstance(value, list | tuple):
+        value = list(value)
+    violations = rules.check_answer(question, value)
+    if violations:
+        raise AnsweringError(f"{question.code}: {violations[0].in_english()}")
     if question.has_options:
-        option_ids = list(value)
-        own = {option.pk for option in question.options.all()}
-        if not set(option_ids) <= own or len(set(option_ids)) != len(option_ids):
-            raise AnsweringError(f"an option chosen for {question.code} does not belong to it")
-        if not question.allows_many and len(option_ids) != 1:
-            raise AnsweringError(f"{question.code} takes exactly one option")
-        return None, "", option_ids
+        return None, "", value
     if isinstance(value, int):
         return value, "", []
-    return None, str(value), []
+    return None, value, []
 
 
 @dataclass(frozen=True)
@@ -182,12 +187,9 @@ def submit_response(*, response: Response, questionnaire: Questionnaire | None =
             return SubmitResult(submitted=True, already_submitted=True)
         values = AnswerValues.for_response(locked)
         reachable = questionnaire.reachable_question_ids(values)
-        missing = []
-        for section in questionnaire.visible_sections(values):
-            for question in questionnaire.visible_questions(section, values):
-                if question.pk in reachable and question.required and not values.answered(question.pk):
-                    missing.append(section.code)
-                    break
+        section_codes = {s.pk: s.code for s in questionnaire.sections}
+        missing_questions = rules.missing_required(questionnaire, values)
+        missing = list(dict.fromkeys(section_codes[q.section_id] for q in missing_questions))
         if missing:
             return SubmitResult(submitted=False, missing_section_codes=tuple(missing))
         Answer.objects.filter(response=locked).exclude(question_id__in=reachable).delete()

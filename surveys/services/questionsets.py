@@ -96,7 +96,9 @@ def validate_questionset_data(data: Any) -> None:
     option_refs: set[str] = set()
     question_codes: dict[str, str] = {}
     section_codes: dict[str, str] = {}
-    conditions: list[tuple[str, Any]] = []
+    # (place, condition, index of the section it is in, code of the question it is on or None)
+    conditions: list[tuple[str, Any, int, str | None]] = []
+    section_of_question: dict[str, int] = {}
     for s_index, section in enumerate(sections):
         place = f"sections[{s_index}]"
         if not isinstance(section, dict):
@@ -111,7 +113,7 @@ def validate_questionset_data(data: Any) -> None:
             section_codes[code] = place
         check.texts(section, "title", place, required=True)
         check.texts(section, "intro", place, required=False)
-        conditions.append((place, section.get("show_if")))
+        conditions.append((place, section.get("show_if"), s_index, None))
         questions = section.get("questions")
         if not isinstance(questions, list) or not questions:
             check.error(f"{place}.questions", "must be a non-empty list")
@@ -129,6 +131,7 @@ def validate_questionset_data(data: Any) -> None:
                 check.error(f"{q_place}.code", f'duplicate question code "{q_code}" (also at {question_codes[q_code]})')
             else:
                 question_codes[q_code] = q_place
+                section_of_question[q_code] = s_index
             kind = question.get("kind")
             if kind not in QuestionKind.values:
                 check.error(f"{q_place}.kind", f"unknown kind {kind!r}; use one of {', '.join(QuestionKind.values)}")
@@ -147,7 +150,7 @@ def validate_questionset_data(data: Any) -> None:
             low, high = question.get("min_value"), question.get("max_value")
             if isinstance(low, int) and isinstance(high, int) and low > high:
                 check.error(f"{q_place}.max_value", "is smaller than min_value")
-            conditions.append((q_place, question.get("show_if")))
+            conditions.append((q_place, question.get("show_if"), s_index, q_code))
             options = question.get("options", [])
             if not isinstance(options, list):
                 check.error(f"{q_place}.options", "must be a list")
@@ -178,7 +181,7 @@ def validate_questionset_data(data: Any) -> None:
                 if not isinstance(option.get("exclusive", False), bool):
                     check.error(f"{o_place}.exclusive", "must be true or false")
 
-    for place, condition in conditions:
+    for place, condition, s_index, on_question in conditions:
         if condition is None:
             continue
         if not isinstance(condition, dict) or condition.get("mode") not in ConditionMode.values:
@@ -191,6 +194,18 @@ def validate_questionset_data(data: Any) -> None:
         for ref in refs:
             if ref not in option_refs:
                 check.error(f"{place}.show_if.options", f'unknown option "{ref}" (write question.option)')
+                continue
+            # A page is decided when it is shown: its display conditions can only depend on
+            # answers given on earlier pages (sections), never on the same or a later one.
+            source = ref.split(".")[0]
+            if section_of_question[source] >= s_index:
+                shown = f'question "{on_question}"' if on_question else f'section "{sections[s_index].get("code")}"'
+                where = "the same page" if section_of_question[source] == s_index else "a later page"
+                check.error(
+                    f"{place}.show_if.options",
+                    f'{shown} depends on question "{source}", which is on {where}; '
+                    "a display condition can only use answers from earlier sections",
+                )
 
     if check.errors:
         raise QuestionSetFileError(check.errors)
@@ -206,15 +221,18 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
     """Create a question set from parsed file data.
 
     The version comes from the file; if that version exists, the data must be identical (a
-    repeated import changes nothing) or the import is refused: a stored version is never
-    overwritten. With no version in the file, the next free number is used.
+    repeated import changes nothing), or differ only in texts an admin has corrected since
+    (each recorded as a ``WordingChange`` from the file's text: the corrections are kept),
+    or the import is refused: a stored version is never overwritten. With no version in the
+    file, the next free number is used.
     """
     validate_questionset_data(data)
     slug = data["slug"]
     version = data.get("version")
     existing = QuestionSet.objects.filter(slug=slug, version=version).first() if version else None
     if existing is not None:
-        if export_questionset_data(existing) == normalise(data):
+        stored = export_questionset_data(existing)
+        if stored == normalise(data) or _only_recorded_wording_changes(existing, stored, normalise(data)):
             return existing
         raise QuestionSetFileError(
             [f"version: {slug} version {version} already exists with other content; give the file a new version"]
@@ -274,6 +292,44 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
     return question_set
 
 
+def _texts_and_structure(data: Any, path: str = "") -> tuple[Any, list[tuple[str, str]]]:
+    """``data`` with every translated text blanked, and the (field, text) pairs blanked."""
+    if isinstance(data, dict):
+        if data and set(data) <= set(LANGUAGES) and all(isinstance(v, str) for v in data.values()):
+            return dict.fromkeys(data, ""), [(f"{path}_{key}", value) for key, value in data.items()]
+        texts: list[tuple[str, str]] = []
+        blanked = {}
+        for key, value in data.items():
+            blanked[key], found = _texts_and_structure(value, key)
+            texts += found
+        return blanked, texts
+    if isinstance(data, list):
+        texts = []
+        blanked_list = []
+        for value in data:
+            blanked, found = _texts_and_structure(value, path)
+            blanked_list.append(blanked)
+            texts += found
+        return blanked_list, texts
+    return data, []
+
+
+def _only_recorded_wording_changes(existing: QuestionSet, stored: dict, incoming: dict) -> bool:
+    """Whether ``incoming`` (a normalised file) differs from the ``stored`` version only in
+    texts that an admin corrected after publishing, each correction recorded as a
+    ``WordingChange`` whose old text is the file's."""
+    stored_structure, stored_texts = _texts_and_structure(stored)
+    incoming_structure, incoming_texts = _texts_and_structure(incoming)
+    if stored_structure != incoming_structure or len(stored_texts) != len(incoming_texts):
+        return False
+    recorded = set(existing.wording_changes.values_list("field", "old_text"))
+    return all(
+        (field_name, text) in recorded
+        for (field_name, text), (_same, now) in zip(incoming_texts, stored_texts, strict=True)
+        if text != now
+    )
+
+
 def load_questionset_file(path) -> dict:
     """The parsed JSON of a question-set file (UTF-8, with or without a byte-order mark).
     Raises QuestionSetFileError for a file that cannot be read, is not UTF-8 or not JSON."""
@@ -290,10 +346,49 @@ def load_questionset_file(path) -> dict:
         raise QuestionSetFileError([f"{path}: {exc.strerror}"]) from exc
 
 
+class PublishRefused(QuestionSetFileError):
+    """Publishing was refused; ``errors`` says why, each naming what is wrong. A kind of
+    ``QuestionSetFileError``, so an import that publishes reports it like any file error."""
+
+
+def previous_version(question_set: QuestionSet) -> QuestionSet | None:
+    """The latest published or retired version of the same set before this one, or None."""
+    return (
+        QuestionSet.objects.filter(slug=question_set.slug, version__lt=question_set.version)
+        .exclude(status=QuestionSetStatus.DRAFT)
+        .order_by("-version")
+        .first()
+    )
+
+
 def publish(question_set: QuestionSet) -> QuestionSet:
-    """Publish a draft; from now on its structure is frozen."""
+    """Publish a draft; from now on its structure is frozen.
+
+    Raises ``PublishRefused`` when the structure is not valid (for example a display
+    condition on a question of the same page, built in the admin) or when a receiver of
+    ``surveys.signals.question_set_publishing`` objects (the barometer refuses a version
+    that drops a question or option code an active indicator names).
+    """
     if question_set.status != QuestionSetStatus.DRAFT:
         return question_set
+    data = export_questionset_data(question_set)
+    try:
+        validate_questionset_data(data)
+    except QuestionSetFileError as exc:
+        raise PublishRefused(exc.errors) from exc
+    from ..signals import question_set_publishing
+
+    previous = previous_version(question_set)
+    errors: list[str] = []
+    for _receiver, found in question_set_publishing.send(
+        sender=QuestionSet,
+        question_set=question_set,
+        structure=data,
+        previous_structure=export_questionset_data(previous) if previous else None,
+    ):
+        errors.extend(found or [])
+    if errors:
+        raise PublishRefused(errors)
     question_set.status = QuestionSetStatus.PUBLISHED
     question_set.published_at = timezone.now()
     question_set.save()
@@ -450,3 +545,94 @@ def new_version(question_set: QuestionSet) -> QuestionSet:
     data["version"] = latest + 1
     data["status"] = QuestionSetStatus.DRAFT
     return import_questionset(data)
+
+
+@dataclass(frozen=True)
+class StructureChange:
+    """One difference in structure between two versions of a question set.
+
+    ``kind`` is one of ``question_added``, ``question_removed``, ``question_renamed``,
+    ``option_added``, ``option_removed``, ``option_renamed``, ``condition_changed`` and
+    ``section_condition_changed``; ``question`` is the question's code in the new version
+    (in the old one when removed; the section's code for a section's condition),
+    ``old`` and ``new`` the codes or conditions before and after ("" when not applicable).
+    """
+
+    kind: str
+    question: str
+    old: str = ""
+    new: str = ""
+
+
+def _condition_text(condition: dict | None) -> str:
+    if not condition:
+        return ""
+    return f"{condition['mode']}: {', '.join(condition['options'])}"
+
+
+def _renames(old: list[tuple[str, tuple]], new: list[tuple[str, tuple]]) -> dict[str, str]:
+    """Old code -> new code for items that left and arrived at the same place (a rename)."""
+    new_codes = {code for code, _place in new}
+    old_codes = {code for code, _place in old}
+    gone = {place: code for code, place in old if code not in new_codes}
+    came = {place: code for code, place in new if code not in old_codes}
+    return {gone[place]: came[place] for place in gone.keys() & came.keys()}
+
+
+def structure_diff(old: dict, new: dict) -> list[StructureChange]:
+    """What changed in structure from ``old`` to ``new`` (both as ``export_questionset_data``
+    gives them): questions and options added, removed or renamed (a code that left and
+    another that arrived at the same place), and changed display conditions. Texts are not
+    compared. Pure: no database access."""
+
+    def questions(data: dict) -> dict[str, tuple[dict, dict]]:
+        return {q["code"]: (q, s) for s in data["sections"] for q in s["questions"]}
+
+    old_questions, new_questions = questions(old), questions(new)
+    # A question's place is its section and its position in it.
+    places = {
+        name: [
+            (q["code"], (s["code"], position)) for s in data["sections"] for position, q in enumerate(s["questions"])
+        ]
+        for name, data in (("old", old), ("new", new))
+    }
+    renamed = _renames(places["old"], places["new"])
+    changes: list[StructureChange] = []
+    matched = {code: code for code in old_questions if code in new_questions} | renamed
+    for code in old_questions:
+        if code not in matched:
+            changes.append(StructureChange("question_removed", code, old=code))
+    for old_code, new_code in renamed.items():
+        changes.append(StructureChange("question_renamed", new_code, old=old_code, new=new_code))
+    for code in new_questions:
+        if code not in matched.values():
+            changes.append(StructureChange("question_added", code, new=code))
+    for old_code, new_code in matched.items():
+        old_q = old_questions[old_code][0]
+        new_q = new_questions[new_code][0]
+        old_options = [(o["code"], (i,)) for i, o in enumerate(old_q.get("options", []))]
+        new_options = [(o["code"], (i,)) for i, o in enumerate(new_q.get("options", []))]
+        option_renames = _renames(old_options, new_options)
+        old_option_codes = {code for code, _ in old_options}
+        new_option_codes = {code for code, _ in new_options}
+        for code, _place in old_options:
+            if code not in new_option_codes and code not in option_renames:
+                changes.append(StructureChange("option_removed", new_code, old=code))
+        for old_option, new_option in option_renames.items():
+            changes.append(StructureChange("option_renamed", new_code, old=old_option, new=new_option))
+        for code, _place in new_options:
+            if code not in old_option_codes and code not in option_renames.values():
+                changes.append(StructureChange("option_added", new_code, new=code))
+        old_text, new_text = _condition_text(old_q.get("show_if")), _condition_text(new_q.get("show_if"))
+        if old_text != new_text:
+            changes.append(StructureChange("condition_changed", new_code, old=old_text, new=new_text))
+    old_sections = {s["code"]: s for s in old["sections"]}
+    for section in new["sections"]:
+        if section["code"] in old_sections:
+            old_text = _condition_text(old_sections[section["code"]].get("show_if"))
+            new_text = _condition_text(section.get("show_if"))
+            if old_text != new_text:
+                changes.append(
+                    StructureChange("section_condition_changed", section["code"], old=old_text, new=new_text)
+                )
+    return changes

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .. import rules
 from ..i18n import LANGUAGES
 from ..models import (
     Answer,
@@ -265,10 +266,8 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
                     chosen.append(option)
             if chosen:
                 values.options[question.pk] = [o.pk for o in chosen]
-                if question.max_choices and len(chosen) > question.max_choices:
-                    problem(code, f"{len(chosen)} options chosen where at most {question.max_choices} are allowed")
-                if len(chosen) > 1 and any(o.exclusive for o in chosen):
-                    problem(code, "an exclusive option (such as 'none') is combined with others")
+                for violation in rules.check_choices(question, chosen):
+                    problem(code, violation.in_english())
             continue
         cell = (row.get(code) or "").strip()
         if not cell:
@@ -280,34 +279,22 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
             else:
                 values.options[question.pk] = [option.pk]
         elif question.kind == QuestionKind.NUMBER:
-            try:
-                number_value = int(cell)
-            except ValueError:
-                problem(code, f"{cell!r} is not a whole number")
-                continue
-            if (question.min_value is not None and number_value < question.min_value) or (
-                question.max_value is not None and number_value > question.max_value
-            ):
-                problem(code, f"{number_value} is outside {question.min_value}–{question.max_value}")
-            values.numbers[question.pk] = number_value
+            number_value, violations = rules.read_number(question, cell)
+            for violation in violations:
+                problem(code, f"{cell!r}: {violation.in_english()}")
+            if number_value is not None:
+                values.numbers[question.pk] = number_value
         else:
-            if question.max_length and len(cell) > question.max_length:
-                problem(code, f"the text is longer than {question.max_length} characters")
-            values.texts[question.pk] = cell
+            text_value = rules.normalise_text(cell)
+            for violation in rules.check_text(question, text_value):
+                problem(code, violation.in_english())
+            if text_value:
+                values.texts[question.pk] = text_value
 
-    reachable = questionnaire.reachable_question_ids(values)
-    for question_id in list(values.options) + list(values.numbers) + list(values.texts):
-        if question_id not in reachable:
-            question = next(q for q in questionnaire.questions if q.pk == question_id)
-            problem(question.code, "answered, but the answers before it skip this question")
-    for question in questionnaire.questions:
-        if (
-            question.pk in reachable
-            and question.required
-            and not values.answered(question.pk)
-            and question.code not in columns_with_problems
-        ):
-            problem(question.code, "a required answer is missing")
+    for question in rules.skipped_answers(questionnaire, values):
+        problem(question.code, "answered, but the answers before it skip this question")
+    for question in rules.missing_required(questionnaire, values, ignore=columns_with_problems):
+        problem(question.code, "a required answer is missing")
     if problems:
         errors.extend(problems)
         return None

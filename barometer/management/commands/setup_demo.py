@@ -58,7 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo set up in {time.monotonic() - started:.0f} s.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo admin: http://127.0.0.1:8000/admin/  user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r} "
+                f"Demo admin: {settings.SITE_URL}/admin/  user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r} "
                 "(demo database only)."
             )
         )

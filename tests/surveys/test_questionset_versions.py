@@ -1,0 +1,104 @@
+"""Question-set versions: conditions a page can honour (issue 14, item 8) and start-up after
+an admin's wording correction (item 9)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from surveys.models import Option, Question, QuestionSet, QuestionSetStatus
+from surveys.services.questionsets import (
+    PublishRefused,
+    QuestionSetFileError,
+    StructureChange,
+    export_questionset_data,
+    import_questionset,
+    new_version,
+    publish,
+    structure_diff,
+)
+
+# The case file of issue 14 (shared/cases/same-page-condition.json), kept with the tests.
+SAME_PAGE_CASE = Path(__file__).resolve().parents[1] / "cases" / "same-page-condition.json"
+
+
+@pytest.fixture
+def same_page_data():
+    return json.loads(SAME_PAGE_CASE.read_text(encoding="utf-8"))
+
+
+def test_a_condition_on_the_same_page_is_refused_naming_both_questions(db, same_page_data, tmp_path):
+    with pytest.raises(QuestionSetFileError) as refused:
+        import_questionset(same_page_data)
+    message = "\n".join(refused.value.errors)
+    assert 'question "which"' in message and 'question "tried"' in message
+    assert "same page" in message
+    assert not QuestionSet.objects.exists()
+    path = tmp_path / "same-page.json"
+    path.write_text(json.dumps(same_page_data), encoding="utf-8")
+    with pytest.raises(CommandError, match='question "which" depends on question "tried"'):
+        call_command("import_questionset", str(path))
+
+
+def test_a_condition_on_a_later_page_is_refused(db, same_page_data):
+    data = json.loads(json.dumps(same_page_data))
+    data["sections"][0]["questions"][1]["show_if"] = {"mode": "any", "options": ["size.small"]}
+    with pytest.raises(QuestionSetFileError, match="later page"):
+        import_questionset(data)
+
+
+def test_a_same_page_condition_built_in_the_admin_cannot_be_published(db, same_page_data):
+    data = json.loads(json.dumps(same_page_data))
+    data["status"] = "draft"
+    data["sections"][0]["questions"][1]["show_if"] = None
+    draft = import_questionset(data)
+    which = Question.objects.get(question_set=draft, code="which")
+    which.show_if_options.set([Option.objects.get(question__question_set=draft, question__code="tried", code="yes")])
+    with pytest.raises(PublishRefused, match='question "which" depends on question "tried"'):
+        publish(draft)
+    draft.refresh_from_db()
+    assert draft.status == QuestionSetStatus.DRAFT
+
+
+def test_start_up_keeps_an_admins_recorded_wording_correction(question_set, questionset_data):
+    question = Question.objects.get(question_set=question_set, code="inc_services")
+    question.text_nn = "Ein retta nynorsk tekst"
+    question.save()
+    question_set.title_nn = "Retta tittel"
+    question_set.save()
+    again = import_questionset(questionset_data)  # what setup_demo does on every `make run`
+    assert again == question_set
+    question.refresh_from_db()
+    question_set.refresh_from_db()
+    assert question.text_nn == "Ein retta nynorsk tekst"
+    assert question_set.title_nn == "Retta tittel"
+
+
+def test_start_up_still_refuses_other_content_under_a_stored_version(question_set, questionset_data):
+    changed = json.loads(json.dumps(questionset_data))
+    changed["sections"][0]["questions"][0]["text"]["nn"] = "Ein tekst ingen admin har skrive"
+    with pytest.raises(QuestionSetFileError, match="already exists with other content"):
+        import_questionset(changed)
+    changed = json.loads(json.dumps(questionset_data))
+    changed["sections"][0]["questions"][0]["required"] = not changed["sections"][0]["questions"][0].get(
+        "required", True
+    )
+    with pytest.raises(QuestionSetFileError, match="already exists with other content"):
+        import_questionset(changed)
+
+
+def test_the_admin_sees_what_changed_against_the_previous_version(admin_client, question_set):
+    draft = new_version(question_set)
+    Option.objects.filter(question__question_set=draft, question__code="inc_services", code="yes").update(code="ja")
+    page = admin_client.get(f"/admin/surveys/questionset/{draft.pk}/change/").content.decode()
+    changes = re.search(r"<ul class=.structure-changes.>(.*?)</ul>", page, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", changes)
+    assert items[0] == "Spørsmål inc_services: alternativkoden yes er endret til ja"
+    # The sections shown on "yes" now depend on "ja": each condition change is listed once.
+    assert any(item.startswith("Del in_progress: visningsvilkåret er endret") for item in items), items
+    changes = structure_diff(export_questionset_data(question_set), export_questionset_data(draft))
+    assert changes[0] == StructureChange("option_renamed", "inc_services", old="yes", new="ja")
+    assert all(change.kind.endswith("condition_changed") and "inc_services.ja" in change.new for change in changes[1:])
+    assert len({(change.kind, change.question) for change in changes}) == len(changes)
