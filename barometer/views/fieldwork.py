@@ -1,8 +1,6 @@
 """The round dashboard: response tracking during fieldwork (admins and analysts), and the
 list of non-respondents for follow-up (admins only: it holds e-mail addresses)."""
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +10,7 @@ from barometer.access import admin_required, fieldwork_required
 from barometer.outputs.charts import daily_chart
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
 from surveys.models import Round, RoundKind
+from surveys.tabular.writing import SafeCsvWriter
 
 
 def _round(slug: str) -> Round:
@@ -57,7 +56,8 @@ def non_respondents_csv(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ikke-svart-{round_.slug}.csv"'
-    writer = csv.writer(response)
+    # Workplace names are typed by people; a name starting with = must not run as a formula.
+    writer = SafeCsvWriter(response)
     writer.writerow(["workplace", "workplace_type", "municipality", "county", "email", "invited", "reminders",
                      "last_reminder"])  # fmt: skip
     for invitation in non_respondents(round_):
