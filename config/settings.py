@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Limits on login failures, password-reset posts and self-tests (config/throttling.py).
+    "config.throttling.ThrottleMiddleware",
     # Last, as django-axes asks: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -209,6 +211,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "innovasjonsbarometere
 # Absolute links in e-mails (invitation and resume links) start with this.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Behind a proxy: the networks (CIDR) of the proxies whose X-Forwarded-For is believed. The
+# client is the right-most address in that header that is not one of them (config/clientip.py);
+# with none set the header is ignored and the direct peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+RATELIMIT_IP_META_KEY = "config.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+
 # Failed logins: five tries per user name and address, then a 15-minute pause. Counters
 # live in the database, so every app process sees them.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -218,9 +227,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Wrong respondent links: this many per address before a pause (django-ratelimit, counted in
-# the shared cache so every app process sees them).
+# Rate limits (django-ratelimit "count/period", period s, m, h or d, optionally with a number
+# such as 15m), counted in the shared cache so every app server sees the same counts. Per
+# address they are generous: a municipality's 50 managers may share one NAT address.
+# Wrong respondent links per address:
 TOKEN_FAILURE_RATE = os.environ.get("TOKEN_FAILURE_RATE", "30/h")
+# Failed logins from one address across user names, and for one user name from anywhere:
+LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "100/h")
+LOGIN_FAILURES_PER_USERNAME = os.environ.get("LOGIN_FAILURES_PER_USERNAME", "20/h")
+# Password-reset posts per address and per e-mail address (each may send an e-mail):
+PASSWORD_RESET_PER_ADDRESS = os.environ.get("PASSWORD_RESET_PER_ADDRESS", "20/h")
+PASSWORD_RESET_PER_EMAIL = os.environ.get("PASSWORD_RESET_PER_EMAIL", "3/h")
+# Self-tests started per address (each makes a draft response):
+SELF_TESTS_PER_ADDRESS = os.environ.get("SELF_TESTS_PER_ADDRESS", "60/h")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "surveys.views.too_many_attempts"
 
