@@ -278,5 +278,4 @@ def too_many_attempts(request: HttpRequest, exception=None) -> HttpResponse:
     }
     response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
-    response["Cache-Control"] = "private, no-store"
     return response
