@@ -1,9 +1,11 @@
 """Settings for the Innovasjonsbarometeret app.
 
 Everything that differs between a laptop and production comes from the environment
-(see the README, "Configuration"). With no variables set the app runs in demo mode on an
-SQLite file next to this package; production sets ``DEBUG=false`` and the variables
-``check --deploy`` asks for.
+(see the README, "Configuration"). With no variables set the app runs as the demo: an
+embedded SQLite file, DEBUG on and a public development key. As soon as ``DATABASE_URL`` is
+set it is not the demo: DEBUG defaults to off and ``SECRET_KEY`` must be set to a key of its
+own (the development key is refused), so a forgotten variable fails closed, never open.
+The test run (``config/test_settings.py``) supplies its own random key.
 """
 
 import os
@@ -33,14 +35,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# The demo is the embedded SQLite file: no DATABASE_URL. Everything else is a deployment.
+DEMO = not os.environ.get("DATABASE_URL")
+DEBUG = env_bool("DEBUG", DEMO)
 
-# A development key is only acceptable while DEBUG is on; production must set its own.
+# The public development key: only the demo may use it. Its "django-insecure-" prefix makes
+# `manage.py check --deploy` report it (security.W009) wherever it is used.
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-key-do-not-use-in-production-6b1f0c"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not DEMO and SECRET_KEY in {"", DEVELOPMENT_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a secret key of its own when DATABASE_URL is set "
+        "(the development key is only for the demo on the embedded SQLite file)"
+    )
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-6b1f0c"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
