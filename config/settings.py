@@ -135,6 +135,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_barometer")
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's embedded database under several clicks at once: WAL lets readers run while
+    # one connection writes, a write waits up to SQLITE_BUSY_TIMEOUT seconds for the lock
+    # instead of failing with "database is locked", and every transaction takes the write
+    # lock when it begins (IMMEDIATE), so it never fails half-way upgrading a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
