@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their caching; every page is private, no-store.
     "config.cache_control.PrivateCacheControlMiddleware",
+    # Query strings with NUL bytes or huge values get 400 before any view or query runs.
+    "config.query_guard.QueryParameterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

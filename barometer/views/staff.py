@@ -3,6 +3,8 @@ exports, and the list of workplace reports a user may open."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import tempfile
 from pathlib import Path
 
@@ -28,6 +30,8 @@ from barometer.views.reports import wants_weighting, weighting_links
 from surveys.models import Round, RoundKind
 from surveys.questionnaire import Questionnaire
 from surveys.services.response_files import codebook_rows, csv_lines, export_rows, write_xlsx
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def _filter_form(request: HttpRequest) -> AggregateFilterForm:
@@ -69,7 +73,9 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         raise Http404("no such chart")
     round_ = form.cleaned_data["round"]
     key = (
-        f"barometer:aggregate-chart:v{CACHE_FORMAT}:{request.GET.urlencode()}:{get_language()}:"
+        # The query string is hashed: a key must stay short whatever the visitor sends.
+        f"barometer:aggregate-chart:v{CACHE_FORMAT}:{hashlib.sha256(request.GET.urlencode().encode()).hexdigest()}:"
+        f"{get_language()}:"
         f"{round_.pk}:{data_version(round_.pk)}:{reference_version()}"
     )
     svg = cache.get(key)
@@ -135,6 +141,9 @@ def findings_page(request: HttpRequest) -> HttpResponse:
 
 def _national_round(request: HttpRequest) -> Round:
     slug = request.GET.get("round", "")
+    # Validated before the query: only a slug can name a round.
+    if not SLUG.fullmatch(slug):
+        raise Http404("no such round")
     round_ = Round.objects.select_related("question_set").filter(kind=RoundKind.NATIONAL, slug=slug).first()
     if round_ is None:
         raise Http404("no such round")
