@@ -72,3 +72,10 @@ def test_the_nginx_example_logs_a_masked_path(path):
     text = (Path(__file__).resolve().parent.parent / path).read_text()
     assert "log_format" in text and "$masked_request" in text
     assert "$request " not in text.split("log_format", 1)[1].split(";", 1)[0]
+
+
+def test_the_readme_shows_the_nginx_configuration_the_load_test_runs():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    assert (root / "deploy" / "nginx.conf").read_text().strip() in (root / "README.md").read_text()
