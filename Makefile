@@ -11,7 +11,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format venv venv-dev demo messages bench loadtest clean
+.PHONY: run test lint format venv venv-dev demo messages bench loadtest loadtest-two-servers clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=python3.11)")'
@@ -68,3 +68,9 @@ $(VENV)/.installed-loadtest: requirements-loadtest.txt requirements.txt | $(BIN)
 loadtest: $(VENV)/.installed-loadtest
 	$(PY) scripts/loadtest.py
 	$(PY) scripts/loadtest.py --restart-db
+	$(PY) scripts/loadtest.py --two-servers --workers 2
+
+# Only the two-server mode: two gunicorn instances behind nginx (TLS), one killed mid-run.
+# Needs nginx, redis-server, openssl and PostgreSQL's server binaries; not locust.
+loadtest-two-servers: venv
+	$(PY) scripts/loadtest.py --two-servers --workers 2

@@ -1,9 +1,11 @@
 """Settings for the Innovasjonsbarometeret app.
 
 Everything that differs between a laptop and production comes from the environment
-(see the README, "Configuration"). With no variables set the app runs in demo mode on an
-SQLite file next to this package; production sets ``DEBUG=false`` and the variables
-``check --deploy`` asks for.
+(see the README, "Configuration"). With no variables set the app runs as the demo: an
+embedded SQLite file, DEBUG on and a public development key. As soon as ``DATABASE_URL`` is
+set it is not the demo: DEBUG defaults to off and ``SECRET_KEY`` must be set to a key of its
+own (the development key is refused), so a forgotten variable fails closed, never open.
+The test run (``config/test_settings.py``) supplies its own random key.
 """
 
 import os
@@ -33,14 +35,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# The demo is the embedded SQLite file: no DATABASE_URL. Everything else is a deployment.
+DEMO = not os.environ.get("DATABASE_URL")
+DEBUG = env_bool("DEBUG", DEMO)
 
-# A development key is only acceptable while DEBUG is on; production must set its own.
+# The public development key: only the demo may use it. Its "django-insecure-" prefix makes
+# `manage.py check --deploy` report it (security.W009) wherever it is used.
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-key-do-not-use-in-production-6b1f0c"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not DEMO and SECRET_KEY in {"", DEVELOPMENT_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a secret key of its own when DATABASE_URL is set "
+        "(the development key is only for the demo on the embedded SQLite file)"
+    )
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-6b1f0c"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -65,6 +76,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their caching; every page is private, no-store.
+    "config.cache_control.PrivateCacheControlMiddleware",
+    # Query strings with NUL bytes or huge values get 400 before any view or query runs.
+    "config.query_guard.QueryParameterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Limits on login failures, password-reset posts and self-tests (config/throttling.py).
+    "config.throttling.ThrottleMiddleware",
     # Last, as django-axes asks: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,6 +136,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that is restarting must not hold a request for long: fail fast, answer 503.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_barometer")
+
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's embedded database under several clicks at once: WAL lets readers run while
+    # one connection writes, a write waits up to SQLITE_BUSY_TIMEOUT seconds for the lock
+    # instead of failing with "database is locked", and every transaction takes the write
+    # lock when it begins (IMMEDIATE), so it never fails half-way upgrading a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -209,6 +239,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "innovasjonsbarometere
 # Absolute links in e-mails (invitation and resume links) start with this.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Behind a proxy: the networks (CIDR) of the proxies whose X-Forwarded-For is believed. The
+# client is the right-most address in that header that is not one of them (config/clientip.py);
+# with none set the header is ignored and the direct peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+RATELIMIT_IP_META_KEY = "config.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+
 # Failed logins: five tries per user name and address, then a 15-minute pause. Counters
 # live in the database, so every app process sees them.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -218,9 +255,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Wrong respondent links: this many per address before a pause (django-ratelimit, counted in
-# the shared cache so every app process sees them).
+# Rate limits (django-ratelimit "count/period", period s, m, h or d, optionally with a number
+# such as 15m), counted in the shared cache so every app server sees the same counts. Per
+# address they are generous: a municipality's 50 managers may share one NAT address.
+# Wrong respondent links per address:
 TOKEN_FAILURE_RATE = os.environ.get("TOKEN_FAILURE_RATE", "30/h")
+# Failed logins from one address across user names, and for one user name from anywhere:
+LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "100/h")
+LOGIN_FAILURES_PER_USERNAME = os.environ.get("LOGIN_FAILURES_PER_USERNAME", "20/h")
+# Password-reset posts per address and per e-mail address (each may send an e-mail):
+PASSWORD_RESET_PER_ADDRESS = os.environ.get("PASSWORD_RESET_PER_ADDRESS", "20/h")
+PASSWORD_RESET_PER_EMAIL = os.environ.get("PASSWORD_RESET_PER_EMAIL", "3/h")
+# Self-tests started per address (each makes a draft response):
+SELF_TESTS_PER_ADDRESS = os.environ.get("SELF_TESTS_PER_ADDRESS", "60/h")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "surveys.views.too_many_attempts"
 
@@ -259,10 +306,40 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Respondent-link tokens are masked in every log line and error e-mail (config/logmasking.py).
+ADMINS = [("Admin", address) for address in env_list("ADMINS")]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "mask_tokens": {"()": "config.logmasking.MaskTokens"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_tokens"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "config.logmasking.MaskedAdminEmailHandler",
+            "filters": ["require_debug_false", "mask_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # Filters on a logger only see records logged to that logger itself, so the loggers
+        # that write paths get the filter too (the record is masked before any handler).
+        "django.request": {"filters": ["mask_tokens"]},
+        "django.security": {"filters": ["mask_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_tokens"],
+        },
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -78,6 +79,8 @@ def main() -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "true"  # the bench runs on this machine only
+    # With DATABASE_URL set the settings refuse the development key: the bench brings its own.
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + secrets.token_urlsafe(48))
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 
     import django

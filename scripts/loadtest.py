@@ -2,6 +2,7 @@
 with production settings on a throwaway PostgreSQL cluster of its own.
 
     python scripts/loadtest.py [--seconds 75] [--managers 50] [--readers 10] [--restart-db]
+    python scripts/loadtest.py --two-servers     # two app servers behind nginx: see loadtest_two_servers.py
 
 1. initdb a new cluster on a free port under a temporary folder (never the shared server),
 2. migrate, load the question set, register and indicators, create a round with
@@ -119,7 +120,8 @@ call_command("createcachetable", verbosity=0)
 load_default_register()  # SSB's 357 municipalities
 qs = import_questionset(load_questionset_file(DATA_DIR / "innovasjonsbarometeret.json"))
 load_reference_figures(); load_indicators()
-background = generate_round(question_set=qs, slug="bakgrunn", name="Bakgrunn", workplaces=3000).round
+background = generate_round(question_set=qs, slug="bakgrunn", name="Bakgrunn",
+                            workplaces=int(os.environ.get("LOADTEST_BACKGROUND", "3000"))).round
 readers = []
 for response in Response.objects.filter(round=background)[:40]:
     invitation = Invitation.objects.create(round=background, workplace=response.workplace)
@@ -209,7 +211,17 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--restart-db", action="store_true", help="restart the database during the run")
+    parser.add_argument("--two-servers", action="store_true",
+                        help="two gunicorn instances behind nginx with TLS; one is killed mid-run "
+                             "(scripts/loadtest_two_servers.py)")  # fmt: skip
+    parser.add_argument("--background", type=int, default=500, help="background responses (two-server mode)")
+    parser.add_argument("--report", help="write the two-server figures to this JSON file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs) of a two-server run")
     args = parser.parse_args()
+    if args.two_servers:
+        from loadtest_two_servers import run
+
+        return run(args)
 
     work = Path(tempfile.mkdtemp(prefix="barometer-loadtest-"))
     cluster = Cluster(work, free_port())

@@ -15,7 +15,8 @@ import secrets
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django_ratelimit.core import get_usage
-from django_ratelimit.exceptions import Ratelimited
+
+from config.throttling import Throttled
 
 MAX_TOKEN_LENGTH = 64
 RATE_GROUP = "respondent-links"
@@ -37,22 +38,26 @@ def _count_failure(request: HttpRequest) -> None:
     get_usage(request, group=RATE_GROUP, key="ip", rate=settings.TOKEN_FAILURE_RATE, increment=True)
 
 
-def _limited(request: HttpRequest) -> bool:
-    """True once the address has used up its allowance of unknown links."""
+def _seconds_until_allowed(request: HttpRequest) -> int:
+    """0, or the seconds until the address may try again once it has used up its allowance
+    of unknown links."""
     usage = get_usage(request, group=RATE_GROUP, key="ip", rate=settings.TOKEN_FAILURE_RATE, increment=False)
-    return usage is not None and usage["count"] >= usage["limit"]
+    if usage is None or usage["count"] < usage["limit"]:
+        return 0
+    return int(usage["time_left"]) or 1
 
 
 def find_link(request: HttpRequest | None, token: str):
     """The invitation or self-test response a link token belongs to, or 404.
 
-    Raises ``Ratelimited`` (answered with 429) when the address has tried too many unknown
-    links lately.
+    Raises ``Throttled`` (a ``Ratelimited``, answered with 429) when the address has tried
+    too many unknown links lately.
     """
     from .models import Invitation, Response
 
-    if request is not None and _limited(request):
-        raise Ratelimited()
+    wait = _seconds_until_allowed(request) if request is not None else 0
+    if wait:
+        raise Throttled(wait)
     found = None
     if token and len(token) <= MAX_TOKEN_LENGTH:
         digest = token_digest(token)

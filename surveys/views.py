@@ -7,6 +7,8 @@ token, or a self-test's own token). Every view loads the response through
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -32,6 +34,8 @@ from .services.answering import (
 )
 
 REPORT_URL_NAME = "barometer:report"
+# Pages reached through a respondent link: the 429 page there talks about wrong links.
+LINK_URL_NAMES = {"welcome", "section", "saved", "review", "report", "report_chart", "report_pdf"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -338,6 +342,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def too_many_attempts(request: HttpRequest, exception=None) -> HttpResponse:
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = "3600"
+    """The 429 page, saying when to try again (``Retry-After`` in seconds, and a time of day)."""
+    retry_after = getattr(exception, "retry_after", None) or 3600
+    context = {
+        "retry_at": timezone.localtime(timezone.now() + timedelta(seconds=retry_after)),
+        "links": request.resolver_match is not None and request.resolver_match.url_name in LINK_URL_NAMES,
+    }
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
     return response

@@ -23,6 +23,8 @@ def test_migrations_match_the_models(db):
 def production_env(**extra):
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
     env.update(
+        # The project's settings, not the test run's (which bring their own key).
+        DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
         SECRET_KEY="x" * 20 + "-production-secret-for-the-deploy-check-only-" + "y" * 20,
         ALLOWED_HOSTS="barometer.example.no",

@@ -1,5 +1,6 @@
 """The aggregate report as files: CSV, XLSX and JSON, with the same suppression as the page.
-A hidden figure is written as empty with the reason, never as a number."""
+A hidden figure is written as empty with the reason, never as a number. Texts are written
+so that a spreadsheet cannot run them (:mod:`surveys.tabular.writing`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 from django.utils.translation import gettext as _
 
 from barometer.reports.aggregate import AggregateReport, describe
+from surveys.tabular.writing import append_xlsx_rows, csv_row
 
 COLUMNS = [
     "indicator", "name", "rule", "population", "workplaces", "value", "low", "high", "hidden",
@@ -66,10 +68,10 @@ def meta(report: AggregateReport) -> dict:
 
 def as_csv(report: AggregateReport) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
     for row in rows(report):
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow(csv_row(row[column] for column in COLUMNS))
     return buffer.getvalue()
 
 
@@ -83,12 +85,9 @@ def as_xlsx(report: AggregateReport) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "indikatorer"
-    sheet.append(COLUMNS)
-    for row in rows(report):
-        sheet.append([row[column] for column in COLUMNS])
+    append_xlsx_rows(sheet, [COLUMNS, *([row[column] for column in COLUMNS] for row in rows(report))])
     info = workbook.create_sheet("om")
-    for key, value in meta(report).items():
-        info.append([key, "" if value is None else str(value)])
+    append_xlsx_rows(info, ([key, "" if value is None else str(value)] for key, value in meta(report).items()))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -105,9 +105,8 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
             raise Http404("no such chart")
         svg = chart_image(report, name)
         cache.set(key, svg, CACHE_TIMEOUT)
-    result = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    result["Cache-Control"] = "private, max-age=300"
-    return result
+    # Personal: no Cache-Control here, so it gets the site's "private, no-store".
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:

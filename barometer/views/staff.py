@@ -3,6 +3,9 @@ exports, and the list of workplace reports a user may open."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -27,6 +30,8 @@ from surveys.questionnaire import Questionnaire
 from surveys.services.response_files import codebook_rows, export_rows
 
 from .downloads import BOM, csv_attachment, xlsx_attachment
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def _filter_form(request: HttpRequest) -> AggregateFilterForm:
@@ -68,7 +73,9 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         raise Http404("no such chart")
     round_ = form.cleaned_data["round"]
     key = (
-        f"barometer:aggregate-chart:v{CACHE_FORMAT}:{request.GET.urlencode()}:{get_language()}:"
+        # The query string is hashed: a key must stay short whatever the visitor sends.
+        f"barometer:aggregate-chart:v{CACHE_FORMAT}:{hashlib.sha256(request.GET.urlencode().encode()).hexdigest()}:"
+        f"{get_language()}:"
         f"{round_.pk}:{data_version(round_.pk)}:{reference_version()}"
     )
     svg = cache.get(key)
@@ -134,6 +141,9 @@ def findings_page(request: HttpRequest) -> HttpResponse:
 
 def _national_round(request: HttpRequest) -> Round:
     slug = request.GET.get("round", "")
+    # Validated before the query: only a slug can name a round.
+    if not SLUG.fullmatch(slug):
+        raise Http404("no such round")
     round_ = Round.objects.select_related("question_set").filter(kind=RoundKind.NATIONAL, slug=slug).first()
     if round_ is None:
         raise Http404("no such round")

