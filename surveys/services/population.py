@@ -20,6 +20,9 @@ class PopulationFileError(Exception):
 
 
 def load_population(round_: Round, source) -> int:
+    if round_.results_published:
+        # The published weights were computed from the population as it was.
+        raise PopulationFileError([f"round {round_.slug} has published results; its population can no longer change"])
     text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in ("workplace_type", "region", "workplaces") if c not in (reader.fieldnames or [])]

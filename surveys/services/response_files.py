@@ -321,6 +321,8 @@ def import_responses(round_: Round, source) -> ImportResult:
     first; any bad row rejects it, with every problem named by row, column and reason."""
     if round_.kind != RoundKind.NATIONAL:
         raise ResponseFileError([f"round {round_.slug} is a self-test; import into a national round"])
+    if round_.results_published:
+        raise ResponseFileError([f"round {round_.slug} has published results; its answers can no longer change"])
     questionnaire = Questionnaire.of(round_.question_set)
     text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
     if isinstance(text, bytes):
