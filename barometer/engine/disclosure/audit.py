@@ -125,9 +125,7 @@ class _System:
         if not known:
             return self.basis
         if known not in self._viewer_bases:
-            basis = EchelonBasis()
-            basis.rows = list(self.basis.rows)
-            basis.pivots = dict(self.basis.pivots)
+            basis = self.basis.copy()
             for cell in sorted(known):
                 for atom in self.atoms:
                     column = self.column.get((atom, cell))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from barometer.engine.disclosure.linear import EchelonBasis, Vector, ratio, reduce_by
+from barometer.engine.disclosure.linear import EchelonBasis, Vector, primitive, reduce_by
 from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData
 from barometer.engine.disclosure.rule import Decisions, Reason, StaffKnowledge, primary_suppression
 
@@ -107,9 +107,7 @@ class _Block:
         for row in rows:
             residual = reduce_by(self.basis.reduce(row), pending)
             if residual:
-                pivot = min(residual)
-                scale = residual[pivot]
-                pending.append((pivot, {c: ratio(v, scale) for c, v in residual.items()}))
+                pending.append((min(residual), primitive(residual)))
         if not pending:
             return pending, []
         pivots = [pivot for pivot, _row in pending]
@@ -125,9 +123,7 @@ class _Block:
     def commit(self, pending: list[tuple[int, Vector]], updated: list[Vector]) -> None:
         if not pending:
             return
-        for pivot, row in pending:
-            self.basis.pivots[pivot] = len(self.basis.rows)
-            self.basis.rows.append((pivot, row))
+        self.basis.rows.extend(pending)
         self.sensitive = [(name, residual) for (name, _old), residual in zip(self.sensitive, updated, strict=True)]
 
     def protect(self, name: str, vector: Vector) -> None:
@@ -164,15 +160,14 @@ def _blocks(data: RoundData, known: frozenset[FinestCell]) -> list[_Block]:
             if set(data.atoms_of(quantity)) <= set(atoms)
         ]
         shape = tuple(
-            (base.key, base.quantities.index(q), tuple(sorted(index[a] for a in data.atoms_of(q))))
-            for base, q in quantities
+            (base.key, q == base.count, tuple(sorted(index[a] for a in data.atoms_of(q)))) for base, q in quantities
         )
         if shape not in shapes:
             shapes[shape] = _Block(data, atoms, quantities, cells)
     return list(shapes.values())
 
 
-def _protect(
+def _sensitive(
     block: _Block,
     data: RoundData,
     groups: list[Group],
@@ -180,22 +175,42 @@ def _protect(
     known: frozenset[FinestCell],
     *,
     cell_max: int,
-) -> None:
-    """Register the block's sensitive counts for a viewer knowing ``known``."""
+):
+    """The block's sensitive counts for a viewer knowing ``known``: (name, vector) pairs
+    over the cells the viewer does not know."""
     workplaces = data.workplaces.count
+    unknown_cells = [cell for cell in block.cells if cell not in known]
     for group in groups:
-        members = [cell for cell in block.cells if group.contains(cell)]
+        members = [cell for cell in unknown_cells if group.contains(cell)]
         unknown = sum(data.values[cell].get(workplaces, 0) for cell in members)
         for base, quantity in block.quantities:
             reason = hidden.get((group.key, base.key))
             if reason is None or not members:
                 continue
             if reason.is_primary or 0 < unknown <= SMALL_CELL_MAX:
-                block.protect(f"{group.label} / {quantity}", block.vector(quantity, 0, members))
-    for cell in block.cells:
+                yield f"{group.label} / {quantity}", block.vector(quantity, 0, members)
+    for cell in unknown_cells:
         if 0 < data.values[cell].get(workplaces, 0) <= cell_max:
             for _base, quantity in block.quantities:
-                block.protect(f"{cell.name} / {quantity}", block.vector(quantity, 0, [cell]))
+                yield f"{cell.name} / {quantity}", block.vector(quantity, 0, [cell])
+
+
+def _viewer_can_derive(
+    blocks: list[_Block], data: RoundData, groups: list[Group], hidden: Decisions, known: frozenset[FinestCell]
+) -> bool:
+    """Whether a viewer knowing ``known`` could derive a sensitive count from the rows in
+    ``blocks`` (a superset of what is published, so a False is final)."""
+    for block in blocks:
+        basis = block.basis.copy()
+        for cell in sorted(known):
+            for atom in block.atoms:
+                column = block.column.get((atom, cell))
+                if column is not None:
+                    basis.add({column: 1})
+        for _name, vector in _sensitive(block, data, groups, hidden, known, cell_max=SMALL_CELL_MAX):
+            if basis.contains(vector):
+                return True
+    return False
 
 
 def _pass(
@@ -205,11 +220,13 @@ def _pass(
     known: frozenset[FinestCell],
     *,
     cell_max: int,
-) -> None:
-    """One GaussSuppression pass for one viewer, adding secondary suppressions to ``hidden``."""
+) -> list[_Block]:
+    """One GaussSuppression pass for one viewer, adding secondary suppressions to ``hidden``;
+    returns the blocks with the rows it published."""
     blocks = _blocks(data, known)
     for block in blocks:
-        _protect(block, data, groups, hidden, known, cell_max=cell_max)
+        for name, vector in _sensitive(block, data, groups, hidden, known, cell_max=cell_max):
+            block.protect(name, vector)
     workplaces = data.workplaces.key
     for group, base in candidate_order(data, groups):
         if (group.key, base.key) in hidden:
@@ -231,6 +248,7 @@ def _pass(
             continue
         for block, (pending, updated) in trials:
             block.commit(pending, updated)
+    return blocks
 
 
 def secondary_suppression(
@@ -247,9 +265,12 @@ def secondary_suppression(
     hidden figure of a group with 1-4 workplaces unknown to that viewer.
     """
     hidden = primary_suppression(data, groups, staff)
-    _pass(data, groups, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX)
+    public = _pass(data, groups, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX)
     for viewer in staff:
-        _pass(data, groups, hidden, viewer.cells, cell_max=SMALL_CELL_MAX)
+        # A viewer pass costs as much as the public one: run it only for a viewer who
+        # could derive something from what the public pass published.
+        if _viewer_can_derive(public, data, groups, hidden, viewer.cells):
+            _pass(data, groups, hidden, viewer.cells, cell_max=SMALL_CELL_MAX)
     return Suppression(groups=list(groups), hidden=hidden)
 
 

@@ -1,80 +1,93 @@
 """Exact linear algebra over the rationals on sparse vectors, for disclosure control.
 
-A vector is a ``dict`` from a column (any hashable, usually an int) to a non-zero
-``int`` or ``fractions.Fraction``. Nothing here rounds: whether a sensitive count lies in
-the span of the published rows is decided exactly, never by a floating-point rank.
+A vector is a ``dict`` from a column (an int) to a non-zero number. Rational entries are
+scaled to integers (a row and any non-zero multiple of it span the same line), and
+elimination is fraction-free: a row is combined with a basis row by integer multiples and
+then divided by the greatest common divisor of its entries. Nothing rounds: whether a
+sensitive count lies in the span of the published rows is decided exactly, never by a
+floating-point rank, and integer arithmetic keeps it fast.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable
 from fractions import Fraction
 
 Number = int | Fraction
-Vector = dict[Hashable, Number]
+Vector = dict[Hashable, int]
 
 
-def ratio(numerator: Number, denominator: Number) -> Number:
-    """``numerator / denominator`` exactly, kept an ``int`` when it divides evenly."""
-    if isinstance(numerator, int) and isinstance(denominator, int) and numerator % denominator == 0:
-        return numerator // denominator
-    result = Fraction(numerator) / denominator
-    return result.numerator if result.denominator == 1 else result
+def integral(vector: dict[Hashable, Number]) -> Vector:
+    """``vector`` times the least common multiple of its denominators, divided by the
+    greatest common divisor of the result: a primitive integer vector on the same line."""
+    denominators = [value.denominator for value in vector.values() if isinstance(value, Fraction)]
+    scale = math.lcm(*denominators) if denominators else 1
+    result = {column: int(value * scale) for column, value in vector.items() if value}
+    return primitive(result)
 
 
-def axpy(target: Vector, factor: Number, source: Vector) -> None:
-    """``target -= factor * source`` in place, dropping entries that become zero."""
-    for column, value in source.items():
-        new = target.get(column, 0) - factor * value
+def primitive(vector: Vector) -> Vector:
+    """Divide an integer vector by the gcd of its entries (in place; returned)."""
+    divisor = math.gcd(*vector.values()) if vector else 1
+    if divisor > 1:
+        for column in vector:
+            vector[column] //= divisor
+    return vector
+
+
+def eliminate(target: Vector, pivot: Hashable, row: Vector) -> Vector:
+    """``target`` with its ``pivot`` entry cancelled by an integer combination with ``row``
+    (a new vector; zero entries dropped)."""
+    f = target[pivot]
+    p = row[pivot]
+    g = math.gcd(f, p)
+    a, b = p // g, f // g
+    result = {column: a * value for column, value in target.items()} if a != 1 else dict(target)
+    for column, value in row.items():
+        new = result.get(column, 0) - b * value
         if new:
-            target[column] = new
+            result[column] = new
         else:
-            target.pop(column, None)
+            result.pop(column, None)
+    return result
 
 
 class EchelonBasis:
     """An exact row-echelon basis of a growing set of rows.
 
-    Each stored row has a pivot column whose entry is 1, and every stored row is zero in
-    the pivot columns of the rows stored before it, so reducing a vector by the rows in
-    insertion order removes all pivot entries. ``reduce`` gives the residual of a vector;
-    it is empty exactly when the vector lies in the span of the rows added so far.
+    Every stored row is zero in the pivot columns of the rows stored before it, so
+    reducing a vector by the rows in insertion order removes all pivot entries.
+    ``reduce`` gives the residual of a vector; it is empty exactly when the vector lies in
+    the span of the rows added so far.
     """
 
     def __init__(self) -> None:
         self.rows: list[tuple[Hashable, Vector]] = []
-        self.pivots: dict[Hashable, int] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def reduce(self, vector: Vector) -> Vector:
-        """The residual of ``vector`` after eliminating every pivot column (a new dict)."""
-        residual = {column: value for column, value in vector.items() if value}
-        if not residual:
-            return residual
-        for pivot, row in self.rows:
-            factor = residual.get(pivot)
-            if factor:
-                axpy(residual, factor, row)
-                if not residual:
-                    break
-        return residual
+    def copy(self) -> EchelonBasis:
+        other = EchelonBasis()
+        other.rows = list(self.rows)  # stored rows are never changed in place
+        return other
 
-    def contains(self, vector: Vector) -> bool:
+    def reduce(self, vector: dict[Hashable, Number]) -> Vector:
+        """The residual of ``vector`` after eliminating every pivot column (a new dict)."""
+        return reduce_by(integral(vector), self.rows)
+
+    def contains(self, vector: dict[Hashable, Number]) -> bool:
         """Whether ``vector`` is a linear combination of the rows added so far."""
         return not self.reduce(vector)
 
     def add_residual(self, residual: Vector) -> Hashable:
         """Store an already reduced, non-empty residual; returns its pivot column."""
-        pivot = min(residual, key=_column_order)
-        scale = residual[pivot]
-        row = {column: ratio(value, scale) for column, value in residual.items()}
-        self.pivots[pivot] = len(self.rows)
-        self.rows.append((pivot, row))
+        pivot = min(residual)
+        self.rows.append((pivot, primitive(dict(residual))))
         return pivot
 
-    def add(self, vector: Vector) -> bool:
+    def add(self, vector: dict[Hashable, Number]) -> bool:
         """Add ``vector``; True when it raised the rank (was not already in the span)."""
         residual = self.reduce(vector)
         if not residual:
@@ -82,21 +95,19 @@ class EchelonBasis:
         self.add_residual(residual)
         return True
 
-    def extend(self, vectors: Iterable[Vector]) -> int:
+    def extend(self, vectors: Iterable[dict[Hashable, Number]]) -> int:
         """Add every vector; returns by how much the rank grew."""
         return sum(1 for vector in vectors if self.add(vector))
 
 
-def _column_order(column: Hashable):
-    # Columns are ints in this package; anything else sorts by its text, deterministically.
-    return (0, column, "") if isinstance(column, int) else (1, 0, repr(column))
-
-
 def reduce_by(vector: Vector, rows: list[tuple[Hashable, Vector]]) -> Vector:
-    """``vector`` reduced by a short list of (pivot, row) pairs in order (a new dict)."""
-    residual = dict(vector)
+    """An integer ``vector`` reduced by (pivot, row) pairs in order (a new, primitive dict)."""
+    residual = vector
+    changed = False
     for pivot, row in rows:
-        factor = residual.get(pivot)
-        if factor:
-            axpy(residual, factor, row)
-    return residual
+        if not residual:
+            break
+        if residual.get(pivot):
+            residual = eliminate(residual, pivot, row)
+            changed = True
+    return primitive(residual) if changed else dict(residual)
