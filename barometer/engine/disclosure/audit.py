@@ -157,8 +157,35 @@ def audit(
     by_known: dict[frozenset[FinestCell], list[Viewer]] = {}
     for viewer in viewers:
         by_known.setdefault(viewer.known, []).append(viewer)
+    published = _all_quantities(data)
+    shown_by_quantity: dict[Quantity, set[tuple[str, int]]] = {}
+    for figure in shown:
+        shown_by_quantity.setdefault(figure.quantity, set()).add((figure.group.key, figure.power))
+    hidden_by_quantity: dict[Quantity, set[tuple[str, bool]]] = {}
+    for figure in hidden:
+        hidden_by_quantity.setdefault(figure.quantity, set()).add((figure.group.key, figure.primary))
+    # Blocks whose quantities play the same roles with the same shown and hidden groups
+    # (say, the numerators of two indicators on one base) give the same answers: solve one
+    # and name the leaks for each.
+    twins: dict[tuple, list[tuple[tuple[Quantity, ...], list[Quantity]]]] = {}
     for atoms in _blocks(data, quantities):
         inside = [q for q in quantities if set(data.atoms_of(q)) <= set(atoms)]
+        index = {atom: i for i, atom in enumerate(atoms)}
+        # In the block's own order, so that twins' quantities correspond position by position.
+        signature = tuple(
+            (
+                data.base_of(q).key if q in published else "",
+                q == data.base_of(q).count if q in published else False,
+                tuple(sorted(index[a] for a in data.atoms_of(q))),
+                tuple(sorted(shown_by_quantity.get(q, ()))),
+                tuple(sorted(hidden_by_quantity.get(q, ()))),
+            )
+            for q in inside
+        )
+        twins.setdefault(signature, []).append((atoms, inside))
+    for blocks in twins.values():
+        atoms, inside = blocks[0]
+        names = {q: [other[1][i] for other in blocks] for i, q in enumerate(inside)}
         system = _System(data, atoms, [f for f in shown if f.quantity in inside])
         for known, group_of_viewers in by_known.items():
             basis = system.basis_for(known)
@@ -172,7 +199,11 @@ def audit(
                 if not members or not (figure.primary or unknown_workplaces <= CELL_SENSITIVE_MAX):
                     continue
                 if basis.contains(system.row(figure.group, figure.quantity, 0, members)):
-                    leaks.extend(Leak(v.name, figure.group.label, figure.quantity) for v in group_of_viewers)
+                    leaks.extend(
+                        Leak(v.name, figure.group.label, name)
+                        for v in group_of_viewers
+                        for name in names[figure.quantity]
+                    )
             # Finest cells: derivable once per known set; sensitive per viewer (a
             # respondent's own cell of 5 has 4 others).
             derivable: list[tuple[FinestCell, int, Quantity]] = []
@@ -187,7 +218,7 @@ def audit(
                 for cell, count, quantity in derivable:
                     others = count - 1 if cell == viewer.own_cell else count
                     if 0 < others <= CELL_SENSITIVE_MAX:
-                        leaks.append(Leak(viewer.name, cell.name, quantity))
+                        leaks.extend(Leak(viewer.name, cell.name, name) for name in names[quantity])
     return AuditResult(leaks=tuple(leaks), viewers=len(viewers), rows=len(shown))
 
 
