@@ -123,7 +123,8 @@ class _Block:
     def commit(self, pending: list[tuple[int, Vector]], updated: list[Vector]) -> None:
         if not pending:
             return
-        self.basis.rows.extend(pending)
+        for pivot, row in pending:
+            self.basis.append(pivot, row)
         self.sensitive = [(name, residual) for (name, _old), residual in zip(self.sensitive, updated, strict=True)]
 
     def protect(self, name: str, vector: Vector) -> None:

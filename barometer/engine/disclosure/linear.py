@@ -10,6 +10,7 @@ floating-point rank, and integer arithmetic keeps it fast.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Hashable, Iterable
 from fractions import Fraction
@@ -64,6 +65,7 @@ class EchelonBasis:
 
     def __init__(self) -> None:
         self.rows: list[tuple[Hashable, Vector]] = []
+        self.position: dict[Hashable, int] = {}  # pivot column -> index of its row
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -71,11 +73,41 @@ class EchelonBasis:
     def copy(self) -> EchelonBasis:
         other = EchelonBasis()
         other.rows = list(self.rows)  # stored rows are never changed in place
+        other.position = dict(self.position)
         return other
 
+    def append(self, pivot: Hashable, row: Vector) -> None:
+        """Store a row that is zero in every earlier pivot column."""
+        self.position[pivot] = len(self.rows)
+        self.rows.append((pivot, row))
+
     def reduce(self, vector: dict[Hashable, Number]) -> Vector:
-        """The residual of ``vector`` after eliminating every pivot column (a new dict)."""
-        return reduce_by(integral(vector), self.rows)
+        """The residual of ``vector`` after eliminating every pivot column (a new dict).
+
+        Visits only the rows whose pivots the residual holds, in insertion order: a row
+        is zero at earlier pivots, so eliminating it only adds entries at later ones.
+        """
+        residual = integral(vector)
+        position = self.position
+        queue = [position[column] for column in residual if column in position]
+        if not queue:
+            return residual
+        heapq.heapify(queue)
+        seen = set(queue)
+        while queue:
+            index = heapq.heappop(queue)
+            pivot, row = self.rows[index]
+            if not residual.get(pivot):
+                continue
+            residual = eliminate(residual, pivot, row)
+            for column in row:
+                later = position.get(column)
+                if later is not None and later > index and later not in seen and column in residual:
+                    seen.add(later)
+                    heapq.heappush(queue, later)
+            if not residual:
+                break
+        return primitive(residual)
 
     def contains(self, vector: dict[Hashable, Number]) -> bool:
         """Whether ``vector`` is a linear combination of the rows added so far."""
@@ -84,7 +116,7 @@ class EchelonBasis:
     def add_residual(self, residual: Vector) -> Hashable:
         """Store an already reduced, non-empty residual; returns its pivot column."""
         pivot = min(residual)
-        self.rows.append((pivot, primitive(dict(residual))))
+        self.append(pivot, primitive(dict(residual)))
         return pivot
 
     def add(self, vector: dict[Hashable, Number]) -> bool:
