@@ -116,18 +116,22 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
             if reason is None:
                 indicators[key] = {
                     "base": base.key, "n": found.n, "value": _number(found.value),
-                    "low": _number(found.low), "high": _number(found.high), "hidden": None,
+                    "low": _number(found.low), "high": _number(found.high), "hidden": False, "reason": None,
                 }  # fmt: skip
             else:
                 indicators[key] = {"base": base.key, "n": None, "value": None, "low": None, "high": None,
-                                   "hidden": str(reason)}  # fmt: skip
+                                   "hidden": True, "reason": str(reason)}  # fmt: skip
         figures_by_group.append(
             {
                 "key": group.key,
                 "label": group.label,
                 "criteria": {dimension: sorted(values, key=str) for dimension, values in group.criteria},
                 "workplaces": None if group_reason else figures.responses,
-                "hidden": str(group_reason) if group_reason else None,
+                # Pages say one thing for every hidden figure ("too few answers to show"):
+                # the reason is for the admin, since "hidden to protect another" would
+                # tell that the group itself is large.
+                "hidden": group_reason is not None,
+                "reason": str(group_reason) if group_reason else None,
                 "indicators": indicators,
             }
         )
@@ -155,7 +159,7 @@ def audit_snapshot(data: RoundData, suppression: Suppression, previous: list[dic
             group = groups.get(entry["key"])
             if group is None or entry["workplaces"] is None:
                 continue
-            shown_bases = {value["base"] for value in entry["indicators"].values() if value["hidden"] is None}
+            shown_bases = {value["base"] for value in entry["indicators"].values() if not value["hidden"]}
             for base_key in {data.workplaces.key, *shown_bases}:
                 base = bases.get(base_key)
                 if base is not None:

@@ -62,8 +62,8 @@ def test_publish_stores_an_audited_snapshot(closed_round):
     assert _group(snapshot, "national")["workplaces"] == 64
     # Three nursing homes: hidden, every figure, with one reason.
     nursing = _group(snapshot, "workplace_type=nursing_home")
-    assert nursing["workplaces"] is None and nursing["hidden"] == "too_few"
-    assert {value["hidden"] for value in nursing["indicators"].values()} == {"too_few"}
+    assert nursing["workplaces"] is None and nursing["hidden"] is True and nursing["reason"] == "too_few"
+    assert {(value["hidden"], value["reason"]) for value in nursing["indicators"].values()} == {(True, "too_few")}
     assert all(value["value"] is None for value in nursing["indicators"].values())
     # Their sector minus the shown types would give them away: something else hides too.
     closed_round.refresh_from_db()
