@@ -99,8 +99,9 @@ def _blocks(data: RoundData, quantities: Iterable[Quantity]) -> list[tuple[Quant
 class _System:
     """The shown rows of one block of atoms, over every finest cell."""
 
-    def __init__(self, data: RoundData, atoms: tuple[Quantity, ...], shown: list[ShownFigure]):
+    def __init__(self, data: RoundData, atoms: tuple[Quantity, ...], shown: list[ShownFigure], members_of):
         self.data = data
+        self.members_of = members_of
         self.atoms = atoms
         self.column = {(atom, cell): i for i, (atom, cell) in enumerate((a, c) for c in data.cells for a in atoms)}
         self.basis = EchelonBasis()
@@ -110,10 +111,8 @@ class _System:
 
     def row(self, group: Group | None, quantity: Quantity, power: int, cells: Iterable[FinestCell] | None = None):
         row: Vector = {}
-        pool = self.data.cells if cells is None else cells
+        pool = self.members_of(group) if cells is None else cells
         for cell in pool:
-            if group is not None and not group.contains(cell):
-                continue
             coefficient = self.data.weight(cell, power)
             for atom in self.data.atoms_of(quantity):
                 column = self.column[(atom, cell)]
@@ -154,6 +153,13 @@ def audit(
     leaks: list[Leak] = []
     workplaces = data.workplaces.count
     cells = data.cells
+    membership: dict[str, list[FinestCell]] = {}
+
+    def members_of(group: Group) -> list[FinestCell]:
+        if group.key not in membership:
+            membership[group.key] = [cell for cell in cells if group.contains(cell)]
+        return membership[group.key]
+
     by_known: dict[frozenset[FinestCell], list[Viewer]] = {}
     for viewer in viewers:
         by_known.setdefault(viewer.known, []).append(viewer)
@@ -186,15 +192,16 @@ def audit(
     for blocks in twins.values():
         atoms, inside = blocks[0]
         names = {q: [other[1][i] for other in blocks] for i, q in enumerate(inside)}
-        system = _System(data, atoms, [f for f in shown if f.quantity in inside])
+        inside_set = set(inside)
+        system = _System(data, atoms, [f for f in shown if f.quantity in inside_set], members_of)
         for known, group_of_viewers in by_known.items():
             basis = system.basis_for(known)
             unknown = [cell for cell in cells if cell not in known]
             # Hidden figures: the same for every viewer who knows the same cells.
             for figure in hidden:
-                if figure.quantity not in inside:
+                if figure.quantity not in inside_set:
                     continue
-                members = [cell for cell in unknown if figure.group.contains(cell)]
+                members = [cell for cell in members_of(figure.group) if cell not in known]
                 unknown_workplaces = sum(data.values[c].get(workplaces, 0) for c in members)
                 if not members or not (figure.primary or unknown_workplaces <= CELL_SENSITIVE_MAX):
                     continue

@@ -72,6 +72,7 @@ class _Block:
     sensitive: list[tuple[str, Vector]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._members: dict[str, list[FinestCell]] = {}
         self.column = {
             (atom, cell): index
             for index, (atom, cell) in enumerate((atom, cell) for cell in self.cells for atom in self.atoms)
@@ -88,8 +89,15 @@ class _Block:
                     vector[column] = vector.get(column, 0) + coefficient
         return {column: value for column, value in vector.items() if value}
 
+    def members(self, group: Group) -> list[FinestCell]:
+        """The block's cells in ``group`` (cached: groups are matched once per block)."""
+        found = self._members.get(group.key)
+        if found is None:
+            found = self._members[group.key] = [cell for cell in self.cells if group.contains(cell)]
+        return found
+
     def rows(self, group: Group, base: Base) -> list[Vector]:
-        members = [cell for cell in self.cells if group.contains(cell)]
+        members = self.members(group)
         return [
             self.vector(quantity, power, members)
             for own_base, quantity in self.quantities
@@ -182,7 +190,7 @@ def _sensitive(
     workplaces = data.workplaces.count
     unknown_cells = [cell for cell in block.cells if cell not in known]
     for group in groups:
-        members = [cell for cell in unknown_cells if group.contains(cell)]
+        members = [cell for cell in block.members(group) if cell not in known]
         unknown = sum(data.values[cell].get(workplaces, 0) for cell in members)
         for base, quantity in block.quantities:
             reason = hidden.get((group.key, base.key))
@@ -198,10 +206,12 @@ def _sensitive(
 
 def _viewer_can_derive(
     blocks: list[_Block], data: RoundData, groups: list[Group], hidden: Decisions, known: frozenset[FinestCell]
-) -> bool:
-    """Whether a viewer knowing ``known`` could derive a sensitive count from the rows in
-    ``blocks`` (a superset of what is published, so a False is final)."""
-    for block in blocks:
+) -> set[int]:
+    """The indices of the blocks in which a viewer knowing ``known`` could derive a
+    sensitive count from the rows there (a superset of what is published: a block not
+    named can never make a candidate unsafe for this viewer)."""
+    risky = set()
+    for index, block in enumerate(blocks):
         basis = block.basis.copy()
         for cell in sorted(known):
             for atom in block.atoms:
@@ -210,8 +220,9 @@ def _viewer_can_derive(
                     basis.add({column: 1})
         for _name, vector in _sensitive(block, data, groups, hidden, known, cell_max=SMALL_CELL_MAX):
             if basis.contains(vector):
-                return True
-    return False
+                risky.add(index)
+                break
+    return risky
 
 
 def _pass(
@@ -221,10 +232,14 @@ def _pass(
     known: frozenset[FinestCell],
     *,
     cell_max: int,
+    only: set[int] | None = None,
 ) -> list[_Block]:
     """One GaussSuppression pass for one viewer, adding secondary suppressions to ``hidden``;
-    returns the blocks with the rows it published."""
+    returns the blocks with the rows it published. ``only`` limits the pass to the blocks
+    with those indices (the others cannot make a candidate unsafe)."""
     blocks = _blocks(data, known)
+    if only is not None:
+        blocks = [block for index, block in enumerate(blocks) if index in only]
     for block in blocks:
         for name, vector in _sensitive(block, data, groups, hidden, known, cell_max=cell_max):
             block.protect(name, vector)
@@ -270,8 +285,9 @@ def secondary_suppression(
     for viewer in staff:
         # A viewer pass costs as much as the public one: run it only for a viewer who
         # could derive something from what the public pass published.
-        if _viewer_can_derive(public, data, groups, hidden, viewer.cells):
-            _pass(data, groups, hidden, viewer.cells, cell_max=SMALL_CELL_MAX)
+        risky = _viewer_can_derive(public, data, groups, hidden, viewer.cells)
+        if risky:
+            _pass(data, groups, hidden, viewer.cells, cell_max=SMALL_CELL_MAX, only=risky)
     return Suppression(groups=list(groups), hidden=hidden)
 
 
