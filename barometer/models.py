@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -228,3 +229,47 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.municipality}"
+
+
+class PublishedSnapshotQuerySet(models.QuerySet):
+    def latest_for(self, round_id: int):
+        return self.filter(round_id=round_id).order_by("-edition").first()
+
+
+class PublishedSnapshot(models.Model):
+    """A round's published figures, computed once, audited and never changed.
+
+    ``figures`` holds every group of the fixed set with its shown figures (label, base,
+    n, value, interval) or the reason it is hidden; see ``barometer.publishing``. A
+    correction is a new edition, audited together with the editions already shown.
+    """
+
+    round = models.ForeignKey(
+        "surveys.Round", on_delete=models.PROTECT, related_name="published_snapshots", verbose_name=_("round")
+    )
+    edition = models.PositiveSmallIntegerField(_("edition"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
+    published_by = models.CharField(_("published by"), max_length=150, blank=True)
+    figures = models.JSONField(_("figures"))
+    audit = models.JSONField(_("audit"), help_text=_("What the disclosure audit checked, and how long it took."))
+
+    objects = PublishedSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "-edition"]
+        verbose_name = _("published snapshot")
+        verbose_name_plural = _("published snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "edition"], name="publishedsnapshot_one_per_edition"),
+        ]
+
+    def __str__(self):
+        return f"{self.round} – {self.edition}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("A published snapshot never changes; publish a new edition instead."))
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A published snapshot is never deleted."))

@@ -461,6 +461,15 @@ class RoundAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Extend by one week"), permissions=["change"])
     def extend_by_a_week(self, request, queryset):
+        published = [round_ for round_ in queryset if round_.results_published]
+        if published:
+            self.message_user(
+                request,
+                _("Not extended: the results of %(rounds)s are published, so their answers can no longer change.")
+                % {"rounds": ", ".join(str(round_) for round_ in published)},
+                messages.ERROR,
+            )
+            return
         for round_ in queryset:
             round_.closes_at = max(round_.closes_at, timezone.now()) + timedelta(days=7)
             round_.save(update_fields=["closes_at"])

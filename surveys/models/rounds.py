@@ -56,6 +56,10 @@ class Round(models.Model):
         _("synthetic"), default=False, help_text=_("Generated demo data; labelled as such wherever it is shown.")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # Set by the barometer when it publishes the round's results (a snapshot of figures
+    # that never changes); from then on the round's answers are frozen here, without this
+    # app knowing anything of the barometer.
+    results_published_at = models.DateTimeField(_("results published"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opens_at"]
@@ -85,6 +89,12 @@ class Round(models.Model):
 
     def clean(self):
         super().clean()
+        if self.results_published and self.pk:
+            saved = Round.objects.filter(pk=self.pk).values("opens_at", "closes_at", "question_set_id").first()
+            if saved and (saved["closes_at"], saved["opens_at"]) != (self.closes_at, self.opens_at):
+                raise ValidationError(
+                    _("The round's results are published; its dates can no longer change."), code="results_published"
+                )
         if (
             self.question_set_id
             and self.question_set.status != QuestionSetStatus.PUBLISHED
@@ -105,6 +115,10 @@ class Round(models.Model):
         if self._state.adding:
             return True
         return Round.objects.filter(pk=self.pk).exclude(question_set_id=self.question_set_id).exists()
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
 
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()

@@ -21,6 +21,9 @@ def load_population(round_: Round, source, *, imported_by: str = "") -> int:
     """Replace the round's population cells with the file's (CSV or XLSX); returns how many
     cells were loaded. Loading the same file again gives the same cells. Raises
     PopulationFileError, with nothing changed, for any bad row."""
+    if round_.results_published:
+        # The published weights were computed from the population as it was.
+        raise PopulationFileError([f"round {round_.slug} has published results; its population can no longer change"])
     try:
         table = read_table(source, required=("workplace_type", "region", "workplaces"))
     except TableFileError as exc:

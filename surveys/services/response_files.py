@@ -417,6 +417,8 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
     """
     if round_.kind != RoundKind.NATIONAL:
         raise ResponseFileError([f"round {round_.slug} is a self-test; import into a national round"])
+    if round_.results_published:
+        raise ResponseFileError([f"round {round_.slug} has published results; its answers can no longer change"])
     questionnaire = Questionnaire.of(round_.question_set)
     expected = set(header(questionnaire)) - IGNORED_COLUMNS
     try:

@@ -1,0 +1,233 @@
+"""The disclosure audit: separate code from the suppression, so that a fault in one is
+caught by the other.
+
+Every shown number is a row of a linear system whose unknowns are the counts of the
+finest cells (one unknown per atom quantity and cell): a count or numerator is the sum
+of its cells; a weighted figure is a row with the stratum weights (or their squares, for
+the effective n) as known coefficients. Every shown figure is treated as exact. A viewer
+also knows some rows: a municipality knows every count of its own workplaces' cells
+(unit rows), a respondent knows its own answers (which shifts its own cell's count by a
+known constant and so changes which of its cell's totals are sensitive, not the span).
+
+Sensitive: every figure hidden by the public rule; every figure hidden for any reason
+whose group has 1-4 workplaces unknown to the viewer; every count of a finest cell with
+1-4 workplaces unknown to the viewer (2-5 for a respondent's own cell: 1-4 others). The
+audit fails when a sensitive count lies in the span of the shown rows plus the viewer's
+known rows, decided by exact rational elimination.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from barometer.engine.disclosure.linear import EchelonBasis, Vector
+from barometer.engine.disclosure.model import FinestCell, Group, Quantity, RoundData
+
+CELL_SENSITIVE_MAX = 4
+
+
+@dataclass(frozen=True)
+class ShownFigure:
+    """One shown number: the group's total of ``quantity`` weighted by the stratum
+    weight to ``power`` (0: plain total, 1: weighted total, 2: sum of squared weights)."""
+
+    group: Group
+    quantity: Quantity
+    power: int = 0
+
+
+@dataclass(frozen=True)
+class HiddenFigure:
+    """A figure not shown: the group's total of ``quantity``; ``primary`` when the
+    public rule hid it (rather than the protection of another figure)."""
+
+    group: Group
+    quantity: Quantity
+    primary: bool
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks: the public (nothing known), a municipality (the counts of ``known``
+    cells) or a respondent (its own answers, in ``own_cell``)."""
+
+    name: str
+    known: frozenset[FinestCell] = frozenset()
+    own_cell: FinestCell | None = None
+
+
+PUBLIC = Viewer("the public")
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A sensitive count that ``viewer`` can work out."""
+
+    viewer: str
+    subject: str  # the hidden group's label or the finest cell's name
+    quantity: Quantity
+
+    def __str__(self) -> str:
+        return f"{self.viewer}: {self.subject} ({self.quantity})"
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    leaks: tuple[Leak, ...]
+    viewers: int
+    rows: int
+
+    @property
+    def passed(self) -> bool:
+        return not self.leaks
+
+
+def _blocks(data: RoundData, quantities: Iterable[Quantity]) -> list[tuple[Quantity, ...]]:
+    """Atoms that appear together in a quantity, grouped (plain union of overlapping sets)."""
+    groups: list[set[Quantity]] = []
+    for quantity in quantities:
+        atoms = set(data.atoms_of(quantity))
+        overlapping = [g for g in groups if g & atoms]
+        for g in overlapping:
+            atoms |= g
+            groups.remove(g)
+        groups.append(atoms)
+    return sorted(tuple(sorted(g)) for g in groups)
+
+
+class _System:
+    """The shown rows of one block of atoms, over every finest cell."""
+
+    def __init__(self, data: RoundData, atoms: tuple[Quantity, ...], shown: list[ShownFigure], members_of):
+        self.data = data
+        self.members_of = members_of
+        self.atoms = atoms
+        self.column = {(atom, cell): i for i, (atom, cell) in enumerate((a, c) for c in data.cells for a in atoms)}
+        self.basis = EchelonBasis()
+        for figure in shown:
+            self.basis.add(self.row(figure.group, figure.quantity, figure.power))
+        self._viewer_bases: dict[frozenset[FinestCell], EchelonBasis] = {}
+
+    def row(self, group: Group | None, quantity: Quantity, power: int, cells: Iterable[FinestCell] | None = None):
+        row: Vector = {}
+        pool = self.members_of(group) if cells is None else cells
+        for cell in pool:
+            coefficient = self.data.weight(cell, power)
+            for atom in self.data.atoms_of(quantity):
+                column = self.column[(atom, cell)]
+                row[column] = row.get(column, 0) + coefficient
+        return {c: v for c, v in row.items() if v}
+
+    def basis_for(self, known: frozenset[FinestCell]) -> EchelonBasis:
+        """The shown rows plus a unit row for every count of every known cell."""
+        if not known:
+            return self.basis
+        if known not in self._viewer_bases:
+            basis = self.basis.copy()
+            for cell in sorted(known):
+                for atom in self.atoms:
+                    column = self.column.get((atom, cell))
+                    if column is not None:
+                        basis.add({column: 1})
+            self._viewer_bases[known] = basis
+        return self._viewer_bases[known]
+
+
+def audit(
+    data: RoundData,
+    shown: Iterable[ShownFigure],
+    hidden: Iterable[HiddenFigure],
+    viewers: Iterable[Viewer] = (PUBLIC,),
+) -> AuditResult:
+    """Check that no viewer can work out a sensitive count from the shown figures.
+
+    Returns an ``AuditResult`` whose ``leaks`` name every sensitive count some viewer
+    can derive (empty when the audit passes). Raises ``KeyError`` when a figure names a
+    quantity ``data`` does not hold.
+    """
+    shown = list(shown)
+    hidden = list(hidden)
+    viewers = list(viewers)
+    quantities = sorted({f.quantity for f in shown} | {f.quantity for f in hidden} | _all_quantities(data))
+    leaks: list[Leak] = []
+    workplaces = data.workplaces.count
+    cells = data.cells
+    membership: dict[str, list[FinestCell]] = {}
+
+    def members_of(group: Group) -> list[FinestCell]:
+        if group.key not in membership:
+            membership[group.key] = [cell for cell in cells if group.contains(cell)]
+        return membership[group.key]
+
+    by_known: dict[frozenset[FinestCell], list[Viewer]] = {}
+    for viewer in viewers:
+        by_known.setdefault(viewer.known, []).append(viewer)
+    published = _all_quantities(data)
+    shown_by_quantity: dict[Quantity, set[tuple[str, int]]] = {}
+    for figure in shown:
+        shown_by_quantity.setdefault(figure.quantity, set()).add((figure.group.key, figure.power))
+    hidden_by_quantity: dict[Quantity, set[tuple[str, bool]]] = {}
+    for figure in hidden:
+        hidden_by_quantity.setdefault(figure.quantity, set()).add((figure.group.key, figure.primary))
+    # Blocks whose quantities play the same roles with the same shown and hidden groups
+    # (say, the numerators of two indicators on one base) give the same answers: solve one
+    # and name the leaks for each.
+    twins: dict[tuple, list[tuple[tuple[Quantity, ...], list[Quantity]]]] = {}
+    for atoms in _blocks(data, quantities):
+        inside = [q for q in quantities if set(data.atoms_of(q)) <= set(atoms)]
+        index = {atom: i for i, atom in enumerate(atoms)}
+        # In the block's own order, so that twins' quantities correspond position by position.
+        signature = tuple(
+            (
+                data.base_of(q).key if q in published else "",
+                q == data.base_of(q).count if q in published else False,
+                tuple(sorted(index[a] for a in data.atoms_of(q))),
+                tuple(sorted(shown_by_quantity.get(q, ()))),
+                tuple(sorted(hidden_by_quantity.get(q, ()))),
+            )
+            for q in inside
+        )
+        twins.setdefault(signature, []).append((atoms, inside))
+    for blocks in twins.values():
+        atoms, inside = blocks[0]
+        names = {q: [other[1][i] for other in blocks] for i, q in enumerate(inside)}
+        inside_set = set(inside)
+        system = _System(data, atoms, [f for f in shown if f.quantity in inside_set], members_of)
+        for known, group_of_viewers in by_known.items():
+            basis = system.basis_for(known)
+            unknown = [cell for cell in cells if cell not in known]
+            # Hidden figures: the same for every viewer who knows the same cells.
+            for figure in hidden:
+                if figure.quantity not in inside_set:
+                    continue
+                members = [cell for cell in members_of(figure.group) if cell not in known]
+                unknown_workplaces = sum(data.values[c].get(workplaces, 0) for c in members)
+                if not members or not (figure.primary or unknown_workplaces <= CELL_SENSITIVE_MAX):
+                    continue
+                if basis.contains(system.row(figure.group, figure.quantity, 0, members)):
+                    leaks.extend(
+                        Leak(v.name, figure.group.label, name)
+                        for v in group_of_viewers
+                        for name in names[figure.quantity]
+                    )
+            # Finest cells: derivable once per known set; sensitive per viewer (a
+            # respondent's own cell of 5 has 4 others).
+            derivable: list[tuple[FinestCell, int, Quantity]] = []
+            for cell in unknown:
+                count = data.values[cell].get(workplaces, 0)
+                if not 0 < count <= CELL_SENSITIVE_MAX + 1:
+                    continue
+                for quantity in inside:
+                    if basis.contains(system.row(None, quantity, 0, [cell])):
+                        derivable.append((cell, count, quantity))
+            for viewer in group_of_viewers:
+                for cell, count, quantity in derivable:
+                    others = count - 1 if cell == viewer.own_cell else count
+                    if 0 < others <= CELL_SENSITIVE_MAX:
+                        leaks.extend(Leak(viewer.name, cell.name, name) for name in names[quantity])
+    return AuditResult(leaks=tuple(leaks), viewers=len(viewers), rows=len(shown))
+
+
+def _all_quantities(data: RoundData) -> set[Quantity]:
+    return {quantity for base in data.bases for quantity in base.quantities}

@@ -1,0 +1,192 @@
+"""What a round publishes, described for disclosure control: finest cells, the fixed set of
+groups as a model matrix over them, and the quantities (counts, numerators, sums) every
+shown figure is built from. Pure: plain values in, no database.
+
+Vocabulary (as in Statistics Norway's GaussSuppression): the *finest cells* are the inner
+cells (workplace type x municipality x employee band); every published group is a sum
+over them, so the model matrix has one column per finest cell and one row per group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+Quantity = str  # the name of a per-cell total, e.g. "n:workplaces", "num:external-collaboration"
+
+GROUP_DIMENSIONS = ("sector", "workplace_type", "size_class", "centrality", "county", "employees_band")
+
+
+@dataclass(frozen=True, order=True)
+class FinestCell:
+    """An inner cell: the workplaces of one type in one municipality in one employee band.
+
+    ``sector``, ``size_class``, ``centrality`` and ``county`` follow from the type and the
+    municipality; they are carried so that groups can be matched without a lookup.
+    """
+
+    workplace_type: str
+    municipality: str  # municipality number
+    employees_band: int  # 0 when unknown
+    sector: str = ""
+    size_class: int = 0
+    centrality: int = 0
+    county: str = ""  # county number
+
+    @property
+    def name(self) -> str:
+        return f"{self.workplace_type} in municipality {self.municipality}, employee band {self.employees_band}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A published group: every finest cell whose values lie in ``criteria``.
+
+    ``criteria`` is a tuple of (dimension, allowed values), dimension one of
+    ``GROUP_DIMENSIONS``; no criteria is the national total.
+    """
+
+    key: str
+    label: str
+    criteria: tuple[tuple[str, frozenset], ...] = ()
+
+    @classmethod
+    def of(cls, label: str = "", **criteria: object) -> Group:
+        """A group from keyword criteria; a value may be one value or a collection of values."""
+        parts = []
+        for dimension in GROUP_DIMENSIONS:
+            if dimension not in criteria or criteria[dimension] is None:
+                continue
+            value = criteria[dimension]
+            values = frozenset(value) if isinstance(value, list | tuple | set | frozenset) else frozenset([value])
+            parts.append((dimension, values))
+        unknown = set(criteria) - set(GROUP_DIMENSIONS)
+        if unknown:
+            raise ValueError(f"unknown group dimensions: {sorted(unknown)}")
+        key = ";".join(f"{d}={'+'.join(sorted(map(str, v)))}" for d, v in parts) or "national"
+        return cls(key=key, label=label or key, criteria=tuple(parts))
+
+    def contains(self, cell: FinestCell) -> bool:
+        return all(getattr(cell, dimension) in values for dimension, values in self.criteria)
+
+    @property
+    def coarseness(self) -> int:
+        """How many dimensions the group is cut by: 0 for the national total."""
+        return len(self.criteria)
+
+
+def fixed_groups(cells: Iterable[FinestCell], extra: Iterable[Group] = ()) -> list[Group]:
+    """The fixed set of published groups that hold at least one of ``cells``.
+
+    National; each sector, workplace type, size class, centrality class and county; each
+    workplace type crossed with each size class, centrality class and county; then
+    ``extra`` (the findings' subgroups). Groups are returned in a deterministic order.
+    """
+    cells = sorted(set(cells))
+    groups: dict[str, Group] = {}
+
+    def put(group: Group) -> None:
+        if group.key not in groups and any(group.contains(cell) for cell in cells):
+            groups[group.key] = group
+
+    put(Group.of("national"))
+    for dimension in ("sector", "workplace_type", "size_class", "centrality", "county"):
+        for value in sorted({getattr(cell, dimension) for cell in cells}, key=str):
+            put(Group.of(**{dimension: value}))
+    for workplace_type in sorted({cell.workplace_type for cell in cells}):
+        for dimension in ("size_class", "centrality", "county"):
+            for value in sorted({getattr(c, dimension) for c in cells if c.workplace_type == workplace_type}, key=str):
+                put(Group.of(workplace_type=workplace_type, **{dimension: value}))
+    for group in extra:
+        if group.key not in groups and any(group.contains(cell) for cell in cells):
+            groups[group.key] = group
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class Base:
+    """A population some figures are on: its count quantity and the other quantities
+    (numerators, sums, sums of squares) shown for a group on this base."""
+
+    key: str
+    count: Quantity
+    measures: tuple[Quantity, ...] = ()
+
+    @property
+    def quantities(self) -> tuple[Quantity, ...]:
+        return (self.count, *self.measures)
+
+
+@dataclass
+class RoundData:
+    """A round's totals per finest cell, for disclosure control.
+
+    ``values[cell][quantity]`` is the cell's total of every quantity (ints or Fractions);
+    ``composition`` says which quantities are sums of others in every cell (for example
+    all workplaces = innovators + non-innovators); quantities not in it are *atoms*, the
+    unknowns of the linear system. ``weights`` holds each cell's stratum weight when
+    figures are weighted (None: unweighted). ``bases[0]`` must be the base of all
+    workplaces: hiding its count hides the whole group.
+    """
+
+    values: Mapping[FinestCell, Mapping[Quantity, int | Fraction]]
+    bases: tuple[Base, ...]
+    composition: Mapping[Quantity, tuple[Quantity, ...]] = field(default_factory=dict)
+    weights: Mapping[FinestCell, Fraction] | None = None
+
+    def __post_init__(self) -> None:
+        seen: dict[Quantity, str] = {}
+        for base in self.bases:
+            for quantity in base.quantities:
+                if quantity in seen:
+                    raise ValueError(f"quantity {quantity} belongs to bases {seen[quantity]} and {base.key}")
+                seen[quantity] = base.key
+
+    @property
+    def workplaces(self) -> Base:
+        return self.bases[0]
+
+    @property
+    def cells(self) -> list[FinestCell]:
+        """The finest cells with at least one workplace, sorted."""
+        count = self.workplaces.count
+        return sorted(cell for cell, values in self.values.items() if values.get(count, 0))
+
+    def atoms_of(self, quantity: Quantity) -> tuple[Quantity, ...]:
+        """The atoms a quantity is the sum of (itself when it is an atom)."""
+        parts = self.composition.get(quantity)
+        if not parts:
+            return (quantity,)
+        return tuple(atom for part in parts for atom in self.atoms_of(part))
+
+    def base_of(self, quantity: Quantity) -> Base:
+        for base in self.bases:
+            if quantity in base.quantities:
+                return base
+        raise KeyError(quantity)
+
+    def total(self, group: Group, quantity: Quantity, cells: Iterable[FinestCell] | None = None):
+        """The group's total of ``quantity`` (over ``cells`` only, when given)."""
+        pool = self.cells if cells is None else cells
+        return sum((self.values[cell].get(quantity, 0) for cell in pool if group.contains(cell)), 0)
+
+    def powers(self, base: Base, quantity: Quantity) -> tuple[int, ...]:
+        """The powers of the stratum weight each shown figure of ``quantity`` uses.
+
+        Unweighted: the plain total (power 0). Weighted: a count is shown as n (0), its
+        weighted total (1) and, through the effective n, its sum of squared weights (2);
+        a numerator or sum is shown weighted (1).
+        """
+        if self.weights is None:
+            return (0,)
+        if quantity == base.count:
+            return (0, 1, 2)
+        return (1,)
+
+    def weight(self, cell: FinestCell, power: int) -> int | Fraction:
+        if power == 0 or self.weights is None:
+            return 1
+        weight = Fraction(self.weights[cell])
+        result = weight**power
+        return result.numerator if result.denominator == 1 else result

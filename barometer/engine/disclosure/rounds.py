@@ -1,0 +1,186 @@
+"""A round's answers as disclosure-control input (``RoundData``), read from the database.
+
+Every submitted response is evaluated with the same indicator rules the reports use
+(``barometer.engine.indicators.evaluate``) and added to its finest cell (workplace type x
+municipality x employee band). The bases (all workplaces, innovators, non-innovators,
+each indicator whose n differs) are found from the counts themselves: indicators whose n
+agrees in every cell share a base, and a quantity that agrees with another in every cell
+is treated as the same unknown, which can only make the audit stricter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from fractions import Fraction
+
+from barometer.engine.benchmark import ResolvedIndicator, Weighting
+from barometer.engine.counting import EMPLOYEE_BANDS, Cell
+from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData
+from barometer.engine.indicators import evaluate
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, AnswerChoice, Response, ResponseStatus, Round
+
+WORKPLACES = "n:workplaces"
+
+# The findings' subgroups (barometer.reports.findings), part of the fixed set.
+FINDINGS_GROUPS = (
+    Group.of("Primary schools and kindergartens", workplace_type=["primary_school", "kindergarten"]),
+    Group.of("Nursing homes and upper-secondary schools", workplace_type=["nursing_home", "upper_secondary"]),
+    *(Group.of(f"employee band {band}", employees_band=band) for band, _low, _high in EMPLOYEE_BANDS),
+)
+
+# Weights are N/n per stratum; an exact fraction with a denominator this small is recovered
+# from the float the engine uses (n is a number of respondents).
+_WEIGHT_DENOMINATOR_LIMIT = 10**6
+
+
+def employees_band(employees: int | None) -> int:
+    for band, low, high in EMPLOYEE_BANDS:
+        if employees is not None and employees >= low and (high is None or employees <= high):
+            return band
+    return 0
+
+
+def finest_cell_of(cell: Cell, municipality: str = "") -> FinestCell:
+    """The finest-cell form of an engine ``Cell`` (the municipality is not in it)."""
+    return FinestCell(
+        workplace_type=cell.workplace_type,
+        municipality=municipality,
+        employees_band=cell.employees_band,
+        sector=str(SECTOR_OF_WORKPLACE_TYPE.get(cell.workplace_type, "")),
+        size_class=cell.size_class,
+        centrality=cell.centrality,
+        county=cell.county,
+    )
+
+
+def _to_fraction(value: float) -> Fraction:
+    return Fraction(value).limit_denominator(_WEIGHT_DENOMINATOR_LIMIT)
+
+
+def round_data(
+    round_: Round, resolved: list[ResolvedIndicator], weighting: Weighting | None = None
+) -> tuple[RoundData, dict[str, str]]:
+    """The round's totals per finest cell, its bases and, when weighted, stratum weights;
+    and the base key of every indicator (by indicator key).
+
+    Two queries: the submitted responses with their cells, and their chosen options.
+    """
+    responses = list(
+        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED, workplace__isnull=False)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "workplace_type",
+            "municipality__number",
+            "municipality__size_class",
+            "municipality__centrality",
+            "municipality__county__number",
+            "employees",
+        )
+    )
+    chosen: dict[int, set[int]] = defaultdict(set)
+    for response_id, option_id in AnswerChoice.objects.filter(
+        response__round=round_, response__status=ResponseStatus.SUBMITTED, response__workplace__isnull=False
+    ).values_list("response_id", "option_id"):
+        chosen[response_id].add(option_id)
+
+    values: dict[FinestCell, dict[Quantity, Fraction | int]] = defaultdict(lambda: defaultdict(int))
+    for pk, workplace_type, municipality, size_class, centrality, county, employees in responses:
+        cell = FinestCell(
+            workplace_type=workplace_type,
+            municipality=municipality,
+            employees_band=employees_band(employees),
+            sector=str(SECTOR_OF_WORKPLACE_TYPE.get(workplace_type, "")),
+            size_class=size_class,
+            centrality=centrality,
+            county=county,
+        )
+        totals = values[cell]
+        totals[WORKPLACES] += 1
+        for item in resolved:
+            own = evaluate(item.spec, chosen.get(pk, set()))
+            if not own.applies:
+                continue
+            key = item.spec.key
+            totals[f"n:{key}"] += 1
+            value = Fraction(own.value)
+            if item.spec.is_share:
+                totals[f"num:{key}"] += int(value)
+            else:
+                totals[f"sum:{key}"] += value
+                totals[f"sumsq:{key}"] += value * value
+    cells = sorted(values)
+    weights = None
+    if weighting is not None:
+        weights = {
+            cell: _to_fraction(
+                weighting.weights.of(
+                    weighting.stratum(cell.workplace_type, weighting.region_of_county.get(cell.county))
+                )
+            )
+            for cell in cells
+        }
+    return _with_bases({cell: dict(values[cell]) for cell in cells}, resolved, weights)
+
+
+def _with_bases(values, resolved: list[ResolvedIndicator], weights) -> tuple[RoundData, dict[str, str]]:
+    cells = sorted(values)
+
+    def vector(quantity: Quantity) -> tuple:
+        return tuple(values[cell].get(quantity, 0) for cell in cells)
+
+    bases: list[Base] = []
+    base_by_vector: dict[tuple, int] = {}
+    measures: dict[int, list[Quantity]] = defaultdict(list)
+    indicator_base: dict[str, int] = {}
+
+    def base_for(count: Quantity, key: str) -> int:
+        found = vector(count)
+        if found not in base_by_vector:
+            base_by_vector[found] = len(bases)
+            bases.append(Base(key, count))
+        return base_by_vector[found]
+
+    base_for(WORKPLACES, "workplaces")
+    for item in resolved:
+        key = item.spec.key
+        population = str(item.indicator.population or "")
+        name = population if population and population not in {b.key for b in bases} else key
+        index = base_for(f"n:{key}", name)
+        indicator_base[key] = index
+        if item.spec.is_share:
+            measures[index].append(f"num:{key}")
+        else:
+            measures[index] += [f"sum:{key}", f"sumsq:{key}"]
+    bases = [Base(base.key, base.count, tuple(measures[i])) for i, base in enumerate(bases)]
+
+    composition: dict[Quantity, tuple[Quantity, ...]] = {}
+    # All workplaces as the sum of two other bases (innovators + non-innovators).
+    total = vector(WORKPLACES)
+    counts = [(base.count, vector(base.count)) for base in bases[1:]]
+    for i, (first, a) in enumerate(counts):
+        for second, b in counts[i + 1 :]:
+            if "n:workplaces" not in composition and all(x + y == t for x, y, t in zip(a, b, total, strict=True)):
+                composition[WORKPLACES] = (first, second)
+    # A quantity equal to an earlier one in every cell is the same unknown.
+    seen: dict[tuple, Quantity] = {}
+    for base in bases:
+        for quantity in base.quantities:
+            found = vector(quantity)
+            if found in seen and quantity not in composition and seen[found] != quantity:
+                if not _depends_on(composition, seen[found], quantity):
+                    composition[quantity] = (seen[found],)
+            else:
+                seen.setdefault(found, quantity)
+    data = RoundData(values=values, bases=tuple(bases), composition=composition, weights=weights)
+    return data, {key: bases[index].key for key, index in indicator_base.items()}
+
+
+def _depends_on(composition, quantity: Quantity, other: Quantity) -> bool:
+    stack = [quantity]
+    while stack:
+        current = stack.pop()
+        if current == other:
+            return True
+        stack.extend(composition.get(current, ()))
+    return False

@@ -1,0 +1,222 @@
+"""Publishing a round's results: one snapshot of figures for every group of the fixed set,
+computed once, protected by the public rule and secondary suppression, audited, stored and
+never changed (see docs/disclosure.md).
+
+``snapshot_figures`` is the one place the snapshot's numbers come from; it reads the engine
+(``CellTable``) without any suppression, so that the suppression decided here is the only one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from barometer.engine.benchmark import ResolvedIndicator, Weighting, estimate, resolved_indicators, round_weighting
+from barometer.engine.counting import CellTable, cell_table
+from barometer.engine.disclosure import (
+    PUBLIC,
+    Group,
+    RoundData,
+    ShownFigure,
+    Suppression,
+    Viewer,
+    audit,
+    figures_of,
+    fixed_groups,
+    municipality_staff,
+    secondary_suppression,
+)
+from barometer.engine.disclosure.rounds import FINDINGS_GROUPS, finest_cell_of, round_data
+from barometer.engine.stats import Estimate
+from barometer.engine.weighting import weighted_mean, weighted_share
+from barometer.models import PublishedSnapshot
+from surveys.models import Round
+
+SNAPSHOT_FORMAT = 1
+
+
+class PublishError(Exception):
+    """Publishing was refused; ``problems`` says why (for an audit failure: every cell or
+    group that could be worked out, and by whom)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    responses: int
+    estimates: dict[str, Estimate]
+
+
+def snapshot_figures(
+    table: CellTable, resolved: list[ResolvedIndicator], groups: list[Group], weighting: Weighting | None
+) -> dict[str, GroupFigures]:
+    """Every group's number of workplaces and every indicator's estimate, unsuppressed.
+
+    The only place a snapshot's numbers come from (to be re-pointed at the engine's
+    ``RoundFigures`` when that lands). Keyed by group key.
+    """
+    result = {}
+    for group in groups:
+
+        def keep(cell, group=group):
+            return group.contains(finest_cell_of(cell))
+
+        responses, sums = table.total(keep)
+        weighted = weighting.sums(table, keep) if weighting is not None else None
+        estimates = {}
+        for item in resolved:
+            key = item.spec.key
+            if weighted is not None:
+                estimates[key] = (weighted_share if item.spec.is_share else weighted_mean)(weighted[key])
+            else:
+                estimates[key] = estimate(item.spec, sums.get(key, ()))
+        result[group.key] = GroupFigures(responses, estimates)
+    return result
+
+
+def _number(value):
+    return None if value is None else round(float(value), 6)
+
+
+def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[str, str]]:
+    """The snapshot's figures (JSON-ready), with the disclosure input and decisions."""
+    resolved = resolved_indicators(round_.question_set_id)
+    table = cell_table(round_, [item.spec for item in resolved])
+    weighting = round_weighting(round_, table)
+    data, indicator_base = round_data(round_, resolved, weighting)
+    groups = fixed_groups(data.cells, FINDINGS_GROUPS)
+    suppression = secondary_suppression(data, groups, municipality_staff(data))
+    computed = snapshot_figures(table, resolved, groups, weighting)
+    workplaces = data.workplaces
+    bases = {base.key: base for base in data.bases}
+    figures_by_group = []
+    for group in groups:
+        figures = computed[group.key]
+        checked = data.total(group, workplaces.count)
+        if figures.responses != checked:
+            raise PublishError(
+                [
+                    f"{group.label}: the engine counts {figures.responses} workplaces, the check counts {checked}; "
+                    "publish again once no answer is being saved"
+                ]
+            )
+        group_reason = suppression.reason(group, workplaces)
+        indicators = {}
+        for item in resolved:
+            key = item.spec.key
+            base = bases[indicator_base[key]]
+            reason = suppression.reason(group, base)
+            found = figures.estimates[key]
+            if reason is None:
+                indicators[key] = {
+                    "base": base.key, "n": found.n, "value": _number(found.value),
+                    "low": _number(found.low), "high": _number(found.high), "hidden": False, "reason": None,
+                }  # fmt: skip
+            else:
+                indicators[key] = {"base": base.key, "n": None, "value": None, "low": None, "high": None,
+                                   "hidden": True, "reason": str(reason)}  # fmt: skip
+        figures_by_group.append(
+            {
+                "key": group.key,
+                "label": group.label,
+                "criteria": {dimension: sorted(values, key=str) for dimension, values in group.criteria},
+                "workplaces": None if group_reason else figures.responses,
+                # Pages say one thing for every hidden figure ("too few answers to show"):
+                # the reason is for the admin, since "hidden to protect another" would
+                # tell that the group itself is large.
+                "hidden": group_reason is not None,
+                "reason": str(group_reason) if group_reason else None,
+                "indicators": indicators,
+            }
+        )
+    snapshot = {
+        "format": SNAPSHOT_FORMAT,
+        "round": round_.slug,
+        "weighted": weighting is not None,
+        "bases": [
+            {"key": b.key, "indicators": sorted(k for k, v in indicator_base.items() if v == b.key)} for b in data.bases
+        ],
+        "groups": figures_by_group,
+    }
+    return snapshot, data, suppression, indicator_base
+
+
+def audit_snapshot(data: RoundData, suppression: Suppression, previous: list[dict]) -> tuple[list[str], dict]:
+    """Audit the decisions for the public, every respondent and every municipality, together
+    with the figures of ``previous`` editions; returns (problems, summary)."""
+    shown, hidden = figures_of(data, suppression)
+    # Figures an earlier edition showed are known to everybody, for good.
+    groups = {group.key: group for group in suppression.groups}
+    bases = {base.key: base for base in data.bases}
+    for edition in previous:
+        for entry in edition["groups"]:
+            group = groups.get(entry["key"])
+            if group is None or entry["workplaces"] is None:
+                continue
+            shown_bases = {value["base"] for value in entry["indicators"].values() if not value["hidden"]}
+            for base_key in {data.workplaces.key, *shown_bases}:
+                base = bases.get(base_key)
+                if base is not None:
+                    for quantity in base.quantities:
+                        shown.extend(ShownFigure(group, quantity, p) for p in data.powers(base, quantity))
+    viewers = [PUBLIC]
+    viewers += [Viewer(f"a respondent in {cell.name}", own_cell=cell) for cell in data.cells]
+    viewers += [Viewer(staff.name, known=staff.cells) for staff in municipality_staff(data)]
+    result = audit(data, shown, hidden, viewers)
+    problems = [f"{leak.viewer} can work out {leak.subject} ({leak.quantity})" for leak in result.leaks]
+    problems += _changes_between_editions(data, groups, previous)
+    return problems, {"viewers": result.viewers, "rows": result.rows, "passed": not problems}
+
+
+def _changes_between_editions(data: RoundData, groups: dict[str, Group], previous: list[dict]) -> list[str]:
+    """A group shown in two editions whose number of workplaces changed by 1 to 4 gives
+    away the figures of the workplaces that changed."""
+    problems = []
+    for edition in previous:
+        for entry in edition["groups"]:
+            group = groups.get(entry["key"])
+            if group is None or entry["workplaces"] is None:
+                continue
+            change = abs(data.total(group, data.workplaces.count) - entry["workplaces"])
+            if 0 < change < 5:
+                problems.append(f"{group.label} changed by {change} workplaces since an earlier edition")
+    return problems
+
+
+def publish_round(round_: Round, *, published_by: str = "", now=None) -> tuple[PublishedSnapshot, float]:
+    """Publish the next edition of ``round_``'s results; returns it and the seconds taken.
+
+    Raises ``PublishError`` when the round is still open, or when the audit finds a
+    sensitive count that someone could work out (nothing is stored then).
+    """
+    now = now or timezone.now()
+    if round_.closes_at > now:
+        raise PublishError([f"round {round_.slug} is still open; publish its results once it has closed"])
+    started = time.monotonic()
+    snapshot, data, suppression, _bases = build_snapshot(round_)
+    if not data.cells:
+        raise PublishError([f"round {round_.slug} has no submitted answers to publish"])
+    previous = [s.figures for s in PublishedSnapshot.objects.filter(round=round_).order_by("edition")]
+    problems, summary = audit_snapshot(data, suppression, previous)
+    if problems:
+        raise PublishError(problems)
+    summary["seconds"] = round(time.monotonic() - started, 2)
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        edition = PublishedSnapshot.objects.filter(round=locked).order_by("-edition").first() or None
+        number = edition.edition + 1 if edition else 1
+        snapshot["edition"] = number
+        created = PublishedSnapshot.objects.create(
+            round=locked, edition=number, published_at=now, published_by=published_by, figures=snapshot, audit=summary
+        )
+        if locked.results_published_at is None:
+            locked.results_published_at = now
+            locked.save(update_fields=["results_published_at"])
+        round_.results_published_at = locked.results_published_at
+    return created, summary["seconds"]

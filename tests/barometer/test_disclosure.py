@@ -1,0 +1,298 @@
+"""Disclosure control without a database: the audit finds what an attacker with the shown
+figures (and what a viewer already knows) can work out, and the suppression leaves nothing
+sensitive to find. Each kind of leak from issue 12 is rebuilt inside the fixed set of
+groups, shown to leak under the public rule alone, and shown closed by the suppression."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from barometer.engine.disclosure import (
+    PUBLIC,
+    Base,
+    FinestCell,
+    Group,
+    Reason,
+    RoundData,
+    Viewer,
+    audit,
+    figures_of,
+    fixed_groups,
+    municipality_staff,
+    naive_suppression,
+    primary_suppression,
+    secondary_suppression,
+)
+from barometer.engine.disclosure.linear import EchelonBasis
+
+SECTOR = {"primary_school": "education", "kindergarten": "education", "upper_secondary": "education",
+          "nursing_home": "health_care", "health_centre": "health_care", "other": "other"}  # fmt: skip
+
+# municipality -> (county, size class, centrality)
+MUNICIPALITIES = {
+    "1101": ("11", 3, 2), "1102": ("11", 1, 5),  # 1101 holds most of county 11
+    "1201": ("12", 2, 3),  # county 12 is one municipality
+    "1301": ("13", 1, 4), "1302": ("13", 2, 4), "1303": ("13", 1, 6),
+    "1401": ("14", 4, 1), "1402": ("14", 3, 2),
+}  # fmt: skip
+
+BASES = (
+    Base("workplaces", "n:workplaces", ("num:external",)),
+    Base("innovators", "n:innovators", ("num:employees",)),
+    Base("non_innovators", "n:non_innovators", ()),
+    Base("culture", "n:culture", ("sum:culture", "sumsq:culture")),
+)
+COMPOSITION = {"n:workplaces": ("n:innovators", "n:non_innovators")}
+
+
+def cell(workplace_type: str, municipality: str, band: int = 1) -> FinestCell:
+    county, size_class, centrality = MUNICIPALITIES[municipality]
+    return FinestCell(workplace_type, municipality, band, SECTOR[workplace_type], size_class, centrality, county)
+
+
+def round_data(counts: dict[FinestCell, int | tuple[int, int]], *, weights=None) -> RoundData:
+    """Workplaces per cell (an int: about half innovators; or (innovators, non-innovators))."""
+    values = {}
+    for key, count in counts.items():
+        innovators, others = count if isinstance(count, tuple) else ((count + 1) // 2, count // 2)
+        total = innovators + others
+        culture = max(0, total - 1)  # one workplace per cell left the culture questions blank
+        values[key] = {
+            "n:workplaces": total, "n:innovators": innovators, "n:non_innovators": others,
+            "num:external": total // 3, "num:employees": innovators // 2,
+            "n:culture": culture, "sum:culture": Fraction(55 * culture, 2), "sumsq:culture": 3000 * culture,
+        }  # fmt: skip
+    return RoundData(values=values, bases=BASES, composition=COMPOSITION, weights=weights)
+
+
+def hard_round() -> dict[FinestCell, int]:
+    """Groups of 1 to 6 workplaces, nested groups, a municipality holding most of a county,
+    a county that is one municipality, several employee bands."""
+    return {
+        cell("primary_school", "1101"): 9, cell("primary_school", "1101", 2): 6, cell("primary_school", "1102"): 1,
+        cell("kindergarten", "1101"): 7, cell("kindergarten", "1102"): 2, cell("upper_secondary", "1101", 3): 3,
+        cell("nursing_home", "1101", 2): 5, cell("nursing_home", "1102", 2): 4,
+        cell("primary_school", "1201"): 6, cell("kindergarten", "1201"): 5, cell("nursing_home", "1201", 3): 1,
+        cell("primary_school", "1301"): 2, cell("primary_school", "1302"): 3, cell("primary_school", "1303"): 4,
+        cell("kindergarten", "1302"): 6, cell("health_centre", "1303"): 2, cell("other", "1301"): 1,
+        cell("primary_school", "1401"): 12, cell("primary_school", "1402", 2): 8, cell("kindergarten", "1401"): 11,
+        cell("nursing_home", "1401", 3): 7, cell("nursing_home", "1402", 3): 6, cell("health_centre", "1401"): 5,
+        cell("other", "1402"): 3, cell("upper_secondary", "1401", 4): 4,
+    }  # fmt: skip
+
+
+FINDINGS = [
+    Group.of("nursing homes and upper-secondary schools", workplace_type=["nursing_home", "upper_secondary"]),
+    Group.of("1-19 employees", employees_band=1),
+    Group.of("20-49 employees", employees_band=2),
+    Group.of("50-99 employees", employees_band=3),
+    Group.of("100 or more employees", employees_band=4),
+]
+
+
+def respondents(data: RoundData) -> list[Viewer]:
+    """One viewer per workplace of the round, knowing its own answers."""
+    return [
+        Viewer(f"respondent {i + 1} of {c.name}", own_cell=c)
+        for c in data.cells
+        for i in range(data.values[c]["n:workplaces"])
+    ]
+
+
+def municipalities(data: RoundData) -> list[Viewer]:
+    return [Viewer(staff.name, known=staff.cells) for staff in municipality_staff(data)]
+
+
+def protected(data: RoundData, groups: list[Group]):
+    return secondary_suppression(data, groups, municipality_staff(data))
+
+
+def leaks(data: RoundData, suppression, viewers=(PUBLIC,)):
+    shown, hidden = figures_of(data, suppression)
+    return audit(data, shown, hidden, viewers).leaks
+
+
+# --- Exact arithmetic ---------------------------------------------------------------------
+
+
+def test_basis_decides_span_exactly_where_floats_would_not():
+    basis = EchelonBasis()
+    basis.add({0: Fraction(1, 3), 1: Fraction(1, 7)})
+    basis.add({1: 1, 2: 10**20})
+    assert basis.contains({0: Fraction(2, 3), 1: Fraction(2, 7) + 1, 2: 10**20})
+    # Off by 1 in 10^20 relative: a floating-point rank would call it dependent.
+    assert not basis.contains({0: Fraction(2, 3), 1: Fraction(2, 7) + 1, 2: 10**20 + 1})
+
+
+# --- The hard round -------------------------------------------------------------------------
+
+
+def test_hard_round_has_no_derivable_sensitive_count_for_anyone():
+    data = round_data(hard_round())
+    groups = fixed_groups(data.cells, FINDINGS)
+    suppression = protected(data, groups)
+    viewers = [PUBLIC, *respondents(data), *municipalities(data)]
+    shown, hidden = figures_of(data, suppression)
+    result = audit(data, shown, hidden, viewers)
+    assert result.passed, [str(leak) for leak in result.leaks[:10]]
+    # Not passed by hiding everything: the national total and some finer groups are shown.
+    national = groups[0]
+    assert suppression.is_shown(national, data.workplaces)
+    assert sum(1 for g in groups if suppression.is_shown(g, data.workplaces)) >= 8
+
+
+def test_hard_round_weighted_has_no_derivable_sensitive_count():
+    counts = hard_round()
+    # Stratum weights N/n by workplace type: known coefficients of the weighted rows.
+    weight = {"primary_school": Fraction(41, 3), "kindergarten": Fraction(29, 2), "upper_secondary": Fraction(5),
+              "nursing_home": Fraction(17, 4), "health_centre": Fraction(9, 7), "other": Fraction(2)}  # fmt: skip
+    data = round_data(counts, weights={c: weight[c.workplace_type] for c in counts})
+    groups = fixed_groups(data.cells, FINDINGS)
+    assert leaks(data, naive_suppression(data, groups, municipality_staff(data)))
+    suppression = protected(data, groups)
+    assert not leaks(data, suppression, [PUBLIC, *respondents(data), *municipalities(data)])
+
+
+def test_audit_fails_on_the_public_rule_alone_and_names_the_cells():
+    data = round_data(hard_round())
+    groups = fixed_groups(data.cells, FINDINGS)
+    found = leaks(data, naive_suppression(data, groups, municipality_staff(data)), [PUBLIC])
+    subjects = {leak.subject for leak in found}
+    assert "workplace_type=nursing_home;county=12" in subjects or any("1201" in s for s in subjects)
+    assert all(leak.viewer == "the public" for leak in found)
+
+
+def test_suppression_is_deterministic():
+    data = round_data(hard_round())
+    groups = fixed_groups(data.cells, FINDINGS)
+    first = protected(data, groups).hidden
+    again = protected(round_data(dict(reversed(list(hard_round().items())))), list(reversed(groups))).hidden
+    assert first == again
+
+
+# --- One test per kind of leak --------------------------------------------------------------
+
+
+def _leaks_then_closed(counts, *, groups_extra=(), viewers=(PUBLIC,), expected_subject: str):
+    data = round_data(counts)
+    groups = fixed_groups(data.cells, groups_extra)
+    naive = leaks(data, naive_suppression(data, groups, municipality_staff(data)), viewers)
+    assert any(expected_subject in leak.subject for leak in naive), [str(leak) for leak in naive]
+    closed = leaks(data, protected(data, groups), [*viewers, PUBLIC, *municipalities(data)])
+    assert not closed, [str(leak) for leak in closed]
+    return data, groups
+
+
+def test_linked_tables():
+    # Centrality 3 holds county 12 (4 workplaces, one municipality) and part of county 11:
+    # centrality class 3 minus county 11's share in it gives county 12.
+    counts = {cell("primary_school", "1101"): 10, cell("primary_school", "1201"): 4,
+              cell("primary_school", "1102"): 8, cell("kindergarten", "1102"): 9,
+              cell("kindergarten", "1101"): 7}  # fmt: skip
+    MUNICIPALITIES["1201"] = ("12", 3, 2)  # same centrality as 1101 for this test
+    try:
+        _leaks_then_closed(counts, expected_subject="county=12")
+    finally:
+        MUNICIPALITIES["1201"] = ("12", 2, 3)
+
+
+def test_nested_groups():
+    # The education sector minus primary schools and kindergartens gives upper-secondary.
+    counts = {cell("primary_school", "1101"): 10, cell("kindergarten", "1102"): 8,
+              cell("upper_secondary", "1101", 3): 3, cell("nursing_home", "1401"): 9}  # fmt: skip
+    _leaks_then_closed(counts, expected_subject="workplace_type=upper_secondary")
+
+
+def test_same_group_described_twice():
+    # County 12 holds only primary schools, so "county 12" and "primary schools in
+    # county 12" are the same workplaces: hiding one description is not enough.
+    counts = {cell("primary_school", "1201"): 10, cell("primary_school", "1301"): 3,
+              cell("kindergarten", "1301"): 8, cell("kindergarten", "1401"): 9}  # fmt: skip
+    data, groups = _leaks_then_closed(counts, expected_subject="workplace_type=primary_school;county=13")
+    suppression = protected(data, groups)
+    by_key = {g.key: g for g in groups}
+    twins = (by_key["county=12"], by_key["workplace_type=primary_school;county=12"])
+    assert suppression.is_shown(twins[0], data.workplaces) == suppression.is_shown(twins[1], data.workplaces)
+
+
+def test_sizes_given_away_by_other_bases():
+    # 12 workplaces, 3 innovators (too few) and 9 non-innovators: 12 - 9 = 3.
+    counts = {cell("primary_school", "1101"): (3, 9), cell("kindergarten", "1401"): (8, 8)}
+    data, groups = _leaks_then_closed(counts, expected_subject="workplace_type=primary_school")
+    suppression = protected(data, groups)
+    primary_schools = next(g for g in groups if g.key == "workplace_type=primary_school")
+    innovators, non_innovators = data.bases[1], data.bases[2]
+    assert suppression.reason(primary_schools, innovators) is Reason.TOO_FEW
+    assert not suppression.is_shown(primary_schools, non_innovators)
+
+
+def test_zero_is_hidden_like_too_few():
+    # No innovator among 8 workplaces: hidden with the same reason as 3 of them, and the
+    # non-innovators (8 = 8 - 0) hidden with it, so nothing tells "none" from "too few".
+    counts = {cell("primary_school", "1101"): (0, 8), cell("kindergarten", "1401"): (3, 8),
+              cell("kindergarten", "1402"): (8, 8)}  # fmt: skip
+    data, groups = _leaks_then_closed(counts, expected_subject="workplace_type=primary_school")
+    decisions = primary_suppression(data, groups)
+    by_key = {g.key: g for g in groups}
+    assert decisions[("workplace_type=primary_school", "innovators")] is Reason.TOO_FEW
+    assert decisions[("workplace_type=kindergarten;size_class=4", "innovators")] is Reason.TOO_FEW
+    suppression = protected(data, groups)
+    assert not suppression.is_shown(by_key["workplace_type=primary_school"], data.bases[2])
+
+
+def test_what_a_municipality_already_knows():
+    # Municipality 1101 reads the reports of 6 of county 11's 7 primary schools: the
+    # county shows the seventh unless the rule counts what the municipality knows.
+    counts = {cell("primary_school", "1101"): 6, cell("primary_school", "1102"): 1,
+              cell("primary_school", "1401"): 9, cell("kindergarten", "1401"): 8}  # fmt: skip
+    data = round_data(counts)
+    groups = fixed_groups(data.cells)
+    staff = municipality_staff(data)
+    viewer = next(Viewer(s.name, known=s.cells) for s in staff if s.name.endswith("1101"))
+    blind = naive_suppression(data, groups)
+    assert any("1102" in leak.subject for leak in leaks(data, blind, [viewer]))
+    assert primary_suppression(data, groups, staff)[("county=11", "workplaces")] is Reason.STAFF_KNOWLEDGE
+    assert not leaks(data, protected(data, groups), [viewer, *municipalities(data), PUBLIC])
+
+
+def test_what_a_respondent_already_knows():
+    # A group of 5 is 4 besides the respondent: the rule needs 6.
+    counts = {cell("primary_school", "1101"): 5, cell("kindergarten", "1401"): 9, cell("kindergarten", "1402"): 9}
+    data = round_data(counts)
+    groups = fixed_groups(data.cells)
+    decisions = primary_suppression(data, groups)
+    assert decisions[("workplace_type=primary_school", "workplaces")] is Reason.TOO_FEW
+    respondent = Viewer("a primary school", own_cell=cell("primary_school", "1101"))
+    # National minus kindergartens gives the 5 primary schools: 4 others for the respondent.
+    assert leaks(data, naive_suppression(data, groups), [respondent])
+    assert not leaks(data, protected(data, groups), [respondent, *respondents(data), PUBLIC])
+
+
+def test_findings_groups():
+    # Employee bands subtract against the national total.
+    counts = {cell("primary_school", "1101"): (6, 6), cell("primary_school", "1101", 2): (2, 1),
+              cell("kindergarten", "1402"): (6, 6)}  # fmt: skip
+    data = round_data(counts)
+    assert not leaks(data, naive_suppression(data, fixed_groups(data.cells)))  # without the findings' groups
+    _leaks_then_closed(counts, groups_extra=FINDINGS, expected_subject="20-49 employees")
+
+
+def test_municipality_tier_for_linked_and_nested_groups():
+    # Municipality 1401 knows its own 9 kindergartens; county 14 minus them gives 1402's 4.
+    counts = {cell("kindergarten", "1401"): 9, cell("kindergarten", "1402"): 4,
+              cell("primary_school", "1101"): 12, cell("primary_school", "1402"): 8}  # fmt: skip
+    data = round_data(counts)
+    viewer = next(v for v in municipalities(data) if v.name.endswith("1401"))
+    _leaks_then_closed(counts, viewers=(viewer,), expected_subject="1402")
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4])
+def test_every_small_cell_is_sensitive(limit):
+    counts = {cell("primary_school", "1101"): 10, cell("primary_school", "1201"): limit,
+              cell("kindergarten", "1401"): 12}  # fmt: skip
+    data = round_data(counts)
+    groups = fixed_groups(data.cells)
+    assert any("1201" in leak.subject for leak in leaks(data, naive_suppression(data, groups)))
+    assert not leaks(data, protected(data, groups), [PUBLIC, *municipalities(data)])

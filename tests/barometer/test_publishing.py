@@ -1,0 +1,143 @@
+"""Publishing a round: one audited snapshot that never changes, and a round whose answers
+are frozen once its results are out."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+import barometer.publishing as publishing
+from barometer.engine.disclosure import naive_suppression
+from barometer.models import PublishedSnapshot
+from surveys.models import Municipality, Response, WorkplaceType
+from surveys.services.population import PopulationFileError, load_population
+from surveys.services.response_files import ResponseFileError, import_responses
+from tests.builders import ResponseBuilder, innovator, non_innovator
+
+
+@pytest.fixture
+def closed_round(barometer_data, national_round, register):
+    """64 workplaces: many primary schools and kindergartens, a handful of nursing homes in
+    one municipality (a small group), one upper-secondary school."""
+    build = ResponseBuilder(national_round)
+    municipalities = list(Municipality.objects.order_by("number"))[:8]
+    for i in range(60):
+        answers = (
+            innovator(collaborated_with=["own_municipality"] if i % 3 else ["users"]) if i % 2 else non_innovator()
+        )
+        build.submitted(
+            workplace_type=WorkplaceType.PRIMARY_SCHOOL if i % 4 < 2 else WorkplaceType.KINDERGARTEN,
+            municipality=municipalities[i % 8],
+            answers=answers,
+            employees=10 + i,
+        )
+    for _ in range(3):
+        build.submitted(workplace_type=WorkplaceType.NURSING_HOME, municipality=municipalities[0], answers=innovator())
+    build.submitted(workplace_type=WorkplaceType.UPPER_SECONDARY, municipality=municipalities[1], answers=innovator())
+    national_round.closes_at = timezone.now() - timedelta(hours=1)
+    national_round.save()
+    return national_round
+
+
+def _publish(round_) -> str:
+    out = io.StringIO()
+    call_command("publish_round", "--round", round_.slug, stdout=out)
+    return out.getvalue()
+
+
+def _group(snapshot, key):
+    return next(group for group in snapshot.figures["groups"] if group["key"] == key)
+
+
+def test_publish_stores_an_audited_snapshot(closed_round):
+    output = _publish(closed_round)
+    assert "edition 1" in output and " s." in output
+    snapshot = PublishedSnapshot.objects.get(round=closed_round)
+    assert snapshot.audit["passed"] is True
+    assert _group(snapshot, "national")["workplaces"] == 64
+    # Three nursing homes: hidden, every figure, with one reason.
+    nursing = _group(snapshot, "workplace_type=nursing_home")
+    assert nursing["workplaces"] is None and nursing["hidden"] is True and nursing["reason"] == "too_few"
+    assert {(value["hidden"], value["reason"]) for value in nursing["indicators"].values()} == {(True, "too_few")}
+    assert all(value["value"] is None for value in nursing["indicators"].values())
+    # Their sector minus the shown types would give them away: something else hides too.
+    closed_round.refresh_from_db()
+    assert closed_round.results_published_at is not None
+
+
+def test_publishing_freezes_the_figures(closed_round, municipality):
+    _publish(closed_round)
+    before = PublishedSnapshot.objects.get(round=closed_round).figures
+    closed_round.refresh_from_db()
+    ResponseBuilder(closed_round).submitted(
+        workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality, answers=innovator()
+    )
+    with pytest.raises(ResponseFileError, match="published results"):
+        import_responses(closed_round, io.StringIO("response\n"))
+    with pytest.raises(PopulationFileError, match="published results"):
+        load_population(closed_round, io.StringIO("workplace_type,region,workplaces\n"))
+    assert PublishedSnapshot.objects.get(round=closed_round).figures == before
+    snapshot = PublishedSnapshot.objects.get(round=closed_round)
+    snapshot.figures = {}
+    with pytest.raises(ValidationError):
+        snapshot.save()
+    with pytest.raises(ValidationError):
+        snapshot.delete()
+
+
+def test_deleting_answers_on_request_keeps_the_snapshot(closed_round):
+    _publish(closed_round)
+    Response.objects.filter(round=closed_round).first().delete()
+    assert _group(PublishedSnapshot.objects.get(round=closed_round), "national")["workplaces"] == 64
+
+
+def test_a_published_round_cannot_be_extended(closed_round, admin_client):
+    _publish(closed_round)
+    closed_round.refresh_from_db()
+    closes_at = closed_round.closes_at
+    admin_client.post(
+        "/admin/surveys/round/", {"action": "extend_by_a_week", "_selected_action": [closed_round.pk]}, follow=True
+    )
+    closed_round.refresh_from_db()
+    assert closed_round.closes_at == closes_at
+    closed_round.closes_at = closes_at + timedelta(days=7)
+    with pytest.raises(ValidationError):
+        closed_round.full_clean()
+
+
+def test_an_open_round_is_not_published(closed_round):
+    closed_round.closes_at = timezone.now() + timedelta(days=1)
+    closed_round.save()
+    with pytest.raises(CommandError, match="still open"):
+        _publish(closed_round)
+    assert not PublishedSnapshot.objects.exists()
+
+
+def test_publishing_refuses_and_names_the_cells_when_the_audit_fails(closed_round, monkeypatch):
+    # Primary suppression alone lets the three nursing homes be worked out.
+    monkeypatch.setattr(
+        publishing, "secondary_suppression", lambda data, groups, staff: naive_suppression(data, groups, staff)
+    )
+    with pytest.raises(CommandError) as raised:
+        _publish(closed_round)
+    assert "nursing_home" in str(raised.value)
+    assert not PublishedSnapshot.objects.exists()
+    closed_round.refresh_from_db()
+    assert closed_round.results_published_at is None
+
+
+def test_a_correction_is_a_new_edition_audited_with_the_earlier_one(closed_round, municipality):
+    _publish(closed_round)
+    assert "edition 2" in _publish(closed_round)
+    assert list(PublishedSnapshot.objects.values_list("edition", flat=True)) == [2, 1]
+    # One more answer (a late import corrected by hand): the national total would tell it.
+    ResponseBuilder(closed_round).submitted(
+        workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality, answers=innovator()
+    )
+    with pytest.raises(CommandError, match="changed by 1 workplaces"):
+        _publish(closed_round)
