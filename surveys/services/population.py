@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ..models import PopulationCell, Region, Round, WorkplaceType
+from .answering import bump_data_version
 
 
 class PopulationFileError(Exception):
@@ -54,4 +55,7 @@ def load_population(round_: Round, source) -> int:
     with transaction.atomic():
         PopulationCell.objects.filter(round=round_).delete()
         PopulationCell.objects.bulk_create(cells)
+        # The weights change with the population: every cached figure of the round must go.
+        round_id = round_.pk
+        transaction.on_commit(lambda: bump_data_version(round_id))
     return len(cells)

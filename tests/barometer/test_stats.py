@@ -11,10 +11,10 @@ from barometer.engine.stats import (
     index_score,
     mean,
     share,
-    suppress_group,
-    suppress_partition,
+    t_critical,
     wilson_interval,
 )
+from barometer.engine.suppression import suppress_group, suppress_partition
 
 
 @pytest.mark.parametrize(
