@@ -86,7 +86,9 @@ def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], 
     on (language, weighting, viewer, ...); they are joined with ":" into the key.
     """
     key = ":".join(["barometer", name, str(round_id or 0), *(str(part) for part in parts)])
-    if len(key) > 180:  # the database cache's key column holds 255 characters with prefix and version
+    # The database cache's key column holds 255 characters (with prefix and version), and
+    # memcached refuses spaces and control characters: such keys are hashed.
+    if len(key) > 180 or any(ord(c) <= 32 or ord(c) == 127 for c in key):
         key = f"barometer:{name}:{round_id or 0}:{hashlib.sha256(key.encode()).hexdigest()}"
     version = figures_version(round_id)
     value = cache.get(key, version=version)
