@@ -245,9 +245,11 @@ class RoundFigures:
 
     ``weighted`` asks for figures weighted to the population (used when the round has
     one); ``extra_specs`` adds a report's own indicator specs (see ``resolved_indicators``);
-    ``suppression`` replaces the default ``ThresholdSuppression`` from the settings.
-    Queries: two to resolve, one to count (none when cached), two for the population and
-    regions when weighting.
+    ``suppression`` replaces the default ``ThresholdSuppression`` from the settings;
+    ``resolved`` passes indicators already resolved for the round's question set (a
+    workplace report resolves them for its own answers anyway). Queries: two to resolve,
+    one to count (none when cached), two for the population and regions, one for region
+    names when strata were merged or left out.
     """
 
     def __init__(

@@ -17,6 +17,7 @@ from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
 from barometer.engine.published import published_verdict
 from barometer.engine.stats import difference_of_shares
+from barometer.formatting import format_share
 from barometer.models import Country, Indicator, ReferenceFigure
 from surveys.models import County, Round, RoundKind, WorkplaceType
 
@@ -158,8 +159,6 @@ def describe(filter_: Filter) -> str:
 
 def weighting_statement(state: WeightingState) -> str:
     """One sentence saying how figures are weighted, for pages and files alike."""
-    from barometer.formatting import format_share
-
     if state.weighted:
         text = _("Weighted to the population of workplaces by workplace type and region.")
         if state.left_out_share > 0:

@@ -77,7 +77,8 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
                 value=row.estimate.value if row.estimate.shown else None,
                 low=row.estimate.low,
                 high=row.estimate.high,
-                published=float(row.norway[0].figure.value) / 100 if row.norway else None,
+                # Only a figure published for this very group is marked on its bar.
+                published=next((float(p.figure.value) / 100 for p in row.norway if not p.scope), None),
             )
             for row in report.rows
             if row.is_share

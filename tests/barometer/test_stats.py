@@ -11,7 +11,6 @@ from barometer.engine.stats import (
     index_score,
     mean,
     share,
-    t_critical,
     wilson_interval,
 )
 from barometer.engine.suppression import suppress_group, suppress_partition
