@@ -36,10 +36,6 @@ REGISTER_VERSION_KEY = "barometer:register-version"
 T = TypeVar("T")
 
 
-def _counter(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
 def _bump(key: str) -> None:
     cache.add(key, 0, timeout=None)
     try:
@@ -73,11 +69,13 @@ def figures_version(round_id: int | None) -> str:
 
     ``round_id`` None stands for "no round" (a report without a comparison round).
     """
-    data = _counter(data_version_key(round_id)) if round_id else 0
-    return (
-        f"f{CACHE_FORMAT}-d{data}-r{_counter(REFERENCE_VERSION_KEY)}-g{_counter(REGISTER_VERSION_KEY)}"
-        f"-s{settings_digest()}"
-    )
+    data_key = data_version_key(round_id or 0)
+    # One round trip for the three counters (a database or Redis query each otherwise).
+    counters = cache.get_many([data_key, REFERENCE_VERSION_KEY, REGISTER_VERSION_KEY])
+    data = int(counters.get(data_key) or 0) if round_id else 0
+    reference = int(counters.get(REFERENCE_VERSION_KEY) or 0)
+    register = int(counters.get(REGISTER_VERSION_KEY) or 0)
+    return f"f{CACHE_FORMAT}-d{data}-r{reference}-g{register}-s{settings_digest()}"
 
 
 def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], T]) -> T:

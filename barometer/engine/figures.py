@@ -34,7 +34,7 @@ from barometer.engine.cache import cached
 from barometer.engine.counting import CellTable, cell_table
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import INDEX, IndicatorSpec, OptionInfo
-from barometer.engine.population import county_regions, round_population
+from barometer.engine.population import round_population
 from barometer.engine.stats import Estimate, mean, share
 from barometer.engine.suppression import GroupDecision, NoSuppression, SuppressionPolicy, ThresholdSuppression
 from barometer.engine.weighting import (
@@ -46,7 +46,7 @@ from barometer.engine.weighting import (
     weighted_share,
 )
 from barometer.models import Indicator, Population
-from surveys.models import Option, Region, Response, Round, RoundKind, WorkplaceType
+from surveys.models import County, Option, Response, Round, RoundKind, WorkplaceType
 
 # --- Bases: whom a share is of -----------------------------------------------------------
 
@@ -248,8 +248,7 @@ class RoundFigures:
     ``suppression`` replaces the default ``ThresholdSuppression`` from the settings;
     ``resolved`` passes indicators already resolved for the round's question set (a
     workplace report resolves them for its own answers anyway). Queries: two to resolve,
-    one to count (none when cached), two for the population and regions, one for region
-    names when strata were merged or left out.
+    one to count (none when cached), two for the population and regions.
     """
 
     def __init__(
@@ -293,6 +292,12 @@ class RoundFigures:
         return round_population(self.round)
 
     @cached_property
+    def _regions(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Region code by county number, and region name by code (one query)."""
+        rows = list(County.objects.values_list("number", "region__code", "region__name"))
+        return {number: code for number, code, _name in rows}, {code: name for _n, code, name in rows}
+
+    @cached_property
     def available_weighting(self) -> Weighting | None:
         """The round's weights, or None when it has no population to weight to."""
         if self._population is None:
@@ -302,7 +307,7 @@ class RoundFigures:
             population,
             source,
             self.table,
-            county_regions(),
+            self._regions[0],
             dimensions=tuple(settings.BAROMETER_WEIGHTING_STRATA),
             min_respondents=settings.BAROMETER_MIN_STRATUM_RESPONDENTS,
         )
@@ -325,7 +330,7 @@ class RoundFigures:
         notes: list[StratumNote] = weighting.stratum_notes()
         strata = ()
         if notes:
-            regions = dict(Region.objects.values_list("code", "name"))
+            regions = self._regions[1]
             every = _("all regions")
             strata = tuple(
                 NamedStratum(
