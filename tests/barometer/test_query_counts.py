@@ -47,7 +47,9 @@ def test_query_counts_of_the_report_views_are_pinned(admin_client, weighted_roun
         cold = queries(admin_client, url)
         warm = queries(admin_client, url)
         counts[name] = (cold, warm)
-    assert counts == PINNED
+    # PostgreSQL sets the counting query's work_mem first: one statement more when cold.
+    extra = 1 if connection.vendor == "postgresql" else 0
+    assert counts == {name: (cold + extra, warm) for name, (cold, warm) in PINNED.items()}
 
 
 # view: (cold cache, warm cache). Before RoundFigures: report (34, 6), statistics (22, 14),
