@@ -361,3 +361,19 @@ def test_non_innovators_are_not_in_the_innovators_base(skewed):
         )
     figure = RoundFigures(skewed, weighted=False).figure("external-collaboration")
     assert figure.n == 24 and figure.base.kind == INNOVATORS
+
+
+def test_the_admin_shows_the_range_and_refuses_an_unreadable_wording(admin_client, barometer_data):
+    figure = ReferenceFigure.objects.get(key="no2018-external-collaboration")
+    url = f"/admin/barometer/referencefigure/{figure.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert any(shown in page.content.decode() for shown in ("55,000", "55.000"))
+    from django.forms.models import model_to_dict
+
+    data = {k: v for k, v in model_to_dict(figure).items() if v is not None and k not in ("range_low", "range_high")}
+    data.update(wording_nb="mange", workplace_types="[]")
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200 and "wording_nb" in refused.context["adminform"].form.errors
+    figure.refresh_from_db()
+    assert figure.wording_nb == "6 av 10"
