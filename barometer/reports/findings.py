@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from barometer.engine import published
 from barometer.engine.counting import EMPLOYEE_BANDS
-from barometer.engine.figures import INNOVATORS, NON_INNOVATORS, SUBGROUP, Base, Figure, RoundFigures, WeightingState
+from barometer.engine.figures import INNOVATORS, SUBGROUP, Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
@@ -61,10 +61,6 @@ def extra_specs() -> dict[str, dict]:
             "base": Base(INNOVATORS, str(_("workplaces with an innovation"))),
         },
     }  # fmt: skip
-
-
-# Kept for readers of the base kinds.
-_BASE_KINDS = (INNOVATORS, NON_INNOVATORS, SUBGROUP)
 
 
 class Verdict(StrEnum):

@@ -248,8 +248,9 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
     values = [row.own.value, row.national.value if row.national.shown else None] + [
         p.estimate.value if p.estimate.shown else None for p in row.peers
     ]
-    title = _("%(name)s (%(base)s)") % {"name": row.indicator.name, "base": row.base.label}
-    return scores_chart(labels, values, title=title, hidden_label=hidden, image_format=image_format)
+    # The base is in the national bar's label ("Nationally: ... that answered at least 3 of the 5
+    # statements"); the title is the indicator's name, as its table's heading.
+    return scores_chart(labels, values, title=str(row.indicator.name), hidden_label=hidden, image_format=image_format)
 
 
 def available_charts(report: WorkplaceReport) -> list[str]:
