@@ -32,12 +32,17 @@ class ReferenceFigureForm(forms.ModelForm):
 @admin.register(ReferenceFigure)
 class ReferenceFigureAdmin(SimpleHistoryAdmin):
     form = ReferenceFigureForm
-    list_display = ["key", "edition", "statement_nb", "wording_nb", "value", "bound", "population"]
+    list_display = ["key", "edition", "statement_nb", "wording_nb", "range_low", "range_high", "population"]
     list_filter = ["edition", "country", "population", "bound"]
     search_fields = ["key", "statement_nb", "statement_nn", "statement_en", "source_title"]
+    # Derived from the bokmål wording on every save (see barometer.engine.published).
+    readonly_fields = ["range_low", "range_high"]
     fieldsets = [
         (None, {"fields": ["key", "edition", "country", "population", "workplace_types"]}),
-        (_("Value"), {"fields": ["value", "bound", "wording_nb", "wording_nn", "wording_en"]}),
+        (
+            _("Value"),
+            {"fields": ["value", "bound", "wording_nb", "wording_nn", "wording_en", "range_low", "range_high"]},
+        ),
         (_("Statement"), {"fields": ["statement_nb", "statement_nn", "statement_en"]}),
         (_("Source"), {"fields": ["source_title", "source_url", "note_nb", "note_nn", "note_en"]}),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from barometer.engine.benchmark import Filter
+from barometer.engine.groups import Filter
 from surveys.forms import AnsweringFormMixin
 from surveys.models import Centrality, County, Round, RoundKind, Sector, SizeClass, WorkplaceType
 

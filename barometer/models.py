@@ -5,6 +5,8 @@ question and option codes it reads, and the published figures it is compared wit
 are stable across question-set versions, so an indicator means the same in every round.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from barometer.engine.published import PublishedRange, UnreadableWording, published_range
 from surveys.i18n import translated
 from surveys.models import WorkplaceType
 
@@ -67,6 +70,21 @@ class ReferenceFigure(models.Model):
         blank=True,
         help_text=_("Empty when the figure covers all workplace types; otherwise the type codes it covers."),
     )
+    range_low = models.DecimalField(
+        _("lowest value the wording allows (per cent)"),
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        editable=False,
+        help_text=_("Derived from the published wording: '6 in 10' allows 55 to 65."),
+    )
+    range_high = models.DecimalField(
+        _("highest value the wording allows (per cent)"),
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        editable=False,
+    )
     source_title = models.CharField(_("source"), max_length=300)
     source_url = models.URLField(_("source address"), blank=True)
     note_nb = models.TextField(_("comparability note (bokmål)"), blank=True)
@@ -92,6 +110,11 @@ class ReferenceFigure(models.Model):
     def __str__(self):
         return f"{self.get_edition_display()}: {self.statement_nb} ({self.wording_nb})"
 
+    def save(self, *args, **kwargs):
+        # The range is derived from the published wording every time, so it never drifts from it.
+        self.range_low, self.range_high = self.derived_range()
+        super().save(*args, **kwargs)
+
     def clean(self):
         unknown = set(self.workplace_types or []) - set(WorkplaceType.values)
         if unknown:
@@ -99,6 +122,40 @@ class ReferenceFigure(models.Model):
                 {"workplace_types": _("Unknown workplace type: %(types)s") % {"types": ", ".join(sorted(unknown))}},
                 code="unknown_workplace_type",
             )
+        try:
+            published_range(self.wording_nb)
+        except UnreadableWording:
+            raise ValidationError(
+                {
+                    "wording_nb": _(
+                        "Write the figure as published: a count such as “6 av 10”, a percentage such as “3 %”, "
+                        "or “over halvparten”, with “om lag”, “over” or “nesten” where the source has them."
+                    )
+                },
+                code="unreadable_wording",
+            ) from None
+
+    def derived_range(self) -> tuple[Decimal | None, Decimal | None]:
+        """The range (per cent) the bokmål wording allows, else the English one; (None, None)
+        when neither can be read."""
+        for wording in (self.wording_nb, self.wording_en):
+            try:
+                allowed = published_range(wording or "")
+            except UnreadableWording:
+                continue
+            return Decimal(str(allowed.low)), Decimal(str(allowed.high))
+        return None, None
+
+    def published_range(self) -> PublishedRange | None:
+        """The stored range the wording allows, or None when it could not be read."""
+        if self.range_low is None or self.range_high is None:
+            return None
+        return PublishedRange(float(self.range_low), float(self.range_high))
+
+    @property
+    def scope(self) -> str:
+        """The workplace types the figure was published for ("" when all)."""
+        return ", ".join(str(WorkplaceType(t).label) for t in self.workplace_types or [] if t in WorkplaceType.values)
 
     def applies_to(self, workplace_type: str) -> bool:
         return not self.workplace_types or workplace_type in self.workplace_types

@@ -2,8 +2,9 @@
 computed once, protected by the public rule and secondary suppression, audited, stored and
 never changed (see docs/disclosure.md).
 
-``snapshot_figures`` is the one place the snapshot's numbers come from; it reads the engine
-(``CellTable``) without any suppression, so that the suppression decided here is the only one.
+``snapshot_figures`` is the one place the snapshot's numbers come from; it reads them from
+the engine's front door (``RoundFigures``) without any suppression, so that the suppression
+decided here is the only one.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from barometer.engine.benchmark import ResolvedIndicator, Weighting, estimate, resolved_indicators, round_weighting
-from barometer.engine.counting import CellTable, cell_table
 from barometer.engine.disclosure import (
     PUBLIC,
     Group,
@@ -30,8 +29,9 @@ from barometer.engine.disclosure import (
     secondary_suppression,
 )
 from barometer.engine.disclosure.rounds import FINDINGS_GROUPS, finest_cell_of, round_data
+from barometer.engine.figures import RoundFigures
 from barometer.engine.stats import Estimate
-from barometer.engine.weighting import weighted_mean, weighted_share
+from barometer.engine.suppression import NoSuppression
 from barometer.models import PublishedSnapshot
 from surveys.models import Round
 
@@ -53,30 +53,17 @@ class GroupFigures:
     estimates: dict[str, Estimate]
 
 
-def snapshot_figures(
-    table: CellTable, resolved: list[ResolvedIndicator], groups: list[Group], weighting: Weighting | None
-) -> dict[str, GroupFigures]:
-    """Every group's number of workplaces and every indicator's estimate, unsuppressed.
-
-    The only place a snapshot's numbers come from (to be re-pointed at the engine's
-    ``RoundFigures`` when that lands). Keyed by group key.
-    """
+def snapshot_figures(figures: RoundFigures, groups: list[Group]) -> dict[str, GroupFigures]:
+    """Every group's number of workplaces and every indicator's estimate, unsuppressed, read
+    through ``RoundFigures`` (weighted as the round is). Keyed by group key."""
     result = {}
     for group in groups:
 
         def keep(cell, group=group):
             return group.contains(finest_cell_of(cell))
 
-        responses, sums = table.total(keep)
-        weighted = weighting.sums(table, keep) if weighting is not None else None
-        estimates = {}
-        for item in resolved:
-            key = item.spec.key
-            if weighted is not None:
-                estimates[key] = (weighted_share if item.spec.is_share else weighted_mean)(weighted[key])
-            else:
-                estimates[key] = estimate(item.spec, sums.get(key, ()))
-        result[group.key] = GroupFigures(responses, estimates)
+        responses, computed = figures.unsuppressed_where(keep)
+        result[group.key] = GroupFigures(responses, {key: figure.estimate for key, figure in computed.items()})
     return result
 
 
@@ -86,13 +73,12 @@ def _number(value):
 
 def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[str, str]]:
     """The snapshot's figures (JSON-ready), with the disclosure input and decisions."""
-    resolved = resolved_indicators(round_.question_set_id)
-    table = cell_table(round_, [item.spec for item in resolved])
-    weighting = round_weighting(round_, table)
+    engine = RoundFigures(round_, weighted=True, suppression=NoSuppression())
+    resolved, weighting = engine.resolved, engine.weighting
     data, indicator_base = round_data(round_, resolved, weighting)
     groups = fixed_groups(data.cells, FINDINGS_GROUPS)
     suppression = secondary_suppression(data, groups, municipality_staff(data))
-    computed = snapshot_figures(table, resolved, groups, weighting)
+    computed = snapshot_figures(engine, groups)
     workplaces = data.workplaces
     bases = {base.key: base for base in data.bases}
     figures_by_group = []

@@ -1,17 +1,34 @@
-"""Derived pages (reports, charts) are cached under a reference-data version: any change to
-what they are drawn from bumps it, after the change commits. And a question-set version
-that would break an active indicator is refused before it is published."""
+"""Cached figures are stored under each round's figures version (``barometer.engine.cache``).
+These receivers bump the parts of it that ``surveys`` does not bump itself, after the
+change commits: reference data (indicators, reference figures, question texts), the
+register (municipality size, centrality and county; a county's region; a workplace's
+type), and a round's population (population cells, invitations).
+And a question-set version that would break an active indicator is refused before it is
+published."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from barometer.engine.benchmark import bump_reference_version
+from barometer.engine.cache import bump_reference_version, bump_register_version
 from barometer.engine.comparability import lost_codes
 from barometer.models import Indicator, ReferenceFigure
-from barometer.reports.findings import EXTRA_SPECS
-from surveys.models import Option, Question, QuestionSet, Section, WordingChange
+from barometer.reports.findings import extra_specs
+from surveys.models import (
+    County,
+    Invitation,
+    Municipality,
+    Option,
+    PopulationCell,
+    Question,
+    QuestionSet,
+    Region,
+    Section,
+    WordingChange,
+    Workplace,
+)
+from surveys.services.answering import bump_data_version
 from surveys.signals import question_set_publishing
 
 
@@ -44,7 +61,7 @@ def refuse_losing_indicator_codes(sender, question_set, structure, previous_stru
             spec.get("option_codes", []),
             [*spec.get("required", []), *spec.get("excluded", [])],
         )
-        for key, spec in EXTRA_SPECS.items()
+        for key, spec in extra_specs().items()
     ]
     errors = []
     for key, question_codes, option_codes, option_refs in named:
@@ -60,3 +77,31 @@ def refuse_losing_indicator_codes(sender, question_set, structure, previous_stru
                 )
             errors.append(message % {"indicator": key, "question": lost.question, "option": lost.option})
     return errors
+
+
+@receiver(post_save, sender=Municipality)
+@receiver(post_delete, sender=Municipality)
+@receiver(post_save, sender=County)
+@receiver(post_delete, sender=County)
+@receiver(post_save, sender=Region)
+@receiver(post_delete, sender=Region)
+@receiver(post_save, sender=Workplace)
+@receiver(post_delete, sender=Workplace)
+def register_changed(**kwargs):
+    transaction.on_commit(bump_register_version)
+
+
+@receiver(post_save, sender=PopulationCell)
+@receiver(post_delete, sender=PopulationCell)
+@receiver(post_delete, sender=Invitation)
+def population_changed(instance, **kwargs):
+    round_id = instance.round_id
+    transaction.on_commit(lambda: bump_data_version(round_id))
+
+
+@receiver(post_save, sender=Invitation)
+def invitation_added(instance, created, **kwargs):
+    # Invitations are the population of a round without a population table; later saves
+    # (sent, opened) change no figure.
+    if created:
+        population_changed(instance)

@@ -88,7 +88,7 @@ def weighted_share(sums: WeightedSums) -> Estimate:
     p = min(1.0, max(0.0, sums.wy / sums.w))
     n_eff = kish_effective_n(sums.w, sums.w2)
     low, high = wilson_interval(p * n_eff, n_eff)
-    return Estimate(n=sums.n, value=p, low=low, high=high)
+    return Estimate(n=sums.n, value=p, low=low, high=high, effective_n=n_eff)
 
 
 def weighted_mean(sums: WeightedSums) -> Estimate:
@@ -97,7 +97,111 @@ def weighted_mean(sums: WeightedSums) -> Estimate:
     value = sums.wy / sums.w
     n_eff = kish_effective_n(sums.w, sums.w2)
     if sums.n < 2 or n_eff <= 1:
-        return Estimate(n=sums.n, value=value, low=None, high=None)
+        return Estimate(n=sums.n, value=value, low=None, high=None, effective_n=n_eff)
     variance = max(0.0, sums.wy2 / sums.w - value * value) * n_eff / (n_eff - 1)
     half = t_critical(max(1, math.floor(n_eff) - 1)) * math.sqrt(variance / n_eff)
-    return Estimate(n=sums.n, value=value, low=value - half, high=value + half)
+    return Estimate(n=sums.n, value=value, low=value - half, high=value + half, effective_n=n_eff)
+
+
+# --- Weights applied to counting cells ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StratumNote:
+    """A population stratum that the weights could not keep as it is: merged with the
+    other small strata of its workplace type, or left out because nobody in it (nor in what
+    it was merged with) answered. ``workplaces`` is its size in the population."""
+
+    stratum: Stratum
+    workplaces: int
+    left_out: bool
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """A round's post-stratification weights, applied to counting cells.
+
+    ``region_of_county`` maps county numbers to region codes; ``dimensions`` are the
+    settings' weighting strata (``BAROMETER_WEIGHTING_STRATA``); ``population`` is the
+    number of workplaces per (type, region) the weights were made from, and
+    ``population_source`` says where it came from ("table" or "invitations").
+    """
+
+    weights: Weights
+    region_of_county: Mapping[str, str]
+    dimensions: tuple[str, ...]
+    population_source: str
+    population: Mapping[Stratum, int]
+
+    def stratum(self, workplace_type: str, region: str) -> Stratum:
+        return (
+            workplace_type if "workplace_type" in self.dimensions else ANY_REGION,
+            region if "region" in self.dimensions else ANY_REGION,
+        )
+
+    def cell_weight(self, cell) -> float:
+        return self.weights.of(self.stratum(cell.workplace_type, self.region_of_county.get(cell.county, "")))
+
+    def sums(self, table, keep) -> dict[str, WeightedSums]:
+        """Weighted sums per indicator over the cells of ``table`` (a ``CellTable``) that
+        ``keep`` accepts."""
+        offsets, result = table.offsets(), {key: WeightedSums() for key in table.indicator_keys}
+        for cell, (_count, flat) in table.cells.items():
+            if not keep(cell):
+                continue
+            w = self.cell_weight(cell)
+            for key, width in zip(table.indicator_keys, table.widths, strict=True):
+                values = flat[offsets[key] : offsets[key] + width]
+                if width == 2:
+                    n, y = values[0], values[1]
+                    part = WeightedSums(int(n), w * n, w * w * n, w * y, w * y)
+                else:
+                    n, total, squares = values
+                    part = WeightedSums(int(n), w * n, w * w * n, w * total, w * squares)
+                result[key] = result[key].plus(part)
+        return result
+
+    def stratum_notes(self) -> list[StratumNote]:
+        """The population strata merged with others or left out, largest first."""
+        sizes: dict[Stratum, int] = {}
+        for (workplace_type, region), count in self.population.items():
+            stratum = self.stratum(workplace_type, region)
+            sizes[stratum] = sizes.get(stratum, 0) + count
+        left_out = set(self.weights.unrepresented)
+        notes = [
+            StratumNote(stratum, sizes.get(stratum, 0), stratum in left_out)
+            for stratum in set(self.weights.merged) | left_out
+            if sizes.get(stratum, 0) > 0
+        ]
+        return sorted(notes, key=lambda note: (not note.left_out, -note.workplaces, note.stratum))
+
+    def left_out_share(self) -> float:
+        """The share (0-1) of the population's workplaces in strata nobody answered for."""
+        total = sum(self.population.values())
+        left = sum(note.workplaces for note in self.stratum_notes() if note.left_out)
+        return left / total if total else 0.0
+
+
+def round_weighting(
+    population: Mapping[Stratum, int],
+    source: str,
+    table,
+    region_of_county: Mapping[str, str],
+    *,
+    dimensions: tuple[str, ...],
+    min_respondents: int,
+) -> Weighting:
+    """Weights for the respondents counted in ``table`` (a ``CellTable``) to the
+    ``population`` (workplaces per (type, region)), pooled into the strata ``dimensions``
+    name; strata with fewer than ``min_respondents`` are merged (see ``post_stratification``)."""
+    shell = Weighting(Weights({}, {}, ()), region_of_county, dimensions, source, population)
+    pooled_population: dict[Stratum, int] = {}
+    for (workplace_type, region), count in population.items():
+        stratum = shell.stratum(workplace_type, region)
+        pooled_population[stratum] = pooled_population.get(stratum, 0) + count
+    respondents: dict[Stratum, int] = {}
+    for cell, (count, _flat) in table.cells.items():
+        stratum = shell.stratum(cell.workplace_type, region_of_county.get(cell.county, ""))
+        respondents[stratum] = respondents.get(stratum, 0) + count
+    weights = post_stratification(pooled_population, respondents, min_respondents=min_respondents)
+    return Weighting(weights, region_of_county, dimensions, source, population)

@@ -1,21 +1,35 @@
-"""The aggregate report as files: CSV, XLSX and JSON, with the same suppression as the page.
-A hidden figure is written as empty with the reason, never as a number. Texts are written
-so that a spreadsheet cannot run them (:mod:`surveys.tabular.writing`)."""
+"""The aggregate report as files, through one registry of formats (``FORMATS``): CSV, XLSX
+and JSON today; a new format is one ``ExportFormat`` subclass passed to ``register``.
+
+Every file says what its numbers are: the base of each share (whom it is of), the
+weighting and Kish's effective n, the published figures with the range their wording
+allows, their edition, population, scope, source and notes. A hidden figure is written as
+empty with the reason, never as a number; the figures come from ``RoundFigures`` through
+the report, so the files hide exactly what the page hides.
+
+Each format writes a text cell in one method (``text_cell``), so that the rule for text
+cells is applied in one place per format: a spreadsheet must never run a text as a formula
+(:mod:`surveys.tabular.writing`: neutralised in CSV, a string cell in XLSX).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
-from barometer.reports.aggregate import AggregateReport, describe
-from surveys.tabular.writing import append_xlsx_rows, csv_row
+from barometer.reports.aggregate import AggregateReport, PublishedComparison, describe, weighting_statement
+from surveys.tabular.writing import append_xlsx_rows, neutralise
 
 COLUMNS = [
-    "indicator", "name", "rule", "population", "workplaces", "value", "low", "high", "hidden",
-    "previous_value", "change", "change_low", "change_high", "published_norway", "published_denmark",
+    "indicator", "name", "rule", "population", "base", "weighting", "workplaces", "effective_n",
+    "value", "low", "high", "hidden",
+    "previous_value", "change", "change_low", "change_high",
+    "published_norway", "published_norway_range", "published_norway_verdict", "published_norway_details",
+    "published_denmark", "published_denmark_range", "published_denmark_verdict", "published_denmark_details",
 ]  # fmt: skip
 
 
@@ -23,35 +37,65 @@ def _number(value, digits=4):
     return None if value is None else round(value, digits)
 
 
+def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
+    """The published figures of one country as four text columns."""
+    wordings, ranges, verdicts, details = [], [], [], []
+    for item in comparisons:
+        figure = item.figure
+        wordings.append(f"{figure.get_edition_display()}: {figure.wording}")
+        allowed = figure.published_range()
+        ranges.append(f"{allowed.low:g}-{allowed.high:g} %" if allowed else "")
+        verdicts.append(item.verdict or "")
+        parts = [figure.get_edition_display(), str(figure.get_population_display()), item.scope, figure.note]
+        parts.append(figure.source_title + (f" <{figure.source_url}>" if figure.source_url else ""))
+        details.append("; ".join(part for part in parts if part))
+    return {"": "; ".join(wordings), "_range": "; ".join(ranges), "_verdict": "; ".join(verdicts),
+            "_details": " | ".join(details)}  # fmt: skip
+
+
 def rows(report: AggregateReport) -> list[dict]:
+    """One dict per indicator, keyed by ``COLUMNS``."""
+    weighting = weighting_statement(report.weighting)
     result = []
     for row in report.rows:
-        estimate = row.estimate
-        shown = estimate.shown
+        figure = row.estimate
+        shown = figure.shown
         change = row.change
-        result.append(
-            {
-                "indicator": row.indicator.key,
-                "name": str(row.indicator.name),
-                "rule": row.indicator.rule,
-                "population": row.indicator.population,
-                "workplaces": estimate.n if shown else None,
-                "value": _number(estimate.value) if shown else None,
-                "low": _number(estimate.low) if shown else None,
-                "high": _number(estimate.high) if shown else None,
-                "hidden": "" if shown or estimate.n == 0 else _("too few answers"),
-                "previous_value": _number(row.previous.value) if row.previous and row.previous.shown else None,
-                "change": _number(change[0]) if change else None,
-                "change_low": _number(change[1]) if change else None,
-                "change_high": _number(change[2]) if change else None,
-                "published_norway": "; ".join(f"{f.get_edition_display()}: {f.wording}" for f in row.norway),
-                "published_denmark": "; ".join(f"{f.get_edition_display()}: {f.wording}" for f in row.denmark),
-            }
-        )
+        entry = {
+            "indicator": row.indicator.key,
+            "name": str(row.indicator.name),
+            "rule": row.indicator.rule,
+            "population": row.indicator.population,
+            "base": figure.base.label,
+            "weighting": weighting,
+            "workplaces": figure.n if shown else None,
+            "effective_n": _number(figure.effective_n, 1) if shown else None,
+            "value": _number(figure.value) if shown else None,
+            "low": _number(figure.low) if shown else None,
+            "high": _number(figure.high) if shown else None,
+            "hidden": "" if shown or figure.n == 0 else _("too few answers"),
+            "previous_value": _number(row.previous.value) if row.previous and row.previous.shown else None,
+            "change": _number(change[0]) if change else None,
+            "change_low": _number(change[1]) if change else None,
+            "change_high": _number(change[2]) if change else None,
+        }
+        for country, comparisons in (("norway", row.norway), ("denmark", row.denmark)):
+            for suffix, text in _published(comparisons).items():
+                entry[f"published_{country}{suffix}"] = text
+        result.append(entry)
     return result
 
 
 def meta(report: AggregateReport) -> dict:
+    """What the whole file is: round, group, weighting, strata and the published sources."""
+    state = report.weighting
+    sources = sorted(
+        {
+            f"{item.figure.get_edition_display()}: {item.figure.source_title}"
+            for row in report.rows
+            for item in row.norway + row.denmark
+        }
+    )
     return {
         "round": report.round.slug,
         "round_name": report.round.localized_name,
@@ -59,35 +103,110 @@ def meta(report: AggregateReport) -> dict:
         "group": describe(report.filter),
         "workplaces": report.responses,
         "weighted": report.weighted,
+        "weighting": weighting_statement(state),
+        "strata_left_out": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.left_out],
+        "strata_merged": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.merged],
+        "sources": sources,
         "note": _(
-            "Shares are 0-1; the interval is 95 %. Groups of fewer than five workplaces, and groups that could "
-            "be worked out from the others, are hidden."
+            "Shares are 0-1 of the base named in each row; the interval is 95 %. Groups of fewer than five "
+            "workplaces, and groups that could be worked out from the others, are hidden. A published range is "
+            "what the published wording allows (“6 in 10” is 55-65 %); the verdict says whether the live "
+            "interval meets it."
         ),
     }
 
 
-def as_csv(report: AggregateReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in rows(report):
-        writer.writerow(csv_row(row[column] for column in COLUMNS))
-    return buffer.getvalue()
+class ExportFormat:
+    """One file format of the aggregate report: ``name`` (the URL's format), the file
+    ``extension`` and ``content_type``, and ``render`` to bytes or text."""
+
+    name: ClassVar[str]
+    extension: ClassVar[str]
+    content_type: ClassVar[str]
+
+    def text_cell(self, value: str) -> str:
+        """How this format writes one text cell: the one place for rules on text cells."""
+        return value
+
+    def cell(self, value):
+        if value is None:
+            return self.empty
+        return self.text_cell(value) if isinstance(value, str) else value
+
+    empty: ClassVar[object] = ""
+
+    def render(self, report: AggregateReport) -> bytes | str:
+        raise NotImplementedError
 
 
-def as_json(report: AggregateReport) -> str:
-    return json.dumps({**meta(report), "indicators": rows(report)}, ensure_ascii=False, indent=2)
+FORMATS: dict[str, ExportFormat] = {}
 
 
-def as_xlsx(report: AggregateReport) -> bytes:
-    from openpyxl import Workbook
+def register(format_class: type[ExportFormat]) -> type[ExportFormat]:
+    """Add a format to the registry (a class decorator)."""
+    FORMATS[format_class.name] = format_class()
+    return format_class
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "indikatorer"
-    append_xlsx_rows(sheet, [COLUMNS, *([row[column] for column in COLUMNS] for row in rows(report))])
-    info = workbook.create_sheet("om")
-    append_xlsx_rows(info, ([key, "" if value is None else str(value)] for key, value in meta(report).items()))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+@register
+class CsvExport(ExportFormat):
+    name, extension, content_type = "csv", "csv", "text/csv; charset=utf-8"
+
+    def text_cell(self, value: str) -> str:
+        return neutralise(value)
+
+    def render(self, report: AggregateReport) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([self.text_cell(column) for column in COLUMNS])
+        for row in rows(report):
+            writer.writerow([self.cell(row[column]) for column in COLUMNS])
+        return buffer.getvalue()
+
+
+@register
+class XlsxExport(ExportFormat):
+    name, extension = "xlsx", "xlsx"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    empty = None
+
+    def render(self, report: AggregateReport) -> bytes:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "indikatorer"
+        # Texts become string cells (never formulas) in append_xlsx_rows.
+        append_xlsx_rows(
+            sheet,
+            [
+                [self.text_cell(column) for column in COLUMNS],
+                *([self.cell(row[c]) for c in COLUMNS] for row in rows(report)),
+            ],
+        )
+        info = workbook.create_sheet("om")
+        append_xlsx_rows(
+            info,
+            (
+                [
+                    self.text_cell(key),
+                    self.text_cell(
+                        "; ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+                    ),
+                ]
+                for key, value in meta(report).items()
+            ),
+        )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+@register
+class JsonExport(ExportFormat):
+    name, extension, content_type = "json", "json", "application/json; charset=utf-8"
+    empty = None
+
+    def render(self, report: AggregateReport) -> str:
+        indicators = [{column: self.cell(row[column]) for column in COLUMNS} for row in rows(report)]
+        return json.dumps({**meta(report), "indicators": indicators}, ensure_ascii=False, indent=2)

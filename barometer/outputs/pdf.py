@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from barometer.formatting import format_interval, format_number, format_share
+from barometer.reports.aggregate import weighting_statement
 from barometer.reports.workplace import WorkplaceReport, available_charts, chart_image
 from surveys.dates import in_oslo
 
@@ -67,6 +68,7 @@ def report_pdf(report: WorkplaceReport) -> bytes:
             _("Compared with: %(round)s (%(n)s workplaces)")
             % {"round": report.round.localized_name, "n": report.responses_nationally}
         )
+        text(weighting_statement(report.weighting))
         if report.is_synthetic:
             text(_("SYNTHETIC DEMO DATA: the comparison round contains generated answers, not real ones."))
     pdf.ln(3)
@@ -77,10 +79,12 @@ def report_pdf(report: WorkplaceReport) -> bytes:
     for row in report.rows:
         heading(str(row.indicator.name), 11)
         text(row.sentence)
-        lines = [f"{_('Your workplace')}: {_own(row)}", f"{_('All workplaces')}: {_value(row, row.national)}"]
+        lines = [f"{_('Your workplace')}: {_own(row)}", f"{row.national_label}: {_value(row, row.national)}"]
         lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
         for figure in row.norway + row.denmark:
             lines.append(f"{figure.get_edition_display()}: {figure.wording} – {figure.statement}")
+            if figure.scope:
+                lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope})
             if figure.note:
                 lines.append(f"  {figure.note}")
         text("\n".join(lines), 9)

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from barometer.engine.benchmark import Filter, filtered_estimates, resolved_indicators, round_cells, round_weighting
 from barometer.engine.comparability import is_comparable
-from barometer.engine.stats import Estimate, difference_of_shares
+from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
+from barometer.engine.groups import Filter
+from barometer.engine.published import published_verdict
+from barometer.engine.stats import difference_of_shares
+from barometer.formatting import format_share
 from barometer.models import Country, Indicator, ReferenceFigure
-from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, Round, RoundKind
+from surveys.models import County, Round, RoundKind, WorkplaceType
 from surveys.services.questionsets import export_questionset_data
 
 
@@ -31,14 +34,25 @@ def previous_round(round_: Round) -> Round | None:
     )
 
 
+@dataclass(frozen=True)
+class PublishedComparison:
+    """A published figure beside a live one: the verdict by the range its wording allows,
+    and a scope note when the figure was published for fewer workplace types than the
+    group shown."""
+
+    figure: ReferenceFigure
+    verdict: str | None
+    scope: str
+
+
 @dataclass
 class AggregateRow:
     indicator: Indicator
-    estimate: Estimate
-    previous: Estimate | None
+    estimate: Figure
+    previous: Figure | None
     change: tuple[float, float, float] | None
-    norway: list[ReferenceFigure] = field(default_factory=list)
-    denmark: list[ReferenceFigure] = field(default_factory=list)
+    norway: list[PublishedComparison] = field(default_factory=list)
+    denmark: list[PublishedComparison] = field(default_factory=list)
     #: False when the questions behind the indicator changed since the previous round's
     #: version; ``previous`` and ``change`` are then None ("not comparable").
     comparable: bool = True
@@ -46,6 +60,10 @@ class AggregateRow:
     @property
     def is_share(self) -> bool:
         return self.indicator.is_share
+
+    @property
+    def base(self) -> Base:
+        return self.estimate.base
 
 
 @dataclass
@@ -55,11 +73,18 @@ class AggregateReport:
     responses: int | None  # None when the group's size must be hidden
     rows: list[AggregateRow]
     previous_round: Round | None
-    weighted: bool = False
-    weighting_available: bool = False
+    weighting: WeightingState
+
+    @property
+    def weighted(self) -> bool:
+        return self.weighting.weighted
+
+    @property
+    def weighting_available(self) -> bool:
+        return self.weighting.available
 
 
-def _mean_change(current: Estimate, previous: Estimate) -> tuple[float, float, float] | None:
+def _mean_change(current: Figure, previous: Figure) -> tuple[float, float, float] | None:
     if not (current.shown and previous.shown) or None in (current.low, previous.low):
         return None
     difference = current.value - previous.value
@@ -68,68 +93,61 @@ def _mean_change(current: Estimate, previous: Estimate) -> tuple[float, float, f
 
 
 def aggregate_report(round_: Round, filter_: Filter, *, weighted: bool = True) -> AggregateReport:
-    resolved = resolved_indicators(round_.question_set_id)
-    table = round_cells(round_, [item.spec for item in resolved])
-    weighting = round_weighting(round_, table)
-    applied = weighting if weighted else None
-    responses, estimates = filtered_estimates(table, resolved, filter_, weighting=applied)
+    """Every indicator for the group, weighted as asked (when the round has a population),
+    with the change since the previous national round and the published figures."""
+    figures = RoundFigures(round_, weighted=weighted)
+    group = figures.group(filter_)
     before = previous_round(round_)
-    previous_estimates: dict[str, Estimate] = {}
-    if before is not None:
-        previous_resolved = resolved_indicators(before.question_set_id)
-        previous_table = round_cells(before, [item.spec for item in previous_resolved])
-        previous_weighting = round_weighting(before, previous_table) if weighted else None
-        previous_estimates = filtered_estimates(
-            previous_table, previous_resolved, filter_, weighting=previous_weighting
-        )[1]
+    previous = RoundFigures(before, weighted=weighted).group(filter_) if before is not None else None
     structures = None
     if before is not None and before.question_set_id != round_.question_set_id:
         structures = (export_questionset_data(before.question_set), export_questionset_data(round_.question_set))
     rows = []
-    for item in resolved:
-        current = estimates[item.spec.key]
-        previous = previous_estimates.get(item.spec.key)
+    for item in figures.resolved:
+        current = group[item.spec.key]
+        earlier = previous.get(item.spec.key) if previous is not None else None
         comparable = structures is None or is_comparable(item.spec.question_codes, *structures)
         if not comparable:
-            previous = None
-        if previous is None:
+            earlier = None
+        if earlier is None:
             change = None
         elif item.spec.is_share:
-            change = difference_of_shares(current, previous)
+            change = difference_of_shares(current, earlier)
         else:
-            change = _mean_change(current, previous)
-        figures = [f for f in item.indicator.reference_figures.all() if _figure_fits(f, filter_)]
+            change = _mean_change(current, earlier)
+        published = [
+            PublishedComparison(f, published_verdict(current, f) if item.spec.is_share else None, scope)
+            for f in item.indicator.reference_figures.all()
+            if (scope := figure_scope(f, filter_)) is not None
+        ]
         rows.append(
             AggregateRow(
                 indicator=item.indicator,
                 estimate=current,
-                previous=previous,
+                previous=earlier,
                 change=change,
-                norway=[f for f in figures if f.country == Country.NORWAY],
-                denmark=[f for f in figures if f.country == Country.DENMARK],
+                norway=[p for p in published if p.figure.country == Country.NORWAY],
+                denmark=[p for p in published if p.figure.country == Country.DENMARK],
                 comparable=comparable,
             )
         )
-    return AggregateReport(
-        round_,
-        filter_,
-        responses,
-        rows,
-        before,
-        weighted=applied is not None,
-        weighting_available=weighting is not None,
-    )
+    return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state)
 
 
-def _figure_fits(figure: ReferenceFigure, filter_: Filter) -> bool:
-    """A published figure for some workplace types fits only a filter on those types."""
+def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:
+    """How a published figure fits the group: "" when it covers the group as it is, a
+    scope note ("published for primary schools and kindergartens only") when it was
+    published for some of the group's workplace types, None when it is about other types."""
     if not figure.workplace_types:
-        return True
-    if filter_.workplace_type:
-        return filter_.workplace_type in figure.workplace_types
-    if filter_.sector:
-        return all(SECTOR_OF_WORKPLACE_TYPE[t] == filter_.sector for t in figure.workplace_types)
-    return False
+        return ""
+    types = filter_.covered_types()
+    published = set(figure.workplace_types)
+    if types is not None and types <= published:
+        return ""
+    if types is not None and not types & published:
+        return None
+    names = ", ".join(str(WorkplaceType(t).label).lower() for t in figure.workplace_types)
+    return _("Published for %(types)s only.") % {"types": names}
 
 
 def describe(filter_: Filter) -> str:
@@ -149,3 +167,17 @@ def describe(filter_: Filter) -> str:
         county = County.objects.filter(number=active["county"]).first()
         parts.append(county.name if county else active["county"])
     return ", ".join(parts) if parts else _("all workplaces")
+
+
+def weighting_statement(state: WeightingState) -> str:
+    """One sentence saying how figures are weighted, for pages and files alike."""
+    if state.weighted:
+        text = _("Weighted to the population of workplaces by workplace type and region.")
+        if state.left_out_share > 0:
+            text += " " + _(
+                "%(share)s of the population's workplaces are in groups with no answers and are not represented."
+            ) % {"share": format_share(state.left_out_share)}
+        return text
+    if state.available:
+        return _("Unweighted: each answer counts the same.")
+    return _("Unweighted: the round has no population data to weight to.")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
-from barometer.engine.benchmark import county_regions, round_population
+from barometer.engine.population import county_regions, round_population
 from surveys.models import (
     SECTOR_OF_WORKPLACE_TYPE,
     Answer,

@@ -4,6 +4,11 @@ Each finding names what the published text claims and how to test it against a r
 a share against the published figure, two groups against each other, or a breakdown by
 workplace size, municipality size or centrality. The verdict is stated plainly, including
 "the data cannot support this" when the interval is too wide or the groups too small.
+
+Figures come from ``RoundFigures`` with the same weighting as ``/statistikk/`` (weighted
+to the population unless the reader asks otherwise), so the same indicator and group give
+the same value on both pages. A published figure is compared by the range its wording
+allows (``barometer.engine.published``).
 """
 
 from __future__ import annotations
@@ -13,39 +18,49 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from barometer.engine.benchmark import (
-    Filter,
-    ResolvedIndicator,
-    estimate,
-    filtered_estimates,
-    min_group_size,
-    resolved_indicators,
-    round_cells,
-)
+from barometer.engine import published
 from barometer.engine.counting import EMPLOYEE_BANDS
-from barometer.engine.indicators import IndicatorSpec, OptionInfo
-from barometer.engine.stats import Estimate, Suppressed, difference_of_shares, suppress_group, suppress_partition
+from barometer.engine.figures import INNOVATORS, SUBGROUP, Base, Figure, RoundFigures, WeightingState
+from barometer.engine.groups import Filter
+from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
-from barometer.models import Indicator, ReferenceFigure
-from surveys.models import Centrality, Option, Round, SizeClass
+from barometer.models import ReferenceFigure
+from surveys.models import Centrality, Round, SizeClass
 
 INCIDENCE_YES = ["inc_services.yes", "inc_processes.yes", "inc_communication.yes"]
 EXTERNAL_INITIATORS = ["users", "private", "voluntary", "research", "own_municipality", "outside_municipality"]
 CULTURE = ["culture_risk", "culture_openness", "culture_recognition", "culture_collaboration", "culture_asking"]
 
-# Extra specs the findings need beyond the indicators: subpopulations and derived shares.
-EXTRA_SPECS = {
-    "finding-quality-outside": {"rule": "share", "question_codes": ["value_created"], "option_codes": ["quality"],
-                                "required": ["collaborated_with.other_municipalities"]},
-    "finding-quality-not-outside": {"rule": "share", "question_codes": ["value_created"], "option_codes": ["quality"],
-                                    "excluded": ["collaborated_with.other_municipalities"]},
-    "finding-culture-innovators": {"rule": "index", "question_codes": CULTURE, "min_count": 3,
-                                   "required": INCIDENCE_YES},
-    "finding-culture-non-innovators": {"rule": "index", "question_codes": CULTURE, "min_count": 3,
-                                       "excluded": INCIDENCE_YES},
-    "finding-external-initiation": {"rule": "share", "question_codes": ["initiated_by"],
-                                    "option_codes": EXTERNAL_INITIATORS},
-}  # fmt: skip
+
+def extra_specs() -> dict[str, dict]:
+    """The specs the findings need beyond the indicators: subpopulations and derived shares,
+    each with its base named (in the active language)."""
+    culture = _("that answered at least 3 of the 5 culture statements")
+    return {
+        "finding-quality-outside": {
+            "rule": "share", "question_codes": ["value_created"], "option_codes": ["quality"],
+            "required": ["collaborated_with.other_municipalities"],
+            "base": Base(SUBGROUP, str(_("workplaces with an innovation that collaborated with public workplaces "
+                                         "outside the municipality"))),
+        },
+        "finding-quality-not-outside": {
+            "rule": "share", "question_codes": ["value_created"], "option_codes": ["quality"],
+            "excluded": ["collaborated_with.other_municipalities"],
+            "base": Base(SUBGROUP, str(_("workplaces with an innovation that did not collaborate with them"))),
+        },
+        "finding-culture-innovators": {
+            "rule": "index", "question_codes": CULTURE, "min_count": 3, "required": INCIDENCE_YES,
+            "base": Base(SUBGROUP, f"{_('workplaces with an innovation')} {culture}"),
+        },
+        "finding-culture-non-innovators": {
+            "rule": "index", "question_codes": CULTURE, "min_count": 3, "excluded": INCIDENCE_YES,
+            "base": Base(SUBGROUP, f"{_('workplaces without an innovation')} {culture}"),
+        },
+        "finding-external-initiation": {
+            "rule": "share", "question_codes": ["initiated_by"], "option_codes": EXTERNAL_INITIATORS,
+            "base": Base(INNOVATORS, str(_("workplaces with an innovation"))),
+        },
+    }  # fmt: skip
 
 
 class Verdict(StrEnum):
@@ -62,7 +77,9 @@ VERDICT_TEXT = {
     Verdict.SUPPORTED: _("The live data support the published finding."),
     Verdict.CONTRADICTED: _("The live data point the other way: they contradict the published finding."),
     Verdict.UNDECIDED: _("The data cannot support the claim: the difference could be zero (its interval includes 0)."),
-    Verdict.CONSISTENT: _("The published figure lies within the live share's 95 % interval: the two agree."),
+    Verdict.CONSISTENT: _(
+        "Consistent with the published figure: the live share's 95 % interval meets the range its wording allows."
+    ),
     Verdict.HIGHER: _("The live share is clearly higher than the published figure."),
     Verdict.LOWER: _("The live share is clearly lower than the published figure."),
     Verdict.TOO_FEW: _("There are too few answers to say anything about this yet."),
@@ -72,7 +89,11 @@ VERDICT_TEXT = {
 @dataclass
 class Comparison:
     label: str
-    estimate: Estimate
+    estimate: Figure
+
+    @property
+    def base(self) -> Base:
+        return self.estimate.base
 
 
 @dataclass
@@ -104,50 +125,17 @@ def _difference_verdict(difference, *, expect_positive: bool = True) -> Verdict:
     return Verdict.UNDECIDED
 
 
-def _published_verdict(estimate: Estimate, figure: ReferenceFigure | None) -> Verdict:
-    if not estimate.shown or figure is None or estimate.low is None:
-        return Verdict.TOO_FEW
-    value = float(figure.value) / 100
-    if figure.bound == "at_least":
-        return Verdict.CONSISTENT if estimate.high >= value else Verdict.LOWER
-    if figure.bound == "below":
-        return Verdict.CONSISTENT if estimate.low <= value else Verdict.HIGHER
-    if estimate.low <= value <= estimate.high:
-        return Verdict.CONSISTENT
-    return Verdict.HIGHER if estimate.low > value else Verdict.LOWER
+def _published_verdict(estimate: Figure, figure: ReferenceFigure | None) -> Verdict:
+    """By the range the published wording allows (``barometer.engine.published``)."""
+    return Verdict(published.published_verdict(estimate, figure))
 
 
-def _mean_difference(a: Estimate, b: Estimate):
+def _mean_difference(a: Figure, b: Figure):
     if not (a.shown and b.shown) or None in (a.low, b.low):
         return None
     difference = a.value - b.value
     half = ((a.high - a.value) ** 2 + (b.high - b.value) ** 2) ** 0.5
     return difference, difference - half, difference + half
-
-
-def _resolved(round_: Round) -> list[ResolvedIndicator]:
-    """The round's indicators plus the findings' own specs, resolved for its question set."""
-    resolved = resolved_indicators(round_.question_set_id)
-    options = [
-        OptionInfo(id=row[0], question_code=row[1], code=row[2], score=None if row[3] is None else float(row[3]))
-        for row in Option.objects.filter(question__question_set_id=round_.question_set_id).values_list(
-            "pk", "question__code", "code", "score"
-        )
-    ]
-    for key, definition in EXTRA_SPECS.items():
-        spec = IndicatorSpec.resolve(
-            key=key,
-            rule=definition["rule"],
-            question_codes=definition["question_codes"],
-            option_codes=definition.get("option_codes", []),
-            min_count=definition.get("min_count", 1),
-            options=options,
-            required=definition.get("required", []),
-            excluded=definition.get("excluded", []),
-        )
-        if spec.is_resolvable:
-            resolved.append(ResolvedIndicator(Indicator(key=key, rule=definition["rule"], name_nb=key), spec))
-    return resolved
 
 
 @dataclass
@@ -163,39 +151,29 @@ class Breakdown:
         return str(VERDICT_TEXT[self.verdict])
 
 
-def _breakdown(table, resolved, key: str, dimension: str, parts: list[tuple[object, str]]) -> list[Comparison]:
-    """One indicator for every part of a dimension, with partition suppression."""
-    item = next(i for i in resolved if i.spec.key == key)
-    threshold = min_group_size()
-    estimates = {}
-    sizes = {}
-    for value, _label in parts:
-        _count, sums = table.total(Filter(**{dimension: value}).keep)
-        accumulators = sums.get(key, ())
-        estimates[value] = estimate(item.spec, accumulators)
-        sizes[value] = int(accumulators[0]) if accumulators else 0
-    national_n = int((table.total()[1].get(key) or (0,))[0])
-    hidden = suppress_partition(sizes, threshold, total=national_n)
-    rows = []
-    for value, label in parts:
-        result = estimates[value]
-        if value in hidden:
-            result = result.hidden(hidden[value])
-        elif 0 < national_n - sizes[value] < threshold:
-            result = result.hidden(Suppressed.COMPLEMENT)
-        rows.append(Comparison(str(label), result))
-    return rows
+def _breakdown(figures: RoundFigures, key: str, dimension: str, parts: list[tuple[object, str]]) -> list[Comparison]:
+    """One indicator for every part of a dimension (each part suppressed as a group)."""
+    return [Comparison(str(label), figures.group(Filter(**{dimension: value}))[key]) for value, label in parts]
 
 
-def findings(round_: Round) -> tuple[list[Finding], list[Breakdown]]:
-    resolved = _resolved(round_)
-    table = round_cells(round_, [item.spec for item in resolved])
-    _responses, national = filtered_estimates(table, resolved, Filter())
-    {item.spec.key: item.indicator for item in resolved}
-    figures = {f.key: f for f in ReferenceFigure.objects.all()}
+@dataclass
+class FindingsReport:
+    """The findings of a round, its breakdowns, and how the figures are weighted."""
+
+    findings: list[Finding]
+    breakdowns: list[Breakdown]
+    weighting: WeightingState
+
+
+def findings(round_: Round, *, weighted: bool = True) -> FindingsReport:
+    """The published findings recomputed for all workplaces of the round, weighted as
+    ``/statistikk/`` is (unless ``weighted`` is off)."""
+    figures = RoundFigures(round_, weighted=weighted, extra_specs=extra_specs())
+    national = figures.group(Filter()).figures
+    published_figures = {f.key: f for f in ReferenceFigure.objects.all()}
 
     def figure(key: str) -> ReferenceFigure | None:
-        return figures.get(key)
+        return published_figures.get(key)
 
     result: list[Finding] = []
 
@@ -210,7 +188,7 @@ def findings(round_: Round) -> tuple[list[Finding], list[Breakdown]]:
                 title=str(title),
                 published=str(published),
                 source=shown[0].source_title if shown else "",
-                comparisons=[Comparison(str(_("All workplaces in the round")), live)],
+                comparisons=[Comparison(str(_("All in the round: %(base)s") % {"base": live.base.label}), live)],
                 difference=None,
                 verdict=_published_verdict(live, shown[0] if shown else None),
                 published_figures=shown,
@@ -249,10 +227,7 @@ def findings(round_: Round) -> tuple[list[Finding], list[Breakdown]]:
         """``first`` and ``second`` are (label, Filter) or (label, spec key) pairs."""
         comparisons = []
         for label, target in (first, second):
-            if isinstance(target, Filter):
-                value = filtered_estimates(table, resolved, target)[1].get(indicator_key)
-            else:
-                value = national.get(target)
+            value = figures.group(target).get(indicator_key) if isinstance(target, Filter) else national.get(target)
             if value is None:
                 return
             comparisons.append(Comparison(str(label), value))
@@ -272,7 +247,7 @@ def findings(round_: Round) -> tuple[list[Finding], list[Breakdown]]:
         )
 
     source_2018 = "KS: Innovasjonsbarometeret for kommunal sektor 2018 – medarbeidere, ledere og samarbeid"
-    _type_groups(result, table, resolved, source_2018)
+    _type_groups(result, figures, source_2018)
     two_groups(
         "education-vs-health",
         _("More municipal collaboration in education than in health and care"),
@@ -305,8 +280,7 @@ def findings(round_: Round) -> tuple[list[Finding], list[Breakdown]]:
         is_share=False,
     )
 
-    breakdowns = _breakdowns(table, resolved)
-    return result, breakdowns
+    return FindingsReport(result, _breakdowns(figures), figures.weighting_state)
 
 
 class _TypeGroup:
@@ -314,27 +288,18 @@ class _TypeGroup:
     CARE = ("nursing_home", "upper_secondary")
 
 
-def _type_groups(result: list[Finding], table, resolved, source: str) -> None:
+def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str) -> None:
     """Municipal collaboration in two groups of workplace types (each a union of types)."""
-    item = next((i for i in resolved if i.spec.key == "municipal-collaboration"), None)
-    if item is None:
+    key = "municipal-collaboration"
+    if key not in round_figures.by_key:
         return
-    threshold = min_group_size()
-    national_n = int((table.total()[1].get(item.spec.key) or (0,))[0])
-    comparisons = []
-    for label, types in (
-        (_("Primary schools and kindergartens"), _TypeGroup.SCHOOLS),
-        (_("Nursing homes and upper-secondary schools"), _TypeGroup.CARE),
-    ):
-        _count, sums = table.total(lambda cell, types=types: cell.workplace_type in types)
-        accumulators = sums.get(item.spec.key, ())
-        group_estimate = estimate(item.spec, accumulators)
-        n = int(accumulators[0]) if accumulators else 0
-        # Hidden like any group: too small itself, or too close to the national total.
-        reason = suppress_group(n, national_n, threshold) if n else None
-        if reason:
-            group_estimate = group_estimate.hidden(reason)
-        comparisons.append(Comparison(str(label), group_estimate))
+    comparisons = [
+        Comparison(str(label), round_figures.group(Filter(workplace_types=types))[key])
+        for label, types in (
+            (_("Primary schools and kindergartens"), _TypeGroup.SCHOOLS),
+            (_("Nursing homes and upper-secondary schools"), _TypeGroup.CARE),
+        )
+    ]
     difference = difference_of_shares(comparisons[0].estimate, comparisons[1].estimate)
     figures = list(
         ReferenceFigure.objects.filter(
@@ -363,19 +328,19 @@ def _type_groups(result: list[Finding], table, resolved, source: str) -> None:
     )
 
 
-def _breakdowns(table, resolved) -> list[Breakdown]:
+def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
     bands = [(band, _label_band(low, high)) for band, low, high in EMPLOYEE_BANDS]
     sizes = [(value, SizeClass(value).label) for value in SizeClass.values]
     centralities = [(value, Centrality(value).label) for value in Centrality.values]
     result = []
 
     def add(title, claim, key, dimension, parts, high_part, low_part):
-        rows = _breakdown(table, resolved, key, dimension, parts)
+        rows = _breakdown(figures, key, dimension, parts)
         by_value = {value: row.estimate for (value, _label), row in zip(parts, rows, strict=True)}
         difference = difference_of_shares(by_value[high_part], by_value[low_part])
         result.append(Breakdown(str(title), rows, str(claim), difference, _difference_verdict(difference)))
 
-    if any(i.spec.key == "innovated" for i in resolved):
+    if "innovated" in figures.by_key:
         add(
             _("Innovation by number of employees"),
             _(
@@ -388,7 +353,7 @@ def _breakdowns(table, resolved) -> list[Breakdown]:
             4,
             1,
         )
-    if any(i.spec.key == "finding-external-initiation" for i in resolved):
+    if "finding-external-initiation" in figures.by_key:
         add(
             _("External actors at initiation, by municipality size"),
             _(

@@ -3,22 +3,21 @@ groups and in the published barometers, with a plain-language sentence."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from barometer.engine.benchmark import (
-    Filter,
+from barometer.engine.figures import (
+    Base,
+    Figure,
     ResolvedIndicator,
+    RoundFigures,
+    WeightingState,
     comparison_round,
-    filtered_estimates,
-    peer_filters,
     resolved_indicators,
-    round_cells,
-    round_weighting,
 )
+from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
-from barometer.engine.stats import Estimate
 from barometer.formatting import format_number, format_share
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
 from surveys.models import AnswerChoice, Response, Round
@@ -28,14 +27,14 @@ from surveys.models import AnswerChoice, Response, Round
 class PeerEstimate:
     kind: str
     label: str
-    estimate: Estimate
+    estimate: Figure
 
 
 @dataclass
 class IndicatorRow:
     indicator: Indicator
     own: OwnValue
-    national: Estimate
+    national: Figure
     peers: list[PeerEstimate]
     norway: list[ReferenceFigure]
     denmark: list[ReferenceFigure]
@@ -46,6 +45,15 @@ class IndicatorRow:
     def is_share(self) -> bool:
         return self.indicator.rule == Rule.SHARE
 
+    @property
+    def base(self) -> Base:
+        return self.national.base
+
+    @property
+    def national_label(self) -> str:
+        """The national row's label, naming the base: "Nationally: workplaces with an innovation"."""
+        return _("Nationally: %(base)s") % {"base": self.national.base.label}
+
 
 @dataclass
 class WorkplaceReport:
@@ -54,8 +62,17 @@ class WorkplaceReport:
     responses_nationally: int | None
     rows: list[IndicatorRow]
     peer_labels: list[tuple[str, str]]
-    weighted: bool = False
-    weighting_available: bool = False
+    weighting: WeightingState = field(
+        default_factory=lambda: WeightingState(weighted=False, available=False, source=None)
+    )
+
+    @property
+    def weighted(self) -> bool:
+        return self.weighting.weighted
+
+    @property
+    def weighting_available(self) -> bool:
+        return self.weighting.available
 
     @property
     def is_synthetic(self) -> bool:
@@ -70,15 +87,7 @@ class WorkplaceReport:
         return [row for row in self.rows if row.suggestion]
 
 
-def _population_phrase(indicator: Indicator) -> str:
-    return {
-        "workplaces": _("all workplaces"),
-        "innovators": _("workplaces with an innovation"),
-        "non_innovators": _("workplaces without an innovation"),
-    }.get(indicator.population, _("all workplaces"))
-
-
-def _sentence(indicator: Indicator, own: OwnValue, national: Estimate) -> str:
+def _sentence(indicator: Indicator, own: OwnValue, national: Figure) -> str:
     if indicator.rule == Rule.SHARE:
         own_text = indicator.own_yes if own.value == 1.0 else indicator.own_no
         if not national.shown:
@@ -87,7 +96,7 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Estimate) -> str:
             "own": own_text,
             "name": indicator.name,
             "share": format_share(national.value),
-            "population": _population_phrase(indicator),
+            "population": national.base.label,
             "n": national.n,
         }
     if own.value is None:
@@ -107,7 +116,7 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Estimate) -> str:
     )
 
 
-def _differs_unfavourably(indicator: Indicator, own: OwnValue, national: Estimate) -> bool:
+def _differs_unfavourably(indicator: Indicator, own: OwnValue, national: Figure) -> bool:
     if indicator.higher_is_favourable is None or not own.applies or own.value is None or not national.shown:
         return False
     if indicator.rule == Rule.SHARE:
@@ -140,14 +149,11 @@ def build_workplace_report(response: Response, *, weighted: bool = True) -> Work
         if round_.question_set_id == response.question_set_id
         else resolved_indicators(round_.question_set_id)
     )
-    table = round_cells(round_, [item.spec for item in resolved])
-    weighting = round_weighting(round_, table)
-    applied = weighting if weighted else None
+    round_figures = RoundFigures(round_, weighted=weighted, resolved=resolved)
     # A workplace counted in the round knows its own answer: its groups need enough others.
     counted_here = response.round_id == round_.pk and response.workplace_id is not None
-    responses_nationally, national_estimates = filtered_estimates(
-        table, resolved, Filter(), viewer_inside=counted_here, weighting=applied
-    )
+    national_group = round_figures.group(Filter(), viewer_inside=counted_here)
+    responses_nationally, national_estimates = national_group.responses, national_group.figures
     municipality = response.municipality
     peers = peer_filters(
         workplace_type=response.workplace_type,
@@ -156,7 +162,7 @@ def build_workplace_report(response: Response, *, weighted: bool = True) -> Work
         county=municipality.county,
     )
     group_results = [
-        (kind, label, filtered_estimates(table, resolved, filter_, viewer_inside=counted_here, weighting=applied)[1])
+        (kind, label, round_figures.group(filter_, viewer_inside=counted_here).figures)
         for kind, label, filter_ in peers
     ]
     rows = []
@@ -185,8 +191,7 @@ def build_workplace_report(response: Response, *, weighted: bool = True) -> Work
         responses_nationally=responses_nationally,
         rows=rows,
         peer_labels=[(kind, label) for kind, label, _filter in peers],
-        weighted=applied is not None,
-        weighting_available=weighting is not None,
+        weighting=round_figures.weighting_state,
     )
 
 
@@ -216,10 +221,12 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         bars = []
         for row in rows:
             peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
-            own = _("%(name)s (you: yes)") if row.own.value == 1.0 else _("%(name)s (you: no)")
+            own = (
+                _("%(name)s (of %(base)s; you: yes)") if row.own.value == 1.0 else _("%(name)s (of %(base)s; you: no)")
+            )
             bars.append(
                 ShareBar(
-                    label=own % {"name": row.indicator.name},
+                    label=own % {"name": row.indicator.name, "base": row.base.label},
                     value=row.national.value if row.national.shown else None,
                     low=row.national.low,
                     high=row.national.high,
@@ -229,18 +236,20 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
             )
         return shares_chart(
             bars,
-            title=_("Share of workplaces, nationally and in your peer group"),
-            national_label=_("All workplaces (with 95 % interval)"),
+            title=_("Shares nationally and in your peer group; each bar is a share of the workplaces in brackets"),
+            national_label=_("Nationally (with 95 % interval)"),
             peer_label=_("Your type of workplace"),
             published_label=_("Published, Norway"),
             hidden_label=hidden,
             image_format=image_format,
         )
     row = rows[0]
-    labels = [_("Your workplace"), _("All workplaces")] + [p.label for p in row.peers]
+    labels = [_("Your workplace"), row.national_label] + [p.label for p in row.peers]
     values = [row.own.value, row.national.value if row.national.shown else None] + [
         p.estimate.value if p.estimate.shown else None for p in row.peers
     ]
+    # The base is in the national bar's label ("Nationally: ... that answered at least 3 of the 5
+    # statements"); the title is the indicator's name, as its table's heading.
     return scores_chart(labels, values, title=str(row.indicator.name), hidden_label=hidden, image_format=image_format)
 
 

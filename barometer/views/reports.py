@@ -1,13 +1,13 @@
 """The workplace report: after submitting, through the respondent's link; for admins by id.
 
-The report body is cached in the shared cache under the round's data version and the
-reference-data version, so a cached page costs a handful of queries and no arithmetic.
+The report body and charts are cached under the comparison round's figures version
+(``barometer.engine.cache.cached``), so a cached page costs a handful of queries and no
+arithmetic, and any change to what the figures are made of shows at once.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,16 +15,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from barometer.access import report_response_for_staff, report_response_for_token
-from barometer.engine.benchmark import CACHE_FORMAT, CACHE_TIMEOUT, comparison_round, data_version, reference_version
+from barometer.engine.cache import cached
+from barometer.engine.figures import comparison_round
 from barometer.outputs.pdf import report_pdf
 from barometer.reports.workplace import available_charts, build_workplace_report, chart_image
 from surveys.models import Response
 from surveys.questionnaire import AnswerValues, Questionnaire
 
 
-def _versions(response: Response) -> str:
+def _comparison_round_id(response: Response) -> int | None:
     round_ = comparison_round(response)
-    return f"{round_.pk if round_ else 0}:{data_version(round_.pk) if round_ else 0}:{reference_version()}"
+    return round_.pk if round_ else None
 
 
 def wants_weighting(request: HttpRequest) -> bool:
@@ -42,15 +43,11 @@ def weighting_links(request: HttpRequest) -> dict[str, str]:
 
 def _render_report(request: HttpRequest, response: Response, token: str | None) -> HttpResponse:
     weighted = wants_weighting(request)
-    key = (
-        f"barometer:report:v{CACHE_FORMAT}:{response.pk}:{bool(token)}:{weighted}:{get_language()}:"
-        f"{_versions(response)}"
-    )
-    cached = cache.get(key)
-    if cached is None:
+
+    def body() -> dict:
         report = build_workplace_report(response, weighted=weighted)
         summary = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
-        body = render_to_string(
+        html = render_to_string(
             "barometer/report_body.html",
             {
                 "report": report,
@@ -64,12 +61,13 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
             },
             request=request,
         )
-        cached = {"body": body, "synthetic": report.is_synthetic}
-        cache.set(key, cached, CACHE_TIMEOUT)
+        return {"body": html, "synthetic": report.is_synthetic}
+
+    page = cached(_comparison_round_id(response), "report", (response.pk, bool(token), weighted, get_language()), body)
     return render(
         request,
         "barometer/report.html",
-        {"body": mark_safe(cached["body"]), "synthetic": cached["synthetic"], "response": response},
+        {"body": mark_safe(page["body"]), "synthetic": page["synthetic"], "response": response},
     )
 
 
@@ -97,14 +95,15 @@ def _submitted(request: HttpRequest, token: str) -> Response:
 def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     response = _submitted(request, token)
     weighted = wants_weighting(request)
-    key = f"barometer:chart:v{CACHE_FORMAT}:{response.pk}:{name}:{weighted}:{get_language()}:{_versions(response)}"
-    svg = cache.get(key)
-    if svg is None:
+
+    def draw() -> str:
         report = build_workplace_report(response, weighted=weighted)
-        if name not in available_charts(report):
-            raise Http404("no such chart")
-        svg = chart_image(report, name)
-        cache.set(key, svg, CACHE_TIMEOUT)
+        # An empty string is cached too: the report has no such chart.
+        return chart_image(report, name) if name in available_charts(report) else ""
+
+    svg = cached(_comparison_round_id(response), "chart", (response.pk, name, weighted, get_language()), draw)
+    if not svg:
+        raise Http404("no such chart")
     # Personal: no Cache-Control here, so it gets the site's "private, no-store".
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 

@@ -3,10 +3,8 @@ exports, and the list of workplace reports a user may open."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -18,7 +16,7 @@ from barometer.access import (
     municipality_responses_for_staff,
     raw_export_required,
 )
-from barometer.engine.benchmark import CACHE_FORMAT, CACHE_TIMEOUT, data_version, reference_version
+from barometer.engine.cache import cached
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -72,56 +70,55 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or form.cleaned_data["round"] is None:
         raise Http404("no such chart")
     round_ = form.cleaned_data["round"]
-    key = (
-        # The query string is hashed: a key must stay short whatever the visitor sends.
-        f"barometer:aggregate-chart:v{CACHE_FORMAT}:{hashlib.sha256(request.GET.urlencode().encode()).hexdigest()}:"
-        f"{get_language()}:"
-        f"{round_.pk}:{data_version(round_.pk)}:{reference_version()}"
-    )
-    svg = cache.get(key)
-    if svg is None:
-        report = aggregate_report(round_, form.to_filter(), weighted=wants_weighting(request))
+    weighted = wants_weighting(request)
+
+    def draw() -> str:
+        report = aggregate_report(round_, form.to_filter(), weighted=weighted)
         bars = [
             ShareBar(
-                label=str(row.indicator.name),
+                label=_("%(name)s (of %(base)s)") % {"name": row.indicator.name, "base": row.base.label},
                 value=row.estimate.value if row.estimate.shown else None,
                 low=row.estimate.low,
                 high=row.estimate.high,
-                published=float(row.norway[0].value) / 100 if row.norway else None,
+                # Only a figure published for this very group is marked on its bar.
+                published=next((float(p.figure.value) / 100 for p in row.norway if not p.scope), None),
             )
             for row in report.rows
             if row.is_share
         ]
-        svg = shares_chart(
+        title = _("Shares in %(group)s, each of the workplaces in brackets (%(weighting)s)") % {
+            "group": describe(report.filter),
+            "weighting": _("weighted") if report.weighted else _("unweighted"),
+        }
+        return shares_chart(
             bars,
-            title=_("Share of workplaces: %(group)s") % {"group": describe(report.filter)},
+            title=title,
             national_label=_("Selected workplaces (with 95 % interval)"),
             peer_label="",
             published_label=_("Published, Norway"),
             hidden_label=_("too few answers"),
         )
-        cache.set(key, svg, CACHE_TIMEOUT)
+
+    parts = (form.to_filter(), weighted, get_language())
+    svg = cached(round_.pk, "aggregate-chart", parts, draw)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 @aggregates_required
 def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    if file_format not in {"csv", "xlsx", "json"}:
+    export = exports.FORMATS.get(file_format)
+    if export is None:
         raise Http404("no such format")
     form = _filter_form(request)
     if not form.is_valid() or form.cleaned_data["round"] is None:
         return _invalid(request, form)
     report = aggregate_report(form.cleaned_data["round"], form.to_filter(), weighted=wants_weighting(request))
-    name = f"barometer-{report.round.slug}"
-    if file_format == "csv":
-        response = HttpResponse(BOM + exports.as_csv(report), content_type="text/csv; charset=utf-8")
-    elif file_format == "json":
-        response = HttpResponse(exports.as_json(report), content_type="application/json; charset=utf-8")
-    else:
-        response = HttpResponse(
-            exports.as_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    content = export.render(report)
+    if export.name == "csv":
+        content = BOM + content  # Excel then reads Norwegian letters right
+    response = HttpResponse(content, content_type=export.content_type)
+    suffix = "" if report.weighted else "-uvektet"
+    response["Content-Disposition"] = f'attachment; filename="barometer-{report.round.slug}{suffix}.{export.extension}"'
     return response
 
 
@@ -131,11 +128,20 @@ def findings_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, form)
     round_ = form.cleaned_data["round"]
-    published, breakdowns = findings(round_) if round_ else ([], [])
+    report = findings(round_, weighted=wants_weighting(request)) if round_ else None
     return render(
         request,
         "barometer/staff/findings.html",
-        {"form": form, "round": round_, "findings": published, "breakdowns": breakdowns},
+        {
+            **weighting_links(request),
+            "form": form,
+            "round": round_,
+            "report": report,
+            "findings": report.findings if report else [],
+            "breakdowns": report.breakdowns if report else [],
+            # The findings are about all workplaces of the round: say so when a group was chosen.
+            "ignored_filter": describe(form.to_filter()) if round_ and form.to_filter().active() else "",
+        },
     )
 
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from barometer.engine.benchmark import Filter
 from barometer.engine.comparability import LostCode, is_comparable, lost_codes
+from barometer.engine.groups import Filter
 from barometer.reports.aggregate import aggregate_report
 from barometer.synthetic import generate_round
 from surveys.models import Option, Question, QuestionSetStatus, Round

@@ -89,7 +89,7 @@ def test_the_dashboard_shows_rates_and_the_round_name_in_the_page_language(demo,
 
 
 def test_a_self_test_is_compared_with_the_closed_round_not_the_one_in_fieldwork(demo):
-    from barometer.engine.benchmark import comparison_round
+    from barometer.engine.figures import comparison_round
     from surveys.models import Municipality, RoundKind
 
     previous, _fieldwork = demo

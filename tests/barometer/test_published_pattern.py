@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from barometer.engine.benchmark import Filter, filtered_estimates, peer_filters, resolved_indicators, round_cells
 from barometer.engine.counting import cell_table
+from barometer.engine.figures import RoundFigures, resolved_indicators
+from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import evaluate
 from barometer.reports.workplace import build_workplace_report, chosen_option_ids
 from surveys.models import Municipality, Response, WorkplaceType
@@ -47,18 +48,16 @@ def published_pattern(barometer_data, national_round, register):
 
 
 def test_the_query_layer_returns_the_published_shares_exactly(published_pattern):
-    resolved = resolved_indicators(published_pattern.question_set_id)
-    table = cell_table(published_pattern, [item.spec for item in resolved])
-    responses, national = filtered_estimates(table, resolved, Filter())
+    figures = RoundFigures(published_pattern, weighted=False)
+    group = figures.group(Filter())
+    responses, national = group.responses, group.figures
     assert responses == 120
     assert national["innovated"].value == pytest.approx(100 / 120)
     employees = national["employees-initiated-or-implemented"]
     assert (employees.n, employees.value) == (100, 0.88)
     assert national["collaboration-voluntary"].value == 0.03
     by_type = {
-        workplace_type: filtered_estimates(table, resolved, Filter(workplace_type=workplace_type))[1][
-            "municipal-collaboration"
-        ].value
+        workplace_type: figures.group(Filter(workplace_type=workplace_type))["municipal-collaboration"].value
         for workplace_type in (WorkplaceType.PRIMARY_SCHOOL, WorkplaceType.NURSING_HOME)
     }
     assert by_type == {WorkplaceType.PRIMARY_SCHOOL: 0.6, WorkplaceType.NURSING_HOME: 0.4}
@@ -92,12 +91,9 @@ def test_the_workplace_report_shows_the_same_numbers(published_pattern):
 
 
 def test_results_are_cached_until_a_response_is_submitted(published_pattern):
-    resolved = resolved_indicators(published_pattern.question_set_id)
-    specs = [item.spec for item in resolved]
-
     def counted() -> bool:
         with CaptureQueriesContext(connection) as queries:
-            round_cells(published_pattern, specs)
+            _ = RoundFigures(published_pattern).table
         return any("surveys_answerchoice" in query["sql"] for query in queries.captured_queries)
 
     assert counted()

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
-from barometer.engine.benchmark import Filter
+from barometer.engine.groups import Filter
 from barometer.models import StaffMembership
 from barometer.reports.aggregate import aggregate_report
 from barometer.synthetic import generate_round

@@ -11,10 +11,9 @@ from barometer.engine.stats import (
     index_score,
     mean,
     share,
-    suppress_group,
-    suppress_partition,
     wilson_interval,
 )
+from barometer.engine.suppression import suppress_group, suppress_partition
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from barometer.engine.benchmark import Filter
+from barometer.engine.groups import Filter
 from barometer.engine.weighting import (
     WeightedSums,
     kish_effective_n,

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from fractions import Fraction
 
-from barometer.engine.benchmark import ResolvedIndicator, Weighting
 from barometer.engine.counting import EMPLOYEE_BANDS, Cell
 from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData
+from barometer.engine.figures import ResolvedIndicator
 from barometer.engine.indicators import evaluate
+from barometer.engine.weighting import Weighting
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, AnswerChoice, Response, ResponseStatus, Round
 
 WORKPLACES = "n:workplaces"

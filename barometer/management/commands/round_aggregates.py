@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from barometer.engine.benchmark import Filter
+from barometer.engine.groups import Filter
 from barometer.outputs.exports import rows
 from barometer.reports.aggregate import aggregate_report
 from surveys.management import round_or_error

@@ -1,0 +1,96 @@
+"""The one way derived figures (cell tables, reports, charts) are cached.
+
+Everything goes through ``cached``, which stores under Django's cache ``version=``: the
+round's *figures version*. That version is made of every input that can change a figure,
+so a cached value is never stale and nothing needs to be deleted:
+
+- the round's data version (``surveys.services.answering.data_version_key``): bumped after
+  answers are submitted or imported, responses erased, the population loaded or edited, or
+  invitations changed. It is per round, so a self-test never touches a national round's;
+- the reference version: indicators, reference figures, question texts (signals in
+  ``barometer.signals``);
+- the register version: a municipality's size, centrality or county, a county's region, a
+  workplace's type (signals in ``barometer.signals``);
+- the settings that shape figures: ``BAROMETER_MIN_GROUP_SIZE``,
+  ``BAROMETER_WEIGHTING_STRATA`` and ``BAROMETER_MIN_STRATUM_RESPONDENTS``, by value;
+- ``CACHE_FORMAT``, bumped by hand when the shape of a cached object changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+from surveys.services.answering import data_version_key
+
+CACHE_TIMEOUT = 60 * 60 * 24
+CACHE_FORMAT = 4
+
+REFERENCE_VERSION_KEY = "barometer:reference-data-version"
+REGISTER_VERSION_KEY = "barometer:register-version"
+
+T = TypeVar("T")
+
+
+def _bump(key: str) -> None:
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=None)
+
+
+def bump_reference_version() -> None:
+    """Indicators, reference figures or question texts changed: every round's figures."""
+    _bump(REFERENCE_VERSION_KEY)
+
+
+def bump_register_version() -> None:
+    """A municipality, county, region or workplace changed: every round's figures."""
+    _bump(REGISTER_VERSION_KEY)
+
+
+def settings_digest() -> str:
+    """The settings that shape figures, by value (a short hash)."""
+    values = (
+        int(getattr(settings, "BAROMETER_MIN_GROUP_SIZE", 5)),
+        tuple(settings.BAROMETER_WEIGHTING_STRATA),
+        int(settings.BAROMETER_MIN_STRATUM_RESPONDENTS),
+    )
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:12]
+
+
+def figures_version(round_id: int | None) -> str:
+    """The version every cached figure of the round is stored under (a short string).
+
+    ``round_id`` None stands for "no round" (a report without a comparison round).
+    """
+    data_key = data_version_key(round_id or 0)
+    # One round trip for the three counters (a database or Redis query each otherwise).
+    counters = cache.get_many([data_key, REFERENCE_VERSION_KEY, REGISTER_VERSION_KEY])
+    data = int(counters.get(data_key) or 0) if round_id else 0
+    reference = int(counters.get(REFERENCE_VERSION_KEY) or 0)
+    register = int(counters.get(REGISTER_VERSION_KEY) or 0)
+    return f"f{CACHE_FORMAT}-d{data}-r{reference}-g{register}-s{settings_digest()}"
+
+
+def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """The value under ``name`` and ``parts`` for the round, computed and stored when the
+    round's figures version has none. ``parts`` must name everything else the value depends
+    on (language, weighting, viewer, ...); they are joined with ":" into the key.
+    """
+    key = ":".join(["barometer", name, str(round_id or 0), *(str(part) for part in parts)])
+    # The database cache's key column holds 255 characters (with prefix and version), and
+    # memcached refuses spaces and control characters: such keys are hashed.
+    if len(key) > 180 or any(ord(c) <= 32 or ord(c) == 127 for c in key):
+        key = f"barometer:{name}:{round_id or 0}:{hashlib.sha256(key.encode()).hexdigest()}"
+    version = figures_version(round_id)
+    value = cache.get(key, version=version)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_TIMEOUT, version=version)
+    return value

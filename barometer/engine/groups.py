@@ -1,0 +1,103 @@
+"""Groups of workplaces: the filters staff choose, the peer groups of a workplace report,
+and unions of workplace types that the published findings compare. Pure: a group is a
+predicate over counting cells (``barometer.engine.counting.Cell``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.utils.translation import gettext_lazy as _
+
+from barometer.engine.counting import Cell
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, SizeClass, WorkplaceType
+
+# The dimensions a staff filter can combine; each also gives a breakdown of its parent.
+DIMENSIONS = ("sector", "workplace_type", "size_class", "centrality", "county", "employees_band")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A group of workplaces: every cell matching all the given criteria.
+
+    ``workplace_types`` is a union of types (for example primary schools and
+    kindergartens, as a published finding groups them); it is not a breakdown dimension,
+    so dropping it is the only coarser group it has.
+    """
+
+    sector: str | None = None
+    workplace_type: str | None = None
+    size_class: int | None = None
+    centrality: int | None = None
+    county: str | None = None  # county number
+    employees_band: int | None = None
+    workplace_types: tuple[str, ...] | None = None
+
+    def active(self) -> dict[str, object]:
+        """The criteria in use, by name (breakdown dimensions and the union of types)."""
+        names = (*DIMENSIONS, "workplace_types")
+        return {name: getattr(self, name) for name in names if getattr(self, name) not in (None, "", ())}
+
+    def breakdown_dimensions(self) -> list[str]:
+        """The active criteria that are also breakdown dimensions."""
+        return [name for name in self.active() if name in DIMENSIONS]
+
+    def keep(self, cell: Cell) -> bool:
+        return all(cell_value(cell, name, value) for name, value in self.active().items())
+
+    def without(self, *names: str) -> Filter:
+        return Filter(**{name: value for name, value in self.active().items() if name not in names})
+
+    def coarser(self) -> list[Filter]:
+        """Every filter a user could ask for with some of these criteria dropped."""
+        active = list(self.active())
+        return [self.without(*dropped) for size in range(1, len(active) + 1) for dropped in combinations(active, size)]
+
+    def covered_types(self) -> set[str] | None:
+        """The workplace types this group can contain; None when it is not limited by type."""
+        types = set(WorkplaceType.values)
+        limited = False
+        if self.workplace_type:
+            types &= {self.workplace_type}
+            limited = True
+        if self.workplace_types:
+            types &= set(self.workplace_types)
+            limited = True
+        if self.sector:
+            types &= {t for t, sector in SECTOR_OF_WORKPLACE_TYPE.items() if sector == self.sector}
+            limited = True
+        return types if limited else None
+
+
+def part_of(cell: Cell, dimension: str):
+    """The cell's value in a breakdown dimension (its sector, its county number, ...)."""
+    if dimension == "sector":
+        return SECTOR_OF_WORKPLACE_TYPE.get(cell.workplace_type)
+    return getattr(cell, dimension)
+
+
+def cell_value(cell: Cell, name: str, value) -> bool:
+    """Whether the cell meets one criterion."""
+    if name == "workplace_types":
+        return cell.workplace_type in value
+    return part_of(cell, name) == value
+
+
+def peer_filters(
+    *, workplace_type: str, size_class: int, centrality: int, county: County
+) -> list[tuple[str, str, Filter]]:
+    """The workplace's peer groups, each on its own (not their intersection): (kind, label, filter)."""
+    return [
+        ("workplace_type", str(WorkplaceType(workplace_type).label), Filter(workplace_type=workplace_type)),
+        (
+            "size_class",
+            str(_("Municipalities with %(size)s") % {"size": SizeClass(size_class).label}),
+            Filter(size_class=size_class),
+        ),
+        (
+            "centrality",
+            str(_("Centrality class %(centrality)s") % {"centrality": centrality}),
+            Filter(centrality=centrality),
+        ),
+        ("county", county.name, Filter(county=county.number)),
+    ]

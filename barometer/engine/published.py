@@ -1,0 +1,112 @@
+"""What a published figure's wording allows, and whether a live interval agrees with it.
+
+Published barometers round: "6 in 10", "over half", "3 %". One rule turns any such wording
+into the range of true values it allows (in per cent):
+
+- a count "N in M" (also "N av M", "N of M") stands for N/M and allows half a step of 1/M
+  either side: "6 in 10" is 55-65 %, "1 in 4" is 12.5-37.5 %;
+- a percentage "X %" allows half a unit of its last digit: "3 %" is 2.5-3.5 %, "7.5 %"
+  is 7.45-7.55 %;
+- "half" ("halvparten", "halvdelen") is 1 in 2, but with "over" it means above 50 % (the
+  upper end open, 100 %), as published ("over half");
+- a qualifier narrows that to one side: "about"/"om lag"/"omtrent"/"rundt"/"cirka" keeps
+  both sides; "over"/"more than"/"mer enn"/"meir enn" keeps the upper half (N/M to
+  N/M + half a step); "nearly"/"almost"/"nesten"/"nær"/"knapt" keeps the lower half.
+
+So "over 7 in 10" is 70-75 %, "nearly 3 in 10" is 25-30 %, "about 4 in 10" 35-45 %.
+Pure: strings and numbers in and out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+ABOUT, OVER, NEARLY = "about", "over", "nearly"
+
+_QUALIFIERS = {
+    ABOUT: ("about", "approximately", "around", "roughly", "om lag", "omlag", "omtrent", "rundt", "cirka", "ca."),
+    OVER: ("over", "more than", "above", "mer enn", "meir enn", "drøyt", "drygt"),
+    NEARLY: ("nearly", "almost", "just under", "nesten", "nær", "nærmere", "nærare", "knapt", "snaut"),
+}
+_COUNT = re.compile(r"(\d+)\s*(?:in|av|of|ud af)\s*(\d+)")
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|prosent|per cent|percent)")
+_HALF = re.compile(r"\b(?:half|halvparten|halvdelen|halvparten)\b")
+
+
+class UnreadableWording(ValueError):
+    """The wording names no count, percentage or "half" the rule can read."""
+
+
+@dataclass(frozen=True)
+class PublishedRange:
+    """The true values (per cent, 0-100) a published wording allows: ``low`` to ``high``."""
+
+    low: float
+    high: float
+
+    def meets(self, low: float, high: float) -> bool:
+        """Whether the interval ``low``-``high`` (per cent) overlaps this range."""
+        return high >= self.low and low <= self.high
+
+
+def _qualifier(text: str) -> str | None:
+    for name, words in _QUALIFIERS.items():
+        for word in words:
+            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+                return name
+    return None
+
+
+def published_range(wording: str) -> PublishedRange:
+    """The range the wording allows, by the rule in this module's docstring.
+
+    Raises ``UnreadableWording`` when the wording has no count, percentage or "half".
+    """
+    text = " ".join(wording.lower().split())
+    qualifier = _qualifier(text)
+    if match := _COUNT.search(text):
+        numerator, denominator = int(match.group(1)), int(match.group(2))
+        if denominator <= 0 or numerator > denominator:
+            raise UnreadableWording(wording)
+        centre, half_step = 100 * numerator / denominator, 100 / (2 * denominator)
+    elif match := _PERCENT.search(text):
+        number = Decimal(match.group(1).replace(",", "."))
+        decimals = -number.as_tuple().exponent if number.as_tuple().exponent < 0 else 0
+        centre, half_step = float(number), 0.5 / 10**decimals
+    elif _HALF.search(text):
+        if qualifier == OVER:
+            return PublishedRange(50.0, 100.0)
+        centre, half_step = 50.0, 5.0  # "half" reads as "5 in 10"
+    else:
+        raise UnreadableWording(wording)
+    if qualifier == OVER:
+        low, high = centre, centre + half_step
+    elif qualifier == NEARLY:
+        low, high = centre - half_step, centre
+    else:
+        low, high = centre - half_step, centre + half_step
+    return PublishedRange(max(0.0, round(low, 4)), min(100.0, round(high, 4)))
+
+
+CONSISTENT, HIGHER, LOWER, TOO_FEW = "consistent", "higher", "lower", "too_few"
+
+
+def range_verdict(low: float | None, high: float | None, allowed: PublishedRange | None) -> str:
+    """ "consistent" when the live 95 % interval ``low``-``high`` (0-1) meets the range the
+    published wording allows, "higher" or "lower" when it lies wholly above or below it,
+    "too_few" when there is no interval or no range."""
+    if low is None or high is None or allowed is None:
+        return TOO_FEW
+    if allowed.meets(low * 100, high * 100):
+        return CONSISTENT
+    return HIGHER if low * 100 > allowed.high else LOWER
+
+
+def published_verdict(estimate, figure) -> str:
+    """The verdict of a live share (anything with ``shown``, ``low`` and ``high``) against a
+    published figure (anything with ``published_range()``); see ``range_verdict``."""
+    if figure is None or not estimate.shown:
+        return TOO_FEW
+    return range_verdict(estimate.low, estimate.high, figure.published_range())

@@ -1,0 +1,379 @@
+"""RoundFigures, the one front door for a round's figures: the same weighting on every
+page and file, live figures after every input changes, named strata, bases, published
+ranges and verdicts, and the hooks for a suppression decided elsewhere."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import override_settings
+
+from barometer.engine.cache import figures_version
+from barometer.engine.figures import INNOVATORS, RoundFigures
+from barometer.engine.groups import Filter
+from barometer.engine.published import PublishedRange, UnreadableWording, published_range, range_verdict
+from barometer.engine.stats import Estimate, t_critical
+from barometer.engine.suppression import GroupDecision, NoSuppression, Suppressed
+from barometer.models import ReferenceFigure
+from barometer.outputs import exports
+from barometer.reports.aggregate import aggregate_report
+from barometer.reports.findings import findings
+from barometer.reports.workplace import build_workplace_report
+from surveys.models import Municipality, PopulationCell, Region, Response, WorkplaceType
+from surveys.services.answering import bump_data_version
+from surveys.services.population import load_population
+from tests.builders import ResponseBuilder, innovator, non_innovator
+
+# --- Exact t quantiles and published ranges (pure) ----------------------------------------
+
+
+def test_t_quantile_at_31_degrees_of_freedom_is_exact():
+    assert round(t_critical(31), 3) == 2.040
+    assert round(t_critical(30), 3) == 2.042
+    assert round(t_critical(120), 3) == 1.980  # not the normal 1.960 above 30
+
+
+@pytest.mark.parametrize(
+    ("wording", "low", "high"),
+    [
+        ("6 in 10", 55, 65),
+        ("6 av 10", 55, 65),
+        ("about 4 in 10", 35, 45),
+        ("om lag 4 av 10", 35, 45),
+        ("over 7 in 10", 70, 75),
+        ("over 7 av 10", 70, 75),
+        ("nearly 3 in 10", 25, 30),
+        ("nesten 3 av 10", 25, 30),
+        ("over half", 50, 100),
+        ("over halvparten", 50, 100),
+        ("3 %", 2.5, 3.5),
+        ("88%", 87.5, 88.5),
+        ("7,5 %", 7.45, 7.55),
+        ("1 av 4", 12.5, 37.5),  # the same rule: half a step of 1/4 either side
+    ],
+)
+def test_the_range_a_wording_allows_follows_one_rule(wording, low, high):
+    assert published_range(wording) == PublishedRange(low, high)
+
+
+def test_a_wording_without_a_figure_is_refused():
+    with pytest.raises(UnreadableWording):
+        published_range("mange")
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "wording", "verdict"),
+    [
+        (0.61, 0.65, "6 in 10", "consistent"),  # 63 % (61-65 %) against "6 in 10"
+        (0.030, 0.082, "3 %", "consistent"),  # 5 % (3.0-8.2 %) against "3 %"
+        (0.66, 0.70, "6 in 10", "higher"),
+        (0.40, 0.54, "6 in 10", "lower"),
+        (0.51, 0.60, "over half", "consistent"),
+        (0.40, 0.49, "over half", "lower"),
+    ],
+)
+def test_a_verdict_is_consistent_when_the_interval_meets_the_published_range(low, high, wording, verdict):
+    assert range_verdict(low, high, published_range(wording)) == verdict
+
+
+def test_reference_figures_store_the_range_of_their_wording(barometer_data):
+    figure = ReferenceFigure.objects.get(key="no2018-external-collaboration")
+    assert (float(figure.range_low), float(figure.range_high)) == (55, 65)
+    figure.wording_nb = "over 6 av 10"
+    figure.save()
+    figure.refresh_from_db()
+    assert (float(figure.range_low), float(figure.range_high)) == (60, 65)
+
+
+def test_findings_verdict_against_6_in_10_with_61_to_65_is_consistent(barometer_data):
+    from barometer.reports.findings import Verdict, _published_verdict
+
+    figure = ReferenceFigure.objects.get(key="no2018-external-collaboration")
+    live = Estimate(n=900, value=0.63, low=0.61, high=0.65)
+    assert _published_verdict(live, figure) == Verdict.CONSISTENT
+    voluntary = ReferenceFigure.objects.get(key="no2018-collaboration-voluntary")
+    assert _published_verdict(Estimate(n=100, value=0.05, low=0.030, high=0.082), voluntary) == Verdict.CONSISTENT
+
+
+# --- A weighted round with an empty stratum --------------------------------------------------
+
+
+@pytest.fixture
+def analyst(django_user_model):
+    user = django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Analytikere"))
+    return user
+
+
+@pytest.fixture
+def skewed(barometer_data, national_round, register):
+    """Twelve eager schools (all innovators, half with employees initiating) and twelve
+    reluctant nursing homes (innovators without external collaboration) in one region.
+    No population yet: the figures are unweighted until one is loaded."""
+    region = Region.objects.get(code="vestlandet")
+    municipality = Municipality.objects.filter(county__region=region).first()
+    build = ResponseBuilder(national_round)
+    for i in range(12):
+        build.submitted(
+            workplace_type=WorkplaceType.PRIMARY_SCHOOL,
+            municipality=municipality,
+            answers=innovator(collaborated_with=["users"], initiated_by=["employees"] if i % 2 else ["leaders"]),
+        )
+        build.submitted(workplace_type=WorkplaceType.NURSING_HOME, municipality=municipality, answers=innovator())
+    return national_round
+
+
+POPULATION = (
+    "workplace_type,region,workplaces\n"
+    "primary_school,vestlandet,100\n"
+    "nursing_home,vestlandet,300\n"
+    "kindergarten,nord-norge,30\n"  # nobody answered here
+)
+
+
+def external(report):
+    return next(row for row in report.rows if row.indicator.key == "external-collaboration").estimate
+
+
+def test_load_population_changes_the_live_figures_at_once(admin_client, skewed, django_capture_on_commit_callbacks):
+    client = admin_client
+    query = f"round={skewed.pk}"
+    before = client.get(f"/statistikk/?{query}")
+    assert not before.context["report"].weighted
+    assert external(before.context["report"]).value == pytest.approx(0.5)
+    chart_before = client.get(f"/statistikk/figur.svg?{query}").content
+    response = Response.objects.filter(round=skewed, workplace_type=WorkplaceType.NURSING_HOME).first()
+    report_before = client.get(f"/rapporter/{response.pk}/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_population(skewed, io.StringIO(POPULATION))
+
+    after = client.get(f"/statistikk/?{query}")
+    assert after.context["report"].weighted
+    assert external(after.context["report"]).value == pytest.approx(0.25)
+    assert client.get(f"/statistikk/figur.svg?{query}").content != chart_before
+    assert client.get(f"/rapporter/{response.pk}/").content != report_before.content
+
+
+def test_statistics_and_findings_give_the_same_value_for_the_same_indicator_and_weighting(client, analyst, skewed):
+    load_population(skewed, io.StringIO(POPULATION))
+    client.force_login(analyst)
+    for weighting in ("", "&vekting=av"):
+        statistics = client.get(f"/statistikk/?round={skewed.pk}{weighting}").context["report"]
+        page = client.get(f"/statistikk/funn/?round={skewed.pk}{weighting}")
+        finding = next(f for f in page.context["findings"] if f.key == "employees")
+        live = finding.comparisons[0].estimate
+        row = next(r for r in statistics.rows if r.indicator.key == "employees-initiated-or-implemented")
+        assert (live.value, live.low, live.high, live.weighted) == (
+            row.estimate.value,
+            row.estimate.low,
+            row.estimate.high,
+            row.estimate.weighted,
+        )
+        assert live.weighted == (weighting == "")
+    weighted = findings(skewed).findings[0].comparisons[0].estimate
+    assert weighted.weighted and weighted.effective_n < weighted.n  # unequal weights cost precision
+
+
+def test_an_empty_stratum_is_named_on_the_analyst_page(client, analyst, skewed):
+    load_population(skewed, io.StringIO(POPULATION))
+    client.force_login(analyst)
+    page = client.get(f"/statistikk/?round={skewed.pk}")
+    state = page.context["report"].weighting
+    assert [(s.region, s.workplaces) for s in state.left_out] == [("Nord-Norge", 30)]
+    assert state.left_out_share == pytest.approx(30 / 430)
+    html = page.content.decode()
+    assert 'class="strata-left-out"' in html and "Nord-Norge" in html
+    # Elsewhere (a workplace's report) it is a share of the population, without names.
+    response = Response.objects.filter(round=skewed).first()
+    report = build_workplace_report(response)
+    assert report.weighting.left_out_share == pytest.approx(30 / 430)
+    from django.template.loader import render_to_string
+
+    note = render_to_string(
+        "barometer/partials/weighting_note.html",
+        {"weighted": True, "available": True, "state": report.weighting},
+    )
+    assert "7" in note and "Nord-Norge" not in note  # 30 of 430 = 7 %
+    files = client.get(f"/statistikk/eksport.json?round={skewed.pk}")
+    assert json.loads(files.content)["strata_left_out"]
+
+
+def test_effective_n_is_shown_beside_weighted_intervals_on_staff_pages(client, analyst, skewed):
+    load_population(skewed, io.StringIO(POPULATION))
+    client.force_login(analyst)
+    html = client.get(f"/statistikk/?round={skewed.pk}").content.decode()
+    assert 'class="effective-n"' in html
+    assert 'class="effective-n"' not in client.get(f"/statistikk/?round={skewed.pk}&vekting=av").content.decode()
+    assert 'class="effective-n"' in client.get(f"/statistikk/funn/?round={skewed.pk}").content.decode()
+
+
+# --- Bases, scope notes and downloads ----------------------------------------------------------
+
+
+def test_every_share_names_its_base(client, analyst, skewed):
+    client.force_login(analyst)
+    report = aggregate_report(skewed, Filter())
+    row = next(r for r in report.rows if r.indicator.key == "external-collaboration")
+    assert row.base.kind == INNOVATORS
+    culture = next(r for r in report.rows if r.indicator.key == "culture-index")
+    assert "3" in culture.base.label and "5" in culture.base.label  # at least 3 of the 5 statements
+    chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}").content.decode()
+    assert str(row.base.label).split()[-1] in chart
+    response = Response.objects.filter(round=skewed).first()
+    workplace = build_workplace_report(response)
+    wp_row = next(r for r in workplace.rows if r.indicator.key == "external-collaboration")
+    assert str(wp_row.base.label) in wp_row.national_label
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode())))
+    assert next(r for r in rows if r["indicator"] == "external-collaboration")["base"] == str(row.base.label)
+
+
+def test_a_figure_published_for_a_subgroup_carries_its_scope_beside_a_wider_filter(skewed):
+    education = aggregate_report(skewed, Filter(sector="education"))
+    row = next(r for r in education.rows if r.indicator.key == "municipal-collaboration")
+    schools = next(p for p in row.norway if p.figure.key == "no2018-municipal-collaboration-schools-kindergartens")
+    assert schools.scope  # published for primary schools and kindergartens only
+    assert all(p.scope for p in row.norway if p.figure.workplace_types)
+    health = aggregate_report(skewed, Filter(workplace_type="nursing_home"))
+    row = next(r for r in health.rows if r.indicator.key == "municipal-collaboration")
+    assert not any(p.figure.key.endswith("schools-kindergartens") for p in row.norway)  # about other types
+    exact = aggregate_report(skewed, Filter(workplace_type="primary_school"))
+    row = next(r for r in exact.rows if r.indicator.key == "municipal-collaboration")
+    assert [p.scope for p in row.norway if p.figure.key.endswith("schools-kindergartens")] == [""]
+
+
+def test_downloads_carry_sources_edition_population_notes_and_weighting(client, analyst, skewed):
+    client.force_login(analyst)
+    query = f"round={skewed.pk}&sector=education"
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?{query}").content.decode())))
+    row = next(r for r in rows if r["indicator"] == "municipal-collaboration")
+    figure = ReferenceFigure.objects.get(key="no2018-municipal-collaboration-schools-kindergartens")
+    details = row["published_norway_details"]
+    assert figure.source_title in details and figure.get_edition_display() in details
+    assert str(figure.get_population_display()) in details and figure.note in details
+    assert "55-65 %" in row["published_norway_range"].split("; ") and row["weighting"]
+    data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
+    assert data["sources"] and data["weighting"]
+
+
+def test_the_findings_page_says_that_it_ignores_a_chosen_group(client, analyst, skewed):
+    client.force_login(analyst)
+    page = client.get(f"/statistikk/funn/?round={skewed.pk}&group=sector:education")
+    assert page.context["ignored_filter"]
+    assert "filters-ignored" in page.content.decode()
+    assert not client.get(f"/statistikk/funn/?round={skewed.pk}").context["ignored_filter"]
+
+
+# --- The figures version -------------------------------------------------------------------------
+
+
+def test_every_input_of_a_figure_changes_the_rounds_version(
+    skewed, self_test_round, django_capture_on_commit_callbacks
+):
+    version = figures_version(skewed.pk)
+    municipality = Municipality.objects.first()
+    municipality.size_class = 1 if municipality.size_class != 1 else 2
+    with django_capture_on_commit_callbacks(execute=True):
+        municipality.save()
+    assert figures_version(skewed.pk) != version
+    version = figures_version(skewed.pk)
+    with override_settings(BAROMETER_MIN_GROUP_SIZE=7):
+        assert figures_version(skewed.pk) != version
+    with override_settings(BAROMETER_WEIGHTING_STRATA=["workplace_type"]):
+        assert figures_version(skewed.pk) != version
+    with override_settings(BAROMETER_MIN_STRATUM_RESPONDENTS=9):
+        assert figures_version(skewed.pk) != version
+    with django_capture_on_commit_callbacks(execute=True):
+        PopulationCell.objects.create(
+            round=skewed, workplace_type="primary_school", region=Region.objects.first(), workplaces=5
+        )
+    assert figures_version(skewed.pk) != version
+    version = figures_version(skewed.pk)
+    bump_data_version(self_test_round.pk)  # a self-test submitted
+    assert figures_version(skewed.pk) == version
+    with django_capture_on_commit_callbacks(execute=True):
+        ReferenceFigure.objects.filter(key="no2018-innovated").first().save()
+    assert figures_version(skewed.pk) != version
+
+
+def test_a_workplace_type_change_changes_the_version(skewed, django_capture_on_commit_callbacks):
+    from surveys.models import Workplace
+
+    version = figures_version(skewed.pk)
+    workplace = Workplace.objects.first()
+    workplace.workplace_type = WorkplaceType.KINDERGARTEN
+    with django_capture_on_commit_callbacks(execute=True):
+        workplace.save()
+    assert figures_version(skewed.pk) != version
+
+
+# --- Hooks for a suppression decided elsewhere -----------------------------------------------------
+
+
+def test_unsuppressed_figures_carry_their_counts_for_an_audit(skewed):
+    figures = RoundFigures(skewed, weighted=False)
+    raw = figures.unsuppressed(Filter(county="99"))  # no such county: empty, nothing to hide
+    assert raw.responses == 0
+    national = figures.unsuppressed(Filter())
+    counts = national["external-collaboration"].counts
+    assert (counts.n, counts.numerator) == (24, 12)
+    assert figures.group(Filter())["external-collaboration"].counts is None  # never on a page
+
+
+def test_a_suppression_policy_and_a_decision_can_come_from_outside(skewed):
+    small = Filter(workplace_type=WorkplaceType.PRIMARY_SCHOOL, county="nope")
+    assert RoundFigures(skewed, suppression=NoSuppression()).group(Filter()).responses == 24
+    decision = GroupDecision(group=None, indicators={"external-collaboration": Suppressed.COMPLEMENT})
+    figures = RoundFigures(skewed).with_decision(Filter(), decision)
+    assert figures["external-collaboration"].suppressed == Suppressed.COMPLEMENT
+    assert figures["innovated"].shown
+    assert RoundFigures(skewed).group(small).responses == 0
+
+
+# --- The registry of export formats ------------------------------------------------------------------
+
+
+def test_a_new_export_format_is_one_class(client, analyst, skewed):
+    @exports.register
+    class TabSeparated(exports.ExportFormat):
+        name, extension, content_type = "tsv", "tsv", "text/tab-separated-values; charset=utf-8"
+
+        def render(self, report):
+            return "\n".join("\t".join(str(self.cell(row[c])) for c in exports.COLUMNS) for row in exports.rows(report))
+
+    try:
+        client.force_login(analyst)
+        response = client.get(f"/statistikk/eksport.tsv?round={skewed.pk}")
+        assert response.status_code == 200 and "external-collaboration" in response.content.decode()
+    finally:
+        exports.FORMATS.pop("tsv")
+
+
+def test_non_innovators_are_not_in_the_innovators_base(skewed):
+    build = ResponseBuilder(skewed)
+    for _ in range(6):
+        build.submitted(
+            workplace_type=WorkplaceType.KINDERGARTEN,
+            municipality=Municipality.objects.first(),
+            answers=non_innovator(),
+        )
+    figure = RoundFigures(skewed, weighted=False).figure("external-collaboration")
+    assert figure.n == 24 and figure.base.kind == INNOVATORS
+
+
+def test_the_admin_shows_the_range_and_refuses_an_unreadable_wording(admin_client, barometer_data):
+    figure = ReferenceFigure.objects.get(key="no2018-external-collaboration")
+    url = f"/admin/barometer/referencefigure/{figure.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert any(shown in page.content.decode() for shown in ("55,000", "55.000"))
+    from django.forms.models import model_to_dict
+
+    data = {k: v for k, v in model_to_dict(figure).items() if v is not None and k not in ("range_low", "range_high")}
+    data.update(wording_nb="mange", workplace_types="[]")
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200 and "wording_nb" in refused.context["adminform"].form.errors
+    figure.refresh_from_db()
+    assert figure.wording_nb == "6 av 10"
