@@ -1,53 +1,97 @@
-"""Shared fixtures: the shipped question set, the sample register and the people who use the app."""
+"""Shared fixtures: the shipped question set, the sample register and the people who use the app.
+
+The question set, the register and the reference data are loaded ONCE per test run, into the
+test database right after it is migrated (``django_db_setup`` below; see tests/shared_data.py).
+``question_set``, ``register``, ``barometer_data``, ``municipality`` and the rest only look the
+preloaded rows up; a test that uses the database without them sees the data all the same. A
+test of loading or importing those files that must start without them asks for
+``empty_database``. Transactional tests (``transaction=True``, ``live_server``) end with a
+flush, after which the shared data is loaded again.
+"""
 
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 
-from barometer.reference_data import load_indicators, load_reference_figures
-from surveys.models import Round, RoundKind, Workplace, WorkplaceType
-from surveys.services.questionsets import import_questionset, load_questionset_file
-from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
+from surveys.models import Municipality, QuestionSet, Round, RoundKind, Workplace, WorkplaceType
+from surveys.questionnaire import Questionnaire
+from surveys.services.questionsets import load_questionset_file
+from tests import hypothesis_profiles
+from tests.shared_data import QUESTIONSET_FILE, SharedTables, reload_after_flush
 
-QUESTIONSET_FILE = DATA_DIR / "innovasjonsbarometeret.json"
+__all__ = ["QUESTIONSET_FILE"]
+
+hypothesis_profiles.load_profile()
+
+#: The fixtures that read the shared data; they cannot be combined with ``empty_database``.
+SHARED_DATA_FIXTURES = frozenset({"question_set", "register", "barometer_data"})
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the shared data loaded once (a ``SharedTables``)."""
+    with django_db_blocker.unblock():
+        tables = SharedTables.load()
+    # After the last app's post_migrate handlers: content types and permissions are back by then.
+    post_migrate.connect(reload_after_flush, sender=list(apps.get_app_configs())[-1], dispatch_uid=__name__)
+    yield tables
+    post_migrate.disconnect(dispatch_uid=__name__, sender=list(apps.get_app_configs())[-1])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_questionnaire_cache():
+    """No test reads a questionnaire cached by another.
+
+    The preloaded question set keeps its primary key and revision from test to test, while a
+    test that corrects a wording (a new revision) is rolled back: the next test to correct one
+    would otherwise get the first one's texts from the per-revision cache.
+    """
+    Questionnaire.clear_cache()
+
+
+@pytest.fixture
+def empty_database(request, db, django_db_setup):
+    """A database without the shared data (rolled back after the test), for tests of loading or
+    importing the register, the question set or the reference data into an empty database."""
+    clash = SHARED_DATA_FIXTURES & set(request.fixturenames)
+    if clash:
+        pytest.fail(f"empty_database cannot be combined with {', '.join(sorted(clash))}", pytrace=False)
+    django_db_setup.empty()
 
 
 @pytest.fixture
 def barometer_data(db):
-    """The published reference figures and the indicator definitions."""
-    load_reference_figures()
-    load_indicators()
+    """The published reference figures and the indicator definitions (preloaded)."""
 
 
 @pytest.fixture
 def questionset_data():
+    """The shipped question-set file, parsed (a fresh copy for each test)."""
     return load_questionset_file(QUESTIONSET_FILE)
 
 
 @pytest.fixture
-def question_set(db, questionset_data):
-    """The shipped Innovasjonsbarometeret question set, published."""
-    return import_questionset(questionset_data)
+def question_set(db, django_db_setup):
+    """The shipped Innovasjonsbarometeret question set, published (preloaded)."""
+    slug, version = django_db_setup.question_set_key
+    return QuestionSet.objects.get(slug=slug, version=version)
 
 
 @pytest.fixture
 def register(db):
-    load_regions_and_counties()
-    import_municipalities(DATA_DIR / "sample_register.csv", is_sample=True)
+    """The regions, the counties and the 30-municipality sample register (preloaded)."""
 
 
 @pytest.fixture
 def municipality(register):
-    from surveys.models import Municipality
-
     return Municipality.objects.get(number="9901")
 
 
 @pytest.fixture
 def other_municipality(register):
-    from surveys.models import Municipality
-
     return Municipality.objects.get(number="9902")
 
 

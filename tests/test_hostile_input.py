@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from barometer.synthetic import generate_round
 from surveys.models import Answer, AnswerChoice, Invitation, Option, QuestionKind, Response, Round, RoundKind
 from surveys.services.response_files import ResponseFileError, csv_lines, export_rows, import_responses
+from tests.hypothesis_profiles import example_count
 
 SECTIONS = ["profile", "incidence", "in_progress", "newest", "initiation", "implementation", "collaboration",
             "value", "factors", "culture"]  # fmt: skip
-FORM_EXAMPLES = 1000
-IMPORT_EXAMPLES = 400
+# The full counts, which CI runs; HYPOTHESIS_PROFILE=dev runs a tenth (tests/hypothesis_profiles.py).
+FORM_EXAMPLES = example_count(1000)
+IMPORT_EXAMPLES = example_count(400)
 
 HOSTILE_SETTINGS = settings(
     max_examples=FORM_EXAMPLES,

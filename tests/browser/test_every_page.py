@@ -2,8 +2,9 @@
 the statistics filter with the keyboard alone, reflow at 320 px and at 200 % zoom, and charts
 that have a text alternative and a table with the same numbers.
 
-The live server's database is emptied after every test, so each test builds its data with the
-``site`` fixture: a synthetic national round of 300 workplaces to compare with (and a closed one
+The live server's database is emptied after every test (the shared question set, register and
+reference data are then loaded again: tests/shared_data.py), so each test builds the rest of
+its data with the ``site`` fixture: a synthetic national round of 300 workplaces to compare with (and a closed one
 before it, so that changes since the previous round are shown), invitations for respondents,
 an administrator and an analyst. One test per language walks the whole site in one browser
 context, as one visitor would, and reports every axe violation it met at the end. In bokmål and

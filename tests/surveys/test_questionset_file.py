@@ -144,7 +144,7 @@ def test_a_file_without_version_becomes_the_next_draft(question_set, questionset
         ),
     ],
 )
-def test_invalid_files_are_rejected_with_the_place_named(db, questionset_data, breakage, place, message):
+def test_invalid_files_are_rejected_with_the_place_named(empty_database, questionset_data, breakage, place, message):
     data = copy.deepcopy(questionset_data)
     breakage(data)
     with pytest.raises(QuestionSetFileError) as excinfo:
@@ -162,7 +162,7 @@ def test_every_problem_is_reported_at_once(db, questionset_data):
     assert len(excinfo.value.errors) == 2
 
 
-def test_import_command_reports_errors_and_stores_nothing(db, tmp_path, questionset_data):
+def test_import_command_reports_errors_and_stores_nothing(empty_database, tmp_path, questionset_data):
     data = copy.deepcopy(questionset_data)
     data["sections"][1]["questions"][1]["code"] = "inc_services"
     path = tmp_path / "broken.json"
@@ -179,7 +179,7 @@ def test_import_command_names_the_line_of_a_json_syntax_error(db, tmp_path):
         call_command("import_questionset", str(path))
 
 
-def test_import_command_loads_the_shipped_file(db):
+def test_import_command_loads_the_shipped_file(empty_database):
     out = io.StringIO()
     # The status is translated: say which language, instead of inheriting the last test's.
     with translation.override("en"):

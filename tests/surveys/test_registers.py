@@ -16,7 +16,7 @@ def csv_file(*rows):
     return io.StringIO(HEADER + "".join(row + "\n" for row in rows))
 
 
-def test_counties_belong_to_regions(db):
+def test_counties_belong_to_regions(empty_database):
     load_regions_and_counties()
     assert County.objects.count() == 15
     assert Region.objects.count() == 5
@@ -39,12 +39,12 @@ def test_import_is_idempotent_and_updates_by_number(register):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
 
 
-def test_a_leading_zero_lost_in_a_spreadsheet_is_restored(db):
+def test_a_leading_zero_lost_in_a_spreadsheet_is_restored(empty_database):
     import_municipalities(csv_file("301,Oslo-test,3,700000,1"))
     assert Municipality.objects.get(number="0301").county.number == "03"
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_saved(db):
+def test_bad_rows_are_all_reported_and_nothing_is_saved(empty_database):
     with pytest.raises(RegisterFileError) as excinfo:
         import_municipalities(
             csv_file("9901,Godt navn,46,1200,5", "99A1,Dårlig,46,1200,5", "9903,Dårlig,77,-5,9", "9901,Dobbel,46,1,1")

@@ -1,0 +1,119 @@
+"""The data nearly every test reads, loaded once per test run instead of once per test.
+
+``load_shared_data()`` puts into the test database what the shipped files describe: the five
+regions and fifteen counties, the 30-municipality sample register, the shipped question set
+(published) and the published reference figures with the indicator definitions. The test
+session loads it once, right after the test database is migrated (``django_db_setup`` in
+``tests/conftest.py``); every ordinary test runs inside a transaction that is rolled back,
+so each test starts from exactly this data.
+
+Tests that need real transactions end with Django's ``flush``, which empties every table.
+``flush`` then sends ``post_migrate`` so that apps can recreate the rows they rely on (that is
+how content types and permissions come back); ``reload_after_flush`` is connected to that
+signal for the test session and loads the shared data again, so the tests that run after
+a transactional test still find it.
+
+``SharedTables`` records which tables the loading filled, so that a test about loading or
+importing these files can start from a database without them (the ``empty_database``
+fixture).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.cache import caches
+from django.db import connection, transaction
+from django_redis.cache import RedisCache
+
+from barometer.reference_data import load_indicators, load_reference_figures
+from surveys.models import QuestionSet
+from surveys.questionnaire import Questionnaire
+from surveys.services.questionsets import import_questionset, load_questionset_file
+from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
+
+QUESTIONSET_FILE = DATA_DIR / "innovasjonsbarometeret.json"
+SAMPLE_REGISTER_FILE = DATA_DIR / "sample_register.csv"
+
+
+@transaction.atomic
+def load_shared_data() -> QuestionSet:
+    """Load the register, the shipped question set and the reference data; return the set.
+
+    Every loader used here is idempotent, so loading into a database that already holds the
+    data changes nothing. Raises whatever the loaders raise for a broken shipped file
+    (``QuestionSetFileError``, ``RegisterFileError``, ``ValidationError``).
+    """
+    load_regions_and_counties()
+    import_municipalities(SAMPLE_REGISTER_FILE, is_sample=True)
+    question_set = import_questionset(load_questionset_file(QUESTIONSET_FILE))
+    load_reference_figures()
+    load_indicators()
+    return question_set
+
+
+def row_counts() -> dict[type, int]:
+    """The number of rows of every model's table (auto-created many-to-many tables included)."""
+    return {model: model._base_manager.count() for model in apps.get_models(include_auto_created=True)}
+
+
+@dataclass(frozen=True)
+class SharedTables:
+    """The tables ``load_shared_data`` filled: the models whose tables were empty before."""
+
+    models: tuple[type, ...]
+    #: The shipped question set's natural key (its primary key changes when it is reloaded).
+    question_set_key: tuple[str, int]
+
+    @classmethod
+    def load(cls) -> SharedTables:
+        """Load the shared data into a freshly migrated database and record where it went.
+
+        Raises ``RuntimeError`` when the loading stored nothing (the database already held
+        the data, as a database kept with ``--reuse-db`` does) or when a table it fills already
+        had rows after migrating: ``empty`` could then not tell the shared rows from others.
+        """
+        before = row_counts()
+        question_set = load_shared_data()
+        after = row_counts()
+        filled = [model for model, count in after.items() if count != before[model]]
+        if not filled:
+            raise RuntimeError("the test database already holds the shared test data: run without --reuse-db")
+        preexisting = [model._meta.label for model in filled if before[model]]
+        if preexisting:
+            raise RuntimeError(f"tables filled by both the migrations and the shared test data: {preexisting}")
+        return cls(tuple(filled), (question_set.slug, question_set.version))
+
+    def empty(self) -> None:
+        """Delete every shared row, in the current transaction (a rolled-back test restores them).
+
+        Plain ``DELETE`` statements: the immutability rules of a published question set and the
+        audit history must not see this as a change (the foreign keys are checked when the
+        test's transaction ends, by then every table involved is empty).
+        """
+        with connection.cursor() as cursor:
+            for model in self.models:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        Questionnaire.clear_cache()
+
+
+def reload_after_flush(**kwargs) -> None:
+    """``post_migrate`` receiver: after a transactional test's flush, clear the caches and
+    load the shared data again.
+
+    The database cache table is not a model table, so ``flush`` leaves it as it is: clearing it
+    keeps results cached by that test (under round ids that will be used again) from being
+    read by a later one.
+    """
+    clear_local_cache()
+    Questionnaire.clear_cache()
+    load_shared_data()
+
+
+def clear_local_cache() -> None:
+    """Empty Django's cache when it belongs to this test run (the database table or local
+    memory); a Redis server named by ``REDIS_URL`` may be shared and is left alone."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.clear()
