@@ -84,7 +84,7 @@ def test_export_then_import_leaves_a_text_starting_with_minus_unchanged(national
 def test_aggregate_exports_write_texts_as_text(client, analyst, national_round, barometer_data, municipality):
     Indicator.objects.filter(pk=Indicator.objects.order_by("pk").first().pk).update(name_nb=FORMULA)
     client.force_login(analyst)
-    text = client.get(f"/statistikk/eksport.csv?round={national_round.pk}").content.decode()
+    text = client.get(f"/statistikk/eksport.csv?round={national_round.pk}").content.decode("utf-8-sig")
     assert "'" + FORMULA in {row["name"] for row in csv.DictReader(io.StringIO(text))}
     workbook = load_workbook(io.BytesIO(client.get(f"/statistikk/eksport.xlsx?round={national_round.pk}").content))
     cells = [cell for row in workbook.worksheets[0].iter_rows() for cell in row]
