@@ -97,7 +97,7 @@ def test_non_respondent_list_writes_a_workplace_name_as_text(admin_client, natio
         name="=cmd|' /C calc'!A0", workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality
     )
     Invitation.objects.create(round=national_round, workplace=workplace, email="leder@example.invalid")
-    text = admin_client.get(f"/statistikk/runder/{national_round.slug}/ikke-svart.csv").content.decode()
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[1][0] == "'=cmd|' /C calc'!A0"
-    assert rows[1][4] == "leder@example.invalid"
+    text = admin_client.get(f"/statistikk/runder/{national_round.slug}/ikke-svart.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["workplace"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["email"] == "leder@example.invalid"

@@ -29,7 +29,7 @@ def same_page_data():
     return json.loads(SAME_PAGE_CASE.read_text(encoding="utf-8"))
 
 
-def test_a_condition_on_the_same_page_is_refused_naming_both_questions(db, same_page_data, tmp_path):
+def test_a_condition_on_the_same_page_is_refused_naming_both_questions(empty_database, same_page_data, tmp_path):
     with pytest.raises(QuestionSetFileError) as refused:
         import_questionset(same_page_data)
     message = "\n".join(refused.value.errors)

@@ -71,7 +71,7 @@ def test_command_reports_errors(db, tmp_path):
         call_command("import_municipalities", str(tmp_path / "missing.csv"))
 
 
-def test_the_shipped_ssb_register_is_complete(db):
+def test_the_shipped_ssb_register_is_complete(empty_database):
     """SSB's register of 1 January 2024 (surveys/data/ssb/), the default for the demo and real use."""
     from surveys.models import SizeClass
     from surveys.services.registers import load_default_register
@@ -93,6 +93,6 @@ def test_the_shipped_ssb_register_is_complete(db):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 357)
 
 
-def test_import_municipalities_without_a_file_loads_the_ssb_register(db):
+def test_import_municipalities_without_a_file_loads_the_ssb_register(empty_database):
     call_command("import_municipalities", stdout=io.StringIO())
     assert Municipality.objects.count() == 357
