@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.db.models.signals import post_migrate
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from surveys.models import Municipality, QuestionSet, Round, RoundKind, Workplace, WorkplaceType
 from surveys.questionnaire import Questionnaire
@@ -50,6 +50,18 @@ def _fresh_questionnaire_cache():
     would otherwise get the first one's texts from the per-revision cache.
     """
     Questionnaire.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language and leaves no language active behind it.
+
+    Django keeps the language a request activated (LocaleMiddleware) for the rest of the
+    thread; without this a test's result could depend on the language of the test before it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
