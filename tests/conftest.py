@@ -9,6 +9,7 @@ test of loading or importing those files that must start without them asks for
 flush, after which the shared data is loaded again.
 """
 
+import functools
 from datetime import timedelta
 
 import pytest
@@ -36,7 +37,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         tables = SharedTables.load()
     # After the last app's post_migrate handlers: content types and permissions are back by then.
-    post_migrate.connect(reload_after_flush, sender=list(apps.get_app_configs())[-1], dispatch_uid=__name__)
+    receiver = functools.partial(reload_after_flush, tables)
+    post_migrate.connect(receiver, sender=list(apps.get_app_configs())[-1], dispatch_uid=__name__, weak=False)
     yield tables
     post_migrate.disconnect(dispatch_uid=__name__, sender=list(apps.get_app_configs())[-1])
 
