@@ -90,8 +90,7 @@ def questionset_data():
 @pytest.fixture
 def question_set(db, django_db_setup):
     """The shipped Innovasjonsbarometeret question set, published (preloaded)."""
-    slug, version = django_db_setup.question_set_key
-    return QuestionSet.objects.get(slug=slug, version=version)
+    return shipped_question_set(django_db_setup)
 
 
 @pytest.fixture
@@ -116,8 +115,14 @@ def workplace(municipality):
     )
 
 
-@pytest.fixture
-def national_round(question_set):
+def shipped_question_set(tables: SharedTables) -> QuestionSet:
+    """The preloaded shipped question set (``tables`` is what ``django_db_setup`` gives)."""
+    slug, version = tables.question_set_key
+    return QuestionSet.objects.get(slug=slug, version=version)
+
+
+def make_national_round(question_set: QuestionSet) -> Round:
+    """A national round that opened a week ago and closes in three weeks."""
     now = timezone.now()
     return Round.objects.create(
         slug="barometer-2026",
@@ -129,8 +134,8 @@ def national_round(question_set):
     )
 
 
-@pytest.fixture
-def self_test_round(question_set):
+def make_self_test_round(question_set: QuestionSet) -> Round:
+    """The self-test round, open from a week ago for a year."""
     now = timezone.now()
     return Round.objects.create(
         slug="selvtest",
@@ -140,6 +145,16 @@ def self_test_round(question_set):
         opens_at=now - timedelta(days=7),
         closes_at=now + timedelta(days=365),
     )
+
+
+@pytest.fixture
+def national_round(question_set):
+    return make_national_round(question_set)
+
+
+@pytest.fixture
+def self_test_round(question_set):
+    return make_self_test_round(question_set)
 
 
 @pytest.fixture

@@ -23,7 +23,10 @@ fixture).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import caches
@@ -38,6 +41,8 @@ from surveys.services.registers import DATA_DIR, import_municipalities, load_reg
 
 QUESTIONSET_FILE = DATA_DIR / "innovasjonsbarometeret.json"
 SAMPLE_REGISTER_FILE = DATA_DIR / "sample_register.csv"
+
+T = TypeVar("T")
 
 
 @transaction.atomic
@@ -135,3 +140,34 @@ def clear_local_cache() -> None:
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         backend.clear()
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Open a transaction that lasts for a test module, call ``build()`` in it and give back
+    what it returns; what ``build`` stored stays for every test of the module and is rolled
+    back after the last one.
+
+    For data that takes seconds to build and that the module's tests only read: a module-scoped
+    fixture yields from this, and a function-scoped fixture that asks for ``db`` hands the
+    value to each test. pytest-django runs each test in a savepoint inside this transaction,
+    so whatever a test changes is rolled back before the next one, exactly as without it. Not
+    for modules with transactional tests (``transaction=True`` or ``live_server``): their
+    flush would empty the tables inside the open transaction.
+    """
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            Questionnaire.clear_cache()
