@@ -13,3 +13,8 @@ os.environ.setdefault("SECRET_KEY", "test-run-" + secrets.token_urlsafe(48))
 os.environ.setdefault("DEBUG", "true")
 
 from config.settings import *  # noqa: F403
+
+# Django's default hasher runs PBKDF2 a million times per password on purpose (over a second
+# on the shared CI machine); the tests create and log in users by the hundred and test no
+# property of the hash, so they use the fastest hasher. The production settings are unchanged.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

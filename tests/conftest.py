@@ -9,12 +9,13 @@ test of loading or importing those files that must start without them asks for
 flush, after which the shared data is loaded again.
 """
 
+import functools
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.db.models.signals import post_migrate
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from surveys.models import Municipality, QuestionSet, Round, RoundKind, Workplace, WorkplaceType
 from surveys.questionnaire import Questionnaire
@@ -36,7 +37,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         tables = SharedTables.load()
     # After the last app's post_migrate handlers: content types and permissions are back by then.
-    post_migrate.connect(reload_after_flush, sender=list(apps.get_app_configs())[-1], dispatch_uid=__name__)
+    receiver = functools.partial(reload_after_flush, tables)
+    post_migrate.connect(receiver, sender=list(apps.get_app_configs())[-1], dispatch_uid=__name__, weak=False)
     yield tables
     post_migrate.disconnect(dispatch_uid=__name__, sender=list(apps.get_app_configs())[-1])
 
@@ -50,6 +52,18 @@ def _fresh_questionnaire_cache():
     would otherwise get the first one's texts from the per-revision cache.
     """
     Questionnaire.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language and leaves no language active behind it.
+
+    Django keeps the language a request activated (LocaleMiddleware) for the rest of the
+    thread; without this a test's result could depend on the language of the test before it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -76,8 +90,7 @@ def questionset_data():
 @pytest.fixture
 def question_set(db, django_db_setup):
     """The shipped Innovasjonsbarometeret question set, published (preloaded)."""
-    slug, version = django_db_setup.question_set_key
-    return QuestionSet.objects.get(slug=slug, version=version)
+    return shipped_question_set(django_db_setup)
 
 
 @pytest.fixture
@@ -102,8 +115,14 @@ def workplace(municipality):
     )
 
 
-@pytest.fixture
-def national_round(question_set):
+def shipped_question_set(tables: SharedTables) -> QuestionSet:
+    """The preloaded shipped question set (``tables`` is what ``django_db_setup`` gives)."""
+    slug, version = tables.question_set_key
+    return QuestionSet.objects.get(slug=slug, version=version)
+
+
+def make_national_round(question_set: QuestionSet) -> Round:
+    """A national round that opened a week ago and closes in three weeks."""
     now = timezone.now()
     return Round.objects.create(
         slug="barometer-2026",
@@ -115,8 +134,8 @@ def national_round(question_set):
     )
 
 
-@pytest.fixture
-def self_test_round(question_set):
+def make_self_test_round(question_set: QuestionSet) -> Round:
+    """The self-test round, open from a week ago for a year."""
     now = timezone.now()
     return Round.objects.create(
         slug="selvtest",
@@ -126,6 +145,16 @@ def self_test_round(question_set):
         opens_at=now - timedelta(days=7),
         closes_at=now + timedelta(days=365),
     )
+
+
+@pytest.fixture
+def national_round(question_set):
+    return make_national_round(question_set)
+
+
+@pytest.fixture
+def self_test_round(question_set):
+    return make_self_test_round(question_set)
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ so each test starts from exactly this data.
 Tests that need real transactions end with Django's ``flush``, which empties every table.
 ``flush`` then sends ``post_migrate`` so that apps can recreate the rows they rely on (that is
 how content types and permissions come back); ``reload_after_flush`` is connected to that
-signal for the test session and loads the shared data again, so the tests that run after
-a transactional test still find it.
+signal for the test session and puts the shared data back, so the tests that run after
+a transactional test still find it. It puts back the very rows the first loading stored
+(kept by ``SharedTables``, primary keys and all) with one bulk insert per table, instead of
+running the loaders again: that took seconds after each of the few dozen transactional tests.
 
 ``SharedTables`` records which tables the loading filled, so that a test about loading or
 importing these files can start from a database without them (the ``empty_database``
@@ -20,7 +22,11 @@ fixture).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import caches
@@ -35,6 +41,8 @@ from surveys.services.registers import DATA_DIR, import_municipalities, load_reg
 
 QUESTIONSET_FILE = DATA_DIR / "innovasjonsbarometeret.json"
 SAMPLE_REGISTER_FILE = DATA_DIR / "sample_register.csv"
+
+T = TypeVar("T")
 
 
 @transaction.atomic
@@ -63,8 +71,10 @@ class SharedTables:
     """The tables ``load_shared_data`` filled: the models whose tables were empty before."""
 
     models: tuple[type, ...]
-    #: The shipped question set's natural key (its primary key changes when it is reloaded).
+    #: The shipped question set's natural key.
     question_set_key: tuple[str, int]
+    #: Every row the loading stored, by model (the instances as read back right after loading).
+    rows: dict[type, list] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls) -> SharedTables:
@@ -83,7 +93,20 @@ class SharedTables:
         preexisting = [model._meta.label for model in filled if before[model]]
         if preexisting:
             raise RuntimeError(f"tables filled by both the migrations and the shared test data: {preexisting}")
-        return cls(tuple(filled), (question_set.slug, question_set.version))
+        rows = {model: list(model._base_manager.order_by("pk")) for model in filled}
+        return cls(tuple(filled), (question_set.slug, question_set.version), rows)
+
+    def restore(self) -> None:
+        """Put every shared row back into the (emptied) tables, with its primary key.
+
+        One bulk insert per table in one transaction (the foreign keys are checked when it
+        ends, so the order of the tables does not matter). No ``save()`` and no signals run:
+        the rows are the ones the loaders stored, not a new change to audit. Raises
+        ``IntegrityError`` when a table still holds one of the rows.
+        """
+        with transaction.atomic():
+            for model in self.models:
+                model._base_manager.bulk_create([copy.copy(row) for row in self.rows[model]])
 
     def empty(self) -> None:
         """Delete every shared row, in the current transaction (a rolled-back test restores them).
@@ -98,9 +121,9 @@ class SharedTables:
         Questionnaire.clear_cache()
 
 
-def reload_after_flush(**kwargs) -> None:
-    """``post_migrate`` receiver: after a transactional test's flush, clear the caches and
-    load the shared data again.
+def reload_after_flush(tables: SharedTables, **kwargs) -> None:
+    """``post_migrate`` receiver (with ``tables`` bound): after a transactional test's flush,
+    clear the caches and put the shared data back.
 
     The database cache table is not a model table, so ``flush`` leaves it as it is: clearing it
     keeps results cached by that test (under round ids that will be used again) from being
@@ -108,7 +131,7 @@ def reload_after_flush(**kwargs) -> None:
     """
     clear_local_cache()
     Questionnaire.clear_cache()
-    load_shared_data()
+    tables.restore()
 
 
 def clear_local_cache() -> None:
@@ -117,3 +140,34 @@ def clear_local_cache() -> None:
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         backend.clear()
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Open a transaction that lasts for a test module, call ``build()`` in it and give back
+    what it returns; what ``build`` stored stays for every test of the module and is rolled
+    back after the last one.
+
+    For data that takes seconds to build and that the module's tests only read: a module-scoped
+    fixture yields from this, and a function-scoped fixture that asks for ``db`` hands the
+    value to each test. pytest-django runs each test in a savepoint inside this transaction,
+    so whatever a test changes is rolled back before the next one, exactly as without it. Not
+    for modules with transactional tests (``transaction=True`` or ``live_server``): their
+    flush would empty the tables inside the open transaction.
+    """
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            Questionnaire.clear_cache()

@@ -5,6 +5,7 @@ fails this test until someone decides who may see it.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -13,6 +14,8 @@ from barometer.models import StaffMembership
 from barometer.synthetic import generate_round
 from surveys.models import Invitation, Municipality, Response
 from tests.answering import INNOVATOR_ANSWERS, answer_all
+from tests.conftest import make_national_round, make_self_test_round, shipped_question_set
+from tests.shared_data import kept_for_the_module
 
 PERSONAS = ("anonymous", "respondent", "other_respondent", "staff_same", "staff_other", "analyst", "admin")
 
@@ -85,8 +88,11 @@ def url_names(patterns=None, namespace=""):
             yield f"{namespace}{pattern.name}", pattern
 
 
-@pytest.fixture
-def world(db, barometer_data, question_set, national_round, self_test_round, register, django_user_model):
+def build_world(question_set, django_user_model):
+    """A background round of 60 workplaces, a submitted and a started response in the national
+    round, and one user of every kind (in ``users``, by persona)."""
+    national_round = make_national_round(question_set)
+    make_self_test_round(question_set)
     generate_round(question_set=question_set, slug="bakgrunn", name="Bakgrunn", workplaces=60)
     municipality = Municipality.objects.get(number="9901")
     other = Municipality.objects.get(number="9902")
@@ -123,6 +129,20 @@ def world(db, barometer_data, question_set, national_round, self_test_round, reg
         "round": national_round,
         "users": users,
     }
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """Built once for the module: the tests only read it (what a request stores is rolled back)."""
+    with kept_for_the_module(
+        django_db_blocker, lambda: build_world(shipped_question_set(django_db_setup), get_user_model())
+    ) as world:
+        yield world
+
+
+@pytest.fixture
+def world(db, _world):
+    return _world
 
 
 def concrete_url(name, pattern, world, persona):

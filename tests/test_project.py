@@ -1,5 +1,6 @@
 """Project-level guarantees: settings, migrations, translations."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -81,27 +82,57 @@ def test_every_interface_string_is_translated(language):
     assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()][:10]
 
 
+def catalogue_digest(locale_dir: Path) -> str:
+    """A SHA-256 over every .po and .mo file under ``locale_dir`` (their paths and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(locale_dir.rglob("*.[pm]o")):
+        digest.update(str(path.relative_to(locale_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+#: What ``make messages`` does not read (as its --ignore patterns and git's ignore file say).
+NOT_SCANNED = (
+    ".git",
+    ".venv",
+    "tests",
+    "staticfiles",
+    "scripts",
+    "artifacts",
+    "bench",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+)
+
+
 def test_no_interface_string_is_left_untranslated(tmp_path, settings):
     """Regenerate the catalogues from the source, as `make messages` does: every string must
-    already be in them, translated and not fuzzy."""
+    already be in them, translated and not fuzzy.
+
+    makemessages writes each source file's strings to the locale directory beside it (or the
+    one in the working directory), whatever LOCALE_PATHS says, so it runs in a copy of the
+    project: the committed catalogues must come out of the check unchanged.
+    """
     import shutil as _shutil
 
     if not (_shutil.which("xgettext") and _shutil.which("msgmerge")):
         if os.environ.get("REQUIRE_GETTEXT"):
             pytest.fail("GNU gettext is needed for this check (Debian: apt-get install gettext)")
         pytest.skip("GNU gettext is not installed: the catalogue regeneration check is skipped")
-    locale = tmp_path / "locale"
-    _shutil.copytree(ROOT / "locale", locale)
+    committed_digest = catalogue_digest(ROOT / "locale")
+    project = tmp_path / "project"
+    _shutil.copytree(ROOT, project, ignore=_shutil.ignore_patterns(*NOT_SCANNED), symlinks=True)
+    locale = project / "locale"
     settings.LOCALE_PATHS = [locale]
     cwd = os.getcwd()
-    os.chdir(ROOT)
+    os.chdir(project)
     try:
-        call_command(
-            "makemessages", locale=["nb", "nn"], no_obsolete=True, no_location=True, verbosity=0,
-            ignore_patterns=[".venv/*", "tests/*", "staticfiles/*", "scripts/*", "artifacts/*", "bench/*"],
-        )  # fmt: skip
+        call_command("makemessages", locale=["nb", "nn"], no_obsolete=True, no_location=True, verbosity=0)
     finally:
         os.chdir(cwd)
+    assert catalogue_digest(ROOT / "locale") == committed_digest, "the check changed the project's own catalogues"
+    assert catalogue_digest(locale) != committed_digest, "makemessages did not write to the copy"
     for language in ("nb", "nn"):
         regenerated = polib.pofile(str(locale / language / "LC_MESSAGES" / "django.po"))
         committed = {

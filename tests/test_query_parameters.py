@@ -10,7 +10,7 @@ import os
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.test_permissions import PERSONAS, client_for, concrete_url, url_names, world  # noqa: F401 - fixture
+from tests.test_permissions import PERSONAS, _world, client_for, concrete_url, url_names, world  # noqa: F401 - fixtures
 
 EXAMPLES_PER_VIEW = int(os.environ.get("QUERY_EXAMPLES_PER_VIEW", "8"))
 # Names the site's pages read (the admin's list pages draw from their own list filters).

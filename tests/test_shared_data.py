@@ -5,7 +5,9 @@ one left something behind (a flushed database, a cached object).
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from barometer.models import Indicator, ReferenceFigure
 from surveys.models import County, Municipality, Question, QuestionSet, Region
@@ -74,3 +76,14 @@ def test_property_tests_run_their_full_counts_unless_the_dev_profile_is_chosen(m
     else:
         monkeypatch.setenv("HYPOTHESIS_PROFILE", profile)
     assert (hypothesis_profiles.example_count(1000), hypothesis_profiles.example_count(400)) == expected
+
+
+def test_a_language_a_test_activates_is_not_kept():
+    """First half: nynorsk is left active in this thread, as a request in nynorsk leaves it..."""
+    translation.activate("nn")
+    assert translation.get_language() == "nn"
+
+
+def test_the_next_test_starts_in_the_default_language():
+    """...second half: the next test starts in the default language all the same."""
+    assert translation.get_language() == settings.LANGUAGE_CODE

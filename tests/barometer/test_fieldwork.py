@@ -9,14 +9,19 @@ from django.test import Client
 from django.utils import timezone
 
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
-from surveys.models import Invitation, Municipality, ReminderLog, Response, Workplace, WorkplaceType
+from surveys.models import Invitation, Municipality, ReminderLog, Response, Round, Workplace, WorkplaceType
 from surveys.services.invitations import send_reminders
 from tests.answering import INNOVATOR_ANSWERS, answer_all
+from tests.conftest import make_national_round, shipped_question_set
+from tests.shared_data import kept_for_the_module
 
 
-@pytest.fixture
-def fieldwork(barometer_data, national_round, register, question_set):
-    """Twelve invited workplaces: 4 submitted, 2 started, 3 only opened, 3 untouched."""
+def build_fieldwork(question_set) -> tuple[int, list[int]]:
+    """Twelve invited workplaces: 4 submitted, 2 started, 3 only opened, 3 untouched.
+
+    Returns the round's primary key and the invitations', in order.
+    """
+    national_round = make_national_round(question_set)
     municipalities = list(Municipality.objects.order_by("number"))
     invitations = []
     for number in range(12):
@@ -37,7 +42,22 @@ def fieldwork(barometer_data, national_round, register, question_set):
             code="role").options.first().pk})  # fmt: skip
     for invitation in invitations[6:9]:
         client.get(f"/s/{invitation.token}/")
-    return national_round, invitations
+    return national_round.pk, [invitation.pk for invitation in invitations]
+
+
+@pytest.fixture(scope="module")
+def _fieldwork(django_db_setup, django_db_blocker):
+    """Built once for the module (each test runs in a savepoint and changes nothing for the next)."""
+    with kept_for_the_module(django_db_blocker, lambda: build_fieldwork(shipped_question_set(django_db_setup))) as keys:
+        yield keys
+
+
+@pytest.fixture
+def fieldwork(db, _fieldwork):
+    """The round and its twelve invitations, read afresh for each test."""
+    round_pk, invitation_pks = _fieldwork
+    invitations = Invitation.objects.select_related("workplace").in_bulk(invitation_pks)
+    return Round.objects.get(pk=round_pk), [invitations[pk] for pk in invitation_pks]
 
 
 def test_progress_counts_invited_opened_started_and_submitted(fieldwork):

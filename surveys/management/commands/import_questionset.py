@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
 
 from surveys.management import add_dry_run
@@ -22,6 +22,9 @@ class Command(BaseCommand):
         )
         add_dry_run(parser)
 
+    # The messages are English; the status label in them would otherwise follow whatever
+    # language the calling thread had active (call_command from a test or a view).
+    @no_translations
     def handle(self, *args, file, status=None, dry_run=False, **options):
         existing = set(QuestionSet.objects.values_list("pk", flat=True))
 
