@@ -4,6 +4,13 @@ A token is 32 random bytes (256 bits). The database is searched by the token's S
 digest, and the stored token is then compared with ``hmac.compare_digest``, so response
 times reveal nothing about how much of a guessed token was right. Every address may try
 only so many unknown links (``TOKEN_FAILURE_RATE``), counted in the shared cache.
+
+Only failures touch the shared cache: a valid link costs one indexed lookup and nothing
+else, so a respondent's every page is free of rate-limit round trips (and the database
+cache logs no failed INSERT per request). An address over its allowance is remembered in
+this process until its window ends and refused before any lookup; another app process
+learns of it at the address's next failed link there (its shared counter is already over),
+so a guesser gains at most one try per process per window.
 """
 
 from __future__ import annotations
@@ -11,14 +18,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import _SIMPLE_KEYS, get_usage
 from django_ratelimit.exceptions import Ratelimited
 
 MAX_TOKEN_LENGTH = 64
 RATE_GROUP = "respondent-links"
+RATE_KEY = "ip"
+# Addresses over their allowance, with the monotonic time their window ends; bounded so a
+# flood of addresses cannot grow it without limit.
+_BLOCKED: dict[str, float] = {}
+_BLOCKED_MAX = 10_000
 
 
 def new_token() -> str:
@@ -33,32 +46,65 @@ def same_token(stored: str | None, given: str) -> bool:
     return stored is not None and hmac.compare_digest(stored.encode(), given.encode())
 
 
+def _address(request: HttpRequest) -> str:
+    """The address failures are counted by: django-ratelimit's own ``RATE_KEY`` value."""
+    return _SIMPLE_KEYS[RATE_KEY](request)
+
+
+def _blocked_here(request: HttpRequest) -> bool:
+    """True while this process knows the address to be over its allowance (no I/O)."""
+    if not _BLOCKED:
+        return False
+    address = _address(request)
+    until = _BLOCKED.get(address)
+    if until is None:
+        return False
+    if until <= time.monotonic():
+        _BLOCKED.pop(address, None)
+        return False
+    return True
+
+
 def _count_failure(request: HttpRequest) -> None:
-    get_usage(request, group=RATE_GROUP, key="ip", rate=settings.TOKEN_FAILURE_RATE, increment=True)
+    """Count one unknown link for the address in the shared cache.
+
+    Raises ``Ratelimited`` when this failure takes the address over its allowance, and
+    remembers the address in this process until the window ends.
+    """
+    usage = get_usage(request, group=RATE_GROUP, key=RATE_KEY, rate=settings.TOKEN_FAILURE_RATE, increment=True)
+    if usage is not None and usage["should_limit"]:
+        if len(_BLOCKED) >= _BLOCKED_MAX:
+            _BLOCKED.clear()
+        _BLOCKED[_address(request)] = time.monotonic() + max(int(usage["time_left"]), 1)
+        raise Ratelimited()
 
 
-def _limited(request: HttpRequest) -> bool:
-    """True once the address has used up its allowance of unknown links."""
-    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=settings.TOKEN_FAILURE_RATE, increment=False)
-    return usage is not None and usage["count"] >= usage["limit"]
+def clear_blocked() -> None:
+    """Forget the addresses this process has refused (for tests)."""
+    _BLOCKED.clear()
 
 
 def find_link(request: HttpRequest | None, token: str):
     """The invitation or self-test response a link token belongs to, or 404.
 
-    Raises ``Ratelimited`` (answered with 429) when the address has tried too many unknown
-    links lately.
+    An invitation comes with its response (if started), and a response with its round
+    and question set, in one query. Raises ``Ratelimited`` (answered with 429) when the
+    address has tried too many unknown links lately.
     """
     from .models import Invitation, Response
 
-    if request is not None and _limited(request):
+    if request is not None and _blocked_here(request):
         raise Ratelimited()
     found = None
     if token and len(token) <= MAX_TOKEN_LENGTH:
         digest = token_digest(token)
-        found = Invitation.objects.filter(token_digest=digest).first()
+        found = (
+            Invitation.objects.select_related("response__round", "response__question_set")
+            .filter(token_digest=digest)
+            .first()
+        )
         if found is None:
-            found = Response.objects.filter(token_digest=digest).first()
+            found = Response.objects.select_related("round", "question_set").filter(token_digest=digest).first()
         if found is not None and not same_token(found.token, token):
             found = None
     if found is None:

@@ -93,3 +93,13 @@ def admin_user(django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _forget_refused_addresses():
+    """Each test starts with no address refused by this process's link rate limiter."""
+    from surveys.links import clear_blocked
+
+    clear_blocked()
+    yield
+    clear_blocked()
