@@ -29,6 +29,7 @@ from surveys.models import (
     Workplace,
     WorkplaceType,
 )
+from surveys.option_masks import mask_values
 from surveys.services.answering import bump_data_version
 
 # How common each workplace type is among the generated workplaces, and its typical size.
@@ -202,6 +203,14 @@ def generate_round(
                 submitted = now - timedelta(days=rng.randint(0, 50), minutes=rng.randint(0, 1440))
                 profiles.append((workplace_type, municipality, employees, submitted))
             Workplace.objects.bulk_create(batch_workplaces)
+            # Answers are drawn first (in the same order as ever, so a seed gives the same
+            # round), so each response is created with its option bit masks.
+            drawn_answers = []
+            for workplace_type, municipality, employees, _submitted in profiles:
+                drawn = _answers(rng, workplace_type, employees, municipality.size_class, municipality.centrality)
+                drawn_answers.append(
+                    [[options(question_code, code) for code in option_codes] for question_code, option_codes in drawn]
+                )
             responses = Response.objects.bulk_create(
                 [
                     Response(
@@ -215,19 +224,16 @@ def generate_round(
                         language="nb",
                         started_at=submitted - timedelta(minutes=12),
                         submitted_at=submitted,
+                        **mask_values([option_id for ids in drawn for option_id, _question in ids], question_set.pk),
                     )
-                    for workplace, (workplace_type, municipality, employees, submitted) in zip(
-                        batch_workplaces, profiles, strict=True
+                    for workplace, (workplace_type, municipality, employees, submitted), drawn in zip(
+                        batch_workplaces, profiles, drawn_answers, strict=True
                     )
                 ]
             )
             answers, chosen = [], []
-            for response, (workplace_type, municipality, employees, _submitted) in zip(
-                responses, profiles, strict=True
-            ):
-                drawn = _answers(rng, workplace_type, employees, municipality.size_class, municipality.centrality)
-                for question_code, option_codes in drawn:
-                    ids = [options(question_code, code) for code in option_codes]
+            for response, drawn in zip(responses, drawn_answers, strict=True):
+                for ids in drawn:
                     answers.append(Answer(response=response, question_id=ids[0][1]))
                     chosen.append([option_id for option_id, _question in ids])
             Answer.objects.bulk_create(answers, batch_size=5000)

@@ -26,6 +26,7 @@ from ..models import (
     Round,
     WorkplaceType,
 )
+from ..option_masks import mask_values, positions_of
 from ..questionnaire import AnswerValues, Questionnaire
 
 
@@ -198,8 +199,14 @@ def submit_response(*, response: Response, questionnaire: Questionnaire | None =
         if missing:
             return SubmitResult(submitted=False, missing_section_codes=tuple(missing))
         Answer.objects.filter(response=locked).exclude(question_id__in=reachable).delete()
+        kept = [
+            option_id for question_id, ids in values.options.items() if question_id in reachable for option_id in ids
+        ]
         won = Response.objects.filter(pk=locked.pk, status=ResponseStatus.DRAFT).update(
-            status=ResponseStatus.SUBMITTED, submitted_at=timezone.now(), updated_at=timezone.now()
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            updated_at=timezone.now(),
+            **mask_values(kept, locked.question_set_id, positions=positions_of(questionnaire.options_by_id)),
         )
         if not won:
             return SubmitResult(submitted=True, already_submitted=True)

@@ -43,6 +43,7 @@ from ..models import (
     is_organisation_number,
     normalised_name,
 )
+from ..option_masks import mask_values
 from ..questionnaire import AnswerValues, Questionnaire
 from ..tabular.reading import TableFileError, municipality_number, read_table
 from .answering import bump_data_version
@@ -517,6 +518,7 @@ def _store(round_: Round, parsed: list[dict]) -> None:
                     status=ResponseStatus.SUBMITTED,
                     started_at=item["submitted"],
                     submitted_at=item["submitted"],
+                    **mask_values(item["values"].chosen_option_ids, round_.question_set_id),
                 )
                 for item in batch
             ]
