@@ -160,22 +160,23 @@ class _StoredLayout(_Layout):
         self.scored = [spec for spec in specs if not spec.is_share]
         self.counted = [spec for spec in specs if spec.is_share and spec.min_count > 1]
 
+    def bit(self, option_id: int) -> str:
+        """SQL for 1 when the response chose ``option_id``, else 0 (from its stored words)."""
+        position = self.position[option_id]
+        return f"((r.option_bits_{position // self.bits_per_word} >> {position % self.bits_per_word}) & 1)"
+
     def row_columns(self) -> str:
         """Per response: its mask words as m0..., the score sum and count of each scored
-        rule (s, c) and the hits of each counted rule (h), from the stored words."""
-        column = "r.option_bits_{w}"
+        rule (s, c) and the hits of each counted rule (h), from the stored words by plain
+        shifts and sums (no CASE per option)."""
         columns = [f"r.option_bits_{w} AS m{w}" for w in range(self.words)]
         for j, spec in enumerate(self.scored):
             scored = sorted(spec.scores)
-            total = " + ".join(
-                f"CASE WHEN {self.test([o], column)} THEN {float(spec.scores[o])!r} ELSE 0 END" for o in scored
-            )
-            count = " + ".join(f"CASE WHEN {self.test([o], column)} THEN 1 ELSE 0 END" for o in scored)
+            total = " + ".join(f"{self.bit(o)} * {float(spec.scores[o])!r}" for o in scored)
+            count = " + ".join(self.bit(o) for o in scored)
             columns.append(f"({total or '0'}) AS s{j}, ({count or '0'}) AS c{j}")
         for j, spec in enumerate(self.counted):
-            hits = " + ".join(
-                f"CASE WHEN {self.test([o], column)} THEN 1 ELSE 0 END" for o in sorted(spec.counted_option_ids)
-            )
+            hits = " + ".join(self.bit(o) for o in sorted(spec.counted_option_ids))
             columns.append(f"({hits or '0'}) AS h{j}")
         return ", ".join(columns)
 
@@ -239,12 +240,16 @@ def _sql_from_masks(layout: _StoredLayout, outer_sql: str) -> str:
     municipality = Municipality._meta.db_table
     county = County._meta.db_table
     band = employees_band_sql("pr.employees")
+    # An OFFSET keeps the database from inlining the per-response sums into every aggregate
+    # that reads them, so each is computed once per response (SQLite needs a LIMIT with it).
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
     return f"""
         SELECT pr.workplace_type, m.size_class, m.centrality, c.number, {band} AS band, COUNT(*) {outer_sql}
         FROM (
             SELECT r.workplace_type, r.municipality_id, r.employees, {layout.row_columns()}
             FROM {Response._meta.db_table} r
             WHERE r.round_id = %s AND r.status = %s AND r.workplace_id IS NOT NULL
+            {fence}
         ) pr
         JOIN {municipality} m ON m.id = pr.municipality_id
         JOIN {county} c ON c.id = m.county_id
