@@ -79,18 +79,33 @@ def header(questionnaire: Questionnaire) -> list[str]:
 
 def export_rows(round_: Round) -> Iterator[list]:
     """The header, then one row per submitted response, fetched a chunk at a time so memory
-    stays flat however many rows there are."""
+    stays flat however many rows there are.
+
+    The profiles stream from one server-side cursor in id order; each chunk's answers are
+    then read by a range of response ids (an index range scan, no list of ids to send),
+    keeping only the chunk's own responses.
+    """
     questionnaire = Questionnaire.of(round_.question_set)
     layout = _RowLayout(questionnaire)
     yield header(questionnaire)
-    ids = (
+    profiles = (
         Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list(
+            "pk",
+            "submitted_at",
+            "language",
+            "workplace_type",
+            "municipality__number",
+            "municipality__county__number",
+            "municipality__size_class",
+            "municipality__centrality",
+            "employees",
+        )
     )
-    chunk: list[int] = []
-    for response_id in ids.iterator(chunk_size=CHUNK):
-        chunk.append(response_id)
+    chunk: list[tuple] = []
+    for profile in profiles.iterator(chunk_size=CHUNK):
+        chunk.append(profile)
         if len(chunk) == CHUNK:
             yield from _chunk_rows(round_, chunk, layout)
             chunk = []
@@ -123,12 +138,15 @@ class _RowLayout:
                 self.number_or_text[question.pk] = (index[question.code], question.kind == QuestionKind.NUMBER)
 
 
-def _chunk_rows(round_, response_ids, layout: _RowLayout) -> Iterator[list]:
-    rows: dict[int, list] = {response_id: [""] * layout.width for response_id in response_ids}
-    for response_id, question_id, number, text in Answer.objects.filter(response_id__in=response_ids).values_list(
-        "response_id", "question_id", "number_value", "text_value"
-    ):
-        row = rows[response_id]
+def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout) -> Iterator[list]:
+    rows: dict[int, list] = {profile[0]: [""] * layout.width for profile in profiles}
+    first, last = profiles[0][0], profiles[-1][0]
+    for response_id, question_id, number, text in Answer.objects.filter(
+        response_id__gte=first, response_id__lte=last
+    ).values_list("response_id", "question_id", "number_value", "text_value"):
+        row = rows.get(response_id)
+        if row is None:  # another round's or a draft response within the id range
+            continue
         found = layout.number_or_text.get(question_id)
         if found is not None:
             value = number if found[1] else text
@@ -137,26 +155,13 @@ def _chunk_rows(round_, response_ids, layout: _RowLayout) -> Iterator[list]:
         for position in layout.unchosen.get(question_id, ()):
             row[position] = 0
     option = layout.option
-    for response_id, option_id in AnswerChoice.objects.filter(response_id__in=response_ids).values_list(
-        "response_id", "option_id"
-    ):
-        position, value = option[option_id]
-        rows[response_id][position] = value
-    profiles = (
-        Response.objects.filter(pk__in=response_ids)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "submitted_at",
-            "language",
-            "workplace_type",
-            "municipality__number",
-            "municipality__county__number",
-            "municipality__size_class",
-            "municipality__centrality",
-            "employees",
-        )
-    )
+    for response_id, option_id in AnswerChoice.objects.filter(
+        response_id__gte=first, response_id__lte=last
+    ).values_list("response_id", "option_id"):
+        row = rows.get(response_id)
+        if row is not None:
+            position, value = option[option_id]
+            row[position] = value
     zone = timezone.get_current_timezone()
     for pk, submitted, language, workplace_type, municipality, county, size_class, centrality, employees in profiles:
         row = rows[pk]
