@@ -31,6 +31,7 @@ from surveys.models import (
     Workplace,
     WorkplaceType,
 )
+from surveys.option_masks import mask_values
 from surveys.services.answering import bump_data_version
 
 # How common each workplace type is among the generated workplaces, and its typical size.
@@ -156,12 +157,17 @@ def _answers(
         yield f"culture_{item}", ["dont_know" if rng.random() < 0.03 else code]
 
 
-def _store_answers(options: _Options, drawn_for: list[tuple[Response, list]]) -> None:
-    """Save (question code, option codes) pairs as Answer and AnswerChoice rows, in bulk."""
+def _resolve(options: _Options, drawn: list) -> list[list[tuple[int, int]]]:
+    """(question code, option codes) pairs as lists of (option id, question id)."""
+    return [[options(question_code, code) for code in option_codes] for question_code, option_codes in drawn]
+
+
+def _store_answers(drawn_for: list[tuple[Response, list[list[tuple[int, int]]]]]) -> None:
+    """Save each response's resolved answers (see ``_resolve``) as Answer and AnswerChoice
+    rows, in bulk."""
     answers, chosen = [], []
     for response, drawn in drawn_for:
-        for question_code, option_codes in drawn:
-            ids = [options(question_code, code) for code in option_codes]
+        for ids in drawn:
             answers.append(Answer(response=response, question_id=ids[0][1]))
             chosen.append([option_id for option_id, _question in ids])
     Answer.objects.bulk_create(answers, batch_size=5000)
@@ -246,6 +252,12 @@ def generate_round(
                 submitted = max(submitted, opens_at + timedelta(minutes=15))
                 profiles.append((workplace_type, municipality, employees, submitted))
             Workplace.objects.bulk_create(batch_workplaces)
+            # Answers are drawn first (in the same order as ever, so a seed gives the same
+            # round), so each response is created with its option bit masks.
+            drawn_answers = []
+            for workplace_type, municipality, employees, _submitted in profiles:
+                drawn = _answers(rng, workplace_type, employees, municipality.size_class, municipality.centrality)
+                drawn_answers.append(_resolve(options, drawn))
             responses = Response.objects.bulk_create(
                 [
                     Response(
@@ -259,26 +271,14 @@ def generate_round(
                         language="nb",
                         started_at=submitted - timedelta(minutes=12),
                         submitted_at=submitted,
+                        **mask_values([option_id for ids in drawn for option_id, _question in ids], question_set.pk),
                     )
-                    for workplace, (workplace_type, municipality, employees, submitted) in zip(
-                        batch_workplaces, profiles, strict=True
+                    for workplace, (workplace_type, municipality, employees, submitted), drawn in zip(
+                        batch_workplaces, profiles, drawn_answers, strict=True
                     )
                 ]
             )
-            _store_answers(
-                options,
-                [
-                    (
-                        response,
-                        list(
-                            _answers(rng, workplace_type, employees, municipality.size_class, municipality.centrality)
-                        ),
-                    )
-                    for response, (workplace_type, municipality, employees, _submitted) in zip(
-                        responses, profiles, strict=True
-                    )
-                ],
-            )
+            _store_answers(list(zip(responses, drawn_answers, strict=True)))
         made += count
         if progress:
             progress(made)
@@ -450,11 +450,19 @@ def _fieldwork_progress(rng, options, invitation, eagerness, now, reminder_times
     if not started:
         return
     counts["started"] += 1
-    drawn = list(
-        _answers(rng, workplace.workplace_type, workplace.employees, municipality.size_class, municipality.centrality)
+    drawn = _resolve(
+        options,
+        list(
+            _answers(
+                rng, workplace.workplace_type, workplace.employees, municipality.size_class, municipality.centrality
+            )
+        ),
     )
     if not submitted:
         drawn = drawn[: rng.randint(1, 5)]  # stopped part-way through
     else:
         counts["submitted"] += 1
-    _store_answers(options, [(response, drawn)])
+        # A submitted response carries its option bit masks, like one submitted in the app.
+        chosen = [option_id for ids in drawn for option_id, _question in ids]
+        Response.objects.filter(pk=response.pk).update(**mask_values(chosen, response.question_set_id))
+    _store_answers([(response, drawn)])

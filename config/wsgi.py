@@ -14,3 +14,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
+
+# Import every URLconf and view module now, not on a worker's first request: with
+# `gunicorn --preload` this happens once in the master and every worker starts warm.
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().check()  # resolving the patterns imports every view module

@@ -4,6 +4,13 @@ A token is 32 random bytes (256 bits). The database is searched by the token's S
 digest, and the stored token is then compared with ``hmac.compare_digest``, so response
 times reveal nothing about how much of a guessed token was right. Every address may try
 only so many unknown links (``TOKEN_FAILURE_RATE``), counted in the shared cache.
+
+Only failures touch the shared cache: a valid link costs one indexed lookup and nothing
+else, so a respondent's every page is free of rate-limit round trips (and the database
+cache logs no failed INSERT per request). An address over its allowance is remembered in
+this process until its window ends and refused before any lookup; another app process
+learns of it at the address's next failed link there (its shared counter is already over),
+so a guesser gains at most one try per process per window.
 """
 
 from __future__ import annotations
@@ -11,15 +18,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django_ratelimit.core import get_usage
 
+from config.clientip import client_ip
 from config.throttling import Throttled
 
 MAX_TOKEN_LENGTH = 64
 RATE_GROUP = "respondent-links"
+RATE_KEY = "ip"
+# Addresses over their allowance, with the monotonic time their window ends; bounded so a
+# flood of addresses cannot grow it without limit.
+_BLOCKED: dict[str, float] = {}
+_BLOCKED_MAX = 10_000
 
 
 def new_token() -> str:
@@ -34,36 +48,71 @@ def same_token(stored: str | None, given: str) -> bool:
     return stored is not None and hmac.compare_digest(stored.encode(), given.encode())
 
 
-def _count_failure(request: HttpRequest) -> None:
-    get_usage(request, group=RATE_GROUP, key="ip", rate=settings.TOKEN_FAILURE_RATE, increment=True)
+def _address(request: HttpRequest) -> str:
+    """The address failures are counted by: the client's address as django-ratelimit's
+    ``ip`` key sees it (``config.clientip``: behind a trusted proxy, the forwarded client)."""
+    return client_ip(request)
 
 
-def _seconds_until_allowed(request: HttpRequest) -> int:
-    """0, or the seconds until the address may try again once it has used up its allowance
-    of unknown links."""
-    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=settings.TOKEN_FAILURE_RATE, increment=False)
-    if usage is None or usage["count"] < usage["limit"]:
+def _seconds_blocked_here(request: HttpRequest) -> int:
+    """0, or the seconds until an address this process knows to be over its allowance may
+    try again (no I/O)."""
+    if not _BLOCKED:
         return 0
-    return int(usage["time_left"]) or 1
+    address = _address(request)
+    until = _BLOCKED.get(address)
+    if until is None:
+        return 0
+    left = until - time.monotonic()
+    if left <= 0:
+        _BLOCKED.pop(address, None)
+        return 0
+    return max(int(left), 1)
+
+
+def _count_failure(request: HttpRequest) -> None:
+    """Count one unknown link for the address in the shared cache.
+
+    Raises ``Throttled`` (with the seconds until the window ends) when this failure takes
+    the address over its allowance, and remembers the address in this process until then.
+    """
+    usage = get_usage(request, group=RATE_GROUP, key=RATE_KEY, rate=settings.TOKEN_FAILURE_RATE, increment=True)
+    if usage is not None and usage["should_limit"]:
+        if len(_BLOCKED) >= _BLOCKED_MAX:
+            _BLOCKED.clear()
+        wait = max(int(usage["time_left"]), 1)
+        _BLOCKED[_address(request)] = time.monotonic() + wait
+        raise Throttled(wait)
+
+
+def clear_blocked() -> None:
+    """Forget the addresses this process has refused (for tests)."""
+    _BLOCKED.clear()
 
 
 def find_link(request: HttpRequest | None, token: str):
     """The invitation or self-test response a link token belongs to, or 404.
 
-    Raises ``Throttled`` (a ``Ratelimited``, answered with 429) when the address has tried
-    too many unknown links lately.
+    An invitation comes with its response (if started), and a response with its round
+    and question set, in one query. Raises ``Ratelimited`` (answered with 429) when the
+    address has tried too many unknown links lately (``Throttled``, a ``Ratelimited`` that
+    says when to try again).
     """
     from .models import Invitation, Response
 
-    wait = _seconds_until_allowed(request) if request is not None else 0
+    wait = _seconds_blocked_here(request) if request is not None else 0
     if wait:
         raise Throttled(wait)
     found = None
     if token and len(token) <= MAX_TOKEN_LENGTH:
         digest = token_digest(token)
-        found = Invitation.objects.filter(token_digest=digest).first()
+        found = (
+            Invitation.objects.select_related("response__round", "response__question_set")
+            .filter(token_digest=digest)
+            .first()
+        )
         if found is None:
-            found = Response.objects.filter(token_digest=digest).first()
+            found = Response.objects.select_related("round", "question_set").filter(token_digest=digest).first()
         if found is not None and not same_token(found.token, token):
             found = None
     if found is None:

@@ -32,16 +32,35 @@ class AnswerValues:
 
     @classmethod
     def for_response(cls, response: Response) -> AnswerValues:
+        """The response's answers in one query (answers left-joined to their choices)."""
         values = cls()
-        answers = Answer.objects.filter(response=response).prefetch_related("choices")
-        for answer in answers:
-            choices = [choice.option_id for choice in answer.choices.all()]
-            if choices:
-                values.options[answer.question_id] = choices
-            elif answer.number_value is not None:
-                values.numbers[answer.question_id] = answer.number_value
-            elif answer.text_value:
-                values.texts[answer.question_id] = answer.text_value
+        rows = Answer.objects.filter(response=response).values_list(
+            "question_id", "number_value", "text_value", "choices__option_id"
+        )
+        for question_id, number, text, option_id in rows.order_by("pk", "choices__pk"):
+            if option_id is not None:
+                values.options.setdefault(question_id, []).append(option_id)
+            elif number is not None:
+                values.numbers[question_id] = number
+            elif text:
+                values.texts[question_id] = text
+        return values
+
+    def replaced(self, answers: dict) -> AnswerValues:
+        """These values with one page's answers stored over them, as ``save_answers``
+        stores them (option ids, a number, a text; None or [] removes), without a query."""
+        values = AnswerValues(dict(self.options), dict(self.numbers), dict(self.texts))
+        for question, value in answers.items():
+            for kept in (values.options, values.numbers, values.texts):
+                kept.pop(question.pk, None)
+            if value is None or value == []:
+                continue
+            if question.has_options:
+                values.options[question.pk] = list(value)
+            elif isinstance(value, int):
+                values.numbers[question.pk] = value
+            elif value:
+                values.texts[question.pk] = str(value)
         return values
 
 

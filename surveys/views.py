@@ -196,10 +196,11 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            save_answers(response=response, answers=form.answers(), language=current_language())
+            answers = form.answers()
+            save_answers(response=response, answers=answers, language=current_language())
         except ResponseLocked:
             return redirect(REPORT_URL_NAME, token=token)
-        values = AnswerValues.for_response(response)
+        values = values.replaced(answers)
         if action == "save":
             _email_resume_link(response)
             return redirect("surveys:saved", token=token)

@@ -166,3 +166,16 @@ def admin_user(django_user_model):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _forget_refused_addresses():
+    """Each test starts with no address refused by the link rate limiter and no cached
+    option bit positions (SQLite reuses ids after a rollback)."""
+    from surveys import option_masks
+    from surveys.links import clear_blocked
+
+    clear_blocked()
+    option_masks.clear_cache()
+    yield
+    clear_blocked()

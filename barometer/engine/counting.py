@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from barometer.engine.indicators import INDEX, IndicatorSpec
+from surveys import option_masks
 from surveys.models import AnswerChoice, County, Municipality, Response, ResponseStatus, Round
 
 
@@ -96,12 +97,11 @@ class _Layout:
     (a database constraint), so SUM equals a bitwise OR.
     """
 
+    bits_per_word = BITS_PER_WORD
+
     def __init__(self, specs: Sequence[IndicatorSpec]):
-        relevant = sorted(
-            set().union(*(spec.answered_option_ids | spec.condition_option_ids for spec in specs)) if specs else []
-        )
-        self.position = {option_id: index for index, option_id in enumerate(relevant)}
-        self.words = max(1, -(-len(relevant) // BITS_PER_WORD))
+        self.position = {option_id: index for index, option_id in enumerate(_relevant(specs))}
+        self.words = max(1, -(-len(self.position) // self.bits_per_word))
         self.scored = [spec for spec in specs if not spec.is_share]
         self.counted = [spec for spec in specs if spec.is_share and spec.min_count > 1]
 
@@ -109,12 +109,13 @@ class _Layout:
         words = [0] * self.words
         for option_id in option_ids:
             index = self.position[option_id]
-            words[index // BITS_PER_WORD] |= 1 << (index % BITS_PER_WORD)
+            words[index // self.bits_per_word] |= 1 << (index % self.bits_per_word)
         return words
 
-    def test(self, option_ids) -> str:
-        """SQL that is true when the response chose any of ``option_ids``."""
-        parts = [f"(pr.m{w} & {mask}) <> 0" for w, mask in enumerate(self.masks(option_ids)) if mask]
+    def test(self, option_ids, column: str = "pr.m{w}") -> str:
+        """SQL that is true when the response chose any of ``option_ids`` (``column`` names
+        word ``w`` of the response's masks)."""
+        parts = [f"({column.format(w=w)} & {mask}) <> 0" for w, mask in enumerate(self.masks(option_ids)) if mask]
         return "(" + " OR ".join(parts) + ")" if parts else "(1 = 0)"
 
     def mapping_sql(self) -> str:
@@ -136,6 +137,47 @@ class _Layout:
         columns = [f"CAST(SUM(b.m{w}) AS BIGINT) AS m{w}" for w in range(self.words)]
         columns += [f"SUM(b.s{j}) AS s{j}, SUM(b.c{j}) AS c{j}" for j in range(len(self.scored))]
         columns += [f"SUM(b.h{j}) AS h{j}" for j in range(len(self.counted))]
+        return ", ".join(columns)
+
+
+def _relevant(specs: Sequence[IndicatorSpec]) -> list[int]:
+    """The options any indicator of ``specs`` reads, sorted."""
+    return (
+        sorted(set().union(*(spec.answered_option_ids | spec.condition_option_ids for spec in specs))) if specs else []
+    )
+
+
+class _StoredLayout(_Layout):
+    """The bits each response stores (``surveys.option_masks``): positions in the question
+    set, ``MASK_WORDS`` words of 63 bits. Scores and hit counts per response become sums
+    of bit tests on the response's own row, so no answer row is read at all."""
+
+    bits_per_word = option_masks.BITS_PER_WORD
+
+    def __init__(self, specs: Sequence[IndicatorSpec], positions: dict[int, int]):
+        self.position = {option_id: positions[option_id] for option_id in _relevant(specs)}
+        self.words = option_masks.MASK_WORDS
+        self.scored = [spec for spec in specs if not spec.is_share]
+        self.counted = [spec for spec in specs if spec.is_share and spec.min_count > 1]
+
+    def bit(self, option_id: int) -> str:
+        """SQL for 1 when the response chose ``option_id``, else 0 (from its stored words)."""
+        position = self.position[option_id]
+        return f"((r.option_bits_{position // self.bits_per_word} >> {position % self.bits_per_word}) & 1)"
+
+    def row_columns(self) -> str:
+        """Per response: its mask words as m0..., the score sum and count of each scored
+        rule (s, c) and the hits of each counted rule (h), from the stored words by plain
+        shifts and sums (no CASE per option)."""
+        columns = [f"r.option_bits_{w} AS m{w}" for w in range(self.words)]
+        for j, spec in enumerate(self.scored):
+            scored = sorted(spec.scores)
+            total = " + ".join(f"{self.bit(o)} * {float(spec.scores[o])!r}" for o in scored)
+            count = " + ".join(self.bit(o) for o in scored)
+            columns.append(f"({total or '0'}) AS s{j}, ({count or '0'}) AS c{j}")
+        for j, spec in enumerate(self.counted):
+            hits = " + ".join(self.bit(o) for o in sorted(spec.counted_option_ids))
+            columns.append(f"({hits or '0'}) AS h{j}")
         return ", ".join(columns)
 
 
@@ -179,19 +221,49 @@ def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]
     return outer
 
 
-def cell_table(round_: Round, specs: Sequence[IndicatorSpec]) -> CellTable:
-    """Count every indicator of ``specs`` for every cell of the round's countable responses."""
-    specs = [spec for spec in specs if spec.is_resolvable]
-    layout = _Layout(specs)
+def _masks_complete(round_: Round, cursor) -> bool:
+    """True when every countable response of the round stores its option masks for the
+    round's own question set (one indexed EXISTS)."""
+    cursor.execute(
+        f"""
+        SELECT 1 FROM {Response._meta.db_table}
+        WHERE round_id = %s AND status = %s AND workplace_id IS NOT NULL
+          AND (option_bits_0 IS NULL OR question_set_id <> %s)
+        LIMIT 1
+        """,
+        [round_.pk, ResponseStatus.SUBMITTED, round_.question_set_id],
+    )
+    return cursor.fetchone() is None
+
+
+def _sql_from_masks(layout: _StoredLayout, outer_sql: str) -> str:
+    municipality = Municipality._meta.db_table
+    county = County._meta.db_table
+    band = employees_band_sql("pr.employees")
+    # An OFFSET keeps the database from inlining the per-response sums into every aggregate
+    # that reads them, so each is computed once per response (SQLite needs a LIMIT with it).
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    return f"""
+        SELECT pr.workplace_type, m.size_class, m.centrality, c.number, {band} AS band, COUNT(*) {outer_sql}
+        FROM (
+            SELECT r.workplace_type, r.municipality_id, r.employees, {layout.row_columns()}
+            FROM {Response._meta.db_table} r
+            WHERE r.round_id = %s AND r.status = %s AND r.workplace_id IS NOT NULL
+            {fence}
+        ) pr
+        JOIN {municipality} m ON m.id = pr.municipality_id
+        JOIN {county} c ON c.id = m.county_id
+        GROUP BY pr.workplace_type, m.size_class, m.centrality, c.number, {band}
+    """
+
+
+def _sql_from_answers(layout: _Layout, outer_sql: str) -> str:
     response = Response._meta.db_table
     choice = AnswerChoice._meta.db_table
     municipality = Municipality._meta.db_table
     county = County._meta.db_table
-    outer = _outer_columns(specs, layout)
-    outer_sql = (", " + ", ".join(outer)) if outer else ""
     band = employees_band_sql("r.employees")
-    # Only integers made here, never user input, are formatted into the statement.
-    sql = f"""
+    return f"""
         SELECT r.workplace_type, m.size_class, m.centrality, c.number, {band} AS band, COUNT(*) {outer_sql}
         FROM {response} r
         JOIN {municipality} m ON m.id = r.municipality_id
@@ -209,9 +281,35 @@ def cell_table(round_: Round, specs: Sequence[IndicatorSpec]) -> CellTable:
         WHERE r.round_id = %s AND r.status = %s AND r.workplace_id IS NOT NULL
         GROUP BY r.workplace_type, m.size_class, m.centrality, c.number, {band}
     """
-    params = [round_.pk, ResponseStatus.SUBMITTED, round_.pk, ResponseStatus.SUBMITTED]
+
+
+def cell_table(round_: Round, specs: Sequence[IndicatorSpec], *, use_masks: bool = True) -> CellTable:
+    """Count every indicator of ``specs`` for every cell of the round's countable responses.
+
+    Reads each response's stored option masks (one row per response, no answer rows) when
+    every countable response has them; otherwise, or with ``use_masks=False``, counts from
+    the chosen options themselves. Both give the same table.
+    """
+    specs = [spec for spec in specs if spec.is_resolvable]
+    # Only integers made here, never user input, are formatted into the statements.
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        positions = option_masks.option_positions(round_.question_set_id) if use_masks else {}
+        stored = (
+            bool(positions)
+            and all(option_id in positions for option_id in _relevant(specs))
+            and _masks_complete(round_, cursor)
+        )
+        if stored:
+            layout: _Layout = _StoredLayout(specs, positions)
+            outer = _outer_columns(specs, layout)
+            sql = _sql_from_masks(layout, (", " + ", ".join(outer)) if outer else "")
+            params = [round_.pk, ResponseStatus.SUBMITTED]
+        else:
+            layout = _Layout(specs)
+            outer = _outer_columns(specs, layout)
+            sql = _sql_from_answers(layout, (", " + ", ".join(outer)) if outer else "")
+            params = [round_.pk, ResponseStatus.SUBMITTED, round_.pk, ResponseStatus.SUBMITTED]
+        if connection.vendor == "postgresql" and not stored:
             # The per-response aggregate holds one row per response: give it the memory to
             # stay in RAM rather than spill to disk, for this statement only.
             cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.BAROMETER_COUNT_WORK_MEM])

@@ -239,6 +239,12 @@ class Response(TokenDigestMixin, models.Model):
         default="",
         help_text=_("For an imported answer: the paper form's or the source system's number; unique in a round."),
     )
+    # The options a submitted response chose, as bits (see surveys.option_masks); NULL for
+    # drafts and when the question set has too many options for them.
+    option_bits_0 = models.BigIntegerField(null=True, blank=True, editable=False)
+    option_bits_1 = models.BigIntegerField(null=True, blank=True, editable=False)
+    option_bits_2 = models.BigIntegerField(null=True, blank=True, editable=False)
+    option_bits_3 = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 

@@ -27,6 +27,7 @@ from ..models import (
     Round,
     WorkplaceType,
 )
+from ..option_masks import mask_values, positions_of
 from ..questionnaire import AnswerValues, Questionnaire
 
 
@@ -118,31 +119,38 @@ def save_answers(
         checked = _checked(question, value)
         if checked is not None:
             rows.append((question, *checked))
+    for question in answers:
+        if question.question_set_id != response.question_set_id:
+            raise AnsweringError(f"question {question.code} is not in this response's question set")
     with transaction.atomic():
-        locked = _lock(response)
-        for question in answers:
-            if question.question_set_id != locked.question_set_id:
-                raise AnsweringError(f"question {question.code} is not in this response's question set")
-        Answer.objects.filter(response=locked, question__in=list(answers)).delete()
+        # One conditional UPDATE both locks the row until commit and proves the response is
+        # still a draft, where a SELECT ... FOR UPDATE and a later UPDATE would take two.
+        changes = {"updated_at": timezone.now()}
+        if language:
+            changes["language"] = language
+        if not Response.objects.filter(pk=response.pk, status=ResponseStatus.DRAFT).update(**changes):
+            raise ResponseLocked("the response is already submitted")
+        # The page's old answers go in two statements: their choices, then the answers
+        # themselves without the collector's SELECT (nothing else refers to an answer).
+        replaced = list(answers)
+        AnswerChoice.objects.filter(response_id=response.pk, answer__question__in=replaced).delete()
+        stale = Answer.objects.filter(response_id=response.pk, question__in=replaced)
+        stale._raw_delete(stale.db)
         created = Answer.objects.bulk_create(
             [
-                Answer(response=locked, question=question, number_value=number, text_value=text)
+                Answer(response_id=response.pk, question=question, number_value=number, text_value=text)
                 for question, number, text, _options in rows
             ]
         )
         AnswerChoice.objects.bulk_create(
             [
-                AnswerChoice(answer=answer, option_id=option_id, response=locked)
+                AnswerChoice(answer=answer, option_id=option_id, response_id=response.pk)
                 for answer, (_question, _number, _text, option_ids) in zip(created, rows, strict=True)
                 for option_id in option_ids
             ]
         )
-        fields = ["updated_at"]
-        if language and language != locked.language:
-            locked.language = language
-            fields.append("language")
-        locked.save(update_fields=fields)
-    response.language = locked.language
+    if language:
+        response.language = language
 
 
 def _checked(question: Question, value) -> tuple[int | None, str, list[int]] | None:
@@ -193,8 +201,14 @@ def submit_response(*, response: Response, questionnaire: Questionnaire | None =
         if missing:
             return SubmitResult(submitted=False, missing_section_codes=tuple(missing))
         Answer.objects.filter(response=locked).exclude(question_id__in=reachable).delete()
+        kept = [
+            option_id for question_id, ids in values.options.items() if question_id in reachable for option_id in ids
+        ]
         won = Response.objects.filter(pk=locked.pk, status=ResponseStatus.DRAFT).update(
-            status=ResponseStatus.SUBMITTED, submitted_at=timezone.now(), updated_at=timezone.now()
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            updated_at=timezone.now(),
+            **mask_values(kept, locked.question_set_id, positions=positions_of(questionnaire.options_by_id)),
         )
         if not won:
             return SubmitResult(submitted=True, already_submitted=True)

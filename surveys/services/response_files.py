@@ -48,6 +48,7 @@ from ..models import (
     is_organisation_number,
     normalised_name,
 )
+from ..option_masks import mask_values
 from ..questionnaire import AnswerValues, Questionnaire
 from ..tabular.reading import TableFileError, municipality_number, read_table
 from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
@@ -85,86 +86,105 @@ def header(questionnaire: Questionnaire) -> list[str]:
 
 def export_rows(round_: Round) -> Iterator[list]:
     """The header, then one row per submitted response, fetched a chunk at a time so memory
-    stays flat however many rows there are."""
+    stays flat however many rows there are.
+
+    The profiles stream from one server-side cursor in id order; each chunk's answers are
+    then read by a range of response ids (an index range scan, no list of ids to send),
+    keeping only the chunk's own responses.
+    """
     questionnaire = Questionnaire.of(round_.question_set)
-    columns = question_columns(questionnaire)
-    questions = {q.pk: q for q in questionnaire.questions}
-    options = questionnaire.options_by_id
+    layout = _RowLayout(questionnaire)
     yield header(questionnaire)
-    ids = (
+    profiles = (
         Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
         .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    chunk: list[int] = []
-    for response_id in ids.iterator(chunk_size=CHUNK):
-        chunk.append(response_id)
-        if len(chunk) == CHUNK:
-            yield from _chunk_rows(round_, chunk, columns, questions, options)
-            chunk = []
-    if chunk:
-        yield from _chunk_rows(round_, chunk, columns, questions, options)
-
-
-def _chunk_rows(round_, response_ids, columns, questions, options) -> Iterator[list]:
-    responses = (
-        Response.objects.filter(pk__in=response_ids)
-        .select_related("municipality__county")
-        .order_by("pk")
-        .only(
+        .values_list(
             "pk",
             "submitted_at",
             "language",
             "workplace_type",
-            "employees",
             "municipality__number",
+            "municipality__county__number",
             "municipality__size_class",
             "municipality__centrality",
-            "municipality__county__number",
+            "employees",
         )
     )
-    values: dict[int, dict[str, object]] = {response_id: {} for response_id in response_ids}
-    for response_id, question_id, number, text in Answer.objects.filter(response_id__in=response_ids).values_list(
-        "response_id", "question_id", "number_value", "text_value"
-    ):
-        question = questions[question_id]
-        if question.kind == QuestionKind.NUMBER:
-            values[response_id][question.code] = number
-        elif question.kind == QuestionKind.TEXT:
-            values[response_id][question.code] = text
-        elif question.kind == QuestionKind.MULTIPLE_CHOICE:
-            for option in question.options.all():
-                values[response_id][f"{question.code}.{option.code}"] = 0
-    for response_id, option_id in AnswerChoice.objects.filter(response_id__in=response_ids).values_list(
-        "response_id", "option_id"
-    ):
-        option = options[option_id]
-        question = questions[option.question_id]
-        if question.kind == QuestionKind.MULTIPLE_CHOICE:
-            values[response_id][f"{question.code}.{option.code}"] = 1
-        else:
-            values[response_id][question.code] = option.code
-    for response in responses:
-        municipality = response.municipality
-        row = [
-            response.pk,
+    chunk: list[tuple] = []
+    for profile in profiles.iterator(chunk_size=CHUNK):
+        chunk.append(profile)
+        if len(chunk) == CHUNK:
+            yield from _chunk_rows(round_, chunk, layout)
+            chunk = []
+    if chunk:
+        yield from _chunk_rows(round_, chunk, layout)
+
+
+class _RowLayout:
+    """Where each answer goes in an export row, worked out once per export: the row is a
+    list filled by position, so a row costs a few list stores per answer and no lookups
+    through the question set's objects."""
+
+    def __init__(self, questionnaire: Questionnaire):
+        columns = question_columns(questionnaire)
+        offset = len(PROFILE_COLUMNS)
+        index = {column.name: offset + i for i, column in enumerate(columns)}
+        self.width = offset + len(columns)
+        self.number_or_text: dict[int, tuple[int, bool]] = {}  # question id: (index, is number)
+        self.unchosen: dict[int, list[int]] = {}  # multiple-choice question id: its option columns
+        self.option: dict[int, tuple[int, object]] = {}  # option id: (index, value when chosen)
+        for question in questionnaire.questions:
+            if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                self.unchosen[question.pk] = [index[f"{question.code}.{o.code}"] for o in question.options.all()]
+                for o in question.options.all():
+                    self.option[o.pk] = (index[f"{question.code}.{o.code}"], 1)
+            elif question.has_options:
+                for o in question.options.all():
+                    self.option[o.pk] = (index[question.code], o.code)
+            elif question.kind in (QuestionKind.NUMBER, QuestionKind.TEXT):
+                self.number_or_text[question.pk] = (index[question.code], question.kind == QuestionKind.NUMBER)
+
+
+def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout) -> Iterator[list]:
+    rows: dict[int, list] = {profile[0]: [""] * layout.width for profile in profiles}
+    first, last = profiles[0][0], profiles[-1][0]
+    for response_id, question_id, number, text in Answer.objects.filter(
+        response_id__gte=first, response_id__lte=last
+    ).values_list("response_id", "question_id", "number_value", "text_value"):
+        row = rows.get(response_id)
+        if row is None:  # another round's or a draft response within the id range
+            continue
+        found = layout.number_or_text.get(question_id)
+        if found is not None:
+            value = number if found[1] else text
+            row[found[0]] = "" if value is None else value
+            continue
+        for position in layout.unchosen.get(question_id, ()):
+            row[position] = 0
+    option = layout.option
+    for response_id, option_id in AnswerChoice.objects.filter(
+        response_id__gte=first, response_id__lte=last
+    ).values_list("response_id", "option_id"):
+        row = rows.get(response_id)
+        if row is not None:
+            position, value = option[option_id]
+            row[position] = value
+    zone = timezone.get_current_timezone()
+    for pk, submitted, language, workplace_type, municipality, county, size_class, centrality, employees in profiles:
+        row = rows[pk]
+        row[:10] = [
+            pk,
             round_.slug,
-            timezone.localtime(response.submitted_at).isoformat(timespec="seconds") if response.submitted_at else "",
-            response.language,
-            response.workplace_type,
-            municipality.number,
-            municipality.county.number,
-            municipality.size_class,
-            municipality.centrality,
-            response.employees if response.employees is not None else "",
+            submitted.astimezone(zone).isoformat(timespec="seconds") if submitted else "",
+            language,
+            workplace_type,
+            municipality,
+            county,
+            size_class,
+            centrality,
+            "" if employees is None else employees,
         ]
-        answers = values[response.pk]
-        row += [_cell(answers.get(column.name)) for column in columns]
         yield row
-
-
-def _cell(value) -> object:
-    return "" if value is None else value
 
 
 def codebook_rows(questionnaire: Questionnaire) -> Iterator[list]:
@@ -511,6 +531,7 @@ def _store(round_: Round, parsed: list[dict]) -> None:
                     status=ResponseStatus.SUBMITTED,
                     started_at=item["submitted"],
                     submitted_at=item["submitted"],
+                    **mask_values(item["values"].chosen_option_ids, round_.question_set_id),
                 )
                 for item in batch
             ]

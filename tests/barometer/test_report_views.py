@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from barometer.synthetic import generate_round
+from surveys import option_masks
 from surveys.models import Invitation, Municipality, Response, WorkplaceType
 from surveys.questionnaire import Questionnaire
 from tests.builders import ResponseBuilder, innovator
@@ -70,6 +71,7 @@ def report_queries(admin_client, round_) -> int:
     # Cold on both counts: the shared cache and this process's questionnaire cache.
     cache.clear()
     Questionnaire.clear_cache()
+    option_masks.clear_cache()
     response = Response.objects.filter(round=round_).order_by("pk").first()
     with CaptureQueriesContext(connection) as queries:
         page = admin_client.get(f"/rapporter/{response.pk}/")

@@ -29,6 +29,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from barometer.synthetic import generate_round
+from surveys.links import clear_blocked
 from surveys.models import Invitation, Response, Round, RoundKind, Section, Workplace, WorkplaceType
 from tests.answering import INNOVATOR_ANSWERS, NON_INNOVATOR_ANSWERS, answer_all
 from tests.browser.test_questionnaire import (
@@ -264,6 +265,7 @@ def visit_respondent_pages(walk: Walk, site: Site, settings) -> None:
     check_status(response, 429, "trying wrong respondent links")
     walk.check("429 page (too many wrong links)")
     cache.clear()
+    clear_blocked()  # the live server runs in this process: forget the refused address too
 
 
 def visit_account_pages(walk: Walk, site: Site, mailoutbox) -> None:

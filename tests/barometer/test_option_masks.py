@@ -1,0 +1,108 @@
+"""Per-response option bit masks (issue 16): every write path keeps them equal to the
+answers, the rebuild command restores them, and counting from them gives the same table
+as counting from the answers."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from barometer.engine.counting import cell_table
+from barometer.engine.figures import resolved_indicators
+from barometer.synthetic import generate_round
+from surveys.models import AnswerChoice, Invitation, Response, ResponseStatus, Round, RoundKind
+from surveys.option_masks import MASK_FIELDS, masks, option_positions
+from surveys.services.response_files import csv_lines, export_rows, import_responses
+from tests.answering import INNOVATOR_ANSWERS, NON_INNOVATOR_ANSWERS, answer_all
+
+
+def assert_masks_match_answers(responses) -> int:
+    """Every response's stored masks equal the masks of its chosen options (submitted),
+    or are NULL (drafts). Returns the number of submitted responses checked."""
+    chosen = defaultdict(list)
+    for response_id, option_id in AnswerChoice.objects.filter(response__in=responses).values_list(
+        "response_id", "option_id"
+    ):
+        chosen[response_id].append(option_id)
+    checked = 0
+    for row in responses.values("pk", "status", "question_set_id", *MASK_FIELDS):
+        stored = tuple(row[field] for field in MASK_FIELDS)
+        if row["status"] != ResponseStatus.SUBMITTED:
+            assert stored == (None,) * len(MASK_FIELDS), row
+            continue
+        expected = masks(chosen[row["pk"]], option_positions(row["question_set_id"]))
+        assert expected is not None and stored == expected, (row["pk"], stored, expected)
+        checked += 1
+    return checked
+
+
+def test_submitting_through_the_pages_stores_the_masks_of_the_kept_answers(
+    client, barometer_data, national_round, workplace, municipality
+):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    answer_all(client, invitation.token, national_round.question_set, INNOVATOR_ANSWERS)
+    response = Response.objects.get(invitation=invitation)
+    assert assert_masks_match_answers(Response.objects.filter(pk=response.pk)) == 0  # a draft: NULL
+    assert client.post(f"/s/{invitation.token}/oppsummering/", {}).status_code == 302
+    assert assert_masks_match_answers(Response.objects.filter(pk=response.pk)) == 1
+    assert any(getattr(Response.objects.get(pk=response.pk), field) for field in MASK_FIELDS)
+
+
+def test_submitting_drops_unreachable_answers_from_the_masks_too(client, national_round, workplace, barometer_data):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    answer_all(client, invitation.token, national_round.question_set, INNOVATOR_ANSWERS)
+    # Going back and saying "no innovation" makes the innovation pages unreachable.
+    answer_all(client, invitation.token, national_round.question_set, NON_INNOVATOR_ANSWERS)
+    assert client.post(f"/s/{invitation.token}/oppsummering/", {}).status_code == 302
+    assert assert_masks_match_answers(Response.objects.filter(invitation=invitation)) == 1
+
+
+def test_generated_and_imported_rounds_store_masks_equal_to_their_answers(barometer_data, question_set, register):
+    source = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=60).round
+    assert assert_masks_match_answers(Response.objects.filter(round=source)) == 60
+    rows = iter(export_rows(source))
+    named = [[*next(rows), "workplace"], *([*row, f"Importert {n}"] for n, row in enumerate(rows, start=1))]
+    target = Round.objects.create(
+        slug="kopi", name="Kopi", kind=RoundKind.NATIONAL, question_set=question_set,
+        opens_at=source.opens_at, closes_at=source.closes_at,
+    )  # fmt: skip
+    assert import_responses(target, io.StringIO("".join(csv_lines(named)))).responses == 60
+    assert assert_masks_match_answers(Response.objects.filter(round=target)) == 60
+
+
+def test_the_rebuild_command_restores_masks_after_answers_change_outside_the_app(
+    barometer_data, question_set, register
+):
+    round_ = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=30).round
+    victim = Response.objects.filter(round=round_).order_by("pk").first()
+    AnswerChoice.objects.filter(response=victim).order_by("pk")[:1].get().delete()
+    Response.objects.filter(round=round_).exclude(pk=victim.pk).update(option_bits_0=None)
+    with pytest.raises(AssertionError):
+        assert_masks_match_answers(Response.objects.filter(round=round_))
+    call_command("rebuild_option_masks", "--round", round_.slug, stdout=io.StringIO())
+    assert assert_masks_match_answers(Response.objects.filter(round=round_)) == 30
+
+
+def test_counting_from_the_masks_gives_the_table_counting_from_the_answers(barometer_data, question_set, register):
+    round_ = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=400).round
+    specs = [item.spec for item in resolved_indicators(round_.question_set_id)]
+    with CaptureQueriesContext(connection) as captured:
+        from_masks = cell_table(round_, specs)
+    assert not [q for q in captured.captured_queries if "surveys_answerchoice" in q["sql"]]
+    from_answers = cell_table(round_, specs, use_masks=False)
+    assert from_masks.indicator_keys == from_answers.indicator_keys
+    assert from_masks.cells.keys() == from_answers.cells.keys()
+    for cell, (count, flat) in from_answers.cells.items():
+        assert from_masks.cells[cell][0] == count
+        assert from_masks.cells[cell][1] == pytest.approx(flat)
+    # A response without masks (written before them, or by hand) sends counting back to the answers.
+    Response.objects.filter(pk=Response.objects.filter(round=round_).first().pk).update(option_bits_0=None)
+    with CaptureQueriesContext(connection) as captured:
+        fallback = cell_table(round_, specs)
+    assert [q for q in captured.captured_queries if "surveys_answerchoice" in q["sql"]]
+    assert fallback.cells.keys() == from_answers.cells.keys()
