@@ -61,7 +61,31 @@ def _render(figure: Figure, title: str, image_format: str) -> str | bytes:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Title": title, "Date": None})
     # Drop the XML prologue and DOCTYPE so the file is a plain SVG document.
-    return re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", buffer.getvalue(), flags=re.S)
+    svg = re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", buffer.getvalue(), flags=re.S)
+    return without_inline_styles(svg)
+
+
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+def without_inline_styles(svg: str) -> str:
+    """The SVG with every ``style`` attribute turned into presentation attributes
+    (``fill="#111111"``) and its ``<style>`` element's defaults moved onto the root.
+
+    The site's content security policy (``style-src 'self'``) blocks inline styles, so a
+    chart opened by its own address would lose its colours and fonts (black on black);
+    presentation attributes are not styles and are always applied. Every property
+    matplotlib writes (fill, stroke, stroke-*, font-*, text-anchor, opacity) is one.
+    """
+
+    def attributes(match: re.Match) -> str:
+        pairs = [part.split(":", 1) for part in match.group(1).split(";") if ":" in part]
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(attributes, svg)
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
 def _wrap(label: str, width: int = 38) -> str:
