@@ -91,13 +91,15 @@ class WorkplaceReport:
 
 
 def _sentence(indicator: Indicator, own: OwnValue, national: Figure) -> str:
+    """The workplace's own answer, then the national figure, as a person would say them:
+    "Dere har ikke innovert de siste to årene. Nasjonalt svarte 74 % av alle virksomheter
+    ja (400 svar)." The indicator's name is never quoted into the sentence."""
     if indicator.rule == Rule.SHARE:
         own_text = indicator.own_yes if own.value == 1.0 else indicator.own_no
         if not national.shown:
             return _("%(own)s There are too few answers yet to show the national figure.") % {"own": own_text}
-        return _("%(own)s Nationally, “%(name)s” applies to %(share)s of %(population)s (%(n)s answers).") % {
+        return _("%(own)s Nationally, %(share)s of %(population)s answered yes (%(n)s answers).") % {
             "own": own_text,
-            "name": indicator.name,
             "share": format_share(national.value),
             "population": national.base.label,
             "n": national.n,
@@ -105,7 +107,9 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure) -> str:
     if own.value is None:
         own_text = _("Your workplace did not answer enough of the statements to get a score.")
     else:
-        own_text = _("Your workplace scores %(value)s of 100.") % {"value": format_number(own.value, 0)}
+        own_text = _("Your workplace's score is %(value)s on a scale from 0 to 100.") % {
+            "value": format_number(own.value, 0)
+        }
     if not national.shown:
         return own_text + " " + _("There are too few answers yet to show the national figure.")
     return (

@@ -4,13 +4,14 @@ and the charts' addresses (issue 15)."""
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import translation
 
 from barometer.engine.figures import Base, Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
 from barometer.engine.stats import Estimate, Suppressed
-from barometer.models import Indicator
+from barometer.models import Indicator, StaffMembership
 from barometer.reports.summary import build_summary, comparison_groups
 from barometer.synthetic import generate_round
 from surveys.models import Invitation, Response, WorkplaceType
@@ -169,7 +170,8 @@ def test_staff_see_a_staff_view(admin_client, demo_report):
     _invitation, response = demo_report
     html = admin_client.get(f"/rapporter/{response.pk}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     for respondent_only in ("Svarene deres ble sendt inn", "Ta vare på lenken", "Last ned rapporten som PDF",
-                            "Deres vurdering", "Slik ligger virksomheten din an", "Deres svar"):  # fmt: skip
+                            "Deres vurdering", "Slik ligger virksomheten", "Svarene deres", "svarer dere likevel",
+                            "Virksomheten deres"):  # fmt: skip
         assert respondent_only not in html
     assert "Svarene ble sendt inn" in html
 
@@ -185,3 +187,27 @@ def test_chart_address_names_language_weighting_and_edition_and_renders_without_
     # The CSP (style-src 'self') blocks inline styles: colours and fonts are attributes.
     assert not re.search(r"\sstyle=", svg) and "<style" not in svg
     assert 'fill="#111111"' in svg and "font-size=" in svg
+
+
+def test_the_respondent_report_addresses_the_workplace_one_way(client, demo_report):
+    invitation, _response = demo_report
+    nb = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    main = nb[nb.index("<main") : nb.index("</main>")]
+    # "dere/deres" for the workplace; never "du/din/ditt/dine" beside it.
+    assert not re.search(r"\b(din|ditt|dine)\b", re.sub(r"<[^>]+>", " ", main))
+    assert "Nasjonalt gjelder «" not in main and "Nasjonalt svarte" in main
+    nn = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nn").content.decode()
+    nn_main = re.sub(r"<[^>]+>", " ", nn[nn.index("<main") : nn.index("</main>")])
+    assert not re.search(r"\b(di|din|ditt|dine)\b", nn_main)
+    assert "medarbeidarane" not in nn_main
+
+
+def test_the_report_list_says_whose_workplaces_it_lists(admin_client, client, django_user_model, municipality):
+    page = admin_client.get("/rapporter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "in all municipalities" in page and "your own municipality" not in page
+    user = django_user_model.objects.create_user("kommune", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Kommuneansatte"))
+    StaffMembership.objects.create(user=user, municipality=municipality)
+    client.force_login(user)
+    page = client.get("/rapporter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"in your municipality, {municipality.name}." in page and "all municipalities" not in page
