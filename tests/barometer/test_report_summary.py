@@ -211,3 +211,15 @@ def test_the_report_list_says_whose_workplaces_it_lists(admin_client, client, dj
     client.force_login(user)
     page = client.get("/rapporter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"in your municipality, {municipality.name}." in page and "all municipalities" not in page
+
+
+def test_texts_in_another_language_carry_their_lang(client, demo_report):
+    invitation, _response = demo_report
+    html = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="da">COI: Innovationsbarometeret' in html
+    danish = re.findall(r'<(?:a|span)[^>]*lang="(\w+)"[^>]*>[^<]*Innovationsbarometeret', html)
+    assert danish and set(danish) == {"da"}
+    norwegian = re.findall(r'<(?:a|span)[^>]*lang="(\w+)"[^>]*>KS: Innovasjonsbarometeret', html)
+    assert norwegian and set(norwegian) == {"nb"}
+    # Each indicator is one heading, not a landmark named twice.
+    assert 'role="region" aria-labelledby="indicator-' not in html
