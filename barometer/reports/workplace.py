@@ -226,6 +226,16 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
     )
 
 
+#: The published barometers the report compares with: (title as published, address, language).
+SOURCES = (
+    (
+        "KS: Innovasjonsbarometeret for kommunal sektor",
+        "https://www.ks.no/fagomrader/innovasjon/innovasjonsbarometeret/",
+        "nb",
+    ),
+    ("COI: Innovationsbarometeret", "https://www.coi.dk/innovationsbarometeret/", "da"),
+)
+
 # --- Charts ----------------------------------------------------------------------------------
 
 CHARTS = ("shares", "culture")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -75,7 +76,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 "staff": staff,
                 "link_expires": response.round.closes_at + timedelta(days=settings.RETENTION_DAYS),
                 "weighting_query": "" if weighted else "?vekting=av",
-                "chart_query": chart_query(response, weighted),
+                "chart_query": chart_query(response, weighted) if token else "",
                 **weighting_links(request),
             },
             request=request,
@@ -133,7 +134,8 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
 
 def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     response = _submitted(request, token)
-    pdf = report_pdf(build_workplace_report(response, weighted=wants_weighting(request)))
+    web_address = request.build_absolute_uri(reverse("barometer:report", args=[token]))
+    pdf = report_pdf(build_workplace_report(response, weighted=wants_weighting(request)), web_address)
     result = HttpResponse(pdf, content_type="application/pdf")
     result["Content-Disposition"] = 'attachment; filename="innovasjonsbarometeret-rapport.pdf"'
     return result
