@@ -20,7 +20,7 @@ from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
 from barometer.formatting import format_number, format_share
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
-from barometer.reports.summary import Summary, ViewerFigures, build_summary, comparison_groups
+from barometer.reports.summary import Summary, ViewerFigures, build_summary, comparison_groups, workplaces_of_type
 from surveys.models import AnswerChoice, Response, Round
 
 
@@ -262,25 +262,25 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         bars = []
         for row in rows:
             peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
-            own = (
-                _("%(name)s (of %(base)s; you: yes)") if row.own.value == 1.0 else _("%(name)s (of %(base)s; you: no)")
-            )
             bars.append(
                 ShareBar(
-                    label=own % {"name": row.indicator.name, "base": row.base.label},
+                    label=_("%(name)s (of %(base)s)") % {"name": row.indicator.name, "base": row.base.label},
                     value=row.national.value if row.national.shown else None,
                     low=row.national.low,
                     high=row.national.high,
                     peer=peer.value if peer is not None and peer.shown else None,
                     published=_published_share(row),
+                    own=row.own.value,
                 )
             )
         return shares_chart(
             bars,
             title=_("Shares nationally and in your peer group; each bar is a share of the workplaces in brackets"),
             national_label=_("Nationally (with 95 % interval)"),
-            peer_label=_("Your type of workplace"),
+            peer_label=_("Same type of workplace as yours: %(type)s")
+            % {"type": workplaces_of_type(report.response.workplace_type)},
             published_label=_("Published, Norway"),
+            own_label=_("Your workplace: yes = 100 %, no = 0 %"),
             hidden_label=hidden,
             image_format=image_format,
         )

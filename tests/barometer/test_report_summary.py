@@ -223,3 +223,20 @@ def test_texts_in_another_language_carry_their_lang(client, demo_report):
     assert norwegian and set(norwegian) == {"nb"}
     # Each indicator is one heading, not a landmark named twice.
     assert 'role="region" aria-labelledby="indicator-' not in html
+
+
+PHONE_IMAGE_WIDTH = 296  # a 320 px screen less the page's side padding
+
+
+@pytest.mark.parametrize("name", ["shares", "culture"])
+def test_chart_text_is_at_least_12_css_px_on_a_phone(client, demo_report, name):
+    invitation, _response = demo_report
+    svg = client.get(f"/s/{invitation.token}/rapport/figur/{name}.svg?sprak=nb").content.decode()
+    own_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+    assert sizes
+    # Rendered size = font size x rendered width / the SVG's own width (the image shrinks to fit).
+    assert min(sizes) * min(PHONE_IMAGE_WIDTH, own_width * 4 / 3) / own_width >= 12
+    if name == "shares":
+        assert "Virksomheten deres: ja =" in svg  # "you" has its own legend entry
+        assert "Samme virksomhetstype som" in svg and "grunnskoler" in svg
