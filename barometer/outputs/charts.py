@@ -52,15 +52,18 @@ class ShareBar:
     own: float | None = None  # the workplace's own answer: 1 (yes) or 0 (no)
 
 
-def _render(figure: Figure, title: str, image_format: str) -> str | bytes:
-    """SVG text for the web page; PNG bytes for the PDF (whose SVG support lacks text)."""
+def _render(figure: Figure, title: str, image_format: str, *, tight: bool = True) -> str | bytes:
+    """SVG text for the web page; PNG bytes for the PDF (whose SVG support lacks text).
+    ``tight=False`` keeps the figure's own width (a phone chart's width is what keeps its
+    text at 12 CSS px; its constrained layout keeps everything inside)."""
+    bbox = "tight" if tight else None
     with matplotlib.rc_context(RC):
         if image_format == "png":
             binary = io.BytesIO()
-            figure.savefig(binary, format="png", dpi=150, bbox_inches="tight")
+            figure.savefig(binary, format="png", dpi=150, bbox_inches=bbox)
             return binary.getvalue()
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Title": title, "Date": None})
+        figure.savefig(buffer, format="svg", bbox_inches=bbox, metadata={"Title": title, "Date": None})
     # Drop the XML prologue and DOCTYPE so the file is a plain SVG document.
     svg = re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", buffer.getvalue(), flags=re.S)
     return without_inline_styles(svg)
@@ -206,7 +209,7 @@ def shares_chart(
         figure.legend(handles=handles, loc="outside lower left", ncol=1, frameon=False)
         figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
                         fontweight="bold")  # fmt: skip
-        return _render(figure, title, image_format)
+        return _render(figure, title, image_format, tight=False)
 
 
 def scores_chart(
@@ -235,7 +238,7 @@ def scores_chart(
         axes.set_axisbelow(True)
         figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
                         fontweight="bold")  # fmt: skip
-        return _render(figure, title, image_format)
+        return _render(figure, title, image_format, tight=False)
 
 
 def daily_chart(days: list[tuple[object, int]], *, title: str, empty_label: str) -> str:

@@ -33,3 +33,17 @@ def test_the_welcome_page_title_does_not_repeat_the_site_name(client, invitation
     html = client.get(f"/s/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert title.count("Innovasjonsbarometeret") == 1, title
+
+
+def test_english_dates_follow_british_convention():
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from surveys.dates import exact_time
+
+    moment = datetime(2026, 11, 30, 18, 14, tzinfo=UTC)
+    with translation.override("en"):
+        assert exact_time(moment) == "30 November 2026 at 19:14"
+    with translation.override("nb"):
+        assert exact_time(moment) == "30. november 2026 kl. 19:14"
