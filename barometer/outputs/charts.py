@@ -22,6 +22,9 @@ from matplotlib.ticker import FuncFormatter
 
 from barometer.formatting import format_number
 
+#: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
+DRAWING_VERSION = 2
+
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
 ORANGE = "#a34700"
@@ -52,12 +55,15 @@ class ShareBar:
     own: float | None = None  # the workplace's own answer: 1 (yes) or 0 (no)
 
 
-def _render(figure: Figure, title: str, image_format: str, *, tight: bool = True) -> str | bytes:
+def _render(
+    figure: Figure, title: str, image_format: str, *, tight: bool = True, rc: dict | None = None
+) -> str | bytes:
     """SVG text for the web page; PNG bytes for the PDF (whose SVG support lacks text).
     ``tight=False`` keeps the figure's own width (a phone chart's width is what keeps its
     text at 12 CSS px; its constrained layout keeps everything inside)."""
     bbox = "tight" if tight else None
-    with matplotlib.rc_context(RC):
+    # The drawing's own settings: tick labels are made while saving, with the sizes in force then.
+    with matplotlib.rc_context(rc or RC):
         if image_format == "png":
             binary = io.BytesIO()
             figure.savefig(binary, format="png", dpi=150, bbox_inches=bbox)
@@ -110,6 +116,7 @@ def _wrap(label: str, width: int = 38) -> str:
 PHONE_WIDTH_INCHES = 3.8
 PHONE_FONT = 12
 LABEL_CHARACTERS = 32  # wrap width for 12 pt DejaVu Sans in 274 pt
+PHONE_RC = {**RC, "font.size": PHONE_FONT}
 
 
 def _stacked_layout(labels: list[str]) -> tuple[list[float], list[float], float]:
@@ -150,7 +157,7 @@ def shares_chart(
     diamond for the peer group, a vertical tick for the published Norwegian figure and,
     with ``own_label``, a star for the workplace's own answer (100 % for yes, 0 % for no).
     Phone first: see ``PHONE_WIDTH_INCHES``; the legend sits below the axis, clear of it."""
-    with matplotlib.rc_context({**RC, "font.size": PHONE_FONT}):
+    with matplotlib.rc_context(PHONE_RC):
         labels = [_wrap(bar.label, LABEL_CHARACTERS) for bar in bars]
         positions, label_positions, height = _stacked_layout(labels)
         figure, axes = _phone_axes(height)
@@ -209,7 +216,7 @@ def shares_chart(
         figure.legend(handles=handles, loc="outside lower left", ncol=1, frameon=False)
         figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
                         fontweight="bold")  # fmt: skip
-        return _render(figure, title, image_format, tight=False)
+        return _render(figure, title, image_format, tight=False, rc=PHONE_RC)
 
 
 def scores_chart(
@@ -217,7 +224,7 @@ def scores_chart(
 ) -> str | bytes:
     """Horizontal bars for index scores (0-100), each under its label; the first bar is the
     workplace's own (orange, hatched). Phone first, like ``shares_chart``."""
-    with matplotlib.rc_context({**RC, "font.size": PHONE_FONT}):
+    with matplotlib.rc_context(PHONE_RC):
         wrapped = [_wrap(label, LABEL_CHARACTERS) for label in labels]
         positions, label_positions, height = _stacked_layout(wrapped)
         figure, axes = _phone_axes(height)
@@ -238,7 +245,7 @@ def scores_chart(
         axes.set_axisbelow(True)
         figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
                         fontweight="bold")  # fmt: skip
-        return _render(figure, title, image_format, tight=False)
+        return _render(figure, title, image_format, tight=False, rc=PHONE_RC)
 
 
 def daily_chart(days: list[tuple[object, int]], *, title: str, empty_label: str) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from barometer.access import report_response_for_staff, report_response_for_token
 from barometer.engine.cache import cached, figures_version
 from barometer.engine.figures import comparison_round
+from barometer.outputs.charts import DRAWING_VERSION
 from barometer.outputs.pdf import report_pdf
 from barometer.reports.workplace import available_charts, build_workplace_report, chart_image, report_blocks
 from surveys.models import Response
@@ -52,7 +53,7 @@ def chart_query(response: Response, weighted: bool) -> str:
     params["sprak"] = get_language()
     if not weighted:
         params["vekting"] = "av"
-    params["utgave"] = figures_version(_comparison_round_id(response))
+    params["utgave"] = f"{figures_version(_comparison_round_id(response))}-d{DRAWING_VERSION}"
     return params.urlencode()
 
 
@@ -125,7 +126,8 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
         # An empty string is cached too: the report has no such chart.
         return chart_image(report, name) if name in available_charts(report) else ""
 
-    svg = cached(_comparison_round_id(response), "chart", (response.pk, name, weighted, get_language()), draw)
+    key = (response.pk, name, weighted, get_language(), DRAWING_VERSION)
+    svg = cached(_comparison_round_id(response), "chart", key, draw)
     if not svg:
         raise Http404("no such chart")
     # Personal: no Cache-Control here, so it gets the site's "private, no-store".

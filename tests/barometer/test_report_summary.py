@@ -236,7 +236,7 @@ def test_chart_text_is_at_least_12_css_px_on_a_phone(client, demo_report, name):
     sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
     assert sizes
     # Rendered size = font size x rendered width / the SVG's own width (the image shrinks to fit).
-    assert min(sizes) * min(PHONE_IMAGE_WIDTH, own_width * 4 / 3) / own_width >= 12
+    assert min(sizes) * PHONE_IMAGE_WIDTH / own_width >= 12
     if name == "shares":
         assert "Virksomheten deres: ja =" in svg  # "you" has its own legend entry
         assert "Samme virksomhetstype som" in svg and "grunnskoler" in svg
