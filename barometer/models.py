@@ -115,6 +115,12 @@ class ReferenceFigure(models.Model):
         self.range_low, self.range_high = self.derived_range()
         super().save(*args, **kwargs)
 
+    @property
+    def source_language(self) -> str:
+        """The language of ``source_title`` (a BCP 47 tag for ``lang``): the source's title is
+        given as published, bokmål for the Norwegian barometers, Danish for the Danish ones."""
+        return "da" if self.country == Country.DENMARK else "nb"
+
     def clean(self):
         unknown = set(self.workplace_types or []) - set(WorkplaceType.values)
         if unknown:

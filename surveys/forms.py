@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -39,13 +40,18 @@ class AnsweringFormMixin:
         self.helper.wrapper_class = "question"
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(anchor id, field label, message) for every error, in field order."""
+        """(anchor id, field label, message) for every error, in field order. The label ends
+        in a colon only when it does not end in a question mark or a full stop already, so a
+        line reads "Hvor mange ...? Svar på dette spørsmålet." and never "...?: ..."."""
         summary = []
         for name in self.fields:
             for message in self.errors.get(name, []):
                 field = self[name]
                 anchor = field.id_for_label or f"{field.auto_id}_0"
-                summary.append((anchor, self.fields[name].label, message))
+                label = getattr(self, "summary_labels", {}).get(name, self.fields[name].label) or ""
+                if label and not strip_tags(str(label)).rstrip().endswith(("?", ".", ":", "!")):
+                    label = format_html("{}:", label)
+                summary.append((anchor, label, message))
         return summary
 
 
@@ -154,8 +160,20 @@ class SectionForm(AnsweringFormMixin, forms.Form):
 
     def _field(self, question: Question) -> forms.Field:
         required = question.required and not self.partial
+        label = localized_html(question, "text")
+        if not hasattr(self, "summary_labels"):
+            self.summary_labels = {}
+        self.summary_labels[question.code] = label
+        if question.required:
+            # A screen reader reads "*" as "star": the mark is hidden from it and the word said
+            # instead (crispy's own asterisk is hidden by the stylesheet).
+            label = format_html(
+                '{}<span class="required-mark" aria-hidden="true"> *</span><span class="visually-hidden"> ({})</span>',
+                label,
+                _("required"),
+            )
         common = {
-            "label": localized_html(question, "text"),
+            "label": label,
             "help_text": localized_html(question, "help"),
             "required": required,
         }
@@ -163,13 +181,19 @@ class SectionForm(AnsweringFormMixin, forms.Form):
             choices = [(str(option.pk), localized_html(option, "label")) for option in question.options.all()]
             messages = {"invalid_choice": INVALID_CHOICE, "invalid_list": INVALID_CHOICE}
             if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                messages["required"] = _("Choose at least one option.")
                 return forms.MultipleChoiceField(
                     choices=choices, widget=forms.CheckboxSelectMultiple, error_messages=messages, **common
                 )
+            messages["required"] = _("Choose one of the options.")
             return forms.ChoiceField(choices=choices, widget=StrictRadioSelect, error_messages=messages, **common)
         if question.kind == QuestionKind.NUMBER:
-            return answer_number_field(question, **common)
-        return AnswerTextField(question=question, widget=forms.Textarea(attrs={"rows": 4}), **common)
+            field = answer_number_field(question, **common)
+        else:
+            field = AnswerTextField(question=question, widget=forms.Textarea(attrs={"rows": 4}), **common)
+        # Django's "Dette feltet er påkrevd." speaks of a field; the respondent sees a question.
+        field.error_messages["required"] = _("Answer this question.")
+        return field
 
     def clean(self):
         cleaned = super().clean()

@@ -22,6 +22,9 @@ from matplotlib.ticker import FuncFormatter
 
 from barometer.formatting import format_number
 
+#: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
+DRAWING_VERSION = 2
+
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
 ORANGE = "#a34700"
@@ -49,19 +52,50 @@ class ShareBar:
     high: float | None
     peer: float | None = None  # the workplace's own type, 0-1
     published: float | None = None  # published Norwegian figure, 0-1
+    own: float | None = None  # the workplace's own answer: 1 (yes) or 0 (no)
 
 
-def _render(figure: Figure, title: str, image_format: str) -> str | bytes:
-    """SVG text for the web page; PNG bytes for the PDF (whose SVG support lacks text)."""
-    with matplotlib.rc_context(RC):
+def _render(
+    figure: Figure, title: str, image_format: str, *, tight: bool = True, rc: dict | None = None
+) -> str | bytes:
+    """SVG text for the web page; PNG bytes for the PDF (whose SVG support lacks text).
+    ``tight=False`` keeps the figure's own width (a phone chart's width is what keeps its
+    text at 12 CSS px; its constrained layout keeps everything inside)."""
+    bbox = "tight" if tight else None
+    # The drawing's own settings: tick labels are made while saving, with the sizes in force then.
+    with matplotlib.rc_context(rc or RC):
         if image_format == "png":
             binary = io.BytesIO()
-            figure.savefig(binary, format="png", dpi=150, bbox_inches="tight")
+            figure.savefig(binary, format="png", dpi=150, bbox_inches=bbox)
             return binary.getvalue()
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Title": title, "Date": None})
+        figure.savefig(buffer, format="svg", bbox_inches=bbox, metadata={"Title": title, "Date": None})
     # Drop the XML prologue and DOCTYPE so the file is a plain SVG document.
-    return re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", buffer.getvalue(), flags=re.S)
+    svg = re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", buffer.getvalue(), flags=re.S)
+    return without_inline_styles(svg)
+
+
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+def without_inline_styles(svg: str) -> str:
+    """The SVG with every ``style`` attribute turned into presentation attributes
+    (``fill="#111111"``) and its ``<style>`` element's defaults moved onto the root.
+
+    The site's content security policy (``style-src 'self'``) blocks inline styles, so a
+    chart opened by its own address would lose its colours and fonts (black on black);
+    presentation attributes are not styles and are always applied. Every property
+    matplotlib writes (fill, stroke, stroke-*, font-*, text-anchor, opacity) is one.
+    """
+
+    def attributes(match: re.Match) -> str:
+        pairs = [part.split(":", 1) for part in match.group(1).split(";") if ":" in part]
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(attributes, svg)
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
 def _wrap(label: str, width: int = 38) -> str:
@@ -76,6 +110,38 @@ def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(lines)
 
 
+#: Phone first: the chart is drawn 3.8 inches (274 pt) wide with 12 pt text, so on a 320 px
+#: screen (about 296 px for the image) its text renders at 12 x 296 / 274 = 13 CSS px and
+#: never below 12; it grows in height with the number of bars, never in width.
+PHONE_WIDTH_INCHES = 3.8
+PHONE_FONT = 12
+LABEL_CHARACTERS = 32  # wrap width for 12 pt DejaVu Sans in 274 pt
+PHONE_RC = {**RC, "font.size": PHONE_FONT}
+
+
+def _stacked_layout(labels: list[str]) -> tuple[list[float], list[float], float]:
+    """Each bar with its label on its own line(s) above it, from the top down: returns the
+    bars' y positions, the labels' y positions (data units, y grows downwards) and the
+    total height."""
+    bars, texts, y = [], [], 0.0
+    for label in labels:
+        lines = label.count("\n") + 1
+        texts.append(y)
+        y += 0.55 * lines + 0.2
+        bars.append(y + 0.3)
+        y += 0.9
+    return bars, texts, y
+
+
+def _phone_axes(height_units: float):
+    figure = Figure(figsize=(PHONE_WIDTH_INCHES, 0.42 * height_units + 1.6), layout="constrained")
+    axes = figure.subplots()
+    axes.set_ylim(height_units, -0.1)
+    axes.set_yticks([])
+    axes.spines[["top", "right", "left"]].set_visible(False)
+    return figure, axes
+
+
 def shares_chart(
     bars: list[ShareBar],
     *,
@@ -84,19 +150,23 @@ def shares_chart(
     peer_label: str,
     published_label: str,
     hidden_label: str,
+    own_label: str | None = None,
     image_format: str = "svg",
 ) -> str | bytes:
-    """Horizontal bars: the national share with its interval, a diamond for the peer group
-    and a vertical tick for the published Norwegian figure."""
-    with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(8, 0.55 * len(bars) + 1.4))
-        axes = figure.subplots()
-        positions = list(range(len(bars)))[::-1]
-        for y, bar in zip(positions, bars, strict=True):
+    """Horizontal bars, each under its label: the national share with its interval, a
+    diamond for the peer group, a vertical tick for the published Norwegian figure and,
+    with ``own_label``, a star for the workplace's own answer (100 % for yes, 0 % for no).
+    Phone first: see ``PHONE_WIDTH_INCHES``; the legend sits below the axis, clear of it."""
+    with matplotlib.rc_context(PHONE_RC):
+        labels = [_wrap(bar.label, LABEL_CHARACTERS) for bar in bars]
+        positions, label_positions, height = _stacked_layout(labels)
+        figure, axes = _phone_axes(height)
+        for y, text_y, label, bar in zip(positions, label_positions, labels, bars, strict=True):
+            axes.text(0, text_y, label, va="top", ha="left", color=BLACK)
             if bar.value is None:
-                axes.text(0.01, y, hidden_label, va="center", ha="left", color=GREY, fontstyle="italic")
+                axes.text(1, y, hidden_label, va="center", ha="left", color=GREY, fontstyle="italic")
                 continue
-            axes.barh(y, bar.value * 100, color=NAVY, height=0.55)
+            axes.barh(y, bar.value * 100, color=NAVY, height=0.6)
             if bar.low is not None and bar.high is not None:
                 axes.errorbar(
                     bar.value * 100,
@@ -109,14 +179,9 @@ def shares_chart(
                 )
             if bar.peer is not None:
                 axes.plot(
-                    bar.peer * 100,
-                    y,
-                    marker="D",
-                    markersize=7,
-                    color=ORANGE,
-                    markeredgecolor="white",
+                    bar.peer * 100, y, marker="D", markersize=8, color=ORANGE, markeredgecolor="white",
                     linestyle="none",
-                )
+                )  # fmt: skip
             if bar.published is not None:
                 axes.plot(
                     bar.published * 100,
@@ -128,57 +193,59 @@ def shares_chart(
                     linestyle="none",
                     path_effects=[patheffects.withStroke(linewidth=6, foreground="white")],
                 )
-        axes.set_yticks(positions, [_wrap(bar.label) for bar in bars])
+            if own_label is not None and bar.own is not None:
+                axes.plot(
+                    bar.own * 100, y, marker="*", markersize=13, color=BLACK, markeredgecolor="white",
+                    linestyle="none", clip_on=False,
+                )  # fmt: skip
         axes.set_xlim(0, 100)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{format_number(value, 0)} %"))
+        axes.set_xticks([0, 25, 50, 75, 100])
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)
-        axes.spines[["top", "right"]].set_visible(False)
-        handles = [Patch(color=NAVY, label=national_label)]
-        if peer_label:
-            handles.append(Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label))
-        handles += [
-            Line2D(
-                [],
-                [],
-                marker="|",
-                markersize=12,
-                markeredgewidth=3,
-                color=BLACK,
-                linestyle="none",
-                label=published_label,
-            ),
-        ]
-        axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False)
-        axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
-        return _render(figure, title, image_format)
+        handles = [
+            Patch(facecolor=NAVY, label=national_label),
+            Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label),
+            Line2D([], [], marker="|", color=BLACK, markersize=12, markeredgewidth=3, linestyle="none",
+                   label=published_label),
+        ]  # fmt: skip
+        if own_label is not None:
+            handles.append(Line2D([], [], marker="*", color=BLACK, markersize=12, linestyle="none", label=own_label))
+        for handle in handles:
+            handle.set_label(_wrap(handle.get_label(), LABEL_CHARACTERS - 4))
+        figure.legend(handles=handles, loc="outside lower left", ncol=1, frameon=False)
+        figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
+                        fontweight="bold")  # fmt: skip
+        return _render(figure, title, image_format, tight=False, rc=PHONE_RC)
 
 
 def scores_chart(
     labels: list[str], values: list[float | None], *, title: str, hidden_label: str, image_format: str = "svg"
 ) -> str | bytes:
-    """Horizontal bars for index scores (0-100); the first bar is the workplace's own."""
-    with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(8, 0.5 * len(labels) + 1.0))
-        axes = figure.subplots()
-        positions = list(range(len(labels)))[::-1]
-        for index, (y, value) in enumerate(zip(positions, values, strict=True)):
+    """Horizontal bars for index scores (0-100), each under its label; the first bar is the
+    workplace's own (orange, hatched). Phone first, like ``shares_chart``."""
+    with matplotlib.rc_context(PHONE_RC):
+        wrapped = [_wrap(label, LABEL_CHARACTERS) for label in labels]
+        positions, label_positions, height = _stacked_layout(wrapped)
+        figure, axes = _phone_axes(height)
+        for index, (y, text_y, label, value) in enumerate(
+            zip(positions, label_positions, wrapped, values, strict=True)
+        ):
+            axes.text(0, text_y, label, va="top", ha="left", color=BLACK)
             if value is None:
                 axes.text(1, y, hidden_label, va="center", ha="left", color=GREY, fontstyle="italic")
                 continue
             own = index == 0
-            axes.barh(
-                y, value, color=ORANGE if own else NAVY, hatch="//" if own else "", edgecolor="white", height=0.55
-            )
+            axes.barh(y, value, color=ORANGE if own else NAVY, hatch="//" if own else "", edgecolor="white", height=0.6)
             axes.text(value + 1, y, format_number(value, 0), va="center", ha="left", color="#111111")
-        axes.set_yticks(positions, [_wrap(label) for label in labels])
-        axes.set_xlim(0, 105)
+        axes.set_xlim(0, 110)
+        axes.set_xticks([0, 25, 50, 75, 100])
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_number(value, 0)))
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
-        return _render(figure, title, image_format)
+        figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
+                        fontweight="bold")  # fmt: skip
+        return _render(figure, title, image_format, tight=False, rc=PHONE_RC)
 
 
 def daily_chart(days: list[tuple[object, int]], *, title: str, empty_label: str) -> str:

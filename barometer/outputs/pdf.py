@@ -1,7 +1,10 @@
 """The workplace report as PDF, with fpdf2 (pure Python: no system libraries needed).
 
 The HTML page is the accessible version; the PDF is a keepsake for the workplace's files,
-with the same numbers, sources and charts. Fonts are DejaVu, which matplotlib ships.
+with the same summary, numbers, explanations, sources and charts, and a link to the web
+report (the PDF is not tagged: the accessibility statement names it as an exception).
+Text is left-aligned (justified lines leave wide gaps), every page is numbered "page 2 of
+5", and fonts are DejaVu, which matplotlib ships.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from fpdf import FPDF
 
 from barometer.formatting import format_interval, format_number, format_share
 from barometer.reports.aggregate import weighting_statement
-from barometer.reports.workplace import WorkplaceReport, available_charts, chart_image
+from barometer.reports.workplace import SOURCES, WorkplaceReport, available_charts, chart_image, is_factor
 from surveys.dates import in_oslo
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -37,8 +40,20 @@ def _own(row) -> str:
     return format_number(row.own.value, 0) if row.own.value is not None else _("no score")
 
 
-def report_pdf(report: WorkplaceReport) -> bytes:
-    pdf = FPDF(format="A4")
+class _NumberedPDF(FPDF):
+    """A4 with "Page n of N" at the foot of every page."""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 5, _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}, align="C")
+
+
+def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
+    """The report as PDF bytes; ``web_address`` is the accessible web report's address,
+    printed as a link near the top."""
+    pdf = _NumberedPDF(format="A4")
+    pdf.alias_nb_pages()
     pdf.set_lang(get_language() or "nb")
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -53,9 +68,9 @@ def report_pdf(report: WorkplaceReport) -> bytes:
         pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
-    def text(value: str, size: int = 10) -> None:
+    def text(value: str, size: int = 10, link: str = "") -> None:
         pdf.set_font("DejaVu", "", size)
-        pdf.multi_cell(width, 5, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, value, new_x="LMARGIN", new_y="NEXT", align="L", link=link)
 
     response = report.response
     heading(_("Innovation Barometer: your report"), 16)
@@ -71,6 +86,39 @@ def report_pdf(report: WorkplaceReport) -> bytes:
         text(weighting_statement(report.weighting))
         if report.is_synthetic:
             text(_("SYNTHETIC DEMO DATA: the comparison round contains generated answers, not real ones."))
+    if web_address:
+        text(_("The accessible version of this report is on the web: %(address)s") % {"address": web_address},
+             9, link=web_address)  # fmt: skip
+    pdf.ln(3)
+    summary = report.summary
+    if summary is not None:
+        heading(_("In short"))
+        if summary.source == "published":
+            text(_("There are no figures from this round yet, so this compares with the published national "
+                   "barometer (2018). Comparisons with workplaces like this one come with the round's "
+                   "results."))  # fmt: skip
+        for title, items in (
+            (_("Where you do less than most comparable workplaces"), summary.less),
+            (_("Where you do more than most comparable workplaces"), summary.more),
+        ):
+            if items:
+                heading(title, 11)
+                for item in items:
+                    text("• " + item.sentence)
+                    if item.suggestion:
+                        text(_("What the barometer found:") + " " + item.suggestion, 9)
+                    pdf.ln(1)
+        if summary.empty:
+            text(_("On no indicator do you clearly differ from most comparable workplaces: either the groups' "
+                   "figures lie too close to 50 %%, or there are too few answers to tell.") % {})  # fmt: skip
+        pdf.ln(2)
+    heading(_("How to read the figures"), 11)
+    # "%%" and "% {}": the same catalogue entries as the page's {% translate %} (which escapes %).
+    text(_("A percentage is the share of the group that answered yes; the 95 %% interval is the range the true "
+           "share most likely lies in, and n is the number of workplaces that answered. “Too few answers” means "
+           "a figure is hidden to protect the workplaces that answered.") % {}, 9)  # fmt: skip
+    text(_("Written as: share (95 %% interval, n = number of workplaces), for example 72 %% (66–78 %%, "
+           "n = 140).") % {}, 9)  # fmt: skip
     pdf.ln(3)
     for name in available_charts(report):
         png = chart_image(report, name, image_format="png")
@@ -78,7 +126,8 @@ def report_pdf(report: WorkplaceReport) -> bytes:
         pdf.ln(2)
     for row in report.rows:
         heading(str(row.indicator.name), 11)
-        text(row.sentence)
+        if not is_factor(row):
+            text(row.sentence)
         lines = [f"{_('Your workplace')}: {_own(row)}", f"{row.national_label}: {_value(row, row.national)}"]
         lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
         for figure in row.norway + row.denmark:
@@ -94,8 +143,10 @@ def report_pdf(report: WorkplaceReport) -> bytes:
         for row in report.suggestions:
             text(f"{row.indicator.name}: {row.suggestion}")
             pdf.ln(1)
-    sources = sorted({f.source_title for row in report.rows for f in row.norway + row.denmark})
-    if sources:
-        heading(_("Sources"))
-        text("\n".join(sources), 9)
+    heading(_("Sources"))
+    for title, address, _language in SOURCES:
+        text(f"{title}: {address}", 9, link=address)
+    cited = sorted({(f.source_title, f.source_url) for row in report.rows for f in row.norway + row.denmark})
+    for title, address in cited:
+        text(f"{title}: {address}" if address else title, 9, link=address)
     return bytes(pdf.output())

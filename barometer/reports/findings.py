@@ -259,9 +259,9 @@ def findings(round_: Round, *, weighted: bool = True) -> FindingsReport:
     )
     two_groups(
         "quality-outside",
-        _("Collaboration outside the own municipality goes with better quality"),
+        _("Collaboration outside their own municipality goes with better quality"),
         _(
-            "Collaboration with public workplaces outside the own (county) municipality goes with a higher "
+            "Collaboration with public workplaces outside their own municipality or county goes with a higher "
             "likelihood that the new solutions give better quality."
         ),
         source_2018,

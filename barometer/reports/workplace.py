@@ -20,6 +20,7 @@ from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
 from barometer.formatting import format_number, format_share
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
+from barometer.reports.summary import Summary, ViewerFigures, build_summary, comparison_groups, workplaces_of_type
 from surveys.models import AnswerChoice, Response, Round
 
 
@@ -65,6 +66,8 @@ class WorkplaceReport:
     weighting: WeightingState = field(
         default_factory=lambda: WeightingState(weighted=False, available=False, source=None)
     )
+    summary: Summary | None = None
+    factor_ratings: dict[str, str] = field(default_factory=dict)
 
     @property
     def weighted(self) -> bool:
@@ -88,13 +91,15 @@ class WorkplaceReport:
 
 
 def _sentence(indicator: Indicator, own: OwnValue, national: Figure) -> str:
+    """The workplace's own answer, then the national figure, as a person would say them:
+    "Dere har ikke innovert de siste to årene. Nasjonalt svarte 74 % av alle virksomheter
+    ja (400 svar)." The indicator's name is never quoted into the sentence."""
     if indicator.rule == Rule.SHARE:
         own_text = indicator.own_yes if own.value == 1.0 else indicator.own_no
         if not national.shown:
             return _("%(own)s There are too few answers yet to show the national figure.") % {"own": own_text}
-        return _("%(own)s Nationally, “%(name)s” applies to %(share)s of %(population)s (%(n)s answers).") % {
+        return _("%(own)s Nationally, %(share)s of %(population)s answered yes (%(n)s answers).") % {
             "own": own_text,
-            "name": indicator.name,
             "share": format_share(national.value),
             "population": national.base.label,
             "n": national.n,
@@ -102,7 +107,9 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure) -> str:
     if own.value is None:
         own_text = _("Your workplace did not answer enough of the statements to get a score.")
     else:
-        own_text = _("Your workplace scores %(value)s of 100.") % {"value": format_number(own.value, 0)}
+        own_text = _("Your workplace's score is %(value)s on a scale from 0 to 100.") % {
+            "value": format_number(own.value, 0)
+        }
     if not national.shown:
         return own_text + " " + _("There are too few answers yet to show the national figure.")
     return (
@@ -136,14 +143,31 @@ def own_values(response: Response, resolved_for_own_set: list[ResolvedIndicator]
     return {item.spec.key: evaluate(item.spec, chosen) for item in resolved_for_own_set}
 
 
-def build_workplace_report(response: Response, *, weighted: bool = True) -> WorkplaceReport:
+def factor_ratings(response: Response) -> dict[str, str]:
+    """The workplace's own rating of each promoting/hindering factor it rated, by question
+    code: "1" to "6", or the option's label ("Don't know", "Not relevant") in the active
+    language (one query)."""
+    from surveys.models import Option
+
+    chosen = Option.objects.filter(
+        choices__response=response, question__kind="rating", question__code__startswith="factor_"
+    ).select_related("question")
+    return {option.question.code: option.code if option.code.isdigit() else str(option.label) for option in chosen}
+
+
+def build_workplace_report(response: Response, *, weighted: bool = True, staff: bool = False) -> WorkplaceReport:
     """The report; national and peer figures weighted to the population when the round has
-    population data and ``weighted`` is left on."""
+    population data and ``weighted`` is left on. ``staff`` words the summary about the
+    workplace in the third person (municipality staff and admins reading it)."""
     round_ = comparison_round(response)
     own_resolved = resolved_indicators(response.question_set_id)
     own = own_values(response, own_resolved)
+    municipality = response.municipality
+    groups = comparison_groups(workplace_type=response.workplace_type, centrality=municipality.centrality, staff=staff)
     if round_ is None:
-        return WorkplaceReport(response, None, 0, [], [])
+        items = [(item.indicator, own[item.spec.key]) for item in own_resolved]
+        summary = build_summary(None, items, groups, workplace_type=response.workplace_type, staff=staff)
+        return WorkplaceReport(response, None, 0, [], [], summary=summary)
     resolved = (
         own_resolved
         if round_.question_set_id == response.question_set_id
@@ -154,7 +178,6 @@ def build_workplace_report(response: Response, *, weighted: bool = True) -> Work
     counted_here = response.round_id == round_.pk and response.workplace_id is not None
     national_group = round_figures.group(Filter(), viewer_inside=counted_here)
     responses_nationally, national_estimates = national_group.responses, national_group.figures
-    municipality = response.municipality
     peers = peer_filters(
         workplace_type=response.workplace_type,
         size_class=municipality.size_class,
@@ -185,6 +208,12 @@ def build_workplace_report(response: Response, *, weighted: bool = True) -> Work
                 suggestion=indicator.suggestion if _differs_unfavourably(indicator, mine, national_estimate) else "",
             )
         )
+    summary = build_summary(
+        ViewerFigures(round_figures, viewer_inside=counted_here),
+        [(row.indicator, row.own) for row in rows],
+        groups,
+        staff=staff,
+    )
     return WorkplaceReport(
         response=response,
         round=round_,
@@ -192,8 +221,20 @@ def build_workplace_report(response: Response, *, weighted: bool = True) -> Work
         rows=rows,
         peer_labels=[(kind, label) for kind, label, _filter in peers],
         weighting=round_figures.weighting_state,
+        summary=summary,
+        factor_ratings=factor_ratings(response),
     )
 
+
+#: The published barometers the report compares with: (title as published, address, language).
+SOURCES = (
+    (
+        "KS: Innovasjonsbarometeret for kommunal sektor",
+        "https://www.ks.no/fagomrader/innovasjon/innovasjonsbarometeret/",
+        "nb",
+    ),
+    ("COI: Innovationsbarometeret", "https://www.coi.dk/innovationsbarometeret/", "da"),
+)
 
 # --- Charts ----------------------------------------------------------------------------------
 
@@ -206,7 +247,7 @@ def _published_share(row: IndicatorRow) -> float | None:
 
 def chart_rows(report: WorkplaceReport) -> dict[str, list[IndicatorRow]]:
     return {
-        "shares": [row for row in report.rows if row.is_share],
+        "shares": [row for row in report.rows if row.is_share and not is_factor(row)],
         "culture": [row for row in report.rows if row.indicator.rule == Rule.INDEX],
     }
 
@@ -221,25 +262,25 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         bars = []
         for row in rows:
             peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
-            own = (
-                _("%(name)s (of %(base)s; you: yes)") if row.own.value == 1.0 else _("%(name)s (of %(base)s; you: no)")
-            )
             bars.append(
                 ShareBar(
-                    label=own % {"name": row.indicator.name, "base": row.base.label},
+                    label=_("%(name)s (of %(base)s)") % {"name": row.indicator.name, "base": row.base.label},
                     value=row.national.value if row.national.shown else None,
                     low=row.national.low,
                     high=row.national.high,
                     peer=peer.value if peer is not None and peer.shown else None,
                     published=_published_share(row),
+                    own=row.own.value,
                 )
             )
         return shares_chart(
             bars,
             title=_("Shares nationally and in your peer group; each bar is a share of the workplaces in brackets"),
             national_label=_("Nationally (with 95 % interval)"),
-            peer_label=_("Your type of workplace"),
+            peer_label=_("Same type of workplace as yours: %(type)s")
+            % {"type": workplaces_of_type(report.response.workplace_type)},
             published_label=_("Published, Norway"),
+            own_label=_("Your workplace: yes = 100 %, no = 0 %"),
             hidden_label=hidden,
             image_format=image_format,
         )
@@ -256,3 +297,80 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
 def available_charts(report: WorkplaceReport) -> list[str]:
     rows = chart_rows(report)
     return [name for name in CHARTS if rows[name]]
+
+
+# --- Blocks: the details sections, one per questionnaire section answered ---------------------
+
+FACTOR_PREFIX = "factor-"
+
+
+@dataclass
+class FactorFeedback:
+    """One promoting/hindering factor: its name (the question's subject), the workplace's own
+    rating, and the shares that rated it 5-6 (promoted) and 1-2 (hindered) in the narrowest
+    shown group among ``groups`` (workplace type, then national): ``group`` names it."""
+
+    name: str
+    own: str | None
+    promoted: Figure | None
+    hindered: Figure | None
+    group: str
+
+
+@dataclass
+class ReportBlock:
+    """A questionnaire section the workplace saw: its answers (``answer_rows`` as in
+    ``Questionnaire.answer_summary``), the indicator rows about it, and its factors."""
+
+    section: object
+    answer_rows: list[dict]
+    rows: list[IndicatorRow]
+    factors: list[FactorFeedback]
+
+
+def is_factor(row: IndicatorRow) -> bool:
+    return row.indicator.key.startswith(FACTOR_PREFIX)
+
+
+def _factor_figure(row: IndicatorRow | None) -> tuple[Figure | None, str]:
+    if row is None:
+        return None, ""
+    peer = next((p for p in row.peers if p.kind == "workplace_type" and p.estimate.shown), None)
+    if peer is not None:
+        return peer.estimate, peer.label
+    return (row.national, _("all workplaces")) if row.national.shown else (None, "")
+
+
+def report_blocks(report: WorkplaceReport, answer_summary: list[dict]) -> list[ReportBlock]:
+    """The report's details, in questionnaire order: every section the workplace answered,
+    with the indicators whose first question is in it and, for the factors, the own rating
+    beside the distribution among workplaces of the same type."""
+    by_code = {}
+    for row in report.rows:
+        if row.indicator.question_codes:
+            by_code.setdefault(row.indicator.question_codes[0], []).append(row)
+    blocks = []
+    for entry in answer_summary:
+        codes = [answer["question"].code for answer in entry["rows"]]
+        rows = [row for code in codes for row in by_code.get(code, [])]
+        factors = []
+        for answer in entry["rows"]:
+            question = answer["question"]
+            if question.kind != "rating" or not question.code.startswith("factor_"):
+                continue
+            slug = question.code.removeprefix("factor_").replace("_", "-")
+            found = {row.indicator.key: row for row in rows}
+            promoted, group = _factor_figure(found.get(f"{FACTOR_PREFIX}{slug}-promoted"))
+            hindered, _group = _factor_figure(found.get(f"{FACTOR_PREFIX}{slug}-hindered"))
+            subject = str(question.text).split(": ", 1)[-1]
+            factors.append(
+                FactorFeedback(
+                    name=subject[:1].upper() + subject[1:],
+                    own=report.factor_ratings.get(question.code),
+                    promoted=promoted,
+                    hindered=hindered,
+                    group=group,
+                )
+            )
+        blocks.append(ReportBlock(entry["section"], entry["rows"], [r for r in rows if not is_factor(r)], factors))
+    return blocks

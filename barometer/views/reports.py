@@ -8,17 +8,20 @@ arithmetic, and any change to what the figures are made of shows at once.
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from barometer.access import report_response_for_staff, report_response_for_token
-from barometer.engine.cache import cached
+from barometer.engine.cache import cached, figures_version
 from barometer.engine.figures import comparison_round
+from barometer.outputs.charts import DRAWING_VERSION
 from barometer.outputs.pdf import report_pdf
-from barometer.reports.workplace import available_charts, build_workplace_report, chart_image
+from barometer.reports.workplace import available_charts, build_workplace_report, chart_image, report_blocks
 from surveys.models import Response
 from surveys.questionnaire import AnswerValues, Questionnaire
 
@@ -41,11 +44,26 @@ def weighting_links(request: HttpRequest) -> dict[str, str]:
     return {"weighting_off_url": "?" + off.urlencode(), "weighting_on_url": "?" + on.urlencode()}
 
 
+def chart_query(response: Response, weighted: bool) -> str:
+    """The query string of a chart's address: everything that changes the chart's content
+    (language, weighting, and the comparison round's figures version, which changes with
+    every answer counted or snapshot published), so a chart opened on its own or taken
+    from a cache is the one the page shows."""
+    params = QueryDict(mutable=True)
+    params["sprak"] = get_language()
+    if not weighted:
+        params["vekting"] = "av"
+    params["utgave"] = f"{figures_version(_comparison_round_id(response))}-d{DRAWING_VERSION}"
+    return params.urlencode()
+
+
 def _render_report(request: HttpRequest, response: Response, token: str | None) -> HttpResponse:
     weighted = wants_weighting(request)
+    # Staff (municipality staff, admins) read about the workplace; a respondent about "you".
+    staff = token is None
 
     def body() -> dict:
-        report = build_workplace_report(response, weighted=weighted)
+        report = build_workplace_report(response, weighted=weighted, staff=staff)
         summary = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
         html = render_to_string(
             "barometer/report_body.html",
@@ -55,8 +73,11 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 "token": token,
                 "charts": available_charts(report),
                 "summary": summary,
+                "blocks": report_blocks(report, summary),
+                "staff": staff,
                 "link_expires": response.round.closes_at + timedelta(days=settings.RETENTION_DAYS),
                 "weighting_query": "" if weighted else "?vekting=av",
+                "chart_query": chart_query(response, weighted) if token else "",
                 **weighting_links(request),
             },
             request=request,
@@ -95,13 +116,18 @@ def _submitted(request: HttpRequest, token: str) -> Response:
 def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     response = _submitted(request, token)
     weighted = wants_weighting(request)
+    language = request.GET.get("sprak")
+    if language in dict(settings.LANGUAGES):
+        # The address names the language, so the chart does not depend on a cookie.
+        translation.activate(language)
 
     def draw() -> str:
         report = build_workplace_report(response, weighted=weighted)
         # An empty string is cached too: the report has no such chart.
         return chart_image(report, name) if name in available_charts(report) else ""
 
-    svg = cached(_comparison_round_id(response), "chart", (response.pk, name, weighted, get_language()), draw)
+    key = (response.pk, name, weighted, get_language(), DRAWING_VERSION)
+    svg = cached(_comparison_round_id(response), "chart", key, draw)
     if not svg:
         raise Http404("no such chart")
     # Personal: no Cache-Control here, so it gets the site's "private, no-store".
@@ -110,7 +136,8 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
 
 def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     response = _submitted(request, token)
-    pdf = report_pdf(build_workplace_report(response, weighted=wants_weighting(request)))
+    web_address = request.build_absolute_uri(reverse("barometer:report", args=[token]))
+    pdf = report_pdf(build_workplace_report(response, weighted=wants_weighting(request)), web_address)
     result = HttpResponse(pdf, content_type="application/pdf")
     result["Content-Disposition"] = 'attachment; filename="innovasjonsbarometeret-rapport.pdf"'
     return result

@@ -15,6 +15,7 @@ from barometer.access import (
     municipality_reports_required,
     municipality_responses_for_staff,
     raw_export_required,
+    staff_municipality_id,
 )
 from barometer.engine.cache import cached
 from barometer.forms import AggregateFilterForm
@@ -23,7 +24,7 @@ from barometer.outputs.charts import ShareBar, shares_chart
 from barometer.reports.aggregate import aggregate_report, describe
 from barometer.reports.findings import findings
 from barometer.views.reports import wants_weighting, weighting_links
-from surveys.models import Round, RoundKind
+from surveys.models import Municipality, Round, RoundKind
 from surveys.questionnaire import Questionnaire
 from surveys.services.response_files import codebook_rows, export_rows
 
@@ -195,4 +196,11 @@ def codebook_xlsx(request: HttpRequest) -> FileResponse:
 def workplace_reports(request: HttpRequest) -> HttpResponse:
     """The workplace reports this user may open: their municipality's, or all for admins."""
     responses = municipality_responses_for_staff(request.user).order_by("workplace__name")[:500]
-    return render(request, "barometer/staff/reports.html", {"responses": responses})
+    municipality = None
+    if not request.user.is_superuser and staff_municipality_id(request.user):
+        municipality = Municipality.objects.filter(pk=staff_municipality_id(request.user)).first()
+    return render(
+        request,
+        "barometer/staff/reports.html",
+        {"responses": responses, "sees_all": request.user.is_superuser, "municipality": municipality},
+    )

@@ -574,11 +574,12 @@ def test_charts_have_a_text_alternative_and_a_table_with_the_numbers(live_server
     base = live_server.url
     open_page(page, f"{base}/s/{site.submitted.token}/rapport/")
     switch_language(page, "en")  # to tell shares ("Share") from scores ("Score") by their column
+    open_every_details(page)  # the details sections hold the charts and the tables
     check_charts(page, "the workplace report", expected=2)
     shares_src, culture_src = page.eval_on_selector_all("main figure img", "(images) => images.map((i) => i.src)")
     _title, shares_text = chart_text(page, shares_src)
     culture_title, culture_text = chart_text(page, culture_src)
-    indicators = page.locator("main section.indicator")
+    indicators = page.locator("main .indicator")
     assert indicators.count() >= 5
     seen = {"Share": 0, "Score": 0}
     for index in range(indicators.count()):

@@ -1,0 +1,232 @@
+"""The first screen of a workplace report: "how are we doing?".
+
+At most two things the workplace does less than most comparable workplaces (it answered
+no, and the whole 95 % interval of the comparison group lies above 50 %) and at most two it
+does more (it answered yes, and the interval lies below 50 %), each as a sentence with the
+figure, the group named in words and what the barometer found.
+
+The figures come from a *figure source*: any object with ``group(filter_) -> GroupFigures``
+(``RoundFigures`` through ``ViewerFigures``, or a published snapshot), asked only for groups
+of the published fixed set: workplace type x centrality class, workplace type, national.
+The summary tries them in that order for each indicator and falls back to the next wider
+group when a figure is hidden. Without a source (no round to compare with yet), it compares
+with the published national figures (Norway 2018) and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from barometer.engine.figures import Figure, GroupFigures
+from barometer.engine.groups import Filter
+from barometer.engine.indicators import OwnValue
+from barometer.formatting import format_interval, format_share
+from barometer.models import Country, Indicator, Rule
+from surveys.models import WorkplaceType
+
+MAX_ITEMS = 2
+CENTRALITY_CLASSES = 6
+
+
+class FigureSource(Protocol):
+    """Anything that answers a group's figures: a round's figures or a published snapshot."""
+
+    def group(self, filter_: Filter) -> GroupFigures: ...
+
+
+class ViewerFigures:
+    """``RoundFigures`` as a ``FigureSource`` for one reader: a workplace counted in the round
+    needs enough others in each group (``viewer_inside``)."""
+
+    def __init__(self, figures, *, viewer_inside: bool):
+        self.figures = figures
+        self.viewer_inside = viewer_inside
+
+    def group(self, filter_: Filter) -> GroupFigures:
+        return self.figures.group(filter_, viewer_inside=self.viewer_inside)
+
+
+def workplaces_of_type(workplace_type: str) -> str:
+    """The workplace type in the plural, lower case, for use inside a sentence."""
+    names = {
+        WorkplaceType.PRIMARY_SCHOOL: _("primary and lower-secondary schools"),
+        WorkplaceType.KINDERGARTEN: _("kindergartens"),
+        WorkplaceType.UPPER_SECONDARY: _("upper-secondary schools"),
+        WorkplaceType.NURSING_HOME: _("nursing homes"),
+        WorkplaceType.HEALTH_CENTRE: _("health centres and school health services"),
+        WorkplaceType.OTHER: _("workplaces of other types"),
+    }
+    return str(names.get(workplace_type, _("workplaces of other types")))
+
+
+def centrality_explained(centrality: int) -> str:
+    """The class in words: "class 6 of 6, the least central"."""
+    if centrality == 1:
+        return _("class 1 of 6, the most central")
+    if centrality == CENTRALITY_CLASSES:
+        return _("class 6 of 6, the least central")
+    return _("class %(centrality)s of 6, where 1 is the most central and 6 the least") % {"centrality": centrality}
+
+
+@dataclass(frozen=True)
+class ComparisonGroup:
+    """One group the summary may compare with: its filter and its name in a sentence."""
+
+    kind: str
+    filter: Filter
+    name: str
+
+
+def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = False) -> list[ComparisonGroup]:
+    """The summary's groups, narrowest first: type x centrality, type, national."""
+    type_name = workplaces_of_type(workplace_type)
+    if staff:
+        same = _("%(type)s in municipalities with the same centrality as this workplace's (%(class)s)")
+    else:
+        same = _("%(type)s in municipalities with the same centrality as yours (%(class)s)")
+    return [
+        ComparisonGroup(
+            "type_centrality",
+            Filter(workplace_type=workplace_type, centrality=centrality),
+            same % {"type": type_name, "class": centrality_explained(centrality)},
+        ),
+        ComparisonGroup(
+            "workplace_type", Filter(workplace_type=workplace_type), _("%(type)s nationally") % {"type": type_name}
+        ),
+        ComparisonGroup("national", Filter(), _("all workplaces nationally")),
+    ]
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One sentence of the summary: ``direction`` is "less" or "more"; ``share`` 0-1;
+    ``low``/``high`` the interval (None for a published figure); ``fallback`` names the
+    narrower group that was hidden, if any."""
+
+    indicator: Indicator
+    direction: str
+    sentence: str
+    share: float
+    low: float | None
+    high: float | None
+    n: int | None
+    group: str
+    fallback: str | None
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The first screen: what the workplace does less and more than most; ``source`` is
+    "figures" (the round's or snapshot's) or "published" (national figures of 2018)."""
+
+    less: list[SummaryItem]
+    more: list[SummaryItem]
+    source: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.less and not self.more
+
+
+def _eligible(indicator: Indicator, own: OwnValue) -> bool:
+    return indicator.rule == Rule.SHARE and indicator.higher_is_favourable is not None and own.applies
+
+
+def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
+    if staff:
+        template = _("“%(name)s”: this workplace answered yes.") if own.value == 1.0 else None
+        template = template or _("“%(name)s”: this workplace answered no.")
+        return template % {"name": indicator.name}
+    return str(indicator.own_yes if own.value == 1.0 else indicator.own_no)
+
+
+def _figure_sentence(own_text: str, group: str, figure: Figure) -> str:
+    return _("%(own)s Among %(group)s, %(share)s answered yes (95 %% interval %(interval)s, %(n)s answers).") % {
+        "own": own_text,
+        "group": group,
+        "share": format_share(figure.value),
+        "interval": format_interval(figure.low, figure.high),
+        "n": figure.n,
+    }
+
+
+def build_summary(
+    source: FigureSource | None,
+    items: list[tuple[Indicator, OwnValue]],
+    groups: list[ComparisonGroup],
+    *,
+    workplace_type: str = "",
+    staff: bool = False,
+) -> Summary:
+    """The summary for a workplace's ``items`` (indicator and own value, in report order;
+    indicators with ``headline`` first, then by how clear the difference is).
+
+    With a ``source``, each indicator is compared with the narrowest group in ``groups``
+    whose figure is shown; a workplace lacking what the group's whole interval puts above
+    50 % does "less", one having what the interval puts below 50 % does "more". Without a
+    source, the published Norwegian figure of 2018 (no interval) is the comparison.
+    """
+    less: list[tuple[float, SummaryItem]] = []
+    more: list[tuple[float, SummaryItem]] = []
+    group_figures: dict[str, GroupFigures] = {}
+    for indicator, own in items:
+        if not _eligible(indicator, own):
+            continue
+        own_text = _own_text(indicator, own, staff)
+        item = None
+        if source is not None:
+            hidden = None
+            for group in groups:
+                if group.kind not in group_figures:
+                    group_figures[group.kind] = source.group(group.filter)
+                figure = group_figures[group.kind].get(indicator.key)
+                if figure is None or not figure.shown or figure.low is None or figure.high is None:
+                    hidden = hidden or group.name
+                    continue
+                direction = "less" if own.value == 0.0 and figure.low > 0.5 else None
+                direction = direction or ("more" if own.value == 1.0 and figure.high < 0.5 else None)
+                if direction is None:
+                    break
+                sentence = _figure_sentence(own_text, group.name, figure)
+                if hidden:
+                    sentence += " " + _("(There are too few answers to show the figure for %(group)s.)") % {
+                        "group": hidden
+                    }
+                item = SummaryItem(
+                    indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
+                    group.name, hidden, str(indicator.suggestion),
+                )  # fmt: skip
+                clarity = figure.low - 0.5 if direction == "less" else 0.5 - figure.high
+                break
+        else:
+            published = [
+                f
+                for f in indicator.reference_figures.all()
+                if f.country == Country.NORWAY and f.applies_to(workplace_type)
+            ]
+            if published:
+                value = float(published[0].value) / 100
+                direction = "less" if own.value == 0.0 and value > 0.5 else None
+                direction = direction or ("more" if own.value == 1.0 and value < 0.5 else None)
+                if direction:
+                    sentence = _("%(own)s In the published national barometer (2018), %(share)s answered yes.") % {
+                        "own": own_text,
+                        "share": format_share(value),
+                    }
+                    item = SummaryItem(
+                        indicator, direction, sentence, value, None, None, None,
+                        pgettext("comparison group", "the published national figures"), None, str(indicator.suggestion),
+                    )  # fmt: skip
+                    clarity = abs(value - 0.5)
+        if item is not None:
+            (less if item.direction == "less" else more).append(((not indicator.headline, -clarity), item))
+    return Summary(
+        less=[item for _key, item in sorted(less, key=lambda pair: pair[0])[:MAX_ITEMS]],
+        more=[item for _key, item in sorted(more, key=lambda pair: pair[0])[:MAX_ITEMS]],
+        source="figures" if source is not None else "published",
+    )

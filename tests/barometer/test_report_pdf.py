@@ -1,0 +1,51 @@
+"""The PDF says what the page says (issue 15, item 3): read back with pypdf."""
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from barometer.synthetic import generate_round
+from surveys.models import Invitation, Response
+
+
+def pdf_text(client, barometer_data, question_set, register, language):
+    round_ = generate_round(question_set=question_set, slug="pdf-text", name="PDF", workplaces=300).round
+    response = Response.objects.filter(round=round_, workplace__isnull=False).first()
+    invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    page = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE=language)
+    pdf = client.get(f"/s/{invitation.token}/rapport/rapport.pdf", HTTP_ACCEPT_LANGUAGE=language)
+    reader = PdfReader(io.BytesIO(pdf.content))
+    pages = [p.extract_text() for p in reader.pages]
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for p in reader.pages
+        for annotation in p.get("/Annots") or []
+        if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]
+    ]
+    return page.context["report"], invitation, pages, links
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\xa0", " "))
+
+
+def test_pdf_has_page_numbers_the_interval_explanation_the_summary_and_links(client, barometer_data, question_set,
+                                                                           register):  # fmt: skip
+    report, invitation, pages, links = pdf_text(client, barometer_data, question_set, register, "nb")
+    assert len(pages) > 1
+    for number, text in enumerate(pages, start=1):
+        assert f"Side {number} av {len(pages)}" in text
+    everything = flat(" ".join(pages))
+    assert "95 %-intervallet er området der den sanne andelen mest sannsynlig ligger" in everything
+    assert "«For få svar» betyr at tallet er skjult" in everything
+    assert "Kort oppsummert" in everything
+    summary = report.summary
+    for item in summary.less + summary.more:
+        # The sentence's opening words (the PDF may break lines anywhere after them).
+        assert flat(item.sentence)[:40] in everything
+    if summary.empty:
+        assert "ikke tydelig ut fra de fleste sammenlignbare" in everything
+    assert any(link.endswith(f"/s/{invitation.token}/rapport/") for link in links)
+    assert any(link.startswith("https://") and "ks.no" in link for link in links)

@@ -1,0 +1,242 @@
+"""The report's first screen ("how are we doing?"), its details sections, the staff view
+and the charts' addresses (issue 15)."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
+
+from barometer.engine.figures import Base, Figure, GroupFigures
+from barometer.engine.groups import Filter
+from barometer.engine.indicators import OwnValue
+from barometer.engine.stats import Estimate, Suppressed
+from barometer.models import Indicator, StaffMembership
+from barometer.reports.summary import build_summary, comparison_groups
+from barometer.synthetic import generate_round
+from surveys.models import Invitation, Response, WorkplaceType
+from tests.builders import ResponseBuilder, innovator
+
+BASE = Base("workplaces", "all workplaces")
+
+
+class FakeSource:
+    """A figure source answering only the groups it was given (as a published snapshot)."""
+
+    def __init__(self, groups: dict[Filter, dict[str, Estimate]]):
+        self.groups = groups
+        self.asked: list[Filter] = []
+
+    def group(self, filter_: Filter) -> GroupFigures:
+        self.asked.append(filter_)
+        estimates = self.groups.get(filter_, {})
+        return GroupFigures(filter_, 100, {key: Figure(key, e, BASE, True, True) for key, e in estimates.items()})
+
+
+def shown(value, low, high, n=120):
+    return Estimate(n=n, value=value, low=low, high=high)
+
+
+HIDDEN = Estimate(n=3, value=None, low=None, high=None, suppressed=Suppressed.TOO_FEW)
+
+GROUPS = {"workplace_type": WorkplaceType.KINDERGARTEN, "centrality": 6}
+NARROW = Filter(workplace_type=WorkplaceType.KINDERGARTEN, centrality=6)
+TYPE = Filter(workplace_type=WorkplaceType.KINDERGARTEN)
+
+
+def indicators(*keys):
+    found = {i.key: i for i in Indicator.objects.filter(key__in=keys)}
+    return [found[key] for key in keys]
+
+
+@pytest.fixture
+def bokmal():
+    with translation.override("nb"):
+        yield
+
+
+def test_less_and_more_at_most_two_each_with_group_in_words(barometer_data, bokmal):
+    keys = ["innovated", "external-collaboration", "municipal-collaboration", "value-quality", "spread", "evaluated"]
+    inds = indicators(*keys)
+    own = [OwnValue(True, 0.0)] * 3 + [OwnValue(True, 1.0)] * 3
+    source = FakeSource({
+        NARROW: {
+            "innovated": shown(0.8, 0.7, 0.88), "external-collaboration": shown(0.7, 0.6, 0.79),
+            "municipal-collaboration": shown(0.66, 0.55, 0.75), "value-quality": shown(0.3, 0.2, 0.42),
+            "spread": shown(0.2, 0.12, 0.3), "evaluated": shown(0.45, 0.35, 0.55),
+        }
+    })  # fmt: skip
+    summary = build_summary(source, list(zip(inds, own, strict=True)), comparison_groups(**GROUPS))
+    assert len(summary.less) == 2 and len(summary.more) == 2
+    # Headline indicators first; "evaluated" (interval across 50 %) never qualifies.
+    assert [item.indicator.key for item in summary.less] == ["innovated", "external-collaboration"]
+    assert {item.indicator.key for item in summary.more} == {"value-quality", "spread"}
+    sentence = summary.less[0].sentence
+    assert sentence.startswith("Virksomheten deres har ikke")
+    assert "barnehager i kommuner med samme sentralitet som deres (klasse 6 av 6, de minst sentrale)" in sentence
+    assert "80\xa0%" in sentence and "95 %-intervall 70–88\xa0%" in sentence
+    assert source.asked == [NARROW]  # only groups of the published fixed set
+
+
+def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data, bokmal):
+    (innovated,) = indicators("innovated")
+    source = FakeSource({NARROW: {"innovated": HIDDEN}, TYPE: {"innovated": shown(0.75, 0.7, 0.8)}})
+    summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
+    (item,) = summary.less
+    assert item.group == "barnehager på landsbasis"
+    assert item.fallback and "Det er for få svar til å vise tallet for barnehager i kommuner" in item.sentence
+    assert source.asked == [NARROW, TYPE]
+
+
+def test_no_qualifying_indicator_gives_an_empty_summary(barometer_data, client, bokmal):
+    (innovated,) = indicators("innovated")
+    source = FakeSource({NARROW: {"innovated": shown(0.5, 0.4, 0.6)}})
+    summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
+    assert summary.empty
+
+
+def test_without_figures_the_summary_compares_with_published_national_figures(barometer_data, bokmal):
+    (innovated,) = indicators("innovated")
+    summary = build_summary(
+        None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
+    )
+    assert summary.source == "published"
+    (item,) = summary.less
+    assert "2018" in item.sentence
+
+
+def test_staff_wording_is_third_person(barometer_data, bokmal):
+    (innovated,) = indicators("innovated")
+    source = FakeSource({NARROW: {"innovated": shown(0.8, 0.7, 0.88)}})
+    summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS, staff=True),
+                            staff=True)  # fmt: skip
+    sentence = summary.less[0].sentence
+    assert "Dere" not in sentence and "deres" not in sentence
+    assert "Denne virksomheten svarte nei" in sentence
+
+
+@pytest.fixture
+def demo_report(barometer_data, question_set, register):
+    """A demo round and one of its workplaces, answering with factors, through its link."""
+    round_ = generate_round(question_set=question_set, slug="summary", name="Summary", workplaces=400).round
+    response = Response.objects.filter(round=round_, workplace__isnull=False).first()
+    invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    return invitation, response
+
+
+def test_report_page_has_the_summary_first_and_every_answered_block_in_details(client, demo_report):
+    invitation, _response = demo_report
+    page = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nb")
+    html = page.content.decode()
+    summary_at, details_at = html.index('id="summary-title"'), html.index("<details")
+    assert summary_at < details_at
+    summary = page.context["report"].summary
+    assert summary.less or summary.more or "summary-none" in html
+    blocks = page.context["blocks"]
+    answered = [entry["section"].code for entry in page.context["summary"]]
+    assert [block.section.code for block in blocks] == answered
+    for code in answered:
+        assert f'id="block-{code}"' in html
+    factors = next((b for b in blocks if b.section.code == "factors"), None)
+    if factors is not None:
+        assert len(factors.factors) == 8
+        assert "fremmet arbeidet (5–6)" in html
+
+
+def test_factor_feedback_shows_own_rating_beside_the_distribution(client, barometer_data, question_set, register,
+                                                                 national_round, workplace):  # fmt: skip
+    generate_round(question_set=question_set, slug="factors", name="F", workplaces=10)
+    factors = {f"factor_{name}": ["5"] for name in (
+        "safe_operations", "mistakes", "internal_collaboration", "technology", "economy",
+        "employee_involvement", "user_involvement", "political")}  # fmt: skip
+    factors["factor_economy"] = ["2"]
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    builder = ResponseBuilder(national_round)
+    response = builder.submitted(
+        workplace_type=workplace.workplace_type, municipality=workplace.municipality, workplace=workplace,
+        answers=innovator(**factors),
+    )  # fmt: skip
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    page = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nb")
+    block = next(b for b in page.context["blocks"] if b.section.code == "factors")
+    ratings = {factor.name: factor.own for factor in block.factors}
+    assert ratings["Begrensede økonomiske ressurser"] == "2"
+    assert ratings["Ny teknologi"] == "5"
+    assert "Deres vurdering:" in page.content.decode()
+
+
+def test_staff_see_a_staff_view(admin_client, demo_report):
+    _invitation, response = demo_report
+    html = admin_client.get(f"/rapporter/{response.pk}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    for respondent_only in ("Svarene deres ble sendt inn", "Ta vare på lenken", "Last ned rapporten som PDF",
+                            "Deres vurdering", "Slik ligger virksomheten", "Svarene deres", "svarer dere likevel",
+                            "Virksomheten deres"):  # fmt: skip
+        assert respondent_only not in html
+    assert "Svarene ble sendt inn" in html
+
+
+def test_chart_address_names_language_weighting_and_edition_and_renders_without_styles(client, demo_report):
+    invitation, _response = demo_report
+    html = client.get(f"/s/{invitation.token}/rapport/?vekting=av", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    src = re.search(r'<img src="([^"]*shares\.svg[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert "sprak=nb" in src and "vekting=av" in src and "utgave=" in src
+    english = client.get(src.replace("sprak=nb", "sprak=en"), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Innovated in the last two years" in english or "Nationally" in english
+    svg = client.get(src).content.decode()
+    # The CSP (style-src 'self') blocks inline styles: colours and fonts are attributes.
+    assert not re.search(r"\sstyle=", svg) and "<style" not in svg
+    assert 'fill="#111111"' in svg and "font-size=" in svg
+
+
+def test_the_respondent_report_addresses_the_workplace_one_way(client, demo_report):
+    invitation, _response = demo_report
+    nb = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    main = nb[nb.index("<main") : nb.index("</main>")]
+    # "dere/deres" for the workplace; never "du/din/ditt/dine" beside it.
+    assert not re.search(r"\b(din|ditt|dine)\b", re.sub(r"<[^>]+>", " ", main))
+    assert "Nasjonalt gjelder «" not in main and "Nasjonalt svarte" in main
+    nn = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nn").content.decode()
+    nn_main = re.sub(r"<[^>]+>", " ", nn[nn.index("<main") : nn.index("</main>")])
+    assert not re.search(r"\b(di|din|ditt|dine)\b", nn_main)
+    assert "medarbeidarane" not in nn_main
+
+
+def test_the_report_list_says_whose_workplaces_it_lists(admin_client, client, django_user_model, municipality):
+    page = admin_client.get("/rapporter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "in all municipalities" in page and "your own municipality" not in page
+    user = django_user_model.objects.create_user("kommune", password="correct-horse-battery")
+    user.groups.add(Group.objects.get(name="Kommuneansatte"))
+    StaffMembership.objects.create(user=user, municipality=municipality)
+    client.force_login(user)
+    page = client.get("/rapporter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"in your municipality, {municipality.name}." in page and "all municipalities" not in page
+
+
+def test_texts_in_another_language_carry_their_lang(client, demo_report):
+    invitation, _response = demo_report
+    html = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="da">COI: Innovationsbarometeret' in html
+    danish = re.findall(r'<(?:a|span)[^>]*lang="(\w+)"[^>]*>[^<]*Innovationsbarometeret', html)
+    assert danish and set(danish) == {"da"}
+    norwegian = re.findall(r'<(?:a|span)[^>]*lang="(\w+)"[^>]*>KS: Innovasjonsbarometeret', html)
+    assert norwegian and set(norwegian) == {"nb"}
+    # Each indicator is one heading, not a landmark named twice.
+    assert 'role="region" aria-labelledby="indicator-' not in html
+
+
+PHONE_IMAGE_WIDTH = 296  # a 320 px screen less the page's side padding
+
+
+@pytest.mark.parametrize("name", ["shares", "culture"])
+def test_chart_text_is_at_least_12_css_px_on_a_phone(client, demo_report, name):
+    invitation, _response = demo_report
+    svg = client.get(f"/s/{invitation.token}/rapport/figur/{name}.svg?sprak=nb").content.decode()
+    own_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+    assert sizes
+    # Rendered size = font size x rendered width / the SVG's own width (the image shrinks to fit).
+    assert min(sizes) * PHONE_IMAGE_WIDTH / own_width >= 12
+    if name == "shares":
+        assert "Virksomheten deres: ja =" in svg  # "you" has its own legend entry
+        assert "Samme virksomhetstype som" in svg and "grunnskoler" in svg

@@ -1,0 +1,57 @@
+"""The workplace report on a phone (issue 15, item 2): at 320, 375 and 1280 px in nb, nn and
+en, the first screen holds the summary, nothing scrolls sideways, chart text renders at 12
+CSS px or more, and axe-core finds nothing. Screenshots of the first screen go to
+docs/screenshots/ for the README."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_every_page import SCROLL_WIDTH, open_every_details, site  # noqa: F401  (fixture)
+from tests.browser.test_questionnaire import open_page
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONES = [(320, 568), (375, 667), (1280, 900)]
+
+
+def chart_text_sizes(page) -> list[tuple[str, float]]:
+    """(chart address, its smallest text in CSS px as rendered) for every chart on the page:
+    font size x the image's rendered width / the SVG's own (viewBox) width."""
+    result = []
+    for image in page.locator("main figure img").all():
+        src = image.get_attribute("src")
+        body = page.request.get(page.url.split("/s/")[0] + src if src.startswith("/") else src).text()
+        own_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', body).group(1))
+        smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)px"', body))
+        rendered = image.evaluate("img => img.getBoundingClientRect().width")
+        result.append((src, smallest * rendered / own_width))
+    return result
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_report_reads_on_a_phone(live_server, new_context, site, language, axe):  # noqa: F811
+    url = f"{live_server.url}/s/{site.submitted.token}/rapport/"
+    for width, height in PHONES:
+        page = new_context(viewport={"width": width, "height": height}, locale=language).new_page()
+        page.set_extra_http_headers({"Accept-Language": language})
+        open_page(page, url)
+        where = f"the report in {language} at {width} px"
+        heading = page.locator("#summary-title").bounding_box()
+        assert heading and heading["y"] + heading["height"] < height, f"{where}: the summary is below the first screen"
+        first = page.locator(".report-summary li, .report-summary .summary-none").first.bounding_box()
+        assert first and first["y"] < height, f"{where}: the summary's first point is below the first screen"
+        if language == "nb" and width in (320, 375):
+            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(DOCS_SCREENSHOTS / f"report-first-screen-{width}px.png"))
+        open_every_details(page)
+        scroll_width, inner_width = page.evaluate(SCROLL_WIDTH)
+        assert scroll_width <= inner_width, f"{where} scrolls sideways ({scroll_width} px in {inner_width} px)"
+        sizes = chart_text_sizes(page)
+        assert sizes, f"{where}: no charts"
+        for src, size in sizes:
+            assert size >= 12, f"{where}: text in {src} renders at {size:.1f} px"
+        violations = axe(page)
+        assert not violations, f"{where}: {violations}"

@@ -1,0 +1,49 @@
+"""Wording a respondent and a screen-reader user meet (issue 15, items 5 and 6)."""
+
+import re
+
+import pytest
+
+from surveys.models import Invitation
+
+
+@pytest.fixture
+def invitation(national_round, workplace):
+    return Invitation.objects.create(round=national_round, workplace=workplace, email="rektor@example.invalid")
+
+
+def test_the_error_summary_reads_as_sentences(client, invitation, question_set):
+    page = client.post(f"/s/{invitation.token}/del/incidence/", {"action": "next"}, HTTP_ACCEPT_LANGUAGE="nb")
+    html = page.content.decode()
+    summary = html[html.index("error-summary") : html.index("</div>", html.index("error-summary"))]
+    text = re.sub(r"<[^>]+>", "", summary)
+    assert "?:" not in text
+    assert "påkrevet" not in text and "påkrevd" not in text
+    assert "? Velg ett av alternativene." in text
+    assert "(obligatorisk)" not in text  # the screen-reader word stays in the question's label
+
+
+def test_required_questions_are_announced_in_words(client, invitation, question_set):
+    html = client.get(f"/s/{invitation.token}/del/incidence/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert '<span class="visually-hidden"> (obligatorisk)</span>' in html
+    assert '<span class="required-mark" aria-hidden="true"> *</span>' in html
+
+
+def test_the_welcome_page_title_does_not_repeat_the_site_name(client, invitation):
+    html = client.get(f"/s/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.count("Innovasjonsbarometeret") == 1, title
+
+
+def test_english_dates_follow_british_convention():
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from surveys.dates import exact_time
+
+    moment = datetime(2026, 11, 30, 18, 14, tzinfo=UTC)
+    with translation.override("en"):
+        assert exact_time(moment) == "30 November 2026 at 19:14"
+    with translation.override("nb"):
+        assert exact_time(moment) == "30. november 2026 kl. 19:14"
