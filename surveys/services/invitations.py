@@ -40,7 +40,6 @@ from ..models import (
     Municipality,
     ReminderLog,
     Response,
-    ResponseStatus,
     Round,
     RoundKind,
     Workplace,
@@ -353,9 +352,15 @@ def _write_row(round_: Round, parsed: dict, workplace: Workplace | None) -> tupl
         if parsed["external_id"]:
             workplace.external_id = parsed["external_id"]
         workplace.save()
-    _invitation, invitation_created = Invitation.objects.update_or_create(
+    invitation, invitation_created = Invitation.objects.update_or_create(
         round=round_, workplace=workplace, defaults={"email": parsed["email"], "language": parsed["language"]}
     )
+    if not workplace_created:
+        # The workplace's answer may have been imported before it was invited (a paper form):
+        # link it, so the link shows that answer and nobody is asked to answer twice.
+        Response.objects.filter(round=round_, workplace=workplace, invitation__isnull=True).update(
+            invitation=invitation
+        )
     return workplace_created, recorded, invitation_created
 
 
@@ -391,15 +396,18 @@ def send_invitations(round_: Round) -> int:
 
 
 def submitted_through(round_: Round):
-    """A correlated subquery for ``Exists``: the round's submitted response that came through
-    the outer invitation.
+    """A correlated subquery for ``Exists``: a countable (submitted) response of the round
+    from the outer invitation's WORKPLACE, whichever way it came (through the invitation,
+    or imported from a paper form before or after the invitation was created).
 
     Exclusions are written as NOT EXISTS, never ``exclude(pk__in=<subquery>)``: responses
     imported from files or made by self-tests have no invitation, and one NULL in the
     subquery makes ``NOT IN`` unknown for every row, so the exclusion silently matched
-    nothing (no reminders, an empty follow-up list).
+    nothing (no reminders, an empty follow-up list). They correlate on the workplace, not
+    the invitation: a workplace whose paper answer was imported has answered, and must be
+    neither reminded nor listed as a non-respondent.
     """
-    return Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED, invitation=OuterRef("pk"))
+    return Response.objects.countable().filter(round=round_, workplace=OuterRef("workplace"))
 
 
 def unfinished_invitations(round_: Round, group: dict | None = None):

@@ -407,3 +407,57 @@ def test_a_form_is_told_about_a_duplicate_name_before_the_database_is(municipali
         Workplace(name="Ny", workplace_type="kindergarten", municipality=municipality,
                   organisation_number="974123453").full_clean()  # fmt: skip
     assert "organisation_number" in excinfo.value.message_dict
+
+
+# --- A paper answer imported before the workplace is invited (review of issue 14) -------------
+
+
+def test_a_paper_answer_imported_before_the_invitation_counts_as_the_workplaces_answer(paper, client):
+    """Import a paper answer, then invite the same workplace: the invitation is linked to the
+    answer, nobody reminds or lists the workplace, and its link shows its report (no 500)."""
+    from django.core import mail
+
+    from barometer.reports.fieldwork import non_respondents
+    from surveys.services.invitations import send_invitations, send_reminders, unfinished_invitations
+
+    target, path, rows = paper
+    import_responses(target, path)
+    number = rows[1][rows[0].index("municipality")]
+    other = Municipality.objects.exclude(number=number).first()
+    import_invitations(
+        target,
+        invitations(
+            f"Solbakken skole,primary_school,{number},30,rektor@example.invalid,,nb,",
+            f"Nyby skole,primary_school,{other.number},30,nyby@example.invalid,,nb,",
+        ),
+    )
+    now = timezone.now()
+    Round.objects.filter(pk=target.pk).update(
+        opens_at=now - timezone.timedelta(days=1), closes_at=now + timezone.timedelta(days=9)
+    )
+    target.refresh_from_db()
+    invitation = Invitation.objects.get(round=target, workplace__name="Solbakken skole")
+    assert Response.objects.get(round=target, workplace=invitation.workplace).invitation == invitation
+    send_invitations(target)
+    mail.outbox.clear()
+    assert [i.workplace.name for i in unfinished_invitations(target)] == ["Nyby skole"]
+    assert send_reminders(target) == 1
+    assert [message.to for message in mail.outbox] == [["nyby@example.invalid"]]
+    assert [i.workplace.name for i in non_respondents(target)] == ["Nyby skole"]
+    for url in (f"/s/{invitation.token}/", f"/s/{invitation.token}/del/profile/"):
+        page = client.get(url)
+        assert page.status_code == 302, url  # to the workplace's report
+
+
+def test_an_invitation_made_before_the_link_existed_finds_the_imported_answer(paper, client):
+    """Data from before the fix: an invitation and an earlier imported answer of its workplace,
+    not linked. The link must link them and show the report, never create a second answer."""
+    target, path, _rows = paper
+    import_responses(target, path)
+    response = Response.objects.get(round=target, source_id="P-1")
+    invitation = Invitation.objects.create(round=target, workplace=response.workplace, email="r@example.invalid")
+    page = client.get(f"/s/{invitation.token}/")
+    assert page.status_code == 302
+    response.refresh_from_db()
+    assert response.invitation == invitation
+    assert Response.objects.filter(round=target, workplace=response.workplace).count() == 1
