@@ -194,10 +194,15 @@ def _similar(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def _near_duplicates(rows: list[tuple[dict, Workplace | None]]) -> list[tuple[str, str, str, str, float]]:
+def near_duplicates(rows: list[tuple[dict, Workplace | None]]) -> list[tuple[str, str, str, str, float]]:
     """Pairs of names close to each other (difflib ratio >= SIMILARITY_THRESHOLD, not equal)
     in the same municipality: row against row, and row against registered workplaces it
-    was not matched to. Two different organisation numbers are different workplaces."""
+    was not matched to. Two different organisation numbers are different workplaces.
+
+    ``rows`` are ``(parsed row, matched workplace or None)``; a parsed row is a dict with
+    ``line``, ``name``, ``key`` (the normalised name), ``municipality`` and
+    ``organisation_number``. Used by both ``create_invitations`` and ``import_responses``.
+    Returns ``(where, name, other where, other name, ratio)`` tuples."""
     pairs = []
     by_municipality: dict[int, list[dict]] = {}
     for parsed, _workplace in rows:
@@ -295,7 +300,7 @@ def import_invitations(
         taken[workplace.pk] = parsed
     if errors:
         raise InvitationFileError(errors)
-    similar = _near_duplicates(matched_rows)
+    similar = near_duplicates(matched_rows)
     if similar and not accept_similar:
         raise SimilarWorkplacesError(similar)
     previous = previous_import(ImportKind.INVITATIONS, round_, table.digest)

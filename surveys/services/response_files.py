@@ -54,6 +54,7 @@ from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
 from ..tabular.writing import csv_lines as csv_lines
 from .answering import bump_data_version
 from .imports import describe_import, previous_import, record_import
+from .invitations import SimilarWorkplacesError, near_duplicates
 
 PROFILE_COLUMNS = [
     "response", "round", "submitted", "language", "workplace_type", "municipality", "county", "size_class",
@@ -402,7 +403,7 @@ def _match_workplaces(round_: Round, parsed: list[dict], errors: list[str]) -> N
             seen_sources[item["source_id"]] = line
 
 
-def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportResult:
+def import_responses(round_: Round, source, *, imported_by: str = "", accept_similar: bool = False) -> ImportResult:
     """Load answers collected elsewhere (CSV or XLSX in the export's format, plus the
     workplace's identity: ``organisation_number`` or ``workplace`` name, and optionally
     ``source_id``, the paper form's or source system's number).
@@ -411,6 +412,9 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
     row, column and reason (:class:`ResponseFileError`, nothing changed). Refused besides: a
     file with the same SHA-256 digest already imported into the round, a ``source_id`` the
     round already has, and a row for a workplace that already has a response in the round.
+    A row whose workplace name is close to another's in the same municipality (in the file
+    or the register; the check ``create_invitations`` makes) raises
+    :class:`~surveys.services.invitations.SimilarWorkplacesError` unless ``accept_similar``.
     A row is matched to a registered workplace by organisation number, else by its name
     normalised within the municipality; an unknown workplace is registered. A workplace
     invited to the round has its response linked to its invitation.
@@ -461,6 +465,9 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
         raise ResponseFileError(errors[: MAX_ERRORS + 1])
     if not parsed:
         raise ResponseFileError(["the file has no rows"])
+    similar = near_duplicates([(item, item["workplace"]) for item in parsed])
+    if similar and not accept_similar:
+        raise SimilarWorkplacesError(similar)
     try:
         with transaction.atomic():  # the answers and the record of the file, together or not at all
             _store(round_, parsed)

@@ -461,3 +461,19 @@ def test_an_invitation_made_before_the_link_existed_finds_the_imported_answer(pa
     response.refresh_from_db()
     assert response.invitation == invitation
     assert Response.objects.filter(round=target, workplace=response.workplace).count() == 1
+
+
+def test_import_responses_lists_near_duplicate_workplaces_and_accepts_them_only_when_asked(paper, tmp_path):
+    target, _path, rows = paper
+    number = rows[1][rows[0].index("municipality")]
+    import_invitations(
+        target, invitations(f"Solbakken skole,primary_school,{number},30,r@example.invalid,,nb,974123452")
+    )
+    near = tmp_path / "skule.csv"
+    near.write_text("".join(csv_lines([rows[0], [*rows[1][:-3], "Solbakken skule", "", "P-1"]])), encoding="utf-8")
+    before = (Workplace.objects.count(), Response.objects.count())
+    with pytest.raises(CommandError, match=r"'Solbakken skule' looks like registered workplace 'Solbakken skole'"):
+        call_command("import_responses", "--round", target.slug, str(near))
+    assert (Workplace.objects.count(), Response.objects.count()) == before
+    call_command("import_responses", "--round", target.slug, str(near), "--accept-similar", stdout=io.StringIO())
+    assert Response.objects.get(round=target).workplace.name == "Solbakken skule"
