@@ -35,6 +35,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from .characters import without_disallowed
 from .models import Option, Question, QuestionKind
 
 if TYPE_CHECKING:
@@ -82,10 +83,11 @@ INVALID_CHOICE = _("Choose one of the options shown.")
 
 
 def normalise_text(raw: str) -> str:
-    """An answer text as stored: line breaks as LF, control characters removed, surrounding
-    whitespace stripped. Browsers submit line breaks as CRLF."""
+    """An answer text as stored: line breaks as LF, control characters and characters XML 1.0
+    does not allow (U+FFFE, U+FFFF, lone surrogates; see :mod:`surveys.characters`) removed,
+    surrounding whitespace stripped. Browsers submit line breaks as CRLF."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_CONTROL_CHARACTERS).strip()
+    return without_disallowed(text.translate(_CONTROL_CHARACTERS)).strip()
 
 
 def text_length(text: str) -> int:
