@@ -61,8 +61,9 @@ def test_imported_answers_of_uninvited_workplaces_are_shown_apart_and_never_rais
             name=f"Papir {number}", workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality
         )
         Response.objects.create(
-            round=round_, question_set=round_.question_set, workplace=workplace, workplace_type=workplace.workplace_type,
-            municipality=municipality, status="submitted", submitted_at=timezone.now(),
+            round=round_, question_set=round_.question_set, workplace=workplace,
+            workplace_type=workplace.workplace_type, municipality=municipality, status="submitted",
+            submitted_at=timezone.now(),
         )  # fmt: skip
     (overall,) = progress(round_)["overall"]
     assert (overall.invited, overall.submitted, overall.imported) == (12, 4, 20)
