@@ -135,11 +135,15 @@ def _decode(data: bytes) -> tuple[str, str]:
 # A UTF-8 sequence of two to four bytes: in Windows-1252 text these byte pairs ("Ã…", "Ã¸")
 # are as good as never written on purpose.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-# Windows-1252 readings of UTF-8 letters ("Ã…" for "Å"): in a file that is valid UTF-8,
-# such a run means the text was encoded twice somewhere on its way.
-_DOUBLE_ENCODED = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-                             "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
-                             "\u20ac\u2122]+")  # fmt: skip
+# Windows-1252 readings of UTF-8 letters ("Ã…" for "Å", "Ã¸" for "ø", "â€“" for "–"): in a
+# file that is valid UTF-8, such a pair means the text was encoded twice on its way. Only
+# leads that stand for Latin letters (U+0080-U+027F) and the "â€" of punctuation are taken,
+# so genuine text such as the Sami "Evenášši" is never mistaken for one.
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_DOUBLE_ENCODED = re.compile(f"[\u00c2-\u00c9][{_CONTINUATION}]|\u00e2[{_CONTINUATION}][{_CONTINUATION}]")
 
 
 def _line_at(data: bytes, position: int) -> int:
