@@ -226,11 +226,7 @@ def test_every_share_names_its_base(client, analyst, skewed):
     workplace = build_workplace_report(response)
     wp_row = next(r for r in workplace.rows if r.indicator.key == "external-collaboration")
     assert str(wp_row.base.label) in wp_row.national_label
-    rows = list(
-        csv.DictReader(
-            io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))
-        )
-    )
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))))
     assert next(r for r in rows if r["indicator"] == "external-collaboration")["base"] == str(row.base.label)
 
 
