@@ -449,8 +449,10 @@ def import_responses(round_: Round, source, *, imported_by: str = "", accept_sim
         if None in row:
             errors.append(f"row {line}: more cells than columns")
             continue
-        # Undo the export's neutralising of formula-like texts (exactly, see restore()).
-        row = {column: restore(cell) if isinstance(cell, str) else cell for column, cell in row.items()}
+        if table.encoding != "xlsx":
+            # Undo the CSV export's neutralising of formula-like texts (exactly, see restore()).
+            # A workbook's string cells were written unchanged, so they are read unchanged.
+            row = {column: restore(cell) if isinstance(cell, str) else cell for column, cell in row.items()}
         result = _parse_row(line, row, questionnaire, municipalities, errors)
         item: dict = {"line": line}
         identified = _identify(line, row, item, errors)
