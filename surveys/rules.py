@@ -25,7 +25,6 @@ decides how to report it: a form error, an ``AnsweringError``, a line of an impo
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -53,7 +52,7 @@ _CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13)
 _CONTROL_CHARACTERS[0x7F] = None
 
 # The HTML "valid floating-point number", widened by a sign and a decimal comma.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -125,14 +124,12 @@ def number_bounds(question: Question) -> tuple[int, int]:
     return max(low, STORED_NUMBER_MIN), min(high, STORED_NUMBER_MAX)
 
 
-def _ascii_digits(text: str) -> str:
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
-
-
 def parse_number(raw: str) -> Decimal | Violation | None:
     """The number in ``raw`` as an exact ``Decimal``; None for an empty answer; a
     ``Violation`` (code ``not_a_number``) for text that is not a number."""
-    text = _ascii_digits(raw.strip())
+    # ASCII digits only: a browser's number input submits nothing else, and the server must
+    # not accept what the page refuses (Arabic-Indic "٣" and full-width "３" are refused).
+    text = raw.strip()
     if not text:
         return None
     if len(text) > _MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):

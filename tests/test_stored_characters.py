@@ -99,3 +99,9 @@ def test_a_utf8_file_with_double_encoded_text_is_refused():
 def test_norwegian_windows_1252_and_utf8_files_are_still_read():
     for data in ("navn;kommune\nÆrøy og Å,0301\n".encode("cp1252"), "navn;kommune\nÆrøy og Å,0301\n".encode()):
         assert read_table(data, required=("navn",)).rows[0][1]["navn"] == "Ærøy og Å,0301"
+
+
+def test_an_invitation_file_with_non_ascii_digits_for_employees_is_refused(national_round, municipality):
+    data = (HEADER + f"Skole A,primary_school,{municipality.number},٣,a@example.invalid,,nb,\n").encode()
+    with pytest.raises(InvitationFileError, match="employees '٣' is not a whole number"):
+        import_invitations(national_round, io.BytesIO(data))

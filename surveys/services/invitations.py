@@ -107,7 +107,7 @@ def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) ->
     if value["employees"]:
         try:
             employees = int(value["employees"])
-            if employees < 1:
+            if employees < 1 or not value["employees"].isascii():
                 raise ValueError
         except ValueError:
             problems.append(f"employees {value['employees']!r} is not a whole number of 1 or more")

@@ -237,7 +237,7 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
     if (row.get("employees") or "").strip():
         try:
             employees = int(row["employees"])
-            if employees < 1:
+            if employees < 1 or not row["employees"].strip().isascii():
                 raise ValueError
         except ValueError:
             problem("employees", f"{row['employees']!r} is not a whole number of 1 or more")
