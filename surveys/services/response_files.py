@@ -219,7 +219,11 @@ class ImportResult:
 MAX_ERRORS = 200
 
 
-def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, municipalities, errors: list[str]):
+def _parse_row(
+    line: int, row: dict[str, str], questionnaire: Questionnaire, municipalities, errors: list[str], period=(None, None)
+):
+    """One row's profile and answers, or None (``errors`` extended). ``period`` is the round's
+    ``(opens_at, closes_at)``: a ``submitted`` time outside it, or in the future, is refused."""
     problems: list[str] = []
     columns_with_problems: set[str] = set()
 
@@ -254,6 +258,11 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
             problem("submitted", f"{submitted_text!r} is not a date (YYYY-MM-DD) or date and time")
         else:
             submitted = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+            if submitted > timezone.now():
+                problem("submitted", f"{submitted_text!r} is in the future")
+            elif period[0] and period[1] and not period[0] <= submitted <= period[1]:
+                opens, closes = (f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" for moment in period)
+                problem("submitted", f"{submitted_text!r} is outside the round's open period ({opens} to {closes})")
 
     values = AnswerValues()
     options_by_code = {(q.code, o.code): o for q in questionnaire.questions for o in q.options.all()}
@@ -453,7 +462,7 @@ def import_responses(round_: Round, source, *, imported_by: str = "", accept_sim
             # Undo the CSV export's neutralising of formula-like texts (exactly, see restore()).
             # A workbook's string cells were written unchanged, so they are read unchanged.
             row = {column: restore(cell) if isinstance(cell, str) else cell for column, cell in row.items()}
-        result = _parse_row(line, row, questionnaire, municipalities, errors)
+        result = _parse_row(line, row, questionnaire, municipalities, errors, (round_.opens_at, round_.closes_at))
         item: dict = {"line": line}
         identified = _identify(line, row, item, errors)
         if result is not None and identified:

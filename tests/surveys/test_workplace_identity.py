@@ -488,3 +488,22 @@ def test_import_responses_lists_near_duplicate_workplaces_and_accepts_them_only_
     assert (Workplace.objects.count(), Response.objects.count()) == before
     call_command("import_responses", "--round", target.slug, str(near), "--accept-similar", stdout=io.StringIO())
     assert Response.objects.get(round=target).workplace.name == "Solbakken skule"
+
+
+@pytest.mark.parametrize("when", ["2001-01-01", "2001-01-01T12:00:00+01:00", "2999-12-31", "after"])
+def test_a_submitted_date_outside_the_rounds_open_period_is_refused(paper, tmp_path, when):
+    target, _path, rows = paper
+    column = rows[0].index("submitted")
+    row = list(rows[1])
+    if when == "after":  # the round closed before the answer's time
+        from django.utils.dateparse import parse_datetime
+
+        Round.objects.filter(pk=target.pk).update(closes_at=parse_datetime(row[column]) - timezone.timedelta(minutes=1))
+        target.refresh_from_db()
+    else:
+        row[column] = when
+    dated = tmp_path / "datert.csv"
+    dated.write_text("".join(csv_lines([rows[0], row])), encoding="utf-8")
+    with pytest.raises(ResponseFileError, match=r"row 2, column submitted: .* (is in the future|is outside the round)"):
+        import_responses(target, dated)
+    assert not Response.objects.filter(round=target).exists()
