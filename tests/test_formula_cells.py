@@ -112,3 +112,17 @@ def test_non_respondent_list_writes_a_workplace_name_as_text(admin_client, natio
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][0] == "'=cmd|' /C calc'!A0"
     assert rows[1][rows[0].index("email")] == "leder@example.invalid"
+
+
+def test_the_export_command_writes_the_same_bytes_as_the_web_download(client, analyst, national_round, municipality,
+                                                                       tmp_path):  # fmt: skip
+    """Both UTF-8 with a byte-order mark, so Excel reads the Norwegian letters either way."""
+    from django.core.management import call_command
+
+    _with_description(national_round, municipality, "Blåbær og ærfugl")
+    client.force_login(analyst)
+    web = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content)
+    path = tmp_path / "svar.csv"
+    call_command("export_responses", "--round", national_round.slug, "-o", str(path))
+    assert web.startswith(b"\xef\xbb\xbf")
+    assert path.read_bytes() == web
