@@ -105,3 +105,17 @@ def test_an_invitation_file_with_non_ascii_digits_for_employees_is_refused(natio
     data = (HEADER + f"Skole A,primary_school,{municipality.number},٣,a@example.invalid,,nb,\n").encode()
     with pytest.raises(InvitationFileError, match="employees '٣' is not a whole number"):
         import_invitations(national_round, io.BytesIO(data))
+
+
+def test_a_question_set_file_with_a_control_character_escape_is_refused(tmp_path):
+    import json
+
+    from surveys.services.questionsets import QuestionSetFileError, load_questionset_file
+    from tests.conftest import QUESTIONSET_FILE
+
+    data = json.loads(QUESTIONSET_FILE.read_text(encoding="utf-8-sig"))
+    data["sections"][0]["questions"][0]["text"]["nb"] += "\u000b"
+    path = tmp_path / "sett.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(QuestionSetFileError, match=r"file\.sections\[0\]\.questions\[0\]\.text\.nb: .*U\+000B"):
+        load_questionset_file(path)
