@@ -458,6 +458,7 @@ def test_a_paper_answer_imported_before_the_invitation_counts_as_the_workplaces_
     for url in (f"/s/{invitation.token}/", f"/s/{invitation.token}/del/profile/"):
         page = client.get(url)
         assert page.status_code == 302, url  # to the workplace's report
+    assert client.get(f"/s/{invitation.token}/", follow=True).status_code == 200
 
 
 def test_an_invitation_made_before_the_link_existed_finds_the_imported_answer(paper, client):
