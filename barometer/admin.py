@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from barometer.models import Indicator, ReferenceFigure, StaffMembership
+from surveys.characters import AllowedCharactersAdminMixin
 from surveys.models import Option, Question, WorkplaceType
 
 
@@ -30,7 +31,7 @@ class ReferenceFigureForm(forms.ModelForm):
 
 
 @admin.register(ReferenceFigure)
-class ReferenceFigureAdmin(SimpleHistoryAdmin):
+class ReferenceFigureAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
     form = ReferenceFigureForm
     list_display = ["key", "edition", "statement_nb", "wording_nb", "range_low", "range_high", "population"]
     list_filter = ["edition", "country", "population", "bound"]
@@ -109,7 +110,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
     form = IndicatorForm
     list_display = ["key", "name_nb", "rule", "population", "position", "active", "headline"]
     list_filter = ["rule", "population", "active"]
@@ -143,7 +144,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["user", "municipality"]
     search_fields = ["user__username", "municipality__name"]
     autocomplete_fields = ["municipality"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .characters import AllowedCharactersAdminMixin
 from .dates import deadline, exact_time
 from .models import (
     Answer,
@@ -151,12 +152,12 @@ class LockedInlineMixin:
         return readonly
 
 
-class SectionInline(LockedInlineMixin, admin.TabularInline):
+class SectionInline(AllowedCharactersAdminMixin, LockedInlineMixin, admin.TabularInline):
     model = Section
     fields = ["position", "code", "title_nb", "title_nn", "title_en"]
 
 
-class QuestionInline(LockedInlineMixin, admin.StackedInline):
+class QuestionInline(AllowedCharactersAdminMixin, LockedInlineMixin, admin.StackedInline):
     model = Question
     fields = [
         ("position", "code", "kind", "required"),
@@ -167,13 +168,13 @@ class QuestionInline(LockedInlineMixin, admin.StackedInline):
     ]
 
 
-class OptionInline(LockedInlineMixin, admin.TabularInline):
+class OptionInline(AllowedCharactersAdminMixin, LockedInlineMixin, admin.TabularInline):
     model = Option
     fields = ["position", "code", "label_nb", "label_nn", "label_en", "score", "exclusive"]
 
 
 @admin.register(QuestionSet)
-class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
+class QuestionSetAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["slug", "version", "status", "title_nb", "published_at", "section_count"]
     list_filter = ["status", "slug"]
     search_fields = ["slug", "title_nb", "title_nn", "title_en"]
@@ -295,7 +296,7 @@ class QuestionSetAdmin(StructureLockMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(StructureLockMixin, SimpleHistoryAdmin):
+class SectionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["code", "title_nb", "question_set", "position"]
     list_filter = ["question_set"]
     search_fields = ["code", "title_nb"]
@@ -318,7 +319,7 @@ class SectionAdmin(StructureLockMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(StructureLockMixin, SimpleHistoryAdmin):
+class QuestionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["code", "text_nb", "kind", "required", "section", "question_set"]
     list_filter = ["question_set", "kind", "required"]
     search_fields = ["code", "text_nb", "text_nn", "text_en"]
@@ -347,7 +348,7 @@ class QuestionAdmin(StructureLockMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Option)
-class OptionAdmin(StructureLockMixin, SimpleHistoryAdmin):
+class OptionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "label_nb", "score", "exclusive"]
     list_filter = ["question__question_set", "exclusive"]
     search_fields = ["code", "label_nb", "question__code"]
@@ -355,7 +356,7 @@ class OptionAdmin(StructureLockMixin, SimpleHistoryAdmin):
 
 
 @admin.register(WordingChange)
-class WordingChangeAdmin(admin.ModelAdmin):
+class WordingChangeAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     """The audit trail of text corrections in published sets: read only, so no add, change
     or delete (and hence no "delete selected")."""
 
@@ -374,19 +375,19 @@ class WordingChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "position"]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "region"]
     list_filter = ["region"]
     search_fields = ["number", "name"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "county", "population", "size_class", "centrality", "is_sample"]
     list_filter = ["county", "size_class", "centrality", "is_sample"]
     search_fields = ["number", "name"]
@@ -395,7 +396,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Workplace)
-class WorkplaceAdmin(admin.ModelAdmin):
+class WorkplaceAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     actions = ["delete_responses"]
     list_display = ["name", "organisation_number", "workplace_type", "municipality", "employees", "is_synthetic"]
     list_filter = ["workplace_type", "municipality__county", "is_synthetic"]
@@ -431,7 +432,7 @@ class WorkplaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     actions = ["extend_by_a_week"]
     list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "answers_taken", "is_synthetic"]
     readonly_fields = ["answers_taken"]
@@ -483,7 +484,7 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["workplace", "round", "email", "sent_at", "reminder_count"]
     list_filter = ["round", "workplace__workplace_type"]
     search_fields = ["workplace__name", "email"]
@@ -504,7 +505,7 @@ class AnswerChoiceInline(admin.TabularInline):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["response", "question", "number_value", "text_value"]
     list_filter = ["question__question_set", "question__section"]
     search_fields = ["question__code"]
@@ -520,13 +521,13 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(PopulationCell)
-class PopulationCellAdmin(admin.ModelAdmin):
+class PopulationCellAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["round", "workplace_type", "region", "workplaces"]
     list_filter = ["round", "region", "workplace_type"]
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["sent_at", "invitation", "group"]
     list_filter = ["invitation__round"]
     search_fields = ["invitation__workplace__name"]
@@ -540,7 +541,7 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportedFile)
-class ImportedFileAdmin(admin.ModelAdmin):
+class ImportedFileAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     """The files the import commands loaded; a record, so nobody edits it."""
 
     list_display = ["imported_at", "kind", "round", "file_name", "rows", "imported_by", "digest"]
@@ -556,7 +557,7 @@ class ImportedFileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "round", "status", "language", "workplace_type", "municipality", "submitted_at"]
     list_filter = ["round", "status", "language", "workplace_type"]
     search_fields = ["workplace__name", "municipality__name", "source_id"]

@@ -25,7 +25,6 @@ decides how to report it: a form error, an ``AnsweringError``, a line of an impo
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,6 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from .characters import without_disallowed
 from .models import Option, Question, QuestionKind
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ _CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13)
 _CONTROL_CHARACTERS[0x7F] = None
 
 # The HTML "valid floating-point number", widened by a sign and a decimal comma.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,11 @@ INVALID_CHOICE = _("Choose one of the options shown.")
 
 
 def normalise_text(raw: str) -> str:
-    """An answer text as stored: line breaks as LF, control characters removed, surrounding
-    whitespace stripped. Browsers submit line breaks as CRLF."""
+    """An answer text as stored: line breaks as LF, control characters and characters XML 1.0
+    does not allow (U+FFFE, U+FFFF, lone surrogates; see :mod:`surveys.characters`) removed,
+    surrounding whitespace stripped. Browsers submit line breaks as CRLF."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_CONTROL_CHARACTERS).strip()
+    return without_disallowed(text.translate(_CONTROL_CHARACTERS)).strip()
 
 
 def text_length(text: str) -> int:
@@ -123,14 +124,12 @@ def number_bounds(question: Question) -> tuple[int, int]:
     return max(low, STORED_NUMBER_MIN), min(high, STORED_NUMBER_MAX)
 
 
-def _ascii_digits(text: str) -> str:
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
-
-
 def parse_number(raw: str) -> Decimal | Violation | None:
     """The number in ``raw`` as an exact ``Decimal``; None for an empty answer; a
     ``Violation`` (code ``not_a_number``) for text that is not a number."""
-    text = _ascii_digits(raw.strip())
+    # ASCII digits only: a browser's number input submits nothing else, and the server must
+    # not accept what the page refuses (Arabic-Indic "٣" and full-width "３" are refused).
+    text = raw.strip()
     if not text:
         return None
     if len(text) > _MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from barometer.models import Indicator
 from surveys.models import Answer, Invitation, Question, Response, Round, RoundKind, Workplace, WorkplaceType
-from surveys.services.response_files import csv_lines, export_rows, import_responses
+from surveys.services.response_files import csv_lines, export_rows, import_responses, write_xlsx
 from surveys.tabular.writing import neutralise, restore
 from tests.builders import ResponseBuilder, innovator
 
@@ -69,16 +69,27 @@ def test_codebook_says_how_texts_are_neutralised(client, analyst, national_round
     assert note[2] == "note" and "The import removes it again" in note[6]
 
 
-def test_export_then_import_leaves_a_text_starting_with_minus_unchanged(national_round, municipality, barometer_data):
-    _with_description(national_round, municipality, "-20 % sykefravær, =målt")
-    exported = "".join(csv_lines(export_rows(national_round)))
+@pytest.mark.parametrize("text", ["-20 % sykefravær, =målt", "'=1+1", "'+47", "'plain", "=SUM(A1)"])
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_then_import_leaves_a_text_unchanged(national_round, municipality, barometer_data, tmp_path, text,
+                                                     file_format):  # fmt: skip
+    """CSV neutralises and the import restores; XLSX writes texts as they are, so the import
+    must not "restore" them (``'=1+1`` in a workbook cell is the text ``'=1+1``)."""
+    _with_description(national_round, municipality, text)
+    rows = list(export_rows(national_round))
+    rows = [[*rows[0], "workplace"], *[[*row, "Kopi skole"] for row in rows[1:]]]
+    path = tmp_path / f"svar.{file_format}"
+    if file_format == "csv":
+        path.write_text("".join(csv_lines(rows)), encoding="utf-8-sig")
+    else:
+        write_xlsx(path, {"svar": rows})
     target = Round.objects.create(
         slug="kopi", name="Kopi", kind=RoundKind.NATIONAL, question_set=national_round.question_set,
         opens_at=national_round.opens_at, closes_at=national_round.closes_at,
     )  # fmt: skip
-    import_responses(target, io.StringIO(exported))
+    import_responses(target, path)
     imported = Answer.objects.get(response__round=target, question__code="newest_description")
-    assert imported.text_value == "-20 % sykefravær, =målt"
+    assert imported.text_value == text
 
 
 def test_aggregate_exports_write_texts_as_text(client, analyst, national_round, barometer_data, municipality):
@@ -101,3 +112,17 @@ def test_non_respondent_list_writes_a_workplace_name_as_text(admin_client, natio
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["workplace"] == "'=cmd|' /C calc'!A0"
     assert rows[0]["email"] == "leder@example.invalid"
+
+
+def test_the_export_command_writes_the_same_bytes_as_the_web_download(client, analyst, national_round, municipality,
+                                                                       tmp_path):  # fmt: skip
+    """Both UTF-8 with a byte-order mark, so Excel reads the Norwegian letters either way."""
+    from django.core.management import call_command
+
+    _with_description(national_round, municipality, "Blåbær og ærfugl")
+    client.force_login(analyst)
+    web = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content)
+    path = tmp_path / "svar.csv"
+    call_command("export_responses", "--round", national_round.slug, "-o", str(path))
+    assert web.startswith(b"\xef\xbb\xbf")
+    assert path.read_bytes() == web

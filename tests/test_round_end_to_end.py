@@ -89,6 +89,7 @@ def test_a_round_as_an_admin_runs_it(barometer_data, question_set, register, tmp
     header, row = list(export_rows(source))
     row[header.index("municipality")] = "9902"
     row[header.index("workplace_type")] = "nursing_home"
+    row[header.index("submitted")] = round_.opens_at.isoformat()  # answered on paper while the round was open
     paper = tmp_path / "papirsvar.csv"
     paper.write_text("".join(csv_lines([[*header, "workplace", "source_id"], [*row, "Åsen sykehjem", "S-001"]])),
                      encoding="utf-8-sig")  # fmt: skip

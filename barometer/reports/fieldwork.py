@@ -24,21 +24,30 @@ from surveys.services.invitations import submitted_through
 
 @dataclass(frozen=True)
 class Progress:
+    """Fieldwork of one group: workplaces ``invited``, invitations ``opened`` and
+    ``started``, invited workplaces that ``submitted`` (through the link or by an imported
+    paper answer), and ``imported`` answers from workplaces that were never invited (counted
+    in the figures, but outside the invited sample, so never in the response rate)."""
+
     label: str
     invited: int
     opened: int
     started: int
     submitted: int
+    imported: int = 0
 
     @property
     def rate(self) -> float | None:
+        """Share of the invited workplaces that submitted, 0 to 1 (None when none invited).
+        Only invited workplaces count on both sides, so the rate never exceeds 100 %."""
         return self.submitted / self.invited if self.invited else None
 
 
-def _progress_rows(round_: Round, dimension: str) -> list[tuple[str, int, int, int, int]]:
-    """(group, invited, opened, started, submitted) per value of ``dimension`` (a path from
-    the workplace). Submissions are counted from the responses, so answers that did not come
-    through an invitation (imported, or generated) count too."""
+def _progress_rows(round_: Round, dimension: str) -> list[tuple[str, int, int, int, int, int]]:
+    """(group, invited, opened, started, submitted, imported) per value of ``dimension`` (a
+    path from the workplace). Submissions are counted from the countable responses, split
+    by whether the workplace was invited to the round: an invited workplace whose paper
+    answer was imported has submitted; a workplace never invited is ``imported``."""
     started = Answer.objects.filter(response__invitation=OuterRef("pk"))
     invited = {
         row[dimension]: row
@@ -51,13 +60,31 @@ def _progress_rows(round_: Round, dimension: str) -> list[tuple[str, int, int, i
             started=Count("pk", filter=Q(has_started=True)),
         )
     }
-    submitted = dict(
-        Response.objects.countable().filter(round=round_).values_list(dimension).annotate(count=Count("pk"))
-    )
+    was_invited = Invitation.objects.filter(round=round_, workplace=OuterRef("workplace"))
+    submitted: dict = {}
+    imported: dict = {}
+    for key, is_invited, count in (
+        Response.objects.countable()
+        .filter(round=round_)
+        .annotate(is_invited=Exists(was_invited))
+        .values_list(dimension, "is_invited")
+        .annotate(count=Count("pk"))
+    ):
+        target = submitted if is_invited else imported
+        target[key] = target.get(key, 0) + count
     rows = []
-    for key in sorted(set(invited) | set(submitted), key=str):
+    for key in sorted(set(invited) | set(submitted) | set(imported), key=str):
         row = invited.get(key, {})
-        rows.append((key, row.get("invited", 0), row.get("opened", 0), row.get("started", 0), submitted.get(key, 0)))
+        rows.append(
+            (
+                key,
+                row.get("invited", 0),
+                row.get("opened", 0),
+                row.get("started", 0),
+                submitted.get(key, 0),
+                imported.get(key, 0),
+            )
+        )
     return rows
 
 
@@ -68,7 +95,7 @@ def progress(round_: Round) -> dict[str, list[Progress]]:
     by_type = _progress_rows(round_, "workplace__workplace_type")
     counties = dict(County.objects.values_list("number", "name"))
     result = {
-        "overall": [Progress("", *[sum(row[i] for row in by_type) for i in range(1, 5)])],
+        "overall": [Progress("", *[sum(row[i] for row in by_type) for i in range(1, 6)])],
         "workplace_type": [Progress(str(WorkplaceType(row[0]).label), *row[1:]) for row in by_type],
         "county": [
             Progress(counties.get(row[0], row[0]), *row[1:])
@@ -81,7 +108,7 @@ def progress(round_: Round) -> dict[str, list[Progress]]:
     }
     sectors: dict[str, list[int]] = {}
     for workplace_type, *counts in by_type:
-        totals = sectors.setdefault(SECTOR_OF_WORKPLACE_TYPE[workplace_type], [0, 0, 0, 0])
+        totals = sectors.setdefault(SECTOR_OF_WORKPLACE_TYPE[workplace_type], [0, 0, 0, 0, 0])
         for index, count in enumerate(counts):
             totals[index] += count
     result["sector"] = [Progress(str(Sector(key).label), *counts) for key, counts in sorted(sectors.items())]

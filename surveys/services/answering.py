@@ -58,13 +58,22 @@ def bump_data_version(round_id: int) -> None:
 
 
 def response_for_invitation(invitation: Invitation, *, language: str) -> Response:
-    """The invitation's response, created on first use with the register's profile."""
+    """The invitation's response, created on first use with the register's profile.
+
+    A response the workplace already has in the round without an invitation (a paper answer
+    imported before the invitation was created) is linked to the invitation and returned:
+    a round holds at most one response per workplace (a database constraint), so creating a
+    second one would fail.
+    """
     try:
         return invitation.response
     except Response.DoesNotExist:
         pass
     workplace = invitation.workplace
     with transaction.atomic():
+        Response.objects.filter(round=invitation.round, workplace=workplace, invitation__isnull=True).update(
+            invitation=invitation
+        )
         response, _created = Response.objects.get_or_create(
             invitation=invitation,
             defaults={

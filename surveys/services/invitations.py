@@ -40,7 +40,6 @@ from ..models import (
     Municipality,
     ReminderLog,
     Response,
-    ResponseStatus,
     Round,
     RoundKind,
     Workplace,
@@ -108,7 +107,7 @@ def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) ->
     if value["employees"]:
         try:
             employees = int(value["employees"])
-            if employees < 1:
+            if employees < 1 or not value["employees"].isascii():
                 raise ValueError
         except ValueError:
             problems.append(f"employees {value['employees']!r} is not a whole number of 1 or more")
@@ -195,10 +194,15 @@ def _similar(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def _near_duplicates(rows: list[tuple[dict, Workplace | None]]) -> list[tuple[str, str, str, str, float]]:
+def near_duplicates(rows: list[tuple[dict, Workplace | None]]) -> list[tuple[str, str, str, str, float]]:
     """Pairs of names close to each other (difflib ratio >= SIMILARITY_THRESHOLD, not equal)
     in the same municipality: row against row, and row against registered workplaces it
-    was not matched to. Two different organisation numbers are different workplaces."""
+    was not matched to. Two different organisation numbers are different workplaces.
+
+    ``rows`` are ``(parsed row, matched workplace or None)``; a parsed row is a dict with
+    ``line``, ``name``, ``key`` (the normalised name), ``municipality`` and
+    ``organisation_number``. Used by both ``create_invitations`` and ``import_responses``.
+    Returns ``(where, name, other where, other name, ratio)`` tuples."""
     pairs = []
     by_municipality: dict[int, list[dict]] = {}
     for parsed, _workplace in rows:
@@ -296,7 +300,7 @@ def import_invitations(
         taken[workplace.pk] = parsed
     if errors:
         raise InvitationFileError(errors)
-    similar = _near_duplicates(matched_rows)
+    similar = near_duplicates(matched_rows)
     if similar and not accept_similar:
         raise SimilarWorkplacesError(similar)
     previous = previous_import(ImportKind.INVITATIONS, round_, table.digest)
@@ -353,9 +357,15 @@ def _write_row(round_: Round, parsed: dict, workplace: Workplace | None) -> tupl
         if parsed["external_id"]:
             workplace.external_id = parsed["external_id"]
         workplace.save()
-    _invitation, invitation_created = Invitation.objects.update_or_create(
+    invitation, invitation_created = Invitation.objects.update_or_create(
         round=round_, workplace=workplace, defaults={"email": parsed["email"], "language": parsed["language"]}
     )
+    if not workplace_created:
+        # The workplace's answer may have been imported before it was invited (a paper form):
+        # link it, so the link shows that answer and nobody is asked to answer twice.
+        Response.objects.filter(round=round_, workplace=workplace, invitation__isnull=True).update(
+            invitation=invitation
+        )
     return workplace_created, recorded, invitation_created
 
 
@@ -391,15 +401,18 @@ def send_invitations(round_: Round) -> int:
 
 
 def submitted_through(round_: Round):
-    """A correlated subquery for ``Exists``: the round's submitted response that came through
-    the outer invitation.
+    """A correlated subquery for ``Exists``: a countable (submitted) response of the round
+    from the outer invitation's WORKPLACE, whichever way it came (through the invitation,
+    or imported from a paper form before or after the invitation was created).
 
     Exclusions are written as NOT EXISTS, never ``exclude(pk__in=<subquery>)``: responses
     imported from files or made by self-tests have no invitation, and one NULL in the
     subquery makes ``NOT IN`` unknown for every row, so the exclusion silently matched
-    nothing (no reminders, an empty follow-up list).
+    nothing (no reminders, an empty follow-up list). They correlate on the workplace, not
+    the invitation: a workplace whose paper answer was imported has answered, and must be
+    neither reminded nor listed as a non-respondent.
     """
-    return Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED, invitation=OuterRef("pk"))
+    return Response.objects.countable().filter(round=round_, workplace=OuterRef("workplace"))
 
 
 def unfinished_invitations(round_: Round, group: dict | None = None):

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
+from ..characters import first_disallowed
 from ..i18n import LANGUAGES
 from ..models import (
     ConditionMode,
@@ -335,7 +336,7 @@ def load_questionset_file(path) -> dict:
     Raises QuestionSetFileError for a file that cannot be read, is not UTF-8 or not JSON."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            return json.load(handle)
+            data = json.load(handle)
     except UnicodeDecodeError as exc:
         raise QuestionSetFileError(
             [f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}); save it as UTF-8"]
@@ -344,6 +345,29 @@ def load_questionset_file(path) -> dict:
         raise QuestionSetFileError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
     except OSError as exc:
         raise QuestionSetFileError([f"{path}: {exc.strerror}"]) from exc
+    problems = [
+        f"{where}: contains the invisible control character {character}; remove it"
+        for where, character in _disallowed_characters(data, "file")
+    ]
+    if problems:
+        raise QuestionSetFileError(problems)
+    return data
+
+
+def _disallowed_characters(value, where: str):
+    """``(path, "U+000B")`` for every string (key or value) in parsed JSON holding a character
+    :mod:`surveys.characters` disallows (a ``\\u000b`` escape decodes to one)."""
+    if isinstance(value, str):
+        found = first_disallowed(value)
+        if found:
+            yield where, found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _disallowed_characters(key, where)
+            yield from _disallowed_characters(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _disallowed_characters(item, f"{where}[{index}]")
 
 
 class PublishRefused(QuestionSetFileError):

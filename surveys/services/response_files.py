@@ -55,6 +55,7 @@ from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
 from ..tabular.writing import csv_lines as csv_lines
 from .answering import bump_data_version
 from .imports import describe_import, previous_import, record_import
+from .invitations import SimilarWorkplacesError, near_duplicates
 
 PROFILE_COLUMNS = [
     "response", "round", "submitted", "language", "workplace_type", "municipality", "county", "size_class",
@@ -238,7 +239,11 @@ class ImportResult:
 MAX_ERRORS = 200
 
 
-def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, municipalities, errors: list[str]):
+def _parse_row(
+    line: int, row: dict[str, str], questionnaire: Questionnaire, municipalities, errors: list[str], period=(None, None)
+):
+    """One row's profile and answers, or None (``errors`` extended). ``period`` is the round's
+    ``(opens_at, closes_at)``: a ``submitted`` time outside it, or in the future, is refused."""
     problems: list[str] = []
     columns_with_problems: set[str] = set()
 
@@ -256,7 +261,7 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
     if (row.get("employees") or "").strip():
         try:
             employees = int(row["employees"])
-            if employees < 1:
+            if employees < 1 or not row["employees"].strip().isascii():
                 raise ValueError
         except ValueError:
             problem("employees", f"{row['employees']!r} is not a whole number of 1 or more")
@@ -273,6 +278,11 @@ def _parse_row(line: int, row: dict[str, str], questionnaire: Questionnaire, mun
             problem("submitted", f"{submitted_text!r} is not a date (YYYY-MM-DD) or date and time")
         else:
             submitted = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+            if submitted > timezone.now():
+                problem("submitted", f"{submitted_text!r} is in the future")
+            elif period[0] and period[1] and not period[0] <= submitted <= period[1]:
+                opens, closes = (f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" for moment in period)
+                problem("submitted", f"{submitted_text!r} is outside the round's open period ({opens} to {closes})")
 
     values = AnswerValues()
     options_by_code = {(q.code, o.code): o for q in questionnaire.questions for o in q.options.all()}
@@ -422,7 +432,7 @@ def _match_workplaces(round_: Round, parsed: list[dict], errors: list[str]) -> N
             seen_sources[item["source_id"]] = line
 
 
-def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportResult:
+def import_responses(round_: Round, source, *, imported_by: str = "", accept_similar: bool = False) -> ImportResult:
     """Load answers collected elsewhere (CSV or XLSX in the export's format, plus the
     workplace's identity: ``organisation_number`` or ``workplace`` name, and optionally
     ``source_id``, the paper form's or source system's number).
@@ -431,6 +441,9 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
     row, column and reason (:class:`ResponseFileError`, nothing changed). Refused besides: a
     file with the same SHA-256 digest already imported into the round, a ``source_id`` the
     round already has, and a row for a workplace that already has a response in the round.
+    A row whose workplace name is close to another's in the same municipality (in the file
+    or the register; the check ``create_invitations`` makes) raises
+    :class:`~surveys.services.invitations.SimilarWorkplacesError` unless ``accept_similar``.
     A row is matched to a registered workplace by organisation number, else by its name
     normalised within the municipality; an unknown workplace is registered. A workplace
     invited to the round has its response linked to its invitation.
@@ -465,9 +478,11 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
         if None in row:
             errors.append(f"row {line}: more cells than columns")
             continue
-        # Undo the export's neutralising of formula-like texts (exactly, see restore()).
-        row = {column: restore(cell) if isinstance(cell, str) else cell for column, cell in row.items()}
-        result = _parse_row(line, row, questionnaire, municipalities, errors)
+        if table.encoding != "xlsx":
+            # Undo the CSV export's neutralising of formula-like texts (exactly, see restore()).
+            # A workbook's string cells were written unchanged, so they are read unchanged.
+            row = {column: restore(cell) if isinstance(cell, str) else cell for column, cell in row.items()}
+        result = _parse_row(line, row, questionnaire, municipalities, errors, (round_.opens_at, round_.closes_at))
         item: dict = {"line": line}
         identified = _identify(line, row, item, errors)
         if result is not None and identified:
@@ -481,6 +496,9 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
         raise ResponseFileError(errors[: MAX_ERRORS + 1])
     if not parsed:
         raise ResponseFileError(["the file has no rows"])
+    similar = near_duplicates([(item, item["workplace"]) for item in parsed])
+    if similar and not accept_similar:
+        raise SimilarWorkplacesError(similar)
     try:
         with transaction.atomic():  # the answers and the record of the file, together or not at all
             _store(round_, parsed)

@@ -10,6 +10,11 @@ What it accepts, and why:
   the most columns; with known required columns, the one that finds most of them).
 - XLSX (the first sheet), read with openpyxl in read-only mode. Numbers come back as text
   without a trailing ``.0``; dates as ISO dates.
+- The encoding is decided for the whole file: a file that is not UTF-8 but has UTF-8
+  sequences in it (one row pasted from another file) is refused, and so is a UTF-8 file
+  with text encoded twice ("Ã…sen" for "Åsen"), rather than imported with mangled names.
+- A cell with a control character or a character XML 1.0 does not allow (see
+  :mod:`surveys.characters`) is refused, naming line, column and character.
 - Anything else is refused with a message that names the problem: UTF-16 ("Unicode text" in
   Excel's Save As list), the old binary .xls, text in neither UTF-8 nor Windows-1252, or a
   header that another separator (tab, ``|``) splits.
@@ -29,6 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from ..characters import first_disallowed
 
 SEPARATORS = (",", ";")
 OTHER_SEPARATORS = {"\t": "tab", "|": "'|'"}
@@ -100,8 +107,20 @@ def _decode(data: bytes) -> tuple[str, str]:
         )
     try:
         return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        not_utf8 = exc
+    # Not UTF-8 as a whole. If parts of it are UTF-8 (a row pasted from another file, or a
+    # file saved twice), reading it all as Windows-1252 would store "Ã…sen" for "Åsen":
+    # the encoding is decided for the whole file, and a mixed file is refused.
+    utf8_sequence = _UTF8_MULTIBYTE.search(data)
+    if utf8_sequence is not None:
+        raise TableFileError(
+            [
+                f"the file mixes two encodings: line {_line_at(data, utf8_sequence.start())} has UTF-8 text, but "
+                f"line {_line_at(data, not_utf8.start)} is not UTF-8 (byte {data[not_utf8.start]:#04x}, probably "
+                'Windows-1252); save the whole file again as "CSV UTF-8"'
+            ]
+        )
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as exc:
@@ -111,6 +130,65 @@ def _decode(data: bytes) -> tuple[str, str]:
                 f'{exc.start}); save it as "CSV UTF-8"'
             ]
         ) from exc
+
+
+# A UTF-8 sequence of two to four bytes: in Windows-1252 text these byte pairs ("Ã…", "Ã¸")
+# are as good as never written on purpose.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Windows-1252 readings of UTF-8 letters ("Ã…" for "Å", "Ã¸" for "ø", "â€“" for "–"): in a
+# file that is valid UTF-8, such a pair means the text was encoded twice on its way. Only
+# leads that stand for Latin letters (U+0080-U+027F) and the "â€" of punctuation are taken,
+# so genuine text such as the Sami "Evenášši" is never mistaken for one.
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_DOUBLE_ENCODED = re.compile(f"[\u00c2-\u00c9][{_CONTINUATION}]|\u00e2[{_CONTINUATION}][{_CONTINUATION}]")
+
+
+def _line_at(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def _double_encoded(text: str) -> str | None:
+    """The first run of ``text`` that is UTF-8 read as Windows-1252 ("Ã…" for "Å"), or None."""
+    for match in _DOUBLE_ENCODED.finditer(text):
+        try:
+            match.group().encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        return match.group()
+    return None
+
+
+def _check_characters(table: Table) -> None:
+    """Refuse a table whose header or cells hold a control character or a character XML 1.0
+    does not allow (see :mod:`surveys.characters`), or text encoded twice."""
+    problems = []
+    for index, column in enumerate(table.columns, start=1):
+        found = first_disallowed(column)
+        if found:
+            problems.append(f"line 1, column {index}: the header contains the control character {found}")
+    for line, row in table.rows:
+        for column, cell in row.items():
+            for text in cell if isinstance(cell, list) else [cell]:
+                found = first_disallowed(text)
+                if found:
+                    problems.append(
+                        f"line {line}, column {column}: contains the invisible control character {found}; remove it"
+                    )
+                    continue
+                run = _double_encoded(text) if table.encoding != "xlsx" else None
+                if run:
+                    problems.append(
+                        f"line {line}, column {column}: {text!r} looks like UTF-8 text that was encoded twice "
+                        f"({run!r} stands for {run.encode('cp1252').decode('utf-8')!r}); save the file again as "
+                        '"CSV UTF-8" from the original'
+                    )
+        if len(problems) >= 50:
+            break
+    if problems:
+        raise TableFileError(problems)
 
 
 def _header_fields(first_line: str, separator: str) -> list[str]:
@@ -224,6 +302,7 @@ def read_table(source, *, required: Sequence[str] = ()) -> Table:
     if data.startswith(XLS_MAGIC):
         raise TableFileError(["the file is an old Excel workbook (.xls); save it as .xlsx or as CSV"])
     table = _read_xlsx(data, name, digest) if data.startswith(XLSX_MAGIC) else _read_csv(data, name, digest, required)
+    _check_characters(table)
     missing = table.missing(required)
     if missing:
         hint = ""

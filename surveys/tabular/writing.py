@@ -11,7 +11,10 @@ type:
   ``= + - @ <tab> <CR>``, one apostrophe ``'`` is put in front (``-5 %`` → ``'-5 %``,
   ``'=x`` → ``''=x``); every other text is written unchanged;
 * in XLSX a text is written as a string cell (type ``s``), never as a formula, and is not
-  changed at all.
+  changed, except that a character XML 1.0 does not allow or a control character (see
+  :mod:`surveys.characters`; inputs refuse or remove them, but older data may hold them) is
+  replaced by U+FFFD: openpyxl refuses U+000B and writes U+FFFF into XML no reader opens, so
+  the file would not be written, or not be readable.
 
 :func:`restore` undoes :func:`neutralise` exactly (it removes the one apostrophe the rule
 adds, and only from texts the rule would have changed), so a CSV export imports unchanged.
@@ -23,6 +26,8 @@ import csv
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
+
+from ..characters import replace_disallowed
 
 #: Characters that make a spreadsheet program read a cell as a formula.
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -100,7 +105,7 @@ def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
 
     Numbers, dates and ``None`` are passed as they are; every other value becomes a string
     cell whose type is forced to ``s``, because openpyxl would otherwise store a text
-    starting with ``=`` as a formula.
+    starting with ``=`` as a formula, with disallowed characters replaced by U+FFFD.
     """
     from openpyxl.cell import WriteOnlyCell
 
@@ -109,7 +114,7 @@ def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
         if value is None or _is_number(value) or hasattr(value, "isoformat"):
             cells.append(value)
             continue
-        cell = WriteOnlyCell(sheet, value=str(value))
+        cell = WriteOnlyCell(sheet, value=replace_disallowed(str(value)))
         cell.data_type = "s"
         cells.append(cell)
     return cells

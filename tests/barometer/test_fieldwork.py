@@ -71,6 +71,31 @@ def test_progress_counts_invited_opened_started_and_submitted(fieldwork):
     assert sum(count for _day, count in submissions_per_day(round_)) == 4
 
 
+def test_imported_answers_of_uninvited_workplaces_are_shown_apart_and_never_raise_the_rate(fieldwork, admin_client):
+    """Twenty paper answers from workplaces never invited: the response rate stays 4 of 12,
+    not 24 of 12, and the dashboard shows the imported answers in a column of their own."""
+    round_, _invitations = fieldwork
+    municipality = Municipality.objects.order_by("number").first()
+    for number in range(20):
+        workplace = Workplace.objects.create(
+            name=f"Papir {number}", workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality
+        )
+        Response.objects.create(
+            round=round_, question_set=round_.question_set, workplace=workplace,
+            workplace_type=workplace.workplace_type, municipality=municipality, status="submitted",
+            submitted_at=timezone.now(),
+        )  # fmt: skip
+    (overall,) = progress(round_)["overall"]
+    assert (overall.invited, overall.submitted, overall.imported) == (12, 4, 20)
+    assert overall.rate == pytest.approx(4 / 12)
+    for rows in progress(round_).values():
+        assert all(row.rate is None or row.rate <= 1 for row in rows)
+    assert sum(row.imported for row in progress(round_)["county"]) == 20
+    page = admin_client.get(f"/statistikk/runder/{round_.slug}/")
+    assert page.status_code == 200
+    assert "Imported, not invited" in page.content.decode() or "ikke invitert" in page.content.decode().lower()
+
+
 def test_non_respondents_are_everyone_not_submitted(fieldwork):
     round_, invitations = fieldwork
     assert {i.pk for i in non_respondents(round_)} == {i.pk for i in invitations[4:]}
@@ -132,7 +157,7 @@ def test_a_round_without_invitations_counts_its_submissions(admin_client, barome
     PopulationCell.objects.create(round=round_, workplace_type="kindergarten",
                                   region=Region.objects.get(code="nord-norge"), workplaces=9)  # fmt: skip
     (overall,) = progress(round_)["overall"]
-    assert (overall.invited, overall.submitted) == (0, 40)
-    assert sum(row.submitted for row in progress(round_)["county"]) == 40
+    assert (overall.invited, overall.submitted, overall.imported, overall.rate) == (0, 0, 40, None)
+    assert sum(row.imported for row in progress(round_)["county"]) == 40
     page = admin_client.get(f"/statistikk/runder/{round_.slug}/").content.decode()
     assert "Nord-Norge" in page and "nord-norge</td>" not in page

@@ -177,7 +177,7 @@ def test_a_fraction_is_refused_as_the_step_of_one_refuses_it(questions, whole, f
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1e3", 1000), ("  7 ", 7), ("7,0", 7), ("007", 7), ("٣", 3), ("+12", 12), ("1E2", 100), ("10.", 10)],
+    [("1e3", 1000), ("  7 ", 7), ("7,0", 7), ("007", 7), ("+12", 12), ("1E2", 100), ("10.", 10)],
 )
 def test_number_formats_people_and_browsers_produce_are_read(questions, raw, expected):
     form = bound(questions, {"staff": raw})
@@ -185,7 +185,9 @@ def test_number_formats_people_and_browsers_produce_are_read(questions, raw, exp
     assert form.cleaned_data["staff"] == expected
 
 
-@pytest.mark.parametrize("raw", ["abc", "1e", "NaN", "Infinity", "0x10", "1 000", "7,5", "1e400", "0", "--1"])
+@pytest.mark.parametrize(
+    "raw", ["abc", "1e", "NaN", "Infinity", "0x10", "1 000", "7,5", "1e400", "0", "--1", "٣", "３", "1٣", "١e2"]
+)
 def test_what_is_not_an_allowed_whole_number_is_refused(questions, raw):
     assert not bound(questions, {"staff": raw}).is_valid()
 

@@ -40,7 +40,7 @@ def test_a_completed_self_test_never_counts(client, self_test_round, profile, qu
 @pytest.mark.parametrize(
     ("field", "value"),
     [("employees", "0"), ("employees", "1000000"), ("employees", "many"), ("workplace_type", "prison"),
-     ("municipality", "999999")],
+     ("municipality", "999999"), ("employees", "٣"), ("employees", "５５")],
 )  # fmt: skip
 def test_bad_profiles_are_refused_with_a_message(client, self_test_round, profile, field, value):
     response = client.post("/selvtest/", {**profile, field: value})

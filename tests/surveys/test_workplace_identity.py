@@ -18,8 +18,6 @@ from surveys.models import (
     ImportKind,
     Invitation,
     Municipality,
-    PopulationCell,
-    QuestionSet,
     Response,
     ResponseStatus,
     Round,
@@ -327,6 +325,24 @@ def test_imported_answers_match_registered_and_invited_workplaces(paper):
     assert Workplace.objects.filter(name="Solbakken skole", organisation_number="974123452").exists()
 
 
+def table_counts() -> dict[str, int]:
+    """The number of rows in every table of every installed app."""
+    return {model._meta.label: model._base_manager.count() for model in django_apps.get_models()}
+
+
+def test_a_dry_run_into_an_empty_database_changes_no_table(empty_database, tmp_path):
+    """The register's regions and counties were loaded outside the dry run's transaction."""
+    from tests.conftest import QUESTIONSET_FILE
+
+    before = table_counts()
+    for command in (("import_municipalities",), ("import_municipalities", "--sample"),
+                    ("import_questionset", str(QUESTIONSET_FILE))):  # fmt: skip
+        out = io.StringIO()
+        call_command(*command, "--dry-run", stdout=out)
+        assert "Dry run, nothing was changed" in out.getvalue(), out.getvalue()
+        assert table_counts() == before, command
+
+
 def test_dry_run_of_every_import_command_changes_nothing(paper, national_round, tmp_path):
     target, path, _rows = paper
     municipalities = tmp_path / "kommuner.csv"
@@ -337,9 +353,7 @@ def test_dry_run_of_every_import_command_changes_nothing(paper, national_round, 
     invitation_file.write_text(HEADER + "Solbakken skole,primary_school,9901,30,r@example.invalid,,nb,\n")
     from tests.conftest import QUESTIONSET_FILE
 
-    before = (Response.objects.count(), Workplace.objects.count(), Invitation.objects.count(),
-              Municipality.objects.count(), PopulationCell.objects.count(), QuestionSet.objects.count(),
-              ImportedFile.objects.count())  # fmt: skip
+    before = table_counts()
     runs = [
         (("import_responses", "--round", target.slug, str(path)), "Would be: 3 responses imported into papir"),
         (("create_invitations", "--round", target.slug, str(invitation_file)), "Would be: 1 invitations created"),
@@ -351,10 +365,7 @@ def test_dry_run_of_every_import_command_changes_nothing(paper, national_round, 
         out = io.StringIO()
         call_command(*command, "--dry-run", stdout=out)
         assert expected in out.getvalue(), out.getvalue()
-    after = (Response.objects.count(), Workplace.objects.count(), Invitation.objects.count(),
-             Municipality.objects.count(), PopulationCell.objects.count(), QuestionSet.objects.count(),
-             ImportedFile.objects.count())  # fmt: skip
-    assert after == before
+    assert table_counts() == before
     # and a real run after the dry run is not refused as a repeat
     assert import_responses(target, path).responses == 3
     assert ImportedFile.objects.filter(kind=ImportKind.RESPONSES).count() == 1
@@ -407,3 +418,93 @@ def test_a_form_is_told_about_a_duplicate_name_before_the_database_is(municipali
         Workplace(name="Ny", workplace_type="kindergarten", municipality=municipality,
                   organisation_number="974123453").full_clean()  # fmt: skip
     assert "organisation_number" in excinfo.value.message_dict
+
+
+# --- A paper answer imported before the workplace is invited (review of issue 14) -------------
+
+
+def test_a_paper_answer_imported_before_the_invitation_counts_as_the_workplaces_answer(paper, client):
+    """Import a paper answer, then invite the same workplace: the invitation is linked to the
+    answer, nobody reminds or lists the workplace, and its link shows its report (no 500)."""
+    from django.core import mail
+
+    from barometer.reports.fieldwork import non_respondents
+    from surveys.services.invitations import send_invitations, send_reminders, unfinished_invitations
+
+    target, path, rows = paper
+    import_responses(target, path)
+    number = rows[1][rows[0].index("municipality")]
+    other = Municipality.objects.exclude(number=number).first()
+    import_invitations(
+        target,
+        invitations(
+            f"Solbakken skole,primary_school,{number},30,rektor@example.invalid,,nb,",
+            f"Nyby skole,primary_school,{other.number},30,nyby@example.invalid,,nb,",
+        ),
+    )
+    now = timezone.now()
+    Round.objects.filter(pk=target.pk).update(
+        opens_at=now - timezone.timedelta(days=1), closes_at=now + timezone.timedelta(days=9)
+    )
+    target.refresh_from_db()
+    invitation = Invitation.objects.get(round=target, workplace__name="Solbakken skole")
+    assert Response.objects.get(round=target, workplace=invitation.workplace).invitation == invitation
+    send_invitations(target)
+    mail.outbox.clear()
+    assert [i.workplace.name for i in unfinished_invitations(target)] == ["Nyby skole"]
+    assert send_reminders(target) == 1
+    assert [message.to for message in mail.outbox] == [["nyby@example.invalid"]]
+    assert [i.workplace.name for i in non_respondents(target)] == ["Nyby skole"]
+    for url in (f"/s/{invitation.token}/", f"/s/{invitation.token}/del/profile/"):
+        page = client.get(url)
+        assert page.status_code == 302, url  # to the workplace's report
+    assert client.get(f"/s/{invitation.token}/", follow=True).status_code == 200
+
+
+def test_an_invitation_made_before_the_link_existed_finds_the_imported_answer(paper, client):
+    """Data from before the fix: an invitation and an earlier imported answer of its workplace,
+    not linked. The link must link them and show the report, never create a second answer."""
+    target, path, _rows = paper
+    import_responses(target, path)
+    response = Response.objects.get(round=target, source_id="P-1")
+    invitation = Invitation.objects.create(round=target, workplace=response.workplace, email="r@example.invalid")
+    page = client.get(f"/s/{invitation.token}/")
+    assert page.status_code == 302
+    response.refresh_from_db()
+    assert response.invitation == invitation
+    assert Response.objects.filter(round=target, workplace=response.workplace).count() == 1
+
+
+def test_import_responses_lists_near_duplicate_workplaces_and_accepts_them_only_when_asked(paper, tmp_path):
+    target, _path, rows = paper
+    number = rows[1][rows[0].index("municipality")]
+    import_invitations(
+        target, invitations(f"Solbakken skole,primary_school,{number},30,r@example.invalid,,nb,974123452")
+    )
+    near = tmp_path / "skule.csv"
+    near.write_text("".join(csv_lines([rows[0], [*rows[1][:-3], "Solbakken skule", "", "P-1"]])), encoding="utf-8")
+    before = (Workplace.objects.count(), Response.objects.count())
+    with pytest.raises(CommandError, match=r"'Solbakken skule' looks like registered workplace 'Solbakken skole'"):
+        call_command("import_responses", "--round", target.slug, str(near))
+    assert (Workplace.objects.count(), Response.objects.count()) == before
+    call_command("import_responses", "--round", target.slug, str(near), "--accept-similar", stdout=io.StringIO())
+    assert Response.objects.get(round=target).workplace.name == "Solbakken skule"
+
+
+@pytest.mark.parametrize("when", ["2001-01-01", "2001-01-01T12:00:00+01:00", "2999-12-31", "after"])
+def test_a_submitted_date_outside_the_rounds_open_period_is_refused(paper, tmp_path, when):
+    target, _path, rows = paper
+    column = rows[0].index("submitted")
+    row = list(rows[1])
+    if when == "after":  # the round closed before the answer's time
+        from django.utils.dateparse import parse_datetime
+
+        Round.objects.filter(pk=target.pk).update(closes_at=parse_datetime(row[column]) - timezone.timedelta(minutes=1))
+        target.refresh_from_db()
+    else:
+        row[column] = when
+    dated = tmp_path / "datert.csv"
+    dated.write_text("".join(csv_lines([rows[0], row])), encoding="utf-8")
+    with pytest.raises(ResponseFileError, match=r"row 2, column submitted: .* (is in the future|is outside the round)"):
+        import_responses(target, dated)
+    assert not Response.objects.filter(round=target).exists()

@@ -5,9 +5,14 @@ from django.core.management.base import BaseCommand
 from surveys.management import round_or_error
 from surveys.services.response_files import csv_lines, export_rows
 
+BOM = "\ufeff"  # as barometer.views.downloads.BOM
+
 
 class Command(BaseCommand):
-    help = "Write a round's submitted responses as CSV (the format import_responses reads); no personal data."
+    help = (
+        "Write a round's submitted responses as CSV (the format import_responses reads); no personal data. "
+        "UTF-8 with a byte-order mark, as the web download (svar.csv), so Excel reads the Norwegian letters."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--round", required=True, dest="round_slug")
@@ -16,7 +21,16 @@ class Command(BaseCommand):
     def handle(self, *args, round_slug, output=None, **options):
         round_ = round_or_error(round_slug)
         if output:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
+            with open(output, "w", encoding="utf-8-sig", newline="") as handle:
                 handle.writelines(csv_lines(export_rows(round_)))
         else:
-            sys.stdout.writelines(csv_lines(export_rows(round_)))
+            # The same bytes as the file: UTF-8 with a byte-order mark, whatever the terminal's encoding.
+            stream = getattr(sys.stdout, "buffer", None)
+            if stream is None:  # a text-only stream (tests, call_command(stdout=...))
+                sys.stdout.write(BOM)
+                sys.stdout.writelines(csv_lines(export_rows(round_)))
+            else:
+                sys.stdout.flush()
+                stream.write(BOM.encode())
+                stream.writelines(line.encode() for line in csv_lines(export_rows(round_)))
+                stream.flush()

@@ -19,12 +19,13 @@ class Command(BaseCommand):
         add_dry_run(parser)
 
     def handle(self, *args, file, sample=False, dry_run=False, **options):
-        load_regions_and_counties()
+        def load():
+            # The regions and counties inside the same transaction: a dry run changes nothing at all.
+            load_regions_and_counties()
+            return import_municipalities(file, is_sample=sample, imported_by=imports.current_user())
+
         try:
-            result = imports.run(
-                lambda: import_municipalities(file, is_sample=sample, imported_by=imports.current_user()),
-                dry_run=dry_run,
-            )
+            result = imports.run(load, dry_run=dry_run)
         except RegisterFileError as exc:
             raise CommandError(f"{file}: nothing was imported.\n  " + "\n  ".join(exc.errors)) from exc
         except OSError as exc:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.management import add_dry_run, dry_run_note, round_or_error
 from surveys.services import imports
+from surveys.services.invitations import SimilarWorkplacesError
 from surveys.services.response_files import ResponseFileError, import_responses
 
 
@@ -16,14 +17,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--round", required=True, dest="round_slug")
         parser.add_argument("file")
+        parser.add_argument(
+            "--accept-similar",
+            action="store_true",
+            help="accept workplaces whose names look like others in the same municipality (listed by a run without it)",
+        )
         add_dry_run(parser)
 
-    def handle(self, *args, round_slug, file, dry_run=False, **options):
+    def handle(self, *args, round_slug, file, accept_similar=False, dry_run=False, **options):
         round_ = round_or_error(round_slug)
         try:
             result = imports.run(
-                lambda: import_responses(round_, file, imported_by=imports.current_user()), dry_run=dry_run
+                lambda: import_responses(
+                    round_, file, imported_by=imports.current_user(), accept_similar=accept_similar
+                ),
+                dry_run=dry_run,
             )
+        except SimilarWorkplacesError as exc:
+            raise CommandError(
+                f"{file}: nothing was imported: {len(exc.pairs)} workplace name(s) look like others in the same "
+                "municipality:\n  " + "\n  ".join(exc.errors) + "\nCorrect the file (or give the organisation "
+                "number), or run again with --accept-similar if they are different workplaces."
+            ) from exc
         except ResponseFileError as exc:
             raise CommandError(
                 f"{file}: nothing was imported ({len(exc.errors)} problem(s)).\n  " + "\n  ".join(exc.errors)

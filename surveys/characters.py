@@ -1,0 +1,63 @@
+"""Characters a stored text may not hold.
+
+XML 1.0 (which XLSX, the e-mail templates' HTML and every export's readers rely on) allows
+only tab, line feed, carriage return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF
+(XML 1.0, 5th ed., production [2] ``Char``). A text with U+000B or U+FFFF in it makes
+openpyxl refuse to write the workbook, or writes one that Excel cannot open. Besides those,
+the C0 and C1 control characters (U+0000-U+001F except tab and line breaks, U+007F-U+009F)
+have no place in a name or an answer: they are invisible and come from broken copy and
+paste. The policy: inputs refuse them (imports, admin forms) or remove them (the
+questionnaire's free texts, see :func:`surveys.rules.normalise_text`); writers replace any
+that are stored anyway with U+FFFD, so a file is always written and always valid.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters not allowed in XML 1.0, and the C0/C1 control characters except tab, LF and CR.
+DISALLOWED = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: What a writer puts in place of a disallowed character (the Unicode replacement character).
+REPLACEMENT = "\ufffd"
+
+
+def first_disallowed(text: str) -> str | None:
+    """The first disallowed character of ``text`` as ``"U+000B"``, or None when there is none."""
+    found = DISALLOWED.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def without_disallowed(text: str) -> str:
+    """``text`` with every disallowed character removed."""
+    return DISALLOWED.sub("", text)
+
+
+def replace_disallowed(text: str) -> str:
+    """``text`` with every disallowed character replaced by U+FFFD (for writers)."""
+    return DISALLOWED.sub(REPLACEMENT, text)
+
+
+def validate_allowed_characters(value: str) -> None:
+    """A form validator: raises ``ValidationError`` naming the first disallowed character."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    found = first_disallowed(value or "")
+    if found:
+        raise ValidationError(
+            _("The text contains an invisible control character (%(character)s); remove it."),
+            code="disallowed_character",
+            params={"character": found},
+        )
+
+
+class AllowedCharactersAdminMixin:
+    """For a ModelAdmin: every text field of its forms refuses disallowed characters."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        from django import forms
+
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.CharField):
+            formfield.validators.append(validate_allowed_characters)
+        return formfield
