@@ -18,6 +18,7 @@ The same e-mail address may stand on several rows (one manager may lead two unit
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -187,7 +188,15 @@ def _match(parsed: dict, by_number: dict, by_external_id: dict, by_name: dict) -
     return workplace, ""
 
 
+_NUMBERS = re.compile(r"\d+")
+
+
 def _similar(a: str, b: str) -> float:
+    """The difflib ratio of two normalised names, or 0.0 when they are clearly different:
+    below the threshold, or numbered differently ("Eikely barnehage avd 1" and "avd 2", or
+    "Importert 9" and "Importert 19", are two units, however alike the letters)."""
+    if _NUMBERS.findall(a) != _NUMBERS.findall(b):
+        return 0.0
     matcher = difflib.SequenceMatcher(None, a, b)
     if matcher.real_quick_ratio() < SIMILARITY_THRESHOLD or matcher.quick_ratio() < SIMILARITY_THRESHOLD:
         return 0.0

@@ -508,3 +508,12 @@ def test_a_submitted_date_outside_the_rounds_open_period_is_refused(paper, tmp_p
     with pytest.raises(ResponseFileError, match=r"row 2, column submitted: .* (is in the future|is outside the round)"):
         import_responses(target, dated)
     assert not Response.objects.filter(round=target).exists()
+
+
+def test_names_that_differ_only_in_their_numbers_are_different_units():
+    """ "Eikely barnehage avd 1" and "avd 2" are alike letter by letter, but two units."""
+    from surveys.services.invitations import _similar
+
+    assert _similar("eikely barnehage avd 1", "eikely barnehage avd 2") == 0.0
+    assert _similar("importert 9", "importert 19") == 0.0
+    assert _similar("eikely barnehage", "eikeli barnehage") >= 0.9
