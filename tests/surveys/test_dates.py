@@ -31,7 +31,7 @@ def test_a_midnight_deadline_names_the_day_before_as_the_last_day():
     with translation.override("nn"):
         assert dates.deadline(closes) == "til og med 14. desember 2026"
     with translation.override("en"):
-        assert dates.deadline(closes) == "until and including 14 December 2026"  # British English dates (config/formats/en)
+        assert dates.deadline(closes) == "until and including 14 December 2026"  # British English (config/formats/en)
 
 
 def test_a_deadline_given_in_utc_is_read_in_oslo():
