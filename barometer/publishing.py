@@ -34,6 +34,7 @@ from barometer.engine.stats import Estimate
 from barometer.engine.suppression import NoSuppression
 from barometer.models import PublishedSnapshot
 from surveys.models import Round
+from surveys.services.answering import bump_data_version
 
 SNAPSHOT_FORMAT = 1
 
@@ -103,6 +104,7 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
                 indicators[key] = {
                     "base": base.key, "n": found.n, "value": _number(found.value),
                     "low": _number(found.low), "high": _number(found.high), "hidden": False, "reason": None,
+                    "effective_n": _number(found.effective_n) if engine.is_weighted else None,
                 }  # fmt: skip
             else:
                 indicators[key] = {"base": base.key, "n": None, "value": None, "low": None, "high": None,
@@ -205,4 +207,6 @@ def publish_round(round_: Round, *, published_by: str = "", now=None) -> tuple[P
             locked.results_published_at = now
             locked.save(update_fields=["results_published_at"])
         round_.results_published_at = locked.results_published_at
+        # Cached pages of the round are rebuilt from the new edition.
+        transaction.on_commit(lambda: bump_data_version(round_.pk))
     return created, summary["seconds"]
