@@ -74,7 +74,11 @@ def _number(value):
 
 def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[str, str]]:
     """The snapshot's figures (JSON-ready), with the disclosure input and decisions."""
-    engine = RoundFigures(round_, weighted=True, suppression=NoSuppression())
+    # The findings' own specs are published (and audited) with the indicators, so that the
+    # findings page of municipality staff reads them from the snapshot too.
+    from barometer.reports.findings import extra_specs
+
+    engine = RoundFigures(round_, weighted=True, suppression=NoSuppression(), extra_specs=extra_specs())
     resolved, weighting = engine.resolved, engine.weighting
     data, indicator_base = round_data(round_, resolved, weighting)
     groups = fixed_groups(data.cells, FINDINGS_GROUPS)

@@ -89,3 +89,13 @@ def publish(round_):
         round_.save(update_fields=["opens_at", "closes_at"])
     snapshot, _seconds = publish_round(round_, published_by="test")
     return snapshot
+
+
+def without_identity(rows):
+    """The full export's rows without its workplace-identity columns, as a file of paper
+    answers starts before a test adds identities of its own."""
+    from surveys.services.response_files import FULL_IDENTITY_COLUMNS
+
+    rows = list(rows)
+    keep = [i for i, column in enumerate(rows[0]) if column not in FULL_IDENTITY_COLUMNS]
+    return [[row[i] for i in keep] for row in rows]

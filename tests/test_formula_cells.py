@@ -71,7 +71,7 @@ def test_codebook_says_how_texts_are_neutralised(client, analyst, national_round
 
 def test_export_then_import_leaves_a_text_starting_with_minus_unchanged(national_round, municipality, barometer_data):
     _with_description(national_round, municipality, "-20 % sykefravær, =målt")
-    exported = "".join(csv_lines(export_rows(national_round)))
+    exported = "".join(csv_lines(export_rows(national_round, full=True)))
     target = Round.objects.create(
         slug="kopi", name="Kopi", kind=RoundKind.NATIONAL, question_set=national_round.question_set,
         opens_at=national_round.opens_at, closes_at=national_round.closes_at,

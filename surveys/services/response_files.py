@@ -1,16 +1,28 @@
 """Responses as flat files: the raw export (CSV or XLSX, streamed), its codebook, and the
 import of files in the same format.
 
-One row per submitted response. Columns::
+One row per submitted response, in two forms:
+
+- the **full** form (``export_rows(round_, full=True)``; ``manage.py export_responses`` for
+  admins), the format ``import_responses`` reads, so that export -> import round-trips::
 
     response, round, submitted, language, workplace_type, municipality, county,
-    size_class, centrality, employees, <question columns>
+    size_class, centrality, employees, organisation_number, workplace, source_id,
+    <question columns>
+
+- the **analysts'** form (the download on ``/statistikk/data/``), without direct
+  identifiers: a row number instead of the internal response id, the date (Europe/Oslo)
+  instead of the time, employees in bands (``1-19``, ``20-49``, ``50-99``, ``100+``), no
+  workplace name, organisation number or source id::
+
+    row, round, submitted, language, workplace_type, municipality, county,
+    size_class, centrality, employees_band, <question columns>
 
 Question columns, in questionnaire order: a choice question with one answer has one column
 ``<question>`` holding the option code; a multiple-choice question has one column per
 option, ``<question>.<option>``, holding 1 or 0 (empty when the question was not
-answered); number and text questions hold the value. No personal data: no workplace names,
-e-mail addresses or tokens.
+answered); number and text questions hold the value. No personal data: no e-mail addresses
+or tokens.
 
 Every text cell is written so that a spreadsheet cannot run it (see
 :mod:`surveys.tabular.writing`): in CSV a text that starts with ``= + - @``, a tab or a
@@ -20,6 +32,7 @@ apostrophe again, so an exported file imports unchanged. The codebook says so in
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -59,7 +72,26 @@ PROFILE_COLUMNS = [
     "response", "round", "submitted", "language", "workplace_type", "municipality", "county", "size_class",
     "centrality", "employees",
 ]  # fmt: skip
+#: The full form's columns that identify the workplace (read by ``import_responses``).
+FULL_IDENTITY_COLUMNS = ["organisation_number", "workplace", "source_id"]
+ANALYST_PROFILE_COLUMNS = [
+    "row", "round", "submitted", "language", "workplace_type", "municipality", "county", "size_class",
+    "centrality", "employees_band",
+]  # fmt: skip
 CHUNK = 1000
+
+
+def employees_band_label(employees: int | None) -> str:
+    """The band of a number of employees as the figures use it ("1-19", ..., "100+"); ""
+    when unknown."""
+    from barometer.engine.counting import EMPLOYEE_BANDS  # the bands every figure is cut by
+
+    if employees is None:
+        return ""
+    for _band, low, high in EMPLOYEE_BANDS:
+        if employees >= low and (high is None or employees <= high):
+            return f"{low}+" if high is None else f"{low}-{high}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -79,40 +111,49 @@ def question_columns(questionnaire: Questionnaire) -> list[Column]:
     return columns
 
 
-def header(questionnaire: Questionnaire) -> list[str]:
-    return PROFILE_COLUMNS + [column.name for column in question_columns(questionnaire)]
+def header(questionnaire: Questionnaire, *, full: bool = True) -> list[str]:
+    """The columns of the full form (``full``) or of the analysts' form."""
+    profile = PROFILE_COLUMNS + FULL_IDENTITY_COLUMNS if full else ANALYST_PROFILE_COLUMNS
+    return profile + [column.name for column in question_columns(questionnaire)]
 
 
-def export_rows(round_: Round) -> Iterator[list]:
+def export_rows(round_: Round, *, full: bool = False) -> Iterator[list]:
     """The header, then one row per submitted response, fetched a chunk at a time so memory
-    stays flat however many rows there are."""
+    stays flat however many rows there are. ``full``: the admins' form that
+    ``import_responses`` reads; otherwise the analysts' form without direct identifiers
+    (see the module's docstring)."""
     questionnaire = Questionnaire.of(round_.question_set)
     columns = question_columns(questionnaire)
     questions = {q.pk: q for q in questionnaire.questions}
     options = questionnaire.options_by_id
-    yield header(questionnaire)
+    yield header(questionnaire, full=full)
     ids = (
         Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     chunk: list[int] = []
+    numbered = 0
     for response_id in ids.iterator(chunk_size=CHUNK):
         chunk.append(response_id)
         if len(chunk) == CHUNK:
-            yield from _chunk_rows(round_, chunk, columns, questions, options)
+            yield from _chunk_rows(round_, chunk, columns, questions, options, full, numbered)
+            numbered += len(chunk)
             chunk = []
     if chunk:
-        yield from _chunk_rows(round_, chunk, columns, questions, options)
+        yield from _chunk_rows(round_, chunk, columns, questions, options, full, numbered)
 
 
-def _chunk_rows(round_, response_ids, columns, questions, options) -> Iterator[list]:
+def _chunk_rows(round_, response_ids, columns, questions, options, full, numbered) -> Iterator[list]:
     responses = (
         Response.objects.filter(pk__in=response_ids)
-        .select_related("municipality__county")
+        .select_related("municipality__county", "workplace")
         .order_by("pk")
         .only(
             "pk",
+            "source_id",
+            "workplace__name",
+            "workplace__organisation_number",
             "submitted_at",
             "language",
             "workplace_type",
@@ -144,20 +185,33 @@ def _chunk_rows(round_, response_ids, columns, questions, options) -> Iterator[l
             values[response_id][f"{question.code}.{option.code}"] = 1
         else:
             values[response_id][question.code] = option.code
-    for response in responses:
+    oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+    for number, response in enumerate(responses, start=numbered + 1):
         municipality = response.municipality
+        submitted = response.submitted_at.astimezone(oslo) if response.submitted_at else None
+        if full:
+            first = [response.pk, round_.slug, submitted.isoformat(timespec="seconds") if submitted else ""]
+        else:
+            first = [number, round_.slug, submitted.date().isoformat() if submitted else ""]
         row = [
-            response.pk,
-            round_.slug,
-            timezone.localtime(response.submitted_at).isoformat(timespec="seconds") if response.submitted_at else "",
+            *first,
             response.language,
             response.workplace_type,
             municipality.number,
             municipality.county.number,
             municipality.size_class,
             municipality.centrality,
-            response.employees if response.employees is not None else "",
         ]
+        if full:
+            workplace = response.workplace
+            row += [
+                response.employees if response.employees is not None else "",
+                (workplace.organisation_number or "") if workplace else "",
+                workplace.name if workplace else "",
+                response.source_id or "",
+            ]
+        else:
+            row.append(employees_band_label(response.employees))
         answers = values[response.pk]
         row += [_cell(answers.get(column.name)) for column in columns]
         yield row
@@ -187,6 +241,19 @@ def codebook_rows(questionnaire: Questionnaire) -> Iterator[list]:
            "reknearket ikkje køyrer han som formel. Importen fjernar teiknet att.",
            f"A text that starts with = + - @, a tab or a carriage return has {NEUTRALISER} in front of it in the "
            "CSV file, so that a spreadsheet does not run it as a formula. The import removes it again."]  # fmt: skip
+    yield ["", "", "note", "",
+           "Internt, ikke kontrollert for avsløring: fila er for analytikere, som er en betrodd gruppe. Den har "
+           "ingen direkte identifikatorer (radnummer i stedet for svar-id, dato uten klokkeslett, antall ansatte i "
+           "intervaller), men en rad kan fortsatt kjennes igjen. Del den ikke videre; publiser bare tall fra de "
+           "publiserte resultatene.",
+           "Internt, ikkje kontrollert for avsløring: fila er for analytikarar, som er ei betrudd gruppe. Ho har "
+           "ingen direkte identifikatorar (radnummer i staden for svar-id, dato utan klokkeslett, tal tilsette i "
+           "intervall), men ei rad kan framleis kjennast att. Del henne ikkje vidare; publiser berre tal frå dei "
+           "publiserte resultata.",
+           "Internal, not disclosure-checked: this file is for analysts, a trusted tier. It has no direct "
+           "identifiers (a row number instead of the response id, the date without the time, employees in bands), "
+           "but a row may still be recognised. Do not pass it on; publish only figures from the published "
+           "results."]  # fmt: skip
 
 
 def write_xlsx(path: Path, sheets: dict[str, Iterable[list]]) -> None:
@@ -420,7 +487,7 @@ def import_responses(round_: Round, source, *, imported_by: str = "") -> ImportR
     if round_.results_published:
         raise ResponseFileError([f"round {round_.slug} has published results; its answers can no longer change"])
     questionnaire = Questionnaire.of(round_.question_set)
-    expected = set(header(questionnaire)) - IGNORED_COLUMNS
+    expected = set(header(questionnaire)) - IGNORED_COLUMNS - set(IDENTITY_COLUMNS)
     try:
         table = read_table(source, required=sorted(expected))
     except TableFileError as exc:

@@ -7,7 +7,11 @@ from surveys.services.response_files import csv_lines, export_rows
 
 
 class Command(BaseCommand):
-    help = "Write a round's submitted responses as CSV (the format import_responses reads); no personal data."
+    help = (
+        "Write a round's submitted responses as CSV in the full format import_responses reads (with the "
+        "workplace's organisation number, name and source id): for admins. Analysts download the form without "
+        "direct identifiers from /statistikk/data/."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--round", required=True, dest="round_slug")
@@ -17,6 +21,6 @@ class Command(BaseCommand):
         round_ = round_or_error(round_slug)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
-                handle.writelines(csv_lines(export_rows(round_)))
+                handle.writelines(csv_lines(export_rows(round_, full=True)))
         else:
-            sys.stdout.writelines(csv_lines(export_rows(round_)))
+            sys.stdout.writelines(csv_lines(export_rows(round_, full=True)))
