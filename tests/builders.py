@@ -1,5 +1,7 @@
 """Building submitted responses directly, for benchmark tests that need many of them."""
 
+import itertools
+
 from django.utils import timezone
 
 from surveys.models import Answer, AnswerChoice, Option, Response, ResponseStatus, Workplace
@@ -35,6 +37,9 @@ def non_innovator(**answers) -> dict[str, list[str]]:
     return base
 
 
+_WORKPLACE_NUMBERS = itertools.count(1)
+
+
 class ResponseBuilder:
     def __init__(self, round_):
         self.round = round_
@@ -50,7 +55,8 @@ class ResponseBuilder:
         self.count += 1
         if workplace is None:
             workplace = Workplace.objects.create(
-                name=f"Testvirksomhet {self.count}",
+                # Unique across builders: two builders in one municipality must not collide.
+                name=f"Testvirksomhet {next(_WORKPLACE_NUMBERS)}",
                 workplace_type=workplace_type,
                 municipality=municipality,
                 employees=employees,

@@ -124,6 +124,7 @@ def aggregate_report(
     else:
         figures = RoundFigures(round_, weighted=weighted)
         earlier_figures = RoundFigures(before, weighted=weighted) if before is not None else None
+    edition = figures.edition if published else None
     group = figures.group(filter_)
     previous = earlier_figures.group(filter_) if earlier_figures is not None else None
     structures = None
@@ -142,7 +143,7 @@ def aggregate_report(
             change = difference_of_shares(current, earlier)
         else:
             change = _mean_change(current, earlier)
-        published = [
+        comparisons = [
             PublishedComparison(f, published_verdict(current, f) if item.spec.is_share else None, scope)
             for f in item.indicator.reference_figures.all()
             if (scope := figure_scope(f, filter_)) is not None
@@ -153,12 +154,11 @@ def aggregate_report(
                 estimate=current,
                 previous=earlier,
                 change=change,
-                norway=[p for p in published if p.figure.country == Country.NORWAY],
-                denmark=[p for p in published if p.figure.country == Country.DENMARK],
+                norway=[p for p in comparisons if p.figure.country == Country.NORWAY],
+                denmark=[p for p in comparisons if p.figure.country == Country.DENMARK],
                 comparable=comparable,
             )
         )
-    edition = figures.edition if published else None
     return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state, edition)
 
 
