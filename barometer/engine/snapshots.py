@@ -114,7 +114,12 @@ class PublishedFigures:
     @property
     def weighting_state(self) -> WeightingState:
         """Published figures are weighted as they were published; a reader cannot turn it off."""
-        return WeightingState(weighted=self.is_weighted, available=self.is_weighted, source=None)
+        return WeightingState(
+            weighted=self.is_weighted,
+            available=self.is_weighted,
+            source=None,
+            left_out_share=float(self.snapshot.figures.get("left_out_share") or 0.0),
+        )
 
     def publishes(self, filter_: Filter) -> bool:
         """Whether the filter is a group of the snapshot (shown or hidden)."""

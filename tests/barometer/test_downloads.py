@@ -1,7 +1,9 @@
 """Issue 14 item 5, on the way out: CSV as UTF-8 with a byte-order mark, and XLSX beside every
 CSV download, with municipality numbers kept as text."""
 
+import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -47,5 +49,11 @@ def test_codebook_as_xlsx_and_raw_csv_with_bom(client, django_user_model, nation
     codebook = b"".join(client.get(f"/statistikk/data/kodebok.csv?round={national_round.slug}").streaming_content)
     assert codebook.startswith(b"\xef\xbb\xbfquestion,option,")
     raw = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content)
-    assert raw.startswith(b"\xef\xbb\xbfresponse,round,")
+    # The analysts' form: a row number, the date in Oslo, employees in bands, no identifiers.
+    assert raw.startswith(b"\xef\xbb\xbfrow,round,")
+    header, first = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[:2]
+    assert not {"response", "employees", "organisation_number", "workplace", "source_id"} & set(header)
+    assert first[0] == "1" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", first[header.index("submitted")])
+    assert first[header.index("employees_band")] in {"1-19", "20-49", "50-99", "100+"}
+    assert "trusted tier" in codebook.decode("utf-8-sig")
     assert f"kodebok.xlsx?round={national_round.slug}" in client.get("/statistikk/data/").content.decode()

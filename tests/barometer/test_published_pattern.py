@@ -12,7 +12,7 @@ from barometer.engine.indicators import evaluate
 from barometer.reports.workplace import build_workplace_report, chosen_option_ids
 from surveys.models import Municipality, Response, WorkplaceType
 from surveys.services.answering import bump_data_version
-from tests.builders import ResponseBuilder, innovator, non_innovator
+from tests.builders import ResponseBuilder, innovator, non_innovator, publish
 
 
 @pytest.fixture
@@ -78,6 +78,7 @@ def test_sql_and_the_single_workplace_rule_agree(published_pattern):
 
 
 def test_the_workplace_report_shows_the_same_numbers(published_pattern):
+    publish(published_pattern)
     response = Response.objects.filter(workplace_type=WorkplaceType.NURSING_HOME).first()
     report = build_workplace_report(response)
     rows = {row.indicator.key: row for row in report.rows}
