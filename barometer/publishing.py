@@ -132,7 +132,7 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
         "round": round_.slug,
         "weighted": weighting is not None,
         # The share (0-1) of the population in strata without answers, which the reports name.
-        "left_out_share": _number(engine.weighting_state.left_out_share) if weighting is not None else 0.0,
+        "left_out_share": engine.weighting_state.left_out_share if weighting is not None else 0.0,
         "bases": [
             {"key": b.key, "indicators": sorted(k for k, v in indicator_base.items() if v == b.key)} for b in data.bases
         ],

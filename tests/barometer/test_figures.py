@@ -228,7 +228,11 @@ def test_every_share_names_its_base(client, analyst, skewed):
     workplace = build_workplace_report(response)
     wp_row = next(r for r in workplace.rows if r.indicator.key == "external-collaboration")
     assert str(wp_row.base.label) in wp_row.national_label
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))
+        )
+    )
     assert next(r for r in rows if r["indicator"] == "external-collaboration")["base"] == str(row.base.label)
 
 
@@ -249,7 +253,8 @@ def test_a_figure_published_for_a_subgroup_carries_its_scope_beside_a_wider_filt
 def test_downloads_carry_sources_edition_population_notes_and_weighting(client, analyst, skewed):
     client.force_login(analyst)
     query = f"round={skewed.pk}&sector=education"
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?{query}").content.decode())))
+    exported = client.get(f"/statistikk/eksport.csv?{query}").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(exported)))
     row = next(r for r in rows if r["indicator"] == "municipal-collaboration")
     figure = ReferenceFigure.objects.get(key="no2018-municipal-collaboration-schools-kindergartens")
     details = row["published_norway_details"]
