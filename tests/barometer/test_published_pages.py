@@ -185,3 +185,13 @@ def test_findings_of_municipality_staff_come_from_the_snapshot(world):
     assert [(f.title, [c.estimate for c in f.comparisons]) for f in again.findings] == [
         (f.title, [c.estimate for c in f.comparisons]) for f in report.findings
     ]
+
+
+def test_the_analysts_raw_download_has_no_direct_identifiers(world):
+    analyst, round_ = world["analyst"], world["round"]
+    raw = b"".join(analyst.get(f"/statistikk/data/svar.csv?round={round_.slug}").streaming_content)
+    header, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert header[0] == "row" and not {"response", "employees", "workplace", "organisation_number"} & set(header)
+    assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    submitted, band = header.index("submitted"), header.index("employees_band")
+    assert all(len(row[submitted]) == 10 and row[band] == "20-49" for row in rows)  # dates; 20 employees
