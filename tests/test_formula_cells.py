@@ -50,7 +50,7 @@ def test_raw_export_writes_a_formula_as_text_in_csv_and_xlsx(client, analyst, na
     text = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content).decode()
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["newest_description"] == "'" + FORMULA
-    assert row["employees"] == "20"  # a number stays a number
+    assert row["size_class"].isdigit() and row["employees_band"] == "20-49"  # numbers stay numbers
 
     xlsx = client.get(f"/statistikk/data/svar.xlsx?round={national_round.slug}").getvalue()
     workbook = load_workbook(io.BytesIO(xlsx))
@@ -58,7 +58,7 @@ def test_raw_export_writes_a_formula_as_text_in_csv_and_xlsx(client, analyst, na
     header = [cell.value for cell in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("newest_description") + 1)
     assert cell.data_type == "s" and cell.value == FORMULA
-    assert sheet.cell(row=2, column=header.index("employees") + 1).data_type == "n"
+    assert sheet.cell(row=2, column=header.index("size_class") + 1).data_type == "n"
     assert all(c.data_type != "f" for row in workbook["kodebok"].iter_rows() for c in row)
 
 

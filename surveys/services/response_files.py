@@ -232,15 +232,8 @@ def codebook_rows(questionnaire: Questionnaire) -> Iterator[list]:
                 f"{question.code}.{option.code}" if question.kind == QuestionKind.MULTIPLE_CHOICE else question.code
             )
             yield [question.code, option.code, "option", column, option.label_nb, option.label_nn, option.label_en]
-    # The note is in the codebook's own three text columns rather than translated with
-    # gettext: the file holds every language side by side.
-    yield ["", "", "note", "",
-           f"Tekst som begynner med = + - @, tabulator eller linjeskift, har fått {NEUTRALISER} foran i CSV-fila, så "
-           "regnearket ikke kjører den som formel. Importen fjerner tegnet igjen.",
-           f"Tekst som byrjar med = + - @, tabulator eller linjeskift, har fått {NEUTRALISER} framfor i CSV-fila, så "
-           "reknearket ikkje køyrer han som formel. Importen fjernar teiknet att.",
-           f"A text that starts with = + - @, a tab or a carriage return has {NEUTRALISER} in front of it in the "
-           "CSV file, so that a spreadsheet does not run it as a formula. The import removes it again."]  # fmt: skip
+    # The notes are in the codebook's own three text columns rather than translated with
+    # gettext: the file holds every language side by side. The last says how texts are written.
     yield ["", "", "note", "",
            "Internt, ikke kontrollert for avsløring: fila er for analytikere, som er en betrodd gruppe. Den har "
            "ingen direkte identifikatorer (radnummer i stedet for svar-id, dato uten klokkeslett, antall ansatte i "
@@ -254,6 +247,13 @@ def codebook_rows(questionnaire: Questionnaire) -> Iterator[list]:
            "identifiers (a row number instead of the response id, the date without the time, employees in bands), "
            "but a row may still be recognised. Do not pass it on; publish only figures from the published "
            "results."]  # fmt: skip
+    yield ["", "", "note", "",
+           f"Tekst som begynner med = + - @, tabulator eller linjeskift, har fått {NEUTRALISER} foran i CSV-fila, så "
+           "regnearket ikke kjører den som formel. Importen fjerner tegnet igjen.",
+           f"Tekst som byrjar med = + - @, tabulator eller linjeskift, har fått {NEUTRALISER} framfor i CSV-fila, så "
+           "reknearket ikkje køyrer han som formel. Importen fjernar teiknet att.",
+           f"A text that starts with = + - @, a tab or a carriage return has {NEUTRALISER} in front of it in the "
+           "CSV file, so that a spreadsheet does not run it as a formula. The import removes it again."]  # fmt: skip
 
 
 def write_xlsx(path: Path, sheets: dict[str, Iterable[list]]) -> None:
