@@ -27,6 +27,12 @@ VIEW_MUNICIPALITY_REPORTS = "barometer.view_municipality_reports"
 VIEW_FIELDWORK = "barometer.view_fieldwork"
 
 
+def reads_live_figures(user) -> bool:
+    """The trusted tier: admins and analysts (who may export raw answers anyway) read live
+    figures with any filter; everybody else reads published snapshots (docs/disclosure.md)."""
+    return bool(user.is_authenticated and (user.is_superuser or user.has_perm(EXPORT_RAW)))
+
+
 def report_response_for_token(request: HttpRequest, token: str) -> Response:
     """The response behind a respondent's link, which may see its own report only."""
     found = find_link(request, token)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from barometer.engine.groups import Filter
+from barometer.engine.snapshots import is_fixed_set_shape
 from surveys.forms import AnsweringFormMixin
 from surveys.models import Centrality, County, Round, RoundKind, Sector, SizeClass, WorkplaceType
 
@@ -47,10 +48,29 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
         empty_label=_("All counties"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fixed_set_only: bool = False, **kwargs):
+        """``fixed_set_only``: for readers of published snapshots (municipality staff), who
+        may choose only the combinations the snapshot publishes."""
         super().__init__(*args, **kwargs)
+        self.fixed_set_only = fixed_set_only
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+        if fixed_set_only:
+            self.fields["group"].help_text = _(
+                "The published results have each choice on its own, and a type of workplace with one of "
+                "municipality size, centrality or county."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.fixed_set_only and not self.errors and not is_fixed_set_shape(self.to_filter()):
+            raise forms.ValidationError(
+                _(
+                    "The published results do not have this combination. Choose one group on its own, or a type "
+                    "of workplace with one of municipality size, centrality or county."
+                )
+            )
+        return cleaned
 
     def clean_round(self):
         return self.cleaned_data.get("round") or self.fields["round"].queryset.first()

@@ -34,6 +34,7 @@ from barometer.engine.stats import Estimate
 from barometer.engine.suppression import NoSuppression
 from barometer.models import PublishedSnapshot
 from surveys.models import Round
+from surveys.services.answering import bump_data_version
 
 SNAPSHOT_FORMAT = 1
 
@@ -73,7 +74,11 @@ def _number(value):
 
 def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[str, str]]:
     """The snapshot's figures (JSON-ready), with the disclosure input and decisions."""
-    engine = RoundFigures(round_, weighted=True, suppression=NoSuppression())
+    # The findings' own specs are published (and audited) with the indicators, so that the
+    # findings page of municipality staff reads them from the snapshot too.
+    from barometer.reports.findings import extra_specs
+
+    engine = RoundFigures(round_, weighted=True, suppression=NoSuppression(), extra_specs=extra_specs())
     resolved, weighting = engine.resolved, engine.weighting
     data, indicator_base = round_data(round_, resolved, weighting)
     groups = fixed_groups(data.cells, FINDINGS_GROUPS)
@@ -103,6 +108,7 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
                 indicators[key] = {
                     "base": base.key, "n": found.n, "value": _number(found.value),
                     "low": _number(found.low), "high": _number(found.high), "hidden": False, "reason": None,
+                    "effective_n": _number(found.effective_n) if engine.is_weighted else None,
                 }  # fmt: skip
             else:
                 indicators[key] = {"base": base.key, "n": None, "value": None, "low": None, "high": None,
@@ -125,6 +131,8 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
         "format": SNAPSHOT_FORMAT,
         "round": round_.slug,
         "weighted": weighting is not None,
+        # The share (0-1) of the population in strata without answers, which the reports name.
+        "left_out_share": engine.weighting_state.left_out_share if weighting is not None else 0.0,
         "bases": [
             {"key": b.key, "indicators": sorted(k for k, v in indicator_base.items() if v == b.key)} for b in data.bases
         ],
@@ -205,4 +213,6 @@ def publish_round(round_: Round, *, published_by: str = "", now=None) -> tuple[P
             locked.results_published_at = now
             locked.save(update_fields=["results_published_at"])
         round_.results_published_at = locked.results_published_at
+        # Cached pages of the round are rebuilt from the new edition.
+        transaction.on_commit(lambda: bump_data_version(round_.pk))
     return created, summary["seconds"]

@@ -79,3 +79,29 @@ class ResponseBuilder:
             )
         bump_data_version(self.round.pk)  # as the submit service does
         return response
+
+
+def publish(round_):
+    """Close ``round_`` (its fieldwork ended an hour ago) and publish its results: the
+    snapshot every public and municipality page reads."""
+    from datetime import timedelta
+
+    from barometer.publishing import publish_round
+
+    if round_.closes_at > timezone.now():
+        round_.closes_at = timezone.now() - timedelta(hours=1)
+        if round_.opens_at > round_.closes_at:
+            round_.opens_at = round_.closes_at - timedelta(days=30)
+        round_.save(update_fields=["opens_at", "closes_at"])
+    snapshot, _seconds = publish_round(round_, published_by="test")
+    return snapshot
+
+
+def without_identity(rows):
+    """The full export's rows without its workplace-identity columns, as a file of paper
+    answers starts before a test adds identities of its own."""
+    from surveys.services.response_files import FULL_IDENTITY_COLUMNS
+
+    rows = list(rows)
+    keep = [i for i, column in enumerate(rows[0]) if column not in FULL_IDENTITY_COLUMNS]
+    return [[row[i] for i in keep] for row in rows]

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from barometer.synthetic import generate_round
 from surveys.models import Invitation, Response
+from tests.builders import publish
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def report_token(barometer_data, question_set, register):
     response = Response.objects.filter(round=round_).first()
     invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
     Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    publish(round_)  # the report's charts draw the published figures
     return invitation.token
 
 

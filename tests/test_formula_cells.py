@@ -50,7 +50,7 @@ def test_raw_export_writes_a_formula_as_text_in_csv_and_xlsx(client, analyst, na
     text = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content).decode()
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["newest_description"] == "'" + FORMULA
-    assert row["employees"] == "20"  # a number stays a number
+    assert row["size_class"].isdigit() and row["employees_band"] == "20-49"  # numbers stay numbers
 
     xlsx = client.get(f"/statistikk/data/svar.xlsx?round={national_round.slug}").getvalue()
     workbook = load_workbook(io.BytesIO(xlsx))
@@ -58,7 +58,7 @@ def test_raw_export_writes_a_formula_as_text_in_csv_and_xlsx(client, analyst, na
     header = [cell.value for cell in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("newest_description") + 1)
     assert cell.data_type == "s" and cell.value == FORMULA
-    assert sheet.cell(row=2, column=header.index("employees") + 1).data_type == "n"
+    assert sheet.cell(row=2, column=header.index("size_class") + 1).data_type == "n"
     assert all(c.data_type != "f" for row in workbook["kodebok"].iter_rows() for c in row)
 
 
@@ -76,8 +76,10 @@ def test_export_then_import_leaves_a_text_unchanged(national_round, municipality
     """CSV neutralises and the import restores; XLSX writes texts as they are, so the import
     must not "restore" them (``'=1+1`` in a workbook cell is the text ``'=1+1``)."""
     _with_description(national_round, municipality, text)
-    rows = list(export_rows(national_round))
-    rows = [[*rows[0], "workplace"], *[[*row, "Kopi skole"] for row in rows[1:]]]
+    rows = list(export_rows(national_round, full=True))  # the admins' form, which the import reads
+    name = rows[0].index("workplace")
+    for row in rows[1:]:
+        row[name] = row[name] or "Kopi skole"
     path = tmp_path / f"svar.{file_format}"
     if file_format == "csv":
         path.write_text("".join(csv_lines(rows)), encoding="utf-8-sig")
@@ -114,9 +116,11 @@ def test_non_respondent_list_writes_a_workplace_name_as_text(admin_client, natio
     assert rows[0]["email"] == "leder@example.invalid"
 
 
-def test_the_export_command_writes_the_same_bytes_as_the_web_download(client, analyst, national_round, municipality,
-                                                                       tmp_path):  # fmt: skip
-    """Both UTF-8 with a byte-order mark, so Excel reads the Norwegian letters either way."""
+def test_the_export_command_and_the_web_download_both_write_a_byte_order_mark(client, analyst, national_round,
+                                                                             municipality, tmp_path):  # fmt: skip
+    """Both UTF-8 with a byte-order mark, so Excel reads the Norwegian letters either way. The
+    command writes the admins' full form, the web download the analysts' form; their
+    answer columns are the same text."""
     from django.core.management import call_command
 
     _with_description(national_round, municipality, "Blåbær og ærfugl")
@@ -124,5 +128,9 @@ def test_the_export_command_writes_the_same_bytes_as_the_web_download(client, an
     web = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content)
     path = tmp_path / "svar.csv"
     call_command("export_responses", "--round", national_round.slug, "-o", str(path))
-    assert web.startswith(b"\xef\xbb\xbf")
-    assert path.read_bytes() == web
+    written = path.read_bytes()
+    assert web.startswith(b"\xef\xbb\xbf") and written.startswith(b"\xef\xbb\xbf")
+    web_rows = list(csv.DictReader(io.StringIO(web.decode("utf-8-sig"))))
+    full_rows = list(csv.DictReader(io.StringIO(written.decode("utf-8-sig"))))
+    assert [row["newest_description"] for row in web_rows] == [row["newest_description"] for row in full_rows]
+    assert "Blåbær og ærfugl" in {row["newest_description"] for row in full_rows}

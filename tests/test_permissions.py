@@ -107,6 +107,13 @@ def build_world(question_set, django_user_model):
                                          municipality=other, employees=12)  # fmt: skip
     theirs = Invitation.objects.create(round=national_round, workplace=neighbour)
     Client().get(f"/s/{theirs.token}/")  # started, not submitted
+    # Reports and charts read a published snapshot. Stored directly: publishing closes a
+    # round, and the survey pages of this open round are tried too.
+    from barometer.models import PublishedSnapshot
+    from barometer.publishing import build_snapshot
+
+    figures = build_snapshot(national_round)[0]
+    PublishedSnapshot.objects.create(round=national_round, edition=1, figures=figures, audit={})
 
     def staff(name, group, place=None):
         user = django_user_model.objects.create_user(name, password="correct-horse-battery")

@@ -263,7 +263,7 @@ class RoundFigures:
         self.extra_specs = extra_specs
         self.suppression = suppression if suppression is not None else ThresholdSuppression.from_settings()
         self._resolved = resolved
-        self._groups: dict[tuple[Filter, bool], GroupFigures] = {}
+        self._groups: dict[Filter, GroupFigures] = {}
 
     # -- inputs --
 
@@ -352,23 +352,22 @@ class RoundFigures:
     def base(self, key: str) -> Base:
         return self.by_key[key].base
 
-    def group(self, filter_: Filter, *, viewer_inside: bool = False) -> GroupFigures:
-        """Every figure of the group, suppressed by the policy. A workplace reading a group
-        it is counted in passes ``viewer_inside``, so that it needs enough others."""
-        memo = (filter_, viewer_inside)
-        if memo not in self._groups:
-            decision = self.suppression.decide(self.table, filter_, viewer_inside=viewer_inside)
-            self._groups[memo] = self._apply(self.unsuppressed(filter_), decision)
-        return self._groups[memo]
+    def group(self, filter_: Filter) -> GroupFigures:
+        """Every figure of the group, suppressed by the policy (live figures: the trusted
+        tier's pages only; the public read ``barometer.engine.snapshots``)."""
+        if filter_ not in self._groups:
+            decision = self.suppression.decide(self.table, filter_)
+            self._groups[filter_] = self._apply(self.unsuppressed(filter_), decision)
+        return self._groups[filter_]
 
     def with_decision(self, filter_: Filter, decision: GroupDecision) -> GroupFigures:
         """The group's figures with a suppression decision made outside (for example from a
         published snapshot)."""
         return self._apply(self.unsuppressed(filter_), decision)
 
-    def figure(self, key: str, filter_: Filter | None = None, *, viewer_inside: bool = False) -> Figure:
+    def figure(self, key: str, filter_: Filter | None = None) -> Figure:
         """One indicator in one group (the whole round when ``filter_`` is None)."""
-        return self.group(filter_ or Filter(), viewer_inside=viewer_inside)[key]
+        return self.group(filter_ or Filter())[key]
 
     def unsuppressed(self, filter_: Filter) -> GroupFigures:
         """The group's figures before any suppression, each with its counts (audits only:

@@ -41,16 +41,16 @@ def min_group_size() -> int:
     return int(getattr(settings, "BAROMETER_MIN_GROUP_SIZE", 5))
 
 
-def suppress_group(n: int, total: int | None, threshold: int, *, viewer_inside: bool = False) -> Suppressed | None:
+def suppress_group(n: int, total: int | None, threshold: int) -> Suppressed | None:
     """Whether a single group's figure must be hidden.
 
     Hidden when it has fewer than ``threshold`` workplaces, or when the rest of its parent
     total (shown elsewhere) has fewer than ``threshold`` but more than none, because the
-    rest could then be worked out by subtraction. A workplace looking at a group it belongs
-    to knows its own answer, so for it the others must number ``threshold`` or more.
+    rest could then be worked out by subtraction. This is display hygiene for the trusted
+    tier's live figures; what the public and municipality staff read is decided once, when
+    a round is published (``barometer.engine.disclosure``).
     """
-    others = n - 1 if viewer_inside else n
-    if others < threshold:
+    if n < threshold:
         return Suppressed.TOO_FEW
     if total is not None and 0 < total - n < threshold:
         return Suppressed.COMPLEMENT
@@ -93,17 +93,16 @@ class SuppressionPolicy(Protocol):
     """Decides, for one group of a round, which of its figures are hidden.
 
     ``table`` holds the round's unweighted counts per cell (``CellTable``): the number of
-    workplaces, and per indicator its denominator first. ``viewer_inside`` is true when the
-    reader's own workplace is counted in the group.
+    workplaces, and per indicator its denominator first.
     """
 
-    def decide(self, table: CellTable, filter_: Filter, *, viewer_inside: bool = False) -> GroupDecision: ...
+    def decide(self, table: CellTable, filter_: Filter) -> GroupDecision: ...
 
 
 class NoSuppression:
     """Hides nothing: for audits of the unsuppressed figures, never for a page or a file."""
 
-    def decide(self, table: CellTable, filter_: Filter, *, viewer_inside: bool = False) -> GroupDecision:
+    def decide(self, table: CellTable, filter_: Filter) -> GroupDecision:
         return GroupDecision()
 
 
@@ -123,7 +122,7 @@ class ThresholdSuppression:
     def from_settings(cls) -> ThresholdSuppression:
         return cls(min_group_size())
 
-    def decide(self, table: CellTable, filter_: Filter, *, viewer_inside: bool = False) -> GroupDecision:
+    def decide(self, table: CellTable, filter_: Filter) -> GroupDecision:
         responses, sums = table.total(filter_.keep)
         coarser = [table.total(f.keep) for f in filter_.coarser()]
         offsets = table.offsets()
@@ -131,7 +130,7 @@ class ThresholdSuppression:
         def hidden(n: int, counts: list[int], index: int | None) -> Suppressed | None:
             if n == 0:
                 return None
-            reason = suppress_group(n, None, self.threshold, viewer_inside=viewer_inside)
+            reason = suppress_group(n, None, self.threshold)
             if reason:
                 return reason
             if any(0 < count - n < self.threshold for count in counts):

@@ -30,6 +30,7 @@ COLUMNS = [
     "previous_value", "change", "change_low", "change_high",
     "published_norway", "published_norway_range", "published_norway_verdict", "published_norway_details",
     "published_denmark", "published_denmark_range", "published_denmark_verdict", "published_denmark_details",
+    "disclosure",
 ]  # fmt: skip
 
 
@@ -56,6 +57,7 @@ def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
 def rows(report: AggregateReport) -> list[dict]:
     """One dict per indicator, keyed by ``COLUMNS``."""
     weighting = weighting_statement(report.weighting)
+    disclosure = disclosure_statement(report)
     result = []
     for row in report.rows:
         figure = row.estimate
@@ -73,11 +75,13 @@ def rows(report: AggregateReport) -> list[dict]:
             "value": _number(figure.value) if shown else None,
             "low": _number(figure.low) if shown else None,
             "high": _number(figure.high) if shown else None,
-            "hidden": "" if shown or figure.n == 0 else _("too few answers"),
+            # Every figure not shown says the same, a base of none included.
+            "hidden": "" if shown else _("too few answers"),
             "previous_value": _number(row.previous.value) if row.previous and row.previous.shown else None,
             "change": _number(change[0]) if change else None,
             "change_low": _number(change[1]) if change else None,
             "change_high": _number(change[2]) if change else None,
+            "disclosure": disclosure,
         }
         for country, comparisons in (("norway", row.norway), ("denmark", row.denmark)):
             for suffix, text in _published(comparisons).items():
@@ -107,6 +111,7 @@ def meta(report: AggregateReport) -> dict:
         "strata_left_out": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.left_out],
         "strata_merged": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.merged],
         "sources": sources,
+        "disclosure": disclosure_statement(report),
         "note": _(
             "Shares are 0-1 of the base named in each row; the interval is 95 %. Groups of fewer than five "
             "workplaces, and groups that could be worked out from the others, are hidden. A published range is "
@@ -114,6 +119,13 @@ def meta(report: AggregateReport) -> dict:
             "interval meets it."
         ),
     }
+
+
+def disclosure_statement(report: AggregateReport) -> str:
+    """Whether the figures are the published, disclosure-checked ones or live (internal)."""
+    if report.internal:
+        return _("Internal: not disclosure-checked. Live figures for analysts and admins; do not pass them on.")
+    return _("Published results, edition %(edition)s: disclosure-checked.") % {"edition": report.edition}
 
 
 class ExportFormat:

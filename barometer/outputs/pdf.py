@@ -19,7 +19,14 @@ from fpdf import FPDF
 
 from barometer.formatting import format_interval, format_number, format_share
 from barometer.reports.aggregate import weighting_statement
-from barometer.reports.workplace import SOURCES, WorkplaceReport, available_charts, chart_image, is_factor
+from barometer.reports.workplace import (
+    SOURCES,
+    WorkplaceReport,
+    available_charts,
+    chart_image,
+    is_factor,
+    pending_results_text,
+)
 from surveys.dates import in_oslo
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -78,7 +85,9 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     text(f"{who} · {response.get_workplace_type_display()} · {response.municipality.name}")
     if response.submitted_at:
         text(_("Submitted %(date)s") % {"date": date_format(in_oslo(response.submitted_at), "DATE_FORMAT")})
-    if report.round is not None:
+    if report.round is not None and not report.published:
+        text(pending_results_text(report))
+    elif report.round is not None:
         text(
             _("Compared with: %(round)s (%(n)s workplaces)")
             % {"round": report.round.localized_name, "n": report.responses_nationally}
@@ -128,7 +137,9 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         heading(str(row.indicator.name), 11)
         if not is_factor(row):
             text(row.sentence)
-        lines = [f"{_('Your workplace')}: {_own(row)}", f"{row.national_label}: {_value(row, row.national)}"]
+        lines = [f"{_('Your workplace')}: {_own(row)}"]
+        if report.published:
+            lines.append(f"{row.national_label}: {_value(row, row.national)}")
         lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
         for figure in row.norway + row.denmark:
             lines.append(f"{figure.get_edition_display()}: {figure.wording} – {figure.statement}")

@@ -1,5 +1,10 @@
 """Aggregate benchmarks for staff: a round, a filter, every indicator, the change since the
-previous round, with small groups hidden through every combination of filters.
+previous round.
+
+Two sources (docs/disclosure.md): municipality staff read the round's published snapshot
+(``published=True``: the fixed set of groups, the change only where both rounds' snapshots
+show the figure); analysts and admins read live figures with any filter, where the rule
+below is display hygiene and every page and file says "internal: not disclosure-checked".
 
 A filtered group is hidden for an indicator when it has fewer than the threshold, and also
 when any coarser group a user can ask for (the same filter with one or more criteria
@@ -17,6 +22,7 @@ from barometer.engine.comparability import is_comparable
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
 from barometer.engine.published import published_verdict
+from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
 from barometer.models import Country, Indicator, ReferenceFigure
@@ -74,6 +80,13 @@ class AggregateReport:
     rows: list[AggregateRow]
     previous_round: Round | None
     weighting: WeightingState
+    #: The published edition the figures come from; None for live figures (internal).
+    edition: int | None = None
+
+    @property
+    def internal(self) -> bool:
+        """Live figures, not disclosure-checked: for the trusted tier only."""
+        return self.edition is None
 
     @property
     def weighted(self) -> bool:
@@ -92,13 +105,28 @@ def _mean_change(current: Figure, previous: Figure) -> tuple[float, float, float
     return difference, difference - half, difference + half
 
 
-def aggregate_report(round_: Round, filter_: Filter, *, weighted: bool = True) -> AggregateReport:
-    """Every indicator for the group, weighted as asked (when the round has a population),
-    with the change since the previous national round and the published figures."""
-    figures = RoundFigures(round_, weighted=weighted)
-    group = figures.group(filter_)
+def aggregate_report(
+    round_: Round, filter_: Filter, *, weighted: bool = True, published: bool = False
+) -> AggregateReport | None:
+    """Every indicator for the group, with the change since the previous national round and
+    the published figures.
+
+    Live (``published`` False): weighted as asked when the round has a population.
+    Published: from the round's latest snapshot (None when the round has none), the change
+    from the previous round's snapshot, so it is shown only where both sides are shown.
+    """
     before = previous_round(round_)
-    previous = RoundFigures(before, weighted=weighted).group(filter_) if before is not None else None
+    if published:
+        figures = PublishedFigures.latest(round_)
+        if figures is None:
+            return None
+        earlier_figures = PublishedFigures.latest(before)
+    else:
+        figures = RoundFigures(round_, weighted=weighted)
+        earlier_figures = RoundFigures(before, weighted=weighted) if before is not None else None
+    edition = figures.edition if published else None
+    group = figures.group(filter_)
+    previous = earlier_figures.group(filter_) if earlier_figures is not None else None
     structures = None
     if before is not None and before.question_set_id != round_.question_set_id:
         structures = (export_questionset_data(before.question_set), export_questionset_data(round_.question_set))
@@ -115,7 +143,7 @@ def aggregate_report(round_: Round, filter_: Filter, *, weighted: bool = True) -
             change = difference_of_shares(current, earlier)
         else:
             change = _mean_change(current, earlier)
-        published = [
+        comparisons = [
             PublishedComparison(f, published_verdict(current, f) if item.spec.is_share else None, scope)
             for f in item.indicator.reference_figures.all()
             if (scope := figure_scope(f, filter_)) is not None
@@ -126,12 +154,12 @@ def aggregate_report(round_: Round, filter_: Filter, *, weighted: bool = True) -
                 estimate=current,
                 previous=earlier,
                 change=change,
-                norway=[p for p in published if p.figure.country == Country.NORWAY],
-                denmark=[p for p in published if p.figure.country == Country.DENMARK],
+                norway=[p for p in comparisons if p.figure.country == Country.NORWAY],
+                denmark=[p for p in comparisons if p.figure.country == Country.DENMARK],
                 comparable=comparable,
             )
         )
-    return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state)
+    return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state, edition)
 
 
 def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:

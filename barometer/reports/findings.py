@@ -20,8 +20,17 @@ from django.utils.translation import gettext_lazy as _
 
 from barometer.engine import published
 from barometer.engine.counting import EMPLOYEE_BANDS
-from barometer.engine.figures import INNOVATORS, SUBGROUP, Base, Figure, RoundFigures, WeightingState
+from barometer.engine.figures import (
+    INNOVATORS,
+    SUBGROUP,
+    Base,
+    Figure,
+    RoundFigures,
+    WeightingState,
+    resolved_indicators,
+)
 from barometer.engine.groups import Filter
+from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
 from barometer.models import ReferenceFigure
@@ -163,12 +172,23 @@ class FindingsReport:
     findings: list[Finding]
     breakdowns: list[Breakdown]
     weighting: WeightingState
+    #: The published edition the figures come from; None for live figures (internal).
+    edition: int | None = None
 
 
-def findings(round_: Round, *, weighted: bool = True) -> FindingsReport:
+def findings(round_: Round, *, weighted: bool = True, published: bool = False) -> FindingsReport | None:
     """The published findings recomputed for all workplaces of the round, weighted as
-    ``/statistikk/`` is (unless ``weighted`` is off)."""
-    figures = RoundFigures(round_, weighted=weighted, extra_specs=extra_specs())
+    ``/statistikk/`` is (unless ``weighted`` is off).
+
+    ``published``: from the round's latest published snapshot, whose fixed set holds the
+    findings' subgroups and specs (None when the round has none); otherwise live figures
+    (the trusted tier)."""
+    if published:
+        figures = PublishedFigures.latest(round_, resolved_indicators(round_.question_set_id, extra_specs()))
+        if figures is None:
+            return None
+    else:
+        figures = RoundFigures(round_, weighted=weighted, extra_specs=extra_specs())
     national = figures.group(Filter()).figures
     published_figures = {f.key: f for f in ReferenceFigure.objects.all()}
 
@@ -280,7 +300,8 @@ def findings(round_: Round, *, weighted: bool = True) -> FindingsReport:
         is_share=False,
     )
 
-    return FindingsReport(result, _breakdowns(figures), figures.weighting_state)
+    edition = figures.edition if published else None
+    return FindingsReport(result, _breakdowns(figures), figures.weighting_state, edition)
 
 
 class _TypeGroup:

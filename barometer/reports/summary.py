@@ -6,7 +6,7 @@ does more (it answered yes, and the interval lies below 50 %), each as a sentenc
 figure, the group named in words and what the barometer found.
 
 The figures come from a *figure source*: any object with ``group(filter_) -> GroupFigures``
-(``RoundFigures`` through ``ViewerFigures``, or a published snapshot), asked only for groups
+(``RoundFigures`` or a published snapshot's ``PublishedFigures``), asked only for groups
 of the published fixed set: workplace type x centrality class, workplace type, national.
 The summary tries them in that order for each indicator and falls back to the next wider
 group when a figure is hidden. Without a source (no round to compare with yet), it compares
@@ -36,18 +36,6 @@ class FigureSource(Protocol):
     """Anything that answers a group's figures: a round's figures or a published snapshot."""
 
     def group(self, filter_: Filter) -> GroupFigures: ...
-
-
-class ViewerFigures:
-    """``RoundFigures`` as a ``FigureSource`` for one reader: a workplace counted in the round
-    needs enough others in each group (``viewer_inside``)."""
-
-    def __init__(self, figures, *, viewer_inside: bool):
-        self.figures = figures
-        self.viewer_inside = viewer_inside
-
-    def group(self, filter_: Filter) -> GroupFigures:
-        return self.figures.group(filter_, viewer_inside=self.viewer_inside)
 
 
 def workplaces_of_type(workplace_type: str) -> str:

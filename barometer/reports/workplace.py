@@ -1,5 +1,10 @@
 """The workplace report: each indicator for the workplace itself, nationally, in its peer
-groups and in the published barometers, with a plain-language sentence."""
+groups and in the published barometers, with a plain-language sentence.
+
+National and peer figures come from the round's latest published snapshot
+(``barometer.engine.snapshots.PublishedFigures``), never from live answers: before the
+round's results are published the report compares with the published barometers only.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,19 @@ from django.utils.translation import gettext as _
 from barometer.engine.figures import (
     Base,
     Figure,
+    GroupFigures,
     ResolvedIndicator,
-    RoundFigures,
     WeightingState,
     comparison_round,
     resolved_indicators,
 )
 from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
+from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
 from barometer.formatting import format_number, format_share
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
-from barometer.reports.summary import Summary, ViewerFigures, build_summary, comparison_groups, workplaces_of_type
-from surveys.models import AnswerChoice, Response, Round
+from barometer.reports.summary import Summary, build_summary, comparison_groups, workplaces_of_type
+from surveys.models import AnswerChoice, Response, Round, RoundKind
 
 
 @dataclass
@@ -68,6 +74,9 @@ class WorkplaceReport:
     )
     summary: Summary | None = None
     factor_ratings: dict[str, str] = field(default_factory=dict)
+    #: False until the comparison round's results are published: no national or peer
+    #: figures of the round are shown then.
+    published: bool = False
 
     @property
     def weighted(self) -> bool:
@@ -82,6 +91,11 @@ class WorkplaceReport:
         return bool(self.round and self.round.is_synthetic)
 
     @property
+    def pending_text(self) -> str:
+        """What the report says while its round's results are not published."""
+        return pending_results_text(self)
+
+    @property
     def headlines(self) -> list[IndicatorRow]:
         return [row for row in self.rows if row.indicator.headline]
 
@@ -90,12 +104,15 @@ class WorkplaceReport:
         return [row for row in self.rows if row.suggestion]
 
 
-def _sentence(indicator: Indicator, own: OwnValue, national: Figure) -> str:
+def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, published: bool = True) -> str:
     """The workplace's own answer, then the national figure, as a person would say them:
     "Dere har ikke innovert de siste to årene. Nasjonalt svarte 74 % av alle virksomheter
-    ja (400 svar)." The indicator's name is never quoted into the sentence."""
+    ja (400 svar)." The indicator's name is never quoted into the sentence. Before the
+    round's results are published (``published`` false), the own answer only."""
     if indicator.rule == Rule.SHARE:
         own_text = indicator.own_yes if own.value == 1.0 else indicator.own_no
+        if not published:
+            return own_text
         if not national.shown:
             return _("%(own)s There are too few answers yet to show the national figure.") % {"own": own_text}
         return _("%(own)s Nationally, %(share)s of %(population)s answered yes (%(n)s answers).") % {
@@ -110,6 +127,8 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure) -> str:
         own_text = _("Your workplace's score is %(value)s on a scale from 0 to 100.") % {
             "value": format_number(own.value, 0)
         }
+    if not published:
+        return own_text
     if not national.shown:
         return own_text + " " + _("There are too few answers yet to show the national figure.")
     return (
@@ -155,11 +174,22 @@ def factor_ratings(response: Response) -> dict[str, str]:
     return {option.question.code: option.code if option.code.isdigit() else str(option.label) for option in chosen}
 
 
+def report_round(response: Response) -> Round | None:
+    """The round a report compares with: an invited response its own round (also during
+    fieldwork); a self-test the latest national round whose results are published, else
+    the round ``comparison_round`` names (whose figures are not shown yet)."""
+    if response.round.kind != RoundKind.SELF_TEST:
+        return comparison_round(response)
+    return latest_published_round() or comparison_round(response)
+
+
 def build_workplace_report(response: Response, *, weighted: bool = True, staff: bool = False) -> WorkplaceReport:
-    """The report; national and peer figures weighted to the population when the round has
-    population data and ``weighted`` is left on. ``staff`` words the summary about the
-    workplace in the third person (municipality staff and admins reading it)."""
-    round_ = comparison_round(response)
+    """The report; national and peer figures from the comparison round's latest published
+    snapshot, weighted as published (``weighted`` is kept for callers; a snapshot has one
+    weighting). Without a published snapshot: the workplace's own answers and the
+    published barometers only. ``staff`` words the summary about the workplace in the
+    third person (municipality staff and admins reading it)."""
+    round_ = report_round(response)
     own_resolved = resolved_indicators(response.question_set_id)
     own = own_values(response, own_resolved)
     municipality = response.municipality
@@ -173,21 +203,26 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
         if round_.question_set_id == response.question_set_id
         else resolved_indicators(round_.question_set_id)
     )
-    round_figures = RoundFigures(round_, weighted=weighted, resolved=resolved)
-    # A workplace counted in the round knows its own answer: its groups need enough others.
-    counted_here = response.round_id == round_.pk and response.workplace_id is not None
-    national_group = round_figures.group(Filter(), viewer_inside=counted_here)
+    # Published figures only: the same for every viewer, and frozen, so that neither a
+    # workplace's knowledge of its own answer nor a submit between two visits gives
+    # anything away (docs/disclosure.md).
+    source = PublishedFigures.latest(round_, resolved)
+    published = source is not None
+    if source is None:
+        source = _Unpublished(resolved)
+    national_group = source.group(Filter())
     responses_nationally, national_estimates = national_group.responses, national_group.figures
-    peers = peer_filters(
-        workplace_type=response.workplace_type,
-        size_class=municipality.size_class,
-        centrality=municipality.centrality,
-        county=municipality.county,
+    peers = (
+        peer_filters(
+            workplace_type=response.workplace_type,
+            size_class=municipality.size_class,
+            centrality=municipality.centrality,
+            county=municipality.county,
+        )
+        if published
+        else []
     )
-    group_results = [
-        (kind, label, round_figures.group(filter_, viewer_inside=counted_here).figures)
-        for kind, label, filter_ in peers
-    ]
+    group_results = [(kind, label, source.group(filter_).figures) for kind, label, filter_ in peers]
     rows = []
     for item in resolved:
         indicator = item.indicator
@@ -204,14 +239,15 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
                 peers=[PeerEstimate(kind, label, estimates[item.spec.key]) for kind, label, estimates in group_results],
                 norway=[f for f in figures if f.country == Country.NORWAY],
                 denmark=[f for f in figures if f.country == Country.DENMARK],
-                sentence=_sentence(indicator, mine, national_estimate),
+                sentence=_sentence(indicator, mine, national_estimate, published=published),
                 suggestion=indicator.suggestion if _differs_unfavourably(indicator, mine, national_estimate) else "",
             )
         )
     summary = build_summary(
-        ViewerFigures(round_figures, viewer_inside=counted_here),
+        source if published else None,
         [(row.indicator, row.own) for row in rows],
         groups,
+        workplace_type=response.workplace_type,
         staff=staff,
     )
     return WorkplaceReport(
@@ -220,9 +256,10 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
         responses_nationally=responses_nationally,
         rows=rows,
         peer_labels=[(kind, label) for kind, label, _filter in peers],
-        weighting=round_figures.weighting_state,
+        weighting=source.weighting_state,
         summary=summary,
         factor_ratings=factor_ratings(response),
+        published=published,
     )
 
 
@@ -235,6 +272,23 @@ SOURCES = (
     ),
     ("COI: Innovationsbarometeret", "https://www.coi.dk/innovationsbarometeret/", "da"),
 )
+
+
+class _Unpublished:
+    """Stands in for ``PublishedFigures`` before a round's results are published: every
+    figure hidden, no weighting."""
+
+    weighting_state = WeightingState(weighted=False, available=False, source=None)
+
+    def __init__(self, resolved: list[ResolvedIndicator]):
+        self.resolved = resolved
+
+    def group(self, filter_: Filter) -> GroupFigures:
+        figures = {
+            item.spec.key: Figure(item.spec.key, HIDDEN, item.base, False, item.spec.is_share) for item in self.resolved
+        }
+        return GroupFigures(filter_, None, figures)
+
 
 # --- Charts ----------------------------------------------------------------------------------
 
@@ -294,7 +348,18 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
     return scores_chart(labels, values, title=str(row.indicator.name), hidden_label=hidden, image_format=image_format)
 
 
+def pending_results_text(report: WorkplaceReport) -> str:
+    """What a report says before its round's results are published."""
+    return _(
+        "Your answers are compared with the published results of the Norwegian (2018) and Danish (2015) "
+        "barometers. The figures for %(round)s and for workplaces like yours come with the round's results, "
+        "once they are published."
+    ) % {"round": report.round.localized_name}
+
+
 def available_charts(report: WorkplaceReport) -> list[str]:
+    if not report.published:
+        return []  # the charts draw the round's figures, which are not published yet
     rows = chart_rows(report)
     return [name for name in CHARTS if rows[name]]
 

@@ -18,16 +18,21 @@ from django.utils.translation import get_language
 
 from barometer.access import report_response_for_staff, report_response_for_token
 from barometer.engine.cache import cached, figures_version
-from barometer.engine.figures import comparison_round
 from barometer.outputs.charts import DRAWING_VERSION
 from barometer.outputs.pdf import report_pdf
-from barometer.reports.workplace import available_charts, build_workplace_report, chart_image, report_blocks
+from barometer.reports.workplace import (
+    available_charts,
+    build_workplace_report,
+    chart_image,
+    report_blocks,
+    report_round,
+)
 from surveys.models import Response
 from surveys.questionnaire import AnswerValues, Questionnaire
 
 
 def _comparison_round_id(response: Response) -> int | None:
-    round_ = comparison_round(response)
+    round_ = report_round(response)
     return round_.pk if round_ else None
 
 

@@ -15,6 +15,7 @@ from barometer.access import (
     municipality_reports_required,
     municipality_responses_for_staff,
     raw_export_required,
+    reads_live_figures,
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
@@ -34,7 +35,12 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def _filter_form(request: HttpRequest) -> AggregateFilterForm:
-    return AggregateFilterForm(request.GET or {"round": ""})
+    # Municipality staff read published snapshots: only the fixed set's combinations.
+    return AggregateFilterForm(request.GET or {"round": ""}, fixed_set_only=not reads_live_figures(request.user))
+
+
+def _published_only(request: HttpRequest) -> bool:
+    return not reads_live_figures(request.user)
 
 
 def _invalid(request: HttpRequest, form: AggregateFilterForm) -> HttpResponse:
@@ -49,7 +55,11 @@ def aggregate(request: HttpRequest) -> HttpResponse:
     round_ = form.cleaned_data["round"]
     if round_ is None:
         return render(request, "barometer/staff/aggregate.html", {"form": form, "report": None})
-    report = aggregate_report(round_, form.to_filter(), weighted=wants_weighting(request))
+    report = aggregate_report(
+        round_, form.to_filter(), weighted=wants_weighting(request), published=_published_only(request)
+    )
+    if report is None:
+        return render(request, "barometer/staff/aggregate.html", {"form": form, "report": None, "unpublished": round_})
     return render(
         request,
         "barometer/staff/aggregate.html",
@@ -72,9 +82,12 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         raise Http404("no such chart")
     round_ = form.cleaned_data["round"]
     weighted = wants_weighting(request)
+    published = _published_only(request)
 
     def draw() -> str:
-        report = aggregate_report(round_, form.to_filter(), weighted=weighted)
+        report = aggregate_report(round_, form.to_filter(), weighted=weighted, published=published)
+        if report is None:
+            return ""
         bars = [
             ShareBar(
                 label=_("%(name)s (of %(base)s)") % {"name": row.indicator.name, "base": row.base.label},
@@ -100,8 +113,10 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             hidden_label=_("too few answers"),
         )
 
-    parts = (form.to_filter(), weighted, get_language())
+    parts = (form.to_filter(), weighted, published, get_language())
     svg = cached(round_.pk, "aggregate-chart", parts, draw)
+    if not svg:
+        raise Http404("not published")
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
@@ -113,7 +128,14 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     form = _filter_form(request)
     if not form.is_valid() or form.cleaned_data["round"] is None:
         return _invalid(request, form)
-    report = aggregate_report(form.cleaned_data["round"], form.to_filter(), weighted=wants_weighting(request))
+    report = aggregate_report(
+        form.cleaned_data["round"],
+        form.to_filter(),
+        weighted=wants_weighting(request),
+        published=_published_only(request),
+    )
+    if report is None:
+        raise Http404("not published")
     content = export.render(report)
     if export.name == "csv":
         content = BOM + content  # Excel then reads Norwegian letters right
@@ -129,7 +151,8 @@ def findings_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, form)
     round_ = form.cleaned_data["round"]
-    report = findings(round_, weighted=wants_weighting(request)) if round_ else None
+    published = _published_only(request)
+    report = findings(round_, weighted=wants_weighting(request), published=published) if round_ else None
     return render(
         request,
         "barometer/staff/findings.html",
@@ -138,6 +161,8 @@ def findings_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "round": round_,
             "report": report,
+            "internal": not published,
+            "unpublished": round_ if round_ and report is None else None,
             "findings": report.findings if report else [],
             "breakdowns": report.breakdowns if report else [],
             # The findings are about all workplaces of the round: say so when a group was chosen.

@@ -1,16 +1,28 @@
 """Responses as flat files: the raw export (CSV or XLSX, streamed), its codebook, and the
 import of files in the same format.
 
-One row per submitted response. Columns::
+One row per submitted response, in two forms:
+
+- the **full** form (``export_rows(round_, full=True)``; ``manage.py export_responses`` for
+  admins), the format ``import_responses`` reads, so that export -> import round-trips::
 
     response, round, submitted, language, workplace_type, municipality, county,
-    size_class, centrality, employees, <question columns>
+    size_class, centrality, employees, organisation_number, workplace, source_id,
+    <question columns>
+
+- the **analysts'** form (the download on ``/statistikk/data/``), without direct
+  identifiers: a row number instead of the internal response id, the date (Europe/Oslo)
+  instead of the time, employees in bands (``1-19``, ``20-49``, ``50-99``, ``100+``), no
+  workplace name, organisation number or source id::
+
+    row, round, submitted, language, workplace_type, municipality, county,
+    size_class, centrality, employees_band, <question columns>
 
 Question columns, in questionnaire order: a choice question with one answer has one column
 ``<question>`` holding the option code; a multiple-choice question has one column per
 option, ``<question>.<option>``, holding 1 or 0 (empty when the question was not
-answered); number and text questions hold the value. No personal data: no workplace names,
-e-mail addresses or tokens.
+answered); number and text questions hold the value. No personal data: no e-mail addresses
+or tokens.
 
 Every text cell is written so that a spreadsheet cannot run it (see
 :mod:`surveys.tabular.writing`): in CSV a text that starts with ``= + - @``, a tab or a
@@ -20,6 +32,7 @@ apostrophe again, so an exported file imports unchanged. The codebook says so in
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -61,7 +74,26 @@ PROFILE_COLUMNS = [
     "response", "round", "submitted", "language", "workplace_type", "municipality", "county", "size_class",
     "centrality", "employees",
 ]  # fmt: skip
+#: The full form's columns that identify the workplace (read by ``import_responses``).
+FULL_IDENTITY_COLUMNS = ["organisation_number", "workplace", "source_id"]
+ANALYST_PROFILE_COLUMNS = [
+    "row", "round", "submitted", "language", "workplace_type", "municipality", "county", "size_class",
+    "centrality", "employees_band",
+]  # fmt: skip
 CHUNK = 1000
+
+
+def employees_band_label(employees: int | None) -> str:
+    """The band of a number of employees as the figures use it ("1-19", ..., "100+"); ""
+    when unknown."""
+    from barometer.engine.counting import EMPLOYEE_BANDS  # the bands every figure is cut by
+
+    if employees is None:
+        return ""
+    for _band, low, high in EMPLOYEE_BANDS:
+        if employees >= low and (high is None or employees <= high):
+            return f"{low}+" if high is None else f"{low}-{high}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -81,44 +113,44 @@ def question_columns(questionnaire: Questionnaire) -> list[Column]:
     return columns
 
 
-def header(questionnaire: Questionnaire) -> list[str]:
-    return PROFILE_COLUMNS + [column.name for column in question_columns(questionnaire)]
+def header(questionnaire: Questionnaire, *, full: bool = True) -> list[str]:
+    """The columns of the full form (``full``) or of the analysts' form."""
+    profile = PROFILE_COLUMNS + FULL_IDENTITY_COLUMNS if full else ANALYST_PROFILE_COLUMNS
+    return profile + [column.name for column in question_columns(questionnaire)]
 
 
-def export_rows(round_: Round) -> Iterator[list]:
+def export_rows(round_: Round, *, full: bool = False) -> Iterator[list]:
     """The header, then one row per submitted response, fetched a chunk at a time so memory
-    stays flat however many rows there are.
+    stays flat however many rows there are. ``full``: the admins' form that
+    ``import_responses`` reads; otherwise the analysts' form without direct identifiers
+    (see the module's docstring).
 
     The profiles stream from one server-side cursor in id order; each chunk's answers are
     then read by a range of response ids (an index range scan, no list of ids to send),
     keeping only the chunk's own responses.
     """
     questionnaire = Questionnaire.of(round_.question_set)
-    layout = _RowLayout(questionnaire)
-    yield header(questionnaire)
+    layout = _RowLayout(questionnaire, full=full)
+    yield header(questionnaire, full=full)
+    fields = [
+        "pk", "submitted_at", "language", "workplace_type", "municipality__number", "municipality__county__number",
+        "municipality__size_class", "municipality__centrality", "employees",
+    ]  # fmt: skip
+    if full:
+        fields += ["workplace__organisation_number", "workplace__name", "source_id"]
     profiles = (
-        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "submitted_at",
-            "language",
-            "workplace_type",
-            "municipality__number",
-            "municipality__county__number",
-            "municipality__size_class",
-            "municipality__centrality",
-            "employees",
-        )
+        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).order_by("pk").values_list(*fields)
     )
     chunk: list[tuple] = []
+    numbered = 0
     for profile in profiles.iterator(chunk_size=CHUNK):
         chunk.append(profile)
         if len(chunk) == CHUNK:
-            yield from _chunk_rows(round_, chunk, layout)
+            yield from _chunk_rows(round_, chunk, layout, numbered)
+            numbered += len(chunk)
             chunk = []
     if chunk:
-        yield from _chunk_rows(round_, chunk, layout)
+        yield from _chunk_rows(round_, chunk, layout, numbered)
 
 
 class _RowLayout:
@@ -126,9 +158,11 @@ class _RowLayout:
     list filled by position, so a row costs a few list stores per answer and no lookups
     through the question set's objects."""
 
-    def __init__(self, questionnaire: Questionnaire):
+    def __init__(self, questionnaire: Questionnaire, *, full: bool):
         columns = question_columns(questionnaire)
-        offset = len(PROFILE_COLUMNS)
+        self.full = full
+        offset = len(PROFILE_COLUMNS + FULL_IDENTITY_COLUMNS if full else ANALYST_PROFILE_COLUMNS)
+        self.profile_width = offset
         index = {column.name: offset + i for i, column in enumerate(columns)}
         self.width = offset + len(columns)
         self.number_or_text: dict[int, tuple[int, bool]] = {}  # question id: (index, is number)
@@ -146,7 +180,11 @@ class _RowLayout:
                 self.number_or_text[question.pk] = (index[question.code], question.kind == QuestionKind.NUMBER)
 
 
-def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout) -> Iterator[list]:
+#: Every date and time in a file is Norwegian time, whatever the server's time zone.
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+
+
+def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout, numbered: int) -> Iterator[list]:
     rows: dict[int, list] = {profile[0]: [""] * layout.width for profile in profiles}
     first, last = profiles[0][0], profiles[-1][0]
     for response_id, question_id, number, text in Answer.objects.filter(
@@ -170,21 +208,22 @@ def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout) -> Iterator[l
         if row is not None:
             position, value = option[option_id]
             row[position] = value
-    zone = timezone.get_current_timezone()
-    for pk, submitted, language, workplace_type, municipality, county, size_class, centrality, employees in profiles:
+    for number, profile in enumerate(profiles, start=numbered + 1):
+        pk, submitted, language, workplace_type, municipality, county, size_class, centrality, employees = profile[:9]
         row = rows[pk]
-        row[:10] = [
-            pk,
-            round_.slug,
-            submitted.astimezone(zone).isoformat(timespec="seconds") if submitted else "",
-            language,
-            workplace_type,
-            municipality,
-            county,
-            size_class,
-            centrality,
-            "" if employees is None else employees,
-        ]
+        submitted = submitted.astimezone(OSLO) if submitted else None
+        if layout.full:
+            organisation_number, workplace, source_id = profile[9:]
+            row[: layout.profile_width] = [
+                pk, round_.slug, submitted.isoformat(timespec="seconds") if submitted else "", language,
+                workplace_type, municipality, county, size_class, centrality, "" if employees is None else employees,
+                organisation_number or "", workplace or "", source_id or "",
+            ]  # fmt: skip
+        else:
+            row[: layout.profile_width] = [
+                number, round_.slug, submitted.date().isoformat() if submitted else "", language, workplace_type,
+                municipality, county, size_class, centrality, employees_band_label(employees),
+            ]  # fmt: skip
         yield row
 
 
@@ -199,8 +238,21 @@ def codebook_rows(questionnaire: Questionnaire) -> Iterator[list]:
                 f"{question.code}.{option.code}" if question.kind == QuestionKind.MULTIPLE_CHOICE else question.code
             )
             yield [question.code, option.code, "option", column, option.label_nb, option.label_nn, option.label_en]
-    # The note is in the codebook's own three text columns rather than translated with
-    # gettext: the file holds every language side by side.
+    # The notes are in the codebook's own three text columns rather than translated with
+    # gettext: the file holds every language side by side. The last says how texts are written.
+    yield ["", "", "note", "",
+           "Internt, ikke kontrollert for avsløring: fila er for analytikere, som er en betrodd gruppe. Den har "
+           "ingen direkte identifikatorer (radnummer i stedet for svar-id, dato uten klokkeslett, antall ansatte i "
+           "intervaller), men en rad kan fortsatt kjennes igjen. Del den ikke videre; publiser bare tall fra de "
+           "publiserte resultatene.",
+           "Internt, ikkje kontrollert for avsløring: fila er for analytikarar, som er ei betrudd gruppe. Ho har "
+           "ingen direkte identifikatorar (radnummer i staden for svar-id, dato utan klokkeslett, tal tilsette i "
+           "intervall), men ei rad kan framleis kjennast att. Del henne ikkje vidare; publiser berre tal frå dei "
+           "publiserte resultata.",
+           "Internal, not disclosure-checked: this file is for analysts, a trusted tier. It has no direct "
+           "identifiers (a row number instead of the response id, the date without the time, employees in bands), "
+           "but a row may still be recognised. Do not pass it on; publish only figures from the published "
+           "results."]  # fmt: skip
     yield ["", "", "note", "",
            f"Tekst som begynner med = + - @, tabulator eller linjeskift, har fått {NEUTRALISER} foran i CSV-fila, så "
            "regnearket ikke kjører den som formel. Importen fjerner tegnet igjen.",
@@ -453,7 +505,7 @@ def import_responses(round_: Round, source, *, imported_by: str = "", accept_sim
     if round_.results_published:
         raise ResponseFileError([f"round {round_.slug} has published results; its answers can no longer change"])
     questionnaire = Questionnaire.of(round_.question_set)
-    expected = set(header(questionnaire)) - IGNORED_COLUMNS
+    expected = set(header(questionnaire)) - IGNORED_COLUMNS - set(IDENTITY_COLUMNS)
     try:
         table = read_table(source, required=sorted(expected))
     except TableFileError as exc:

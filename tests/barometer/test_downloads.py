@@ -1,6 +1,7 @@
 """Issue 14 item 5, on the way out: CSV as UTF-8 with a byte-order mark, and XLSX beside every
 CSV download, with municipality numbers kept as text."""
 
+import csv
 import io
 
 import pytest
@@ -47,5 +48,10 @@ def test_codebook_as_xlsx_and_raw_csv_with_bom(client, django_user_model, nation
     codebook = b"".join(client.get(f"/statistikk/data/kodebok.csv?round={national_round.slug}").streaming_content)
     assert codebook.startswith(b"\xef\xbb\xbfquestion,option,")
     raw = b"".join(client.get(f"/statistikk/data/svar.csv?round={national_round.slug}").streaming_content)
-    assert raw.startswith(b"\xef\xbb\xbfresponse,round,")
+    # The analysts' form: a row number, the date in Oslo, employees in bands, no identifiers.
+    assert raw.startswith(b"\xef\xbb\xbfrow,round,")
+    header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert not {"response", "employees", "organisation_number", "workplace", "source_id"} & set(header)
+    assert {"submitted", "employees_band"} <= set(header)  # the date only: tests/surveys/test_dates.py
+    assert "trusted tier" in codebook.decode("utf-8-sig")
     assert f"kodebok.xlsx?round={national_round.slug}" in client.get("/statistikk/data/").content.decode()

@@ -24,7 +24,7 @@ from barometer.reports.workplace import build_workplace_report
 from surveys.models import Municipality, PopulationCell, Region, Response, WorkplaceType
 from surveys.services.answering import bump_data_version
 from surveys.services.population import load_population
-from tests.builders import ResponseBuilder, innovator, non_innovator
+from tests.builders import ResponseBuilder, innovator, non_innovator, publish
 
 # --- Exact t quantiles and published ranges (pure) ----------------------------------------
 
@@ -186,7 +186,9 @@ def test_an_empty_stratum_is_named_on_the_analyst_page(client, analyst, skewed):
     assert state.left_out_share == pytest.approx(30 / 430)
     html = page.content.decode()
     assert 'class="strata-left-out"' in html and "Nord-Norge" in html
-    # Elsewhere (a workplace's report) it is a share of the population, without names.
+    # Elsewhere (a workplace's report, from the published snapshot) it is a share of the
+    # population, without names.
+    publish(skewed)
     response = Response.objects.filter(round=skewed).first()
     report = build_workplace_report(response)
     assert report.weighting.left_out_share == pytest.approx(30 / 430)
@@ -251,7 +253,8 @@ def test_a_figure_published_for_a_subgroup_carries_its_scope_beside_a_wider_filt
 def test_downloads_carry_sources_edition_population_notes_and_weighting(client, analyst, skewed):
     client.force_login(analyst)
     query = f"round={skewed.pk}&sector=education"
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/statistikk/eksport.csv?{query}").content.decode("utf-8-sig"))))
+    exported = client.get(f"/statistikk/eksport.csv?{query}").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(exported)))
     row = next(r for r in rows if r["indicator"] == "municipal-collaboration")
     figure = ReferenceFigure.objects.get(key="no2018-municipal-collaboration-schools-kindergartens")
     details = row["published_norway_details"]

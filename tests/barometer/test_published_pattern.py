@@ -12,7 +12,7 @@ from barometer.engine.indicators import evaluate
 from barometer.reports.workplace import build_workplace_report, chosen_option_ids
 from surveys.models import Municipality, Response, WorkplaceType
 from surveys.services.answering import bump_data_version
-from tests.builders import ResponseBuilder, innovator, non_innovator
+from tests.builders import ResponseBuilder, innovator, non_innovator, publish
 
 
 @pytest.fixture
@@ -78,13 +78,19 @@ def test_sql_and_the_single_workplace_rule_agree(published_pattern):
 
 
 def test_the_workplace_report_shows_the_same_numbers(published_pattern):
+    snapshot = publish(published_pattern)
     response = Response.objects.filter(workplace_type=WorkplaceType.NURSING_HOME).first()
     report = build_workplace_report(response)
     rows = {row.indicator.key: row for row in report.rows}
-    assert rows["employees-initiated-or-implemented"].national.value == 0.88
-    assert rows["collaboration-voluntary"].national.value == 0.03
+    # The report shows the published snapshot's numbers (the round's pattern where the rule
+    # lets them be shown; hidden where it does not, as in the snapshot).
+    groups = {entry["key"]: entry for entry in snapshot.figures["groups"]}
+    for key, group in (("employees-initiated-or-implemented", "national"), ("collaboration-voluntary", "national")):
+        assert rows[key].national.value == groups[group]["indicators"][key]["value"]
     municipal = rows["municipal-collaboration"]
-    assert next(p for p in municipal.peers if p.kind == "workplace_type").estimate.value == 0.4
+    peer = next(p for p in municipal.peers if p.kind == "workplace_type").estimate
+    assert peer.value == groups["workplace_type=nursing_home"]["indicators"]["municipal-collaboration"]["value"]
+    assert rows["collaboration-voluntary"].national.value in (0.03, None)
     # The published figure shown is the one for nursing homes, not the one for schools.
     assert [f.wording_nb for f in municipal.norway] == ["4 av 10"]
     assert "work-in-progress" not in rows  # an innovator is not in that population

@@ -9,7 +9,7 @@ from barometer.synthetic import generate_round
 from surveys import option_masks
 from surveys.models import Invitation, Municipality, Response, WorkplaceType
 from surveys.questionnaire import Questionnaire
-from tests.builders import ResponseBuilder, innovator
+from tests.builders import ResponseBuilder, innovator, publish
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def submitted(barometer_data, national_round, workplace):
     return invitation
 
 
-def test_report_names_its_sources_and_hides_small_groups(client, submitted):
+def test_report_names_its_sources_and_waits_for_the_published_results(client, submitted):
     page = client.get(f"/s/{submitted.token}/rapport/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -34,9 +34,12 @@ def test_report_names_its_sources_and_hides_small_groups(client, submitted):
     assert "COI: Innovationsbarometeret" in html
     report = page.context["report"]
     rows = {row.indicator.key: row for row in report.rows}
-    # One answer in the round: every live figure is hidden, and the page says why.
+    # The round's results are not published: no figure of the round and no peer group, and
+    # the page says when they come (no live figure during fieldwork).
+    assert not report.published and not report.peer_labels
     assert not rows["employees-initiated-or-implemented"].national.shown
-    assert "too few answers" in html or "for få svar" in html
+    assert 'class="alert alert-info pending-results"' in html
+    assert str(rows["employees-initiated-or-implemented"].national_label) not in html
     assert rows["employees-initiated-or-implemented"].own.value == 1.0
 
 
@@ -94,6 +97,7 @@ def test_synthetic_rounds_are_labelled(admin_client, demo_round):
 
 def test_chart_is_svg_with_text_kept_as_text(client, barometer_data, question_set, register):
     round_ = generate_round(question_set=question_set, slug="charts", name="Charts", workplaces=60).round
+    publish(round_)
     response = Response.objects.filter(round=round_).first()
     invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
     Response.objects.filter(pk=response.pk).update(invitation=invitation)
@@ -123,6 +127,7 @@ def test_pdf_download(client, barometer_data, question_set, register):
 def test_a_self_test_is_compared_with_the_latest_national_round(client, barometer_data, question_set, register,
                                                                   self_test_round):  # fmt: skip
     national = generate_round(question_set=question_set, slug="national", name="Nasjonal", workplaces=50).round
+    publish(national)
     builder = ResponseBuilder(self_test_round)
     response = builder.submitted(
         workplace_type=WorkplaceType.KINDERGARTEN, municipality=Municipality.objects.first(), answers=innovator()

@@ -59,13 +59,12 @@ def test_difference_of_two_shares_has_an_interval_around_it():
 
 
 @pytest.mark.parametrize(
-    ("n", "total", "viewer", "expected"),
-    [(4, 100, False, Suppressed.TOO_FEW), (5, 100, False, None), (5, 100, True, Suppressed.TOO_FEW),
-     (6, 100, True, None), (97, 100, False, Suppressed.COMPLEMENT), (100, 100, False, None),
-     (95, 100, False, None), (5, None, False, None)],
+    ("n", "total", "expected"),
+    [(4, 100, Suppressed.TOO_FEW), (5, 100, None), (97, 100, Suppressed.COMPLEMENT), (100, 100, None),
+     (95, 100, None), (5, None, None)],
 )  # fmt: skip
-def test_group_suppression(n, total, viewer, expected):
-    assert suppress_group(n, total, 5, viewer_inside=viewer) == expected
+def test_group_suppression(n, total, expected):
+    assert suppress_group(n, total, 5) == expected
 
 
 def test_partition_hides_small_parts():

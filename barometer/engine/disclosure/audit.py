@@ -107,7 +107,7 @@ class _System:
         self.basis = EchelonBasis()
         for figure in shown:
             self.basis.add(self.row(figure.group, figure.quantity, figure.power))
-        self._viewer_bases: dict[frozenset[FinestCell], EchelonBasis] = {}
+        self._residuals: dict[frozenset, Vector] = {}
 
     def row(self, group: Group | None, quantity: Quantity, power: int, cells: Iterable[FinestCell] | None = None):
         row: Vector = {}
@@ -119,19 +119,47 @@ class _System:
                 row[column] = row.get(column, 0) + coefficient
         return {c: v for c, v in row.items() if v}
 
-    def basis_for(self, known: frozenset[FinestCell]) -> EchelonBasis:
-        """The shown rows plus a unit row for every count of every known cell."""
+    def residual(self, vector: Vector) -> Vector:
+        """``vector`` reduced by the shown rows (cached: every viewer asks about the same
+        sensitive counts)."""
+        key = frozenset(vector.items())
+        found = self._residuals.get(key)
+        if found is None:
+            found = self._residuals[key] = self.basis.reduce(vector)
+        return found
+
+    def derivable_for(self, known: frozenset[FinestCell]):
+        """A test of whether a vector lies in the span of the shown rows plus a unit row for
+        every count of every known cell.
+
+        Exact, and cheaper than adding the unit rows to a copy of the shown rows for each
+        viewer: with R the shown rows' reduced basis, v is in span(R + E) exactly when v's
+        residual under R is in the span of the unit rows' residuals under R (a non-zero
+        vector of span(R) is non-zero at one of R's pivots, and residuals are zero there).
+        A residual with an entry outside those residuals' columns cannot be in their span.
+        """
         if not known:
-            return self.basis
-        if known not in self._viewer_bases:
-            basis = self.basis.copy()
-            for cell in sorted(known):
-                for atom in self.atoms:
-                    column = self.column.get((atom, cell))
-                    if column is not None:
-                        basis.add({column: 1})
-            self._viewer_bases[known] = basis
-        return self._viewer_bases[known]
+            return lambda vector: not self.residual(vector)
+        units = EchelonBasis()
+        support: set = set()
+        for cell in sorted(known):
+            for atom in self.atoms:
+                column = self.column.get((atom, cell))
+                if column is not None:
+                    unit = self.residual({column: 1})
+                    if unit:
+                        support.update(unit)
+                        units.add(unit)
+
+        def contains(vector: Vector) -> bool:
+            residual = self.residual(vector)
+            if not residual:
+                return True
+            if not support.issuperset(residual):
+                return False
+            return units.contains(residual)
+
+        return contains
 
 
 def audit(
@@ -195,7 +223,7 @@ def audit(
         inside_set = set(inside)
         system = _System(data, atoms, [f for f in shown if f.quantity in inside_set], members_of)
         for known, group_of_viewers in by_known.items():
-            basis = system.basis_for(known)
+            derivable_by_viewer = system.derivable_for(known)
             unknown = [cell for cell in cells if cell not in known]
             # Hidden figures: the same for every viewer who knows the same cells.
             for figure in hidden:
@@ -205,7 +233,8 @@ def audit(
                 unknown_workplaces = sum(data.values[c].get(workplaces, 0) for c in members)
                 if not members or not (figure.primary or unknown_workplaces <= CELL_SENSITIVE_MAX):
                     continue
-                if basis.contains(system.row(figure.group, figure.quantity, 0, members)):
+                # The whole group's row: the known cells' part of it is known to the viewer.
+                if derivable_by_viewer(system.row(figure.group, figure.quantity, 0)):
                     leaks.extend(
                         Leak(v.name, figure.group.label, name)
                         for v in group_of_viewers
@@ -219,7 +248,7 @@ def audit(
                 if not 0 < count <= CELL_SENSITIVE_MAX + 1:
                     continue
                 for quantity in inside:
-                    if basis.contains(system.row(None, quantity, 0, [cell])):
+                    if derivable_by_viewer(system.row(None, quantity, 0, [cell])):
                         derivable.append((cell, count, quantity))
             for viewer in group_of_viewers:
                 for cell, count, quantity in derivable:

@@ -212,14 +212,23 @@ def _viewer_can_derive(
     named can never make a candidate unsafe for this viewer)."""
     risky = set()
     for index, block in enumerate(blocks):
-        basis = block.basis.copy()
+        # v lies in span(published + known unit rows) exactly when v's residual under the
+        # published rows lies in the span of the unit rows' residuals (see
+        # ``audit._System.derivable_for``); a residual with an entry outside their columns
+        # cannot, which settles most counts without elimination.
+        units = EchelonBasis()
+        support: set = set()
         for cell in sorted(known):
             for atom in block.atoms:
                 column = block.column.get((atom, cell))
                 if column is not None:
-                    basis.add({column: 1})
+                    unit = block.basis.reduce({column: 1})
+                    if unit:
+                        support.update(unit)
+                        units.add(unit)
         for _name, vector in _sensitive(block, data, groups, hidden, known, cell_max=SMALL_CELL_MAX):
-            if basis.contains(vector):
+            residual = block.basis.reduce(vector)
+            if not residual or (support.issuperset(residual) and units.contains(residual)):
                 risky.add(index)
                 break
     return risky

@@ -121,3 +121,21 @@ class Command(BaseCommand):
                 for workplace_type, region, count in counted
             ]
         )
+
+
+def publish_synthetic_round():
+    """Publish the closed synthetic round's results once (``setup_demo``), so that reports
+    and self-tests show peer groups. Returns (snapshot, seconds), or None when the round
+    is missing or published already (running it again publishes nothing).
+
+    Raises ``CommandError`` naming the problems when publishing is refused.
+    """
+    from barometer.publishing import PublishError, publish_round
+
+    round_ = Round.objects.filter(slug=DEMO_SLUG).first()
+    if round_ is None or round_.results_published_at is not None:
+        return None
+    try:
+        return publish_round(round_, published_by="setup_demo")
+    except PublishError as error:
+        raise CommandError("The synthetic round was not published:\n" + "\n".join(error.problems)) from None

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from barometer.management.commands.seed_demo import publish_synthetic_round
 from surveys.models import QuestionSet, Round, RoundKind
 from surveys.services.questionsets import import_questionset, load_questionset_file
 from surveys.services.registers import DATA_DIR, load_default_register
@@ -50,6 +51,16 @@ class Command(BaseCommand):
             self._admin()
         call_command("load_barometer_data", verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
+        published = publish_synthetic_round()
+        if published is None:
+            self.stdout.write("The synthetic round's results are published already; nothing to do.")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Published the synthetic round's results (edition {published[0].edition}, audited) "
+                    f"in {published[1]:.0f} s."
+                )
+            )
         self.stdout.write(
             f"Register (SSB, 1 January 2024): {result.created} municipalities created, {result.updated} updated, "
             f"{result.unchanged} unchanged."

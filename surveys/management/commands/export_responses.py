@@ -10,8 +10,10 @@ BOM = "\ufeff"  # as barometer.views.downloads.BOM
 
 class Command(BaseCommand):
     help = (
-        "Write a round's submitted responses as CSV (the format import_responses reads); no personal data. "
-        "UTF-8 with a byte-order mark, as the web download (svar.csv), so Excel reads the Norwegian letters."
+        "Write a round's submitted responses as CSV in the full format import_responses reads (with the "
+        "workplace's organisation number, name and source id): for admins. UTF-8 with a byte-order mark, as the "
+        "web downloads, so Excel reads the Norwegian letters. Analysts download the form without direct "
+        "identifiers from /statistikk/data/."
     )
 
     def add_arguments(self, parser):
@@ -22,15 +24,15 @@ class Command(BaseCommand):
         round_ = round_or_error(round_slug)
         if output:
             with open(output, "w", encoding="utf-8-sig", newline="") as handle:
-                handle.writelines(csv_lines(export_rows(round_)))
+                handle.writelines(csv_lines(export_rows(round_, full=True)))
         else:
             # The same bytes as the file: UTF-8 with a byte-order mark, whatever the terminal's encoding.
             stream = getattr(sys.stdout, "buffer", None)
             if stream is None:  # a text-only stream (tests, call_command(stdout=...))
                 sys.stdout.write(BOM)
-                sys.stdout.writelines(csv_lines(export_rows(round_)))
+                sys.stdout.writelines(csv_lines(export_rows(round_, full=True)))
             else:
                 sys.stdout.flush()
                 stream.write(BOM.encode())
-                stream.writelines(line.encode() for line in csv_lines(export_rows(round_)))
+                stream.writelines(line.encode() for line in csv_lines(export_rows(round_, full=True)))
                 stream.flush()
