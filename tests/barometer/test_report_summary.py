@@ -15,7 +15,7 @@ from barometer.models import Indicator, StaffMembership
 from barometer.reports.summary import build_summary, comparison_groups
 from barometer.synthetic import generate_round
 from surveys.models import Invitation, Response, WorkplaceType
-from tests.builders import ResponseBuilder, innovator
+from tests.builders import ResponseBuilder, innovator, publish
 
 BASE = Base("workplaces", "all workplaces")
 
@@ -117,8 +117,11 @@ def test_staff_wording_is_third_person(barometer_data, bokmal):
 
 @pytest.fixture
 def demo_report(barometer_data, question_set, register):
-    """A demo round and one of its workplaces, answering with factors, through its link."""
+    """A demo round, its results published, and one of its workplaces, answering with
+    factors, through its link. The report's national and peer figures, factor
+    distributions and charts come from the published snapshot only."""
     round_ = generate_round(question_set=question_set, slug="summary", name="Summary", workplaces=400).round
+    publish(round_)
     response = Response.objects.filter(round=round_, workplace__isnull=False).first()
     invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
     Response.objects.filter(pk=response.pk).update(invitation=invitation)
