@@ -1,13 +1,19 @@
 """The workplace report as a respondent and an admin see it."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from barometer.engine.figures import comparison_round
+from barometer.engine.snapshots import latest_published_round
+from barometer.reports.workplace import report_round
 from barometer.synthetic import generate_round
 from surveys import option_masks
-from surveys.models import Invitation, Municipality, Response, WorkplaceType
+from surveys.models import Invitation, Municipality, Response, Round, RoundKind, WorkplaceType
 from surveys.questionnaire import Questionnaire
 from tests.builders import ResponseBuilder, innovator, publish
 
@@ -138,6 +144,47 @@ def test_a_self_test_is_compared_with_the_latest_national_round(client, baromete
     assert page.status_code == 200
     assert page.context["report"].round == national
     assert page.context["report"].responses_nationally == 50
+
+
+def test_a_self_test_finds_its_round_in_one_query_as_published_then_closed_then_opened(
+    question_set, municipality, self_test_round
+):
+    """``report_round`` ranks the national rounds in one query; it names the same round as
+    ``latest_published_round() or comparison_round()`` at every stage of a round's life."""
+    now = timezone.now()
+
+    def national(slug, opened_days_ago, closes_in_days, published=False):
+        return Round.objects.create(
+            slug=slug, name=slug, kind=RoundKind.NATIONAL, question_set=question_set,
+            opens_at=now - timedelta(days=opened_days_ago), closes_at=now + timedelta(days=closes_in_days),
+            results_published_at=now if published else None,
+        )  # fmt: skip
+
+    response = Response.objects.create(
+        round=self_test_round, question_set=question_set, workplace_type=WorkplaceType.KINDERGARTEN,
+        municipality=municipality, employees=20,
+    )  # fmt: skip
+
+    def found():
+        with CaptureQueriesContext(connection) as captured:
+            round_ = report_round(response)
+        assert len(captured) == 1
+        assert round_ == (latest_published_round() or comparison_round(response))
+        return round_
+
+    assert found() is None
+    national("future", -10, 40)  # not opened yet: never compared with
+    assert found() is None
+    national("early-open", 30, 20)
+    late = national("late-open", 5, 60)
+    assert found() == late  # none has closed: the latest opened
+    national("older-closed", 400, -300)
+    newer = national("newer-closed", 200, -100)
+    assert found() == newer  # the latest closed, though others opened later
+    published = national("published", 500, -400, published=True)
+    assert found() == published  # published results win over a later closed round
+    national("published-earlier", 900, -800, published=True)
+    assert found() == published  # the latest published
 
 
 def test_the_summary_sums_up_the_headline_indicators_only(client, submitted):
