@@ -20,6 +20,7 @@ from django.db import connection, transaction
 
 from barometer.engine.indicators import INDEX, IndicatorSpec
 from surveys import option_masks
+from surveys.bands import EMPLOYEE_BANDS  # the bands every figure is cut by
 from surveys.models import AnswerChoice, County, Municipality, Response, ResponseStatus, Round
 
 
@@ -34,9 +35,6 @@ class Cell(NamedTuple):
 
 
 CellKey = Cell
-
-# Workplace size bands by number of employees: (band, smallest, largest).
-EMPLOYEE_BANDS = ((1, 1, 19), (2, 20, 49), (3, 50, 99), (4, 100, None))
 
 
 def employees_band_sql(column: str) -> str:

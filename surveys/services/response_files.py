@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .. import rules
+from ..bands import employees_band_label
 from ..i18n import LANGUAGES
 from ..models import (
     Answer,
@@ -81,19 +82,6 @@ ANALYST_PROFILE_COLUMNS = [
     "centrality", "employees_band",
 ]  # fmt: skip
 CHUNK = 1000
-
-
-def employees_band_label(employees: int | None) -> str:
-    """The band of a number of employees as the figures use it ("1-19", ..., "100+"); ""
-    when unknown."""
-    from barometer.engine.counting import EMPLOYEE_BANDS  # the bands every figure is cut by
-
-    if employees is None:
-        return ""
-    for _band, low, high in EMPLOYEE_BANDS:
-        if employees >= low and (high is None or employees <= high):
-            return f"{low}+" if high is None else f"{low}-{high}"
-    return ""
 
 
 @dataclass(frozen=True)

@@ -119,18 +119,36 @@ class _System:
                 row[column] = row.get(column, 0) + coefficient
         return {c: v for c, v in row.items() if v}
 
-    def residual(self, vector: Vector) -> Vector:
-        """``vector`` reduced by the shown rows (cached: every viewer asks about the same
-        sensitive counts)."""
-        key = frozenset(vector.items())
+    def residual(self, vector: Vector, key=None) -> Vector:
+        """``vector`` reduced by the shown rows, cached under ``key`` (every viewer asks
+        about the same sensitive counts; the vector's entries when no key is given)."""
+        key = frozenset(vector.items()) if key is None else key
         found = self._residuals.get(key)
         if found is None:
             found = self._residuals[key] = self.basis.reduce(vector)
         return found
 
+    def cell_residual(self, cell_id: int, cell: FinestCell, quantity: Quantity) -> Vector:
+        """The residual of one finest cell's total of ``quantity`` (cached by the cell's
+        number ``cell_id``)."""
+        key = (cell_id, quantity)
+        found = self._residuals.get(key)
+        if found is None:
+            found = self._residuals[key] = self.basis.reduce(self.row(None, quantity, 0, [cell]))
+        return found
+
+    def group_residual(self, group: Group, quantity: Quantity) -> Vector:
+        """The residual of a whole group's total of ``quantity`` (cached)."""
+        key = ("group", group.key, quantity)
+        found = self._residuals.get(key)
+        if found is None:
+            found = self._residuals[key] = self.basis.reduce(self.row(group, quantity, 0))
+        return found
+
     def derivable_for(self, known: frozenset[FinestCell]):
-        """A test of whether a vector lies in the span of the shown rows plus a unit row for
-        every count of every known cell.
+        """A test, given a vector's residual under the shown rows (``residual``,
+        ``cell_residual``, ``group_residual``), of whether the vector lies in the span of the
+        shown rows plus a unit row for every count of every known cell.
 
         Exact, and cheaper than adding the unit rows to a copy of the shown rows for each
         viewer: with R the shown rows' reduced basis, v is in span(R + E) exactly when v's
@@ -139,20 +157,20 @@ class _System:
         A residual with an entry outside those residuals' columns cannot be in their span.
         """
         if not known:
-            return lambda vector: not self.residual(vector)
+            return lambda residual: not residual
         units = EchelonBasis()
         support: set = set()
         for cell in sorted(known):
             for atom in self.atoms:
                 column = self.column.get((atom, cell))
                 if column is not None:
-                    unit = self.residual({column: 1})
+                    unit = self.residual({column: 1}, key=("unit", column))
                     if unit:
                         support.update(unit)
                         units.add(unit)
 
-        def contains(vector: Vector) -> bool:
-            residual = self.residual(vector)
+        def contains(residual: Vector) -> bool:
+            """Whether the vector whose residual this is lies in the span."""
             if not residual:
                 return True
             if not support.issuperset(residual):
@@ -187,6 +205,17 @@ def audit(
         if group.key not in membership:
             membership[group.key] = [cell for cell in cells if group.contains(cell)]
         return membership[group.key]
+
+    # Cells by number, so that the loops below hash small integers, not cells.
+    number = {cell: i for i, cell in enumerate(cells)}
+    count_of = {cell: data.values[cell].get(workplaces, 0) for cell in cells}
+    small_cells = [(number[c], c, count_of[c]) for c in cells if 0 < count_of[c] <= CELL_SENSITIVE_MAX + 1]
+    sizes: dict[str, int] = {}
+
+    def size_of(group: Group) -> int:
+        if group.key not in sizes:
+            sizes[group.key] = sum(count_of[cell] for cell in members_of(group))
+        return sizes[group.key]
 
     by_known: dict[frozenset[FinestCell], list[Viewer]] = {}
     for viewer in viewers:
@@ -224,17 +253,19 @@ def audit(
         system = _System(data, atoms, [f for f in shown if f.quantity in inside_set], members_of)
         for known, group_of_viewers in by_known.items():
             derivable_by_viewer = system.derivable_for(known)
-            unknown = [cell for cell in cells if cell not in known]
+            known_ids = {number[cell] for cell in known if cell in number}
             # Hidden figures: the same for every viewer who knows the same cells.
             for figure in hidden:
                 if figure.quantity not in inside_set:
                     continue
-                members = [cell for cell in members_of(figure.group) if cell not in known]
-                unknown_workplaces = sum(data.values[c].get(workplaces, 0) for c in members)
-                if not members or not (figure.primary or unknown_workplaces <= CELL_SENSITIVE_MAX):
+                known_members = [cell for cell in known if cell in number and figure.group.contains(cell)]
+                if len(known_members) == len(members_of(figure.group)):
+                    continue  # the viewer knows the whole group
+                unknown_workplaces = size_of(figure.group) - sum(count_of[c] for c in known_members)
+                if not (figure.primary or unknown_workplaces <= CELL_SENSITIVE_MAX):
                     continue
                 # The whole group's row: the known cells' part of it is known to the viewer.
-                if derivable_by_viewer(system.row(figure.group, figure.quantity, 0)):
+                if derivable_by_viewer(system.group_residual(figure.group, figure.quantity)):
                     leaks.extend(
                         Leak(v.name, figure.group.label, name)
                         for v in group_of_viewers
@@ -243,12 +274,11 @@ def audit(
             # Finest cells: derivable once per known set; sensitive per viewer (a
             # respondent's own cell of 5 has 4 others).
             derivable: list[tuple[FinestCell, int, Quantity]] = []
-            for cell in unknown:
-                count = data.values[cell].get(workplaces, 0)
-                if not 0 < count <= CELL_SENSITIVE_MAX + 1:
+            for cell_id, cell, count in small_cells:
+                if cell_id in known_ids:
                     continue
                 for quantity in inside:
-                    if derivable_by_viewer(system.row(None, quantity, 0, [cell])):
+                    if derivable_by_viewer(system.cell_residual(cell_id, cell, quantity)):
                         derivable.append((cell, count, quantity))
             for viewer in group_of_viewers:
                 for cell, count, quantity in derivable:

@@ -9,6 +9,10 @@ rows already published; a candidate whose rows would complete the elimination of
 sensitive count (make it a linear combination of published rows) is suppressed instead.
 The same data always gives the same result.
 
+The elimination runs modulo a large prime (``barometer.engine.disclosure.modular``): exact,
+and fast with the weighted figures' coefficients. It can at worst hide a figure more than
+needed; the audit, separate code, checks the outcome by exact rational elimination.
+
 The linear system splits into independent blocks: the unknowns of a block are the
 (atom, finest cell) counts of atoms linked by a composition (all workplaces = innovators
 + non-innovators); every other atom (a numerator, a sum) is a block of its own. Blocks
@@ -20,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from barometer.engine.disclosure.linear import EchelonBasis, Vector, primitive, reduce_by
 from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData
+from barometer.engine.disclosure.modular import PRIME, ModularBasis, Vector, monic, reduce_by, residue
 from barometer.engine.disclosure.rule import Decisions, Reason, StaffKnowledge, primary_suppression
 
 SMALL_CELL_MAX = 4  # a finest cell with 1-4 workplaces is sensitive
@@ -59,41 +63,74 @@ def components(data: RoundData) -> list[tuple[Quantity, ...]]:
     return sorted(tuple(atoms) for atoms in blocks.values())
 
 
+def column_classes(data: RoundData, groups: list[Group]) -> list[tuple[FinestCell, ...]]:
+    """The finest cells merged into classes of identical model-matrix columns: cells in
+    exactly the same groups, with the same stratum weight. Every shown row gives the cells
+    of a class the same coefficient, so a row can only ever tell a class's total, never
+    how it splits (GaussSuppression removes such duplicated columns in the same way).
+    Classes are sorted by their first cell; cells within a class are sorted."""
+    classes: dict[tuple, list[FinestCell]] = {}
+    for cell in data.cells:
+        weight = data.weights[cell] if data.weights is not None else None
+        signature = (tuple(group.contains(cell) for group in groups), weight)
+        classes.setdefault(signature, []).append(cell)
+    return sorted(tuple(cells) for cells in classes.values())
+
+
 @dataclass
 class _Block:
-    """One block of the linear system as one viewer sees it: the unknowns are the
-    (atom, cell) counts of the cells the viewer does not know."""
+    """One block of the linear system: the unknowns are the (atom, class) totals, a class
+    being cells with identical columns (``column_classes``)."""
 
     data: RoundData
     atoms: tuple[Quantity, ...]
     quantities: list[tuple[Base, Quantity]]
-    cells: list[FinestCell]
-    basis: EchelonBasis = field(default_factory=EchelonBasis)
+    classes: list[tuple[FinestCell, ...]]
+    basis: ModularBasis = field(default_factory=ModularBasis)
     sensitive: list[tuple[str, Vector]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._members: dict[str, list[FinestCell]] = {}
+        self._members: dict[str, list[int]] = {}
+        self._totals: dict[str, int] = {}
+        self.class_counts = [_count(self.data, cells) for cells in self.classes]
+        self.class_of = {cell: index for index, cells in enumerate(self.classes) for cell in cells}
         self.column = {
-            (atom, cell): index
-            for index, (atom, cell) in enumerate((atom, cell) for cell in self.cells for atom in self.atoms)
+            (atom, index): position
+            for position, (atom, index) in enumerate(
+                (atom, index) for index in range(len(self.classes)) for atom in self.atoms
+            )
         }
+        self._weights = [
+            tuple(residue(self.data.weight(cells[0], power)) for power in range(3)) for cells in self.classes
+        ]
 
-    def vector(self, quantity: Quantity, power: int, cells: Iterable[FinestCell]) -> Vector:
+    def vector(self, quantity: Quantity, power: int, classes: Iterable[int]) -> Vector:
+        """The row of ``quantity``'s total over ``classes`` (class indices), each class's
+        weight to ``power`` as its coefficient."""
         vector: Vector = {}
         atoms = self.data.atoms_of(quantity)
-        for cell in cells:
-            coefficient = self.data.weight(cell, power)
+        for index in classes:
+            coefficient = self._weights[index][power]
             for atom in atoms:
-                column = self.column.get((atom, cell))
-                if column is not None:
-                    vector[column] = vector.get(column, 0) + coefficient
+                column = self.column[(atom, index)]
+                vector[column] = (vector.get(column, 0) + coefficient) % PRIME
         return {column: value for column, value in vector.items() if value}
 
-    def members(self, group: Group) -> list[FinestCell]:
-        """The block's cells in ``group`` (cached: groups are matched once per block)."""
+    def total(self, group: Group) -> int:
+        """The group's number of workplaces (cached)."""
+        found = self._totals.get(group.key)
+        if found is None:
+            counts = self.class_counts
+            found = self._totals[group.key] = sum(counts[i] for i in self.members(group))
+        return found
+
+    def members(self, group: Group) -> list[int]:
+        """The classes in ``group`` (cached)."""
         found = self._members.get(group.key)
         if found is None:
-            found = self._members[group.key] = [cell for cell in self.cells if group.contains(cell)]
+            found = self._members[group.key] = [
+                index for index, cells in enumerate(self.classes) if group.contains(cells[0])
+            ]
         return found
 
     def rows(self, group: Group, base: Base) -> list[Vector]:
@@ -108,6 +145,12 @@ class _Block:
     def touches(self, base: Base) -> bool:
         return any(own_base.key == base.key for own_base, _q in self.quantities)
 
+    def know(self, classes: Iterable[int]) -> None:
+        """Add the unit rows of classes a viewer knows entirely."""
+        for index in classes:
+            for atom in self.atoms:
+                self.basis.add({self.column[(atom, index)]: 1})
+
     def trial(self, rows: list[Vector]) -> tuple[list[tuple[int, Vector]], list[Vector]] | None:
         """The rows' new echelon rows and the sensitive residuals after adding them, or
         None when adding them would make a sensitive count derivable."""
@@ -115,7 +158,8 @@ class _Block:
         for row in rows:
             residual = reduce_by(self.basis.reduce(row), pending)
             if residual:
-                pending.append((min(residual), primitive(residual)))
+                row = monic(residual)
+                pending.append((min(row), row))
         if not pending:
             return pending, []
         pivots = [pivot for pivot, _row in pending]
@@ -135,10 +179,12 @@ class _Block:
             self.basis.append(pivot, row)
         self.sensitive = [(name, residual) for (name, _old), residual in zip(self.sensitive, updated, strict=True)]
 
-    def protect(self, name: str, vector: Vector) -> None:
+    def protect(self, name: str, vector: Vector) -> bool:
+        """Protect a sensitive count; False when it is derivable already (from known rows)."""
         residual = self.basis.reduce(vector)
         if residual:
             self.sensitive.append((name, residual))
+        return bool(residual)
 
 
 @dataclass(frozen=True)
@@ -156,9 +202,9 @@ class Suppression:
         return self.hidden.get((group.key, base.key))
 
 
-def _blocks(data: RoundData, known: frozenset[FinestCell]) -> list[_Block]:
-    """One representative block per shape, for a viewer knowing ``known``."""
-    cells = [cell for cell in data.cells if cell not in known]
+def _blocks(data: RoundData, classes: list[tuple[FinestCell, ...]]) -> list[_Block]:
+    """One representative block per shape (the same for every viewer: the columns are
+    the same, a viewer's knowledge is added as rows)."""
     shapes: dict[tuple, _Block] = {}
     for atoms in components(data):
         index = {atom: i for i, atom in enumerate(atoms)}
@@ -172,8 +218,12 @@ def _blocks(data: RoundData, known: frozenset[FinestCell]) -> list[_Block]:
             (base.key, q == base.count, tuple(sorted(index[a] for a in data.atoms_of(q)))) for base, q in quantities
         )
         if shape not in shapes:
-            shapes[shape] = _Block(data, atoms, quantities, cells)
+            shapes[shape] = _Block(data, atoms, quantities, classes)
     return list(shapes.values())
+
+
+def _count(data: RoundData, cells: Iterable[FinestCell]) -> int:
+    return sum(data.values[cell].get(data.workplaces.count, 0) for cell in cells)
 
 
 def _sensitive(
@@ -185,79 +235,93 @@ def _sensitive(
     *,
     cell_max: int,
 ):
-    """The block's sensitive counts for a viewer knowing ``known``: (name, vector) pairs
-    over the cells the viewer does not know."""
-    workplaces = data.workplaces.count
-    unknown_cells = [cell for cell in block.cells if cell not in known]
+    """The block's sensitive counts for a viewer knowing the cells ``known``, as (name,
+    vector) pairs over the classes.
+
+    A hidden group's count over its unknown cells is derivable exactly when the whole
+    group's is (the known cells' part is known), so the whole group's row stands for it.
+    A single cell can only be told apart when it is the one unknown cell of its class.
+    """
+    known_cells = [cell for cell in known if cell in block.class_of]
     for group in groups:
-        members = [cell for cell in block.members(group) if cell not in known]
-        unknown = sum(data.values[cell].get(workplaces, 0) for cell in members)
+        members = block.members(group)
+        unknown = block.total(group) - _count(data, (cell for cell in known_cells if group.contains(cell)))
         for base, quantity in block.quantities:
             reason = hidden.get((group.key, base.key))
-            if reason is None or not members:
+            if reason is None or not unknown:
                 continue
-            if reason.is_primary or 0 < unknown <= SMALL_CELL_MAX:
+            if reason.is_primary or unknown <= SMALL_CELL_MAX:
                 yield f"{group.label} / {quantity}", block.vector(quantity, 0, members)
-    for cell in unknown_cells:
-        if 0 < data.values[cell].get(workplaces, 0) <= cell_max:
+    for index, cells in enumerate(block.classes):
+        unknown = [cell for cell in cells if cell not in known]
+        if len(unknown) == 1 and 0 < _count(data, unknown) <= cell_max:
             for _base, quantity in block.quantities:
-                yield f"{cell.name} / {quantity}", block.vector(quantity, 0, [cell])
+                yield f"{unknown[0].name} / {quantity}", block.vector(quantity, 0, [index])
 
 
-def _viewer_can_derive(
-    blocks: list[_Block], data: RoundData, groups: list[Group], hidden: Decisions, known: frozenset[FinestCell]
-) -> set[int]:
-    """The indices of the blocks in which a viewer knowing ``known`` could derive a
-    sensitive count from the rows there (a superset of what is published: a block not
-    named can never make a candidate unsafe for this viewer)."""
-    risky = set()
-    for index, block in enumerate(blocks):
-        # v lies in span(published + known unit rows) exactly when v's residual under the
-        # published rows lies in the span of the unit rows' residuals (see
-        # ``audit._System.derivable_for``); a residual with an entry outside their columns
-        # cannot, which settles most counts without elimination.
-        units = EchelonBasis()
-        support: set = set()
-        for cell in sorted(known):
-            for atom in block.atoms:
-                column = block.column.get((atom, cell))
-                if column is not None:
-                    unit = block.basis.reduce({column: 1})
-                    if unit:
-                        support.update(unit)
-                        units.add(unit)
-        for _name, vector in _sensitive(block, data, groups, hidden, known, cell_max=SMALL_CELL_MAX):
-            residual = block.basis.reduce(vector)
-            if not residual or (support.issuperset(residual) and units.contains(residual)):
-                risky.add(index)
-                break
-    return risky
+def _known_classes(block: _Block, known: frozenset[FinestCell]) -> list[int]:
+    return sorted({block.class_of[cell] for cell in known if cell in block.class_of} - {
+        index for index, cells in enumerate(block.classes) if any(cell not in known for cell in cells)
+    })  # fmt: skip
+
+
+def _reachable(block: _Block, data: RoundData, groups: list[Group], hidden: Decisions, sensitive):
+    """The sensitive (name, vector) pairs that publishing *every* candidate still open
+    (with what the block already knows) would make derivable: only these can become
+    derivable during a pass, which publishes a subset of the open candidates."""
+    ceiling = ModularBasis()
+    for _pivot, row in block.basis.rows:
+        ceiling.add(row)
+    for group in groups:
+        for base in data.bases:
+            if (group.key, base.key) not in hidden and block.touches(base):
+                for row in block.rows(group, base):
+                    ceiling.add(row)
+    return [(name, vector) for name, vector in sensitive if not ceiling.reduce(vector)]
 
 
 def _pass(
     data: RoundData,
     groups: list[Group],
+    classes: list[tuple[FinestCell, ...]],
     hidden: Decisions,
     known: frozenset[FinestCell],
     *,
     cell_max: int,
-    only: set[int] | None = None,
+    only: dict[int, list[tuple[str, Vector]]] | None = None,
 ) -> list[_Block]:
-    """One GaussSuppression pass for one viewer, adding secondary suppressions to ``hidden``;
-    returns the blocks with the rows it published. ``only`` limits the pass to the blocks
-    with those indices (the others cannot make a candidate unsafe)."""
-    blocks = _blocks(data, known)
-    if only is not None:
-        blocks = [block for index, block in enumerate(blocks) if index in only]
-    for block in blocks:
-        for name, vector in _sensitive(block, data, groups, hidden, known, cell_max=cell_max):
-            block.protect(name, vector)
+    """One GaussSuppression pass for a viewer knowing the cells ``known``, adding secondary
+    suppressions to ``hidden``; returns the blocks with the rows it published (and the
+    viewer's known rows).
+
+    Without ``only``, each block protects the sensitive counts that publishing all open
+    candidates would reveal (``_reachable``). With ``only`` (block index: sensitive counts,
+    from ``_viewer_risks``), just those blocks and counts: the open candidates are a subset
+    of what the public pass published, so nothing else can become derivable for the viewer.
+    The candidates are then taken in order, and one whose rows would make a protected count
+    derivable in any block is hidden.
+    """
+    blocks = _blocks(data, classes)
+    chosen = []
+    for index, block in enumerate(blocks):
+        if only is not None and index not in only:
+            continue
+        block.know(_known_classes(block, known))
+        if only is not None:
+            reachable = only[index]
+        else:
+            sensitive = list(_sensitive(block, data, groups, hidden, known, cell_max=cell_max))
+            reachable = _reachable(block, data, groups, hidden, sensitive)
+        for name, vector in reachable:
+            if not block.protect(name, vector):
+                raise ValueError(f"{name} is derivable from what the viewer knows alone")
+        chosen.append(block)
     workplaces = data.workplaces.key
     for group, base in candidate_order(data, groups):
         if (group.key, base.key) in hidden:
             continue
         trials = []
-        for block in blocks:
+        for block in chosen:
             if not block.touches(base):
                 continue
             outcome = block.trial(block.rows(group, base))
@@ -273,7 +337,101 @@ def _pass(
             continue
         for block, (pending, updated) in trials:
             block.commit(pending, updated)
-    return blocks
+    return chosen
+
+
+class _PublicResiduals:
+    """The residuals of one public block's sensitive counts under the rows the public pass
+    published, computed once and shared by every viewer's check: by class (a class's
+    total) and by hidden group (the whole group's total), per quantity."""
+
+    def __init__(self, block: _Block, data: RoundData):
+        self.block = block
+        self.counts = block.class_counts
+        self.total = block.total
+        self._cache: dict[tuple, Vector] = {}
+
+    def of_class(self, index: int, quantity: Quantity) -> Vector:
+        key = ("class", index, quantity)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self.block.basis.reduce(self.block.vector(quantity, 0, [index]))
+        return found
+
+    def of_group(self, group: Group, quantity: Quantity) -> Vector:
+        key = ("group", group.key, quantity)
+        found = self._cache.get(key)
+        if found is None:
+            members = self.block.members(group)
+            found = self._cache[key] = self.block.basis.reduce(self.block.vector(quantity, 0, members))
+        return found
+
+    def of_unit(self, column: int) -> Vector:
+        key = ("unit", column)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self.block.basis.reduce({column: 1})
+        return found
+
+
+def _viewer_risks(
+    public: list[_PublicResiduals],
+    data: RoundData,
+    groups: list[Group],
+    hidden: Decisions,
+    known: frozenset[FinestCell],
+) -> dict[int, list[tuple[str, Vector]]]:
+    """By block index, the sensitive counts (name, vector) a viewer knowing the cells
+    ``known`` could derive from the rows the public pass published plus its known classes
+    (blocks with none are left out). The sensitive counts are those of ``_sensitive`` for
+    the viewer, enumerated from the cached residuals.
+
+    v lies in span(published + known unit rows) exactly when v's residual under the
+    published rows lies in the span of the unit rows' residuals (a non-zero vector of
+    span(published) is non-zero at a pivot, where residuals are zero); a residual with an
+    entry outside those residuals' columns cannot.
+    """
+    risks: dict[int, list[tuple[str, Vector]]] = {}
+    for index, residuals in enumerate(public):
+        block = residuals.block
+        units = ModularBasis()
+        support: set = set()
+        for class_index in _known_classes(block, known):
+            for atom in block.atoms:
+                unit = residuals.of_unit(block.column[(atom, class_index)])
+                if unit:
+                    support.update(unit)
+                    units.add(unit)
+
+        def derivable(residual: Vector, support=support, units=units) -> bool:
+            return not residual or (bool(support) and support.issuperset(residual) and units.contains(residual))
+
+        touched = {block.class_of[cell] for cell in known if cell in block.class_of}
+        known_cells = [cell for cell in known if cell in block.class_of]
+        found = []
+        for group in groups:
+            unknown = residuals.total(group) - _count(data, (cell for cell in known_cells if group.contains(cell)))
+            if not unknown:
+                continue
+            for base, quantity in block.quantities:
+                reason = hidden.get((group.key, base.key))
+                sensitive = reason is not None and (reason.is_primary or unknown <= SMALL_CELL_MAX)
+                if sensitive and derivable(residuals.of_group(group, quantity)):
+                    found.append((f"{group.label} / {quantity}", block.vector(quantity, 0, block.members(group))))
+        for class_index, cells in enumerate(block.classes):
+            if class_index in touched:
+                unknown = [cell for cell in cells if cell not in known]
+                if len(unknown) != 1 or not 0 < _count(data, unknown) <= SMALL_CELL_MAX:
+                    continue
+            elif len(cells) != 1 or not 0 < residuals.counts[class_index] <= SMALL_CELL_MAX:
+                continue
+            for _base, quantity in block.quantities:
+                if derivable(residuals.of_class(class_index, quantity)):
+                    name = next(cell for cell in cells if cell not in known).name
+                    found.append((f"{name} / {quantity}", block.vector(quantity, 0, [class_index])))
+        if found:
+            risks[index] = found
+    return risks
 
 
 def secondary_suppression(
@@ -288,15 +446,19 @@ def secondary_suppression(
     Sensitive: every (group, base) hidden by the rule, every finest cell with 1-4
     workplaces (1-5 for the respondent inside it), and for a viewer in ``staff`` every
     hidden figure of a group with 1-4 workplaces unknown to that viewer.
+
+    A viewer's own pass runs only in the blocks where the viewer could derive something
+    from what the public pass published; a viewer's pass publishes a subset of the
+    public's rows, so a block that is safe for the viewer after the public pass stays safe.
     """
     hidden = primary_suppression(data, groups, staff)
-    public = _pass(data, groups, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX)
+    classes = column_classes(data, groups)
+    public = _pass(data, groups, classes, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX)
+    residuals = [_PublicResiduals(block, data) for block in public]
     for viewer in staff:
-        # A viewer pass costs as much as the public one: run it only for a viewer who
-        # could derive something from what the public pass published.
-        risky = _viewer_can_derive(public, data, groups, hidden, viewer.cells)
-        if risky:
-            _pass(data, groups, hidden, viewer.cells, cell_max=SMALL_CELL_MAX, only=risky)
+        risks = _viewer_risks(residuals, data, groups, hidden, viewer.cells)
+        if risks:
+            _pass(data, groups, classes, hidden, viewer.cells, cell_max=SMALL_CELL_MAX, only=risks)
     return Suppression(groups=list(groups), hidden=hidden)
 
 

@@ -18,6 +18,7 @@ from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity,
 from barometer.engine.figures import ResolvedIndicator
 from barometer.engine.indicators import evaluate
 from barometer.engine.weighting import Weighting
+from surveys.bands import employees_band
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, AnswerChoice, Response, ResponseStatus, Round
 
 WORKPLACES = "n:workplaces"
@@ -32,13 +33,6 @@ FINDINGS_GROUPS = (
 # Weights are N/n per stratum; an exact fraction with a denominator this small is recovered
 # from the float the engine uses (n is a number of respondents).
 _WEIGHT_DENOMINATOR_LIMIT = 10**6
-
-
-def employees_band(employees: int | None) -> int:
-    for band, low, high in EMPLOYEE_BANDS:
-        if employees is not None and employees >= low and (high is None or employees <= high):
-            return band
-    return 0
 
 
 def finest_cell_of(cell: Cell, municipality: str = "") -> FinestCell:

@@ -51,11 +51,17 @@ def primary_suppression(data: RoundData, groups: list[Group], staff: list[StaffK
     Returns a dict keyed by (group key, base key); pairs not in it pass the rule.
     """
     cells = data.cells
+    # Only a viewer who knows some of a group's cells can know all but 1-4 of its
+    # workplaces: each cell lists the viewers who know it, so a group costs its members.
+    viewers_of: dict[FinestCell, list[int]] = {}
+    for index, viewer in enumerate(staff):
+        for cell in viewer.cells:
+            viewers_of.setdefault(cell, []).append(index)
     hidden: Decisions = {}
     for group in groups:
         members = [cell for cell in cells if group.contains(cell)]
         for base in data.bases:
-            reason = _rule(data, base, members, staff)
+            reason = _rule(data, base, members, viewers_of)
             if reason:
                 hidden[(group.key, base.key)] = reason
         if (group.key, data.workplaces.key) in hidden:
@@ -64,14 +70,18 @@ def primary_suppression(data: RoundData, groups: list[Group], staff: list[StaffK
     return hidden
 
 
-def _rule(data: RoundData, base: Base, members: list[FinestCell], staff: list[StaffKnowledge]) -> Reason | None:
+def _rule(
+    data: RoundData, base: Base, members: list[FinestCell], viewers_of: Mapping[FinestCell, list[int]]
+) -> Reason | None:
     count = sum(data.values[cell].get(base.count, 0) for cell in members)
     if count < MIN_PUBLISHED:
         return Reason.TOO_FEW
-    for viewer in staff:
-        unknown = sum(data.values[cell].get(base.count, 0) for cell in members if cell not in viewer.cells)
-        if 0 < unknown < MIN_UNKNOWN:
-            return Reason.STAFF_KNOWLEDGE
+    known: dict[int, int] = {}
+    for cell in members:
+        for viewer in viewers_of.get(cell, ()):
+            known[viewer] = known.get(viewer, 0) + data.values[cell].get(base.count, 0)
+    if any(0 < count - by_viewer < MIN_UNKNOWN for by_viewer in known.values()):
+        return Reason.STAFF_KNOWLEDGE
     return None
 
 
