@@ -8,6 +8,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from barometer.engine.disclosure import (
     PUBLIC,
@@ -25,7 +27,9 @@ from barometer.engine.disclosure import (
     primary_suppression,
     secondary_suppression,
 )
+from barometer.engine.disclosure.gauss import column_classes
 from barometer.engine.disclosure.linear import EchelonBasis
+from barometer.engine.disclosure.modular import ModularBasis, residue
 
 SECTOR = {"primary_school": "education", "kindergarten": "education", "upper_secondary": "education",
           "nursing_home": "health_care", "health_centre": "health_care", "other": "other"}  # fmt: skip
@@ -124,6 +128,35 @@ def test_basis_decides_span_exactly_where_floats_would_not():
     assert basis.contains({0: Fraction(2, 3), 1: Fraction(2, 7) + 1, 2: 10**20})
     # Off by 1 in 10^20 relative: a floating-point rank would call it dependent.
     assert not basis.contains({0: Fraction(2, 3), 1: Fraction(2, 7) + 1, 2: 10**20 + 1})
+
+
+@given(
+    rows=st.lists(st.dictionaries(st.integers(0, 5), st.integers(-3, 3), max_size=4), max_size=5),
+    vector=st.dictionaries(st.integers(0, 5), st.integers(-3, 3), max_size=4),
+    weight=st.sampled_from([Fraction(1), Fraction(7, 3), Fraction(40, 9), Fraction(1000, 997)]),
+)
+def test_modular_elimination_agrees_with_exact_rational_elimination(rows, vector, weight):
+    """The suppression's modular span test gives the audit's exact answer (weights as
+    coefficients included)."""
+    exact, modular = EchelonBasis(), ModularBasis()
+    for row in rows:
+        row = {column: value * weight for column, value in row.items() if value}
+        exact.add(row)
+        modular.add({column: residue(value) for column, value in row.items() if residue(value)})
+    vector = {column: value for column, value in vector.items() if value}
+    assert exact.contains(vector) == modular.contains({c: residue(v) for c, v in vector.items() if residue(v)})
+
+
+def test_cells_that_no_group_tells_apart_are_one_class():
+    # Two kindergartens in 1301 and 1303 differ in centrality; 1301 and 1302 in size class.
+    # Two in the same municipality and band are in the same groups: one class.
+    data = round_data({cell("kindergarten", "1301"): 1, cell("kindergarten", "1301", 2): 1,
+                       cell("kindergarten", "1302"): 1, cell("primary_school", "1301"): 1})  # fmt: skip
+    without_bands = column_classes(data, fixed_groups(data.cells))
+    assert (cell("kindergarten", "1301"), cell("kindergarten", "1301", 2)) in without_bands
+    assert len(without_bands) == 3
+    with_bands = column_classes(data, fixed_groups(data.cells, FINDINGS))
+    assert len(with_bands) == 4
 
 
 # --- The hard round -------------------------------------------------------------------------

@@ -123,10 +123,11 @@ class Command(BaseCommand):
         )
 
 
-def publish_synthetic_round():
+def publish_synthetic_round(announce=None):
     """Publish the closed synthetic round's results once (``setup_demo``), so that reports
     and self-tests show peer groups. Returns (snapshot, seconds), or None when the round
-    is missing or published already (running it again publishes nothing).
+    is missing or published already (running it again publishes nothing). ``announce``
+    (a callable taking no arguments) is called just before publishing starts.
 
     Raises ``CommandError`` naming the problems when publishing is refused.
     """
@@ -135,6 +136,8 @@ def publish_synthetic_round():
     round_ = Round.objects.filter(slug=DEMO_SLUG).first()
     if round_ is None or round_.results_published_at is not None:
         return None
+    if announce is not None:
+        announce()
     try:
         return publish_round(round_, published_by="setup_demo")
     except PublishError as error:

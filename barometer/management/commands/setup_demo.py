@@ -36,6 +36,13 @@ def demo_database_in_use() -> bool:
 class Command(BaseCommand):
     help = "Load SSB's municipality register, the question set and demo rounds, and create the demo admin user."
 
+    def _announce_publishing(self):
+        self.stdout.write(
+            "Publishing the synthetic round's results: secondary suppression, then the audit for the public, "
+            "every respondent and every municipality (a few minutes, once)..."
+        )
+        self.stdout.flush()
+
     def handle(self, *args, **options):
         if not settings.DEBUG or not demo_database_in_use():
             raise CommandError(
@@ -51,7 +58,7 @@ class Command(BaseCommand):
             self._admin()
         call_command("load_barometer_data", verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
-        published = publish_synthetic_round()
+        published = publish_synthetic_round(announce=self._announce_publishing)
         if published is None:
             self.stdout.write("The synthetic round's results are published already; nothing to do.")
         else:
