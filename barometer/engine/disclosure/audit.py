@@ -157,7 +157,12 @@ class _System:
         A residual with an entry outside those residuals' columns cannot be in their span.
         """
         if not known:
-            return lambda residual: not residual
+
+            def contains_nothing_known(residual: Vector) -> bool:
+                return not residual
+
+            contains_nothing_known.support = set()
+            return contains_nothing_known
         units = EchelonBasis()
         support: set = set()
         for cell in sorted(known):
@@ -177,6 +182,7 @@ class _System:
                 return False
             return units.contains(residual)
 
+        contains.support = support  # only a residual within these columns can be in the span
         return contains
 
 
@@ -251,6 +257,14 @@ def audit(
         names = {q: [other[1][i] for other in blocks] for i, q in enumerate(inside)}
         inside_set = set(inside)
         system = _System(data, atoms, [f for f in shown if f.quantity in inside_set], members_of)
+        # Every small cell's residual, filed under its first column (None: empty residual).
+        first_columns: dict[int | None, list[tuple[int, FinestCell, int, Quantity]]] = {}
+        for cell_id, cell, count in small_cells:
+            for quantity in inside:
+                residual = system.cell_residual(cell_id, cell, quantity)
+                first_columns.setdefault(min(residual) if residual else None, []).append(
+                    (cell_id, cell, count, quantity)
+                )
         for known, group_of_viewers in by_known.items():
             derivable_by_viewer = system.derivable_for(known)
             known_ids = {number[cell] for cell in known if cell in number}
@@ -272,14 +286,15 @@ def audit(
                         for name in names[figure.quantity]
                     )
             # Finest cells: derivable once per known set; sensitive per viewer (a
-            # respondent's own cell of 5 has 4 others).
+            # respondent's own cell of 5 has 4 others). A residual can only lie in the span
+            # of the known cells' residuals if its first column is one of theirs.
             derivable: list[tuple[FinestCell, int, Quantity]] = []
-            for cell_id, cell, count in small_cells:
-                if cell_id in known_ids:
-                    continue
-                for quantity in inside:
-                    if derivable_by_viewer(system.cell_residual(cell_id, cell, quantity)):
-                        derivable.append((cell, count, quantity))
+            candidates = list(first_columns.get(None, ()))
+            for column in derivable_by_viewer.support:
+                candidates.extend(first_columns.get(column, ()))
+            for cell_id, cell, count, quantity in candidates:
+                if cell_id not in known_ids and derivable_by_viewer(system.cell_residual(cell_id, cell, quantity)):
+                    derivable.append((cell, count, quantity))
             for viewer in group_of_viewers:
                 for cell, count, quantity in derivable:
                     others = count - 1 if cell == viewer.own_cell else count
