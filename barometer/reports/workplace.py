@@ -414,13 +414,25 @@ def is_factor(row: IndicatorRow) -> bool:
     return row.indicator.key.startswith(FACTOR_PREFIX)
 
 
-def _factor_figure(row: IndicatorRow | None) -> tuple[Figure | None, str]:
-    if row is None:
-        return None, ""
-    peer = next((p for p in row.peers if p.kind == "workplace_type" and p.estimate.shown), None)
-    if peer is not None:
-        return peer.estimate, peer.label
-    return (row.national, _("all workplaces")) if row.national.shown else (None, "")
+def _factor_figures(
+    promoted_row: IndicatorRow | None, hindered_row: IndicatorRow | None
+) -> tuple[Figure | None, Figure | None, str]:
+    """A factor's shares that promoted and hindered it, both from one group: workplaces of
+    the same type when both are shown there, else all workplaces; (None, None, "") when
+    neither group shows both, so that the two shares always describe the same workplaces."""
+    if promoted_row is None or hindered_row is None:
+        return None, None, ""
+    for promoted, hindered, label in (
+        *(
+            (p.estimate, h.estimate, p.label)
+            for p, h in zip(promoted_row.peers, hindered_row.peers, strict=False)
+            if p.kind == h.kind == "workplace_type"
+        ),
+        (promoted_row.national, hindered_row.national, _("all workplaces")),
+    ):
+        if promoted.shown and hindered.shown:
+            return promoted, hindered, label
+    return None, None, ""
 
 
 def report_blocks(report: WorkplaceReport, answer_summary: list[dict]) -> list[ReportBlock]:
@@ -442,8 +454,9 @@ def report_blocks(report: WorkplaceReport, answer_summary: list[dict]) -> list[R
                 continue
             slug = question.code.removeprefix("factor_").replace("_", "-")
             found = {row.indicator.key: row for row in rows}
-            promoted, group = _factor_figure(found.get(f"{FACTOR_PREFIX}{slug}-promoted"))
-            hindered, _group = _factor_figure(found.get(f"{FACTOR_PREFIX}{slug}-hindered"))
+            promoted, hindered, group = _factor_figures(
+                found.get(f"{FACTOR_PREFIX}{slug}-promoted"), found.get(f"{FACTOR_PREFIX}{slug}-hindered")
+            )
             subject = str(question.text).split(": ", 1)[-1]
             factors.append(
                 FactorFeedback(

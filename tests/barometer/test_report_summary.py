@@ -243,3 +243,23 @@ def test_chart_text_is_at_least_12_css_px_on_a_phone(client, demo_report, name):
     if name == "shares":
         assert "Virksomheten deres: ja =" in svg  # "you" has its own legend entry
         assert "Samme virksomhetstype som" in svg and "grunnskoler" in svg
+
+
+def test_a_factor_shows_promoted_and_hindered_for_the_same_group():
+    """Both shares of a factor describe the same workplaces: when the same type hides one
+    of them, both come from all workplaces, never one from each."""
+    from barometer.reports.workplace import IndicatorRow, PeerEstimate, _factor_figures
+
+    def figure(value):
+        estimate = Estimate(n=40, value=value, low=value - 0.1, high=value + 0.1) if value is not None else HIDDEN
+        return Figure("factor", estimate, BASE, True, True)
+
+    def row(national, same_type):
+        peers = [PeerEstimate("workplace_type", "kindergartens", figure(same_type))]
+        return IndicatorRow(None, OwnValue(applies=True, value=1.0), figure(national), peers, [], [], "", "")
+
+    promoted, hindered, group = _factor_figures(row(0.6, 0.7), row(0.2, 0.1))
+    assert (promoted.value, hindered.value, group) == (0.7, 0.1, "kindergartens")
+    promoted, hindered, group = _factor_figures(row(0.6, 0.7), row(0.2, None))
+    assert (promoted.value, hindered.value) == (0.6, 0.2) and group != "kindergartens"
+    assert _factor_figures(row(None, 0.7), row(0.2, None)) == (None, None, "")
