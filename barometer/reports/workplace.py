@@ -25,7 +25,7 @@ from barometer.engine.figures import (
 )
 from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
-from barometer.engine.snapshots import HIDDEN, PublishedFigures
+from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
 from barometer.formatting import format_number, format_share
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
 from barometer.reports.summary import Summary, build_summary, comparison_groups, workplaces_of_type
@@ -177,17 +177,22 @@ def factor_ratings(response: Response) -> dict[str, str]:
 
 
 def report_round(response: Response) -> Round | None:
-    """The round a report compares with: an invited response its own round (also during
-    fieldwork); a self-test the latest national round whose results are published
-    (``latest_published_round``), else the round ``comparison_round`` names (whose figures
-    are not shown yet).
+    """The round a report compares with: an invited response its own round once its
+    results are published, and until then (during fieldwork, or closed but not yet
+    published) the latest national round whose results are published, so that a workplace
+    sees published peer groups at once; a self-test the latest national round whose results
+    are published. Without any published round, the round ``comparison_round`` names (whose
+    figures are not shown yet).
 
     For a self-test that is one query, not up to three: every self-test report, cached or
     not, asks this before anything else (issue 16's query budgets). The rounds are ranked
     in the database: published first, by closing date; then closed, by closing date; then
     opened, by opening date; the first one wins."""
     if response.round.kind != RoundKind.SELF_TEST:
-        return comparison_round(response)
+        own = comparison_round(response)
+        if own is not None and own.results_published_at is not None:
+            return own
+        return latest_published_round() or own
     now = timezone.now()
     published, closed = Q(results_published_at__isnull=False), Q(closes_at__lte=now)
     rank = Case(When(published, then=Value(0)), When(closed, then=Value(1)), default=Value(2))

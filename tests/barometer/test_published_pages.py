@@ -195,3 +195,31 @@ def test_the_analysts_raw_download_has_no_direct_identifiers(world):
     assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
     submitted, band = header.index("submitted"), header.index("employees_band")
     assert all(len(row[submitted]) == 10 and row[band] == "20-49" for row in rows)  # dates; 20 employees
+
+
+def test_a_report_during_fieldwork_compares_with_the_latest_published_round_and_names_it(world):
+    """A workplace answering next year's round sees the published peer groups of the last
+    published round at once, named, and nothing of its own round before that is published."""
+    from datetime import timedelta
+
+    from barometer.reports.workplace import build_workplace_report
+    from surveys.models import Round, RoundKind
+
+    published = world["round"]
+    now = timezone.now()
+    fieldwork = Round.objects.create(
+        slug="neste", name="Neste runde", kind=RoundKind.NATIONAL, question_set=published.question_set,
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=20),
+    )  # fmt: skip
+    answering = ResponseBuilder(fieldwork).submitted(
+        workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=world["municipalities"]["9903"], answers=innovator()
+    )
+    report = build_workplace_report(answering)
+    assert report.round == published and report.published
+    assert any(peer.estimate.shown for row in report.rows for peer in row.peers)
+    assert {row.national.n for row in report.rows if row.national.shown} <= {
+        entry["indicators"][key]["n"]
+        for entry in world["snapshot"].figures["groups"]
+        if entry["key"] == "national"
+        for key in entry["indicators"]
+    }

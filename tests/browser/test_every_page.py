@@ -46,6 +46,7 @@ from tests.browser.test_questionnaire import (
     switch_language,
     walk_questionnaire_with_clicks,
 )
+from tests.builders import publish
 
 LANGUAGES = ["nb", "nn", "en"]
 PASSWORD = "correct-horse-battery"
@@ -100,6 +101,8 @@ def site(barometer_data, question_set, self_test_round, municipality, django_use
     ).round
     Round.objects.filter(pk=previous.pk).update(opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=340))
     previous.refresh_from_db()
+    # Its results are published: reports of the round in fieldwork compare with them.
+    publish(previous)
     current = generate_round(
         question_set=question_set, slug=CURRENT_ROUND, name="Innovasjonsbarometeret 2026", workplaces=300
     ).round
@@ -172,6 +175,12 @@ ENGLISH_TEXT = r"""() => {
 }"""
 
 
+SCROLL_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+#: Every page outside the admin fits these widths without sideways scrolling: two phones and
+#: a desktop window (issue 15).
+PAGE_WIDTHS = (320, 375, 1280)
+
+
 class Walk:
     """One visitor going from page to page: every page is checked with axe, must be in ``language``
     and (in bokmål and nynorsk) must hold no English text."""
@@ -179,6 +188,7 @@ class Walk:
     def __init__(self, page: Page, base_url: str, language: str, audit):
         self.page, self.base_url, self.language, self.audit = page, base_url, language, audit
         self.untranslated: dict[str, list[str]] = {}
+        self.too_wide: list[str] = []
 
     def check(self, label: str) -> None:
         lang = self.page.locator("html").get_attribute("lang")
@@ -187,6 +197,22 @@ class Walk:
         if self.language != "en":
             for text in self.page.evaluate(ENGLISH_TEXT):
                 self.untranslated.setdefault(text, []).append(label)
+        if "/admin/" not in self.page.url:
+            self.check_widths(label)
+
+    def check_widths(self, label: str) -> None:
+        """The page as it is now must not scroll sideways at any of ``PAGE_WIDTHS`` (the
+        Django admin is left out: it is for desktops)."""
+        original = self.page.viewport_size
+        for width in PAGE_WIDTHS:
+            self.page.set_viewport_size({"width": width, "height": original["height"]})
+            scroll_width, inner_width = self.page.evaluate(SCROLL_WIDTH)
+            if scroll_width > inner_width:
+                self.too_wide.append(f"{label} [{self.language}] at {width} px: {scroll_width} px wide")
+        self.page.set_viewport_size(original)
+
+    def assert_fits(self) -> None:
+        assert not self.too_wide, "Pages that scroll sideways:\n" + "\n".join(self.too_wide)
 
     def assert_translated(self) -> None:
         assert not self.untranslated, f"English text on {self.language} pages (untranslated messages):\n" + "\n".join(
@@ -390,6 +416,7 @@ def test_every_page_in_every_language(
     accessibility_audit.assert_clean()
     assert len(accessibility_audit.checked) >= 55, accessibility_audit.checked
     walk.assert_translated()
+    walk.assert_fits()
 
 
 # 2. The statistics filter with the keyboard alone -------------------------------------------------
@@ -456,7 +483,6 @@ def test_statistics_filter_with_the_keyboard_only(live_server, page, site):
 
 # 3. Small screens and zoom ----------------------------------------------------------------------
 
-SCROLL_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 # A viewport of 320 CSS px is a phone, or 1280 px at 400 % zoom (WCAG 1.4.10); 640 CSS px drawn at
 # twice the pixel density is what a 1280 px wide window shows at 200 % zoom (WCAG 1.4.4).
 SCREENS = [("320 px", {"width": 320, "height": 800}, 1), ("1280 px at 200 % zoom", {"width": 640, "height": 900}, 2)]
