@@ -176,6 +176,11 @@ ENGLISH_TEXT = r"""() => {
 
 
 SCROLL_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+# The innermost elements reaching past the window's right edge, to name in a failure.
+WIDEST_ELEMENTS = r"""() => [...document.querySelectorAll("body *")]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.parentElement.closest(".table-scroll"))
+    .slice(-3)
+    .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}"> ${(e.textContent || "").trim().slice(0, 40)}`)"""
 #: Every page outside the admin fits these widths without sideways scrolling: two phones and
 #: a desktop window (issue 15).
 PAGE_WIDTHS = (320, 375, 1280)
@@ -208,7 +213,8 @@ class Walk:
             self.page.set_viewport_size({"width": width, "height": original["height"]})
             scroll_width, inner_width = self.page.evaluate(SCROLL_WIDTH)
             if scroll_width > inner_width:
-                self.too_wide.append(f"{label} [{self.language}] at {width} px: {scroll_width} px wide")
+                culprits = "; ".join(self.page.evaluate(WIDEST_ELEMENTS))
+                self.too_wide.append(f"{label} [{self.language}] at {width} px: {scroll_width} px wide ({culprits})")
         self.page.set_viewport_size(original)
 
     def assert_fits(self) -> None:
