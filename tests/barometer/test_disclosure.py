@@ -238,6 +238,18 @@ def test_nested_groups():
     _leaks_then_closed(counts, expected_subject="workplace_type=upper_secondary")
 
 
+def test_difference_of_two_nested_groups_of_several_cells():
+    # Every upper-secondary school is in a municipality of centrality 4, so centrality 4
+    # (17 workplaces) minus upper-secondary schools (13) gives the kindergarten and the
+    # three primary schools of 1302 together: 4 workplaces in two cells, neither a group
+    # of the fixed set nor one cell (found by a reviewer attacking the suppression).
+    counts = {cell("kindergarten", "1302", 2): 1, cell("primary_school", "1302", 2): 3,
+              cell("primary_school", "1303", 2): 5, cell("kindergarten", "1303", 2): 1,
+              cell("kindergarten", "1401", 2): 2, cell("kindergarten", "1101"): 7,
+              cell("upper_secondary", "1302", 2): 6, cell("upper_secondary", "1301"): 7}  # fmt: skip
+    _leaks_then_closed(counts, groups_extra=FINDINGS, expected_subject=" minus ")
+
+
 def test_same_group_described_twice():
     # County 12 holds only primary schools, so "county 12" and "primary schools in
     # county 12" are the same workplaces: hiding one description is not enough.

@@ -10,8 +10,9 @@ also knows some rows: a municipality knows every count of its own workplaces' ce
 known constant and so changes which of its cell's totals are sensitive, not the span).
 
 Sensitive: every figure hidden by the public rule; every figure hidden for any reason
-whose group has 1-4 workplaces unknown to the viewer; every count of a finest cell with
-1-4 workplaces unknown to the viewer (2-5 for a respondent's own cell: 1-4 others). The
+whose group has 1-4 workplaces unknown to the viewer; every count of a finest cell, and of
+a difference of two nested groups (``model.nested_differences``), with 1-4 workplaces
+unknown to the viewer (2-5 when the respondent's own cell is in it: 1-4 others). The
 audit fails when a sensitive count lies in the span of the shown rows plus the viewer's
 known rows, decided by exact rational elimination.
 """
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from barometer.engine.disclosure.linear import EchelonBasis, Vector
-from barometer.engine.disclosure.model import FinestCell, Group, Quantity, RoundData
+from barometer.engine.disclosure.model import FinestCell, Group, Quantity, RoundData, nested_differences
 
 CELL_SENSITIVE_MAX = 4
 
@@ -137,6 +138,15 @@ class _System:
             found = self._residuals[key] = self.basis.reduce(self.row(None, quantity, 0, [cell]))
         return found
 
+    def set_residual(self, key: str, cells, quantity: Quantity) -> Vector:
+        """The residual of the total of ``quantity`` over a set of cells (cached by key)."""
+        found = self._residuals.get(("set", key, quantity))
+        if found is None:
+            found = self._residuals[("set", key, quantity)] = self.basis.reduce(
+                self.row(None, quantity, 0, [cell for cell in self.data.cells if cell in cells])
+            )
+        return found
+
     def group_residual(self, group: Group, quantity: Quantity) -> Vector:
         """The residual of a whole group's total of ``quantity`` (cached)."""
         key = ("group", group.key, quantity)
@@ -201,6 +211,8 @@ def audit(
     shown = list(shown)
     hidden = list(hidden)
     viewers = list(viewers)
+    published_groups = {f.group.key: f.group for f in shown} | {f.group.key: f.group for f in hidden}
+    differences = nested_differences(data, sorted(published_groups.values(), key=lambda g: g.key))
     quantities = sorted({f.quantity for f in shown} | {f.quantity for f in hidden} | _all_quantities(data))
     leaks: list[Leak] = []
     workplaces = data.workplaces.count
@@ -217,6 +229,7 @@ def audit(
     count_of = {cell: data.values[cell].get(workplaces, 0) for cell in cells}
     small_cells = [(number[c], c, count_of[c]) for c in cells if 0 < count_of[c] <= CELL_SENSITIVE_MAX + 1]
     sizes: dict[str, int] = {}
+    difference_size = {d.key: sum(count_of.get(cell, 0) for cell in d.cells) for d in differences}
 
     def size_of(group: Group) -> int:
         if group.key not in sizes:
@@ -300,6 +313,20 @@ def audit(
                     others = count - 1 if cell == viewer.own_cell else count
                     if 0 < others <= CELL_SENSITIVE_MAX:
                         leaks.extend(Leak(viewer.name, cell.name, name) for name in names[quantity])
+            # Differences of two nested groups: like cells, but several of them.
+            for difference in differences:
+                unknown = difference_size[difference.key] - sum(
+                    count_of[cell] for cell in known if cell in difference.cells
+                )
+                if not 0 < unknown <= CELL_SENSITIVE_MAX + 1:
+                    continue
+                for quantity in inside:
+                    if not derivable_by_viewer(system.set_residual(difference.key, difference.cells, quantity)):
+                        continue
+                    for viewer in group_of_viewers:
+                        others = unknown - 1 if viewer.own_cell in difference.cells else unknown
+                        if 0 < others <= CELL_SENSITIVE_MAX:
+                            leaks.extend(Leak(viewer.name, difference.label, name) for name in names[quantity])
     return AuditResult(leaks=tuple(leaks), viewers=len(viewers), rows=len(shown))
 
 

@@ -24,7 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData
+from barometer.engine.disclosure.model import (
+    Base,
+    CellSet,
+    FinestCell,
+    Group,
+    Quantity,
+    RoundData,
+    nested_differences,
+)
 from barometer.engine.disclosure.modular import PRIME, ModularBasis, Vector, monic, reduce_by, residue
 from barometer.engine.disclosure.rule import Decisions, Reason, StaffKnowledge, primary_suppression
 
@@ -234,13 +242,16 @@ def _sensitive(
     known: frozenset[FinestCell],
     *,
     cell_max: int,
+    derived: list[CellSet] = (),
 ):
     """The block's sensitive counts for a viewer knowing the cells ``known``, as (name,
     vector) pairs over the classes.
 
     A hidden group's count over its unknown cells is derivable exactly when the whole
     group's is (the known cells' part is known), so the whole group's row stands for it.
-    A single cell can only be told apart when it is the one unknown cell of its class.
+    A single cell can only be told apart when it is the one unknown cell of its class. A
+    difference of two nested groups (``derived``) with 1 to ``cell_max`` unknown workplaces
+    is sensitive like a cell.
     """
     known_cells = [cell for cell in known if cell in block.class_of]
     for group in groups:
@@ -252,6 +263,12 @@ def _sensitive(
                 continue
             if reason.is_primary or unknown <= SMALL_CELL_MAX:
                 yield f"{group.label} / {quantity}", block.vector(quantity, 0, members)
+    for cell_set in derived:
+        unknown = block.total(cell_set) - _count(data, (cell for cell in known_cells if cell in cell_set.cells))
+        if 0 < unknown <= cell_max:
+            members = block.members(cell_set)
+            for _base, quantity in block.quantities:
+                yield f"{cell_set.label} / {quantity}", block.vector(quantity, 0, members)
     for index, cells in enumerate(block.classes):
         unknown = [cell for cell in cells if cell not in known]
         if len(unknown) == 1 and 0 < _count(data, unknown) <= cell_max:
@@ -289,6 +306,7 @@ def _pass(
     *,
     cell_max: int,
     only: dict[int, list[tuple[str, Vector]]] | None = None,
+    derived: list[CellSet] = (),
 ) -> list[_Block]:
     """One GaussSuppression pass for a viewer knowing the cells ``known``, adding secondary
     suppressions to ``hidden``; returns the blocks with the rows it published (and the
@@ -310,7 +328,7 @@ def _pass(
         if only is not None:
             reachable = only[index]
         else:
-            sensitive = list(_sensitive(block, data, groups, hidden, known, cell_max=cell_max))
+            sensitive = list(_sensitive(block, data, groups, hidden, known, cell_max=cell_max, derived=derived))
             reachable = _reachable(block, data, groups, hidden, sensitive)
         for name, vector in reachable:
             if not block.protect(name, vector):
@@ -380,6 +398,7 @@ def _viewer_risks(
     groups: list[Group],
     hidden: Decisions,
     known: frozenset[FinestCell],
+    derived: list[CellSet] = (),
 ) -> dict[int, list[tuple[str, Vector]]]:
     """By block index, the sensitive counts (name, vector) a viewer knowing the cells
     ``known`` could derive from the rows the public pass published plus its known classes
@@ -418,6 +437,13 @@ def _viewer_risks(
                 sensitive = reason is not None and (reason.is_primary or unknown <= SMALL_CELL_MAX)
                 if sensitive and derivable(residuals.of_group(group, quantity)):
                     found.append((f"{group.label} / {quantity}", block.vector(quantity, 0, block.members(group))))
+        for cell_set in derived:
+            unknown = residuals.total(cell_set) - _count(data, (cell for cell in known_cells if cell in cell_set.cells))
+            if not 0 < unknown <= SMALL_CELL_MAX:
+                continue
+            for _base, quantity in block.quantities:
+                if derivable(residuals.of_group(cell_set, quantity)):
+                    found.append((f"{cell_set.label} / {quantity}", block.vector(quantity, 0, block.members(cell_set))))
         for class_index, cells in enumerate(block.classes):
             if class_index in touched:
                 unknown = [cell for cell in cells if cell not in known]
@@ -443,9 +469,10 @@ def secondary_suppression(
     sensitive count can be derived by the public, by any respondent (own answers known)
     or by any viewer in ``staff`` (the reports of its cells known).
 
-    Sensitive: every (group, base) hidden by the rule, every finest cell with 1-4
-    workplaces (1-5 for the respondent inside it), and for a viewer in ``staff`` every
-    hidden figure of a group with 1-4 workplaces unknown to that viewer.
+    Sensitive: every (group, base) hidden by the rule, every finest cell and every
+    difference of two nested groups (``nested_differences``) with 1-4 workplaces (1-5 for
+    the respondent inside it), and for a viewer in ``staff`` every hidden figure of a group
+    with 1-4 workplaces unknown to that viewer.
 
     A viewer's own pass runs only in the blocks where the viewer could derive something
     from what the public pass published; a viewer's pass publishes a subset of the
@@ -453,10 +480,11 @@ def secondary_suppression(
     """
     hidden = primary_suppression(data, groups, staff)
     classes = column_classes(data, groups)
-    public = _pass(data, groups, classes, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX)
+    derived = nested_differences(data, groups)
+    public = _pass(data, groups, classes, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX, derived=derived)
     residuals = [_PublicResiduals(block, data) for block in public]
     for viewer in staff:
-        risks = _viewer_risks(residuals, data, groups, hidden, viewer.cells)
+        risks = _viewer_risks(residuals, data, groups, hidden, viewer.cells, derived)
         if risks:
             _pass(data, groups, classes, hidden, viewer.cells, cell_max=SMALL_CELL_MAX, only=risks)
     return Suppression(groups=list(groups), hidden=hidden)

@@ -190,3 +190,46 @@ class RoundData:
         weight = Fraction(self.weights[cell])
         result = weight**power
         return result.numerator if result.denominator == 1 else result
+
+
+#: A difference of two nested groups with at most this many workplaces is sensitive: 1-4,
+#: and 5 for a respondent inside it (4 others).
+DIFFERENCE_MAX = 5
+
+
+@dataclass(frozen=True)
+class CellSet:
+    """A set of finest cells that is no group of the fixed set but whose totals two shown
+    groups give away by subtraction (``nested_differences``). Answers ``contains`` like a
+    ``Group``, so the suppression and the audit treat it alike."""
+
+    key: str
+    label: str
+    cells: frozenset[FinestCell]
+
+    def contains(self, cell: FinestCell) -> bool:
+        return cell in self.cells
+
+
+def nested_differences(data: RoundData, groups: Iterable[Group], limit: int = DIFFERENCE_MAX) -> list[CellSet]:
+    """Every set A minus B, for groups A and B of ``groups`` where B's cells (those with
+    workplaces) are a proper subset of A's, that holds 1 to ``limit`` workplaces and more
+    than one cell (a single cell is sensitive anyway). Publishing both A and B would tell
+    the totals of those few workplaces, for example a county and its primary schools when
+    the county has 2 other workplaces. Sorted by key; each set once."""
+    count = data.workplaces.count
+    sized = []
+    for group in groups:
+        members = frozenset(cell for cell in data.cells if group.contains(cell))
+        sized.append((group, members, sum(data.values[cell].get(count, 0) for cell in members)))
+    found: dict[frozenset, CellSet] = {}
+    for outer, outer_cells, outer_total in sized:
+        for inner, inner_cells, inner_total in sized:
+            if not 0 < outer_total - inner_total <= limit or len(outer_cells) - len(inner_cells) < 2:
+                continue
+            if inner_cells < outer_cells:
+                difference = outer_cells - inner_cells
+                if difference not in found:
+                    key = f"{outer.key} minus {inner.key}"
+                    found[difference] = CellSet(key, f"{outer.label} minus {inner.label}", difference)
+    return sorted(found.values(), key=lambda cell_set: cell_set.key)
