@@ -10,8 +10,9 @@ sensitive count (make it a linear combination of published rows) is suppressed i
 The same data always gives the same result.
 
 The elimination runs modulo a large prime (``barometer.engine.disclosure.modular``): exact,
-and fast with the weighted figures' coefficients. It can at worst hide a figure more than
-needed; the audit, separate code, checks the outcome by exact rational elimination.
+and fast with the weighted figures' coefficients. Very rarely (odds about 2^-61) it can
+decide differently from rational elimination; the audit, separate code, checks the outcome
+by exact rational elimination, and publishing refuses if it finds anything.
 
 The linear system splits into independent blocks: the unknowns of a block are the
 (atom, finest cell) counts of atoms linked by a composition (all workplaces = innovators

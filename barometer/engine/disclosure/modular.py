@@ -7,10 +7,10 @@ and the demo round's choice took many minutes. Modulo the prime ``PRIME`` every 
 stays below 2^61, and the arithmetic is still exact (no rounding anywhere).
 
 What this gives up, and why it is safe here: a set of rows that is independent over the
-rationals can, very rarely, be dependent modulo the prime, so a vector can look derivable
-modulo the prime that is not derivable over the rationals. Secondary suppression then
-hides one figure more than it needed to. The other direction cannot happen while the rank
-is the same: a vector derivable over the rationals is derivable modulo the prime. And the
+rationals can, very rarely (odds about 2^-61 for weights like ours; two weights that are
+equal modulo the prime can force it), be dependent modulo the prime. A vector can then
+look derivable that is not (secondary suppression hides a figure more than needed), and,
+because the rank dropped, a derivable vector can look safe (it hides one too few). So the
 suppression's decisions are never trusted on their own: the audit
 (``barometer.engine.disclosure.audit``, separate code) checks every published snapshot by
 exact rational elimination, and publishing refuses when it finds anything.
