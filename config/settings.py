@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, under a translated name
     "simple_history",
     "surveys",
     "barometer",
