@@ -149,3 +149,59 @@ class StaffMembershipAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "municipality__name"]
     autocomplete_fields = ["municipality"]
     list_select_related = ["user", "municipality"]
+
+
+# --- Users and groups: permission names in the admin's language ----------------------------
+
+#: Django stores the names of its default permissions in English ("Can add round"), and no
+#: catalogue translates a stored name; these say the same in the active language.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """ "<app> | <model> | <what it allows>" in the active language: a default permission by
+    its action and the model's verbose name, one of our own by its (translated) name."""
+    from django.utils.translation import gettext
+
+    model = permission.content_type.model_class()
+    action, _separator, model_name = permission.codename.partition("_")
+    if model is not None and action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{permission.content_type} | {name}"
+
+
+class TranslatedPermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return permission_label(obj)
+
+
+class TranslatedPermissionsMixin:
+    """User and group admin whose permission lists read in the admin's language."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = TranslatedPermissionsField
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _register_translated_auth_admin() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.admin import GroupAdmin, UserAdmin
+    from django.contrib.auth.models import Group
+
+    user_model = get_user_model()
+    for model, base in ((user_model, UserAdmin), (Group, GroupAdmin)):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (TranslatedPermissionsMixin, base), {}))
+
+
+_register_translated_auth_admin()

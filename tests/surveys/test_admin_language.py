@@ -5,6 +5,7 @@ import re
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
 
 # Django's own admin strings, as Django's nb and nn catalogues translate them.
 DJANGO_STRINGS = {
@@ -47,9 +48,15 @@ ENGLISH = [
     "Locked Out",
     "Attempt Remaining",
     "Clean up expired attempts",
+    "Can add ",
+    "Can change ",
+    "Can delete ",
+    "Can view ",
+    "Can read ",
 ]
 # The admin index, our changelists and add/change/delete pages, axes's changelists and
-# change page, the user changelist and the password change page.
+# change page, the user changelist, a user's and a group's change page (their permission
+# lists) and the password change page.
 PAGES = [
     "/admin/",
     "/admin/surveys/round/",
@@ -63,6 +70,8 @@ PAGES = [
     "/admin/axes/accesslog/",
     "/admin/axes/accessfailurelog/",
     "/admin/auth/user/",
+    "/admin/auth/user/{user}/change/",
+    "/admin/auth/group/{group}/change/",
     "/admin/password_change/",
 ]
 
@@ -78,14 +87,15 @@ def visible_text(html: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["nb", "nn"])
-def test_the_admin_speaks_norwegian(admin_client, settings, language, barometer_data, workplace):
+def test_the_admin_speaks_norwegian(admin_client, admin_user, settings, language, barometer_data, workplace):
     request = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone", "http_accept": "*/*"}
     attempt = AccessAttempt.objects.create(
         **request, path_info="/admin/login/", get_data="", post_data="", failures_since_start=2
     )
     AccessLog.objects.create(**request, path_info="/admin/login/")
     AccessFailureLog.objects.create(**request, path_info="/admin/login/")
-    ids = {"workplace": workplace.pk, "attempt": attempt.pk}
+    group = Group.objects.get_or_create(name="Analytikere")[0]
+    ids = {"workplace": workplace.pk, "attempt": attempt.pk, "user": admin_user.pk, "group": group.pk}
     admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     seen = ""
     for path in (page.format(**ids) for page in PAGES):
