@@ -107,3 +107,18 @@ def test_the_admin_speaks_norwegian(admin_client, admin_user, settings, language
     for text in DJANGO_STRINGS[language]:
         assert text in seen, f"Django's {language} catalogue is not used: {text!r} missing"
     assert not [text for text in ENGLISH if text in seen], [text for text in ENGLISH if text in seen]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("nb", ["søndag", "Velg alle %s", "lør"]), ("nn", ["sundag", "Vel alle %s", "lau"])],
+)
+def test_the_admin_calendar_and_select_widgets_speak_norwegian(admin_client, settings, language, expected):
+    """The admin's JavaScript catalogue: Django's nb/nn lack the weekday names and the
+    select-many widget's texts (Django 5.2); ours fill them."""
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    catalogue = admin_client.get("/admin/jsi18n/").content.decode("unicode_escape")
+    for text in expected:
+        assert text in catalogue, text
+    for english in ['"Sunday"', '"Choose all %s"']:
+        assert f"{english}: {english}" not in catalogue
