@@ -87,27 +87,7 @@ class EchelonBasis:
         Visits only the rows whose pivots the residual holds, in insertion order: a row
         is zero at earlier pivots, so eliminating it only adds entries at later ones.
         """
-        residual = integral(vector)
-        position = self.position
-        queue = [position[column] for column in residual if column in position]
-        if not queue:
-            return residual
-        heapq.heapify(queue)
-        seen = set(queue)
-        while queue:
-            index = heapq.heappop(queue)
-            pivot, row = self.rows[index]
-            if not residual.get(pivot):
-                continue
-            residual = eliminate(residual, pivot, row)
-            for column in row:
-                later = position.get(column)
-                if later is not None and later > index and later not in seen and column in residual:
-                    seen.add(later)
-                    heapq.heappush(queue, later)
-            if not residual:
-                break
-        return primitive(residual)
+        return primitive(reduce_in_order(integral(vector), self.rows, self.position, eliminate))
 
     def contains(self, vector: dict[Hashable, Number]) -> bool:
         """Whether ``vector`` is a linear combination of the rows added so far."""
@@ -130,6 +110,33 @@ class EchelonBasis:
     def extend(self, vectors: Iterable[dict[Hashable, Number]]) -> int:
         """Add every vector; returns by how much the rank grew."""
         return sum(1 for vector in vectors if self.add(vector))
+
+
+def reduce_in_order(residual: dict, rows: list, position: dict, eliminate_pivot) -> dict:
+    """``residual`` reduced by the echelon ``rows`` ((pivot, row) pairs; ``position`` maps a
+    pivot column to its row's index) with ``eliminate_pivot(residual, pivot, row)``.
+
+    Visits only the rows whose pivots the residual holds, in insertion order: a row is zero
+    at earlier pivots, so eliminating it only adds entries at later ones. Shared by the exact
+    basis here and the modular one of the suppression; each brings its own elimination.
+    """
+    queue = [position[column] for column in residual if column in position]
+    heapq.heapify(queue)
+    seen = set(queue)
+    while queue:
+        index = heapq.heappop(queue)
+        pivot, row = rows[index]
+        if not residual.get(pivot):
+            continue
+        residual = eliminate_pivot(residual, pivot, row)
+        for column in row:
+            later = position.get(column)
+            if later is not None and later > index and later not in seen and column in residual:
+                seen.add(later)
+                heapq.heappush(queue, later)
+        if not residual:
+            break
+    return residual
 
 
 def reduce_by(vector: Vector, rows: list[tuple[Hashable, Vector]]) -> Vector:

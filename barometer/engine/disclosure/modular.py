@@ -20,9 +20,10 @@ A vector is a ``dict`` from a column (an int) to a non-zero residue in ``[1, PRI
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Hashable
 from fractions import Fraction
+
+from barometer.engine.disclosure.linear import reduce_in_order
 
 #: The Mersenne prime 2^61 - 1: larger than any denominator a stratum weight (or its
 #: square) has, so every coefficient has a residue.
@@ -92,27 +93,8 @@ class ModularBasis:
 
     def reduce(self, vector: Vector) -> Vector:
         """The residual of ``vector`` (residues) after eliminating every pivot column."""
-        residual = vector
-        position = self.position
-        queue = [position[column] for column in residual if column in position]
-        if not queue:
-            return dict(residual)
-        heapq.heapify(queue)
-        seen = set(queue)
-        while queue:
-            index = heapq.heappop(queue)
-            pivot, row = self.rows[index]
-            if not residual.get(pivot):
-                continue
-            residual = eliminate(residual, pivot, row)
-            for column in row:
-                later = position.get(column)
-                if later is not None and later > index and later not in seen and column in residual:
-                    seen.add(later)
-                    heapq.heappush(queue, later)
-            if not residual:
-                break
-        return residual if residual is not vector else dict(residual)
+        residual = reduce_in_order(vector, self.rows, self.position, eliminate)
+        return dict(residual) if residual is vector else residual
 
     def add(self, vector: Vector) -> bool:
         """Add ``vector``; True when it raised the rank."""
