@@ -88,19 +88,25 @@ def test_the_dashboard_shows_rates_and_the_round_name_in_the_page_language(demo,
     assert listing.count("@example.invalid") == non_respondents(fieldwork).count() > 0
 
 
-def test_a_self_test_is_compared_with_the_closed_round_not_the_one_in_fieldwork(demo):
-    from barometer.engine.figures import comparison_round
+def kindergarten_self_test(question_set) -> Response:
+    """A kindergarten in Oslo taking the open self-test (not submitted)."""
     from surveys.models import Municipality, RoundKind
 
-    previous, _fieldwork = demo
     self_test = Round.objects.create(
-        slug="selvtest", name="Selvtest", kind=RoundKind.SELF_TEST, question_set=previous.question_set,
+        slug="selvtest", name="Selvtest", kind=RoundKind.SELF_TEST, question_set=question_set,
         opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=9),
     )  # fmt: skip
-    response = Response.objects.create(
-        round=self_test, question_set=self_test.question_set, workplace_type="kindergarten",
+    return Response.objects.create(
+        round=self_test, question_set=question_set, workplace_type="kindergarten",
         municipality=Municipality.objects.get(number="0301"), employees=10,
     )  # fmt: skip
+
+
+def test_a_self_test_is_compared_with_the_closed_round_not_the_one_in_fieldwork(demo):
+    from barometer.engine.figures import comparison_round
+
+    previous, _fieldwork = demo
+    response = kindergarten_self_test(previous.question_set)
     assert comparison_round(response) == previous
 
 
@@ -108,20 +114,12 @@ def test_the_synthetic_round_is_published_once_and_a_self_test_shows_its_peer_gr
     from barometer.management.commands.seed_demo import publish_synthetic_round
     from barometer.models import PublishedSnapshot
     from barometer.reports.workplace import build_workplace_report
-    from surveys.models import Municipality, RoundKind
 
     previous, _fieldwork = demo
     assert publish_synthetic_round() is not None
     assert publish_synthetic_round() is None  # make run again: no second edition
     assert PublishedSnapshot.objects.filter(round=previous).count() == 1
-    self_test = Round.objects.create(
-        slug="selvtest", name="Selvtest", kind=RoundKind.SELF_TEST, question_set=previous.question_set,
-        opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(days=9),
-    )  # fmt: skip
-    response = Response.objects.create(
-        round=self_test, question_set=self_test.question_set, workplace_type="kindergarten",
-        municipality=Municipality.objects.get(number="0301"), employees=10,
-    )  # fmt: skip
+    response = kindergarten_self_test(previous.question_set)
     report = build_workplace_report(response)
     assert report.round == previous and report.published
     assert [kind for kind, _label in report.peer_labels] == ["workplace_type", "size_class", "centrality", "county"]
