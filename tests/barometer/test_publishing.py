@@ -70,6 +70,35 @@ def test_publish_stores_an_audited_snapshot(closed_round):
     assert closed_round.results_published_at is not None
 
 
+def test_the_findings_bases_are_tied_to_the_innovators(closed_round):
+    # Innovators = those who collaborated with public workplaces outside the municipality
+    # + those who did not (the findings' two bases). A viewer subtracts along that tie, so
+    # the disclosure input must declare it; an attacker found hidden counts of 1 to 4 in
+    # the demo round's first snapshot, which declared only workplaces = innovators +
+    # non-innovators.
+    build = ResponseBuilder(closed_round)
+    municipality = Municipality.objects.order_by("number").first()
+    for _ in range(4):
+        build.submitted(
+            workplace_type=WorkplaceType.KINDERGARTEN,
+            municipality=municipality,
+            answers=innovator(collaborated_with=["other_municipalities"]),
+        )
+    _figures, data, _suppression, base_of = publishing.build_snapshot(closed_round)
+    bases = {base.key: base for base in data.bases}
+    innovators = bases[base_of["employees-initiated-or-implemented"]]
+    outside = bases[base_of["finding-quality-outside"]]
+    not_outside = bases[base_of["finding-quality-not-outside"]]
+    assert len({innovators.key, outside.key, not_outside.key}) == 3
+    combined: dict = {}
+    for part in (outside.count, not_outside.count):
+        for atom, coefficient in data.expansion(part).items():
+            combined[atom] = combined.get(atom, 0) + coefficient
+    assert data.expansion(innovators.count) == combined
+    assert data.expansion(data.workplaces.count) != {data.workplaces.count: 1}
+    assert "edition 1" in _publish(closed_round)
+
+
 def test_publishing_freezes_the_figures(closed_round, municipality):
     _publish(closed_round)
     before = PublishedSnapshot.objects.get(round=closed_round).figures

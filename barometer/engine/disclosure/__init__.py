@@ -6,7 +6,15 @@ Pure: plain values in and out, no database. See docs/disclosure.md.
 
 from barometer.engine.disclosure.audit import PUBLIC, AuditResult, HiddenFigure, Leak, ShownFigure, Viewer, audit
 from barometer.engine.disclosure.gauss import Suppression, candidate_order, secondary_suppression
-from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData, fixed_groups
+from barometer.engine.disclosure.model import (
+    Base,
+    FinestCell,
+    Group,
+    Quantity,
+    RoundData,
+    fixed_groups,
+    linear_relations,
+)
 from barometer.engine.disclosure.publication import figures_of, naive_suppression
 from barometer.engine.disclosure.rule import (
     MIN_PUBLISHED,
@@ -38,6 +46,7 @@ __all__ = [
     "candidate_order",
     "figures_of",
     "fixed_groups",
+    "linear_relations",
     "municipality_staff",
     "naive_suppression",
     "primary_suppression",

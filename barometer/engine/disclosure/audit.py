@@ -113,11 +113,12 @@ class _System:
     def row(self, group: Group | None, quantity: Quantity, power: int, cells: Iterable[FinestCell] | None = None):
         row: Vector = {}
         pool = self.members_of(group) if cells is None else cells
+        terms = self.data.expansion(quantity).items()
         for cell in pool:
-            coefficient = self.data.weight(cell, power)
-            for atom in self.data.atoms_of(quantity):
+            weight = self.data.weight(cell, power)
+            for atom, coefficient in terms:
                 column = self.column[(atom, cell)]
-                row[column] = row.get(column, 0) + coefficient
+                row[column] = row.get(column, 0) + weight * coefficient
         return {c: v for c, v in row.items() if v}
 
     def residual(self, vector: Vector, key=None) -> Vector:
@@ -258,7 +259,7 @@ def audit(
             (
                 data.base_of(q).key if q in published else "",
                 q == data.base_of(q).count if q in published else False,
-                tuple(sorted(index[a] for a in data.atoms_of(q))),
+                tuple(sorted((index[a], c) for a, c in data.expansion(q).items())),
                 tuple(sorted(shown_by_quantity.get(q, ()))),
                 tuple(sorted(hidden_by_quantity.get(q, ()))),
             )

@@ -16,7 +16,8 @@ by exact rational elimination, and publishing refuses if it finds anything.
 
 The linear system splits into independent blocks: the unknowns of a block are the
 (atom, finest cell) counts of atoms linked by a composition (all workplaces = innovators
-+ non-innovators); every other atom (a numerator, a sum) is a block of its own. Blocks
++ non-innovators, and every other relation ``round_data`` finds between the quantities);
+every other atom (a numerator, a sum) is a block of its own. Blocks
 with the same shape (the same bases and roles) give the same decisions and are solved once.
 """
 
@@ -101,6 +102,7 @@ class _Block:
     def __post_init__(self) -> None:
         self._members: dict[str, list[int]] = {}
         self._totals: dict[str, int] = {}
+        self._terms: dict[Quantity, list[tuple[Quantity, int]]] = {}
         self.class_counts = [_count(self.data, cells) for cells in self.classes]
         self.class_of = {cell: index for index, cells in enumerate(self.classes) for cell in cells}
         self.column = {
@@ -117,12 +119,16 @@ class _Block:
         """The row of ``quantity``'s total over ``classes`` (class indices), each class's
         weight to ``power`` as its coefficient."""
         vector: Vector = {}
-        atoms = self.data.atoms_of(quantity)
+        terms = self._terms.get(quantity)
+        if terms is None:
+            terms = self._terms[quantity] = [
+                (atom, residue(coefficient)) for atom, coefficient in self.data.expansion(quantity).items()
+            ]
         for index in classes:
-            coefficient = self._weights[index][power]
-            for atom in atoms:
+            weight = self._weights[index][power]
+            for atom, coefficient in terms:
                 column = self.column[(atom, index)]
-                vector[column] = (vector.get(column, 0) + coefficient) % PRIME
+                vector[column] = (vector.get(column, 0) + weight * coefficient) % PRIME
         return {column: value for column, value in vector.items() if value}
 
     def total(self, group: Group) -> int:
@@ -224,7 +230,8 @@ def _blocks(data: RoundData, classes: list[tuple[FinestCell, ...]]) -> list[_Blo
             if set(data.atoms_of(quantity)) <= set(atoms)
         ]
         shape = tuple(
-            (base.key, q == base.count, tuple(sorted(index[a] for a in data.atoms_of(q)))) for base, q in quantities
+            (base.key, q == base.count, tuple(sorted((index[a], c) for a, c in data.expansion(q).items())))
+            for base, q in quantities
         )
         if shape not in shapes:
             shapes[shape] = _Block(data, atoms, quantities, classes)

@@ -9,9 +9,11 @@ over them, so the model matrix has one column per finest cell and one row per gr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+from barometer.engine.disclosure.modular import ModularBasis, monic, rational, residue
 
 Quantity = str  # the name of a per-cell total, e.g. "n:workplaces", "num:external-collaboration"
 
@@ -118,22 +120,32 @@ class Base:
         return (self.count, *self.measures)
 
 
+#: A linear combination of quantities: each quantity's coefficient.
+Combination = Mapping[Quantity, int | Fraction]
+
+
 @dataclass
 class RoundData:
     """A round's totals per finest cell, for disclosure control.
 
     ``values[cell][quantity]`` is the cell's total of every quantity (ints or Fractions);
-    ``composition`` says which quantities are sums of others in every cell (for example
-    all workplaces = innovators + non-innovators); quantities not in it are *atoms*, the
-    unknowns of the linear system. ``weights`` holds each cell's stratum weight when
-    figures are weighted (None: unweighted). ``bases[0]`` must be the base of all
-    workplaces: hiding its count hides the whole group.
+    ``composition`` says which quantities are linear combinations of others in every cell:
+    a tuple of quantities for a plain sum (all workplaces = innovators + non-innovators),
+    or a ``Combination`` with each part's coefficient (non-innovators = workplaces -
+    innovators). Quantities not in it are *atoms*, the unknowns of the linear system.
+    ``weights`` holds each cell's stratum weight when figures are weighted (None:
+    unweighted). ``bases[0]`` must be the base of all workplaces: hiding its count hides
+    the whole group.
     """
 
     values: Mapping[FinestCell, Mapping[Quantity, int | Fraction]]
     bases: tuple[Base, ...]
-    composition: Mapping[Quantity, tuple[Quantity, ...]] = field(default_factory=dict)
+    composition: Mapping[Quantity, tuple[Quantity, ...] | Combination] = field(default_factory=dict)
     weights: Mapping[FinestCell, Fraction] | None = None
+    _expansions: dict[Quantity, dict[Quantity, int | Fraction]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _expanding: set[Quantity] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         seen: dict[Quantity, str] = {}
@@ -153,12 +165,33 @@ class RoundData:
         count = self.workplaces.count
         return sorted(cell for cell, values in self.values.items() if values.get(count, 0))
 
-    def atoms_of(self, quantity: Quantity) -> tuple[Quantity, ...]:
-        """The atoms a quantity is the sum of (itself when it is an atom)."""
+    def expansion(self, quantity: Quantity) -> dict[Quantity, int | Fraction]:
+        """``quantity`` as a combination of atoms: {atom: coefficient}, no zero coefficient
+        (``{quantity: 1}`` for an atom). Cached. Raises ``ValueError`` when the composition
+        goes round in a circle."""
+        found = self._expansions.get(quantity)
+        if found is not None:
+            return found
+        if quantity in self._expanding:
+            raise ValueError(f"the composition of {quantity} goes round in a circle")
         parts = self.composition.get(quantity)
         if not parts:
-            return (quantity,)
-        return tuple(atom for part in parts for atom in self.atoms_of(part))
+            result: dict[Quantity, int | Fraction] = {quantity: 1}
+        else:
+            self._expanding.add(quantity)
+            terms = parts.items() if isinstance(parts, Mapping) else ((part, 1) for part in parts)
+            result = {}
+            for part, coefficient in terms:
+                for atom, inner in self.expansion(part).items():
+                    result[atom] = result.get(atom, 0) + coefficient * inner
+            result = {atom: coefficient for atom, coefficient in result.items() if coefficient}
+            self._expanding.discard(quantity)
+        self._expansions[quantity] = result
+        return result
+
+    def atoms_of(self, quantity: Quantity) -> tuple[Quantity, ...]:
+        """The atoms ``quantity`` is a combination of (itself when it is an atom)."""
+        return tuple(self.expansion(quantity))
 
     def base_of(self, quantity: Quantity) -> Base:
         for base in self.bases:
@@ -190,6 +223,63 @@ class RoundData:
         weight = Fraction(self.weights[cell])
         result = weight**power
         return result.numerator if result.denominator == 1 else result
+
+
+def linear_relations(
+    rows: Iterable[Mapping[Quantity, int | Fraction]], quantities: Sequence[Quantity]
+) -> dict[Quantity, dict[Quantity, Fraction]]:
+    """Every quantity that is a linear combination of the others in every row, as that
+    combination: ``{quantity: {part: coefficient}}``, ready for ``RoundData.composition``.
+
+    ``rows`` are the respondents' profiles: each one's own value of every quantity (1 in
+    every count it is part of; its numerator, score and squared score); a quantity a
+    profile lacks is 0. A tie that holds for every respondent holds for every cell and
+    group total, and is how the questionnaire and the indicators are built, so a viewer
+    can subtract along it: all workplaces = innovators + non-innovators; innovators =
+    those who collaborated outside the municipality + those who did not (the two findings
+    bases); reused solutions = copied + adapted; the culture index's sum = innovators'
+    sum + non-innovators' sum. Rather than list the ties by hand, they are found: each
+    quantity is a column over the distinct profiles, and a column in the span of the
+    columns before it is a combination of them. Columns are taken smallest total first, so
+    that a total is written as the sum of its parts. A tie that holds only by chance (a
+    tiny round has few distinct profiles) is still true of the round's figures: declaring
+    it can only make secondary suppression and the audit stricter. A quantity that is zero
+    in every row is left an unknown (declaring it a known zero would call every hidden
+    zero derivable).
+
+    The elimination runs modulo ``PRIME``; each combination is read back as exact
+    fractions (``rational``) and checked row by row, so no tie is declared that does not
+    hold exactly. Returns an empty dict when the quantities are independent.
+    """
+    rows = list(rows)
+    totals = [sum(row.get(q, 0) for row in rows) for q in quantities]
+    distinct = sorted({tuple(row.get(q, 0) for q in quantities) for row in rows})
+    width = len(distinct)
+    basis = ModularBasis()
+    relations: dict[Quantity, dict[Quantity, Fraction]] = {}
+    for j in sorted(range(len(quantities)), key=lambda j: (totals[j], j)):
+        column = {i: residue(row[j]) for i, row in enumerate(distinct) if row[j]}
+        if not column:
+            continue
+        # The column, tagged with itself beyond the rows: what remains of the tags when the
+        # rows are eliminated says which combination of earlier columns it equals.
+        residual = basis.reduce({**column, width + j: 1})
+        first = min(residual)
+        if first < width:
+            basis.append(first, monic(residual))
+            continue
+        combination = {}
+        for tag, value in residual.items():
+            if tag == width + j:
+                continue
+            coefficient = rational(-value)
+            if coefficient is None:
+                break
+            combination[tag - width] = coefficient
+        else:
+            if all(sum(c * row[k] for k, c in combination.items()) == row[j] for row in distinct):
+                relations[quantities[j]] = {quantities[k]: c for k, c in combination.items()}
+    return relations
 
 
 #: A difference of two nested groups with at most this many workplaces is sensitive: 1-4,

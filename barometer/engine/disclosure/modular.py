@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from fractions import Fraction
+from math import isqrt
 
 from barometer.engine.disclosure.linear import reduce_in_order
 
@@ -38,6 +39,23 @@ def residue(value: int | Fraction) -> int:
     if isinstance(value, Fraction):
         return value.numerator * pow(value.denominator, -1, PRIME) % PRIME
     return value % PRIME
+
+
+def rational(value: int) -> Fraction | None:
+    """The fraction a/b with |a|, |b| at most sqrt(PRIME / 2) (about 1.5 billion) whose
+    residue is ``value``, or None when there is none (rational reconstruction by the
+    extended Euclidean algorithm; Wang, "A p-adic algorithm for univariate partial
+    fractions", 1981). Such a fraction, when it exists, is the only one."""
+    bound = isqrt(PRIME // 2)
+    previous, remainder = PRIME, value % PRIME
+    previous_factor, factor = 0, 1
+    while remainder > bound:
+        quotient = previous // remainder
+        previous, remainder = remainder, previous - quotient * remainder
+        previous_factor, factor = factor, previous_factor - quotient * factor
+    if factor == 0 or abs(factor) > bound:
+        return None
+    return Fraction(remainder, factor)
 
 
 def monic(vector: Vector) -> Vector:
@@ -109,4 +127,4 @@ class ModularBasis:
         return not self.reduce(vector)
 
 
-__all__ = ["PRIME", "ModularBasis", "Vector", "eliminate", "monic", "reduce_by", "residue"]
+__all__ = ["PRIME", "ModularBasis", "Vector", "eliminate", "monic", "rational", "reduce_by", "residue"]

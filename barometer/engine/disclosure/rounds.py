@@ -4,8 +4,10 @@ Every submitted response is evaluated with the same indicator rules the reports 
 (``barometer.engine.indicators.evaluate``) and added to its finest cell (workplace type x
 municipality x employee band). The bases (all workplaces, innovators, non-innovators,
 each indicator whose n differs) are found from the counts themselves: indicators whose n
-agrees in every cell share a base, and a quantity that agrees with another in every cell
-is treated as the same unknown, which can only make the audit stricter.
+agrees in every cell share a base. Every linear tie between the quantities (a base that is
+the sum of two others, a numerator that is the sum of two others) is found from the data
+too (``linear_relations``) and declared, so that suppression and audit see every
+subtraction a viewer can make.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from barometer.engine.counting import EMPLOYEE_BANDS, Cell
-from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData
+from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData, linear_relations
 from barometer.engine.figures import ResolvedIndicator
 from barometer.engine.indicators import evaluate
 from barometer.engine.weighting import Weighting
@@ -80,6 +82,7 @@ def round_data(
         chosen[response_id].add(option_id)
 
     values: dict[FinestCell, dict[Quantity, Fraction | int]] = defaultdict(lambda: defaultdict(int))
+    profiles: set[tuple] = set()
     for pk, workplace_type, municipality, size_class, centrality, county, employees in responses:
         cell = FinestCell(
             workplace_type=workplace_type,
@@ -90,20 +93,24 @@ def round_data(
             centrality=centrality,
             county=county,
         )
-        totals = values[cell]
-        totals[WORKPLACES] += 1
+        # The response's own contribution to every quantity: its profile.
+        profile: dict[Quantity, Fraction | int] = {WORKPLACES: 1}
         for item in resolved:
             own = evaluate(item.spec, chosen.get(pk, set()))
             if not own.applies:
                 continue
             key = item.spec.key
-            totals[f"n:{key}"] += 1
+            profile[f"n:{key}"] = 1
             value = Fraction(own.value)
             if item.spec.is_share:
-                totals[f"num:{key}"] += int(value)
+                profile[f"num:{key}"] = int(value)
             else:
-                totals[f"sum:{key}"] += value
-                totals[f"sumsq:{key}"] += value * value
+                profile[f"sum:{key}"] = value
+                profile[f"sumsq:{key}"] = value * value
+        profiles.add(tuple(sorted(profile.items())))
+        totals = values[cell]
+        for quantity, value in profile.items():
+            totals[quantity] += value
     cells = sorted(values)
     weights = None
     if weighting is not None:
@@ -115,10 +122,10 @@ def round_data(
             )
             for cell in cells
         }
-    return _with_bases({cell: dict(values[cell]) for cell in cells}, resolved, weights)
+    return _with_bases({cell: dict(values[cell]) for cell in cells}, resolved, weights, [dict(p) for p in profiles])
 
 
-def _with_bases(values, resolved: list[ResolvedIndicator], weights) -> tuple[RoundData, dict[str, str]]:
+def _with_bases(values, resolved: list[ResolvedIndicator], weights, profiles) -> tuple[RoundData, dict[str, str]]:
     cells = sorted(values)
 
     def vector(quantity: Quantity) -> tuple:
@@ -149,33 +156,6 @@ def _with_bases(values, resolved: list[ResolvedIndicator], weights) -> tuple[Rou
             measures[index] += [f"sum:{key}", f"sumsq:{key}"]
     bases = [Base(base.key, base.count, tuple(measures[i])) for i, base in enumerate(bases)]
 
-    composition: dict[Quantity, tuple[Quantity, ...]] = {}
-    # All workplaces as the sum of two other bases (innovators + non-innovators).
-    total = vector(WORKPLACES)
-    counts = [(base.count, vector(base.count)) for base in bases[1:]]
-    for i, (first, a) in enumerate(counts):
-        for second, b in counts[i + 1 :]:
-            if "n:workplaces" not in composition and all(x + y == t for x, y, t in zip(a, b, total, strict=True)):
-                composition[WORKPLACES] = (first, second)
-    # A quantity equal to an earlier one in every cell is the same unknown.
-    seen: dict[tuple, Quantity] = {}
-    for base in bases:
-        for quantity in base.quantities:
-            found = vector(quantity)
-            if found in seen and quantity not in composition and seen[found] != quantity:
-                if not _depends_on(composition, seen[found], quantity):
-                    composition[quantity] = (seen[found],)
-            else:
-                seen.setdefault(found, quantity)
+    composition = linear_relations(profiles, [q for base in bases for q in base.quantities])
     data = RoundData(values=values, bases=tuple(bases), composition=composition, weights=weights)
     return data, {key: bases[index].key for key, index in indicator_base.items()}
-
-
-def _depends_on(composition, quantity: Quantity, other: Quantity) -> bool:
-    stack = [quantity]
-    while stack:
-        current = stack.pop()
-        if current == other:
-            return True
-        stack.extend(composition.get(current, ()))
-    return False
