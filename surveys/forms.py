@@ -9,15 +9,16 @@ question (a field only accepts the ids of its own options).
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .i18n import localized_html
 from .models import Municipality, Question, QuestionKind, WorkplaceType
 from .questionnaire import AnswerValues
+from .rendering import render_answer_form
 
 
 class StrictRadioSelect(forms.RadioSelect):
@@ -31,13 +32,11 @@ class StrictRadioSelect(forms.RadioSelect):
 
 
 class AnsweringFormMixin:
-    """Crispy rendering without its own <form> tag, and the error summary at the top of a page."""
+    """The respondent's forms: their fields as HTML (``as_answers``, written by
+    ``surveys.rendering``, without a <form> tag) and the error summary at the top of a page."""
 
-    def setup_helper(self) -> None:
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.wrapper_class = "question"
+    def as_answers(self) -> SafeString:
+        return render_answer_form(self)
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(anchor id, field label, message) for every error, in field order. The label ends
@@ -141,7 +140,6 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for question in questions:
             self.fields[question.code] = self._field(question)
-        self.setup_helper()
 
     @staticmethod
     def _initial(questions, values: AnswerValues) -> dict:
@@ -166,7 +164,7 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         self.summary_labels[question.code] = label
         if question.required:
             # A screen reader reads "*" as "star": the mark is hidden from it and the word said
-            # instead (crispy's own asterisk is hidden by the stylesheet).
+            # instead.
             label = format_html(
                 '{}<span class="required-mark" aria-hidden="true"> *</span><span class="visually-hidden"> ({})</span>',
                 label,
@@ -250,4 +248,3 @@ class SelfTestProfileForm(AnsweringFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup_helper()
