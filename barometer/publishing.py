@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from barometer.engine.disclosure import (
+    MIN_PUBLISHED,
     PUBLIC,
     Group,
     RoundData,
@@ -28,7 +30,8 @@ from barometer.engine.disclosure import (
     municipality_staff,
     secondary_suppression,
 )
-from barometer.engine.disclosure.rounds import FINDINGS_GROUPS, finest_cell_of, round_data
+from barometer.engine.disclosure.gauss import KnownAlready
+from barometer.engine.disclosure.rounds import FINDINGS_GROUPS, finest_cell_of, round_data, stratum_rule
 from barometer.engine.figures import RoundFigures
 from barometer.engine.stats import Estimate
 from barometer.engine.suppression import NoSuppression
@@ -78,7 +81,16 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
     # findings page of municipality staff reads them from the snapshot too.
     from barometer.reports.findings import extra_specs
 
-    engine = RoundFigures(round_, weighted=True, suppression=NoSuppression(), extra_specs=extra_specs())
+    # A weight N/n tells a stratum's n to anyone who knows N: every weighting stratum of a
+    # snapshot must pass the rule a published group passes (small strata are merged).
+    engine = RoundFigures(
+        round_,
+        weighted=True,
+        suppression=NoSuppression(),
+        extra_specs=extra_specs(),
+        min_stratum_respondents=max(settings.BAROMETER_MIN_STRATUM_RESPONDENTS, MIN_PUBLISHED),
+        stratum_rule=stratum_rule(round_),
+    )
     resolved, weighting = engine.resolved, engine.weighting
     data, indicator_base = round_data(round_, resolved, weighting)
     groups = fixed_groups(data.cells, FINDINGS_GROUPS)
@@ -193,7 +205,13 @@ def publish_round(round_: Round, *, published_by: str = "", now=None) -> tuple[P
     if round_.closes_at > now:
         raise PublishError([f"round {round_.slug} is still open; publish its results once it has closed"])
     started = time.monotonic()
-    snapshot, data, suppression, _bases = build_snapshot(round_)
+    try:
+        snapshot, data, suppression, _bases = build_snapshot(round_)
+    except KnownAlready as error:
+        raise PublishError(
+            [f"{error}: a viewer knows it before any figure is shown (its own workplaces, or the size of a "
+             "weighting stratum), so no suppression can protect it"]
+        ) from None  # fmt: skip
     if not data.cells:
         raise PublishError([f"round {round_.slug} has no submitted answers to publish"])
     previous = [s.figures for s in PublishedSnapshot.objects.filter(round=round_).order_by("edition")]

@@ -39,6 +39,7 @@ from barometer.engine.stats import Estimate, mean, share
 from barometer.engine.suppression import GroupDecision, NoSuppression, SuppressionPolicy, ThresholdSuppression
 from barometer.engine.weighting import (
     StratumNote,
+    StratumRule,
     WeightedSums,
     Weighting,
     round_weighting,
@@ -245,8 +246,11 @@ class RoundFigures:
     one); ``extra_specs`` adds a report's own indicator specs (see ``resolved_indicators``);
     ``suppression`` replaces the default ``ThresholdSuppression`` from the settings;
     ``resolved`` passes indicators already resolved for the round's question set (a
-    workplace report resolves them for its own answers anyway). Queries: two to resolve,
-    one to count (none when cached), two for the population and regions.
+    workplace report resolves them for its own answers anyway); ``min_stratum_respondents``
+    replaces the settings' smallest weighting stratum and ``stratum_rule`` adds a condition
+    every stratum must meet (publishing asks for the published rule, since a weight tells
+    its stratum's size). Queries: two to resolve, one
+    to count (none when cached), two for the population and regions.
     """
 
     def __init__(
@@ -257,9 +261,15 @@ class RoundFigures:
         extra_specs: Mapping[str, Mapping] | None = None,
         suppression: SuppressionPolicy | None = None,
         resolved: list[ResolvedIndicator] | None = None,
+        min_stratum_respondents: int | None = None,
+        stratum_rule: StratumRule | None = None,
     ):
         self.round = round_
         self.requested_weighting = weighted
+        self.min_stratum_respondents = (
+            settings.BAROMETER_MIN_STRATUM_RESPONDENTS if min_stratum_respondents is None else min_stratum_respondents
+        )
+        self.stratum_rule = stratum_rule
         self.extra_specs = extra_specs
         self.suppression = suppression if suppression is not None else ThresholdSuppression.from_settings()
         self._resolved = resolved
@@ -307,7 +317,8 @@ class RoundFigures:
             self.table,
             self._regions[0],
             dimensions=tuple(settings.BAROMETER_WEIGHTING_STRATA),
-            min_respondents=settings.BAROMETER_MIN_STRATUM_RESPONDENTS,
+            min_respondents=self.min_stratum_respondents,
+            acceptable=self.stratum_rule,
         )
 
     @property

@@ -13,12 +13,13 @@ weights: the number of unweighted answers that would give the same precision.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from barometer.engine.stats import Estimate, t_critical, wilson_interval
 
 ANY_REGION = "*"
+EVERYTHING = (ANY_REGION, ANY_REGION)  # the pool of the types too small to weight alone
 
 Stratum = tuple[str, str]  # (workplace type, region code)
 
@@ -35,20 +36,88 @@ class Weights:
         return self.by_stratum.get(self.merged.get(stratum, stratum), 0.0)
 
 
+def stratum_of(workplace_type: str, region: str, dimensions: Iterable[str]) -> Stratum:
+    """The weighting stratum of a workplace of ``workplace_type`` in ``region`` when the
+    strata are cut by ``dimensions`` (some of "workplace_type", "region"); a dimension not
+    cut by is "*"."""
+    return (
+        workplace_type if "workplace_type" in dimensions else ANY_REGION,
+        region if "region" in dimensions else ANY_REGION,
+    )
+
+
+#: Whether a pool of strata may have a weight of its own, given the (original) strata in it.
+StratumRule = Callable[[frozenset[Stratum]], bool]
+
+
 def post_stratification(
-    population: Mapping[Stratum, int], respondents: Mapping[Stratum, int], *, min_respondents: int = 1
+    population: Mapping[Stratum, int],
+    respondents: Mapping[Stratum, int],
+    *,
+    min_respondents: int = 1,
+    acceptable: StratumRule | None = None,
 ) -> Weights:
-    """Weights N/n per stratum; strata with fewer than ``min_respondents`` are merged into
-    their workplace type's remaining small strata (``(type, "*")``)."""
-    merged: dict[Stratum, Stratum] = {}
+    """Weights N/n per stratum (workplaces in the population over respondents).
+
+    A stratum with fewer than ``min_respondents`` respondents (or that ``acceptable``
+    refuses) is merged into its workplace type's pool of small strata (``(type, "*")``).
+    A pool that is still too small takes in the type's other strata, fewest respondents
+    first, until it is large enough; a type that is too small even as a whole is pooled
+    with the other such types (``("*", "*")``), and that pool, if still too small, takes in
+    the smallest strata left. So every weight in use stands for at least
+    ``min_respondents`` respondents where the round has that many: a weight N/n tells
+    anyone who knows N the stratum's n, and a published snapshot must not tell the size of
+    a smaller group (``acceptable`` adds the published rule's other conditions;
+    docs/disclosure.md). ``merged`` maps every merged stratum straight to the stratum whose
+    weight it uses.
+    """
+    strata = set(population) | set(respondents)
+
+    def large_enough(members: Iterable[Stratum]) -> bool:
+        members = frozenset(members)
+        if sum(respondents.get(s, 0) for s in members) < min_respondents:
+            return False
+        return acceptable is None or acceptable(members)
+
+    target = {
+        stratum: stratum if large_enough([stratum]) else (stratum[0], ANY_REGION)
+        for stratum in strata
+        if stratum[0] != ANY_REGION or stratum[1] != ANY_REGION
+    }
+    if EVERYTHING in strata:
+        target[EVERYTHING] = EVERYTHING
+
+    def members_of(key: Stratum) -> list[Stratum]:
+        return [s for s, t in target.items() if t == key]
+
+    def pooled(key: Stratum) -> int:
+        return sum(respondents.get(s, 0) for s in members_of(key))
+
+    def grow(key: Stratum, candidates: list[Stratum]) -> None:
+        """Merge ``candidates`` (fewest respondents first) into the pool ``key`` until the
+        pool is large enough."""
+        for stratum in sorted(candidates, key=lambda s: (respondents.get(s, 0), s)):
+            if large_enough(members_of(key)):
+                return
+            target[stratum] = key
+
+    for workplace_type in sorted({stratum[0] for stratum in target} - {ANY_REGION}):
+        pool = (workplace_type, ANY_REGION)
+        if not pooled(pool) or large_enough(members_of(pool)):
+            continue
+        grow(pool, [s for s, t in target.items() if t == s and s[0] == workplace_type and s != pool])
+        if not large_enough(members_of(pool)):
+            for stratum in members_of(pool):
+                target[stratum] = EVERYTHING
+    if pooled(EVERYTHING) and not large_enough(members_of(EVERYTHING)):
+        # Too few even across types: the smallest strata left join the pool.
+        grow(EVERYTHING, [s for s, t in target.items() if t == s and s != EVERYTHING])
+    merged = {stratum: key for stratum, key in target.items() if key != stratum}
     pooled_population: dict[Stratum, int] = {}
     pooled_respondents: dict[Stratum, int] = {}
-    for stratum in set(population) | set(respondents):
-        target = stratum if respondents.get(stratum, 0) >= min_respondents else (stratum[0], ANY_REGION)
-        if target != stratum:
-            merged[stratum] = target
-        pooled_population[target] = pooled_population.get(target, 0) + population.get(stratum, 0)
-        pooled_respondents[target] = pooled_respondents.get(target, 0) + respondents.get(stratum, 0)
+    for stratum, key in target.items():
+        pooled_population[key] = pooled_population.get(key, 0) + population.get(stratum, 0)
+        pooled_respondents[key] = pooled_respondents.get(key, 0) + respondents.get(stratum, 0)
     weights, unrepresented = {}, []
     for stratum, n in pooled_respondents.items():
         if n > 0:
@@ -134,10 +203,7 @@ class Weighting:
     population: Mapping[Stratum, int]
 
     def stratum(self, workplace_type: str, region: str) -> Stratum:
-        return (
-            workplace_type if "workplace_type" in self.dimensions else ANY_REGION,
-            region if "region" in self.dimensions else ANY_REGION,
-        )
+        return stratum_of(workplace_type, region, self.dimensions)
 
     def cell_weight(self, cell) -> float:
         return self.weights.of(self.stratum(cell.workplace_type, self.region_of_county.get(cell.county, "")))
@@ -190,10 +256,12 @@ def round_weighting(
     *,
     dimensions: tuple[str, ...],
     min_respondents: int,
+    acceptable: StratumRule | None = None,
 ) -> Weighting:
     """Weights for the respondents counted in ``table`` (a ``CellTable``) to the
     ``population`` (workplaces per (type, region)), pooled into the strata ``dimensions``
-    name; strata with fewer than ``min_respondents`` are merged (see ``post_stratification``)."""
+    name; strata with fewer than ``min_respondents`` respondents, or that ``acceptable``
+    refuses, are merged (see ``post_stratification``)."""
     shell = Weighting(Weights({}, {}, ()), region_of_county, dimensions, source, population)
     pooled_population: dict[Stratum, int] = {}
     for (workplace_type, region), count in population.items():
@@ -203,5 +271,7 @@ def round_weighting(
     for cell, (count, _flat) in table.cells.items():
         stratum = shell.stratum(cell.workplace_type, region_of_county.get(cell.county, ""))
         respondents[stratum] = respondents.get(stratum, 0) + count
-    weights = post_stratification(pooled_population, respondents, min_respondents=min_respondents)
+    weights = post_stratification(
+        pooled_population, respondents, min_respondents=min_respondents, acceptable=acceptable
+    )
     return Weighting(weights, region_of_county, dimensions, source, population)

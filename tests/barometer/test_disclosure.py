@@ -5,6 +5,7 @@ groups, shown to leak under the public rule alone, and shown closed by the suppr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -30,6 +31,7 @@ from barometer.engine.disclosure import (
 )
 from barometer.engine.disclosure.gauss import column_classes
 from barometer.engine.disclosure.linear import EchelonBasis
+from barometer.engine.disclosure.model import CellSet
 from barometer.engine.disclosure.modular import ModularBasis, residue
 
 SECTOR = {"primary_school": "education", "kindergarten": "education", "upper_secondary": "education",
@@ -187,6 +189,44 @@ def test_hard_round_weighted_has_no_derivable_sensitive_count():
     assert leaks(data, naive_suppression(data, groups, municipality_staff(data)))
     suppression = protected(data, groups)
     assert not leaks(data, suppression, [PUBLIC, *respondents(data), *municipalities(data)])
+
+
+def _with_strata(counts, region: dict[str, str]) -> tuple[RoundData, RoundData]:
+    """The round weighted by workplace type and region (counties to regions), without and
+    with the strata declared as known sets."""
+    kinds, regions = sorted({key.workplace_type for key in counts}), sorted(set(region.values()))
+    weight = {(kind, name): Fraction(3 + 2 * i + 5 * j, 2 + j) for i, kind in enumerate(kinds)
+              for j, name in enumerate(regions)}  # fmt: skip
+    stratum = {key: (key.workplace_type, region[key.county]) for key in counts}
+    blind = round_data(counts, weights={key: weight[stratum[key]] for key in counts})
+    strata = sorted(set(stratum.values()))
+    known = tuple(
+        CellSet(f"stratum {kind}/{name}", f"{kind} in region {name}",
+                frozenset(key for key in counts if stratum[key] == (kind, name)))
+        for kind, name in strata
+    )  # fmt: skip
+    return blind, replace(blind, known_sets=known)
+
+
+def test_the_size_of_every_weighting_stratum_is_known_to_everyone():
+    # A stratum's weight N/n tells its n to anyone who knows its population N, and the
+    # effective n shown beside weighted figures gives the weights away: an attacker solved
+    # the demo round's strata from them. Here county 12 is a region of its own, so its 4
+    # kindergartens, hidden as too few, are a stratum whose size everybody knows.
+    counts = {cell("kindergarten", "1101"): 9, cell("kindergarten", "1201"): 4, cell("kindergarten", "1401"): 12,
+              cell("primary_school", "1101"): 10, cell("primary_school", "1201"): 8,
+              cell("primary_school", "1401"): 9}  # fmt: skip
+    blind, data = _with_strata(counts, {"11": "A", "12": "B", "14": "C"})
+    groups = fixed_groups(data.cells)
+    found = leaks(data, protected(blind, groups))
+    assert any("workplace_type=kindergarten;county=12" in leak.subject for leak in found), [str(x) for x in found]
+    # No suppression can hide what the weights tell: publishing merges such strata first.
+    with pytest.raises(ValueError, match="derivable from what the viewer knows alone"):
+        protected(data, groups)
+    # Merged into one region, every stratum passes the published rule (municipality 1101
+    # knows 9 of 25 kindergartens): then the suppression closes every route.
+    _blind, merged = _with_strata(counts, {"11": "A", "12": "A", "14": "A"})
+    assert not leaks(merged, protected(merged, groups), [PUBLIC, *respondents(merged), *municipalities(merged)])
 
 
 def test_audit_fails_on_the_public_rule_alone_and_names_the_cells():

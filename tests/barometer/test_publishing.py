@@ -9,12 +9,13 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.utils import timezone
 
 import barometer.publishing as publishing
-from barometer.engine.disclosure import naive_suppression
+from barometer.engine.disclosure import MIN_PUBLISHED, MIN_UNKNOWN, municipality_staff, naive_suppression
 from barometer.models import PublishedSnapshot
-from surveys.models import Municipality, Response, WorkplaceType
+from surveys.models import Municipality, PopulationCell, Response, WorkplaceType
 from surveys.services.population import PopulationFileError, load_population
 from surveys.services.response_files import ResponseFileError, import_responses
 from tests.builders import ResponseBuilder, innovator, non_innovator
@@ -96,6 +97,37 @@ def test_the_findings_bases_are_tied_to_the_innovators(closed_round):
             combined[atom] = combined.get(atom, 0) + coefficient
     assert data.expansion(innovators.count) == combined
     assert data.expansion(data.workplaces.count) != {data.workplaces.count: 1}
+    assert "edition 1" in _publish(closed_round)
+
+
+def test_every_weighting_stratum_of_a_snapshot_passes_the_published_rule(closed_round):
+    # A weight N/n tells anyone who knows N the stratum's n; an attacker solved the demo
+    # round's strata from the effective n beside weighted figures and subtracted them
+    # from the shown groups. So every stratum in use passes the rule a published group
+    # passes, small ones are merged, and the suppression and the audit count every
+    # stratum's size as known.
+    counted = (
+        Response.objects.filter(round=closed_round)
+        .values_list("workplace_type", "municipality__county__region")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for workplace_type, region, n in counted:
+        PopulationCell.objects.create(round=closed_round, workplace_type=workplace_type, region_id=region,
+                                      workplaces=3 * n)  # fmt: skip
+    _figures, data, _suppression, _bases = publishing.build_snapshot(closed_round)
+    assert data.weights is not None and data.known_sets
+    count = data.workplaces.count
+    staff = municipality_staff(data)
+    for cell_set in data.known_sets:
+        size = sum(data.values[cell][count] for cell in cell_set.cells)
+        assert size >= MIN_PUBLISHED, cell_set.label
+        for viewer in staff:
+            known = sum(data.values[cell][count] for cell in cell_set.cells & viewer.cells)
+            assert not 0 < size - known < MIN_UNKNOWN, (cell_set.label, viewer.name)
+    # The three nursing homes and the one upper-secondary school are not a stratum alone.
+    nursing = [c for c in data.cells if c.workplace_type == "nursing_home"]
+    assert not any(set(nursing) == set(cell_set.cells) for cell_set in data.known_sets)
     assert "edition 1" in _publish(closed_round)
 
 

@@ -63,10 +63,37 @@ def test_weighted_mean_of_equal_weights_is_the_plain_mean():
 def test_strata_without_enough_respondents_are_merged_within_their_type():
     east = ("primary_school", "ostlandet")
     north = ("primary_school", "nord-norge")
-    weights = post_stratification({A: 100, east: 50, north: 30}, {A: 10, east: 1, north: 0}, min_respondents=3)
-    assert weights.merged == {east: ("primary_school", "*"), north: ("primary_school", "*")}
-    assert weights.of(east) == weights.of(north) == 80 / 1
+    middle = ("primary_school", "trondelag")
+    population = {A: 100, east: 50, north: 30, middle: 20}
+    weights = post_stratification(population, {A: 10, east: 2, north: 0, middle: 1}, min_respondents=3)
+    assert weights.merged == {east: ("primary_school", "*"), north: ("primary_school", "*"),
+                              middle: ("primary_school", "*")}  # fmt: skip
+    assert weights.of(east) == weights.of(north) == weights.of(middle) == 100 / 3
+    assert weights.of(A) == 100 / 10
     assert weights.unrepresented == ()
+
+
+def test_a_pool_still_too_small_takes_in_the_types_smallest_strata():
+    # One respondent for 80 workplaces would be a weight of 80, and it would tell anyone
+    # who knows the 80 that one school answered there: the pool takes in the next stratum.
+    east, north = ("primary_school", "ostlandet"), ("primary_school", "nord-norge")
+    middle = ("primary_school", "trondelag")
+    population = {A: 100, middle: 60, east: 50, north: 30}
+    weights = post_stratification(population, {A: 10, middle: 4, east: 1, north: 0}, min_respondents=3)
+    pool = ("primary_school", "*")
+    assert weights.merged == {middle: pool, east: pool, north: pool}
+    assert weights.of(east) == weights.of(middle) == 140 / 5
+    assert weights.of(A) == 10
+
+
+def test_a_type_too_small_as_a_whole_is_pooled_with_the_other_small_types():
+    nursing, other = ("nursing_home", "ostlandet"), ("other", "nord-norge")
+    population = {A: 100, nursing: 40, other: 10}
+    weights = post_stratification(population, {A: 10, nursing: 2, other: 2}, min_respondents=3)
+    everything = ("*", "*")
+    assert weights.merged == {nursing: everything, other: everything}
+    assert weights.of(nursing) == weights.of(other) == 50 / 4
+    assert weights.of(A) == 10
 
 
 def test_a_type_without_any_respondent_is_reported_as_unrepresented():
@@ -129,3 +156,14 @@ def test_population_files_are_checked_whole(national_round, register):
     assert PopulationCell.objects.filter(round=national_round).count() == 2
     with pytest.raises(CommandError, match="No round"):
         call_command("load_population", "--round", "nope", "x.csv")
+
+
+def test_types_too_small_together_take_in_the_smallest_stratum_left():
+    nursing, other = ("nursing_home", "ostlandet"), ("other", "nord-norge")
+    health = ("health_centre", "trondelag")
+    population = {A: 100, nursing: 40, other: 10, health: 30}
+    weights = post_stratification(population, {A: 10, nursing: 1, other: 1, health: 7}, min_respondents=3)
+    everything = ("*", "*")
+    assert weights.merged == {nursing: everything, other: everything, health: everything}
+    assert weights.of(health) == 80 / 9
+    assert weights.of(A) == 10

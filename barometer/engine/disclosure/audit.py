@@ -203,13 +203,15 @@ def audit(
     hidden: Iterable[HiddenFigure],
     viewers: Iterable[Viewer] = (PUBLIC,),
 ) -> AuditResult:
-    """Check that no viewer can work out a sensitive count from the shown figures.
+    """Check that no viewer can work out a sensitive count from the shown figures and the
+    sizes of the weighting strata (``RoundData.known_sets``), which every viewer knows.
 
     Returns an ``AuditResult`` whose ``leaks`` name every sensitive count some viewer
     can derive (empty when the audit passes). Raises ``KeyError`` when a figure names a
     quantity ``data`` does not hold.
     """
-    shown = list(shown)
+    # What every viewer knows without a figure: the size of each weighting stratum.
+    shown = [*shown, *(ShownFigure(cell_set, data.workplaces.count, 0) for cell_set in data.known_sets)]
     hidden = list(hidden)
     viewers = list(viewers)
     published_groups = {f.group.key: f.group for f in shown} | {f.group.key: f.group for f in hidden}

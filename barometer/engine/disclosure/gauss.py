@@ -42,6 +42,12 @@ SMALL_CELL_MAX = 4  # a finest cell with 1-4 workplaces is sensitive
 RESPONDENT_CELL_MAX = 5  # ... and one with 5, for the respondent inside it (4 others)
 
 
+class KnownAlready(ValueError):
+    """A sensitive count can be worked out from what a viewer knows before any figure is
+    shown (its own workplaces, the sizes of the weighting strata): no suppression can
+    protect it."""
+
+
 def candidate_order(data: RoundData, groups: Iterable[Group]) -> list[tuple[Group, Base]]:
     """Every (group, base) in the order they are considered for publication: coarser
     groups first, then larger ones, then by key; within a group, bases in their order.
@@ -75,14 +81,16 @@ def components(data: RoundData) -> list[tuple[Quantity, ...]]:
 
 def column_classes(data: RoundData, groups: list[Group]) -> list[tuple[FinestCell, ...]]:
     """The finest cells merged into classes of identical model-matrix columns: cells in
-    exactly the same groups, with the same stratum weight. Every shown row gives the cells
+    exactly the same groups and known sets (``RoundData.known_sets``), with the same
+    stratum weight. Every shown row gives the cells
     of a class the same coefficient, so a row can only ever tell a class's total, never
     how it splits (GaussSuppression removes such duplicated columns in the same way).
     Classes are sorted by their first cell; cells within a class are sorted."""
     classes: dict[tuple, list[FinestCell]] = {}
+    sets = [*groups, *data.known_sets]
     for cell in data.cells:
         weight = data.weights[cell] if data.weights is not None else None
-        signature = (tuple(group.contains(cell) for group in groups), weight)
+        signature = (tuple(group.contains(cell) for group in sets), weight)
         classes.setdefault(signature, []).append(cell)
     return sorted(tuple(cells) for cells in classes.values())
 
@@ -165,6 +173,15 @@ class _Block:
         for index in classes:
             for atom in self.atoms:
                 self.basis.add({self.column[(atom, index)]: 1})
+
+    def know_sizes(self, sets: Iterable[CellSet]) -> None:
+        """Add the number of workplaces of each set every viewer knows (the weighting
+        strata), when this block holds the count of all workplaces."""
+        count = self.data.workplaces.count
+        if not any(quantity == count for _base, quantity in self.quantities):
+            return
+        for cell_set in sets:
+            self.basis.add(self.vector(count, 0, self.members(cell_set)))
 
     def trial(self, rows: list[Vector]) -> tuple[list[tuple[int, Vector]], list[Vector]] | None:
         """The rows' new echelon rows and the sensitive residuals after adding them, or
@@ -333,6 +350,7 @@ def _pass(
         if only is not None and index not in only:
             continue
         block.know(_known_classes(block, known))
+        block.know_sizes(data.known_sets)
         if only is not None:
             reachable = only[index]
         else:
@@ -340,7 +358,7 @@ def _pass(
             reachable = _reachable(block, data, groups, hidden, sensitive)
         for name, vector in reachable:
             if not block.protect(name, vector):
-                raise ValueError(f"{name} is derivable from what the viewer knows alone")
+                raise KnownAlready(f"{name} is derivable from what the viewer knows alone")
         chosen.append(block)
     workplaces = data.workplaces.key
     for group, base in candidate_order(data, groups):
@@ -488,7 +506,7 @@ def secondary_suppression(
     """
     hidden = primary_suppression(data, groups, staff)
     classes = column_classes(data, groups)
-    derived = nested_differences(data, groups)
+    derived = nested_differences(data, [*groups, *data.known_sets])
     public = _pass(data, groups, classes, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX, derived=derived)
     residuals = [_PublicResiduals(block, data) for block in public]
     for viewer in staff:

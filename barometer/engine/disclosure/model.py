@@ -135,13 +135,17 @@ class RoundData:
     innovators). Quantities not in it are *atoms*, the unknowns of the linear system.
     ``weights`` holds each cell's stratum weight when figures are weighted (None:
     unweighted). ``bases[0]`` must be the base of all workplaces: hiding its count hides
-    the whole group.
+    the whole group. ``known_sets`` are sets of cells whose number of workplaces every
+    viewer knows without any figure: the weighting strata, since a stratum's weight N/n
+    tells n to anyone who knows its population N (and the effective n shown beside
+    weighted figures gives the weights away).
     """
 
     values: Mapping[FinestCell, Mapping[Quantity, int | Fraction]]
     bases: tuple[Base, ...]
     composition: Mapping[Quantity, tuple[Quantity, ...] | Combination] = field(default_factory=dict)
     weights: Mapping[FinestCell, Fraction] | None = None
+    known_sets: tuple[CellSet, ...] = ()
     _expansions: dict[Quantity, dict[Quantity, int | Fraction]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

@@ -12,16 +12,28 @@ subtraction a viewer can make.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from fractions import Fraction
 
+from django.conf import settings
+from django.db.models import Count
+
 from barometer.engine.counting import EMPLOYEE_BANDS, Cell
-from barometer.engine.disclosure.model import Base, FinestCell, Group, Quantity, RoundData, linear_relations
+from barometer.engine.disclosure.model import (
+    Base,
+    CellSet,
+    FinestCell,
+    Group,
+    Quantity,
+    RoundData,
+    linear_relations,
+)
+from barometer.engine.disclosure.rule import MIN_PUBLISHED, MIN_UNKNOWN
 from barometer.engine.figures import ResolvedIndicator
 from barometer.engine.indicators import evaluate
-from barometer.engine.weighting import Weighting
+from barometer.engine.weighting import StratumRule, Weighting, stratum_of
 from surveys.bands import employees_band
-from surveys.models import SECTOR_OF_WORKPLACE_TYPE, AnswerChoice, Response, ResponseStatus, Round
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, AnswerChoice, County, Response, ResponseStatus, Round
 
 WORKPLACES = "n:workplaces"
 
@@ -54,11 +66,45 @@ def _to_fraction(value: float) -> Fraction:
     return Fraction(value).limit_denominator(_WEIGHT_DENOMINATOR_LIMIT)
 
 
+def stratum_rule(round_: Round) -> StratumRule:
+    """The published rule for the weighting strata of ``round_``, for
+    ``post_stratification(acceptable=...)``: a weight N/n tells anyone who knows N the
+    stratum's n, so a stratum (or pool of strata) needs what a published group needs: at
+    least ``MIN_PUBLISHED`` respondents, and for every municipality (whose staff read its
+    workplaces' reports) 0 or at least ``MIN_UNKNOWN`` respondents outside it. One query.
+    """
+    region_of_county = dict(County.objects.values_list("number", "region__code"))
+    dimensions = tuple(settings.BAROMETER_WEIGHTING_STRATA)
+    by_stratum: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    rows = (
+        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED, workplace__isnull=False)
+        .values("workplace_type", "municipality__county__number", "municipality__number")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("workplace_type", "municipality__county__number", "municipality__number", "n")
+    )
+    for workplace_type, county, municipality, n in rows:
+        stratum = stratum_of(workplace_type, region_of_county.get(county, ""), dimensions)
+        by_stratum[stratum][municipality] += n
+
+    def acceptable(members: frozenset[tuple[str, str]]) -> bool:
+        by_municipality: Counter = Counter()
+        for stratum in members:
+            by_municipality.update(by_stratum.get(stratum, {}))
+        total = sum(by_municipality.values())
+        if total < MIN_PUBLISHED:
+            return False
+        return all(not 0 < total - known < MIN_UNKNOWN for known in by_municipality.values())
+
+    return acceptable
+
+
 def round_data(
     round_: Round, resolved: list[ResolvedIndicator], weighting: Weighting | None = None
 ) -> tuple[RoundData, dict[str, str]]:
-    """The round's totals per finest cell, its bases and, when weighted, stratum weights;
-    and the base key of every indicator (by indicator key).
+    """The round's totals per finest cell, its bases and, when weighted, stratum weights
+    and the weighting strata as sets every viewer knows the size of (``known_sets``); and
+    the base key of every indicator (by indicator key).
 
     Two queries: the submitted responses with their cells, and their chosen options.
     """
@@ -113,16 +159,22 @@ def round_data(
             totals[quantity] += value
     cells = sorted(values)
     weights = None
+    strata: dict[tuple[str, str], list[FinestCell]] = defaultdict(list)
     if weighting is not None:
-        weights = {
-            cell: _to_fraction(
-                weighting.weights.of(
-                    weighting.stratum(cell.workplace_type, weighting.region_of_county.get(cell.county))
-                )
-            )
-            for cell in cells
-        }
-    return _with_bases({cell: dict(values[cell]) for cell in cells}, resolved, weights, [dict(p) for p in profiles])
+        weights = {}
+        for cell in cells:
+            stratum = weighting.stratum(cell.workplace_type, weighting.region_of_county.get(cell.county, ""))
+            weights[cell] = _to_fraction(weighting.weights.of(stratum))
+            strata[weighting.weights.merged.get(stratum, stratum)].append(cell)
+    known_sets = tuple(
+        CellSet(f"weighting stratum {kind}/{region}", f"weighting stratum {kind} in {region}", frozenset(members))
+        for (kind, region), members in sorted(strata.items())
+    )
+    data, bases = _with_bases(
+        {cell: dict(values[cell]) for cell in cells}, resolved, weights, [dict(p) for p in profiles]
+    )
+    data.known_sets = known_sets
+    return data, bases
 
 
 def _with_bases(values, resolved: list[ResolvedIndicator], weights, profiles) -> tuple[RoundData, dict[str, str]]:
