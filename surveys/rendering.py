@@ -60,7 +60,7 @@ def _notes(help_text, help_id: str | None, errors, error_id: str | None) -> list
     if help_id:
         parts.append(f'<div id="{help_id}" class="form-text mt-0 mb-2">{conditional_escape(help_text)}</div>')
     if error_id:
-        messages = "".join(f"<p class=\"mb-1\"><strong>{conditional_escape(m)}</strong></p>" for m in errors)
+        messages = "".join(f'<p class="mb-1"><strong>{conditional_escape(m)}</strong></p>' for m in errors)
         parts.append(f'<div id="{error_id}" class="invalid-feedback d-block mb-2">{messages}</div>')
     return parts
 
@@ -122,7 +122,7 @@ def render_field(bound: forms.BoundField) -> str:
                 f"{conditional_escape(text)}</option>"
                 for choice, text in field.choices
             )
-            parts.append(f'<select{_attributes({**common, "class": f"form-select{invalid}"})}>{options}</select>')
+            parts.append(f"<select{_attributes({**common, 'class': f'form-select{invalid}'})}>{options}</select>")
         elif isinstance(widget, forms.Textarea):
             attrs = {**widget.attrs, **common, "class": f"form-control{invalid}"}
             text = conditional_escape(value or "")
