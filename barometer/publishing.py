@@ -31,7 +31,13 @@ from barometer.engine.disclosure import (
     secondary_suppression,
 )
 from barometer.engine.disclosure.gauss import KnownAlready
-from barometer.engine.disclosure.rounds import FINDINGS_GROUPS, finest_cell_of, round_data, stratum_rule
+from barometer.engine.disclosure.rounds import (
+    FINDINGS_GROUPS,
+    failing_strata,
+    finest_cell_of,
+    round_data,
+    stratum_rule,
+)
 from barometer.engine.figures import RoundFigures
 from barometer.engine.stats import Estimate
 from barometer.engine.suppression import NoSuppression
@@ -82,17 +88,24 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
     from barometer.reports.findings import extra_specs
 
     # A weight N/n tells a stratum's n to anyone who knows N: every weighting stratum of a
-    # snapshot must pass the rule a published group passes (small strata are merged).
-    engine = RoundFigures(
-        round_,
-        weighted=True,
-        suppression=NoSuppression(),
-        extra_specs=extra_specs(),
-        min_stratum_respondents=max(settings.BAROMETER_MIN_STRATUM_RESPONDENTS, MIN_PUBLISHED),
-        stratum_rule=stratum_rule(round_),
-    )
+    # snapshot must pass the rule a published group passes (small strata are merged). A
+    # round too small for that even merged is published unweighted (and says so).
+    def engine_for(weighted: bool) -> RoundFigures:
+        return RoundFigures(
+            round_,
+            weighted=weighted,
+            suppression=NoSuppression(),
+            extra_specs=extra_specs(),
+            min_stratum_respondents=max(settings.BAROMETER_MIN_STRATUM_RESPONDENTS, MIN_PUBLISHED),
+            stratum_rule=stratum_rule(round_) if weighted else None,
+        )
+
+    engine = engine_for(weighted=True)
+    data, indicator_base = round_data(round_, engine.resolved, engine.weighting)
+    if engine.weighting is not None and failing_strata(data):
+        engine = engine_for(weighted=False)
+        data, indicator_base = round_data(round_, engine.resolved, None)
     resolved, weighting = engine.resolved, engine.weighting
-    data, indicator_base = round_data(round_, resolved, weighting)
     groups = fixed_groups(data.cells, FINDINGS_GROUPS)
     suppression = secondary_suppression(data, groups, municipality_staff(data))
     computed = snapshot_figures(engine, groups)

@@ -100,6 +100,20 @@ def meta(report: AggregateReport) -> dict:
             for item in row.norway + row.denmark
         }
     )
+    if report.internal:
+        strata = {
+            "strata_left_out": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.left_out],
+            "strata_merged": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.merged],
+        }
+    else:
+        # Naming a merged stratum would tell that it had few answers: published files say
+        # how strata are merged, not which (the left-out share is in the weighting text).
+        strata = {
+            "strata": _(
+                "Published results do not name the weighting groups that were merged or left out; the method "
+                "page gives the rule."
+            )
+        }
     return {
         "round": report.round.slug,
         "round_name": report.round.localized_name,
@@ -108,8 +122,7 @@ def meta(report: AggregateReport) -> dict:
         "workplaces": report.responses,
         "weighted": report.weighted,
         "weighting": weighting_statement(state),
-        "strata_left_out": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.left_out],
-        "strata_merged": [f"{s.workplace_type}, {s.region}: {s.workplaces}" for s in state.merged],
+        **strata,
         "sources": sources,
         "disclosure": disclosure_statement(report),
         "note": _(

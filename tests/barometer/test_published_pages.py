@@ -4,6 +4,7 @@ marked internal. One test per kind of leak, tried through the pages."""
 
 import csv
 import io
+import json
 
 import pytest
 from django.contrib.auth.models import Group
@@ -159,6 +160,17 @@ def test_hidden_and_zero_read_the_same_everywhere(world):
     assert len(words) == 1 and "" not in words
     html = page.content.decode()
     assert html.count('class="too-few"') == len(not_shown)
+
+
+def test_published_files_name_no_weighting_stratum(world):
+    """A merged stratum had few answers: the staff's files say how strata are merged, not
+    which; the analysts' live files name them."""
+    round_id = world["round"].pk
+    published = json.loads(world["staff"].get(f"/statistikk/eksport.json?round={round_id}").content)
+    assert "strata_merged" not in published and "strata_left_out" not in published
+    assert published["strata"]
+    live = json.loads(world["analyst"].get(f"/statistikk/eksport.json?round={round_id}").content)
+    assert isinstance(live["strata_merged"], list) and "strata" not in live
 
 
 def test_findings_of_municipality_staff_come_from_the_snapshot(world):

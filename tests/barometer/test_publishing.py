@@ -131,6 +131,24 @@ def test_every_weighting_stratum_of_a_snapshot_passes_the_published_rule(closed_
     assert "edition 1" in _publish(closed_round)
 
 
+def test_a_round_too_small_for_publishable_strata_is_published_unweighted(barometer_data, national_round, register):
+    # Four workplaces: even pooled into one, the weighting stratum would tell its size (4).
+    build = ResponseBuilder(national_round)
+    municipality = Municipality.objects.order_by("number").first()
+    for _ in range(4):
+        build.submitted(workplace_type=WorkplaceType.KINDERGARTEN, municipality=municipality, answers=innovator())
+    PopulationCell.objects.create(round=national_round, workplace_type="kindergarten",
+                                  region=municipality.county.region, workplaces=40)  # fmt: skip
+    national_round.closes_at = timezone.now() - timedelta(hours=1)
+    national_round.save()
+    _figures, data, _suppression, _bases = publishing.build_snapshot(national_round)
+    assert data.weights is None and not data.known_sets
+    assert "edition 1" in _publish(national_round)
+    snapshot = PublishedSnapshot.objects.get(round=national_round)
+    assert snapshot.figures["weighted"] is False
+    assert _group(snapshot, "national")["hidden"] is True
+
+
 def test_publishing_freezes_the_figures(closed_round, municipality):
     _publish(closed_round)
     before = PublishedSnapshot.objects.get(round=closed_round).figures

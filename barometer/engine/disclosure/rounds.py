@@ -99,6 +99,22 @@ def stratum_rule(round_: Round) -> StratumRule:
     return acceptable
 
 
+def failing_strata(data: RoundData) -> list[str]:
+    """The labels of ``data``'s weighting strata (``known_sets``) that fail the published
+    rule: fewer than ``MIN_PUBLISHED`` workplaces, or 1 to ``MIN_UNKNOWN - 1`` outside one
+    municipality. Empty when every stratum passes (or the data is unweighted)."""
+    count = data.workplaces.count
+    failing = []
+    for cell_set in data.known_sets:
+        by_municipality: Counter = Counter()
+        for cell in cell_set.cells:
+            by_municipality[cell.municipality] += data.values[cell].get(count, 0)
+        total = sum(by_municipality.values())
+        if total < MIN_PUBLISHED or any(0 < total - known < MIN_UNKNOWN for known in by_municipality.values()):
+            failing.append(cell_set.label)
+    return failing
+
+
 def round_data(
     round_: Round, resolved: list[ResolvedIndicator], weighting: Weighting | None = None
 ) -> tuple[RoundData, dict[str, str]]:
