@@ -9,6 +9,8 @@ rule is enforced here, in the model layer (``save``, ``delete`` and the queryset
 ``update``, ``delete`` and ``bulk_create``), so no code path can get around it.
 """
 
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -262,9 +264,15 @@ class Condition(models.Model):
     class Meta:
         abstract = True
 
+    @cached_property
+    def condition_option_ids(self) -> frozenset[int]:
+        """The ids of the condition's options (read once per instance: the questionnaire
+        keeps one instance per question-set revision, ``surveys.questionnaire``)."""
+        return frozenset(option.pk for option in self.show_if_options.all())
+
     def condition_holds(self, chosen_option_ids: set[int]) -> bool:
         """Whether the item is shown, given every option chosen so far in the response."""
-        required = {option.pk for option in self.show_if_options.all()}
+        required = self.condition_option_ids
         if not required:
             return True
         hit = bool(required & chosen_option_ids)
