@@ -32,3 +32,16 @@ def format_interval(low: float | None, high: float | None, *, as_share: bool = T
     if as_share:
         return f"{format_number(low * 100, decimals)}–{format_number(high * 100, decimals)}{_percent_sign()}"
     return f"{format_number(low, decimals)}–{format_number(high, decimals)}"
+
+
+def in_sentence(name: str) -> str:
+    """A group's name as it reads inside a sentence ("Blant alders- og sykehjem ..."): a
+    name that starts with a workplace type's label (a common noun) gets a lower-case first
+    letter; any other name (a county, "Kommuner med ...") is returned as it is, since it
+    may start with a proper noun."""
+    from surveys.models import WorkplaceType
+
+    text = str(name)
+    if any(text.startswith(str(label)) for label in WorkplaceType.labels):
+        return text[:1].lower() + text[1:]
+    return text

@@ -221,6 +221,9 @@ class SectionForm(AnsweringFormMixin, forms.Form):
 
 class MunicipalityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Municipality) -> str:
+        # SSB's names of namesakes carry their county already: "Herøy (Møre og Romsdal)".
+        if obj.name.endswith(")"):
+            return obj.name
         return f"{obj.name} ({obj.county.name})"
 
 

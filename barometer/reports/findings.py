@@ -208,7 +208,8 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
                 title=str(title),
                 published=str(published),
                 source=shown[0].source_title if shown else "",
-                comparisons=[Comparison(str(_("All in the round: %(base)s") % {"base": live.base.label}), live)],
+                # The row names its base on a line of its own ("of ...").
+                comparisons=[Comparison(str(_("All in the round")), live)],
                 difference=None,
                 verdict=_published_verdict(live, shown[0] if shown else None),
                 published_figures=shown,

@@ -235,3 +235,15 @@ def test_a_report_during_fieldwork_compares_with_the_latest_published_round_and_
         if entry["key"] == "national"
         for key in entry["indicators"]
     }
+
+
+def test_the_workplace_report_of_a_published_round_has_no_toggle(client, world):
+    html = client.get(_self_test_report(client, world), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert 'class="weighting small"' in html  # the weighting note is there
+    assert "Vis uvektede tall" not in html
+
+
+def test_findings_name_the_base_once(world):
+    page = world["analyst"].get(f"/statistikk/funn/?round={world['round'].pk}", HTTP_ACCEPT_LANGUAGE="nb")
+    html = page.content.decode()
+    assert "Alle i runden" in html and "Alle i runden: " not in html

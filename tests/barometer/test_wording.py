@@ -1,0 +1,50 @@
+"""Wording a reader meets on the report and statistics pages: no toggle that does nothing,
+plural forms, group names inside sentences, no base named twice (found by a new user
+walking the demo)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from barometer.engine.figures import NamedStratum, WeightingState
+from barometer.formatting import in_sentence
+from surveys.forms import MunicipalityChoiceField
+from surveys.models import County, Municipality
+
+
+def _note(**context) -> str:
+    with translation.override("nb"):
+        return render_to_string("barometer/partials/weighting_note.html", context)
+
+
+def test_published_figures_offer_no_unweighted_toggle_and_live_ones_do():
+    state = WeightingState(weighted=True, available=True, source="table")
+    urls = {"weighting_off_url": "?vekting=av", "weighting_on_url": "?"}
+    assert "?vekting=av" not in _note(weighted=True, available=True, state=state, fixed=True, **urls)
+    assert "?vekting=av" in _note(weighted=True, available=True, state=state, fixed=None, **urls)
+
+
+def test_a_stratum_of_one_workplace_is_singular():
+    strata = (NamedStratum("Helsestasjon", "Vestlandet", 1, False), NamedStratum("Barnehage", "Agder", 3, True))
+    state = WeightingState(weighted=True, available=True, source="table", strata=strata)
+    html = _note(weighted=True, available=True, state=state, name_strata=True, fixed=None)
+    assert "Helsestasjon, Vestlandet: 1 virksomhet i populasjonen" in html
+    assert "Barnehage, Agder: 3 virksomheter i populasjonen" in html
+
+
+def test_a_workplace_type_inside_a_sentence_starts_in_lower_case():
+    with translation.override("nb"):
+        assert in_sentence("Alders- og sykehjem") == "alders- og sykehjem"
+        assert in_sentence("Vestland") == "Vestland"  # a county is a proper noun
+    with translation.override("en"):
+        assert in_sentence("Nursing homes") == "nursing homes"
+
+
+def test_a_namesake_municipality_names_its_county_once(register):
+    county = County.objects.get(number="15")
+    field = MunicipalityChoiceField(queryset=Municipality.objects.none())
+    assert field.label_from_instance(Municipality(name="Herøy (Møre og Romsdal)", county=county)) == (
+        "Herøy (Møre og Romsdal)"
+    )
+    assert field.label_from_instance(Municipality(name="Ålesund", county=county)) == "Ålesund (Møre og Romsdal)"
