@@ -19,6 +19,7 @@ from barometer.engine.disclosure import (
     Group,
     Reason,
     RoundData,
+    ShownFigure,
     Viewer,
     audit,
     figures_of,
@@ -227,6 +228,28 @@ def test_the_size_of_every_weighting_stratum_is_known_to_everyone():
     # knows 9 of 25 kindergartens): then the suppression closes every route.
     _blind, merged = _with_strata(counts, {"11": "A", "12": "A", "14": "A"})
     assert not leaks(merged, protected(merged, groups), [PUBLIC, *respondents(merged), *municipalities(merged)])
+
+
+def test_a_groups_part_in_one_stratum_is_sensitive():
+    # Kindergartens in centrality class 2 are in regions A (1101's 4, in two employee
+    # bands) and B (1402's 12). Their n, weighted n and sum of squared weights are three
+    # equations in the two regions' counts, so the weights tell 1101's 4 kindergartens
+    # apart, though they are neither a group, nor one cell, nor a difference of two groups.
+    counts = {cell("kindergarten", "1101", 1): 2, cell("kindergarten", "1101", 2): 2,
+              cell("kindergarten", "1102"): 9, cell("kindergarten", "1201"): 7,
+              cell("kindergarten", "1301"): 8, cell("kindergarten", "1402"): 12,
+              cell("primary_school", "1101"): 10, cell("primary_school", "1102"): 9,
+              cell("primary_school", "1201"): 8, cell("primary_school", "1301"): 11,
+              cell("primary_school", "1402"): 12}  # fmt: skip
+    _blind, data = _with_strata(counts, {"11": "A", "12": "A", "13": "B", "14": "B"})
+    groups = fixed_groups(data.cells, FINDINGS)
+    group = next(g for g in groups if g.key == "workplace_type=kindergarten;centrality=2")
+    count = data.workplaces.count
+    shown = [ShownFigure(group, count, power) for power in data.powers(data.workplaces, count)]
+    found = audit(data, shown, []).leaks
+    assert any("centrality=2 in kindergarten in region A" in leak.subject for leak in found), found
+    assert not audit(data, shown[:1], []).leaks  # n alone does not tell the regions apart
+    assert not leaks(data, protected(data, groups), [PUBLIC, *respondents(data), *municipalities(data)])
 
 
 def test_audit_fails_on_the_public_rule_alone_and_names_the_cells():

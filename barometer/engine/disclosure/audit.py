@@ -23,7 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from barometer.engine.disclosure.linear import EchelonBasis, Vector
-from barometer.engine.disclosure.model import FinestCell, Group, Quantity, RoundData, nested_differences
+from barometer.engine.disclosure.model import (
+    FinestCell,
+    Group,
+    Quantity,
+    RoundData,
+    nested_differences,
+    stratum_parts,
+)
 
 CELL_SENSITIVE_MAX = 4
 
@@ -40,8 +47,9 @@ class ShownFigure:
 
 @dataclass(frozen=True)
 class HiddenFigure:
-    """A figure not shown: the group's total of ``quantity``; ``primary`` when the
-    public rule hid it (rather than the protection of another figure)."""
+    """A figure not shown: the group's total of ``quantity``; ``primary`` when it is
+    sensitive for every viewer (a base of fewer than 6 workplaces, ``Reason.always_sensitive``);
+    otherwise it is sensitive only for a viewer to whom 1-4 of its workplaces are unknown."""
 
     group: Group
     quantity: Quantity
@@ -216,6 +224,12 @@ def audit(
     viewers = list(viewers)
     published_groups = {f.group.key: f.group for f in shown} | {f.group.key: f.group for f in hidden}
     differences = nested_differences(data, sorted(published_groups.values(), key=lambda g: g.key))
+    seen = {difference.cells for difference in differences}
+    differences += [
+        part
+        for part in stratum_parts(data, sorted(published_groups.values(), key=lambda g: g.key))
+        if part.cells not in seen
+    ]
     quantities = sorted({f.quantity for f in shown} | {f.quantity for f in hidden} | _all_quantities(data))
     leaks: list[Leak] = []
     workplaces = data.workplaces.count

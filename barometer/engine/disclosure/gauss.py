@@ -34,6 +34,7 @@ from barometer.engine.disclosure.model import (
     Quantity,
     RoundData,
     nested_differences,
+    stratum_parts,
 )
 from barometer.engine.disclosure.modular import PRIME, ModularBasis, Vector, monic, reduce_by, residue
 from barometer.engine.disclosure.rule import Decisions, Reason, StaffKnowledge, primary_suppression
@@ -286,7 +287,7 @@ def _sensitive(
             reason = hidden.get((group.key, base.key))
             if reason is None or not unknown:
                 continue
-            if reason.is_primary or unknown <= SMALL_CELL_MAX:
+            if reason.always_sensitive or unknown <= SMALL_CELL_MAX:
                 yield f"{group.label} / {quantity}", block.vector(quantity, 0, members)
     for cell_set in derived:
         unknown = block.total(cell_set) - _count(data, (cell for cell in known_cells if cell in cell_set.cells))
@@ -460,7 +461,7 @@ def _viewer_risks(
                 continue
             for base, quantity in block.quantities:
                 reason = hidden.get((group.key, base.key))
-                sensitive = reason is not None and (reason.is_primary or unknown <= SMALL_CELL_MAX)
+                sensitive = reason is not None and (reason.always_sensitive or unknown <= SMALL_CELL_MAX)
                 if sensitive and derivable(residuals.of_group(group, quantity)):
                     found.append((f"{group.label} / {quantity}", block.vector(quantity, 0, block.members(group))))
         for cell_set in derived:
@@ -507,6 +508,8 @@ def secondary_suppression(
     hidden = primary_suppression(data, groups, staff)
     classes = column_classes(data, groups)
     derived = nested_differences(data, [*groups, *data.known_sets])
+    seen = {cell_set.cells for cell_set in derived}
+    derived += [part for part in stratum_parts(data, groups) if part.cells not in seen]
     public = _pass(data, groups, classes, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX, derived=derived)
     residuals = [_PublicResiduals(block, data) for block in public]
     for viewer in staff:

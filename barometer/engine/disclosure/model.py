@@ -327,3 +327,37 @@ def nested_differences(data: RoundData, groups: Iterable[Group], limit: int = DI
                     key = f"{outer.key} minus {inner.key}"
                     found[difference] = CellSet(key, f"{outer.label} minus {inner.label}", difference)
     return sorted(found.values(), key=lambda cell_set: cell_set.key)
+
+
+def stratum_parts(data: RoundData, groups: Iterable[Group], limit: int = DIFFERENCE_MAX) -> list[CellSet]:
+    """Every part of a group of ``groups`` that lies in one weighting stratum
+    (``RoundData.known_sets``), when the group spans several strata, the part holds 1 to
+    ``limit`` workplaces and more than one cell (a single cell is sensitive anyway).
+
+    Weighted figures use each stratum's own weight, so a group's n, weighted n and sum of
+    squared weights are three equations in its counts per stratum: a group that spans up
+    to three strata gives away each part (an attacker worked out a municipality's
+    kindergartens this way, 14 of them). Such a part of a few workplaces is sensitive like
+    a cell. Sorted by key; each set of cells once."""
+    count = data.workplaces.count
+    stratum_of: dict[FinestCell, int] = {}
+    for index, cell_set in enumerate(data.known_sets):
+        for cell in cell_set.cells:
+            stratum_of[cell] = index
+    if not stratum_of:
+        return []
+    found: dict[frozenset, CellSet] = {}
+    for group in groups:
+        parts: dict[int, list[FinestCell]] = {}
+        for cell in data.cells:
+            if cell in stratum_of and group.contains(cell):
+                parts.setdefault(stratum_of[cell], []).append(cell)
+        if len(parts) < 2:
+            continue
+        for index, cells in parts.items():
+            size = sum(data.values[cell].get(count, 0) for cell in cells)
+            members = frozenset(cells)
+            if len(cells) > 1 and 0 < size <= limit and members not in found:
+                stratum = data.known_sets[index]
+                found[members] = CellSet(f"{group.key} in {stratum.key}", f"{group.label} in {stratum.label}", members)
+    return sorted(found.values(), key=lambda cell_set: cell_set.key)

@@ -20,7 +20,7 @@ def figures_of(data: RoundData, suppression: Suppression) -> tuple[list[ShownFig
                 if reason is None:
                     shown.extend(ShownFigure(group, quantity, power) for power in data.powers(base, quantity))
                 else:
-                    hidden.append(HiddenFigure(group, quantity, reason.is_primary))
+                    hidden.append(HiddenFigure(group, quantity, reason.always_sensitive))
     return shown, hidden
 
 

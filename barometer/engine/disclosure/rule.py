@@ -33,6 +33,14 @@ class Reason(StrEnum):
     def is_primary(self) -> bool:
         return self is not Reason.SECONDARY
 
+    @property
+    def always_sensitive(self) -> bool:
+        """Whether the hidden figure is sensitive for every viewer: only a base of fewer
+        than ``MIN_PUBLISHED`` workplaces. A figure hidden for what one municipality knows
+        (or with such a group) has at least 6 workplaces; it is sensitive only for a viewer
+        who knows all but 1-4 of them, and each such viewer's own pass protects it."""
+        return self is Reason.TOO_FEW
+
 
 @dataclass(frozen=True)
 class StaffKnowledge:
