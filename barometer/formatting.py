@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils import formats
 from django.utils.translation import get_language
 
+from surveys.models import WorkplaceType
+
 NBSP = "\u00a0"
 
 
@@ -39,8 +41,6 @@ def in_sentence(name: str) -> str:
     name that starts with a workplace type's label (a common noun) gets a lower-case first
     letter; any other name (a county, "Kommuner med ...") is returned as it is, since it
     may start with a proper noun."""
-    from surveys.models import WorkplaceType
-
     text = str(name)
     if any(text.startswith(str(label)) for label in WorkplaceType.labels):
         return text[:1].lower() + text[1:]

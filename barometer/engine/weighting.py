@@ -80,12 +80,9 @@ def post_stratification(
         return acceptable is None or acceptable(members)
 
     target = {
-        stratum: stratum if large_enough([stratum]) else (stratum[0], ANY_REGION)
+        stratum: stratum if stratum == EVERYTHING or large_enough([stratum]) else (stratum[0], ANY_REGION)
         for stratum in strata
-        if stratum[0] != ANY_REGION or stratum[1] != ANY_REGION
     }
-    if EVERYTHING in strata:
-        target[EVERYTHING] = EVERYTHING
 
     def members_of(key: Stratum) -> list[Stratum]:
         return [s for s, t in target.items() if t == key]

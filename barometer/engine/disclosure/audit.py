@@ -11,7 +11,7 @@ known constant and so changes which of its cell's totals are sensitive, not the 
 
 Sensitive: every figure hidden by the public rule; every figure hidden for any reason
 whose group has 1-4 workplaces unknown to the viewer; every count of a finest cell, and of
-a difference of two nested groups (``model.nested_differences``), with 1-4 workplaces
+a difference of two nested groups or a group's part in one stratum (``model.derived_sets``), with 1-4 workplaces
 unknown to the viewer (2-5 when the respondent's own cell is in it: 1-4 others). The
 audit fails when a sensitive count lies in the span of the shown rows plus the viewer's
 known rows, decided by exact rational elimination.
@@ -28,8 +28,7 @@ from barometer.engine.disclosure.model import (
     Group,
     Quantity,
     RoundData,
-    nested_differences,
-    stratum_parts,
+    derived_sets,
 )
 
 CELL_SENSITIVE_MAX = 4
@@ -223,13 +222,8 @@ def audit(
     hidden = list(hidden)
     viewers = list(viewers)
     published_groups = {f.group.key: f.group for f in shown} | {f.group.key: f.group for f in hidden}
-    differences = nested_differences(data, sorted(published_groups.values(), key=lambda g: g.key))
-    seen = {difference.cells for difference in differences}
-    differences += [
-        part
-        for part in stratum_parts(data, sorted(published_groups.values(), key=lambda g: g.key))
-        if part.cells not in seen
-    ]
+    # The strata are shown as cell sets; derived_sets adds them itself.
+    differences = derived_sets(data, [g for g in published_groups.values() if isinstance(g, Group)])
     quantities = sorted({f.quantity for f in shown} | {f.quantity for f in hidden} | _all_quantities(data))
     leaks: list[Leak] = []
     workplaces = data.workplaces.count

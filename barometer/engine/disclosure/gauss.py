@@ -33,8 +33,7 @@ from barometer.engine.disclosure.model import (
     Group,
     Quantity,
     RoundData,
-    nested_differences,
-    stratum_parts,
+    derived_sets,
 )
 from barometer.engine.disclosure.modular import PRIME, ModularBasis, Vector, monic, reduce_by, residue
 from barometer.engine.disclosure.rule import Decisions, Reason, StaffKnowledge, primary_suppression
@@ -497,7 +496,7 @@ def secondary_suppression(
     or by any viewer in ``staff`` (the reports of its cells known).
 
     Sensitive: every (group, base) hidden by the rule, every finest cell and every
-    difference of two nested groups (``nested_differences``) with 1-4 workplaces (1-5 for
+    difference of two nested groups or part of a group in one stratum (``derived_sets``) with 1-4 workplaces (1-5 for
     the respondent inside it), and for a viewer in ``staff`` every hidden figure of a group
     with 1-4 workplaces unknown to that viewer.
 
@@ -507,9 +506,7 @@ def secondary_suppression(
     """
     hidden = primary_suppression(data, groups, staff)
     classes = column_classes(data, groups)
-    derived = nested_differences(data, [*groups, *data.known_sets])
-    seen = {cell_set.cells for cell_set in derived}
-    derived += [part for part in stratum_parts(data, groups) if part.cells not in seen]
+    derived = derived_sets(data, groups)
     public = _pass(data, groups, classes, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX, derived=derived)
     residuals = [_PublicResiduals(block, data) for block in public]
     for viewer in staff:

@@ -361,3 +361,15 @@ def stratum_parts(data: RoundData, groups: Iterable[Group], limit: int = DIFFERE
                 stratum = data.known_sets[index]
                 found[members] = CellSet(f"{group.key} in {stratum.key}", f"{group.label} in {stratum.label}", members)
     return sorted(found.values(), key=lambda cell_set: cell_set.key)
+
+
+def derived_sets(data: RoundData, groups: Iterable[Group]) -> list[CellSet]:
+    """The sets of cells that are no group but whose totals publishing ``groups`` can give
+    away, each sensitive when it holds 1 to ``DIFFERENCE_MAX`` workplaces: differences of
+    two nested groups or strata (``nested_differences``) and a group's parts in one
+    weighting stratum (``stratum_parts``). Each set of cells once; the suppression and the
+    audit both take their list from here."""
+    groups = sorted(groups, key=lambda group: group.key)
+    found = nested_differences(data, [*groups, *data.known_sets])
+    seen = {cell_set.cells for cell_set in found}
+    return found + [part for part in stratum_parts(data, groups) if part.cells not in seen]

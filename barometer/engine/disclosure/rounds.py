@@ -28,7 +28,7 @@ from barometer.engine.disclosure.model import (
     RoundData,
     linear_relations,
 )
-from barometer.engine.disclosure.rule import MIN_PUBLISHED, MIN_UNKNOWN
+from barometer.engine.disclosure.rule import rule_reason
 from barometer.engine.figures import ResolvedIndicator
 from barometer.engine.indicators import evaluate
 from barometer.engine.weighting import StratumRule, Weighting, stratum_of
@@ -91,10 +91,7 @@ def stratum_rule(round_: Round) -> StratumRule:
         by_municipality: Counter = Counter()
         for stratum in members:
             by_municipality.update(by_stratum.get(stratum, {}))
-        total = sum(by_municipality.values())
-        if total < MIN_PUBLISHED:
-            return False
-        return all(not 0 < total - known < MIN_UNKNOWN for known in by_municipality.values())
+        return rule_reason(sum(by_municipality.values()), by_municipality.values()) is None
 
     return acceptable
 
@@ -109,8 +106,7 @@ def failing_strata(data: RoundData) -> list[str]:
         by_municipality: Counter = Counter()
         for cell in cell_set.cells:
             by_municipality[cell.municipality] += data.values[cell].get(count, 0)
-        total = sum(by_municipality.values())
-        if total < MIN_PUBLISHED or any(0 < total - known < MIN_UNKNOWN for known in by_municipality.values()):
+        if rule_reason(sum(by_municipality.values()), by_municipality.values()) is not None:
             failing.append(cell_set.label)
     return failing
 
@@ -186,14 +182,14 @@ def round_data(
         CellSet(f"weighting stratum {kind}/{region}", f"weighting stratum {kind} in {region}", frozenset(members))
         for (kind, region), members in sorted(strata.items())
     )
-    data, bases = _with_bases(
-        {cell: dict(values[cell]) for cell in cells}, resolved, weights, [dict(p) for p in profiles]
+    return _with_bases(
+        {cell: dict(values[cell]) for cell in cells}, resolved, weights, [dict(p) for p in profiles], known_sets
     )
-    data.known_sets = known_sets
-    return data, bases
 
 
-def _with_bases(values, resolved: list[ResolvedIndicator], weights, profiles) -> tuple[RoundData, dict[str, str]]:
+def _with_bases(
+    values, resolved: list[ResolvedIndicator], weights, profiles, known_sets=()
+) -> tuple[RoundData, dict[str, str]]:
     cells = sorted(values)
 
     def vector(quantity: Quantity) -> tuple:
@@ -225,5 +221,5 @@ def _with_bases(values, resolved: list[ResolvedIndicator], weights, profiles) ->
     bases = [Base(base.key, base.count, tuple(measures[i])) for i, base in enumerate(bases)]
 
     composition = linear_relations(profiles, [q for base in bases for q in base.quantities])
-    data = RoundData(values=values, bases=tuple(bases), composition=composition, weights=weights)
+    data = RoundData(values=values, bases=tuple(bases), composition=composition, weights=weights, known_sets=known_sets)
     return data, {key: bases[index].key for key, index in indicator_base.items()}

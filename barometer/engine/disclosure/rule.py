@@ -11,7 +11,7 @@ hides every figure of the group.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,10 +28,6 @@ class Reason(StrEnum):
     STAFF_KNOWLEDGE = "staff_knowledge"  # 1-4 workplaces unknown to a staff user with report access
     GROUP_HIDDEN = "group_hidden"  # the group's count of all workplaces is hidden
     SECONDARY = "secondary"  # publishing it would let a hidden figure be worked out
-
-    @property
-    def is_primary(self) -> bool:
-        return self is not Reason.SECONDARY
 
     @property
     def always_sensitive(self) -> bool:
@@ -78,19 +74,27 @@ def primary_suppression(data: RoundData, groups: list[Group], staff: list[StaffK
     return hidden
 
 
+def rule_reason(count: int, known_by_viewer: Iterable[int]) -> Reason | None:
+    """The public rule for a set of ``count`` workplaces of which each staff viewer knows
+    the numbers in ``known_by_viewer``: TOO_FEW below ``MIN_PUBLISHED``, STAFF_KNOWLEDGE
+    when some viewer knows all but 1 to ``MIN_UNKNOWN - 1``, else None (it may be shown).
+    Groups, and the weighting strata whose size a weight tells, are held to it alike."""
+    if count < MIN_PUBLISHED:
+        return Reason.TOO_FEW
+    if any(0 < count - known < MIN_UNKNOWN for known in known_by_viewer):
+        return Reason.STAFF_KNOWLEDGE
+    return None
+
+
 def _rule(
     data: RoundData, base: Base, members: list[FinestCell], viewers_of: Mapping[FinestCell, list[int]]
 ) -> Reason | None:
     count = sum(data.values[cell].get(base.count, 0) for cell in members)
-    if count < MIN_PUBLISHED:
-        return Reason.TOO_FEW
     known: dict[int, int] = {}
     for cell in members:
         for viewer in viewers_of.get(cell, ()):
             known[viewer] = known.get(viewer, 0) + data.values[cell].get(base.count, 0)
-    if any(0 < count - by_viewer < MIN_UNKNOWN for by_viewer in known.values()):
-        return Reason.STAFF_KNOWLEDGE
-    return None
+    return rule_reason(count, known.values())
 
 
 def municipality_staff(data: RoundData, municipalities: Mapping[str, str] | None = None) -> list[StaffKnowledge]:
