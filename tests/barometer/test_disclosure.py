@@ -425,6 +425,25 @@ def test_sizes_given_away_by_a_base_split_in_two():
     assert not leaks(data, suppression, [PUBLIC, *municipalities(data), *respondents(data)])
 
 
+def test_a_base_hidden_for_one_municipality_counts_that_base_not_the_group():
+    # County 11's primary schools: 30 workplaces, but only 6 innovators collaborated
+    # outside the municipality, 2 of them in 1101. The base is hidden for 1101 (4 others);
+    # innovators minus "did not" gives it away. What 1101 does not know must be counted on
+    # the base (4), not on the group (28), or neither suppression nor audit sees the leak
+    # (a fresh attacker found this in the demo snapshot: Telemark's kindergartens).
+    counts = {cell("primary_school", "1101"): (10, 2, 5), cell("primary_school", "1102"): (10, 4, 5),
+              cell("kindergarten", "1401"): (12, 6, 8), cell("kindergarten", "1402"): (9, 6, 8),
+              cell("kindergarten", "1101"): (8, 3, 9), cell("kindergarten", "1102"): (9, 4, 8)}  # fmt: skip
+    data = split_round_data(counts)
+    groups = fixed_groups(data.cells)
+    decisions = primary_suppression(data, groups, municipality_staff(data))
+    assert decisions[("workplace_type=primary_school;county=11", "quality_outside")] is Reason.STAFF_KNOWLEDGE
+    municipality = next(v for v in municipalities(data) if v.name.endswith("1101"))
+    before = leaks(data, naive_suppression(data, groups, municipality_staff(data)), [municipality])
+    assert any("primary_school;county=11" in leak.subject for leak in before), [str(x) for x in before]
+    assert not leaks(data, protected(data, groups), [PUBLIC, *municipalities(data), *respondents(data)])
+
+
 def test_zero_is_hidden_like_too_few():
     # No innovator among 8 workplaces: hidden with the same reason as 3 of them, and the
     # non-innovators (8 = 8 - 0) hidden with it, so nothing tells "none" from "too few".

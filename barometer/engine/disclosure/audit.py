@@ -239,13 +239,15 @@ def audit(
     number = {cell: i for i, cell in enumerate(cells)}
     count_of = {cell: data.values[cell].get(workplaces, 0) for cell in cells}
     small_cells = [(number[c], c, count_of[c]) for c in cells if 0 < count_of[c] <= CELL_SENSITIVE_MAX + 1]
-    sizes: dict[str, int] = {}
+    sizes: dict[tuple[str, Quantity], int] = {}
     difference_size = {d.key: sum(count_of.get(cell, 0) for cell in d.cells) for d in differences}
 
-    def size_of(group: Group) -> int:
-        if group.key not in sizes:
-            sizes[group.key] = sum(count_of[cell] for cell in members_of(group))
-        return sizes[group.key]
+    def size_of(group: Group, count: Quantity) -> int:
+        """The group's total of the base count ``count`` (cached)."""
+        key = (group.key, count)
+        if key not in sizes:
+            sizes[key] = sum(data.values[cell].get(count, 0) for cell in members_of(group))
+        return sizes[key]
 
     by_known: dict[frozenset[FinestCell], list[Viewer]] = {}
     for viewer in viewers:
@@ -299,8 +301,10 @@ def audit(
                 known_members = [cell for cell in known if cell in number and figure.group.contains(cell)]
                 if len(known_members) == len(members_of(figure.group)):
                     continue  # the viewer knows the whole group
-                unknown_workplaces = size_of(figure.group) - sum(count_of[c] for c in known_members)
-                if not (figure.primary or unknown_workplaces <= CELL_SENSITIVE_MAX):
+                # Workplaces on the figure's own base that the viewer does not know.
+                count = data.base_of(figure.quantity).count
+                unknown = size_of(figure.group, count) - sum(data.values[c].get(count, 0) for c in known_members)
+                if not (figure.primary or unknown <= CELL_SENSITIVE_MAX):
                     continue
                 # The whole group's row: the known cells' part of it is known to the viewer.
                 if derivable_by_viewer(system.group_residual(figure.group, figure.quantity)):

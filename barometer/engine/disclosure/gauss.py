@@ -109,7 +109,7 @@ class _Block:
 
     def __post_init__(self) -> None:
         self._members: dict[str, list[int]] = {}
-        self._totals: dict[str, int] = {}
+        self._totals: dict[str | tuple[str, str], int] = {}
         self._terms: dict[Quantity, list[tuple[Quantity, int]]] = {}
         self.class_counts = [_count(self.data, cells) for cells in self.classes]
         self.class_of = {cell: index for index, cells in enumerate(self.classes) for cell in cells}
@@ -145,6 +145,15 @@ class _Block:
         if found is None:
             counts = self.class_counts
             found = self._totals[group.key] = sum(counts[i] for i in self.members(group))
+        return found
+
+    def base_total(self, group: Group, base: Base) -> int:
+        """The group's number of workplaces on ``base`` (cached)."""
+        key = (group.key, base.key)
+        found = self._totals.get(key)
+        if found is None:
+            cells = (cell for index in self.members(group) for cell in self.classes[index])
+            found = self._totals[key] = _count(self.data, cells, base.count)
         return found
 
     def members(self, group: Group) -> list[int]:
@@ -255,8 +264,10 @@ def _blocks(data: RoundData, classes: list[tuple[FinestCell, ...]]) -> list[_Blo
     return list(shapes.values())
 
 
-def _count(data: RoundData, cells: Iterable[FinestCell]) -> int:
-    return sum(data.values[cell].get(data.workplaces.count, 0) for cell in cells)
+def _count(data: RoundData, cells: Iterable[FinestCell], quantity: Quantity | None = None) -> int:
+    """The cells' total of ``quantity`` (default: the number of all workplaces)."""
+    quantity = quantity or data.workplaces.count
+    return sum(data.values[cell].get(quantity, 0) for cell in cells)
 
 
 def _sensitive(
@@ -281,11 +292,16 @@ def _sensitive(
     known_cells = [cell for cell in known if cell in block.class_of]
     for group in groups:
         members = block.members(group)
-        unknown = block.total(group) - _count(data, (cell for cell in known_cells if group.contains(cell)))
+        known_in_group = [cell for cell in known_cells if group.contains(cell)]
+        if block.total(group) == _count(data, known_in_group):
+            continue  # the viewer knows the whole group
         for base, quantity in block.quantities:
             reason = hidden.get((group.key, base.key))
-            if reason is None or not unknown:
+            if reason is None:
                 continue
+            # Workplaces on the figure's own base that the viewer does not know (a base of
+            # none is sensitive too: "none" must not be told from "too few").
+            unknown = block.base_total(group, base) - _count(data, known_in_group, base.count)
             if reason.always_sensitive or unknown <= SMALL_CELL_MAX:
                 yield f"{group.label} / {quantity}", block.vector(quantity, 0, members)
     for cell_set in derived:
@@ -455,12 +471,15 @@ def _viewer_risks(
         known_cells = [cell for cell in known if cell in block.class_of]
         found = []
         for group in groups:
-            unknown = residuals.total(group) - _count(data, (cell for cell in known_cells if group.contains(cell)))
-            if not unknown:
-                continue
+            known_in_group = [cell for cell in known_cells if group.contains(cell)]
+            if residuals.total(group) == _count(data, known_in_group):
+                continue  # the viewer knows the whole group
             for base, quantity in block.quantities:
                 reason = hidden.get((group.key, base.key))
-                sensitive = reason is not None and (reason.always_sensitive or unknown <= SMALL_CELL_MAX)
+                if reason is None:
+                    continue
+                unknown = block.base_total(group, base) - _count(data, known_in_group, base.count)
+                sensitive = reason.always_sensitive or unknown <= SMALL_CELL_MAX
                 if sensitive and derivable(residuals.of_group(group, quantity)):
                     found.append((f"{group.label} / {quantity}", block.vector(quantity, 0, block.members(group))))
         for cell_set in derived:
