@@ -45,3 +45,14 @@ def in_sentence(name: str) -> str:
     if any(text.startswith(str(label)) for label in WorkplaceType.labels):
         return text[:1].lower() + text[1:]
     return text
+
+
+def group_of_base(name: str, base) -> str:
+    """A group's name inside a sentence, with the base its figure counts when that is not
+    all workplaces: "alders- og sykehjem (virksomheter med en innovasjon)", so that a share
+    of the 381 innovators is not read as a share of all 521 nursing homes. ``base`` is a
+    ``barometer.engine.figures.Base``."""
+    text = in_sentence(name)
+    if base is None or base.kind == "workplaces":
+        return text
+    return f"{text} ({base.label})"

@@ -125,11 +125,15 @@ def meta(report: AggregateReport) -> dict:
         **strata,
         "sources": sources,
         "disclosure": disclosure_statement(report),
-        "note": _(
-            "Shares are 0-1 of the base named in each row; the interval is 95 %. Groups of fewer than five "
-            "workplaces, and groups that could be worked out from the others, are hidden. A published range is "
-            "what the published wording allows (“6 in 10” is 55-65 %); the verdict says whether the live "
-            "interval meets it."
+        "note": " ".join(
+            [
+                _("Shares are 0-1 of the base named in each row; the interval is 95 %."),
+                report.hiding,
+                _(
+                    "A published range is what the published wording allows (“6 in 10” is 55-65 %); the verdict "
+                    "says whether the live interval meets it."
+                ),
+            ]
         ),
     }
 

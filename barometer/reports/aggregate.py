@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from barometer.engine.comparability import is_comparable
+from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
 from barometer.engine.published import published_verdict
@@ -87,6 +89,19 @@ class AggregateReport:
     def internal(self) -> bool:
         """Live figures, not disclosure-checked: for the trusted tier only."""
         return self.edition is None
+
+    @property
+    def hiding(self) -> str:
+        """Which groups are hidden, in one sentence: the published rule for published
+        figures, the display threshold alone for live ones (docs/disclosure.md)."""
+        if self.internal:
+            return _("Groups of fewer than %(n)s workplaces are hidden; nothing else is checked.") % {
+                "n": settings.BAROMETER_MIN_GROUP_SIZE
+            }
+        return _(
+            "Groups of fewer than %(n)s workplaces, groups in which one municipality's staff know all but 1 to 4, "
+            "and groups that could be worked out from the others, are hidden."
+        ) % {"n": MIN_PUBLISHED}
 
     @property
     def weighted(self) -> bool:

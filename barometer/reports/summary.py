@@ -24,7 +24,7 @@ from django.utils.translation import pgettext
 from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
-from barometer.formatting import format_interval, format_share, in_sentence
+from barometer.formatting import format_interval, format_share, group_of_base
 from barometer.models import Country, Indicator, Rule
 from surveys.models import WorkplaceType
 
@@ -136,7 +136,7 @@ def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
 def _figure_sentence(own_text: str, group: str, figure: Figure) -> str:
     return _("%(own)s Among %(group)s, %(share)s answered yes (95 %% interval %(interval)s, %(n)s answers).") % {
         "own": own_text,
-        "group": in_sentence(group),
+        "group": group_of_base(group, figure.base),
         "share": format_share(figure.value),
         "interval": format_interval(figure.low, figure.high),
         "n": figure.n,

@@ -26,7 +26,7 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
 from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
-from barometer.formatting import format_number, format_share, in_sentence
+from barometer.formatting import format_number, format_share, group_of_base
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
 from barometer.reports.summary import Summary, build_summary, comparison_groups, workplaces_of_type
 from surveys.models import AnswerChoice, Response, Round, RoundKind
@@ -469,7 +469,7 @@ def report_blocks(report: WorkplaceReport, answer_summary: list[dict]) -> list[R
                     own=report.factor_ratings.get(question.code),
                     promoted=promoted,
                     hindered=hindered,
-                    group=in_sentence(group),
+                    group=group_of_base(group, found[f"{FACTOR_PREFIX}{slug}-promoted"].base) if group else "",
                 )
             )
         blocks.append(ReportBlock(entry["section"], entry["rows"], [r for r in rows if not is_factor(r)], factors))

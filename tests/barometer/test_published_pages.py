@@ -247,3 +247,13 @@ def test_findings_name_the_base_once(world):
     page = world["analyst"].get(f"/statistikk/funn/?round={world['round'].pk}", HTTP_ACCEPT_LANGUAGE="nb")
     html = page.content.decode()
     assert "Alle i runden" in html and "Alle i runden: " not in html
+
+
+def test_files_state_the_rule_of_their_tier(world):
+    """Published files state the published rule (6); live files the display threshold
+    alone, and no claim that derivable groups are hidden."""
+    round_id = world["round"].pk
+    published = json.loads(world["staff"].get(f"/statistikk/eksport.json?round={round_id}").content)
+    assert "færre enn 6 virksomheter" in published["note"] and "regnes ut" in published["note"]
+    live = json.loads(world["analyst"].get(f"/statistikk/eksport.json?round={round_id}").content)
+    assert "ingenting annet er kontrollert" in live["note"] and "regnes ut" not in live["note"]

@@ -48,3 +48,14 @@ def test_a_namesake_municipality_names_its_county_once(register):
         "Herøy (Møre og Romsdal)"
     )
     assert field.label_from_instance(Municipality(name="Ålesund", county=county)) == "Ålesund (Møre og Romsdal)"
+
+
+def test_a_share_of_innovators_names_its_base_beside_the_group():
+    from barometer.engine.figures import Base
+    from barometer.formatting import group_of_base
+
+    with translation.override("nb"):
+        assert group_of_base("Alders- og sykehjem", Base("innovators", "virksomheter med en innovasjon")) == (
+            "alders- og sykehjem (virksomheter med en innovasjon)"
+        )
+        assert group_of_base("Alders- og sykehjem", Base("workplaces", "alle virksomheter")) == "alders- og sykehjem"
