@@ -1,5 +1,5 @@
 """
-WSGI config for barometer project.
+WSGI config for the project: the callable `application`, warmed for `gunicorn --preload`.
 
 It exposes the WSGI callable as a module-level variable named ``application``.
 
@@ -20,3 +20,9 @@ application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402
 
 get_resolver().check()  # resolving the patterns imports every view module
+
+# The interval arithmetic loads scipy.stats on first use (barometer.engine.stats); a server
+# loads it here, so workers share it and no report waits for the import.
+from barometer.engine.stats import t_critical  # noqa: E402
+
+t_critical(30)

@@ -124,7 +124,8 @@ class _Layout:
             values += [f"CAST({mask} AS BIGINT) AS m{w}" for w, mask in enumerate(self.masks([option_id]))]
             for j, spec in enumerate(self.scored):
                 score = spec.scores.get(option_id)
-                values.append(f"{float(score)!r} AS s{j}" if score is not None else f"CAST(NULL AS FLOAT) AS s{j}")
+                null = "CAST(NULL AS INTEGER)" if _whole_scores(spec) else "CAST(NULL AS DOUBLE PRECISION)"
+                values.append(f"{_score_sql(spec, score)} AS s{j}" if score is not None else f"{null} AS s{j}")
                 values.append(f"{1 if score is not None else 0} AS c{j}")
             for j, spec in enumerate(self.counted):
                 values.append(f"{1 if option_id in spec.counted_option_ids else 0} AS h{j}")
@@ -170,13 +171,37 @@ class _StoredLayout(_Layout):
         columns = [f"r.option_bits_{w} AS m{w}" for w in range(self.words)]
         for j, spec in enumerate(self.scored):
             scored = sorted(spec.scores)
-            total = " + ".join(f"{self.bit(o)} * {float(spec.scores[o])!r}" for o in scored)
+            total = " + ".join(f"{self.bit(o)} * {_score_sql(spec, spec.scores[o])}" for o in scored)
             count = " + ".join(self.bit(o) for o in scored)
             columns.append(f"({total or '0'}) AS s{j}, ({count or '0'}) AS c{j}")
         for j, spec in enumerate(self.counted):
             hits = " + ".join(self.bit(o) for o in sorted(spec.counted_option_ids))
             columns.append(f"({hits or '0'}) AS h{j}")
         return ", ".join(columns)
+
+
+def _whole_scores(spec: IndicatorSpec) -> bool:
+    """True when every score of the rule is a whole number (the barometer's 1-5 scales)."""
+    return all(float(score).is_integer() for score in spec.scores.values())
+
+
+def _score_sql(spec: IndicatorSpec, score) -> str:
+    """A score as an SQL literal: an integer when all the rule's scores are whole, so the
+    per-response sums are exact integers; else a double. Never a bare ``1.0``, which
+    PostgreSQL reads as ``numeric``, whose arithmetic made counting about 1.5x slower."""
+    if _whole_scores(spec):
+        return str(int(score))
+    return f"CAST({float(score)!r} AS DOUBLE PRECISION)"
+
+
+def _count(condition: str) -> str:
+    """SQL counting the rows of a group where ``condition`` holds."""
+    return f"COUNT(*) FILTER (WHERE {condition})"
+
+
+def _total(value: str, condition: str) -> str:
+    """SQL summing ``value`` over the rows of a group where ``condition`` holds (0 if none)."""
+    return f"COALESCE(SUM({value}) FILTER (WHERE {condition}), 0)"
 
 
 def _condition(spec: IndicatorSpec, layout: _Layout) -> str:
@@ -200,22 +225,22 @@ def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]
                 hit = f"pr.h{layout.counted.index(spec)} >= {int(spec.min_count)}"
             else:
                 hit = layout.test(spec.counted_option_ids)
-            outer.append(f"COALESCE(SUM(CASE WHEN {answered} THEN 1 ELSE 0 END), 0)")
-            outer.append(f"COALESCE(SUM(CASE WHEN {answered} AND {hit} THEN 1 ELSE 0 END), 0)")
+            outer.append(_count(answered))
+            outer.append(_count(f"{answered} AND {hit}"))
             continue
         j = layout.scored.index(spec)
         if spec.rule == INDEX:
             span = float(spec.scale_max - spec.scale_min)
-            value = f"((pr.s{j} * 1.0 / pr.c{j}) - {float(spec.scale_min)!r}) * {100.0 / span!r}"
+            value = f"((CAST(pr.s{j} AS DOUBLE PRECISION) / pr.c{j}) - {float(spec.scale_min)!r}) * {100.0 / span!r}"
             enough = f"pr.c{j} >= {int(spec.min_count)}"
         else:
-            value = f"(pr.s{j} * 1.0 / pr.c{j})"
+            value = f"(CAST(pr.s{j} AS DOUBLE PRECISION) / pr.c{j})"
             enough = f"pr.c{j} >= 1"
         if condition:
             enough = f"{enough} AND {condition}"
-        outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN 1 ELSE 0 END), 0)")
-        outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} END), 0)")
-        outer.append(f"COALESCE(SUM(CASE WHEN {enough} THEN {value} * {value} END), 0)")
+        outer.append(_count(enough))
+        outer.append(_total(value, enough))
+        outer.append(_total(f"{value} * {value}", enough))
     return outer
 
 
@@ -317,7 +342,7 @@ def cell_table(round_: Round, specs: Sequence[IndicatorSpec], *, use_masks: bool
     cells = {
         Cell(row[0], int(row[1]), int(row[2]), row[3], int(row[4])): (
             int(row[5]),
-            tuple(float(v or 0) for v in row[6:]),
+            tuple(map(float, row[6:])),  # counts and sums: never NULL (COUNT, COALESCE)
         )
         for row in rows
     }

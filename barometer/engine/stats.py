@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from scipy.stats import t as student_t
-
 Z_95 = 1.959963984540054
 
 
@@ -77,6 +75,11 @@ def t_critical(degrees_of_freedom: int) -> float:
     """
     if degrees_of_freedom < 1:
         raise ValueError("at least one degree of freedom is needed")
+    # Imported here, not at the top: scipy.stats costs about 100 MB and a second to import,
+    # and most processes that load the app (exports, imports, management commands) never
+    # compute an interval. The value is cached per degree of freedom.
+    from scipy.stats import t as student_t
+
     return float(student_t.ppf(0.975, degrees_of_freedom))
 
 
