@@ -10,6 +10,9 @@ PORT ?= 8000
 # Links printed and e-mailed by the demo use the address served, unless SITE_URL is set.
 SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in this process.
+# Tests that must run in order in one process carry an xdist_group mark (--dist loadgroup).
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format venv venv-dev demo messages bench loadtest loadtest-two-servers clean
 
@@ -37,7 +40,7 @@ run: demo
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(BIN)/ruff check .

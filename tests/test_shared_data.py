@@ -1,7 +1,8 @@
 """The data loaded once per test run: every test starts from it, whatever ran before.
 
 The two-turn tests below run the same body twice in a row; the second turn fails if the first
-one left something behind (a flushed database, a cached object).
+one left something behind (a flushed database, a cached object). Under pytest-xdist the
+module's tests stay together in one process, in order (``xdist_group``, ``--dist loadgroup``).
 """
 
 import pytest
@@ -16,6 +17,7 @@ from tests import hypothesis_profiles
 from tests.shared_data import QUESTIONSET_FILE
 from tests.surveys.test_questionset_file import SKELETON_BLOCKS
 
+pytestmark = pytest.mark.xdist_group("test_shared_data")
 TWO_TURNS = pytest.mark.parametrize("turn", [1, 2])
 CACHE_KEY = "tests.test_shared_data"
 

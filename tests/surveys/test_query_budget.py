@@ -9,6 +9,8 @@ means a round trip was added to every respondent's request.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -35,7 +37,8 @@ REDIS_CACHE = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/15",
-        "KEY_PREFIX": "barometer-query-budget-test",
+        # Each test process (pytest-xdist worker) clears only its own keys.
+        "KEY_PREFIX": "barometer-query-budget-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main"),
         "TIMEOUT": 60,
     }
 }
