@@ -146,6 +146,10 @@ def _relevant(specs: Sequence[IndicatorSpec]) -> list[int]:
     )
 
 
+#: Whole scores spanning at most this many steps are summed as counts per step (``score_total``).
+MAX_SCORE_STEPS = 10
+
+
 class _StoredLayout(_Layout):
     """The bits each response stores (``surveys.option_masks``): positions in the question
     set, ``MASK_WORDS`` words of 63 bits. Scores and hit counts per response become sums
@@ -164,19 +168,52 @@ class _StoredLayout(_Layout):
         position = self.position[option_id]
         return f"((r.option_bits_{position // self.bits_per_word} >> {position % self.bits_per_word}) & 1)"
 
+    def chosen(self, option_ids) -> str:
+        """SQL for how many of ``option_ids`` the response chose, from its stored words.
+
+        On PostgreSQL a population count per word (``bit_count``, a handful of operations
+        whatever the number of options); elsewhere a sum of bit tests (SQLite has no
+        population count).
+        """
+        if connection.vendor != "postgresql":
+            return " + ".join(self.bit(option_id) for option_id in sorted(option_ids)) or "0"
+        words: dict[int, int] = {}
+        for option_id in option_ids:
+            word, bit = divmod(self.position[option_id], self.bits_per_word)
+            words[word] = words.get(word, 0) | 1 << bit
+        parts = [f"bit_count(CAST(r.option_bits_{word} & {mask} AS bit(64)))" for word, mask in sorted(words.items())]
+        return " + ".join(parts) or "0"
+
+    def score_total(self, spec: IndicatorSpec) -> str:
+        """SQL for the sum of the scores of the options of ``spec`` the response chose.
+
+        With whole scores from ``low`` to ``high`` that sum is ``low`` times the number
+        chosen plus, for each step ``t`` above ``low``, the number chosen scoring at least
+        ``t``: a few counts of chosen options instead of one test per option. Other scores
+        are summed option by option.
+        """
+        scored = sorted(spec.scores)
+        if not scored:
+            return "0"
+        if _whole_scores(spec):
+            scores = {option_id: int(spec.scores[option_id]) for option_id in scored}
+            low, high = min(scores.values()), max(scores.values())
+            if high - low <= MAX_SCORE_STEPS:
+                terms = [f"{low} * ({self.chosen(scored)})"] if low else []
+                for step in range(low + 1, high + 1):
+                    terms.append(f"({self.chosen([o for o in scored if scores[o] >= step])})")
+                return " + ".join(terms) or "0"
+        return " + ".join(f"{self.bit(o)} * {_score_sql(spec, spec.scores[o])}" for o in scored)
+
     def row_columns(self) -> str:
         """Per response: its mask words as m0..., the score sum and count of each scored
-        rule (s, c) and the hits of each counted rule (h), from the stored words by plain
-        shifts and sums (no CASE per option)."""
+        rule (s, c) and the hits of each counted rule (h), from the stored words by counts
+        of chosen options (no CASE per option)."""
         columns = [f"r.option_bits_{w} AS m{w}" for w in range(self.words)]
         for j, spec in enumerate(self.scored):
-            scored = sorted(spec.scores)
-            total = " + ".join(f"{self.bit(o)} * {_score_sql(spec, spec.scores[o])}" for o in scored)
-            count = " + ".join(self.bit(o) for o in scored)
-            columns.append(f"({total or '0'}) AS s{j}, ({count or '0'}) AS c{j}")
+            columns.append(f"({self.score_total(spec)}) AS s{j}, ({self.chosen(spec.scores)}) AS c{j}")
         for j, spec in enumerate(self.counted):
-            hits = " + ".join(self.bit(o) for o in sorted(spec.counted_option_ids))
-            columns.append(f"({hits or '0'}) AS h{j}")
+            columns.append(f"({self.chosen(spec.counted_option_ids)}) AS h{j}")
         return ", ".join(columns)
 
 

@@ -4,6 +4,7 @@ as counting from the answers."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections import defaultdict
 
@@ -107,3 +108,32 @@ def test_counting_from_the_masks_gives_the_table_counting_from_the_answers(barom
         fallback = cell_table(round_, specs)
     assert [q for q in captured.captured_queries if "surveys_answerchoice" in q["sql"]]
     assert fallback.cells.keys() == from_answers.cells.keys()
+
+
+def rescored(spec, score):
+    """``spec`` with each option's score replaced by ``score(old score)``."""
+    return dataclasses.replace(spec, scores={option_id: score(old) for option_id, old in spec.scores.items()})
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        pytest.param(lambda old: old - 1, id="from 0"),
+        pytest.param(lambda old: 2 * old - 7, id="negative, in steps of 2"),
+        pytest.param(lambda old: old / 2, id="halves"),
+        pytest.param(lambda old: 10 * old, id="more steps than counted one by one"),
+    ],
+)
+def test_score_sums_from_the_masks_equal_the_answers_for_any_scores(barometer_data, question_set, register, score):
+    """The stored-mask count sums whole scores as counts per step (``_StoredLayout.score_total``)
+    and other scores option by option; either way it equals the sum over the answer rows."""
+    round_ = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=150).round
+    specs = [item.spec for item in resolved_indicators(round_.question_set_id)]
+    specs = [spec if spec.is_share else rescored(spec, score) for spec in specs]
+    assert any(not spec.is_share for spec in specs)
+    from_masks = cell_table(round_, specs)
+    from_answers = cell_table(round_, specs, use_masks=False)
+    assert from_masks.cells.keys() == from_answers.cells.keys()
+    for cell, (count, flat) in from_answers.cells.items():
+        assert from_masks.cells[cell][0] == count
+        assert from_masks.cells[cell][1] == pytest.approx(flat)
