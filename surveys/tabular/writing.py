@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from ..characters import replace_disallowed
+from ..characters import DISALLOWED, replace_disallowed
 
 #: Characters that make a spreadsheet program read a cell as a formula.
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -103,9 +103,11 @@ def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
 def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
     """Cells for ``sheet.append`` (an openpyxl worksheet, normal or write-only mode).
 
-    Numbers, dates and ``None`` are passed as they are; every other value becomes a string
-    cell whose type is forced to ``s``, because openpyxl would otherwise store a text
-    starting with ``=`` as a formula, with disallowed characters replaced by U+FFFD.
+    Numbers, dates and ``None`` are passed as they are, and so is a text that openpyxl
+    stores as a string cell by itself: one that does not start with ``=`` and holds no
+    disallowed character. Any other text becomes a string cell whose type is forced to
+    ``s``, because openpyxl would store it as a formula, with disallowed characters
+    replaced by U+FFFD.
     """
     from openpyxl.cell import WriteOnlyCell
 
@@ -114,7 +116,13 @@ def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
         if value is None or _is_number(value) or hasattr(value, "isoformat"):
             cells.append(value)
             continue
-        cell = WriteOnlyCell(sheet, value=replace_disallowed(str(value)))
+        text = str(value)
+        if text[:1] != "=" and not DISALLOWED.search(text):
+            # openpyxl stores any other text as a string cell itself; a cell object of our
+            # own costs one object and, inside openpyxl's write-only append, one exception.
+            cells.append(text)
+            continue
+        cell = WriteOnlyCell(sheet, value=replace_disallowed(text))
         cell.data_type = "s"
         cells.append(cell)
     return cells
