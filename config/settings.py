@@ -289,6 +289,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The front page and the self-test's first page are rendered once per language and kept
+# this many seconds in each process for visitors without a session (surveys/shared_pages.py);
+# 0 renders them for every request.
+SHARED_PAGE_SECONDS = int(os.environ.get("SHARED_PAGE_SECONDS", "10"))
+
 # Privacy: managers' e-mail addresses and invitation links are removed this many days after
 # a round closes (manage.py apply_retention); the answers are kept.
 RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "90"))

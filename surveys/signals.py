@@ -2,13 +2,26 @@
 
 ``question_set_publishing`` lets other apps veto publishing without ``surveys`` knowing them
 (``surveys`` never imports ``barometer``). And the display conditions are many-to-many
-relations, which bypass ``save``: they are locked here.
+relations, which bypass ``save``: they are locked here. The public pages shared by
+anonymous visitors (``surveys.shared_pages``) are dropped when what they show changes.
 """
 
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from .models import PublishedStructureError, Question, QuestionSetStatus, Section
+from .models import (
+    County,
+    Municipality,
+    Option,
+    PublishedStructureError,
+    Question,
+    QuestionSet,
+    QuestionSetStatus,
+    Region,
+    Round,
+    Section,
+)
+from .shared_pages import clear_shared_pages
 
 #: Sent by ``surveys.services.questionsets.publish`` before a draft is published, with
 #: ``question_set`` (the draft), ``structure`` (its content as ``export_questionset_data``
@@ -33,3 +46,17 @@ def refuse_condition_change_when_published(sender, instance, action, reverse, mo
         locked = instance.stored_set_status() != QuestionSetStatus.DRAFT
     if locked:
         raise PublishedStructureError()
+
+
+#: What the shared public pages show: the open self-test round, the published question set
+#: and its texts, and the register the self-test's municipality list comes from.
+SHOWN_ON_SHARED_PAGES = (Round, QuestionSet, Section, Question, Option, Region, County, Municipality)
+
+
+def drop_shared_pages(sender, **kwargs) -> None:
+    clear_shared_pages()
+
+
+for model in SHOWN_ON_SHARED_PAGES:
+    post_save.connect(drop_shared_pages, sender=model, dispatch_uid=f"shared-pages-save-{model.__name__}")
+    post_delete.connect(drop_shared_pages, sender=model, dispatch_uid=f"shared-pages-delete-{model.__name__}")

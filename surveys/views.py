@@ -32,12 +32,14 @@ from .services.answering import (
     start_self_test,
     submit_response,
 )
+from .shared_pages import shared_with_anonymous_visitors
 
 REPORT_URL_NAME = "barometer:report"
 # Pages reached through a respondent link: the 429 page there talks about wrong links.
 LINK_URL_NAMES = {"welcome", "section", "saved", "review", "report", "report_chart", "report_pdf"}
 
 
+@shared_with_anonymous_visitors
 def home(request: HttpRequest) -> HttpResponse:
     question_set = QuestionSet.objects.filter(status=QuestionSetStatus.PUBLISHED).order_by("-published_at").first()
     return render(
@@ -61,6 +63,7 @@ def open_self_test_round() -> Round | None:
 
 
 @require_http_methods(["GET", "POST"])
+@shared_with_anonymous_visitors
 def self_test_start(request: HttpRequest) -> HttpResponse:
     round_ = open_self_test_round()
     if round_ is None:

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from surveys.models import Municipality, QuestionSet, Round, RoundKind, Workplace, WorkplaceType
 from surveys.questionnaire import Questionnaire
 from surveys.services.questionsets import load_questionset_file
+from surveys.shared_pages import clear_shared_pages
 from tests import hypothesis_profiles
 from tests.shared_data import QUESTIONSET_FILE, SharedTables, reload_after_flush
 
@@ -52,6 +53,7 @@ def _fresh_questionnaire_cache():
     would otherwise get the first one's texts from the per-revision cache.
     """
     Questionnaire.clear_cache()
+    clear_shared_pages()
 
 
 @pytest.fixture(autouse=True)
