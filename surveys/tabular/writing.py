@@ -62,6 +62,12 @@ def restore(text: str) -> str:
 
 def csv_value(value: Any) -> Any:
     """One cell for :mod:`csv`: ``None`` → ``""``, numbers unchanged, anything else as neutralised text."""
+    # The plain types first, by exact type: an export passes every cell of every row here.
+    kind = type(value)
+    if kind is str:
+        return NEUTRALISER + value if needs_neutralising(value) else value
+    if kind is int or kind is float or kind is Decimal:
+        return value
     if value is None:
         return ""
     if _is_number(value):
