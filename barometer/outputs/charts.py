@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
@@ -44,6 +47,20 @@ RC = {
 }
 
 
+#: matplotlib's settings (``rcParams``) are one dictionary per process, which ``rc_context``
+#: changes and puts back: two threads drawing at once (a threaded server answering a page's
+#: charts side by side) would each draw with the other's settings half the time, and text
+#: came out as paths without a font size. One thread draws at a time.
+_DRAWING = threading.RLock()
+
+
+@contextmanager
+def drawing_settings(rc: dict) -> Iterator[None]:
+    """Draw with matplotlib settings ``rc``, one thread at a time (re-entrant)."""
+    with _DRAWING, matplotlib.rc_context(rc):
+        yield
+
+
 @dataclass(frozen=True)
 class ShareBar:
     label: str
@@ -63,7 +80,7 @@ def _render(
     text at 12 CSS px; its constrained layout keeps everything inside)."""
     bbox = "tight" if tight else None
     # The drawing's own settings: tick labels are made while saving, with the sizes in force then.
-    with matplotlib.rc_context(rc or RC):
+    with drawing_settings(rc or RC):
         if image_format == "png":
             binary = io.BytesIO()
             figure.savefig(binary, format="png", dpi=150, bbox_inches=bbox)
@@ -157,7 +174,7 @@ def shares_chart(
     diamond for the peer group, a vertical tick for the published Norwegian figure and,
     with ``own_label``, a star for the workplace's own answer (100 % for yes, 0 % for no).
     Phone first: see ``PHONE_WIDTH_INCHES``; the legend sits below the axis, clear of it."""
-    with matplotlib.rc_context(PHONE_RC):
+    with drawing_settings(PHONE_RC):
         labels = [_wrap(bar.label, LABEL_CHARACTERS) for bar in bars]
         positions, label_positions, height = _stacked_layout(labels)
         figure, axes = _phone_axes(height)
@@ -224,7 +241,7 @@ def scores_chart(
 ) -> str | bytes:
     """Horizontal bars for index scores (0-100), each under its label; the first bar is the
     workplace's own (orange, hatched). Phone first, like ``shares_chart``."""
-    with matplotlib.rc_context(PHONE_RC):
+    with drawing_settings(PHONE_RC):
         wrapped = [_wrap(label, LABEL_CHARACTERS) for label in labels]
         positions, label_positions, height = _stacked_layout(wrapped)
         figure, axes = _phone_axes(height)
@@ -250,7 +267,7 @@ def scores_chart(
 
 def daily_chart(days: list[tuple[object, int]], *, title: str, empty_label: str) -> str:
     """Submissions per day as bars, dates on the x axis."""
-    with matplotlib.rc_context(RC):
+    with drawing_settings(RC):
         figure = Figure(figsize=(8, 3))
         axes = figure.subplots()
         if days:
