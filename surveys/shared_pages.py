@@ -5,14 +5,17 @@ logged in, started a response or been given a message, except for the CSRF token
 forms. When a national round's invitations go out, thousands open them within minutes;
 rendering one costs two or three queries and a template (4-6 ms in a worker), serving a kept
 copy a string replacement. A copy is kept in this process for ``SHARED_PAGE_SECONDS``
-(10 by default; 0 turns sharing off) and dropped at once in this process when a round, a
-question set or the register is saved or deleted (``surveys.signals``); other processes
-serve the change within those seconds, and a bulk ``update()`` too.
+(10 by default; 0 turns sharing off) and dropped in this process when a round, a question
+set or the register is saved or deleted (``surveys.signals``: at once and again when the
+transaction commits). Other processes, a bulk ``update()`` and a round that opens or
+closes by the clock (no save) show within those seconds: until then the front page may
+still offer a self-test that has just closed, whose form then says it is closed.
 
-Only a 200 response to a GET or HEAD without a query string, from a visitor whose only
-cookies are the CSRF and language cookies, is kept or served from a kept copy; everyone
-else gets the view itself. The kept copy holds a slot where the CSRF token was, filled per
-request with a fresh token for the visitor (``get_token``, which also sets the cookie).
+Only a 200 response to a GET or HEAD without a query string, from an anonymous visitor
+whose only cookies are the CSRF and language cookies, is kept or served from a kept copy,
+and only when the view set no header of its own; everyone else gets the view itself. The
+kept copy holds a slot where the CSRF token was, filled per request with a fresh token for
+the visitor (``get_token``, which also sets the cookie).
 """
 
 from __future__ import annotations
@@ -53,13 +56,22 @@ def clear_shared_pages() -> None:
 
 
 def _shareable(request: HttpRequest) -> bool:
+    """Whether ``request`` may get, or leave behind, the page every anonymous visitor gets.
+
+    Cookies other than the CSRF and language cookies (a session, messages) mean a page of
+    the visitor's own; no cookie means ``request.user`` costs no query.
+    """
     if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
         return False
     shared_cookies = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-    return all(name in shared_cookies for name in request.COOKIES)
+    if not all(name in shared_cookies for name in request.COOKIES):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
 
 
 def _with_token(body: str, request: HttpRequest) -> str:
+    """A kept page with the visitor's own CSRF token in its slot (and the cookie to go with it)."""
     field = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
     return body.replace(_TOKEN_SLOT, field)
 
@@ -79,7 +91,10 @@ def shared_with_anonymous_visitors(view: Callable[..., HttpResponse]) -> Callabl
         if page is not None and page.expires > now:
             return HttpResponse(_with_token(page.body, request), content_type=page.content_type)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if getattr(response, "is_rendered", True) is False:
+            response.render()  # a TemplateResponse
+        own_headers = set(response.headers) - {"Content-Type"}
+        if response.status_code == 200 and not response.streaming and not response.cookies and not own_headers:
             if len(_PAGES) >= MAX_PAGES:
                 _PAGES.clear()
             body = _CSRF_INPUT.sub(_TOKEN_SLOT, response.content.decode(response.charset))

@@ -6,13 +6,13 @@ relations, which bypass ``save``: they are locked here. The public pages shared 
 anonymous visitors (``surveys.shared_pages``) are dropped when what they show changes.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from .models import (
     County,
     Municipality,
-    Option,
     PublishedStructureError,
     Question,
     QuestionSet,
@@ -49,12 +49,16 @@ def refuse_condition_change_when_published(sender, instance, action, reverse, mo
 
 
 #: What the shared public pages show: the open self-test round, the published question set
-#: and its texts, and the register the self-test's municipality list comes from.
-SHOWN_ON_SHARED_PAGES = (Round, QuestionSet, Section, Question, Option, Region, County, Municipality)
+#: (its introduction is on the front page) and the register the self-test's municipality
+#: list is made from.
+SHOWN_ON_SHARED_PAGES = (Round, QuestionSet, Region, County, Municipality)
 
 
 def drop_shared_pages(sender, **kwargs) -> None:
+    """Drop the kept public pages now, and again when the transaction commits: a page kept
+    by another thread between the two would hold what was there before the change."""
     clear_shared_pages()
+    transaction.on_commit(clear_shared_pages)
 
 
 for model in SHOWN_ON_SHARED_PAGES:

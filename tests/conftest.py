@@ -45,12 +45,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_questionnaire_cache():
-    """No test reads a questionnaire cached by another.
+def _fresh_process_caches():
+    """No test reads a questionnaire or a public page kept by another.
 
     The preloaded question set keeps its primary key and revision from test to test, while a
     test that corrects a wording (a new revision) is rolled back: the next test to correct one
-    would otherwise get the first one's texts from the per-revision cache.
+    would otherwise get the first one's texts from the per-revision cache. The front page and
+    the self-test's first page are kept per language (``surveys.shared_pages``) and would
+    show the previous test's rounds.
     """
     Questionnaire.clear_cache()
     clear_shared_pages()

@@ -108,3 +108,25 @@ def test_an_error_page_is_never_kept(db):
     assert unavailable.status_code == 503
     again, queries = get(Client(), "/selvtest/")
     assert again.status_code == 503 and queries > 0
+
+
+def test_the_front_page_kept_in_bokmal_is_dropped_when_the_round_closes(self_test_round):
+    assert "/selvtest/" in Client().get("/").content.decode()
+    assert get(Client(), "/")[1] == 0  # kept
+    self_test_round.closes_at = timezone.now() - timedelta(minutes=1)
+    self_test_round.save()
+    assert 'href="/selvtest/"' not in Client().get("/").content.decode()
+
+
+def test_a_corrected_introduction_shows_at_once(self_test_round, question_set):
+    Client().get("/")
+    question_set.intro_nb = "En innovasjon er noe nytt som er tatt i bruk på arbeidsplassen."
+    question_set.save()
+    assert question_set.intro_nb in Client().get("/").content.decode()
+
+
+def test_a_renamed_municipality_shows_at_once_in_the_self_test(self_test_round, municipality):
+    Client().get("/selvtest/")
+    municipality.name = "Nytt Kommunenavn"
+    municipality.save()
+    assert "Nytt Kommunenavn" in Client().get("/selvtest/").content.decode()
