@@ -228,7 +228,12 @@ def _score_sql(spec: IndicatorSpec, score) -> str:
     PostgreSQL reads as ``numeric``, whose arithmetic made counting about 1.5x slower."""
     if _whole_scores(spec):
         return str(int(score))
-    return f"CAST({float(score)!r} AS DOUBLE PRECISION)"
+    return _double(score)
+
+
+def _double(number) -> str:
+    """A number as an SQL double literal (a bare ``25.0`` would be ``numeric`` on PostgreSQL)."""
+    return f"CAST({float(number)!r} AS DOUBLE PRECISION)"
 
 
 def _count(condition: str) -> str:
@@ -268,7 +273,8 @@ def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]
         j = layout.scored.index(spec)
         if spec.rule == INDEX:
             span = float(spec.scale_max - spec.scale_min)
-            value = f"((CAST(pr.s{j} AS DOUBLE PRECISION) / pr.c{j}) - {float(spec.scale_min)!r}) * {100.0 / span!r}"
+            mean = f"CAST(pr.s{j} AS DOUBLE PRECISION) / pr.c{j}"
+            value = f"(({mean}) - {_double(spec.scale_min)}) * {_double(100 / span)}"
             enough = f"pr.c{j} >= {int(spec.min_count)}"
         else:
             value = f"(CAST(pr.s{j} AS DOUBLE PRECISION) / pr.c{j})"

@@ -65,7 +65,7 @@ def csv_value(value: Any) -> Any:
     # The plain types first, by exact type: an export passes every cell of every row here.
     kind = type(value)
     if kind is str:
-        return NEUTRALISER + value if needs_neutralising(value) else value
+        return neutralise(value)
     if kind is int or kind is float or kind is Decimal:
         return value
     if value is None:
