@@ -70,7 +70,13 @@ class Group:
         return cls(key=key, label=label or key, criteria=tuple(parts))
 
     def contains(self, cell: FinestCell) -> bool:
-        return all(getattr(cell, dimension) in values for dimension, values in self.criteria)
+        """Whether ``cell`` lies in the group. A plain loop: publishing asks this about a
+        million times for a round of 200 workplaces, and ``all()`` over a generator took
+        twice as long."""
+        for dimension, values in self.criteria:  # noqa: SIM110 (see above)
+            if getattr(cell, dimension) not in values:
+                return False
+        return True
 
     @property
     def coarseness(self) -> int:
