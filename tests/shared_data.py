@@ -23,19 +23,21 @@ fixture).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection, transaction
 from django_redis.cache import RedisCache
 
 from barometer.reference_data import load_indicators, load_reference_figures
-from surveys.models import QuestionSet
+from surveys.models import QuestionSet, Round
 from surveys.questionnaire import Questionnaire
+from surveys.services.answering import bump_data_version
 from surveys.services.questionsets import import_questionset, load_questionset_file
 from surveys.services.registers import DATA_DIR, import_municipalities, load_regions_and_counties
 
@@ -100,11 +102,12 @@ class SharedTables:
         """Put every shared row back into the (emptied) tables, with its primary key.
 
         One bulk insert per table in one transaction (the foreign keys are checked when it
-        ends, so the order of the tables does not matter). No ``save()`` and no signals run:
+        ends, so the order of the tables does not matter), timestamps as they were stored
+        (``timestamps_as_stored``). No ``save()`` and no signals run:
         the rows are the ones the loaders stored, not a new change to audit. Raises
         ``IntegrityError`` when a table still holds one of the rows.
         """
-        with transaction.atomic():
+        with transaction.atomic(), timestamps_as_stored(self.models):
             for model in self.models:
                 model._base_manager.bulk_create([copy.copy(row) for row in self.rows[model]])
 
@@ -171,3 +174,86 @@ def kept_for_the_module(django_db_blocker, build: Callable[[], T]) -> Iterator[T
             transaction.set_rollback(True)
             block.__exit__(None, None, None)
             Questionnaire.clear_cache()
+
+
+#: The apps whose rows a ``KeptRows`` keeps: the domain's. Users, groups, permissions, content
+#: types and sessions are left out: ``flush`` gives content types and permissions new primary
+#: keys, so rows pointing at them could not be put back as they were.
+KEPT_APPS = frozenset({"surveys", "barometer"})
+
+
+@dataclass(frozen=True)
+class KeptRows:
+    """The domain rows a build stored, kept so that they can be put back after every flush.
+
+    For live-server tests (each ends with Django's ``flush``) whose data takes seconds to build:
+    a generated round, published. ``KeptRows.build`` runs the build once, keeps every row it
+    added to the domain apps' tables (``KEPT_APPS``) and then flushes; ``restore`` puts those
+    rows back with their primary keys, in one bulk insert per table, before each test. The
+    build must not change a shared row (``SharedTables``), since the flush puts those back as
+    they were loaded; nor store anything a test needs outside the domain apps (users, groups):
+    a test makes those itself.
+    """
+
+    rows: dict[type, list] = field(repr=False)
+    #: The kept rounds' primary keys: their cached figures are dropped on restore.
+    round_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def build(cls, build: Callable[[], T], shared: SharedTables) -> tuple[KeptRows, T]:
+        """Call ``build()`` (outside any transaction), keep what it added, flush; return both.
+
+        Raises ``RuntimeError`` when the build changed or deleted a shared row.
+        """
+        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in KEPT_APPS]
+        before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in models}
+        value = build()
+        rows = {}
+        for model in models:
+            added = [row for row in model._base_manager.order_by("pk") if row.pk not in before[model]]
+            if added:
+                rows[model] = added
+        changed = [
+            model._meta.label
+            for model in shared.models
+            if [_field_values(row) for row in model._base_manager.order_by("pk")]
+            != [_field_values(row) for row in shared.rows[model]]
+        ]
+        if changed:
+            raise RuntimeError(f"the build changed shared rows, which a flush would put back as loaded: {changed}")
+        kept = cls(rows, tuple(row.pk for row in rows.get(Round, ())))
+        call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+        return kept, value
+
+    def restore(self) -> None:
+        """Put every kept row back (into tables a flush emptied), then drop the kept rounds'
+        cached figures. One transaction; the foreign keys are checked when it ends. Raises
+        ``IntegrityError`` when a table still holds one of the rows."""
+        with transaction.atomic(), timestamps_as_stored(self.rows):
+            for model, rows in self.rows.items():
+                model._base_manager.bulk_create([copy.copy(row) for row in rows], batch_size=2000)
+        for round_id in self.round_ids:
+            bump_data_version(round_id)
+
+
+def _field_values(row) -> tuple:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
+
+
+@contextmanager
+def timestamps_as_stored(models: Iterable[type]) -> Iterator[None]:
+    """Let ``bulk_create`` store the ``auto_now``/``auto_now_add`` fields of ``models`` as the
+    instances hold them, instead of the current time (``DateField.pre_save``), while the
+    block runs. For putting rows back exactly as they were; not thread-safe, so only for
+    the test thread between tests, when no request is being served."""
+    switched = []
+    for model in models:
+        for model_field in model._meta.concrete_fields:
+            if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+                switched.append((model_field, model_field.auto_now, model_field.auto_now_add))
+                model_field.auto_now = model_field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for model_field, auto_now, auto_now_add in switched:
+            model_field.auto_now, model_field.auto_now_add = auto_now, auto_now_add

@@ -5,16 +5,29 @@ one left something behind (a flushed database, a cached object). Under pytest-xd
 module's tests stay together in one process, in order (``xdist_group``, ``--dist loadgroup``).
 """
 
+from datetime import UTC, datetime
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
 from barometer.models import Indicator, ReferenceFigure
-from surveys.models import County, Municipality, Question, QuestionSet, Region
+from surveys.models import (
+    County,
+    Municipality,
+    Question,
+    QuestionSet,
+    Region,
+    Response,
+    Round,
+    Workplace,
+    WorkplaceType,
+)
 from surveys.questionnaire import Questionnaire
 from tests import hypothesis_profiles
-from tests.shared_data import QUESTIONSET_FILE
+from tests.conftest import make_national_round, shipped_question_set
+from tests.shared_data import QUESTIONSET_FILE, KeptRows
 from tests.surveys.test_questionset_file import SKELETON_BLOCKS
 
 pytestmark = pytest.mark.xdist_group("test_shared_data")
@@ -62,6 +75,68 @@ def test_a_corrected_wording_cached_by_one_test_is_not_served_to_the_next(questi
     question_set.refresh_from_db()
     questionnaire = Questionnaire.of(question_set)
     assert next(q for q in questionnaire.questions if q.code == "role").text_en == f"Your role (turn {turn})?"
+
+
+#: The kept response's "last saved", older than any test: put back as stored, not as "now".
+LONG_AGO = datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def build_kept_round(question_set) -> int:
+    """A round with one workplace's response, saved long ago; returns the response's key."""
+    round_ = make_national_round(question_set)
+    workplace = Workplace.objects.create(
+        name="Eksempelvik skole",
+        workplace_type=WorkplaceType.PRIMARY_SCHOOL,
+        municipality=Municipality.objects.get(number="9901"),
+        employees=40,
+    )
+    response = Response.objects.create(
+        round=round_, question_set=question_set, workplace=workplace, workplace_type=workplace.workplace_type,
+        municipality=workplace.municipality, employees=40,
+    )  # fmt: skip
+    Response.objects.filter(pk=response.pk).update(updated_at=LONG_AGO)
+    return response.pk
+
+
+@pytest.fixture(scope="module")
+def kept_round(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return KeptRows.build(lambda: build_kept_round(shipped_question_set(django_db_setup)), django_db_setup)
+
+
+@TWO_TURNS
+@pytest.mark.django_db(transaction=True)
+def test_kept_rows_come_back_exactly_after_every_flush(kept_round, turn):
+    """The build ran once and was flushed away; each turn finds its rows back as they were
+    stored (keys and timestamps), whatever the turn before did to them."""
+    kept, response_pk = kept_round
+    assert not Round.objects.exists()
+    kept.restore()
+    response = Response.objects.select_related("round", "workplace").get(pk=response_pk)
+    assert (response.round.slug, response.workplace.name, response.updated_at) == (
+        "barometer-2026", "Eksempelvik skole", LONG_AGO
+    )  # fmt: skip
+    assert kept.round_ids == (response.round_id,)
+    Round.objects.filter(pk=response.round_id).update(name="Endret i første runde")
+    response.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_that_changes_a_shared_row_is_refused(django_db_setup):
+    def build():
+        Municipality.objects.filter(number="9901").update(name="Endret")
+
+    with pytest.raises(RuntimeError, match=r"surveys\.Municipality"):
+        KeptRows.build(build, django_db_setup)
+
+
+@TWO_TURNS
+@pytest.mark.django_db(transaction=True)
+def test_shared_rows_come_back_with_their_stored_timestamps(django_db_setup, turn):
+    """After a flush (the first turn's, at the latest) the indicators are put back as
+    loaded, not as changed "now"."""
+    loaded = {row.pk: row.updated_at for row in django_db_setup.rows[Indicator]}
+    assert dict(Indicator.objects.values_list("pk", "updated_at")) == loaded
 
 
 def test_empty_database_holds_none_of_the_shared_data(empty_database):
