@@ -16,6 +16,8 @@ from barometer.reports.summary import build_summary, comparison_groups
 from barometer.synthetic import generate_round
 from surveys.models import Invitation, Response, WorkplaceType
 from tests.builders import ResponseBuilder, innovator, publish
+from tests.conftest import shipped_question_set
+from tests.shared_data import kept_for_the_module
 
 BASE = Base("workplaces", "all workplaces")
 
@@ -115,17 +117,34 @@ def test_staff_wording_is_third_person(barometer_data, bokmal):
     assert "Denne virksomheten svarte nei" in sentence
 
 
-@pytest.fixture
-def demo_report(barometer_data, question_set, register):
-    """A demo round, its results published, and one of its workplaces, answering with
-    factors, through its link. The report's national and peer figures, factor
-    distributions and charts come from the published snapshot only."""
+def build_demo_report(question_set) -> tuple[int, int]:
+    """A demo round of 400 workplaces, its results published, and an invitation for one of
+    its workplaces; returns the invitation's and the response's primary keys."""
     round_ = generate_round(question_set=question_set, slug="summary", name="Summary", workplaces=400).round
     publish(round_)
     response = Response.objects.filter(round=round_, workplace__isnull=False).first()
     invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
     Response.objects.filter(pk=response.pk).update(invitation=invitation)
-    return invitation, response
+    return invitation.pk, response.pk
+
+
+@pytest.fixture(scope="module")
+def _demo_report(django_db_setup, django_db_blocker):
+    """Built once for the module (publishing takes seconds); each test runs in a savepoint
+    and changes nothing for the next."""
+    with kept_for_the_module(
+        django_db_blocker, lambda: build_demo_report(shipped_question_set(django_db_setup))
+    ) as keys:
+        yield keys
+
+
+@pytest.fixture
+def demo_report(db, _demo_report):
+    """The demo round's invitation and response, read afresh for each test: answered with
+    factors, reached through its link. The report's national and peer figures, factor
+    distributions and charts come from the published snapshot only."""
+    invitation_pk, response_pk = _demo_report
+    return Invitation.objects.get(pk=invitation_pk), Response.objects.get(pk=response_pk)
 
 
 def test_report_page_has_the_summary_first_and_every_answered_block_in_details(client, demo_report):
