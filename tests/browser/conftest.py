@@ -196,3 +196,30 @@ class AccessibilityAudit:
 def accessibility_audit(axe) -> AccessibilityAudit:
     """``accessibility_audit.check(page, label)`` page after page, then ``.assert_clean()``."""
     return AccessibilityAudit(axe)
+
+
+# The site the walks visit ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _site_rows(django_db_setup, django_db_blocker):
+    """The site's rows (``tests/browser/site.py``), built once per test process, then
+    flushed away: ``(KeptRows, keys)``. Building took about 10 s a test, most of it
+    publishing the earlier round."""
+    from tests.browser.site import build_site
+    from tests.conftest import shipped_question_set
+    from tests.shared_data import KeptRows
+
+    with django_db_blocker.unblock():
+        return KeptRows.build(lambda: build_site(shipped_question_set(django_db_setup)), django_db_setup)
+
+
+@pytest.fixture
+def site(transactional_db, _site_rows, django_user_model):
+    """The site's rows put back as they were built, with an administrator and an analyst
+    (a ``tests.browser.site.Site``)."""
+    from tests.browser.site import open_site
+
+    kept, keys = _site_rows
+    kept.restore()
+    return open_site(keys, django_user_model)

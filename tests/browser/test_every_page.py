@@ -3,10 +3,11 @@ the statistics filter with the keyboard alone, reflow at 320 px and at 200 % zoo
 that have a text alternative and a table with the same numbers.
 
 The live server's database is emptied after every test (the shared question set, register and
-reference data are then loaded again: tests/shared_data.py), so each test builds the rest of
-its data with the ``site`` fixture: a synthetic national round of 300 workplaces to compare with (and a closed one
-before it, so that changes since the previous round are shown), invitations for respondents,
-an administrator and an analyst. One test per language walks the whole site in one browser
+reference data are then loaded again: tests/shared_data.py), so each test gets the rest of its
+data from the ``site`` fixture (tests/browser/site.py, built once per test process and put back
+before each test): a synthetic national round of 300 workplaces to compare with (and a closed
+one before it, so that changes since the previous round are shown), invitations for
+respondents, an administrator and an analyst. One test per language walks the whole site in one browser
 context, as one visitor would, and reports every axe violation it met at the end. In bokmål and
 nynorsk it also fails on English text left on the pages (untranslated messages, WCAG 3.1.2).
 
@@ -17,21 +18,18 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from barometer.synthetic import generate_round
 from surveys.links import clear_blocked
-from surveys.models import Invitation, Response, Round, RoundKind, Section, Workplace, WorkplaceType
+from surveys.models import Invitation, Response, Round, RoundKind, Section
 from tests.answering import INNOVATOR_ANSWERS, NON_INNOVATOR_ANSWERS, answer_all
+from tests.browser.site import CURRENT_ROUND, PASSWORD, Site, make_invitation
 from tests.browser.test_questionnaire import (
     INNOVATOR_PATH,
     answer_section_with_clicks,
@@ -46,85 +44,10 @@ from tests.browser.test_questionnaire import (
     switch_language,
     walk_questionnaire_with_clicks,
 )
-from tests.builders import publish
 
 LANGUAGES = ["nb", "nn", "en"]
-PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "another-horse-staple-42"
-CURRENT_ROUND = "barometer-2026"
-PREVIOUS_ROUND = "barometer-2024"
 MAX_TAB_PRESSES = 60
-
-
-# The data ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Site:
-    question_set: object
-    current: Round
-    previous: Round
-    self_test_round: Round
-    innovator: Invitation  # not started: walked through the innovator path in the browser
-    non_innovator: Invitation  # not started: walked to the in_progress section
-    submitted: Invitation  # answered and submitted through the test client
-    closed: Invitation  # in the previous round, which has closed
-    admin: object
-    analyst: object
-
-
-def make_invitation(round_: Round, municipality, name: str, workplace_type=WorkplaceType.PRIMARY_SCHOOL) -> Invitation:
-    workplace = Workplace.objects.create(
-        name=name, workplace_type=workplace_type, municipality=municipality, employees=40
-    )
-    return Invitation.objects.create(round=round_, workplace=workplace, email=f"{workplace.pk}@example.invalid")
-
-
-def analysts_group() -> Group:
-    """The analysts' role. A data migration makes it, but the live server's database is emptied
-    after every test (the permissions come back, the groups do not), so make it again if needed."""
-    group, _created = Group.objects.get_or_create(name="Analytikere")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="barometer",
-            codename__in=["view_aggregates", "export_raw_responses", "view_fieldwork"],
-        )
-    )
-    return group
-
-
-@pytest.fixture
-def site(barometer_data, question_set, self_test_round, municipality, django_user_model) -> Site:
-    now = timezone.now()
-    previous = generate_round(
-        question_set=question_set, slug=PREVIOUS_ROUND, name="Innovasjonsbarometeret 2024", workplaces=200, seed=2024
-    ).round
-    Round.objects.filter(pk=previous.pk).update(opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=340))
-    previous.refresh_from_db()
-    # Its results are published: reports of the round in fieldwork compare with them.
-    publish(previous)
-    current = generate_round(
-        question_set=question_set, slug=CURRENT_ROUND, name="Innovasjonsbarometeret 2026", workplaces=300
-    ).round
-    submitted = make_invitation(current, municipality, "Eksempelvik skole")
-    answer_all(Client(), submitted.token, question_set, INNOVATOR_ANSWERS)
-    assert Client().post(f"/s/{submitted.token}/oppsummering/").status_code == 302
-
-    admin = django_user_model.objects.create_superuser("admin", "admin@example.invalid", PASSWORD)
-    analyst = django_user_model.objects.create_user("analytiker", "analytiker@example.invalid", PASSWORD)
-    analyst.groups.add(analysts_group())
-    return Site(
-        question_set=question_set,
-        current=current,
-        previous=previous,
-        self_test_round=self_test_round,
-        innovator=make_invitation(current, municipality, "Eksempelvik barnehage", WorkplaceType.KINDERGARTEN),
-        non_innovator=make_invitation(current, municipality, "Eksempelvik sykehjem", WorkplaceType.NURSING_HOME),
-        submitted=submitted,
-        closed=make_invitation(previous, municipality, "Gamle Eksempelvik skole"),
-        admin=admin,
-        analyst=analyst,
-    )
 
 
 @pytest.fixture

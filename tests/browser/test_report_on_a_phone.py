@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_every_page import SCROLL_WIDTH, open_every_details, site  # noqa: F401  (fixture)
+from tests.browser.test_every_page import SCROLL_WIDTH, open_every_details
 from tests.browser.test_questionnaire import open_page
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -32,7 +32,7 @@ def chart_text_sizes(page) -> list[tuple[str, float]]:
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
-def test_the_report_reads_on_a_phone(live_server, new_context, site, language, axe):  # noqa: F811
+def test_the_report_reads_on_a_phone(live_server, new_context, site, language, axe):
     url = f"{live_server.url}/s/{site.submitted.token}/rapport/"
     for width, height in PHONES:
         page = new_context(viewport={"width": width, "height": height}, locale=language).new_page()
