@@ -8,13 +8,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from barometer.models import Indicator
 from surveys.models import Answer, Invitation, Question, Response, Round, RoundKind, Workplace, WorkplaceType
 from surveys.services.response_files import csv_lines, export_rows, import_responses, write_xlsx
-from surveys.tabular.writing import csv_value, neutralise, restore
+from surveys.tabular.writing import SafeCsvWriter, csv_row, csv_value, neutralise, restore
 from tests.builders import ResponseBuilder, innovator
+from tests.hypothesis_profiles import example_count
 
 FACTORS = ("safe_operations", "mistakes", "internal_collaboration", "technology", "economy", "employee_involvement",
            "user_involvement", "political")  # fmt: skip
@@ -65,6 +68,29 @@ def test_every_kind_of_cell_value_is_written_by_the_rule(value, cell):
     subclasses and lazy texts included, as text neutralised by the rule."""
     written = csv_value(value)
     assert written == cell and type(written) is type(cell)
+
+
+#: Texts made mostly of the characters that matter to the writer: formula starts, the
+#: apostrophe, the delimiters and quotes of the dialects below, line breaks.
+TRICKY_TEXT = st.text(alphabet=st.sampled_from("=+-@\t\r\n'\";,| ab1"), max_size=6) | st.text(max_size=6)
+CELL = st.one_of(
+    TRICKY_TEXT, st.none(), st.booleans(), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False), st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.sampled_from(list(WorkplaceType)), TRICKY_TEXT.map(lazy_text), st.dates(),
+)  # fmt: skip
+DIALECTS = [{}, {"delimiter": ";"}, {"delimiter": "|", "quotechar": "'"}, {"quoting": csv.QUOTE_ALL},
+            {"quoting": csv.QUOTE_NONNUMERIC}, {"escapechar": "\\", "doublequote": False}]  # fmt: skip
+
+
+@settings(max_examples=example_count(1000), deadline=None)
+@given(rows=st.lists(st.lists(CELL, max_size=8), min_size=1, max_size=4), dialect=st.sampled_from(DIALECTS))
+def test_the_csv_writer_writes_every_row_as_the_rule_does_cell_by_cell(rows, dialect):
+    """``SafeCsvWriter`` writes a row as it is when no cell can need neutralising; whatever
+    the row and dialect, the text is exactly that of every cell passed through the rule."""
+    written, expected = io.StringIO(), io.StringIO()
+    SafeCsvWriter(written, **dialect).writerows(rows)
+    csv.writer(expected, **dialect).writerows(csv_row(row) for row in rows)
+    assert written.getvalue() == expected.getvalue()
 
 
 def test_raw_export_writes_a_formula_as_text_in_csv_and_xlsx(client, analyst, national_round, municipality):
