@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Q
 from django_redis.cache import RedisCache
 
 from barometer.reference_data import load_indicators, load_reference_figures
@@ -77,6 +79,9 @@ class SharedTables:
     question_set_key: tuple[str, int]
     #: Every row the loading stored, by model (the instances as read back right after loading).
     rows: dict[type, list] = field(default_factory=dict, compare=False, repr=False)
+    #: The groups the data migrations made (the staff roles), as (name, ((app label,
+    #: codename), ...)): ``flush`` empties the groups, and the permissions come back with new keys.
+    roles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @classmethod
     def load(cls) -> SharedTables:
@@ -96,7 +101,11 @@ class SharedTables:
         if preexisting:
             raise RuntimeError(f"tables filled by both the migrations and the shared test data: {preexisting}")
         rows = {model: list(model._base_manager.order_by("pk")) for model in filled}
-        return cls(tuple(filled), (question_set.slug, question_set.version), rows)
+        roles = tuple(
+            (group.name, tuple(group.permissions.order_by("pk").values_list("content_type__app_label", "codename")))
+            for group in Group.objects.order_by("pk")
+        )
+        return cls(tuple(filled), (question_set.slug, question_set.version), rows, roles)
 
     def restore(self) -> None:
         """Put every shared row back into the (emptied) tables, with its primary key.
@@ -110,6 +119,17 @@ class SharedTables:
         with transaction.atomic(), timestamps_as_stored(self.models):
             for model in self.models:
                 model._base_manager.bulk_create([copy.copy(row) for row in self.rows[model]])
+
+    def restore_roles(self) -> None:
+        """Make the staff roles again as the data migrations made them, after a flush: each
+        group that is missing, with its permissions looked up by app label and codename."""
+        for name, permissions in self.roles:
+            group, created = Group.objects.get_or_create(name=name)
+            if created:
+                wanted = Q()
+                for app_label, codename in permissions:
+                    wanted |= Q(content_type__app_label=app_label, codename=codename)
+                group.permissions.set(Permission.objects.filter(wanted) if permissions else [])
 
     def empty(self) -> None:
         """Delete every shared row, in the current transaction (a rolled-back test restores them).
@@ -126,7 +146,7 @@ class SharedTables:
 
 def reload_after_flush(tables: SharedTables, **kwargs) -> None:
     """``post_migrate`` receiver (with ``tables`` bound): after a transactional test's flush,
-    clear the caches and put the shared data back.
+    clear the caches and put the shared data and the staff roles back.
 
     The database cache table is not a model table, so ``flush`` leaves it as it is: clearing it
     keeps results cached by that test (under round ids that will be used again) from being
@@ -135,6 +155,7 @@ def reload_after_flush(tables: SharedTables, **kwargs) -> None:
     clear_local_cache()
     Questionnaire.clear_cache()
     tables.restore()
+    tables.restore_roles()
 
 
 def clear_local_cache() -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
 
@@ -137,6 +138,21 @@ def test_shared_rows_come_back_with_their_stored_timestamps(django_db_setup, tur
     loaded, not as changed "now"."""
     loaded = {row.pk: row.updated_at for row in django_db_setup.rows[Indicator]}
     assert dict(Indicator.objects.values_list("pk", "updated_at")) == loaded
+
+
+@TWO_TURNS
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_roles_come_back_after_every_flush(django_db_setup, turn):
+    """The data migrations' groups, with their permissions, are there in both turns (the
+    second after the first turn's flush), so a test that needs a role can run after a
+    transactional one."""
+    roles = {
+        group.name: set(group.permissions.values_list("content_type__app_label", "codename"))
+        for group in Group.objects.all()
+    }
+    assert roles == {name: set(permissions) for name, permissions in django_db_setup.roles}
+    assert ("barometer", "export_raw_responses") in roles["Analytikere"]
+    Group.objects.filter(name="Analytikere").delete()
 
 
 def test_empty_database_holds_none_of_the_shared_data(empty_database):
