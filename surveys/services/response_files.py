@@ -62,7 +62,7 @@ from ..models import (
     is_organisation_number,
     normalised_name,
 )
-from ..option_masks import mask_values
+from ..option_masks import BITS_PER_WORD, MASK_FIELDS, MASK_WORDS, mask_values, option_positions
 from ..questionnaire import AnswerValues, Questionnaire
 from ..tabular.reading import TableFileError, municipality_number, read_table
 from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
@@ -113,9 +113,12 @@ def export_rows(round_: Round, *, full: bool = False) -> Iterator[list]:
     ``import_responses`` reads; otherwise the analysts' form without direct identifiers
     (see the module's docstring).
 
-    The profiles stream from one server-side cursor in id order; each chunk's answers are
-    then read by a range of response ids (an index range scan, no list of ids to send),
-    keeping only the chunk's own responses.
+    The profiles stream from one server-side cursor in id order, with each response's
+    option masks (``surveys.option_masks``); each chunk's answers are then read by a range
+    of response ids (an index range scan, no list of ids to send), keeping only the chunk's
+    own responses. The chosen options come from the masks, so only the answers holding a
+    number, a text or a multiple-choice question's zeros are read; a chunk with a response
+    without masks reads its chosen options from their rows instead.
     """
     questionnaire = Questionnaire.of(round_.question_set)
     layout = _RowLayout(questionnaire, full=full)
@@ -126,6 +129,7 @@ def export_rows(round_: Round, *, full: bool = False) -> Iterator[list]:
     ]  # fmt: skip
     if full:
         fields += ["workplace__organisation_number", "workplace__name", "source_id"]
+    fields += MASK_FIELDS
     profiles = (
         Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).order_by("pk").values_list(*fields)
     )
@@ -166,6 +170,21 @@ class _RowLayout:
                     self.option[o.pk] = (index[question.code], o.code)
             elif question.kind in (QuestionKind.NUMBER, QuestionKind.TEXT):
                 self.number_or_text[question.pk] = (index[question.code], question.kind == QuestionKind.NUMBER)
+        #: The questions whose answer rows a row needs when the chosen options come from the
+        #: masks: numbers and texts for their values, multiple choice for its zeros.
+        self.answer_questions = sorted([*self.number_or_text, *self.unchosen])
+        #: (index, value) by mask bit position (``surveys.option_masks``), or None when the
+        #: question set's options do not fit in the masks.
+        positions = option_positions(questionnaire.question_set.pk)
+        self.by_bit: list[tuple[int, object]] | None = None
+        if positions:
+            self.by_bit = [(0, None)] * (max(positions.values()) + 1)
+            for option_id, position in positions.items():
+                found = self.option.get(option_id)
+                if found is None:  # an option without a column here: read the chosen-option rows
+                    self.by_bit = None
+                    break
+                self.by_bit[position] = found
 
 
 #: Every date and time in a file is Norwegian time, whatever the server's time zone.
@@ -175,9 +194,15 @@ OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout, numbered: int) -> Iterator[list]:
     rows: dict[int, list] = {profile[0]: [""] * layout.width for profile in profiles}
     first, last = profiles[0][0], profiles[-1][0]
-    for response_id, question_id, number, text in Answer.objects.filter(
-        response_id__gte=first, response_id__lte=last
-    ).values_list("response_id", "question_id", "number_value", "text_value"):
+    from_masks = layout.by_bit is not None and all(None not in profile[-MASK_WORDS:] for profile in profiles)
+    answers = Answer.objects.filter(response_id__gte=first, response_id__lte=last)
+    if from_masks:
+        # The chosen options come from each response's masks; of the answer rows only those
+        # that hold a number, a text or a multiple-choice question's zeros are needed.
+        answers = answers.filter(question_id__in=layout.answer_questions)
+    for response_id, question_id, number, text in answers.values_list(
+        "response_id", "question_id", "number_value", "text_value"
+    ):
         row = rows.get(response_id)
         if row is None:  # another round's or a draft response within the id range
             continue
@@ -188,20 +213,32 @@ def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout, numbered: int
             continue
         for position in layout.unchosen.get(question_id, ()):
             row[position] = 0
-    option = layout.option
-    for response_id, option_id in AnswerChoice.objects.filter(
-        response_id__gte=first, response_id__lte=last
-    ).values_list("response_id", "option_id"):
-        row = rows.get(response_id)
-        if row is not None:
-            position, value = option[option_id]
-            row[position] = value
+    if from_masks:
+        by_bit = layout.by_bit
+        for profile in profiles:
+            row = rows[profile[0]]
+            for word, bits in enumerate(profile[-MASK_WORDS:]):
+                offset = word * BITS_PER_WORD
+                while bits:
+                    lowest = bits & -bits
+                    position, value = by_bit[offset + lowest.bit_length() - 1]
+                    row[position] = value
+                    bits ^= lowest
+    else:
+        option = layout.option
+        for response_id, option_id in AnswerChoice.objects.filter(
+            response_id__gte=first, response_id__lte=last
+        ).values_list("response_id", "option_id"):
+            row = rows.get(response_id)
+            if row is not None:
+                position, value = option[option_id]
+                row[position] = value
     for number, profile in enumerate(profiles, start=numbered + 1):
         pk, submitted, language, workplace_type, municipality, county, size_class, centrality, employees = profile[:9]
         row = rows[pk]
         submitted = submitted.astimezone(OSLO) if submitted else None
         if layout.full:
-            organisation_number, workplace, source_id = profile[9:]
+            organisation_number, workplace, source_id = profile[9:12]
             row[: layout.profile_width] = [
                 pk, round_.slug, submitted.isoformat(timespec="seconds") if submitted else "", language,
                 workplace_type, municipality, county, size_class, centrality, "" if employees is None else employees,

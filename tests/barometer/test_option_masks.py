@@ -110,6 +110,30 @@ def test_counting_from_the_masks_gives_the_table_counting_from_the_answers(barom
     assert fallback.cells.keys() == from_answers.cells.keys()
 
 
+@pytest.mark.parametrize("full", [True, False], ids=["full", "analysts"])
+def test_the_raw_export_reads_the_chosen_options_from_the_masks_and_gives_the_same_rows(
+    barometer_data, question_set, register, full
+):
+    round_ = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=80).round
+    responses = Response.objects.filter(round=round_)
+    with CaptureQueriesContext(connection) as captured:
+        from_masks = list(export_rows(round_, full=full))
+    assert not [q for q in captured.captured_queries if "surveys_answerchoice" in q["sql"]]
+    # One response without masks sends its chunk back to the chosen-option rows.
+    responses.filter(pk=responses.order_by("pk").first().pk).update(option_bits_0=None)
+    with CaptureQueriesContext(connection) as captured:
+        mixed = list(export_rows(round_, full=full))
+    assert [q for q in captured.captured_queries if "surveys_answerchoice" in q["sql"]]
+    responses.update(**dict.fromkeys(MASK_FIELDS))
+    from_answers = list(export_rows(round_, full=full))
+    assert len(from_masks) == 81
+    assert from_masks == mixed == from_answers
+    # Every kind of column holds something somewhere: chosen options, zeros, numbers, codes.
+    columns = list(zip(*from_masks[1:], strict=True))
+    assert any(1 in column for column in columns) and any(0 in column for column in columns)
+    assert any(any(isinstance(value, str) and value for value in column) for column in columns)
+
+
 def rescored(spec, score):
     """``spec`` with each option's score replaced by ``score(old score)``."""
     return dataclasses.replace(spec, scores={option_id: score(old) for option_id, old in spec.scores.items()})
