@@ -195,7 +195,8 @@ def _chunk_rows(round_, profiles: list[tuple], layout: _RowLayout, numbered: int
     rows: dict[int, list] = {profile[0]: [""] * layout.width for profile in profiles}
     first, last = profiles[0][0], profiles[-1][0]
     from_masks = layout.by_bit is not None and all(None not in profile[-MASK_WORDS:] for profile in profiles)
-    answers = Answer.objects.filter(response_id__gte=first, response_id__lte=last)
+    # No ordering: the model's default one joins every response and question to sort.
+    answers = Answer.objects.filter(response_id__gte=first, response_id__lte=last).order_by()
     if from_masks:
         # The chosen options come from each response's masks; of the answer rows only those
         # that hold a number, a text or a multiple-choice question's zeros are needed.
