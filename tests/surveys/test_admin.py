@@ -237,3 +237,64 @@ def test_indicators_take_questions_and_options_from_lists(admin_client, baromete
     assert "quality" in str(stray.context["adminform"].form.errors["option_codes"])
     unknown = admin_client.post(url, {**data, "question_codes": ["no_such_question"]})
     assert unknown.status_code == 200 and unknown.context["adminform"].form.errors["question_codes"]
+
+
+def _submitted_response(national_round, municipality):
+    from surveys.models import WorkplaceType
+    from tests.builders import ResponseBuilder, innovator
+
+    return ResponseBuilder(national_round).submitted(
+        workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality, answers=innovator()
+    )
+
+
+@pytest.mark.parametrize("how", ["delete view", "delete selected"])
+def test_deleting_an_answer_in_the_admin_brings_the_masks_and_figures_up_to_date(
+    admin_client, national_round, municipality, django_capture_on_commit_callbacks, how
+):
+    """An admin may delete one answer (a text with a name in it, say); the response's option
+    masks then hold only the options still chosen, and the round's figures are told."""
+    from django.core.cache import cache
+
+    from surveys.models import Answer
+    from surveys.services.answering import data_version_key
+    from tests.barometer.test_option_masks import assert_masks_match_answers
+
+    response = _submitted_response(national_round, municipality)
+    answer = Answer.objects.filter(response=response, choices__isnull=False).first()
+    before = cache.get(data_version_key(national_round.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "delete view":
+            page = admin_client.post(reverse("admin:surveys_answer_delete", args=[answer.pk]), {"post": "yes"})
+        else:
+            page = admin_client.post(
+                reverse("admin:surveys_answer_changelist"),
+                {"action": "delete_selected", "_selected_action": [answer.pk], "post": "yes"},
+            )
+    assert page.status_code == 302
+    assert not Answer.objects.filter(pk=answer.pk).exists()
+    assert assert_masks_match_answers(Response.objects.filter(pk=response.pk)) == 1
+    assert cache.get(data_version_key(national_round.pk)) != before
+
+
+@pytest.mark.parametrize("how", ["delete view", "delete selected"])
+def test_deleting_responses_in_the_admin_tells_the_round_s_figures(
+    admin_client, national_round, municipality, django_capture_on_commit_callbacks, how
+):
+    from django.core.cache import cache
+
+    from surveys.services.answering import data_version_key
+
+    response = _submitted_response(national_round, municipality)
+    before = cache.get(data_version_key(national_round.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "delete view":
+            page = admin_client.post(reverse("admin:surveys_response_delete", args=[response.pk]), {"post": "yes"})
+        else:
+            page = admin_client.post(
+                reverse("admin:surveys_response_changelist"),
+                {"action": "delete_selected", "_selected_action": [response.pk], "post": "yes"},
+            )
+    assert page.status_code == 302
+    assert not Response.objects.filter(pk=response.pk).exists()
+    assert cache.get(data_version_key(national_round.pk)) != before
