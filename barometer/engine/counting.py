@@ -287,19 +287,33 @@ def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]
     return outer
 
 
-def _masks_complete(round_: Round, cursor) -> bool:
+def _masks_complete(round_: Round, cursor, *, hash_groups: bool = False) -> bool:
     """True when every countable response of the round stores its option masks for the
-    round's own question set (one indexed EXISTS)."""
+    round's own question set (one indexed EXISTS).
+
+    With ``hash_groups`` (PostgreSQL only, and only when the caller's own transaction ends
+    right after the count, since the setting lasts until then) the same round trip also
+    switches sorting off, so that the counting statement after it hashes its groups: the planner
+    multiplies the grouping columns' distinct values (about 21,000 groups estimated for
+    1,328 found at 10,000 responses), judges a hash table of that many rows of 90
+    aggregates too big for ``work_mem`` and sorts every response instead. Hashing took
+    about 10 % less time at 10,000 responses and 27-31 % at 100,000 and 300,000 (medians
+    of five, same process); a hash table that does outgrow
+    memory spills to disk, so the result never depends on it. ``cell_table`` switches
+    sorting on again before counting from the answers.
+    """
+    planner = ", set_config('enable_sort', 'off', true)" if hash_groups else ""
     cursor.execute(
         f"""
-        SELECT 1 FROM {Response._meta.db_table}
-        WHERE round_id = %s AND status = %s AND workplace_id IS NOT NULL
-          AND (option_bits_0 IS NULL OR question_set_id <> %s)
-        LIMIT 1
+        SELECT NOT EXISTS (
+            SELECT 1 FROM {Response._meta.db_table}
+            WHERE round_id = %s AND status = %s AND workplace_id IS NOT NULL
+              AND (option_bits_0 IS NULL OR question_set_id <> %s)
+        ){planner}
         """,
         [round_.pk, ResponseStatus.SUBMITTED, round_.question_set_id],
     )
-    return cursor.fetchone() is None
+    return bool(cursor.fetchone()[0])
 
 
 def _sql_from_masks(layout: _StoredLayout, outer_sql: str) -> str:
@@ -357,13 +371,15 @@ def cell_table(round_: Round, specs: Sequence[IndicatorSpec], *, use_masks: bool
     the chosen options themselves. Both give the same table.
     """
     specs = [spec for spec in specs if spec.is_resolvable]
+    # A planner setting made in the transaction below ends with it only if it is the outermost.
+    hash_groups = connection.vendor == "postgresql" and not connection.in_atomic_block
     # Only integers made here, never user input, are formatted into the statements.
     with transaction.atomic(), connection.cursor() as cursor:
         positions = option_masks.option_positions(round_.question_set_id) if use_masks else {}
         stored = (
             bool(positions)
             and all(option_id in positions for option_id in _relevant(specs))
-            and _masks_complete(round_, cursor)
+            and _masks_complete(round_, cursor, hash_groups=hash_groups)
         )
         if stored:
             layout: _Layout = _StoredLayout(specs, positions)
@@ -378,7 +394,10 @@ def cell_table(round_: Round, specs: Sequence[IndicatorSpec], *, use_masks: bool
         if connection.vendor == "postgresql" and not stored:
             # The per-response aggregate holds one row per response: give it the memory to
             # stay in RAM rather than spill to disk, for this statement only.
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.BAROMETER_COUNT_WORK_MEM])
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('enable_sort', 'on', true)",
+                [settings.BAROMETER_COUNT_WORK_MEM],
+            )
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 

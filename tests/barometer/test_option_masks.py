@@ -134,6 +134,42 @@ def test_the_raw_export_reads_the_chosen_options_from_the_masks_and_gives_the_sa
     assert any(any(isinstance(value, str) and value for value in column) for column in columns)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_counting_hashes_its_groups_only_in_a_transaction_of_its_own(question_set, register, barometer_data):
+    """Outside any transaction the count switches sorting off for its own transaction (on
+    PostgreSQL), inside one it leaves the planner alone; either way the table is the one
+    counted from the answers and sorting is on again afterwards."""
+    from django.db import transaction
+
+    round_ = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=120).round
+    specs = [item.spec for item in resolved_indicators(round_.question_set_id)]
+    expected = cell_table(round_, specs, use_masks=False)
+
+    def counted() -> tuple[object, bool]:
+        with CaptureQueriesContext(connection) as captured:
+            table = cell_table(round_, specs)
+        return table, any("'enable_sort', 'off'" in query["sql"] for query in captured.captured_queries)
+
+    alone, hinted_alone = counted()
+    with transaction.atomic():
+        inside, hinted_inside = counted()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW enable_sort")
+                assert cursor.fetchone()[0] == "on"
+    assert hinted_alone == (connection.vendor == "postgresql")
+    assert not hinted_inside
+    for table in (alone, inside):
+        assert table.cells.keys() == expected.cells.keys()
+        for cell, (count, flat) in expected.cells.items():
+            assert table.cells[cell][0] == count
+            assert table.cells[cell][1] == pytest.approx(flat)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_sort")
+            assert cursor.fetchone()[0] == "on"
+
+
 def rescored(spec, score):
     """``spec`` with each option's score replaced by ``score(old score)``."""
     return dataclasses.replace(spec, scores={option_id: score(old) for option_id, old in spec.scores.items()})
