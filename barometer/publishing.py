@@ -43,7 +43,7 @@ from barometer.engine.stats import Estimate
 from barometer.engine.suppression import NoSuppression
 from barometer.models import PublishedSnapshot
 from surveys.models import Round
-from surveys.services.answering import bump_data_version
+from surveys.services.answering import bump_data_versions_on_commit
 
 SNAPSHOT_FORMAT = 1
 
@@ -245,5 +245,5 @@ def publish_round(round_: Round, *, published_by: str = "", now=None) -> tuple[P
             locked.save(update_fields=["results_published_at"])
         round_.results_published_at = locked.results_published_at
         # Cached pages of the round are rebuilt from the new edition.
-        transaction.on_commit(lambda: bump_data_version(round_.pk))
+        bump_data_versions_on_commit([round_.pk])
     return created, summary["seconds"]

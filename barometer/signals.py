@@ -28,7 +28,7 @@ from surveys.models import (
     WordingChange,
     Workplace,
 )
-from surveys.services.answering import bump_data_version
+from surveys.services.answering import bump_data_versions_on_commit
 from surveys.signals import question_set_publishing
 
 
@@ -95,8 +95,7 @@ def register_changed(**kwargs):
 @receiver(post_delete, sender=PopulationCell)
 @receiver(post_delete, sender=Invitation)
 def population_changed(instance, **kwargs):
-    round_id = instance.round_id
-    transaction.on_commit(lambda: bump_data_version(round_id))
+    bump_data_versions_on_commit([instance.round_id])
 
 
 @receiver(post_save, sender=Invitation)

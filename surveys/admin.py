@@ -3,7 +3,6 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -36,8 +35,6 @@ from .models import (
     WordingChange,
     Workplace,
 )
-from .option_masks import rebuild_option_masks
-from .services.answering import bump_data_version
 from .services.questionsets import (
     PublishRefused,
     export_questionset_data,
@@ -46,7 +43,7 @@ from .services.questionsets import (
     publish,
     structure_diff,
 )
-from .services.retention import delete_workplace_responses
+from .services.retention import delete_answers, delete_responses, delete_workplace_responses
 
 
 def _is_locked(obj) -> bool:
@@ -523,19 +520,12 @@ class AnswerAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj):
-        """Delete the answer (a text with personal data in it, say), then bring its
-        response's option masks up to date and tell its round's figures."""
-        self.delete_queryset(request, Answer.objects.filter(pk=obj.pk))
+        """Through ``delete_answers``: the response's option masks and its round's figures
+        follow."""
+        delete_answers(Answer.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        """Delete the answers with their chosen options; the responses' option masks are
-        recomputed from what is left, and their rounds' figures told after the commit."""
-        touched = list(queryset.values_list("response_id", "response__round_id").distinct())
-        with transaction.atomic():
-            super().delete_queryset(request, queryset)
-            rebuild_option_masks(Response.objects.filter(pk__in={response_id for response_id, _round in touched}))
-        for round_id in {round_id for _response, round_id in touched}:
-            transaction.on_commit(lambda round_id=round_id: bump_data_version(round_id))
+        delete_answers(queryset)
 
 
 @admin.register(PopulationCell)
@@ -602,17 +592,11 @@ class ResponseAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj):
-        """Delete the response, then tell its round's figures (after the commit)."""
-        round_id = obj.round_id
-        super().delete_model(request, obj)
-        transaction.on_commit(lambda: bump_data_version(round_id))
+        """Through ``delete_responses``: the round's cached figures follow."""
+        delete_responses(Response.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        """Delete the responses, then tell each of their rounds' figures (after the commit)."""
-        rounds = set(queryset.values_list("round_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for round_id in rounds:
-            transaction.on_commit(lambda round_id=round_id: bump_data_version(round_id))
+        delete_responses(queryset)
 
 
 admin.site.site_header = _("Innovasjonsbarometeret: administration")

@@ -293,14 +293,14 @@ def _masks_complete(round_: Round, cursor, *, hash_groups: bool = False) -> bool
 
     With ``hash_groups`` (PostgreSQL only, and only when the caller's own transaction ends
     right after the count, since the setting lasts until then) the same round trip also
-    switches sorting off, so that the counting statement after it hashes its groups: the planner
-    multiplies the grouping columns' distinct values (about 21,000 groups estimated for
-    1,328 found at 10,000 responses), judges a hash table of that many rows of 90
+    switches sorting off, so that the counting statement after it hashes its groups: the
+    planner multiplies the grouping columns' distinct values (about 21,000 groups estimated
+    for 1,328 found at 10,000 responses), judges a hash table of that many rows of 90
     aggregates too big for ``work_mem`` and sorts every response instead. Hashing took
-    about 10 % less time at 10,000 responses and 27-31 % at 100,000 and 300,000 (medians
-    of five, same process); a hash table that does outgrow
-    memory spills to disk, so the result never depends on it. ``cell_table`` switches
-    sorting on again before counting from the answers.
+    15 % less time at 10,000 responses and 26-28 % at 100,000 and 300,000 (medians of
+    seven, same process); a hash table that does outgrow memory spills to disk, so the
+    result never depends on it. ``cell_table`` switches sorting on again before counting
+    from the answers.
     """
     planner = ", set_config('enable_sort', 'off', true)" if hash_groups else ""
     cursor.execute(

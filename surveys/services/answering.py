@@ -8,6 +8,7 @@ never changed again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -55,6 +56,14 @@ def bump_data_version(round_id: int) -> None:
         cache.incr(key)
     except ValueError:  # evicted between add and incr
         cache.set(key, 1, timeout=None)
+
+
+def bump_data_versions_on_commit(round_ids: Iterable[int]) -> None:
+    """Bump each round's data version (``bump_data_version``) once the current transaction
+    commits, or at once outside a transaction: readers must not rebuild a figure from data
+    a rollback would take back."""
+    for round_id in set(round_ids):
+        transaction.on_commit(lambda round_id=round_id: bump_data_version(round_id))
 
 
 def response_for_invitation(invitation: Invitation, *, language: str) -> Response:
@@ -221,7 +230,6 @@ def submit_response(*, response: Response, questionnaire: Questionnaire | None =
         )
         if not won:
             return SubmitResult(submitted=True, already_submitted=True)
-        round_id = locked.round_id
-        transaction.on_commit(lambda: bump_data_version(round_id))
+        bump_data_versions_on_commit([locked.round_id])
     response.refresh_from_db()
     return SubmitResult(submitted=True)

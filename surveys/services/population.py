@@ -8,7 +8,7 @@ from django.db import transaction
 
 from ..models import ImportKind, PopulationCell, Region, Round, WorkplaceType
 from ..tabular.reading import TableFileError, read_table
-from .answering import bump_data_version
+from .answering import bump_data_versions_on_commit
 from .imports import record_import
 
 
@@ -60,6 +60,5 @@ def load_population(round_: Round, source, *, imported_by: str = "") -> int:
         PopulationCell.objects.bulk_create(cells)
         record_import(ImportKind.POPULATION, round_, table, len(cells), imported_by)
         # The weights change with the population: every cached figure of the round must go.
-        round_id = round_.pk
-        transaction.on_commit(lambda: bump_data_version(round_id))
+        bump_data_versions_on_commit([round_.pk])
     return len(cells)

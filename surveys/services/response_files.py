@@ -67,7 +67,7 @@ from ..questionnaire import AnswerValues, Questionnaire
 from ..tabular.reading import TableFileError, municipality_number, read_table
 from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
 from ..tabular.writing import csv_lines as csv_lines
-from .answering import bump_data_version
+from .answering import bump_data_versions_on_commit
 from .imports import describe_import, previous_import, record_import
 from .invitations import SimilarWorkplacesError, near_duplicates
 
@@ -653,5 +653,4 @@ def _store(round_: Round, parsed: list[dict]) -> None:
             ],
             batch_size=10000,
         )
-    round_id = round_.pk
-    transaction.on_commit(lambda: bump_data_version(round_id))
+    bump_data_versions_on_commit([round_.pk])

@@ -248,6 +248,18 @@ def _submitted_response(national_round, municipality):
     )
 
 
+def _delete_in_admin(admin_client, capture_on_commit, model: str, pk: int, how: str):
+    """Delete one ``surveys.<model>`` row through its delete page or the changelist's
+    "delete selected" action, running the commit callbacks; the admin's reply."""
+    with capture_on_commit(execute=True):
+        if how == "delete view":
+            return admin_client.post(reverse(f"admin:surveys_{model}_delete", args=[pk]), {"post": "yes"})
+        return admin_client.post(
+            reverse(f"admin:surveys_{model}_changelist"),
+            {"action": "delete_selected", "_selected_action": [pk], "post": "yes"},
+        )
+
+
 @pytest.mark.parametrize("how", ["delete view", "delete selected"])
 def test_deleting_an_answer_in_the_admin_brings_the_masks_and_figures_up_to_date(
     admin_client, national_round, municipality, django_capture_on_commit_callbacks, how
@@ -263,14 +275,7 @@ def test_deleting_an_answer_in_the_admin_brings_the_masks_and_figures_up_to_date
     response = _submitted_response(national_round, municipality)
     answer = Answer.objects.filter(response=response, choices__isnull=False).first()
     before = cache.get(data_version_key(national_round.pk))
-    with django_capture_on_commit_callbacks(execute=True):
-        if how == "delete view":
-            page = admin_client.post(reverse("admin:surveys_answer_delete", args=[answer.pk]), {"post": "yes"})
-        else:
-            page = admin_client.post(
-                reverse("admin:surveys_answer_changelist"),
-                {"action": "delete_selected", "_selected_action": [answer.pk], "post": "yes"},
-            )
+    page = _delete_in_admin(admin_client, django_capture_on_commit_callbacks, "answer", answer.pk, how)
     assert page.status_code == 302
     assert not Answer.objects.filter(pk=answer.pk).exists()
     assert assert_masks_match_answers(Response.objects.filter(pk=response.pk)) == 1
@@ -287,14 +292,7 @@ def test_deleting_responses_in_the_admin_tells_the_round_s_figures(
 
     response = _submitted_response(national_round, municipality)
     before = cache.get(data_version_key(national_round.pk))
-    with django_capture_on_commit_callbacks(execute=True):
-        if how == "delete view":
-            page = admin_client.post(reverse("admin:surveys_response_delete", args=[response.pk]), {"post": "yes"})
-        else:
-            page = admin_client.post(
-                reverse("admin:surveys_response_changelist"),
-                {"action": "delete_selected", "_selected_action": [response.pk], "post": "yes"},
-            )
+    page = _delete_in_admin(admin_client, django_capture_on_commit_callbacks, "response", response.pk, how)
     assert page.status_code == 302
     assert not Response.objects.filter(pk=response.pk).exists()
     assert cache.get(data_version_key(national_round.pk)) != before
