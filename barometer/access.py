@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from surveys.i18n import activate_respondent_language
 from surveys.links import find_link
 from surveys.models import Invitation, Response
 
@@ -34,11 +35,13 @@ def reads_live_figures(user) -> bool:
 
 
 def report_response_for_token(request: HttpRequest, token: str) -> Response:
-    """The response behind a respondent's link, which may see its own report only."""
+    """The response behind a respondent's link, which may see its own report only; its
+    pages are shown in the response's language unless the device chose one."""
     found = find_link(request, token)
     response = getattr(found, "response", None) if isinstance(found, Invitation) else found
     if response is None:
         raise Http404("not started")
+    activate_respondent_language(request, response.language)
     return _with_report_relations(response.pk)
 
 

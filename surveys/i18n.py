@@ -4,6 +4,8 @@ Bokmål is the authoritative language: every text must have it, and a missing ny
 English translation falls back to it.
 """
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language
 
 LANGUAGES = ("nb", "nn", "en")
@@ -13,6 +15,21 @@ FALLBACK_LANGUAGE = "nb"
 def current_language() -> str:
     language = (get_language() or FALLBACK_LANGUAGE).split("-")[0]
     return language if language in LANGUAGES else FALLBACK_LANGUAGE
+
+
+def device_chose_language(request) -> bool:
+    """Whether the visitor chose a language on this device (the language cookie is set)."""
+    return settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+
+
+def activate_respondent_language(request, language: str) -> None:
+    """Show a respondent's pages in the language of their response (the invitation's, or
+    the one they answered in) on a device that has not chosen one; a choice made on the
+    device wins. For every page reached through a respondent's link: the questionnaire,
+    the report, its charts and its PDF."""
+    if not device_chose_language(request) and language in LANGUAGES:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
 
 def text_field_names(base: str) -> list[str]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import SectionForm, SelfTestProfileForm
-from .i18n import LANGUAGES, current_language
+from .i18n import LANGUAGES, activate_respondent_language, current_language, device_chose_language
 from .links import find_link
 from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
 from .questionnaire import AnswerValues, Questionnaire
@@ -106,7 +106,7 @@ def _response_for_token(request: HttpRequest, token: str) -> Response:
     """The response behind a respondent link, or 404. Activates the response's language
     on a device that has not chosen one, and remembers a language chosen on this one."""
     found = find_link(request, token)
-    chose_language = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    chose_language = device_chose_language(request)
     if isinstance(found, Invitation):
         response = response_for_invitation(found, language=current_language() if chose_language else found.language)
     else:
@@ -116,9 +116,8 @@ def _response_for_token(request: HttpRequest, token: str) -> Response:
         if language != response.language and not response.is_submitted:
             Response.objects.filter(pk=response.pk).update(language=language)
             response.language = language
-    elif response.language in LANGUAGES:
-        translation.activate(response.language)
-        request.LANGUAGE_CODE = response.language
+    else:
+        activate_respondent_language(request, response.language)
     return response
 
 

@@ -4,9 +4,10 @@ Everything goes through ``cached``, which stores under Django's cache ``version=
 round's *figures version*. That version is made of every input that can change a figure,
 so a cached value is never stale and nothing needs to be deleted:
 
-- the round's data version (``surveys.services.answering.data_version_key``): bumped after
-  answers are submitted or imported, responses erased, the population loaded or edited, or
-  invitations changed. It is per round, so a self-test never touches a national round's;
+- the round's data version (``surveys.services.answering.data_version_key``), and that of
+  any other round the value reads (``also``): bumped after answers are submitted, imported
+  or deleted, responses erased, the population loaded or edited, or invitations changed.
+  It is per round, so a self-test never touches a national round's;
 - the reference version: indicators, reference figures, question texts (signals in
   ``barometer.signals``);
 - the register version: a municipality's size, centrality or county, a county's region, a
@@ -64,31 +65,37 @@ def settings_digest() -> str:
     return hashlib.sha256(repr(values).encode()).hexdigest()[:12]
 
 
-def figures_version(round_id: int | None) -> str:
+def figures_version(round_id: int | None, *also: int) -> str:
     """The version every cached figure of the round is stored under (a short string).
 
-    ``round_id`` None stands for "no round" (a report without a comparison round).
+    ``round_id`` None stands for "no round" (a report without a comparison round). ``also``
+    names more rounds whose data the value reads (a workplace report compared with another
+    round reads its own round's answers): their data versions are part of the version too.
     """
-    data_key = data_version_key(round_id or 0)
-    # One round trip for the three counters (a database or Redis query each otherwise).
-    counters = cache.get_many([data_key, REFERENCE_VERSION_KEY, REGISTER_VERSION_KEY])
-    data = int(counters.get(data_key) or 0) if round_id else 0
+    rounds = [round_id or 0, *also]
+    data_keys = [data_version_key(each) for each in rounds]
+    # One round trip for all the counters (a database or Redis query each otherwise).
+    counters = cache.get_many([*data_keys, REFERENCE_VERSION_KEY, REGISTER_VERSION_KEY])
+    data = ".".join(
+        str(int(counters.get(key) or 0) if each else 0) for each, key in zip(rounds, data_keys, strict=True)
+    )
     reference = int(counters.get(REFERENCE_VERSION_KEY) or 0)
     register = int(counters.get(REGISTER_VERSION_KEY) or 0)
     return f"f{CACHE_FORMAT}-d{data}-r{reference}-g{register}-s{settings_digest()}"
 
 
-def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], T]) -> T:
+def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], T], *, also: tuple[int, ...] = ()) -> T:
     """The value under ``name`` and ``parts`` for the round, computed and stored when the
     round's figures version has none. ``parts`` must name everything else the value depends
-    on (language, weighting, viewer, ...); they are joined with ":" into the key.
+    on (language, weighting, viewer, ...); they are joined with ":" into the key. ``also``:
+    other rounds whose data the value reads (``figures_version``).
     """
     key = ":".join(["barometer", name, str(round_id or 0), *(str(part) for part in parts)])
     # The database cache's key column holds 255 characters (with prefix and version), and
     # memcached refuses spaces and control characters: such keys are hashed.
     if len(key) > 180 or any(ord(c) <= 32 or ord(c) == 127 for c in key):
         key = f"barometer:{name}:{round_id or 0}:{hashlib.sha256(key.encode()).hexdigest()}"
-    version = figures_version(round_id)
+    version = figures_version(round_id, *also)
     value = cache.get(key, version=version)
     if value is None:
         value = compute()

@@ -37,6 +37,14 @@ def _comparison_round_id(response: Response) -> int | None:
     return round_.pk if round_ else None
 
 
+def _report_version_rounds(response: Response) -> tuple[int | None, tuple[int, ...]]:
+    """The rounds a workplace report reads, for its cache version: the comparison round's
+    figures, and the response's own round, whose data version moves when the response's own
+    answers change (an answer deleted in the admin) even when it is another round."""
+    comparison = _comparison_round_id(response)
+    return comparison, (() if comparison == response.round_id else (response.round_id,))
+
+
 def wants_weighting(request: HttpRequest) -> bool:
     """Weighted figures unless the reader asked for the unweighted ones (?vekting=av)."""
     return request.GET.get("vekting") != "av"
@@ -59,7 +67,8 @@ def chart_query(response: Response, weighted: bool) -> str:
     params["sprak"] = get_language()
     if not weighted:
         params["vekting"] = "av"
-    params["utgave"] = f"{figures_version(_comparison_round_id(response))}-d{DRAWING_VERSION}"
+    comparison, also = _report_version_rounds(response)
+    params["utgave"] = f"{figures_version(comparison, *also)}-d{DRAWING_VERSION}"
     return params.urlencode()
 
 
@@ -90,7 +99,8 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
         )
         return {"body": html, "synthetic": report.is_synthetic}
 
-    page = cached(_comparison_round_id(response), "report", (response.pk, bool(token), weighted, get_language()), body)
+    comparison, also = _report_version_rounds(response)
+    page = cached(comparison, "report", (response.pk, bool(token), weighted, get_language()), body, also=also)
     return render(
         request,
         "barometer/report.html",
@@ -133,7 +143,8 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
         return chart_image(report, name) if name in available_charts(report) else ""
 
     key = (response.pk, name, weighted, get_language(), DRAWING_VERSION)
-    svg = cached(_comparison_round_id(response), "chart", key, draw)
+    comparison, also = _report_version_rounds(response)
+    svg = cached(comparison, "chart", key, draw, also=also)
     if not svg:
         raise Http404("no such chart")
     # Personal: no Cache-Control here, so it gets the site's "private, no-store".

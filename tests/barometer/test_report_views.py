@@ -1,12 +1,16 @@
 """The workplace report as a respondent and an admin see it."""
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from pypdf import PdfReader
 
 from barometer.engine.figures import comparison_round
 from barometer.engine.snapshots import latest_published_round
@@ -47,6 +51,26 @@ def test_report_names_its_sources_and_waits_for_the_published_results(client, su
     assert 'class="alert alert-info pending-results"' in html
     assert str(rows["employees-initiated-or-implemented"].national_label) not in html
     assert rows["employees-initiated-or-implemented"].own.value == 1.0
+
+
+@pytest.mark.parametrize("language", ["nn", "en"])
+def test_the_report_and_its_pdf_come_in_the_response_s_language_unless_the_device_chose(
+    client, submitted, language, settings
+):
+    """A link opened on a device with no language chosen shows the report and the PDF in
+    the language the response was answered in, as the questionnaire does; a language
+    chosen on the device wins."""
+    Response.objects.filter(invitation=submitted).update(language=language)
+    page = client.get(f"/s/{submitted.token}/rapport/")
+    html = page.content.decode()
+    assert f'<html lang="{language}"' in html
+    pdf = client.get(f"/s/{submitted.token}/rapport/rapport.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Language"] == language
+    with translation.override(language):
+        title = gettext("Innovation Barometer: your report")
+    assert PdfReader(io.BytesIO(pdf.content)).metadata.title == title
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    assert '<html lang="nb"' in client.get(f"/s/{submitted.token}/rapport/").content.decode()
 
 
 def test_report_is_available_only_after_submitting(client, barometer_data, national_round, workplace):
@@ -144,6 +168,33 @@ def test_a_self_test_is_compared_with_the_latest_national_round(client, baromete
     assert page.status_code == 200
     assert page.context["report"].round == national
     assert page.context["report"].responses_nationally == 50
+
+
+def test_a_report_compared_with_another_round_drops_an_answer_deleted_since(
+    client, barometer_data, question_set, register, self_test_round, django_capture_on_commit_callbacks
+):
+    """The report of a response compared with another round is cached under both rounds'
+    versions: an answer the admin deletes (a name in a free text) is gone from the page and
+    from its charts' addresses at once, not after a day."""
+    from surveys.models import Answer, Question
+    from surveys.services.retention import delete_answers
+
+    publish(generate_round(question_set=question_set, slug="national", name="Nasjonal", workplaces=50).round)
+    response = ResponseBuilder(self_test_round).submitted(
+        workplace_type=WorkplaceType.KINDERGARTEN, municipality=Municipality.objects.first(), answers=innovator()
+    )
+    response.workplace, response.token = None, "selvtest-token-1234567890"
+    response.save()
+    question = Question.objects.get(question_set=question_set, code="newest_description")
+    Answer.objects.create(response=response, question=question, text_value="Ola Nordmann ringte oss")
+    first = client.get("/s/selvtest-token-1234567890/rapport/")
+    assert "Ola Nordmann ringte oss" in first.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_answers(Answer.objects.filter(response=response, question=question))
+    again = client.get("/s/selvtest-token-1234567890/rapport/")
+    assert "Ola Nordmann ringte oss" not in again.content.decode()
+    chart_addresses = [re.findall(r"utgave=[^&\"]+", page.content.decode()) for page in (first, again)]
+    assert chart_addresses[0] and chart_addresses[0] != chart_addresses[1]
 
 
 def test_a_self_test_finds_its_round_in_one_query_as_published_then_closed_then_opened(
