@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -493,6 +495,21 @@ class InvitationAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_select_related = ["workplace", "round"]
 
 
+class ViewOnlyDeletableMixin:
+    """For admins whose rows are read but never changed, though they may be deleted:
+    after deleting one from its own page, go back to the list it was chosen from, not to
+    the admin's front page (Django sends a user without the change permission there)."""
+
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        if self.has_change_permission(request) or not self.has_view_permission(request):
+            return response
+        opts = self.model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.admin_site.name)
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
+
+
 class AnswerChoiceInline(admin.TabularInline):
     model = AnswerChoice
     fields = ["option"]
@@ -505,7 +522,7 @@ class AnswerChoiceInline(admin.TabularInline):
 
 
 @admin.register(Answer)
-class AnswerAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class AnswerAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["response", "question", "number_value", "text_value"]
     list_filter = ["question__question_set", "question__section"]
     search_fields = ["question__code"]
@@ -535,7 +552,7 @@ class PopulationCellAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class ReminderLogAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["sent_at", "invitation", "group"]
     list_filter = ["invitation__round"]
     search_fields = ["invitation__workplace__name"]
@@ -549,7 +566,7 @@ class ReminderLogAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportedFile)
-class ImportedFileAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class ImportedFileAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     """The files the import commands loaded; a record, so nobody edits it."""
 
     list_display = ["imported_at", "kind", "round", "file_name", "rows", "imported_by", "digest"]

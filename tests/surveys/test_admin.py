@@ -277,6 +277,7 @@ def test_deleting_an_answer_in_the_admin_brings_the_masks_and_figures_up_to_date
     before = cache.get(data_version_key(national_round.pk))
     page = _delete_in_admin(admin_client, django_capture_on_commit_callbacks, "answer", answer.pk, how)
     assert page.status_code == 302
+    assert page["Location"].startswith(reverse("admin:surveys_answer_changelist"))  # back to the list
     assert not Answer.objects.filter(pk=answer.pk).exists()
     assert assert_masks_match_answers(Response.objects.filter(pk=response.pk)) == 1
     assert cache.get(data_version_key(national_round.pk)) != before
