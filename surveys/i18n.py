@@ -51,12 +51,23 @@ def translated(base: str) -> property:
 
 def localized_html(obj, base: str, language: str | None = None) -> str:
     """The text for HTML: escaped, and marked ``lang="nb"`` where it falls back to bokmål,
-    so a screen reader reads a missing translation with the right pronunciation."""
+    so a screen reader reads a missing translation with the right pronunciation.
+
+    Remembered on ``obj`` for as long as its texts stay the same objects: a questionnaire
+    kept in memory (``surveys.questionnaire.Questionnaire.of``) is rendered page after page,
+    and escaping every option's label again was a tenth of a questionnaire page's time."""
     from django.utils.html import conditional_escape, format_html
 
     language = language or current_language()
     own = getattr(obj, f"{base}_{language}", "") if language in LANGUAGES else ""
-    if own or language == FALLBACK_LANGUAGE:
-        return conditional_escape(own or getattr(obj, f"{base}_{FALLBACK_LANGUAGE}"))
     fallback = getattr(obj, f"{base}_{FALLBACK_LANGUAGE}")
-    return format_html('<span lang="{}">{}</span>', FALLBACK_LANGUAGE, fallback) if fallback else ""
+    memo = obj.__dict__.setdefault("_localized_html", {})
+    kept = memo.get((base, language))
+    if kept is not None and kept[0] is own and kept[1] is fallback:
+        return kept[2]
+    if own or language == FALLBACK_LANGUAGE:
+        html = conditional_escape(own or fallback)
+    else:
+        html = format_html('<span lang="{}">{}</span>', FALLBACK_LANGUAGE, fallback) if fallback else ""
+    memo[(base, language)] = (own, fallback, html)
+    return html

@@ -24,6 +24,9 @@ the login, password and staff forms stay with crispy-forms.
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import NamedTuple
+
 from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -69,8 +72,30 @@ def _notes(help_text, help_id: str | None, errors, error_id: str | None) -> list
     return parts
 
 
-def render_field(bound: forms.BoundField) -> str:
-    """One field of an answering form as HTML (a plain ``str``; escaped throughout)."""
+class _Choice(NamedTuple):
+    """An option's markup, not chosen and chosen (``checked`` or ``selected``)."""
+
+    value: str
+    plain: str
+    chosen: str
+
+
+class _Slot(Enum):
+    """Where the field's own value goes: an input's ``value`` attribute, or a textarea's text."""
+
+    VALUE_ATTRIBUTE = "value attribute"
+    TEXT = "text"
+
+
+_Part = str | _Choice | _Slot
+
+
+def _field_parts(bound: forms.BoundField, choices: tuple[tuple[str, str], ...] | None) -> tuple[_Part, ...]:
+    """The field's markup with its answer left out: static text, one ``_Choice`` per option
+    and at most one ``_Slot`` for a typed value. Everything in it is escaped.
+
+    ``choices`` are the field's options as (value, escaped text), read once by the caller
+    (a model choice field reads them from the database)."""
     field = bound.field
     widget = field.widget
     name = bound.html_name
@@ -82,16 +107,14 @@ def render_field(bound: forms.BoundField) -> str:
     invalid = " is-invalid" if errors else ""
     label = conditional_escape(field.label or "")
     notes = _notes(field.help_text, help_id, errors, error_id)
-    parts = [f'<div id="div_{auto_id}" class="mb-3 question">']
+    parts: list[_Part] = [f'<div id="div_{auto_id}" class="mb-3 question">']
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         kind = "checkbox" if isinstance(widget, forms.CheckboxSelectMultiple) else "radio"
-        chosen = _chosen(bound.value())
         parts.append(f"<fieldset{_attributes({'aria-describedby': described})}>")
         parts.append(f'<legend class="form-label fs-6">{label}</legend>')
         parts += notes
         required = field.required and kind == "radio"
-        for index, (value, text) in enumerate(field.choices):
-            value = str(value)
+        for index, (value, text) in enumerate(choices or ()):
             option_id = f"{auto_id}_{index}"
             attrs = {
                 "type": kind,
@@ -100,13 +123,13 @@ def render_field(bound: forms.BoundField) -> str:
                 "value": value,
                 "id": option_id,
                 "required": required,
-                "checked": value in chosen,
+                "checked": False,
                 "aria-invalid": "true" if errors else None,
             }
-            parts.append(
-                f'<div class="form-check"><input{_attributes(attrs)}>'
-                f'<label for="{option_id}" class="form-check-label">{conditional_escape(text)}</label></div>'
-            )
+            option_label = f'<label for="{option_id}" class="form-check-label">{text}</label></div>'
+            plain = f'<div class="form-check"><input{_attributes(attrs)}>{option_label}'
+            chosen = f'<div class="form-check"><input{_attributes({**attrs, "checked": True})}>{option_label}'
+            parts.append(_Choice(value, plain, chosen))
         parts.append("</fieldset>")
     else:
         parts.append(f'<label for="{auto_id}" class="form-label">{label}</label>')
@@ -118,30 +141,93 @@ def render_field(bound: forms.BoundField) -> str:
             "aria-describedby": described,
             "aria-invalid": "true" if errors else None,
         }
-        value = bound.value()
         if isinstance(widget, forms.Select):
-            chosen = _chosen(value)
-            options = "".join(
-                f'<option value="{conditional_escape(choice)}"{" selected" if str(choice) in chosen else ""}>'
-                f"{conditional_escape(text)}</option>"
-                for choice, text in field.choices
-            )
-            parts.append(f"<select{_attributes({**common, 'class': f'form-select{invalid}'})}>{options}</select>")
+            parts.append(f"<select{_attributes({**common, 'class': f'form-select{invalid}'})}>")
+            for value, text in choices or ():
+                start = f'<option value="{conditional_escape(value)}"'
+                end = f">{text}</option>"
+                parts.append(_Choice(value, start + end, f"{start} selected{end}"))
+            parts.append("</select>")
         elif isinstance(widget, forms.Textarea):
             attrs = {**widget.attrs, **common, "class": f"form-control{invalid}"}
-            text = conditional_escape(value or "")
-            parts.append(f"<textarea{_attributes(attrs)}>\n{text}</textarea>")
+            parts += [f"<textarea{_attributes(attrs)}>\n", _Slot.TEXT, "</textarea>"]
         else:
-            attrs = {
-                "type": widget.input_type,
-                **widget.attrs,
-                **common,
-                "class": f"form-control{invalid}",
-                "value": None if value in (None, "") else str(value),
-            }
-            parts.append(f"<input{_attributes(attrs)}>")
+            attrs = {"type": widget.input_type, **widget.attrs, **common, "class": f"form-control{invalid}"}
+            attrs.pop("value", None)  # the answer, written last by the slot
+            parts += [f"<input{_attributes(attrs)}", _Slot.VALUE_ATTRIBUTE, ">"]
     parts.append("</div>")
-    return "".join(parts)
+    # Neighbouring static text in one piece, so that filling in is one join.
+    merged: list[_Part] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return tuple(merged)
+
+
+# A field's parts by everything they are made from. A questionnaire page is rendered again
+# and again from the same questions in a few languages, so the same few hundred keys come
+# back; a key that changes (a corrected wording, a draft being edited) is simply a new key.
+_PREPARED: dict[tuple, tuple[_Part, ...]] = {}
+_PREPARED_MAX = 4096
+
+
+def _content_key(bound: forms.BoundField) -> tuple[tuple, tuple[tuple[str, str], ...] | None]:
+    """Everything ``_field_parts`` reads, hashable, and the field's choices as (value,
+    escaped text). Texts are keyed as escaped, which costs nothing for the already safe
+    texts of a questionnaire (``localized_html``)."""
+    field = bound.field
+    widget = field.widget
+    choices = None
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.Select):
+        choices = tuple((str(value), conditional_escape(text)) for value, text in field.choices)
+    key = (
+        type(widget),
+        getattr(widget, "input_type", None),
+        tuple(widget.attrs.items()),
+        bound.html_name,
+        bound.auto_id,
+        field.required,
+        conditional_escape(field.label or ""),
+        conditional_escape(field.help_text) if field.help_text else "",
+        tuple(conditional_escape(message) for message in bound.errors),
+        choices,
+    )
+    return key, choices
+
+
+def _prepared_parts(bound: forms.BoundField) -> tuple[_Part, ...]:
+    key, choices = _content_key(bound)
+    parts = _PREPARED.get(key)
+    if parts is None:
+        parts = _field_parts(bound, choices)
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.clear()
+        _PREPARED[key] = parts
+    return parts
+
+
+def render_field(bound: forms.BoundField) -> str:
+    """One field of an answering form as HTML (a plain ``str``; escaped throughout).
+
+    The markup around the answer is built once per field content (``_prepared_parts``);
+    filling in the answer (options checked or selected, a number, a text) is one pass."""
+    value = bound.value()
+    chosen = None
+    out = []
+    for part in _prepared_parts(bound):
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, _Choice):
+            if chosen is None:
+                chosen = _chosen(value)
+            out.append(part.chosen if part.value in chosen else part.plain)
+        elif part is _Slot.TEXT:
+            out.append(conditional_escape(value or ""))
+        elif value not in (None, ""):  # _Slot.VALUE_ATTRIBUTE
+            out.append(f' value="{conditional_escape(str(value))}"')
+    return "".join(out)
 
 
 def render_answer_form(form: forms.Form) -> SafeString:

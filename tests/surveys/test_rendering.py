@@ -154,3 +154,74 @@ def test_the_self_test_profile(register, nb):
     assert [a["value"] for a in options if "selected" in a] == [str(municipality.pk)]
     _tag, employees = page.by_id("id_employees")
     assert employees["type"] == "number" and employees["min"] == "1" and employees["aria-invalid"] == "true"
+
+
+# The markup around an answer is built once per field content (issue 16) -------------------------
+
+
+def _checked(html: str, name: str) -> list[str]:
+    return [a["value"] for a in _Elements(html).all("input", name=name) if "checked" in a]
+
+
+def test_the_same_question_shows_each_respondent_their_own_answers(questions, nb):
+    """The markup kept between pages never carries one respondent's answer to another's page."""
+    single, number, note = questions["one"], questions["staff"], questions["note"]
+    first, second = [option.pk for option in single.options.all()[:2]]
+    shown = []
+    for chosen, count, text in ((first, 12, "Første"), (second, 7, "Andre <svar>"), (None, None, "")):
+        values = AnswerValues(
+            options={single.pk: [chosen]} if chosen else {},
+            numbers={number.pk: count} if count else {},
+            texts={note.pk: text} if text else {},
+        )
+        html = str(SectionForm(questions=[single, number, note], values=values).as_answers())
+        page = _Elements(html)
+        shown.append(
+            (_checked(html, single.code), page.by_id(f"id_{number.code}")[1].get("value"), html.split("</textarea>")[0])
+        )
+    assert [checked for checked, _number, _text in shown] == [[str(first)], [str(second)], []]
+    assert [number for _checked, number, _text in shown] == ["12", "7", None]
+    assert shown[0][2].endswith("\nFørste") and shown[1][2].endswith("\nAndre &lt;svar&gt;")
+    assert shown[2][2].endswith(">\n")
+
+
+def test_errors_are_not_kept_for_the_next_page(questions, nb):
+    single = questions["one"]
+    with_error = SectionForm({single.code: "not an option"}, questions=[single])
+    assert not with_error.is_valid()
+    assert 'aria-invalid="true"' in str(with_error.as_answers())
+    valid = SectionForm({single.code: str(single.options.first().pk)}, questions=[single])
+    assert valid.is_valid()
+    html = str(valid.as_answers())
+    assert "aria-invalid" not in html and "is-invalid" not in html and "_error" not in html
+
+
+def test_a_corrected_wording_and_another_language_are_shown_at_once(questions, nb):
+    """A wording corrected on the same object (an admin editing a draft), a new language,
+    and the required mark all change the page at once."""
+    question = questions["one"]
+    before = str(SectionForm(questions=[question]).as_answers())
+    assert "Ett svar" in before and "Velg det som passer best." in before
+    question.text_nb = "Ett svar, rettet"
+    option = question.options.all()[0]
+    option.label_nb = "Svar x, rettet"
+    after = str(SectionForm(questions=[question]).as_answers())
+    assert "Ett svar, rettet" in after and "Svar x, rettet" in after
+    assert "required-mark" in after and 'id="id_one_0" required>' in after
+    assert 'id="id_one_0" required>' not in str(SectionForm(questions=[question], partial=True).as_answers())
+    with translation.override("en"):
+        english = str(SectionForm(questions=[question]).as_answers())
+    # No English text: the bokmål wording, marked as bokmål for a screen reader.
+    assert '<span lang="nb">Ett svar, rettet</span>' in english
+    assert "(required)" in english and "(obligatorisk)" in after
+
+
+def test_a_page_shown_again_builds_no_markup_again(questions, nb):
+    from surveys import rendering
+
+    form_questions = list(questions.values())
+    str(SectionForm(questions=form_questions).as_answers())
+    kept = dict(rendering._PREPARED)
+    values = AnswerValues(options={questions["many"].pk: [questions["many"].options.first().pk]})
+    str(SectionForm(questions=form_questions, values=values).as_answers())
+    assert kept == rendering._PREPARED
