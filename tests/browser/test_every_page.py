@@ -82,9 +82,10 @@ def query_of(page: Page) -> dict[str, list[str]]:
 # 1. axe on every page, in every language ---------------------------------------------------------
 
 
-# Text in English on a page in bokmål or nynorsk, not marked with its own lang attribute (WCAG
-# 3.1.2, language of parts): an untranslated message. These English words are not Norwegian ones.
-ENGLISH_TEXT = r"""() => {
+# The page's language, and text in English on it that is not marked with its own lang attribute
+# (WCAG 3.1.2, language of parts): an untranslated message on a page in bokmål or nynorsk. These
+# English words are not Norwegian ones. One evaluate for both: a walk checks 59 pages.
+LANGUAGE_AND_ENGLISH_TEXT = r"""() => {
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
@@ -94,7 +95,7 @@ ENGLISH_TEXT = r"""() => {
         const text = walker.currentNode.textContent.trim();
         if (/\b(the|and|your|with|of|are|this|from|by)\b/i.test(text)) found.push(text.slice(0, 100));
     }
-    return found;
+    return [document.documentElement.getAttribute("lang"), found];
 }"""
 
 
@@ -119,11 +120,11 @@ class Walk:
         self.too_wide: list[str] = []
 
     def check(self, label: str) -> None:
-        lang = self.page.locator("html").get_attribute("lang")
+        lang, english_text = self.page.evaluate(LANGUAGE_AND_ENGLISH_TEXT)
         assert lang == self.language, f"{label} ({self.page.url}) is in {lang!r}, not {self.language!r}"
         self.audit.check(self.page, f"{label} [{self.language}]")
         if self.language != "en":
-            for text in self.page.evaluate(ENGLISH_TEXT):
+            for text in english_text:
                 self.untranslated.setdefault(text, []).append(label)
         if "/admin/" not in self.page.url:
             self.check_widths(label)
@@ -132,13 +133,17 @@ class Walk:
         """The page as it is now must not scroll sideways at any of ``PAGE_WIDTHS`` (the
         Django admin is left out: it is for desktops)."""
         original = self.page.viewport_size
-        for width in PAGE_WIDTHS:
-            self.page.set_viewport_size({"width": width, "height": original["height"]})
+        # The window's own width last, so that it is left as it was without another resize.
+        widths = sorted(PAGE_WIDTHS, key=lambda width: width == original["width"])
+        for width in widths:
+            if width != self.page.viewport_size["width"]:
+                self.page.set_viewport_size({"width": width, "height": original["height"]})
             scroll_width, inner_width = self.page.evaluate(SCROLL_WIDTH)
             if scroll_width > inner_width:
                 culprits = "; ".join(self.page.evaluate(WIDEST_ELEMENTS))
                 self.too_wide.append(f"{label} [{self.language}] at {width} px: {scroll_width} px wide ({culprits})")
-        self.page.set_viewport_size(original)
+        if self.page.viewport_size != original:
+            self.page.set_viewport_size(original)
 
     def assert_fits(self) -> None:
         assert not self.too_wide, "Pages that scroll sideways:\n" + "\n".join(self.too_wide)
