@@ -198,13 +198,16 @@ def _content_key(bound: forms.BoundField) -> tuple[tuple, tuple[tuple[str, str],
 
 
 def _prepared_parts(bound: forms.BoundField) -> tuple[_Part, ...]:
+    """The field's parts, kept while it has no errors: a page with errors is rare and
+    shown once, and keeping it would let what a visitor sends fill the store."""
     key, choices = _content_key(bound)
     parts = _PREPARED.get(key)
     if parts is None:
         parts = _field_parts(bound, choices)
-        if len(_PREPARED) >= _PREPARED_MAX:
-            _PREPARED.clear()
-        _PREPARED[key] = parts
+        if not bound.errors:
+            if len(_PREPARED) >= _PREPARED_MAX:
+                _PREPARED.clear()
+            _PREPARED[key] = parts
     return parts
 
 

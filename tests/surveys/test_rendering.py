@@ -186,10 +186,14 @@ def test_the_same_question_shows_each_respondent_their_own_answers(questions, nb
 
 
 def test_errors_are_not_kept_for_the_next_page(questions, nb):
+    from surveys import rendering
+
     single = questions["one"]
     with_error = SectionForm({single.code: "not an option"}, questions=[single])
     assert not with_error.is_valid()
+    kept = dict(rendering._PREPARED)
     assert 'aria-invalid="true"' in str(with_error.as_answers())
+    assert kept == rendering._PREPARED  # what a visitor sends never fills the store
     valid = SectionForm({single.code: str(single.options.first().pk)}, questions=[single])
     assert valid.is_valid()
     html = str(valid.as_answers())
