@@ -60,14 +60,20 @@ def localized_html(obj, base: str, language: str | None = None) -> str:
 
     language = language or current_language()
     own = getattr(obj, f"{base}_{language}", "") if language in LANGUAGES else ""
-    fallback = getattr(obj, f"{base}_{FALLBACK_LANGUAGE}")
-    memo = obj.__dict__.setdefault("_localized_html", {})
-    kept = memo.get((base, language))
-    if kept is not None and kept[0] is own and kept[1] is fallback:
-        return kept[2]
-    if own or language == FALLBACK_LANGUAGE:
-        html = conditional_escape(own or fallback)
+    in_own_language = bool(own) or language == FALLBACK_LANGUAGE
+    # The text the result is made from: the fallback is read only when it is needed (it may
+    # be a deferred field).
+    source = own if in_own_language else getattr(obj, f"{base}_{FALLBACK_LANGUAGE}")
+    memo = getattr(obj, "__dict__", None)
+    if memo is not None:
+        memo = memo.setdefault("_localized_html", {})
+        kept = memo.get((base, language))
+        if kept is not None and kept[0] == in_own_language and kept[1] is source:
+            return kept[2]
+    if in_own_language:
+        html = conditional_escape(source)
     else:
-        html = format_html('<span lang="{}">{}</span>', FALLBACK_LANGUAGE, fallback) if fallback else ""
-    memo[(base, language)] = (own, fallback, html)
+        html = format_html('<span lang="{}">{}</span>', FALLBACK_LANGUAGE, source) if source else ""
+    if memo is not None:
+        memo[(base, language)] = (in_own_language, source, html)
     return html

@@ -28,7 +28,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from django import forms
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -120,7 +120,7 @@ def _field_parts(bound: forms.BoundField, choices: tuple[tuple[str, str], ...] |
                 "type": kind,
                 "class": f"form-check-input{invalid}",
                 "name": name,
-                "value": value,
+                "value": escape(value),  # always escaped: the key holds the value as text
                 "id": option_id,
                 "required": required,
                 "checked": False,
@@ -144,7 +144,7 @@ def _field_parts(bound: forms.BoundField, choices: tuple[tuple[str, str], ...] |
         if isinstance(widget, forms.Select):
             parts.append(f"<select{_attributes({**common, 'class': f'form-select{invalid}'})}>")
             for value, text in choices or ():
-                start = f'<option value="{conditional_escape(value)}"'
+                start = f'<option value="{escape(value)}"'
                 end = f">{text}</option>"
                 parts.append(_Choice(value, start + end, f"{start} selected{end}"))
             parts.append("</select>")
@@ -174,9 +174,9 @@ _PREPARED_MAX = 4096
 
 
 def _content_key(bound: forms.BoundField) -> tuple[tuple, tuple[tuple[str, str], ...] | None]:
-    """Everything ``_field_parts`` reads, hashable, and the field's choices as (value,
-    escaped text). Texts are keyed as escaped, which costs nothing for the already safe
-    texts of a questionnaire (``localized_html``)."""
+    """Everything ``_field_parts`` reads, as the text it writes where that differs, and the
+    field's choices as (value, escaped text). Texts are keyed as escaped, which costs
+    nothing for the already safe texts of a questionnaire (``localized_html``)."""
     field = bound.field
     widget = field.widget
     choices = None
@@ -185,11 +185,12 @@ def _content_key(bound: forms.BoundField) -> tuple[tuple, tuple[tuple[str, str],
     key = (
         type(widget),
         getattr(widget, "input_type", None),
-        tuple(widget.attrs.items()),
+        _attributes(widget.attrs),
         bound.html_name,
         bound.auto_id,
         field.required,
         conditional_escape(field.label or ""),
+        bool(field.help_text),
         conditional_escape(field.help_text) if field.help_text else "",
         tuple(conditional_escape(message) for message in bound.errors),
         choices,

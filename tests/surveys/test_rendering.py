@@ -229,3 +229,26 @@ def test_a_page_shown_again_builds_no_markup_again(questions, nb):
     values = AnswerValues(options={questions["many"].pk: [questions["many"].options.first().pk]})
     str(SectionForm(questions=form_questions, values=values).as_answers())
     assert kept == rendering._PREPARED
+
+
+def test_a_text_in_its_own_language_reads_no_bokmal_it_does_not_need(questions, django_assert_num_queries):
+    from surveys.i18n import localized_html
+    from surveys.models import Option
+
+    option = Option.objects.only("id", "label_en").get(pk=questions["one"].options.first().pk)
+    option.label_en = "Answer <x>"
+    with django_assert_num_queries(0):  # label_nb is deferred and not needed
+        assert localized_html(option, "label", "en") == "Answer &lt;x&gt;"
+        assert localized_html(option, "label", "en") == "Answer &lt;x&gt;"
+
+
+def test_texts_of_objects_without_a_dict_are_still_localised():
+    from surveys.i18n import localized_html
+
+    class Slotted:
+        __slots__ = ("title_en", "title_nb", "title_nn")
+
+    item = Slotted()
+    item.title_nb, item.title_nn, item.title_en = "Tittel & mer", "", ""
+    assert localized_html(item, "title", "nb") == "Tittel &amp; mer"
+    assert localized_html(item, "title", "nn") == '<span lang="nb">Tittel &amp; mer</span>'
