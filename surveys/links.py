@@ -98,8 +98,8 @@ def _only_one(queryset):
 def find_link(request: HttpRequest | None, token: str):
     """The invitation or self-test response a link token belongs to, or 404.
 
-    An invitation comes with its response (if started), and a response with its round
-    and question set, in one query. Raises ``Ratelimited`` (answered with 429) when the
+    An invitation comes with its response (if started), and a response with its round,
+    question set and municipality, in one query. Raises ``Ratelimited`` (answered with 429) when the
     address has tried too many unknown links lately (``Throttled``, a ``Ratelimited`` that
     says when to try again).
     """
@@ -117,7 +117,9 @@ def find_link(request: HttpRequest | None, token: str):
         invitations = Invitation.objects.select_related("response__round", "response__question_set")
         found = _only_one(invitations.filter(token_digest=digest))
         if found is None:
-            found = _only_one(Response.objects.select_related("round", "question_set").filter(token_digest=digest))
+            # A self-test's profile box (its municipality) comes with it.
+            self_tests = Response.objects.select_related("round", "question_set", "municipality")
+            found = _only_one(self_tests.filter(token_digest=digest))
         if found is not None and not same_token(found.token, token):
             found = None
     if found is None:

@@ -35,6 +35,8 @@ from .services.answering import (
 from .shared_pages import shared_with_anonymous_visitors
 
 REPORT_URL_NAME = "barometer:report"
+# The questionnaire page that shows the workplace as registered (partials/profile.html).
+PROFILE_SECTION = "profile"
 # Pages reached through a respondent link: the 429 page there talks about wrong links.
 LINK_URL_NAMES = {"welcome", "section", "saved", "review", "report", "report_chart", "report_pdf"}
 
@@ -140,6 +142,16 @@ def _progress(questionnaire: Questionnaire, values: AnswerValues, section) -> di
     return {"number": number, "total": len(visible), "percent": round(100 * number / max(len(visible), 1))}
 
 
+def _load_profile(response: Response) -> None:
+    """Load what the profile box shows, the workplace and its municipality, in one query
+    instead of one each (a self-test has no workplace, and its link brought the
+    municipality: ``surveys.links.find_link``)."""
+    if response.workplace_id is None:
+        return
+    loaded = Response.objects.select_related("workplace", "municipality").order_by().get(pk=response.pk)
+    response.workplace, response.municipality = loaded.workplace, loaded.municipality
+
+
 def resume_url(response: Response) -> str:
     return settings.SITE_URL + reverse("surveys:welcome", args=[response.link_token])
 
@@ -153,6 +165,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     values = AnswerValues.for_response(response)
     next_section = questionnaire.first_incomplete_section(values)
     started = bool(values.options or values.numbers or values.texts)
+    _load_profile(response)
     return render(
         request,
         "surveys/welcome.html",
@@ -221,12 +234,16 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
 
 def _render_section(request, response, questionnaire, current, form, values) -> HttpResponse:
     previous, following = questionnaire.neighbours(current, values)
+    show_profile = current.code == PROFILE_SECTION
+    if show_profile:
+        _load_profile(response)
     return render(
         request,
         "surveys/section.html",
         {
             "response": response,
             "section": current,
+            "show_profile": show_profile,
             "form": form,
             "progress": _progress(questionnaire, values, current),
             "previous": previous,
