@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from .forms import SectionForm, SelfTestProfileForm
 from .i18n import LANGUAGES, activate_respondent_language, current_language, device_chose_language
 from .links import find_link
-from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
+from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind, Workplace
 from .questionnaire import AnswerValues, Questionnaire
 from .services.answering import (
     ResponseLocked,
@@ -148,8 +148,10 @@ def _load_profile(response: Response) -> None:
     municipality: ``surveys.links.find_link``)."""
     if response.workplace_id is None:
         return
-    loaded = Response.objects.select_related("workplace", "municipality").order_by().get(pk=response.pk)
-    response.workplace, response.municipality = loaded.workplace, loaded.municipality
+    workplace = Workplace.objects.select_related("municipality").get(pk=response.workplace_id)
+    response.workplace = workplace
+    if workplace.municipality_id == response.municipality_id:
+        response.municipality = workplace.municipality
 
 
 def resume_url(response: Response) -> str:
