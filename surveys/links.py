@@ -98,10 +98,10 @@ def _only_one(queryset):
 def find_link(request: HttpRequest | None, token: str):
     """The invitation or self-test response a link token belongs to, or 404.
 
-    An invitation comes with its response (if started), and a response with its round,
-    question set and municipality, in one query. Raises ``Ratelimited`` (answered with 429) when the
-    address has tried too many unknown links lately (``Throttled``, a ``Ratelimited`` that
-    says when to try again).
+    An invitation comes with its response (if started), and a self-test's response with
+    its round, question set and municipality, in one query. Raises ``Ratelimited``
+    (answered with 429) when the address has tried too many unknown links lately
+    (``Throttled``, a ``Ratelimited`` that says when to try again).
     """
     from .models import Invitation, Response
 

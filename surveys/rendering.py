@@ -94,8 +94,7 @@ def _field_parts(bound: forms.BoundField, choices: tuple[tuple[str, str], ...] |
     """The field's markup with its answer left out: static text, one ``_Choice`` per option
     and at most one ``_Slot`` for a typed value. Everything in it is escaped.
 
-    ``choices`` are the field's options as (value, escaped text), read once by the caller
-    (a model choice field reads them from the database)."""
+    ``choices``: the field's options (``_choices_of``)."""
     field = bound.field
     widget = field.widget
     name = bound.html_name
@@ -173,16 +172,21 @@ _PREPARED: dict[tuple, tuple[_Part, ...]] = {}
 _PREPARED_MAX = 4096
 
 
-def _content_key(bound: forms.BoundField) -> tuple[tuple, tuple[tuple[str, str], ...] | None]:
-    """Everything ``_field_parts`` reads, as the text it writes where that differs, and the
-    field's choices as (value, escaped text). Texts are keyed as escaped, which costs
-    nothing for the already safe texts of a questionnaire (``localized_html``)."""
+def _choices_of(bound: forms.BoundField) -> tuple[tuple[str, str], ...] | None:
+    """The field's options as (value, escaped text), or None for a field without options.
+    Read once per page: a model choice field reads them from the database."""
+    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.Select):
+        return tuple((str(value), conditional_escape(text)) for value, text in bound.field.choices)
+    return None
+
+
+def _content_key(bound: forms.BoundField, choices: tuple[tuple[str, str], ...] | None) -> tuple:
+    """Everything ``_field_parts`` reads for a field without errors, as the text it writes
+    where that differs. Texts are keyed as escaped, which costs nothing for the already
+    safe texts of a questionnaire (``localized_html``)."""
     field = bound.field
     widget = field.widget
-    choices = None
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.Select):
-        choices = tuple((str(value), conditional_escape(text)) for value, text in field.choices)
-    key = (
+    return (
         type(widget),
         getattr(widget, "input_type", None),
         _attributes(widget.attrs),
@@ -192,23 +196,23 @@ def _content_key(bound: forms.BoundField) -> tuple[tuple, tuple[tuple[str, str],
         conditional_escape(field.label or ""),
         bool(field.help_text),
         conditional_escape(field.help_text) if field.help_text else "",
-        tuple(conditional_escape(message) for message in bound.errors),
         choices,
     )
-    return key, choices
 
 
 def _prepared_parts(bound: forms.BoundField) -> tuple[_Part, ...]:
     """The field's parts, kept while it has no errors: a page with errors is rare and
     shown once, and keeping it would let what a visitor sends fill the store."""
-    key, choices = _content_key(bound)
+    choices = _choices_of(bound)
+    if bound.errors:
+        return _field_parts(bound, choices)
+    key = _content_key(bound, choices)
     parts = _PREPARED.get(key)
     if parts is None:
         parts = _field_parts(bound, choices)
-        if not bound.errors:
-            if len(_PREPARED) >= _PREPARED_MAX:
-                _PREPARED.clear()
-            _PREPARED[key] = parts
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.clear()
+        _PREPARED[key] = parts
     return parts
 
 
