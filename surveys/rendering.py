@@ -28,6 +28,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from django import forms
+from django.forms.widgets import ChoiceWidget
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -222,6 +223,9 @@ def render_field(bound: forms.BoundField) -> str:
     The markup around the answer is built once per field content (``_prepared_parts``);
     filling in the answer (options checked or selected, a number, a text) is one pass."""
     value = bound.value()
+    widget = bound.field.widget
+    if isinstance(value, list | tuple) and isinstance(widget, ChoiceWidget) and not widget.allow_multiple_selected:
+        value = None  # several values sent for one choice: an error, and none of them chosen
     chosen = None
     out = []
     for part in _prepared_parts(bound):

@@ -182,9 +182,10 @@ def build_summary(
                     break
                 sentence = _figure_sentence(own_text, group.name, figure)
                 if hidden:
-                    sentence += " " + _("(There are too few answers to show the figure for %(group)s.)") % {
-                        "group": hidden
-                    }
+                    sentence += " " + _(
+                        "(The figure for %(group)s is not shown: there are too few answers, "
+                        "or it could reveal a small group.)"
+                    ) % {"group": hidden}
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
                     group.name, hidden, str(indicator.suggestion),

@@ -116,7 +116,9 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
         if not published:
             return own_text
         if not national.shown:
-            return _("%(own)s There are too few answers yet to show the national figure.") % {"own": own_text}
+            return _(
+                "%(own)s The national figure is not shown: there are too few answers, or it could reveal a small group."
+            ) % {"own": own_text}
         return _("%(own)s Nationally, %(share)s of %(population)s answered yes (%(n)s answers).") % {
             "own": own_text,
             "share": format_share(national.value),
@@ -132,7 +134,11 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
     if not published:
         return own_text
     if not national.shown:
-        return own_text + " " + _("There are too few answers yet to show the national figure.")
+        return (
+            own_text
+            + " "
+            + _("The national figure is not shown: there are too few answers, or it could reveal a small group.")
+        )
     return (
         own_text
         + " "

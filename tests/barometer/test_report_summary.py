@@ -86,8 +86,23 @@ def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data,
     summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
     (item,) = summary.less
     assert item.group == "barnehager på landsbasis"
-    assert item.fallback and "Det er for få svar til å vise tallet for barnehager i kommuner" in item.sentence
+    assert item.fallback and "(Tallet for barnehager i kommuner med samme sentralitet" in item.sentence
+    assert "vises ikke: det er for få svar, eller det kunne avsløre en liten gruppe." in item.sentence
     assert source.asked == [NARROW, TYPE]
+
+
+def test_a_group_hidden_to_protect_another_reads_like_any_hidden_group(barometer_data, bokmal):
+    """A figure hidden by secondary suppression is not called "too few answers" (it may rest
+    on many), and reads exactly like a small group's, so the page tells nothing of why."""
+    (innovated,) = indicators("innovated")
+    protecting = Estimate(n=47, value=None, low=None, high=None, suppressed=Suppressed.COMPLEMENT)
+    sentences = []
+    for hidden in (HIDDEN, protecting):
+        source = FakeSource({NARROW: {"innovated": hidden}, TYPE: {"innovated": shown(0.75, 0.7, 0.8)}})
+        (item,) = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
+        sentences.append(item.sentence)
+    assert sentences[0] == sentences[1]
+    assert "eller det kunne avsløre en liten gruppe" in sentences[1]
 
 
 def test_no_qualifying_indicator_gives_an_empty_summary(barometer_data, client, bokmal):
@@ -282,3 +297,14 @@ def test_a_factor_shows_promoted_and_hindered_for_the_same_group():
     promoted, hindered, group = _factor_figures(row(0.6, 0.7), row(0.2, None))
     assert (promoted.value, hindered.value) == (0.6, 0.2) and group != "kindergartens"
     assert _factor_figures(row(None, 0.7), row(0.2, None)) == (None, None, "")
+
+
+def test_a_hidden_national_figure_is_not_called_too_few_answers(barometer_data, bokmal):
+    """The national figure beside a workplace's own answer reads like every hidden figure."""
+    from barometer.reports.workplace import _sentence
+
+    (innovated,) = indicators("innovated")
+    protecting = Estimate(n=400, value=None, low=None, high=None, suppressed=Suppressed.COMPLEMENT)
+    sentence = _sentence(innovated, OwnValue(True, 1.0), Figure("innovated", protecting, BASE, True, True))
+    hidden = "Det nasjonale tallet vises ikke: det er for få svar, eller det kunne avsløre en liten gruppe."
+    assert sentence.endswith(hidden), sentence

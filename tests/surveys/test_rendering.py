@@ -252,3 +252,15 @@ def test_texts_of_objects_without_a_dict_are_still_localised():
     item.title_nb, item.title_nn, item.title_en = "Tittel & mer", "", ""
     assert localized_html(item, "title", "nb") == "Tittel &amp; mer"
     assert localized_html(item, "title", "nn") == '<span lang="nb">Tittel &amp; mer</span>'
+
+
+def test_several_values_for_one_choice_tick_none_of_them(questions, nb):
+    """``one=x&one=y`` is refused with an error, and the page does not show both ticked."""
+    from django.http import QueryDict
+
+    single = questions["one"]
+    first, second = (str(option.pk) for option in single.options.all()[:2])
+    form = SectionForm(QueryDict(f"one={first}&one={second}"), questions=[single])
+    assert not form.is_valid() and form.errors["one"]
+    html = str(form.as_answers())
+    assert _checked(html, "one") == [] and 'aria-invalid="true"' in html
