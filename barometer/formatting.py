@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from django.utils import formats
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from surveys.models import WorkplaceType
 
 NBSP = "\u00a0"
+
+#: What every hidden figure says, in cells and charts, whatever hid it (too few answers, a
+#: figure that could reveal a small group, or a base of none): a reason would tell a large
+#: group hidden to protect another from a small one. ``NOT_SHOWN_EXPLAINED`` says it in
+#: full where a figure travels without a legend (downloads).
+NOT_SHOWN = _("not shown")
+NOT_SHOWN_EXPLAINED = _("not shown: there are too few answers, or it could reveal a small group")
 
 
 def _percent_sign() -> str:

@@ -144,7 +144,7 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
                 "label": group.label,
                 "criteria": {dimension: sorted(values, key=str) for dimension, values in group.criteria},
                 "workplaces": None if group_reason else figures.responses,
-                # Pages say one thing for every hidden figure ("too few answers to show"):
+                # Pages say one thing for every hidden figure ("not shown", NOT_SHOWN):
                 # the reason is for the admin, since "hidden to protect another" would
                 # tell that the group itself is large.
                 "hidden": group_reason is not None,

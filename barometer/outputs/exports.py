@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
+from barometer.formatting import NOT_SHOWN_EXPLAINED
 from barometer.reports.aggregate import AggregateReport, PublishedComparison, describe, weighting_statement
 from surveys.tabular.writing import append_xlsx_rows, neutralise
 
@@ -76,7 +77,7 @@ def rows(report: AggregateReport) -> list[dict]:
             "low": _number(figure.low) if shown else None,
             "high": _number(figure.high) if shown else None,
             # Every figure not shown says the same, a base of none included.
-            "hidden": "" if shown else _("too few answers"),
+            "hidden": "" if shown else str(NOT_SHOWN_EXPLAINED),
             "previous_value": _number(row.previous.value) if row.previous and row.previous.shown else None,
             "change": _number(change[0]) if change else None,
             "change_low": _number(change[1]) if change else None,

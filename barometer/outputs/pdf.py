@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from barometer.formatting import format_interval, format_number, format_share
+from barometer.formatting import NOT_SHOWN, format_interval, format_number, format_share
 from barometer.reports.aggregate import weighting_statement
 from barometer.reports.workplace import (
     SOURCES,
@@ -34,7 +34,7 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 def _value(row, estimate) -> str:
     if not estimate.shown:
-        return _("too few answers")
+        return str(NOT_SHOWN)
     if row.is_share:
         return f"{format_share(estimate.value)} ({format_interval(estimate.low, estimate.high)}, n = {estimate.n})"
     interval = format_interval(estimate.low, estimate.high, as_share=False)
@@ -124,8 +124,9 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     heading(_("How to read the figures"), 11)
     # "%%" and "% {}": the same catalogue entries as the page's {% translate %} (which escapes %).
     text(_("A percentage is the share of the group that answered yes; the 95 %% interval is the range the true "
-           "share most likely lies in, and n is the number of workplaces that answered. “Too few answers” means "
-           "a figure is hidden to protect the workplaces that answered.") % {}, 9)  # fmt: skip
+           "share most likely lies in, and n is the number of workplaces that answered. “Not shown” means "
+           "a figure is hidden to protect the workplaces that answered: there are too few answers, or it could "
+           "reveal a small group.") % {}, 9)  # fmt: skip
     text(_("Written as: share (95 %% interval, n = number of workplaces), for example 72 %% (66–78 %%, "
            "n = 140).") % {}, 9)  # fmt: skip
     pdf.ln(3)

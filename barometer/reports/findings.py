@@ -91,7 +91,10 @@ VERDICT_TEXT = {
     ),
     Verdict.HIGHER: _("The live share is clearly higher than the published figure."),
     Verdict.LOWER: _("The live share is clearly lower than the published figure."),
-    Verdict.TOO_FEW: _("There are too few answers to say anything about this yet."),
+    Verdict.TOO_FEW: _(
+        "Nothing can be said about this: a figure it needs is not shown (there are too few answers, or it could "
+        "reveal a small group)."
+    ),
 }
 
 

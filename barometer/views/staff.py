@@ -19,6 +19,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
+from barometer.formatting import NOT_SHOWN
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -110,7 +111,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             national_label=_("Selected workplaces (with 95 % interval)"),
             peer_label="",
             published_label=_("Published, Norway"),
-            hidden_label=_("too few answers"),
+            hidden_label=str(NOT_SHOWN),
         )
 
     parts = (form.to_filter(), weighted, published, get_language())

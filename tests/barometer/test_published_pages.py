@@ -146,7 +146,9 @@ def test_municipality_staff_can_choose_only_the_fixed_set_combinations(world):
 
 def test_hidden_and_zero_read_the_same_everywhere(world):
     """Zero versus hidden: a base with no workplaces and a base hidden by the rule say the
-    same words on the page and in the file's hidden column."""
+    same words on the page and in the file's hidden column, and those words name both
+    reasons a figure may be hidden, never "too few answers" alone (a figure hidden by
+    secondary suppression may rest on many)."""
     staff, round_id = world["staff"], world["round"].pk
     # Every nursing home of the round innovated: the non-innovators' figures have a base of 0.
     query = f"group=type:nursing_home&round={round_id}"
@@ -157,9 +159,12 @@ def test_hidden_and_zero_read_the_same_everywhere(world):
     assert {row.estimate.n for row in not_shown} == {0}  # no count leaks through n
     rows = _csv(staff, f"/statistikk/eksport.csv?{query}")
     words = {row["hidden"] for row in rows if row["value"] == ""}
-    assert len(words) == 1 and "" not in words
+    assert words == {"ikke vist: det er for få svar, eller det kunne avsløre en liten gruppe"}
     html = page.content.decode()
-    assert html.count('class="too-few"') == len(not_shown)
+    assert html.count('<span class="not-shown">ikke vist</span>') == len(not_shown)
+    legend = "«Ikke vist» betyr at tallet er skjult: det er for få svar, eller det kunne avsløre en liten gruppe."
+    assert html.count(legend) == 1
+    assert html.count("for få svar") == 1  # in the legend only
 
 
 def test_published_files_name_no_weighting_stratum(world):

@@ -39,7 +39,10 @@ def test_pdf_has_page_numbers_the_interval_explanation_the_summary_and_links(cli
         assert f"Side {number} av {len(pages)}" in text
     everything = flat(" ".join(pages))
     assert "95 %-intervallet er området der den sanne andelen mest sannsynlig ligger" in everything
-    assert "«For få svar» betyr at tallet er skjult" in everything
+    assert (
+        "«Ikke vist» betyr at tallet er skjult for å beskytte virksomhetene som har svart: det er for få svar, "
+        "eller det kunne avsløre en liten gruppe." in everything
+    )
     assert "Kort oppsummert" in everything
     summary = report.summary
     for item in summary.less + summary.more:

@@ -91,7 +91,7 @@ def test_the_page_and_every_export_hide_the_same(client, analyst, counties_round
     page = client.get(f"/statistikk/?{query}")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "too few answers" in html or "for få svar" in html
+    assert '<span class="not-shown">ikke vist</span>' in html
     export = client.get(f"/statistikk/eksport.csv?{query}").content
     assert export.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, as Excel needs it
     rows = list(csv.DictReader(io.StringIO(export.decode("utf-8-sig"))))
@@ -250,8 +250,17 @@ def test_findings_hide_a_group_that_the_national_total_would_give_away(client, a
     for _ in range(3):
         build.submitted(workplace_type=WorkplaceType.NURSING_HOME, municipality=municipality, answers=innovator())
     client.force_login(analyst)
-    finding = next(f for f in client.get("/statistikk/funn/").context["findings"] if f.key == "municipal-by-type")
+    page = client.get("/statistikk/funn/")
+    finding = next(f for f in page.context["findings"] if f.key == "municipal-by-type")
     schools, care = (comparison.estimate for comparison in finding.comparisons)
     assert care.suppressed == "too_few"  # three nursing homes
     assert schools.suppressed == "complement"  # 33 - 30 would give the three away
     assert finding.verdict == "too_few"
+    # The 30 schools are not "too few answers": both read alike and the text names both reasons.
+    assert finding.verdict_text == (
+        "Her kan det ikke sies noe: et tall som trengs, vises ikke (det er for få svar, eller det kunne avsløre en "
+        "liten gruppe)."
+    )
+    html = page.content.decode()
+    assert html.count('<span class="not-shown">ikke vist</span>') >= 2
+    assert "«Ikke vist» betyr at tallet er skjult: det er for få svar, eller det kunne avsløre en liten gruppe." in html
