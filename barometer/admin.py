@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -33,6 +34,9 @@ class ReferenceFigureForm(forms.ModelForm):
 @admin.register(ReferenceFigure)
 class ReferenceFigureAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
     form = ReferenceFigureForm
+    # A source address typed without a scheme is read as https (Django 6's default, and
+    # every source the barometer cites is served over https).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "edition", "statement_nb", "wording_nb", "range_low", "range_high", "population"]
     list_filter = ["edition", "country", "population", "bound"]
     search_fields = ["key", "statement_nb", "statement_nn", "statement_en", "source_title"]

@@ -384,3 +384,16 @@ def test_the_admin_shows_the_range_and_refuses_an_unreadable_wording(admin_clien
     assert refused.status_code == 200 and "wording_nb" in refused.context["adminform"].form.errors
     figure.refresh_from_db()
     assert figure.wording_nb == "6 av 10"
+
+
+def test_a_source_address_typed_without_a_scheme_is_read_as_https(admin_client, barometer_data):
+    figure = ReferenceFigure.objects.get(key="no2018-external-collaboration")
+    url = f"/admin/barometer/referencefigure/{figure.pk}/change/"
+    from django.forms.models import model_to_dict
+
+    data = {k: v for k, v in model_to_dict(figure).items() if v is not None and k not in ("range_low", "range_high")}
+    data.update(source_url="www.ks.no/innovasjonsbarometeret", workplace_types=[])
+    saved = admin_client.post(url, data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    figure.refresh_from_db()
+    assert figure.source_url == "https://www.ks.no/innovasjonsbarometeret"
