@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from barometer.engine.disclosure import (
     MIN_PUBLISHED,
+    MIN_UNKNOWN,
     PUBLIC,
     Group,
     RoundData,
@@ -166,9 +167,14 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
     return snapshot, data, suppression, indicator_base
 
 
-def audit_snapshot(data: RoundData, suppression: Suppression, previous: list[dict]) -> tuple[list[str], dict]:
+def audit_snapshot(
+    data: RoundData, suppression: Suppression, previous: list[dict], snapshot: dict | None = None
+) -> tuple[list[str], dict]:
     """Audit the decisions for the public, every respondent and every municipality, together
-    with the figures of ``previous`` editions; returns (problems, summary)."""
+    with the figures of ``previous`` editions; returns (problems, summary). With the new
+    edition's ``snapshot``, every figure it shows that an earlier edition showed too is also
+    checked for a change that only a few workplaces could have made
+    (``figures_changed_between_editions``)."""
     shown, hidden = figures_of(data, suppression)
     # Figures an earlier edition showed are known to everybody, for good.
     groups = {group.key: group for group in suppression.groups}
@@ -190,6 +196,8 @@ def audit_snapshot(data: RoundData, suppression: Suppression, previous: list[dic
     result = audit(data, shown, hidden, viewers)
     problems = [f"{leak.viewer} can work out {leak.subject} ({leak.quantity})" for leak in result.leaks]
     problems += _changes_between_editions(data, groups, previous)
+    if snapshot is not None:
+        problems += figures_changed_between_editions(snapshot, previous)
     return problems, {"viewers": result.viewers, "rows": result.rows, "passed": not problems}
 
 
@@ -205,6 +213,45 @@ def _changes_between_editions(data: RoundData, groups: dict[str, Group], previou
             change = abs(data.total(group, data.workplaces.count) - entry["workplaces"])
             if 0 < change < 5:
                 problems.append(f"{group.label} changed by {change} workplaces since an earlier edition")
+    return problems
+
+
+def figures_changed_between_editions(snapshot: dict, previous: list[dict]) -> list[str]:
+    """The figures that ``snapshot`` (a new edition, as ``build_snapshot`` makes it) shows
+    and an earlier edition in ``previous`` showed too, whose change gives away the answers
+    of a few workplaces; one problem (a sentence for the admin) per figure.
+
+    Set side by side, two editions of a figure describe the workplaces that changed between
+    them: a base that lost one workplace (an answer deleted on request, say) tells that
+    workplace's answer from the two shares and their n. So a figure shown in both must rest
+    on the same workplaces with the same value, or on at least ``MIN_UNKNOWN`` workplaces
+    more or fewer; the same number with another value (answers removed from an index whose
+    base they stay in, or weights moved by a change elsewhere in their stratum) is refused
+    too, since nothing says how many workplaces made the change. A group's own number of
+    workplaces is checked by ``_changes_between_editions``.
+    """
+    problems = []
+    current = {group["key"]: group for group in snapshot["groups"]}
+    for edition in previous:
+        number = edition.get("edition", "?")
+        for entry in edition["groups"]:
+            group = current.get(entry["key"])
+            if group is None or entry["workplaces"] is None or group["workplaces"] is None:
+                continue
+            for key, before in entry["indicators"].items():
+                after = group["indicators"].get(key)
+                if after is None or before["hidden"] or after["hidden"]:
+                    continue
+                change = abs(after["n"] - before["n"])
+                moved = any(after[name] != before[name] for name in ("value", "low", "high"))
+                if 0 < change < MIN_UNKNOWN:
+                    problems.append(
+                        f"{group['label']}: {key} rests on {change} workplaces more or fewer than in edition {number}"
+                    )
+                elif change == 0 and moved:
+                    problems.append(
+                        f"{group['label']}: {key} changed since edition {number} with the same number of workplaces"
+                    )
     return problems
 
 
@@ -228,7 +275,7 @@ def publish_round(round_: Round, *, published_by: str = "", now=None) -> tuple[P
     if not data.cells:
         raise PublishError([f"round {round_.slug} has no submitted answers to publish"])
     previous = [s.figures for s in PublishedSnapshot.objects.filter(round=round_).order_by("edition")]
-    problems, summary = audit_snapshot(data, suppression, previous)
+    problems, summary = audit_snapshot(data, suppression, previous, snapshot)
     if problems:
         raise PublishError(problems)
     summary["seconds"] = round(time.monotonic() - started, 2)

@@ -15,9 +15,10 @@ from django.utils import timezone
 import barometer.publishing as publishing
 from barometer.engine.disclosure import MIN_PUBLISHED, MIN_UNKNOWN, municipality_staff, naive_suppression
 from barometer.models import PublishedSnapshot
-from surveys.models import Municipality, PopulationCell, Response, WorkplaceType
+from surveys.models import Answer, Municipality, PopulationCell, Response, WorkplaceType
 from surveys.services.population import PopulationFileError, load_population
 from surveys.services.response_files import ResponseFileError, import_responses
+from surveys.services.retention import delete_answers
 from tests.builders import ResponseBuilder, innovator, non_innovator
 
 
@@ -220,3 +221,41 @@ def test_a_correction_is_a_new_edition_audited_with_the_earlier_one(closed_round
     )
     with pytest.raises(CommandError, match="changed by 1 workplaces"):
         _publish(closed_round)
+
+
+def test_an_answer_deleted_since_the_last_edition_cannot_be_read_off_two_editions(
+    closed_round, django_capture_on_commit_callbacks
+):
+    """Deleting one workplace's answer leaves every group's number of workplaces as it was,
+    but the indicators on that question lose one workplace from their base: the two
+    editions' shares and n would give the answer away, so the new edition is refused,
+    naming the figure, and nothing is stored."""
+    _publish(closed_round)
+    answered = Answer.objects.filter(response__round=closed_round, question__code="initiated_by")
+    with django_capture_on_commit_callbacks(execute=True):  # the round's cached figures are dropped
+        delete_answers(answered.filter(response=answered.values("response")[:1]))
+    with pytest.raises(CommandError, match="initiated rests on 1 workplaces more or fewer than in edition 1"):
+        _publish(closed_round)
+    assert list(PublishedSnapshot.objects.values_list("edition", flat=True)) == [1]
+
+
+def test_a_figure_that_moved_without_a_change_in_its_base_is_refused():
+    """The same n with another value (an answer removed from an index whose base it stays
+    in) is refused; the same figure, or one resting on five or more workplaces more, is not."""
+    figure = {"hidden": False, "n": 40, "value": 0.5, "low": 0.35, "high": 0.65}
+    earlier = {"edition": 1, "groups": [{"key": "national", "label": "All", "workplaces": 60,
+                                         "indicators": {"culture-index": figure}}]}  # fmt: skip
+
+    def edition_with(**changes):
+        return {"groups": [{**earlier["groups"][0], "indicators": {"culture-index": {**figure, **changes}}}]}
+
+    changed = publishing.figures_changed_between_editions
+    assert changed(edition_with(), [earlier]) == []
+    assert changed(edition_with(n=45, value=0.52), [earlier]) == []
+    assert changed(edition_with(value=0.51), [earlier]) == [
+        "All: culture-index changed since edition 1 with the same number of workplaces"
+    ]
+    assert changed(edition_with(n=39, value=0.49), [earlier]) == [
+        "All: culture-index rests on 1 workplaces more or fewer than in edition 1"
+    ]
+    assert changed(edition_with(hidden=True, n=None, value=None), [earlier]) == []
