@@ -51,8 +51,12 @@ def staff_municipality_id(user) -> int | None:
 
 
 def report_response_for_staff(request: HttpRequest, response_id: int) -> Response:
-    """A workplace report opened by id: admins, and municipality staff for their own
-    municipality's workplaces."""
+    """A workplace report opened by id: admins, and municipality staff for the responses
+    counted in their municipality (``Response.municipality``, as the workplace was
+    registered when it answered). The disclosure check assumes exactly this knowledge, so a
+    workplace moved in the register later (a merger, a correction) does not move its reports.
+
+    Raises ``Http404`` for anyone else, so that a guessed id tells nothing."""
     user = request.user
     if not user.is_authenticated:
         raise Http404("no such report")
@@ -62,19 +66,20 @@ def report_response_for_staff(request: HttpRequest, response_id: int) -> Respons
     if (
         user.has_perm(VIEW_MUNICIPALITY_REPORTS)
         and response.workplace_id is not None
-        and response.workplace.municipality_id == staff_municipality_id(user)
+        and response.municipality_id == staff_municipality_id(user)
     ):
         return response
     raise Http404("no such report")
 
 
 def municipality_responses_for_staff(user):
-    """The submitted, counted responses whose reports ``user`` may open, for a list."""
+    """The submitted, counted responses whose reports ``user`` may open, for a list (see
+    ``report_response_for_staff``)."""
     responses = Response.objects.countable().select_related("workplace", "round", "municipality")
     if user.is_superuser:
         return responses
     if user.has_perm(VIEW_MUNICIPALITY_REPORTS) and staff_municipality_id(user):
-        return responses.filter(workplace__municipality_id=staff_municipality_id(user))
+        return responses.filter(municipality_id=staff_municipality_id(user))
     return responses.none()
 
 

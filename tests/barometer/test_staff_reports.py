@@ -15,7 +15,7 @@ from barometer.engine.groups import Filter
 from barometer.models import StaffMembership
 from barometer.reports.aggregate import aggregate_report
 from barometer.synthetic import generate_round
-from surveys.models import County, Municipality, Response, Round, RoundKind, WorkplaceType
+from surveys.models import County, Municipality, Response, Round, RoundKind, Workplace, WorkplaceType
 from surveys.services.response_files import ResponseFileError, csv_lines, export_rows, import_responses
 from tests.builders import ResponseBuilder, innovator, without_identity
 
@@ -227,20 +227,40 @@ def test_municipality_staff_list_only_their_own_workplaces(client, municipality_
     client.force_login(municipality_staff)
     page = client.get("/rapporter/")
     assert page.status_code == 200
-    municipalities = {r.workplace.municipality_id for r in page.context["responses"]}
+    municipalities = {r.municipality_id for r in page.context["responses"]}
     assert municipalities <= {municipality_staff.staff_membership.municipality_id}
     other = (
         Response.objects.filter(round=round_)
-        .exclude(workplace__municipality=municipality_staff.staff_membership.municipality)
+        .exclude(municipality=municipality_staff.staff_membership.municipality)
         .first()
     )
     assert client.get(f"/rapporter/{other.pk}/").status_code == 404
-    own = Response.objects.filter(
-        round=round_, workplace__municipality=municipality_staff.staff_membership.municipality
-    ).first()
+    own = Response.objects.filter(round=round_, municipality=municipality_staff.staff_membership.municipality).first()
     if own is not None:
         assert client.get(f"/rapporter/{own.pk}/").status_code == 200
     assert County.objects.exists()
+
+
+def test_a_workplace_moved_in_the_register_keeps_its_reports_where_it_was_counted(
+    client, municipality_staff, barometer_data, question_set, register
+):
+    """Staff read the reports of the responses counted in their municipality, which is what
+    the disclosure check assumes they know: a workplace moved to another municipality later
+    (a merger, a correction of the register) takes neither its reports nor its place in the
+    list along."""
+    round_ = generate_round(question_set=question_set, slug="flytt", name="Flytt", workplaces=30).round
+    own_municipality = municipality_staff.staff_membership.municipality
+    response = Response.objects.filter(round=round_).exclude(municipality=own_municipality).first()
+    counted_in = response.municipality
+    Workplace.objects.filter(pk=response.workplace_id).update(municipality=own_municipality)
+    client.force_login(municipality_staff)
+    assert client.get(f"/rapporter/{response.pk}/").status_code == 404
+    assert response.pk not in {r.pk for r in client.get("/rapporter/").context["responses"]}
+
+    Workplace.objects.filter(pk=response.workplace_id).update(municipality=counted_in)
+    Response.objects.filter(pk=response.pk).update(municipality=own_municipality)
+    assert client.get(f"/rapporter/{response.pk}/").status_code == 200
+    assert response.pk in {r.pk for r in client.get("/rapporter/").context["responses"]}
 
 
 def test_findings_hide_a_group_that_the_national_total_would_give_away(client, analyst, counties_round):
