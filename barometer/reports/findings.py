@@ -83,14 +83,15 @@ class Verdict(StrEnum):
 
 
 VERDICT_TEXT = {
-    Verdict.SUPPORTED: _("The live data support the published finding."),
-    Verdict.CONTRADICTED: _("The live data point the other way: they contradict the published finding."),
+    Verdict.SUPPORTED: _("The round's data support the published finding."),
+    Verdict.CONTRADICTED: _("The round's data point the other way: they contradict the published finding."),
     Verdict.UNDECIDED: _("The data cannot support the claim: the difference could be zero (its interval includes 0)."),
     Verdict.CONSISTENT: _(
-        "Consistent with the published figure: the live share's 95 % interval meets the range its wording allows."
+        "Consistent with the published figure: the 95 % interval of the round's share meets the range its wording "
+        "allows."
     ),
-    Verdict.HIGHER: _("The live share is clearly higher than the published figure."),
-    Verdict.LOWER: _("The live share is clearly lower than the published figure."),
+    Verdict.HIGHER: _("The round's share is clearly higher than the published figure."),
+    Verdict.LOWER: _("The round's share is clearly lower than the published figure."),
     Verdict.TOO_FEW: _(
         "Nothing can be said about this: a figure it needs is not shown (there are too few answers, or it could "
         "reveal a small group)."

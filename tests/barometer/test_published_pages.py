@@ -185,6 +185,9 @@ def test_findings_of_municipality_staff_come_from_the_snapshot(world):
     assert page.status_code == 200
     report = page.context["report"]
     assert report.edition == world["snapshot"].edition
+    # Published figures are not called "live" ("løpende"): they are the round's, frozen.
+    assert "løpende" not in page.content.decode().lower()
+    assert "De publiserte funnene, kontrollert mot dataene fra runden" in page.content.decode()
     entries = {entry["key"]: entry for entry in PublishedSnapshot.objects.get().figures["groups"]}
     union = entries["workplace_type=nursing_home+upper_secondary"]
     assert "finding-quality-outside" in union["indicators"]  # the findings' specs are published
