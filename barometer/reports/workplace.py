@@ -340,6 +340,7 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
 
     rows = chart_rows(report)[name]
     hidden = str(NOT_SHOWN)
+    weighting = _("weighted") if report.weighting.weighted else _("unweighted")
     if name == "shares":
         bars = []
         for row in rows:
@@ -357,7 +358,11 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
             )
         return shares_chart(
             bars,
-            title=_("Shares nationally and in your peer group; each bar is a share of the workplaces in brackets"),
+            title=_(
+                "Shares nationally and in your peer group (%(weighting)s); each bar is a share of the workplaces in "
+                "brackets"
+            )
+            % {"weighting": weighting},
             national_label=_("Nationally (with 95 % interval)"),
             peer_label=_("Same type of workplace as yours: %(type)s")
             % {"type": workplaces_of_type(report.response.workplace_type)},
@@ -372,8 +377,9 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         p.estimate.value if p.estimate.shown else None for p in row.peers
     ]
     # The base is in the national bar's label ("Nationally: ... that answered at least 3 of the 5
-    # statements"); the title is the indicator's name, as its table's heading.
-    return scores_chart(labels, values, title=str(row.indicator.name), hidden_label=hidden, image_format=image_format)
+    # statements"); the title is the indicator's name, as its table's heading, and the weighting.
+    title = _("%(name)s (%(weighting)s)") % {"name": row.indicator.name, "weighting": weighting}
+    return scores_chart(labels, values, title=title, hidden_label=hidden, image_format=image_format)
 
 
 def pending_results_text(report: WorkplaceReport) -> str:

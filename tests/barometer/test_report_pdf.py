@@ -38,7 +38,8 @@ def test_pdf_has_page_numbers_the_interval_explanation_the_summary_and_links(cli
     for number, text in enumerate(pages, start=1):
         assert f"Side {number} av {len(pages)}" in text
     everything = flat(" ".join(pages))
-    assert "95 %-intervallet er området der den sanne andelen mest sannsynlig ligger" in everything
+    assert "95 %-intervallet viser hvor usikkert tallet er (hvis undersøkelsen ble gjentatt" in everything
+    assert "mest sannsynlig" not in everything  # an interval is not where the true share most likely lies
     assert (
         "«Ikke vist» betyr at tallet er skjult for å beskytte virksomhetene som har svart: det er for få svar, "
         "eller det kunne avsløre en liten gruppe." in everything

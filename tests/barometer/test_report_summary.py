@@ -179,6 +179,12 @@ def test_report_page_has_the_summary_first_and_every_answered_block_in_details(c
     if factors is not None:
         assert len(factors.factors) == 8
         assert "fremmet arbeidet (5–6)" in html
+    # A peer group's share of innovators names that base, as the national row does.
+    rows = [row for block in blocks for row in block.rows if row.peers and row.base.kind != "workplaces"]
+    assert rows
+    for row in rows:
+        table = html[html.index(f'id="indicator-{row.indicator.key}"') :].split("</table>", 1)[0]
+        assert table.count(f'base">av {row.base.label}<') == len(row.peers), table
 
 
 def test_factor_feedback_shows_own_rating_beside_the_distribution(client, barometer_data, question_set, register,

@@ -537,8 +537,11 @@ def test_charts_have_a_text_alternative_and_a_table_with_the_numbers(live_server
     open_every_details(page)  # the details sections hold the charts and the tables
     check_charts(page, "the workplace report", expected=2)
     shares_src, culture_src = page.eval_on_selector_all("main figure img", "(images) => images.map((i) => i.src)")
-    _title, shares_text = chart_text(page, shares_src)
+    shares_title, shares_text = chart_text(page, shares_src)
     culture_title, culture_text = chart_text(page, culture_src)
+    # The chart's title is the indicator's name and its weighting: "Culture index ... (weighted)".
+    culture_name, weighting = re.fullmatch(r"(.*) \((weighted|unweighted)\)", culture_title).groups()
+    assert f"({weighting})" in shares_title, shares_title  # both charts say the same weighting
     indicators = page.locator("main .indicator")
     assert indicators.count() >= 5
     seen = {"Share": 0, "Score": 0}
@@ -551,11 +554,15 @@ def test_charts_have_a_text_alternative_and_a_table_with_the_numbers(live_server
         seen[kind] += 1
         if kind == "Share":  # every share in the table is a bar in the shares chart
             assert in_chart(name, shares_text), f"{name!r} has a table but no bar in the shares chart"
-        elif name == culture_title:  # every group in the culture table is a bar in the culture chart
-            for group in indicator.locator("table tbody th").all_inner_texts():
+        elif name == culture_name:  # every group in the culture table is a bar in the culture chart
+            # The group's name, without the base a peer row names under it ("of workplaces that ...").
+            groups = indicator.locator("table tbody th").evaluate_all(
+                "(cells) => cells.map((c) => c.firstChild.textContent)"
+            )
+            for group in groups:
                 assert in_chart(group, culture_text), f"{group!r} is in the table but not in the chart {name!r}"
     assert seen["Share"] >= 5 and seen["Score"] >= 1, seen
-    assert culture_title in [indicators.nth(i).locator("h3").inner_text() for i in range(indicators.count())]
+    assert culture_name in [indicators.nth(i).locator("h3").inner_text() for i in range(indicators.count())]
 
     log_in(page, base, site.admin.username)
     check_charts(page, "the statistics page", expected=1)
