@@ -83,21 +83,24 @@ def cell_value(cell: Cell, name: str, value) -> bool:
     return part_of(cell, name) == value
 
 
+def size_class_label(size_class: int) -> str:
+    """A municipality size class as a group's name: "Municipalities with 5,000-19,999
+    inhabitants" (not the bare size, which reads as a count beside a base)."""
+    return str(_("Municipalities with %(size)s") % {"size": SizeClass(size_class).label})
+
+
+def centrality_label(centrality: int) -> str:
+    """A centrality class (SSB's 1-6) as a group's name: "Centrality class 2"."""
+    return str(_("Centrality class %(centrality)s") % {"centrality": centrality})
+
+
 def peer_filters(
     *, workplace_type: str, size_class: int, centrality: int, county: County
 ) -> list[tuple[str, str, Filter]]:
     """The workplace's peer groups, each on its own (not their intersection): (kind, label, filter)."""
     return [
         ("workplace_type", str(WorkplaceType(workplace_type).label), Filter(workplace_type=workplace_type)),
-        (
-            "size_class",
-            str(_("Municipalities with %(size)s") % {"size": SizeClass(size_class).label}),
-            Filter(size_class=size_class),
-        ),
-        (
-            "centrality",
-            str(_("Centrality class %(centrality)s") % {"centrality": centrality}),
-            Filter(centrality=centrality),
-        ),
+        ("size_class", size_class_label(size_class), Filter(size_class=size_class)),
+        ("centrality", centrality_label(centrality), Filter(centrality=centrality)),
         ("county", county.name, Filter(county=county.number)),
     ]

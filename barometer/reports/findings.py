@@ -29,7 +29,7 @@ from barometer.engine.figures import (
     WeightingState,
     resolved_indicators,
 )
-from barometer.engine.groups import Filter
+from barometer.engine.groups import Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
@@ -356,8 +356,8 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
 
 def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
     bands = [(band, _label_band(low, high)) for band, low, high in EMPLOYEE_BANDS]
-    sizes = [(value, SizeClass(value).label) for value in SizeClass.values]
-    centralities = [(value, Centrality(value).label) for value in Centrality.values]
+    sizes = [(value, size_class_label(value)) for value in SizeClass.values]
+    centralities = [(value, centrality_label(value)) for value in Centrality.values]
     result = []
 
     def add(title, claim, key, dimension, parts, high_part, low_part):

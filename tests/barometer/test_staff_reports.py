@@ -142,6 +142,11 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
     html = page.content.decode()
     assert "88" in html and "79" in html
     assert len(page.context["breakdowns"]) == 3
+    # Each breakdown row names its group in full: a bare "2" beside "of workplaces with an
+    # innovation" reads as two workplaces.
+    labels = {row.label for breakdown in page.context["breakdowns"] for row in breakdown.rows}
+    assert {"Sentralitetsklasse 2", "Kommuner med 5\xa0000–19\xa0999 innbyggere"} <= labels, labels
+    assert not any(label.isdigit() for label in labels)
 
 
 def test_findings_say_plainly_when_the_data_cannot_support_a_claim(client, analyst, counties_round):
