@@ -37,11 +37,18 @@ def format_share(value: float | None, decimals: int = 0) -> str:
 
 
 def format_interval(low: float | None, high: float | None, *, as_share: bool = True, decimals: int = 0) -> str:
+    """An interval ``low``-``high`` (shares 0-1 as percentages, or index scores) as "24–35 %".
+
+    An interval narrower than the rounding ("78–78" for 77.6-78.4) would claim no
+    uncertainty at all: it gets one more decimal (up to two) until its ends differ.
+    Empty when either end is missing."""
     if low is None or high is None:
         return ""
-    if as_share:
-        return f"{format_number(low * 100, decimals)}–{format_number(high * 100, decimals)}{_percent_sign()}"
-    return f"{format_number(low, decimals)}–{format_number(high, decimals)}"
+    scale = 100 if as_share else 1
+    while decimals < 2 and round(low * scale, decimals) == round(high * scale, decimals) and low != high:
+        decimals += 1
+    text = f"{format_number(low * scale, decimals)}–{format_number(high * scale, decimals)}"
+    return text + _percent_sign() if as_share else text
 
 
 def in_sentence(name: str) -> str:

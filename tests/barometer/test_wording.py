@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from barometer.engine.figures import NamedStratum, WeightingState
-from barometer.formatting import in_sentence
+from barometer.formatting import format_interval, in_sentence
 from surveys.forms import MunicipalityChoiceField
 from surveys.models import County, Municipality
 
@@ -59,3 +59,15 @@ def test_a_share_of_innovators_names_its_base_beside_the_group():
             "alders- og sykehjem (virksomheter med en innovasjon)"
         )
         assert group_of_base("Alders- og sykehjem", Base("workplaces", "alle virksomheter")) == "alders- og sykehjem"
+
+
+def test_an_interval_narrower_than_its_rounding_gets_a_decimal():
+    """ "78–78" would claim a figure without uncertainty (found on the culture index of the
+    demo round); a decimal more, up to two, until the ends differ."""
+    with translation.override("nb"):
+        assert format_interval(77.6, 78.4, as_share=False) == "77,6–78,4"
+        assert format_interval(0.7761, 0.7799, as_share=False) == "0,78–0,78"  # two decimals at most
+        assert format_interval(0.24, 0.35) == "24–35\u00a0%"
+        assert format_interval(0.2996, 0.3004) == "29,96–30,04\u00a0%"
+        assert format_interval(0.3, 0.3) == "30–30\u00a0%"  # a real interval of zero width stays as it is
+        assert format_interval(None, 0.3) == ""
