@@ -92,6 +92,8 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
             _("Compared with: %(round)s (%(n)s workplaces)")
             % {"round": report.round.localized_name, "n": report.responses_nationally}
         )
+        # The same words as the page's note (barometer/partials/disclosure_note.html).
+        text(_("Published results, edition %(edition)s: disclosure-checked.") % {"edition": report.edition})
         text(weighting_statement(report.weighting))
         if report.is_synthetic:
             text(_("SYNTHETIC DEMO DATA: the comparison round contains generated answers, not real ones."))

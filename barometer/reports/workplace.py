@@ -79,6 +79,8 @@ class WorkplaceReport:
     #: False until the comparison round's results are published: no national or peer
     #: figures of the round are shown then.
     published: bool = False
+    #: The edition of the published results compared with (a correction is a new one).
+    edition: int | None = None
 
     @property
     def weighted(self) -> bool:
@@ -288,6 +290,7 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
         summary=summary,
         factor_ratings=factor_ratings(response),
         published=published,
+        edition=source.snapshot.edition if published else None,
     )
 
 

@@ -249,3 +249,19 @@ def test_the_summary_sums_up_the_headline_indicators_only(client, submitted):
         "collaboration-outside-municipality", "value-quality", "culture-index",
     ]  # fmt: skip
     assert len(report.rows) > len(headlines)
+
+
+def test_the_report_and_its_pdf_name_the_edition_they_compare_with(client, barometer_data, question_set, register):
+    """A correction is a new edition with other figures: the report says which one it shows,
+    on the page and in the PDF, as the staff pages do."""
+    round_ = generate_round(question_set=question_set, slug="utgave", name="Utgave", workplaces=60).round
+    publish(round_)
+    response = Response.objects.filter(round=round_).first()
+    invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    page = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nb")
+    assert page.context["report"].edition == 1
+    assert "Publiserte resultater, utgave 1: kontrollert for avsløring." in page.content.decode()
+    pdf = client.get(f"/s/{invitation.token}/rapport/rapport.pdf", HTTP_ACCEPT_LANGUAGE="nb")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Publiserte resultater, utgave 1: kontrollert for avsløring." in re.sub(r"\s+", " ", text)
