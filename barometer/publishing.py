@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from barometer.engine.disclosure import (
     MIN_PUBLISHED,
-    MIN_UNKNOWN,
     PUBLIC,
     Group,
     RoundData,
@@ -172,8 +171,7 @@ def audit_snapshot(
 ) -> tuple[list[str], dict]:
     """Audit the decisions for the public, every respondent and every municipality, together
     with the figures of ``previous`` editions; returns (problems, summary). With the new
-    edition's ``snapshot``, every figure it shows that an earlier edition showed too is also
-    checked for a change that only a few workplaces could have made
+    edition's ``snapshot``, every figure an earlier edition showed must also be unchanged
     (``figures_changed_between_editions``)."""
     shown, hidden = figures_of(data, suppression)
     # Figures an earlier edition showed are known to everybody, for good.
@@ -202,33 +200,37 @@ def audit_snapshot(
 
 
 def _changes_between_editions(data: RoundData, groups: dict[str, Group], previous: list[dict]) -> list[str]:
-    """A group shown in two editions whose number of workplaces changed by 1 to 4 gives
-    away the figures of the workplaces that changed."""
+    """Every group an earlier edition showed must have the same number of workplaces now:
+    the difference of two editions' counts is a count of the workplaces that changed, which
+    no audit of one edition covers (see ``figures_changed_between_editions``)."""
     problems = []
     for edition in previous:
+        number = edition.get("edition", "?")
         for entry in edition["groups"]:
-            group = groups.get(entry["key"])
-            if group is None or entry["workplaces"] is None:
+            if entry["workplaces"] is None:
                 continue
-            change = abs(data.total(group, data.workplaces.count) - entry["workplaces"])
-            if 0 < change < 5:
-                problems.append(f"{group.label} changed by {change} workplaces since an earlier edition")
+            group = groups.get(entry["key"])
+            now = data.total(group, data.workplaces.count) if group is not None else 0
+            if now != entry["workplaces"]:
+                change = abs(now - entry["workplaces"])
+                problems.append(f"{entry['label']} changed by {change} workplaces since edition {number}")
     return problems
 
 
 def figures_changed_between_editions(snapshot: dict, previous: list[dict]) -> list[str]:
-    """The figures that ``snapshot`` (a new edition, as ``build_snapshot`` makes it) shows
-    and an earlier edition in ``previous`` showed too, whose change gives away the answers
-    of a few workplaces; one problem (a sentence for the admin) per figure.
+    """The figures an earlier edition in ``previous`` showed that ``snapshot`` (a new
+    edition, as ``build_snapshot`` makes it) would change or leave out; one problem (a
+    sentence for the admin) per figure. A new edition may show more (a figure hidden before,
+    an indicator added) and hide more, but it may not change what was shown.
 
     Set side by side, two editions of a figure describe the workplaces that changed between
-    them: a base that lost one workplace (an answer deleted on request, say) tells that
-    workplace's answer from the two shares and their n. So a figure shown in both must rest
-    on the same workplaces with the same value, or on at least ``MIN_UNKNOWN`` workplaces
-    more or fewer; the same number with another value (answers removed from an index whose
-    base they stay in, or weights moved by a change elsewhere in their stratum) is refused
-    too, since nothing says how many workplaces made the change. A group's own number of
-    workplaces is checked by ``_changes_between_editions``.
+    them, and the audit of one edition cannot check that: it knows the answers as they are
+    now, not as they were. An answer deleted on request takes one workplace out of a base
+    and the two shares and their n tell that answer; five changed workplaces of which a
+    municipality's staff know four give away the fifth; a figure that moved with the same n
+    hides how many changed it. An indicator shown before must still be there under its key:
+    a renamed or replaced indicator would otherwise escape the comparison. Groups' numbers
+    of workplaces are compared by ``_changes_between_editions``.
     """
     problems = []
     current = {group["key"]: group for group in snapshot["groups"]}
@@ -236,21 +238,18 @@ def figures_changed_between_editions(snapshot: dict, previous: list[dict]) -> li
         number = edition.get("edition", "?")
         for entry in edition["groups"]:
             group = current.get(entry["key"])
-            if group is None or entry["workplaces"] is None or group["workplaces"] is None:
-                continue
+            if group is None or entry["workplaces"] is None:
+                continue  # a group with no answers now: _changes_between_editions names it
             for key, before in entry["indicators"].items():
-                after = group["indicators"].get(key)
-                if after is None or before["hidden"] or after["hidden"]:
+                if before["hidden"]:
                     continue
-                change = abs(after["n"] - before["n"])
-                moved = any(after[name] != before[name] for name in ("value", "low", "high"))
-                if 0 < change < MIN_UNKNOWN:
+                after = group["indicators"].get(key)
+                if after is None:
+                    problems.append(f"{entry['label']}: {key}, shown in edition {number}, is not in the new edition")
+                elif not after["hidden"] and any(after[name] != before[name] for name in ("n", "value", "low", "high")):
                     problems.append(
-                        f"{group['label']}: {key} rests on {change} workplaces more or fewer than in edition {number}"
-                    )
-                elif change == 0 and moved:
-                    problems.append(
-                        f"{group['label']}: {key} changed since edition {number} with the same number of workplaces"
+                        f"{entry['label']}: {key} would differ from edition {number}"
+                        f" (n {before['n']} -> {after['n']}, value {before['value']} -> {after['value']})"
                     )
     return problems
 

@@ -234,28 +234,33 @@ def test_an_answer_deleted_since_the_last_edition_cannot_be_read_off_two_edition
     answered = Answer.objects.filter(response__round=closed_round, question__code="initiated_by")
     with django_capture_on_commit_callbacks(execute=True):  # the round's cached figures are dropped
         delete_answers(answered.filter(response=answered.values("response")[:1]))
-    with pytest.raises(CommandError, match="initiated rests on 1 workplaces more or fewer than in edition 1"):
+    with pytest.raises(CommandError, match=r"initiated would differ from edition 1 \(n 34 -> 33"):
         _publish(closed_round)
     assert list(PublishedSnapshot.objects.values_list("edition", flat=True)) == [1]
 
 
-def test_a_figure_that_moved_without_a_change_in_its_base_is_refused():
-    """The same n with another value (an answer removed from an index whose base it stays
-    in) is refused; the same figure, or one resting on five or more workplaces more, is not."""
+def test_a_new_edition_may_show_more_but_change_nothing_shown_before():
+    """Any change of a figure shown before is refused: five workplaces more or fewer (a
+    municipality's staff may know four of them), the same n with another value, and an
+    indicator that is gone (renamed or replaced after publication, which would escape the
+    comparison). Hiding a figure, or showing one hidden before, changes nothing shown."""
     figure = {"hidden": False, "n": 40, "value": 0.5, "low": 0.35, "high": 0.65}
     earlier = {"edition": 1, "groups": [{"key": "national", "label": "All", "workplaces": 60,
-                                         "indicators": {"culture-index": figure}}]}  # fmt: skip
+                                         "indicators": {"culture-index": figure,
+                                                        "spread": {**figure, "hidden": True}}}]}  # fmt: skip
 
-    def edition_with(**changes):
-        return {"groups": [{**earlier["groups"][0], "indicators": {"culture-index": {**figure, **changes}}}]}
+    def edition_with(key="culture-index", **changes):
+        return {"groups": [{**earlier["groups"][0], "indicators": {key: {**figure, **changes}, "spread": figure}}]}
 
     changed = publishing.figures_changed_between_editions
     assert changed(edition_with(), [earlier]) == []
-    assert changed(edition_with(n=45, value=0.52), [earlier]) == []
-    assert changed(edition_with(value=0.51), [earlier]) == [
-        "All: culture-index changed since edition 1 with the same number of workplaces"
-    ]
-    assert changed(edition_with(n=39, value=0.49), [earlier]) == [
-        "All: culture-index rests on 1 workplaces more or fewer than in edition 1"
-    ]
     assert changed(edition_with(hidden=True, n=None, value=None), [earlier]) == []
+    assert changed(edition_with(n=45, value=0.52), [earlier]) == [
+        "All: culture-index would differ from edition 1 (n 40 -> 45, value 0.5 -> 0.52)"
+    ]
+    assert changed(edition_with(value=0.51), [earlier]) == [
+        "All: culture-index would differ from edition 1 (n 40 -> 40, value 0.5 -> 0.51)"
+    ]
+    assert changed(edition_with(key="culture-index-v2"), [earlier]) == [
+        "All: culture-index, shown in edition 1, is not in the new edition"
+    ]
