@@ -167,35 +167,49 @@ def build_snapshot(round_: Round) -> tuple[dict, RoundData, Suppression, dict[st
 
 
 def audit_snapshot(
-    data: RoundData, suppression: Suppression, previous: list[dict], snapshot: dict | None = None
+    data: RoundData, suppression: Suppression, previous: list[dict], snapshot: dict
 ) -> tuple[list[str], dict]:
     """Audit the decisions for the public, every respondent and every municipality, together
-    with the figures of ``previous`` editions; returns (problems, summary). With the new
-    edition's ``snapshot``, every figure an earlier edition showed must also be unchanged
-    (``figures_changed_between_editions``)."""
+    with the figures of ``previous`` editions; returns (problems, summary). Every figure an
+    earlier edition showed must also be unchanged in the new edition's ``snapshot``
+    (``figures_changed_between_editions``).
+
+    An earlier edition's figure is added to the audit on the base its indicator has now
+    (``snapshot["bases"]``), not by the base key stored with it: a base's key is the name of
+    the first indicator that has it, so an indicator added since can give the same workplaces
+    another key, or an old key to other workplaces."""
     shown, hidden = figures_of(data, suppression)
     # Figures an earlier edition showed are known to everybody, for good.
     groups = {group.key: group for group in suppression.groups}
     bases = {base.key: base for base in data.bases}
+    base_of_indicator = {indicator: entry["key"] for entry in snapshot["bases"] for indicator in entry["indicators"]}
     for edition in previous:
         for entry in edition["groups"]:
             group = groups.get(entry["key"])
             if group is None or entry["workplaces"] is None:
                 continue
-            shown_bases = {value["base"] for value in entry["indicators"].values() if not value["hidden"]}
+            # An indicator shown then that is gone now is refused by figures_changed_between_editions.
+            shown_bases = {
+                base_of_indicator[key]
+                for key, value in entry["indicators"].items()
+                if not value["hidden"] and key in base_of_indicator
+            }
             for base_key in {data.workplaces.key, *shown_bases}:
-                base = bases.get(base_key)
-                if base is not None:
-                    for quantity in base.quantities:
-                        shown.extend(ShownFigure(group, quantity, p) for p in data.powers(base, quantity))
+                base = bases[base_key]
+                for quantity in base.quantities:
+                    shown.extend(ShownFigure(group, quantity, p) for p in data.powers(base, quantity))
     viewers = [PUBLIC]
     viewers += [Viewer(f"a respondent in {cell.name}", own_cell=cell) for cell in data.cells]
     viewers += [Viewer(staff.name, known=staff.cells) for staff in municipality_staff(data)]
     result = audit(data, shown, hidden, viewers)
     problems = [f"{leak.viewer} can work out {leak.subject} ({leak.quantity})" for leak in result.leaks]
-    problems += _changes_between_editions(data, groups, previous)
-    if snapshot is not None:
-        problems += figures_changed_between_editions(snapshot, previous)
+    changed = _changes_between_editions(data, groups, previous) + figures_changed_between_editions(snapshot, previous)
+    if changed:
+        problems.append(
+            "a new edition may show more, but not change what an earlier edition showed (answers deleted, or the "
+            "register changed, since it was published?); it would change:"
+        )
+        problems += changed
     return problems, {"viewers": result.viewers, "rows": result.rows, "passed": not problems}
 
 
@@ -203,12 +217,13 @@ def _changes_between_editions(data: RoundData, groups: dict[str, Group], previou
     """Every group an earlier edition showed must have the same number of workplaces now:
     the difference of two editions' counts is a count of the workplaces that changed, which
     no audit of one edition covers (see ``figures_changed_between_editions``)."""
-    problems = []
-    for edition in previous:
+    problems, named = [], set()
+    for edition in reversed(previous):  # the latest first; a group shown in several is named once
         number = edition.get("edition", "?")
         for entry in edition["groups"]:
-            if entry["workplaces"] is None:
+            if entry["workplaces"] is None or entry["key"] in named:
                 continue
+            named.add(entry["key"])
             group = groups.get(entry["key"])
             now = data.total(group, data.workplaces.count) if group is not None else 0
             if now != entry["workplaces"]:
@@ -232,17 +247,18 @@ def figures_changed_between_editions(snapshot: dict, previous: list[dict]) -> li
     a renamed or replaced indicator would otherwise escape the comparison. Groups' numbers
     of workplaces are compared by ``_changes_between_editions``.
     """
-    problems = []
+    problems, named = [], set()
     current = {group["key"]: group for group in snapshot["groups"]}
-    for edition in previous:
+    for edition in reversed(previous):  # the latest first; a figure shown in several is named once
         number = edition.get("edition", "?")
         for entry in edition["groups"]:
             group = current.get(entry["key"])
             if group is None or entry["workplaces"] is None:
                 continue  # a group with no answers now: _changes_between_editions names it
             for key, before in entry["indicators"].items():
-                if before["hidden"]:
+                if before["hidden"] or (entry["key"], key) in named:
                     continue
+                named.add((entry["key"], key))
                 after = group["indicators"].get(key)
                 if after is None:
                     problems.append(f"{entry['label']}: {key}, shown in edition {number}, is not in the new edition")

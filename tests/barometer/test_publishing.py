@@ -3,6 +3,7 @@ are frozen once its results are out."""
 
 from __future__ import annotations
 
+import copy
 import io
 from datetime import timedelta
 
@@ -219,8 +220,11 @@ def test_a_correction_is_a_new_edition_audited_with_the_earlier_one(closed_round
     ResponseBuilder(closed_round).submitted(
         workplace_type=WorkplaceType.PRIMARY_SCHOOL, municipality=municipality, answers=innovator()
     )
-    with pytest.raises(CommandError, match="changed by 1 workplaces"):
+    with pytest.raises(CommandError, match="changed by 1 workplaces since edition 2") as raised:
         _publish(closed_round)
+    message = str(raised.value)
+    assert "a new edition may show more, but not change what an earlier edition showed" in message
+    assert "since edition 1" not in message and "from edition 1" not in message  # each named once, by the latest
 
 
 def test_an_answer_deleted_since_the_last_edition_cannot_be_read_off_two_editions(
@@ -264,3 +268,22 @@ def test_a_new_edition_may_show_more_but_change_nothing_shown_before():
     assert changed(edition_with(key="culture-index-v2"), [earlier]) == [
         "All: culture-index, shown in edition 1, is not in the new edition"
     ]
+
+
+def test_an_earlier_editions_figures_are_audited_on_the_bases_their_indicators_have_now(closed_round):
+    """A base's key is the name of the first indicator that has it, so an indicator added
+    after publication can rename a base. The earlier edition's figures join the audit on the
+    base their indicator has now: with every stored base key renamed, the audit has as many
+    rows as before, and more than without the earlier edition."""
+    _publish(closed_round)
+    earlier = PublishedSnapshot.objects.get().figures
+    snapshot, data, suppression, _bases = publishing.build_snapshot(closed_round)
+    renamed = copy.deepcopy(earlier)
+    for group in renamed["groups"]:
+        for figure in group["indicators"].values():
+            figure["base"] = "a-key-no-base-has-now"
+    problems, summary = publishing.audit_snapshot(data, suppression, [earlier], snapshot)
+    assert problems == []
+    _problems, with_renamed_keys = publishing.audit_snapshot(data, suppression, [renamed], snapshot)
+    _problems, alone = publishing.audit_snapshot(data, suppression, [], snapshot)
+    assert with_renamed_keys["rows"] == summary["rows"] > alone["rows"]
