@@ -250,6 +250,16 @@ class Indicator(models.Model):
         return self.name_nb
 
     def clean(self):
+        if self.key in Population.values:
+            # A base is named after its population, or else after its first indicator's key: a
+            # key like a population's name would give two bases one name at publishing.
+            raise ValidationError(
+                {
+                    "key": _("A key may not be the name of a population (%(names)s).")
+                    % {"names": ", ".join(Population.values)}
+                },
+                code="key_is_population",
+            )
         if not isinstance(self.question_codes, list) or not all(isinstance(c, str) for c in self.question_codes):
             raise ValidationError({"question_codes": _("Give a list of question codes.")}, code="codes_list")
         if not self.question_codes:

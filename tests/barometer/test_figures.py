@@ -397,3 +397,21 @@ def test_a_source_address_typed_without_a_scheme_is_read_as_https(admin_client, 
     assert saved.status_code == 302, saved.context["adminform"].form.errors
     figure.refresh_from_db()
     assert figure.source_url == "https://www.ks.no/innovasjonsbarometeret"
+
+
+@pytest.mark.parametrize("key", ["workplaces", "innovators", "non_innovators", "innovations"])
+def test_an_indicator_may_not_be_keyed_like_a_population(barometer_data, key):
+    """Bases are named after their population, else after their first indicator's key: an
+    indicator keyed "innovators" would give two bases one name and stop publishing. The admin
+    (and anything else that validates) refuses it with a sentence, naming the field."""
+    from django.core.exceptions import ValidationError
+
+    from barometer.models import Indicator
+
+    indicator = Indicator.objects.filter(rule="share").first()
+    indicator.key = key
+    with pytest.raises(ValidationError) as raised:
+        indicator.full_clean()
+    assert raised.value.message_dict["key"] == [
+        "En nøkkel kan ikke være navnet på en populasjon (workplaces, innovators, non_innovators, innovations)."
+    ]
