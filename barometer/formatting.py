@@ -23,6 +23,11 @@ def _percent_sign() -> str:
     return "%" if (get_language() or "nb").startswith("en") else f"{NBSP}%"
 
 
+def weighting_word(weighted: bool) -> str:
+    """ "weighted" or "unweighted" in the active language, for a chart title or a heading."""
+    return str(_("weighted") if weighted else _("unweighted"))
+
+
 def format_number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return ""

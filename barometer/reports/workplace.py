@@ -26,7 +26,7 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
 from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
-from barometer.formatting import NOT_SHOWN, format_number, format_share, group_of_base
+from barometer.formatting import NOT_SHOWN, format_number, format_share, group_of_base, weighting_word
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
 from barometer.reports.summary import Summary, build_summary, comparison_groups, workplaces_of_type
 from surveys.models import AnswerChoice, Response, Round, RoundKind
@@ -343,7 +343,7 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
 
     rows = chart_rows(report)[name]
     hidden = str(NOT_SHOWN)
-    weighting = _("weighted") if report.weighting.weighted else _("unweighted")
+    weighting = weighting_word(report.weighting.weighted)
     if name == "shares":
         bars = []
         for row in rows:

@@ -19,7 +19,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
-from barometer.formatting import NOT_SHOWN
+from barometer.formatting import NOT_SHOWN, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -103,7 +103,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         ]
         title = _("Shares in %(group)s, each of the workplaces in brackets (%(weighting)s)") % {
             "group": describe(report.filter),
-            "weighting": _("weighted") if report.weighted else _("unweighted"),
+            "weighting": weighting_word(report.weighted),
         }
         return shares_chart(
             bars,

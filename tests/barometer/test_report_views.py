@@ -125,12 +125,19 @@ def test_synthetic_rounds_are_labelled(admin_client, demo_round):
     assert "synthetic-banner" in html
 
 
-def test_chart_is_svg_with_text_kept_as_text(client, barometer_data, question_set, register):
-    round_ = generate_round(question_set=question_set, slug="charts", name="Charts", workplaces=60).round
+def _invitation_to_a_published_report(question_set, slug: str) -> Invitation:
+    """A generated round of 60 workplaces, published, and an invitation link to the report of
+    one of its responses."""
+    round_ = generate_round(question_set=question_set, slug=slug, name=slug.title(), workplaces=60).round
     publish(round_)
     response = Response.objects.filter(round=round_).first()
     invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
     Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    return invitation
+
+
+def test_chart_is_svg_with_text_kept_as_text(client, barometer_data, question_set, register):
+    invitation = _invitation_to_a_published_report(question_set, "charts")
     chart = client.get(f"/s/{invitation.token}/rapport/figur/shares.svg", HTTP_ACCEPT_LANGUAGE="nb")
     assert chart.status_code == 200
     assert chart["Content-Type"].startswith("image/svg+xml")
@@ -254,11 +261,7 @@ def test_the_summary_sums_up_the_headline_indicators_only(client, submitted):
 def test_the_report_and_its_pdf_name_the_edition_they_compare_with(client, barometer_data, question_set, register):
     """A correction is a new edition with other figures: the report says which one it shows,
     on the page and in the PDF, as the staff pages do."""
-    round_ = generate_round(question_set=question_set, slug="utgave", name="Utgave", workplaces=60).round
-    publish(round_)
-    response = Response.objects.filter(round=round_).first()
-    invitation = Invitation.objects.create(round=round_, workplace=response.workplace)
-    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    invitation = _invitation_to_a_published_report(question_set, "utgave")
     page = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nb")
     assert page.context["report"].edition == 1
     assert "Publiserte resultater, utgave 1: kontrollert for avsløring." in page.content.decode()
