@@ -56,6 +56,28 @@ def format_interval(low: float | None, high: float | None, *, as_share: bool = T
     return text + _percent_sign() if as_share else text
 
 
+def format_change(change: tuple[float, float, float] | None, *, as_share: bool = True) -> str:
+    """A change or difference with its unit and 95 % interval: ``(0.052, -0.01, 0.114)`` of
+    shares as "+5,2 prosentpoeng (−1,0 til +11,4)", of scores (``as_share`` False) as
+    "+0,3 poeng (...)". ``change`` is (estimate, low, high), as ``difference_of_shares``
+    gives it; empty for None. A change in a share is in percentage points, never per cent:
+    a share that goes from 40 % to 44 % grew by 4 points, that is 10 per cent."""
+    if change is None:
+        return ""
+    scale, unit = (100, _("percentage points")) if as_share else (1, _("points"))
+
+    def signed(value: float) -> str:
+        return ("−" if value < 0 else "+") + format_number(abs(value) * scale, 1)
+
+    value, low, high = change
+    return _("%(change)s %(unit)s (%(low)s to %(high)s)") % {
+        "change": signed(value),
+        "unit": unit,
+        "low": signed(low),
+        "high": signed(high),
+    }
+
+
 def in_sentence(name: str) -> str:
     """A group's name as it reads inside a sentence ("Blant alders- og sykehjem ..."): a
     name that starts with a workplace type's label (a common noun) gets a lower-case first

@@ -91,6 +91,9 @@ def published_range(wording: str) -> PublishedRange:
 
 
 CONSISTENT, HIGHER, LOWER, TOO_FEW = "consistent", "higher", "lower", "too_few"
+#: No verdict: the figure was published for some of the workplace types of the group shown
+#: (``barometer.reports.aggregate.figure_scope``), so the two are about different populations.
+OTHER_SCOPE = "other_scope"
 
 
 def range_verdict(low: float | None, high: float | None, allowed: PublishedRange | None) -> str:

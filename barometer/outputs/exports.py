@@ -132,7 +132,8 @@ def meta(report: AggregateReport) -> dict:
                 report.hiding,
                 _(
                     "A published range is what the published wording allows (“6 in 10” is 55-65 %); the verdict "
-                    "says whether the round's interval meets it."
+                    "says whether the round's interval meets it. A figure published for some of the group's "
+                    "workplace types only is not compared (verdict “other_scope”)."
                 ),
             ]
         ),

@@ -23,7 +23,7 @@ from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
-from barometer.engine.published import published_verdict
+from barometer.engine.published import OTHER_SCOPE, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
@@ -46,7 +46,9 @@ def previous_round(round_: Round) -> Round | None:
 class PublishedComparison:
     """A published figure beside a live one: the verdict by the range its wording allows,
     and a scope note when the figure was published for fewer workplace types than the
-    group shown."""
+    group shown. Such a figure gets no verdict (``OTHER_SCOPE``): it is about another
+    population, and a group that also holds other types may differ from it for that reason
+    alone. ``verdict`` is None for means, which have no published counterpart to meet."""
 
     figure: ReferenceFigure
     verdict: str | None
@@ -159,7 +161,7 @@ def aggregate_report(
         else:
             change = _mean_change(current, earlier)
         comparisons = [
-            PublishedComparison(f, published_verdict(current, f) if item.spec.is_share else None, scope)
+            PublishedComparison(f, _verdict(current, f, scope) if item.spec.is_share else None, scope)
             for f in item.indicator.reference_figures.all()
             if (scope := figure_scope(f, filter_)) is not None
         ]
@@ -175,6 +177,11 @@ def aggregate_report(
             )
         )
     return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state, edition)
+
+
+def _verdict(estimate: Figure, figure: ReferenceFigure, scope: str) -> str:
+    """The verdict of a live share against a published figure, none for another scope."""
+    return OTHER_SCOPE if scope else published_verdict(estimate, figure)
 
 
 def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:

@@ -1,6 +1,6 @@
 from django import template
 
-from barometer.formatting import format_interval, format_number, format_share
+from barometer.formatting import format_change, format_interval, format_number, format_share
 
 register = template.Library()
 
@@ -23,9 +23,7 @@ def interval(estimate, as_share=True):
 
 
 @register.filter
-def points(value):
-    """A difference of two shares as signed percentage points: 0.052 -> "+5,2"."""
-    if value is None:
-        return ""
-    text = format_number(abs(value) * 100, 1)
-    return ("−" if value < 0 else "+") + text
+def change(value, as_share=True):
+    """(estimate, low, high) of a change as "+5,2 prosentpoeng (−1,0 til +11,4)"; a change
+    in scores (``as_share`` False) in points (``barometer.formatting.format_change``)."""
+    return format_change(value, as_share=bool(as_share))

@@ -13,7 +13,7 @@ from django.test import override_settings
 from barometer.engine.cache import figures_version
 from barometer.engine.figures import INNOVATORS, RoundFigures
 from barometer.engine.groups import Filter
-from barometer.engine.published import PublishedRange, UnreadableWording, published_range, range_verdict
+from barometer.engine.published import OTHER_SCOPE, PublishedRange, UnreadableWording, published_range, range_verdict
 from barometer.engine.stats import Estimate, t_critical
 from barometer.engine.suppression import GroupDecision, NoSuppression, Suppressed
 from barometer.models import ReferenceFigure
@@ -242,12 +242,36 @@ def test_a_figure_published_for_a_subgroup_carries_its_scope_beside_a_wider_filt
     schools = next(p for p in row.norway if p.figure.key == "no2018-municipal-collaboration-schools-kindergartens")
     assert schools.scope  # published for primary schools and kindergartens only
     assert all(p.scope for p in row.norway if p.figure.workplace_types)
+    # ... and about another population than the sector, upper-secondary schools included:
+    # no verdict, in the page and in the downloads alike.
+    assert schools.verdict == OTHER_SCOPE
+    assert all(p.verdict == OTHER_SCOPE for p in row.norway if p.scope)
+    assert [p.verdict for p in row.norway if not p.scope] != [OTHER_SCOPE]
     health = aggregate_report(skewed, Filter(workplace_type="nursing_home"))
     row = next(r for r in health.rows if r.indicator.key == "municipal-collaboration")
     assert not any(p.figure.key.endswith("schools-kindergartens") for p in row.norway)  # about other types
     exact = aggregate_report(skewed, Filter(workplace_type="primary_school"))
     row = next(r for r in exact.rows if r.indicator.key == "municipal-collaboration")
     assert [p.scope for p in row.norway if p.figure.key.endswith("schools-kindergartens")] == [""]
+    assert OTHER_SCOPE not in {p.verdict for p in row.norway}
+
+
+def test_a_figure_published_for_some_types_gets_no_verdict_beside_all_workplaces(client, analyst, skewed):
+    client.force_login(analyst)
+    everyone = aggregate_report(skewed, Filter())
+    row = next(r for r in everyone.rows if r.indicator.key == "innovated")
+    verdicts = {p.figure.key: p.verdict for p in row.norway}
+    assert verdicts["no2018-innovated-education"] == verdicts["no2018-innovated-health-care"] == OTHER_SCOPE
+    assert verdicts["no2018-innovated"] in {"consistent", "higher", "lower"}
+    html = client.get(f"/statistikk/?round={skewed.pk}").content.decode()
+    assert "ikke sammenlignet: gruppen som vises, har også andre virksomhetstyper" in html
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))
+        )
+    )
+    exported = next(r for r in rows if r["indicator"] == "innovated")["published_norway_verdict"].split("; ")
+    assert exported.count(OTHER_SCOPE) == 2 and len(exported) == 3
 
 
 def test_downloads_carry_sources_edition_population_notes_and_weighting(client, analyst, skewed):

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from barometer.engine.figures import NamedStratum, WeightingState
-from barometer.formatting import format_interval, in_sentence
+from barometer.formatting import format_change, format_interval, in_sentence
 from surveys.forms import MunicipalityChoiceField
 from surveys.models import County, Municipality
 
@@ -71,3 +71,17 @@ def test_an_interval_narrower_than_its_rounding_gets_a_decimal():
         assert format_interval(0.2996, 0.3004) == "29,96–30,04\u00a0%"
         assert format_interval(0.3, 0.3) == "30–30\u00a0%"  # a real interval of zero width stays as it is
         assert format_interval(None, 0.3) == ""
+
+
+def test_a_change_says_its_unit_in_every_language():
+    """A change in a share is in percentage points (40 % to 44 % is 4 points, not 4 %), a
+    change in a score in points; the table cell and the findings say so beside the number."""
+    change = (0.052, -0.0104, 0.1144)
+    with translation.override("nb"):
+        assert format_change(change) == "+5,2 prosentpoeng (−1,0 til +11,4)"
+        assert format_change((0.3, -0.05, 0.65), as_share=False) == "+0,3 poeng (−0,1 til +0,7)"
+    with translation.override("nn"):
+        assert format_change(change) == "+5,2 prosentpoeng (−1,0 til +11,4)"
+    with translation.override("en"):
+        assert format_change(change) == "+5.2 percentage points (−1.0 to +11.4)"
+    assert format_change(None) == ""
