@@ -25,7 +25,7 @@ from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
 from barometer.formatting import format_interval, format_share, group_of_base
-from barometer.models import Country, Indicator, Rule
+from barometer.models import Edition, Indicator, Rule
 from surveys.models import WorkplaceType
 
 MAX_ITEMS = 2
@@ -91,8 +91,9 @@ def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = Fal
 
 @dataclass(frozen=True)
 class SummaryItem:
-    """One sentence of the summary: ``direction`` is "less" or "more"; ``share`` 0-1;
-    ``low``/``high`` the interval (None for a published figure); ``fallback`` names the
+    """One sentence of the summary: ``direction`` is "less" or "more"; ``share`` 0-1 (for a
+    published figure, the middle of the range its wording allows); ``low``/``high`` the
+    interval (None for a published figure); ``fallback`` names the
     narrower group that was hidden, if any."""
 
     indicator: Indicator
@@ -157,7 +158,9 @@ def build_summary(
     With a ``source``, each indicator is compared with the narrowest group in ``groups``
     whose figure is shown; a workplace lacking what the group's whole interval puts above
     50 % does "less", one having what the interval puts below 50 % does "more". Without a
-    source, the published Norwegian figure of 2018 (no interval) is the comparison.
+    source, the published Norwegian figure of 2018 is the comparison (the one for the
+    workplace's type if there is one), judged by the range its wording allows and quoted
+    as published.
     """
     less: list[tuple[float, SummaryItem]] = []
     more: list[tuple[float, SummaryItem]] = []
@@ -193,19 +196,25 @@ def build_summary(
                 clarity = figure.low - 0.5 if direction == "less" else 0.5 - figure.high
                 break
         else:
-            published = [
-                f
-                for f in indicator.reference_figures.all()
-                if f.country == Country.NORWAY and f.applies_to(workplace_type)
-            ]
-            if published:
-                value = float(published[0].value) / 100
-                direction = "less" if own.value == 0.0 and value > 0.5 else None
-                direction = direction or ("more" if own.value == 1.0 and value < 0.5 else None)
+            # The 2018 figure for the workplace's own type if there is one, else for all types;
+            # said as published ("8 in 10", not "80 %") and judged by the range it allows.
+            published = sorted(
+                (
+                    f
+                    for f in indicator.reference_figures.all()
+                    if f.edition == Edition.NO_2018 and f.applies_to(workplace_type)
+                ),
+                key=lambda f: not f.workplace_types,
+            )
+            allowed = published[0].published_range() if published else None
+            if allowed is not None:
+                value = (allowed.low + allowed.high) / 200
+                direction = "less" if own.value == 0.0 and allowed.low >= 50 else None
+                direction = direction or ("more" if own.value == 1.0 and allowed.high <= 50 else None)
                 if direction:
                     sentence = _("%(own)s In the published national barometer (2018), %(share)s answered yes.") % {
                         "own": own_text,
-                        "share": format_share(value),
+                        "share": published[0].wording,
                     }
                     item = SummaryItem(
                         indicator, direction, sentence, value, None, None, None,

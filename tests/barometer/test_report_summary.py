@@ -120,6 +120,13 @@ def test_without_figures_the_summary_compares_with_published_national_figures(ba
     assert summary.source == "published"
     (item,) = summary.less
     assert "2018" in item.sentence
+    # The figure published for its own types (education: "8 av 10"), as published, not the
+    # all-types 74 % nor "80 %", a precision the source does not claim.
+    assert "svarte 8 av 10 ja" in item.sentence
+    (item,) = build_summary(
+        None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="other"
+    ).less
+    assert "svarte 74 % ja" in item.sentence
 
 
 def test_staff_wording_is_third_person(barometer_data, bokmal):
