@@ -38,12 +38,12 @@ class ReferenceFigureAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
     # every source the barometer cites is served over https).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "edition", "statement_nb", "wording_nb", "range_low", "range_high", "population"]
-    list_filter = ["edition", "country", "population", "bound"]
+    list_filter = ["edition", "country", "population", "bound", "same_measure"]
     search_fields = ["key", "statement_nb", "statement_nn", "statement_en", "source_title"]
     # Derived from the bokmål wording on every save (see barometer.engine.published).
     readonly_fields = ["range_low", "range_high"]
     fieldsets = [
-        (None, {"fields": ["key", "edition", "country", "population", "workplace_types"]}),
+        (None, {"fields": ["key", "edition", "country", "population", "workplace_types", "same_measure"]}),
         (
             _("Value"),
             {"fields": ["value", "bound", "wording_nb", "wording_nn", "wording_en", "range_low", "range_high"]},

@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import WorkplaceType
+from surveys.models import Sector, WorkplaceType
 
 NBSP = "\u00a0"
 
@@ -80,11 +80,11 @@ def format_change(change: tuple[float, float, float] | None, *, as_share: bool =
 
 def in_sentence(name: str) -> str:
     """A group's name as it reads inside a sentence ("Blant alders- og sykehjem ..."): a
-    name that starts with a workplace type's label (a common noun) gets a lower-case first
+    name that starts with a workplace type's or a sector's label (a common noun) gets a lower-case first
     letter; any other name (a county, "Kommuner med ...") is returned as it is, since it
     may start with a proper noun."""
     text = str(name)
-    if any(text.startswith(str(label)) for label in WorkplaceType.labels):
+    if any(text.startswith(str(label)) for label in (*WorkplaceType.labels, *Sector.labels)):
         return text[:1].lower() + text[1:]
     return text
 

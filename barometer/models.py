@@ -85,6 +85,15 @@ class ReferenceFigure(models.Model):
         null=True,
         editable=False,
     )
+    same_measure = models.BooleanField(
+        _("measures what its indicator measures"),
+        default=True,
+        help_text=_(
+            "Tick only when the figure answers the same question about the same population as its indicator "
+            "(Norwegian workplaces, not Danish innovations; initiating, not a 'key role'). Only then does a "
+            "round's figure get a verdict against it; otherwise it is shown beside it with its note."
+        ),
+    )
     source_title = models.CharField(_("source"), max_length=300)
     source_url = models.URLField(_("source address"), blank=True)
     note_nb = models.TextField(_("comparability note (bokmål)"), blank=True)
@@ -162,6 +171,15 @@ class ReferenceFigure(models.Model):
     def scope(self) -> str:
         """The workplace types the figure was published for ("" when all)."""
         return ", ".join(str(WorkplaceType(t).label) for t in self.workplace_types or [] if t in WorkplaceType.values)
+
+    @property
+    def population_label(self) -> str:
+        """Whom the figure is about, as written beside it: "all workplaces" only when it
+        covers every workplace type; a figure for some types says "workplaces", and its
+        scope and note say which."""
+        if self.population == Population.WORKPLACES and self.workplace_types:
+            return str(_("workplaces"))
+        return str(self.get_population_display())
 
     def applies_to(self, workplace_type: str) -> bool:
         return not self.workplace_types or workplace_type in self.workplace_types

@@ -43,6 +43,7 @@ def load_reference_figures(path: Path = DATA_DIR / "reference_figures.json", *, 
             "country": item["country"],
             "population": item["population"],
             "workplace_types": item.get("workplace_types", []),
+            "same_measure": item.get("same_measure", True),
             "source_title": item["source_title"],
             "source_url": item.get("source_url", ""),
         }

@@ -94,6 +94,9 @@ CONSISTENT, HIGHER, LOWER, TOO_FEW = "consistent", "higher", "lower", "too_few"
 #: No verdict: the figure was published for some of the workplace types of the group shown
 #: (``barometer.reports.aggregate.figure_scope``), so the two are about different populations.
 OTHER_SCOPE = "other_scope"
+#: No verdict: the figure measures something else than its indicator (a Danish share of
+#: innovations; a "key role" rather than initiating), as ``ReferenceFigure.same_measure`` says.
+OTHER_MEASURE = "other_measure"
 
 
 def range_verdict(low: float | None, high: float | None, allowed: PublishedRange | None) -> str:
@@ -109,7 +112,11 @@ def range_verdict(low: float | None, high: float | None, allowed: PublishedRange
 
 def published_verdict(estimate, figure) -> str:
     """The verdict of a live share (anything with ``shown``, ``low`` and ``high``) against a
-    published figure (anything with ``published_range()``); see ``range_verdict``."""
+    published figure (anything with ``published_range()`` and ``same_measure``): none
+    (``OTHER_MEASURE``) for a figure that measures something else, else by
+    ``range_verdict``."""
+    if figure is not None and not getattr(figure, "same_measure", True):
+        return OTHER_MEASURE
     if figure is None or not estimate.shown:
         return TOO_FEW
     return range_verdict(estimate.low, estimate.high, figure.published_range())

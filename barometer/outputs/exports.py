@@ -48,7 +48,7 @@ def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
         allowed = figure.published_range()
         ranges.append(f"{allowed.low:g}-{allowed.high:g} %" if allowed else "")
         verdicts.append(item.verdict or "")
-        parts = [figure.get_edition_display(), str(figure.get_population_display()), item.scope, figure.note]
+        parts = [figure.get_edition_display(), figure.population_label, item.scope, figure.note]
         parts.append(figure.source_title + (f" <{figure.source_url}>" if figure.source_url else ""))
         details.append("; ".join(part for part in parts if part))
     return {"": "; ".join(wordings), "_range": "; ".join(ranges), "_verdict": "; ".join(verdicts),
@@ -133,7 +133,8 @@ def meta(report: AggregateReport) -> dict:
                 _(
                     "A published range is what the published wording allows (“6 in 10” is 55-65 %); the verdict "
                     "says whether the round's interval meets it. A figure published for some of the group's "
-                    "workplace types only is not compared (verdict “other_scope”)."
+                    "workplace types only is not compared (verdict “other_scope”), nor one that measures "
+                    "something else, such as a Danish share of innovations (verdict “other_measure”)."
                 ),
             ]
         ),

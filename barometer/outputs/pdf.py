@@ -146,7 +146,9 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
             lines.append(f"{row.national_label}: {_value(row, row.national)}")
         lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
         for figure in row.norway + row.denmark:
-            lines.append(f"{figure.get_edition_display()}: {figure.wording} – {figure.statement}")
+            lines.append(
+                f"{figure.get_edition_display()}: {figure.wording} – {figure.statement} ({figure.population_label})"
+            )
             if figure.scope:
                 lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope})
             if figure.note:

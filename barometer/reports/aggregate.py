@@ -23,7 +23,7 @@ from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
-from barometer.engine.published import OTHER_SCOPE, published_verdict
+from barometer.engine.published import OTHER_MEASURE, OTHER_SCOPE, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
@@ -48,7 +48,9 @@ class PublishedComparison:
     and a scope note when the figure was published for fewer workplace types than the
     group shown. Such a figure gets no verdict (``OTHER_SCOPE``): it is about another
     population, and a group that also holds other types may differ from it for that reason
-    alone. ``verdict`` is None for means, which have no published counterpart to meet."""
+    alone; nor does one that measures something else (``OTHER_MEASURE``, see
+    ``ReferenceFigure.same_measure``). ``verdict`` is None for means, which have no
+    published counterpart to meet."""
 
     figure: ReferenceFigure
     verdict: str | None
@@ -70,6 +72,15 @@ class AggregateRow:
     @property
     def is_share(self) -> bool:
         return self.indicator.is_share
+
+    @property
+    def benchmark(self) -> ReferenceFigure | None:
+        """The Norwegian figure to mark beside the group's share: one that measures the same
+        thing and covers the group, the one published for the group's own workplace types
+        (say, health and care) before one for all types; None when there is none."""
+        candidates = [p.figure for p in self.norway if p.verdict not in (OTHER_SCOPE, OTHER_MEASURE)]
+        candidates.sort(key=lambda figure: not figure.workplace_types)
+        return candidates[0] if candidates else None
 
     @property
     def base(self) -> Base:

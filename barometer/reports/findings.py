@@ -80,6 +80,7 @@ class Verdict(StrEnum):
     HIGHER = "higher"
     LOWER = "lower"
     TOO_FEW = "too_few"
+    OTHER_MEASURE = "other_measure"
 
 
 VERDICT_TEXT = {
@@ -96,6 +97,7 @@ VERDICT_TEXT = {
         "Nothing can be said about this: a figure it needs is not shown (there are too few answers, or it could "
         "reveal a small group)."
     ),
+    Verdict.OTHER_MEASURE: _("Not compared: the published figure measures something else (see its note)."),
 }
 
 

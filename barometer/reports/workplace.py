@@ -388,9 +388,9 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
 def pending_results_text(report: WorkplaceReport) -> str:
     """What a report says before its round's results are published."""
     return _(
-        "Your answers are compared with the published results of the Norwegian (2018) and Danish (2015) "
-        "barometers. The figures for %(round)s and for workplaces like yours come with the round's results, "
-        "once they are published."
+        "Your answers are compared with the published results of the Norwegian (2018 and 2020) and Danish "
+        "(2015 and 2018–19) barometers. The figures for %(round)s and for workplaces like yours come with the "
+        "round's results, once they are published."
     ) % {"round": report.round.localized_name}
 
 
@@ -435,16 +435,17 @@ def is_factor(row: IndicatorRow) -> bool:
 
 
 def _factor_figures(
-    promoted_row: IndicatorRow | None, hindered_row: IndicatorRow | None
+    promoted_row: IndicatorRow | None, hindered_row: IndicatorRow | None, type_name: str
 ) -> tuple[Figure | None, Figure | None, str]:
     """A factor's shares that promoted and hindered it, both from one group: workplaces of
-    the same type when both are shown there, else all workplaces; (None, None, "") when
-    neither group shows both, so that the two shares always describe the same workplaces."""
+    the same type (``type_name``, plural, as in a sentence) when both are shown there, else
+    all workplaces; (None, None, "") when neither group shows both, so that the two shares
+    always describe the same workplaces."""
     if promoted_row is None or hindered_row is None:
         return None, None, ""
     for promoted, hindered, label in (
         *(
-            (p.estimate, h.estimate, p.label)
+            (p.estimate, h.estimate, type_name)
             for p, h in zip(promoted_row.peers, hindered_row.peers, strict=False)
             if p.kind == h.kind == "workplace_type"
         ),
@@ -475,7 +476,9 @@ def report_blocks(report: WorkplaceReport, answer_summary: list[dict]) -> list[R
             slug = question.code.removeprefix("factor_").replace("_", "-")
             found = {row.indicator.key: row for row in rows}
             promoted, hindered, group = _factor_figures(
-                found.get(f"{FACTOR_PREFIX}{slug}-promoted"), found.get(f"{FACTOR_PREFIX}{slug}-hindered")
+                found.get(f"{FACTOR_PREFIX}{slug}-promoted"),
+                found.get(f"{FACTOR_PREFIX}{slug}-hindered"),
+                workplaces_of_type(report.response.workplace_type),
             )
             subject = str(question.text).split(": ", 1)[-1]
             factors.append(

@@ -19,7 +19,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
-from barometer.formatting import NOT_SHOWN, weighting_word
+from barometer.formatting import NOT_SHOWN, in_sentence, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -69,11 +69,21 @@ def aggregate(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "group": describe(report.filter),
+            "group_in_sentence": in_sentence(describe(report.filter)),
             "query": request.GET.urlencode(),
             "shares": [row for row in report.rows if row.is_share],
             "scores": [row for row in report.rows if not row.is_share],
         },
     )
+
+
+def _bar_label(row) -> str:
+    """A bar's label: the indicator's name with its base ("... (of workplaces with an
+    innovation)"), unless the name already says it."""
+    name, base = str(row.indicator.name), str(row.base.label)
+    if base in name:
+        return name
+    return _("%(name)s (of %(base)s)") % {"name": name, "base": base}
 
 
 @aggregates_required
@@ -91,18 +101,18 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             return ""
         bars = [
             ShareBar(
-                label=_("%(name)s (of %(base)s)") % {"name": row.indicator.name, "base": row.base.label},
+                label=_bar_label(row),
                 value=row.estimate.value if row.estimate.shown else None,
                 low=row.estimate.low,
                 high=row.estimate.high,
-                # Only a figure published for this very group is marked on its bar.
-                published=next((float(p.figure.value) / 100 for p in row.norway if not p.scope), None),
+                # Only a figure that covers the group and measures the same is marked on its bar.
+                published=float(row.benchmark.value) / 100 if row.benchmark else None,
             )
             for row in report.rows
             if row.is_share
         ]
         title = _("Shares in %(group)s, each of the workplaces in brackets (%(weighting)s)") % {
-            "group": describe(report.filter),
+            "group": in_sentence(describe(report.filter)),
             "weighting": weighting_word(report.weighted),
         }
         return shares_chart(

@@ -9,11 +9,19 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 from django.test import override_settings
+from django.utils import translation
 
 from barometer.engine.cache import figures_version
 from barometer.engine.figures import INNOVATORS, RoundFigures
 from barometer.engine.groups import Filter
-from barometer.engine.published import OTHER_SCOPE, PublishedRange, UnreadableWording, published_range, range_verdict
+from barometer.engine.published import (
+    OTHER_MEASURE,
+    OTHER_SCOPE,
+    PublishedRange,
+    UnreadableWording,
+    published_range,
+    range_verdict,
+)
 from barometer.engine.stats import Estimate, t_critical
 from barometer.engine.suppression import GroupDecision, NoSuppression, Suppressed
 from barometer.models import ReferenceFigure
@@ -21,6 +29,7 @@ from barometer.outputs import exports
 from barometer.reports.aggregate import aggregate_report
 from barometer.reports.findings import findings
 from barometer.reports.workplace import build_workplace_report
+from barometer.views.staff import _bar_label
 from surveys.models import Municipality, PopulationCell, Region, Response, WorkplaceType
 from surveys.services.answering import bump_data_version
 from surveys.services.population import load_population
@@ -283,7 +292,7 @@ def test_downloads_carry_sources_edition_population_notes_and_weighting(client, 
     figure = ReferenceFigure.objects.get(key="no2018-municipal-collaboration-schools-kindergartens")
     details = row["published_norway_details"]
     assert figure.source_title in details and figure.get_edition_display() in details
-    assert str(figure.get_population_display()) in details and figure.note in details
+    assert figure.population_label in details and figure.note in details
     assert "55-65 %" in row["published_norway_range"].split("; ") and row["weighting"]
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
     assert data["sources"] and data["weighting"]
@@ -439,3 +448,65 @@ def test_an_indicator_may_not_be_keyed_like_a_population(barometer_data, key):
     assert raised.value.message_dict["key"] == [
         "En nøkkel kan ikke være navnet på en populasjon (workplaces, innovators, non_innovators, innovations)."
     ]
+
+
+def test_a_figure_that_measures_something_else_gets_no_verdict(client, analyst, skewed):
+    """A Danish share of innovations, or a Norwegian "key role" beside "initiated or
+    implemented", is shown with its note but not judged; nor is it marked on the chart."""
+    client.force_login(analyst)
+    report = aggregate_report(skewed, Filter())
+    rows = {row.indicator.key: row for row in report.rows}
+    employees = rows["employees-initiated-or-implemented"]
+    verdicts = {p.figure.key: p.verdict for p in employees.norway + employees.denmark}
+    assert verdicts["no2020-employees-key-role"] == verdicts["dk2015-employees-key-role"] == OTHER_MEASURE
+    assert verdicts["no2018-employees-initiate-or-implement"] in {"consistent", "higher", "lower"}
+    assert all(p.verdict == OTHER_MEASURE for row in report.rows for p in row.denmark)
+    assert rows["political-leadership-initiated"].benchmark is None  # "an important cause" is not "initiated"
+    html = client.get(f"/statistikk/?round={skewed.pk}").content.decode()
+    assert "ikke sammenlignet: tallet måler noe annet (se merknaden)" in html
+    exported = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))
+        )
+    )
+    row = next(r for r in exported if r["indicator"] == "external-collaboration")
+    assert row["published_denmark_verdict"] == OTHER_MEASURE and row["published_norway_verdict"] != OTHER_MEASURE
+
+
+def test_the_chart_marks_the_figure_published_for_the_groups_own_types(skewed):
+    """Health and care is marked at 7 in 10 (published for health and care), not at the 74 %
+    of all workplaces; all workplaces at 74 %, not at a sector's figure."""
+
+    def benchmark(filter_):
+        row = next(r for r in aggregate_report(skewed, filter_).rows if r.indicator.key == "innovated")
+        return row.benchmark.key
+
+    assert benchmark(Filter(sector="health_care")) == "no2018-innovated-health-care"
+    assert benchmark(Filter(workplace_type="kindergarten")) == "no2018-innovated-education"
+    assert benchmark(Filter()) == "no2018-innovated"
+
+
+def test_a_figure_for_some_types_is_not_said_to_be_about_all_workplaces(barometer_data):
+    """ "8 av 10 (Norway, 2018 edition; all workplaces; applies to the education sector)"
+    contradicted itself."""
+    with translation.override("en"):
+        assert ReferenceFigure.objects.get(key="no2018-innovated-education").population_label == "workplaces"
+        assert ReferenceFigure.objects.get(key="no2018-innovated").population_label == "all workplaces"
+        assert (
+            ReferenceFigure.objects.get(key="no2018-external-collaboration").population_label
+            == "workplaces with an innovation"
+        )
+
+
+def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, analyst, skewed):
+    client.force_login(analyst)
+    chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}&group=sector:health_care").content.decode()
+    assert "Andeler i helse og omsorg" in chart  # a sector's name is a common noun inside a sentence
+    html = client.get(f"/statistikk/?round={skewed.pk}&group=sector:health_care").content.decode()
+    assert "Indikatorer for helse og omsorg" in html
+    # Each bar names its base once: "(among workplaces without an innovation)" in a name is
+    # not followed by "(of workplaces without an innovation)".
+    with translation.override("nb"):
+        labels = [(_bar_label(row), str(row.base.label)) for row in aggregate_report(skewed, Filter()).rows]
+    assert all(label.count(base) == 1 for label, base in labels if base != "alle virksomheter"), labels
+    assert any(label.endswith("(av virksomheter med en innovasjon)") for label, _base in labels)

@@ -53,3 +53,5 @@ def test_pdf_has_page_numbers_the_interval_explanation_the_summary_and_links(cli
         assert "ikke tydelig ut fra de fleste sammenlignbare" in everything
     assert any(link.endswith(f"/s/{invitation.token}/rapport/") for link in links)
     assert any(link.startswith("https://") and "ks.no" in link for link in links)
+    # Every published figure says whom it is about, as on the page.
+    assert "(virksomheter med en innovasjon)" in everything

@@ -302,14 +302,16 @@ def test_a_factor_shows_promoted_and_hindered_for_the_same_group():
         return Figure("factor", estimate, BASE, True, True)
 
     def row(national, same_type):
-        peers = [PeerEstimate("workplace_type", "kindergartens", figure(same_type))]
+        peers = [PeerEstimate("workplace_type", "Upper-secondary school", figure(same_type))]
         return IndicatorRow(None, OwnValue(applies=True, value=1.0), figure(national), peers, [], [], "", "")
 
-    promoted, hindered, group = _factor_figures(row(0.6, 0.7), row(0.2, 0.1))
-    assert (promoted.value, hindered.value, group) == (0.7, 0.1, "kindergartens")
-    promoted, hindered, group = _factor_figures(row(0.6, 0.7), row(0.2, None))
-    assert (promoted.value, hindered.value) == (0.6, 0.2) and group != "kindergartens"
-    assert _factor_figures(row(None, 0.7), row(0.2, None)) == (None, None, "")
+    # The type in the plural, as the sentence ("Among upper-secondary schools: ...") needs,
+    # not the peer row's singular label.
+    promoted, hindered, group = _factor_figures(row(0.6, 0.7), row(0.2, 0.1), "upper-secondary schools")
+    assert (promoted.value, hindered.value, group) == (0.7, 0.1, "upper-secondary schools")
+    promoted, hindered, group = _factor_figures(row(0.6, 0.7), row(0.2, None), "upper-secondary schools")
+    assert (promoted.value, hindered.value) == (0.6, 0.2) and group != "upper-secondary schools"
+    assert _factor_figures(row(None, 0.7), row(0.2, None), "upper-secondary schools") == (None, None, "")
 
 
 def test_a_hidden_national_figure_is_not_called_too_few_answers(barometer_data, bokmal):
