@@ -90,7 +90,10 @@ def published_range(wording: str) -> PublishedRange:
     return PublishedRange(max(0.0, round(low, 4)), min(100.0, round(high, 4)))
 
 
-CONSISTENT, HIGHER, LOWER, TOO_FEW = "consistent", "higher", "lower", "too_few"
+CONSISTENT, HIGHER, LOWER = "consistent", "higher", "lower"
+#: No verdict: the round's figure is not shown (whatever hid it: downloads must not tell
+#: "too few answers" from "could reveal a small group"), or there is no interval or range.
+NOT_SHOWN = "not_shown"
 #: No verdict: the figure was published for some of the workplace types of the group shown
 #: (``barometer.reports.aggregate.figure_scope``), so the two are about different populations.
 OTHER_SCOPE = "other_scope"
@@ -102,9 +105,9 @@ OTHER_MEASURE = "other_measure"
 def range_verdict(low: float | None, high: float | None, allowed: PublishedRange | None) -> str:
     """ "consistent" when the live 95 % interval ``low``-``high`` (0-1) meets the range the
     published wording allows, "higher" or "lower" when it lies wholly above or below it,
-    "too_few" when there is no interval or no range."""
+    "not_shown" when there is no interval or no range."""
     if low is None or high is None or allowed is None:
-        return TOO_FEW
+        return NOT_SHOWN
     if allowed.meets(low * 100, high * 100):
         return CONSISTENT
     return HIGHER if low * 100 > allowed.high else LOWER
@@ -118,5 +121,5 @@ def published_verdict(estimate, figure) -> str:
     if figure is not None and not getattr(figure, "same_measure", True):
         return OTHER_MEASURE
     if figure is None or not estimate.shown:
-        return TOO_FEW
+        return NOT_SHOWN
     return range_verdict(estimate.low, estimate.high, figure.published_range())

@@ -141,8 +141,10 @@ def _difference_verdict(difference, *, expect_positive: bool = True) -> Verdict:
 
 
 def _published_verdict(estimate: Figure, figure: ReferenceFigure | None) -> Verdict:
-    """By the range the published wording allows (``barometer.engine.published``)."""
-    return Verdict(published.published_verdict(estimate, figure))
+    """By the range the published wording allows (``barometer.engine.published``); a
+    figure not shown says that nothing can be said (``Verdict.TOO_FEW``)."""
+    code = published.published_verdict(estimate, figure)
+    return Verdict.TOO_FEW if code == published.NOT_SHOWN else Verdict(code)
 
 
 def _mean_difference(a: Figure, b: Figure):

@@ -5,6 +5,7 @@ ranges and verdicts, and the hooks for a suppression decided elsewhere."""
 import csv
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,11 +16,13 @@ from barometer.engine.cache import figures_version
 from barometer.engine.figures import INNOVATORS, RoundFigures
 from barometer.engine.groups import Filter
 from barometer.engine.published import (
+    NOT_SHOWN,
     OTHER_MEASURE,
     OTHER_SCOPE,
     PublishedRange,
     UnreadableWording,
     published_range,
+    published_verdict,
     range_verdict,
 )
 from barometer.engine.stats import Estimate, t_critical
@@ -510,3 +513,12 @@ def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, a
         labels = [(_bar_label(row), str(row.base.label)) for row in aggregate_report(skewed, Filter()).rows]
     assert all(label.count(base) == 1 for label, base in labels if base != "alle virksomheter"), labels
     assert any(label.endswith("(av virksomheter med en innovasjon)") for label, _base in labels)
+
+
+def test_a_hidden_figure_gets_a_verdict_code_that_names_no_reason(barometer_data):
+    """Downloads said "too_few" beside every hidden figure, also one hidden because it could
+    reveal a small group; the code says only that it is not shown."""
+    figure = ReferenceFigure.objects.get(key="no2018-external-collaboration")
+    hidden = SimpleNamespace(shown=False, low=None, high=None)
+    assert published_verdict(hidden, figure) == NOT_SHOWN == "not_shown"
+    assert published_verdict(SimpleNamespace(shown=True, low=0.5, high=0.6), figure) == "consistent"
