@@ -39,6 +39,8 @@ from surveys.models import Centrality, Round, SizeClass
 INCIDENCE_YES = ["inc_services.yes", "inc_processes.yes", "inc_communication.yes"]
 EXTERNAL_INITIATORS = ["users", "private", "voluntary", "research", "own_municipality", "outside_municipality"]
 CULTURE = ["culture_risk", "culture_openness", "culture_recognition", "culture_collaboration", "culture_asking"]
+#: "Public workplaces outside the own (county) municipality" (KS 2018): municipal, county or state.
+OUTSIDE_PUBLIC = ["collaborated_with.other_municipalities", "collaborated_with.state"]
 
 
 def extra_specs() -> dict[str, dict]:
@@ -48,13 +50,14 @@ def extra_specs() -> dict[str, dict]:
     return {
         "finding-quality-outside": {
             "rule": "share", "question_codes": ["value_created"], "option_codes": ["quality"],
-            "required": ["collaborated_with.other_municipalities"],
+            # Public workplaces outside the own (county) municipality: municipal, county or state.
+            "required": OUTSIDE_PUBLIC,
             "base": Base(SUBGROUP, str(_("workplaces with an innovation that collaborated with public workplaces "
                                          "outside the municipality"))),
         },
         "finding-quality-not-outside": {
             "rule": "share", "question_codes": ["value_created"], "option_codes": ["quality"],
-            "excluded": ["collaborated_with.other_municipalities"],
+            "excluded": OUTSIDE_PUBLIC,
             "base": Base(SUBGROUP, str(_("workplaces with an innovation that did not collaborate with them"))),
         },
         "finding-culture-innovators": {

@@ -289,3 +289,19 @@ def test_findings_hide_a_group_that_the_national_total_would_give_away(client, a
     html = page.content.decode()
     assert html.count('<span class="not-shown">ikke vist</span>') >= 2
     assert "«Ikke vist» betyr at tallet er skjult: det er for få svar, eller det kunne avsløre en liten gruppe." in html
+
+
+def test_public_workplaces_outside_the_municipality_include_state_ones(question_set, barometer_data):
+    """KS 2018: "collaboration with public workplaces outside the own (county) municipality"
+    goes with better quality. A workplace that collaborated only with a state agency did
+    collaborate with one; the indicator and the finding's two groups count it so."""
+    from barometer.engine.figures import resolved_indicators
+    from barometer.reports.findings import extra_specs
+    from surveys.models import Option
+
+    codes = dict(Option.objects.filter(question__section__question_set=question_set).values_list("id", "code"))
+    specs = {item.spec.key: item.spec for item in resolved_indicators(question_set.pk, extra_specs())}
+    counted = {codes[i] for i in specs["collaboration-outside-municipality"].counted_option_ids}
+    assert counted == {"other_municipalities", "state"}
+    assert {codes[i] for i in specs["finding-quality-outside"].required_option_ids} == counted
+    assert {codes[i] for i in specs["finding-quality-not-outside"].excluded_option_ids} == counted
