@@ -122,7 +122,9 @@ def axe(axe_source) -> Callable:
     """``axe(page)``: the WCAG 2.1 A/AA violations axe-core finds on the page as it is now.
 
     axe is injected with ``page.evaluate``, which a Content-Security-Policy does not restrict
-    (a <script> tag added to the page would be).
+    (a <script> tag added to the page would be). Only violations are asked for
+    (``resultTypes``): axe still runs every rule of the tags and reports every violating
+    node, but skips collecting the nodes that pass, which took about a tenth of each run.
     """
 
     def run(page) -> list[dict]:
@@ -130,7 +132,9 @@ def axe(axe_source) -> Callable:
             page.evaluate(axe_source)
         return page.evaluate(
             """async (tags) => {
-                const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+                const result = await axe.run(document, {
+                    runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+                });
                 return result.violations.map((v) => ({
                     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                     nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary})),
