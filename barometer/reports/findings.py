@@ -378,7 +378,8 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
             _("Innovation by number of employees"),
             _(
                 "Larger workplaces find it easier to initiate innovations than workplaces with fewer employees "
-                "(compared: the largest against the smallest workplaces)."
+                "(compared: the share that had an innovation, the largest against the smallest workplaces; the "
+                "barometer does not ask how easy it was)."
             ),
             "innovated",
             "employees_band",
