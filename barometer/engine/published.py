@@ -100,6 +100,9 @@ OTHER_SCOPE = "other_scope"
 #: No verdict: the figure measures something else than its indicator (a Danish share of
 #: innovations; a "key role" rather than initiating), as ``ReferenceFigure.same_measure`` says.
 OTHER_MEASURE = "other_measure"
+#: No verdict: the round's figure is unweighted, while the published Norwegian figures are
+#: weighted by workplace type and region (KS 2018), so a difference could be the weighting's.
+UNWEIGHTED = "unweighted"
 
 
 def range_verdict(low: float | None, high: float | None, allowed: PublishedRange | None) -> str:
@@ -113,13 +116,15 @@ def range_verdict(low: float | None, high: float | None, allowed: PublishedRange
     return HIGHER if low * 100 > allowed.high else LOWER
 
 
-def published_verdict(estimate, figure) -> str:
-    """The verdict of a live share (anything with ``shown``, ``low`` and ``high``) against a
-    published figure (anything with ``published_range()`` and ``same_measure``): none
-    (``OTHER_MEASURE``) for a figure that measures something else, else by
-    ``range_verdict``."""
+def published_verdict(estimate, figure, *, weighted: bool = True) -> str:
+    """The verdict of a share of the round (anything with ``shown``, ``low`` and ``high``)
+    against a published figure (anything with ``published_range()`` and ``same_measure``):
+    none for a figure that measures something else (``OTHER_MEASURE``), nor for an
+    unweighted share (``weighted`` False: ``UNWEIGHTED``), else by ``range_verdict``."""
     if figure is not None and not getattr(figure, "same_measure", True):
         return OTHER_MEASURE
     if figure is None or not estimate.shown:
         return NOT_SHOWN
+    if not weighted:
+        return UNWEIGHTED
     return range_verdict(estimate.low, estimate.high, figure.published_range())

@@ -134,7 +134,8 @@ def meta(report: AggregateReport) -> dict:
                     "A published range is what the published wording allows (“6 in 10” is 55-65 %); the verdict "
                     "says whether the round's interval meets it. A figure published for some of the group's "
                     "workplace types only is not compared (verdict “other_scope”), nor one that measures "
-                    "something else, such as a Danish share of innovations (verdict “other_measure”)."
+                    "something else, such as a Danish share of innovations (verdict “other_measure”), nor an "
+                    "unweighted figure, since the published Norwegian figures are weighted (verdict “unweighted”)."
                 ),
             ]
         ),

@@ -158,6 +158,8 @@ def aggregate_report(
     structures = None
     if before is not None and before.question_set_id != round_.question_set_id:
         structures = (export_questionset_data(before.question_set), export_questionset_data(round_.question_set))
+    # The published Norwegian figures are weighted: an unweighted share is not judged against them.
+    weighted = figures.weighting_state.weighted
     rows = []
     for item in figures.resolved:
         current = group[item.spec.key]
@@ -172,7 +174,7 @@ def aggregate_report(
         else:
             change = _mean_change(current, earlier)
         comparisons = [
-            PublishedComparison(f, _verdict(current, f, scope) if item.spec.is_share else None, scope)
+            PublishedComparison(f, _verdict(current, f, scope, weighted) if item.spec.is_share else None, scope)
             for f in item.indicator.reference_figures.all()
             if (scope := figure_scope(f, filter_)) is not None
         ]
@@ -190,9 +192,12 @@ def aggregate_report(
     return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state, edition)
 
 
-def _verdict(estimate: Figure, figure: ReferenceFigure, scope: str) -> str:
-    """The verdict of a live share against a published figure, none for another scope."""
-    return OTHER_SCOPE if scope else published_verdict(estimate, figure)
+def _verdict(estimate: Figure, figure: ReferenceFigure, scope: str, weighted: bool) -> str:
+    """The verdict of a share against a published figure: none for another scope
+    (``OTHER_SCOPE``), another measure or unweighted figures (``published_verdict``)."""
+    if scope and figure.same_measure:
+        return OTHER_SCOPE
+    return published_verdict(estimate, figure, weighted=weighted)
 
 
 def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:

@@ -84,6 +84,7 @@ class Verdict(StrEnum):
     LOWER = "lower"
     TOO_FEW = "too_few"
     OTHER_MEASURE = "other_measure"
+    UNWEIGHTED = "unweighted"
 
 
 VERDICT_TEXT = {
@@ -101,6 +102,10 @@ VERDICT_TEXT = {
         "reveal a small group)."
     ),
     Verdict.OTHER_MEASURE: _("Not compared: the published figure measures something else (see its note)."),
+    Verdict.UNWEIGHTED: _(
+        "Not compared: these figures are unweighted, while the published figure is weighted by workplace type "
+        "and region."
+    ),
 }
 
 
@@ -143,10 +148,11 @@ def _difference_verdict(difference, *, expect_positive: bool = True) -> Verdict:
     return Verdict.UNDECIDED
 
 
-def _published_verdict(estimate: Figure, figure: ReferenceFigure | None) -> Verdict:
+def _published_verdict(estimate: Figure, figure: ReferenceFigure | None, weighted: bool = True) -> Verdict:
     """By the range the published wording allows (``barometer.engine.published``); a
-    figure not shown says that nothing can be said (``Verdict.TOO_FEW``)."""
-    code = published.published_verdict(estimate, figure)
+    figure not shown says that nothing can be said (``Verdict.TOO_FEW``), an unweighted
+    one is not compared with the weighted published figure (``Verdict.UNWEIGHTED``)."""
+    code = published.published_verdict(estimate, figure, weighted=weighted)
     return Verdict.TOO_FEW if code == published.NOT_SHOWN else Verdict(code)
 
 
@@ -222,7 +228,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
                 # The row names its base on a line of its own ("of ...").
                 comparisons=[Comparison(str(_("All in the round")), live)],
                 difference=None,
-                verdict=_published_verdict(live, shown[0] if shown else None),
+                verdict=_published_verdict(live, shown[0] if shown else None, figures.weighting_state.weighted),
                 published_figures=shown,
             )
         )

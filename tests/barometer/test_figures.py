@@ -19,6 +19,7 @@ from barometer.engine.published import (
     NOT_SHOWN,
     OTHER_MEASURE,
     OTHER_SCOPE,
+    UNWEIGHTED,
     PublishedRange,
     UnreadableWording,
     published_range,
@@ -269,6 +270,7 @@ def test_a_figure_published_for_a_subgroup_carries_its_scope_beside_a_wider_filt
 
 
 def test_a_figure_published_for_some_types_gets_no_verdict_beside_all_workplaces(client, analyst, skewed):
+    load_population(skewed, io.StringIO(POPULATION))  # weighted, as the published figures are
     client.force_login(analyst)
     everyone = aggregate_report(skewed, Filter())
     row = next(r for r in everyone.rows if r.indicator.key == "innovated")
@@ -456,6 +458,7 @@ def test_an_indicator_may_not_be_keyed_like_a_population(barometer_data, key):
 def test_a_figure_that_measures_something_else_gets_no_verdict(client, analyst, skewed):
     """A Danish share of innovations, or a Norwegian "key role" beside "initiated or
     implemented", is shown with its note but not judged; nor is it marked on the chart."""
+    load_population(skewed, io.StringIO(POPULATION))  # weighted, as the published figures are
     client.force_login(analyst)
     report = aggregate_report(skewed, Filter())
     rows = {row.indicator.key: row for row in report.rows}
@@ -522,3 +525,25 @@ def test_a_hidden_figure_gets_a_verdict_code_that_names_no_reason(barometer_data
     hidden = SimpleNamespace(shown=False, low=None, high=None)
     assert published_verdict(hidden, figure) == NOT_SHOWN == "not_shown"
     assert published_verdict(SimpleNamespace(shown=True, low=0.5, high=0.6), figure) == "consistent"
+
+
+def test_unweighted_figures_are_not_judged_against_the_weighted_published_ones(client, analyst, skewed):
+    """KS weighted its 2018 figures by workplace type and region; the unweighted view shows
+    them beside the round's shares without a verdict, on the page, in the downloads and in
+    the findings. The weighted view still judges."""
+    load_population(skewed, io.StringIO(POPULATION))
+    client.force_login(analyst)
+    unweighted = aggregate_report(skewed, Filter(), weighted=False)
+    row = next(r for r in unweighted.rows if r.indicator.key == "external-collaboration")
+    assert [p.verdict for p in row.norway] == [UNWEIGHTED]
+    weighted = aggregate_report(skewed, Filter())
+    row = next(r for r in weighted.rows if r.indicator.key == "external-collaboration")
+    assert [p.verdict for p in row.norway] != [UNWEIGHTED] and weighted.weighted
+    html = client.get(f"/statistikk/?round={skewed.pk}&vekting=av").content.decode()
+    assert "ikke sammenlignet: disse tallene er uvektet, det publiserte er vektet" in html
+    exported = client.get(f"/statistikk/eksport.csv?round={skewed.pk}&vekting=av").content.decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(exported)) if r["indicator"] == "external-collaboration")
+    assert row["published_norway_verdict"] == UNWEIGHTED
+    judged = {"employees", "voluntary", "external"}  # the findings set beside a published figure
+    assert {f.verdict for f in findings(skewed, weighted=False).findings if f.key in judged} == {"unweighted"}
+    assert "unweighted" not in {f.verdict for f in findings(skewed).findings}
