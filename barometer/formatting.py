@@ -89,6 +89,15 @@ def in_sentence(name: str) -> str:
     return text
 
 
+def name_with_base(name: str, base: str) -> str:
+    """A share's label with its base: "Had an innovation (of all workplaces)", unless the
+    name already says it ("... (among workplaces without an innovation)")."""
+    name, base = str(name), str(base)
+    if base in name:
+        return name
+    return _("%(name)s (of %(base)s)") % {"name": name, "base": base}
+
+
 def group_of_base(name: str, base) -> str:
     """A group's name inside a sentence, with the base its figure counts when that is not
     all workplaces: "alders- og sykehjem (virksomheter med en innovasjon)", so that a share

@@ -20,6 +20,7 @@ Pure: strings and numbers in and out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -128,3 +129,14 @@ def published_verdict(estimate, figure, *, weighted: bool = True) -> str:
     if not weighted:
         return UNWEIGHTED
     return range_verdict(estimate.low, estimate.high, figure.published_range())
+
+
+def benchmark(figures: Iterable) -> object | None:
+    """The published figure to mark beside a share on a chart, from ``figures`` (reference
+    figures that cover the group: ``workplace_types`` and ``same_measure``): one that
+    measures the same thing, the one published for named workplace types (the group's
+    own) before one for all types; None when none measures the same thing."""
+    candidates = sorted(
+        (figure for figure in figures if figure.same_measure), key=lambda figure: not figure.workplace_types
+    )
+    return candidates[0] if candidates else None

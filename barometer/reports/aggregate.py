@@ -23,7 +23,7 @@ from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
-from barometer.engine.published import OTHER_MEASURE, OTHER_SCOPE, published_verdict
+from barometer.engine.published import OTHER_SCOPE, benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share
@@ -78,9 +78,7 @@ class AggregateRow:
         """The Norwegian figure to mark beside the group's share: one that measures the same
         thing and covers the group, the one published for the group's own workplace types
         (say, health and care) before one for all types; None when there is none."""
-        candidates = [p.figure for p in self.norway if p.verdict not in (OTHER_SCOPE, OTHER_MEASURE)]
-        candidates.sort(key=lambda figure: not figure.workplace_types)
-        return candidates[0] if candidates else None
+        return benchmark(p.figure for p in self.norway if not p.scope)
 
     @property
     def base(self) -> Base:

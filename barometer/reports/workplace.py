@@ -25,8 +25,9 @@ from barometer.engine.figures import (
 )
 from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
+from barometer.engine.published import benchmark
 from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
-from barometer.formatting import NOT_SHOWN, format_number, format_share, group_of_base, weighting_word
+from barometer.formatting import NOT_SHOWN, format_number, format_share, group_of_base, name_with_base, weighting_word
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
 from barometer.reports.summary import Summary, build_summary, comparison_groups, workplaces_of_type
 from surveys.models import AnswerChoice, Response, Round, RoundKind
@@ -327,7 +328,11 @@ CHARTS = ("shares", "culture")
 
 
 def _published_share(row: IndicatorRow) -> float | None:
-    return float(row.norway[0].value) / 100 if row.norway else None
+    """The published Norwegian figure marked on the row's bar (0-1): the one for the
+    workplace's type if there is one, else for all types, and only one that measures what
+    the indicator does (``barometer.engine.published.benchmark``)."""
+    figure = benchmark(row.norway)
+    return float(figure.value) / 100 if figure is not None else None
 
 
 def chart_rows(report: WorkplaceReport) -> dict[str, list[IndicatorRow]]:
@@ -350,7 +355,7 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
             peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
             bars.append(
                 ShareBar(
-                    label=_("%(name)s (of %(base)s)") % {"name": row.indicator.name, "base": row.base.label},
+                    label=name_with_base(row.indicator.name, row.base.label),
                     value=row.national.value if row.national.shown else None,
                     low=row.national.low,
                     high=row.national.high,

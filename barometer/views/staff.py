@@ -19,7 +19,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
-from barometer.formatting import NOT_SHOWN, in_sentence, weighting_word
+from barometer.formatting import NOT_SHOWN, in_sentence, name_with_base, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -77,15 +77,6 @@ def aggregate(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _bar_label(row) -> str:
-    """A bar's label: the indicator's name with its base ("... (of workplaces with an
-    innovation)"), unless the name already says it."""
-    name, base = str(row.indicator.name), str(row.base.label)
-    if base in name:
-        return name
-    return _("%(name)s (of %(base)s)") % {"name": name, "base": base}
-
-
 @aggregates_required
 def aggregate_chart(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
@@ -101,7 +92,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             return ""
         bars = [
             ShareBar(
-                label=_bar_label(row),
+                label=name_with_base(row.indicator.name, row.base.label),
                 value=row.estimate.value if row.estimate.shown else None,
                 low=row.estimate.low,
                 high=row.estimate.high,

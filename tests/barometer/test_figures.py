@@ -28,12 +28,12 @@ from barometer.engine.published import (
 )
 from barometer.engine.stats import Estimate, t_critical
 from barometer.engine.suppression import GroupDecision, NoSuppression, Suppressed
+from barometer.formatting import name_with_base
 from barometer.models import ReferenceFigure
 from barometer.outputs import exports
 from barometer.reports.aggregate import aggregate_report
 from barometer.reports.findings import findings
 from barometer.reports.workplace import build_workplace_report
-from barometer.views.staff import _bar_label
 from surveys.models import Municipality, PopulationCell, Region, Response, WorkplaceType
 from surveys.services.answering import bump_data_version
 from surveys.services.population import load_population
@@ -513,7 +513,10 @@ def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, a
     # Each bar names its base once: "(among workplaces without an innovation)" in a name is
     # not followed by "(of workplaces without an innovation)".
     with translation.override("nb"):
-        labels = [(_bar_label(row), str(row.base.label)) for row in aggregate_report(skewed, Filter()).rows]
+        labels = [
+            (name_with_base(row.indicator.name, row.base.label), str(row.base.label))
+            for row in aggregate_report(skewed, Filter()).rows
+        ]
     assert all(label.count(base) == 1 for label, base in labels if base != "alle virksomheter"), labels
     assert any(label.endswith("(av virksomheter med en innovasjon)") for label, _base in labels)
 
@@ -547,3 +550,12 @@ def test_unweighted_figures_are_not_judged_against_the_weighted_published_ones(c
     judged = {"employees", "voluntary", "external"}  # the findings set beside a published figure
     assert {f.verdict for f in findings(skewed, weighted=False).findings if f.key in judged} == {"unweighted"}
     assert "unweighted" not in {f.verdict for f in findings(skewed).findings}
+
+
+def test_the_workplace_chart_marks_only_a_published_figure_of_the_same_measure(skewed):
+    from barometer.reports.workplace import _published_share
+
+    response = Response.objects.filter(round=skewed, workplace__isnull=False).first()
+    rows = {row.indicator.key: row for row in build_workplace_report(response).rows}
+    assert _published_share(rows["employees-initiated-or-implemented"]) == 0.88  # 2018, not the 2020 "key role"
+    assert _published_share(rows["political-leadership-initiated"]) is None  # "an important cause" only
