@@ -213,14 +213,14 @@ def test_factor_feedback_shows_own_rating_beside_the_distribution(client, barome
     ratings = {factor.name: factor.own for factor in block.factors}
     assert ratings["Begrensede økonomiske ressurser"] == "2"
     assert ratings["Ny teknologi"] == "5"
-    assert "Deres vurdering:" in page.content.decode()
+    assert "Vurderingen deres:" in page.content.decode()
 
 
 def test_staff_see_a_staff_view(admin_client, demo_report):
     _invitation, response = demo_report
     html = admin_client.get(f"/rapporter/{response.pk}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     for respondent_only in ("Svarene deres ble sendt inn", "Ta vare på lenken", "Last ned rapporten som PDF",
-                            "Deres vurdering", "Slik ligger virksomheten", "Svarene deres", "svarer dere likevel",
+                            "Vurderingen deres", "Slik ligger virksomheten", "Svarene deres", "svarer dere likevel",
                             "Virksomheten deres"):  # fmt: skip
         assert respondent_only not in html
     assert "Svarene ble sendt inn" in html
