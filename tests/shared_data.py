@@ -12,7 +12,7 @@ Tests that need real transactions end with Django's ``flush``, which empties eve
 how content types and permissions come back); ``reload_after_flush`` is connected to that
 signal for the test session and puts the shared data back, so the tests that run after
 a transactional test still find it. It puts back the very rows the first loading stored
-(kept by ``SharedTables``, primary keys and all) with one bulk insert per table, instead of
+(kept by ``SharedTables``, primary keys and all) with one prepared insert per table, instead of
 running the loaders again: that took seconds after each of the few dozen transactional tests.
 
 ``SharedTables`` records which tables the loading filled, so that a test about loading or
@@ -22,8 +22,7 @@ fixture).
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -110,15 +109,15 @@ class SharedTables:
     def restore(self) -> None:
         """Put every shared row back into the (emptied) tables, with its primary key.
 
-        One bulk insert per table in one transaction (the foreign keys are checked when it
-        ends, so the order of the tables does not matter), timestamps as they were stored
-        (``timestamps_as_stored``). No ``save()`` and no signals run:
+        One insert per table in one transaction (``insert_rows``; the foreign keys are
+        checked when it ends, so the order of the tables does not matter), timestamps as
+        they were stored. No ``save()`` and no signals run:
         the rows are the ones the loaders stored, not a new change to audit. Raises
         ``IntegrityError`` when a table still holds one of the rows.
         """
-        with transaction.atomic(), timestamps_as_stored(self.models):
+        with transaction.atomic():
             for model in self.models:
-                model._base_manager.bulk_create([copy.copy(row) for row in self.rows[model]])
+                insert_rows(model, self.rows[model])
 
     def restore_roles(self) -> None:
         """Make the staff roles again as the data migrations made them, after a flush: each
@@ -210,7 +209,7 @@ class KeptRows:
     For live-server tests (each ends with Django's ``flush``) whose data takes seconds to build:
     a generated round, published. ``KeptRows.build`` runs the build once, keeps every row it
     added to the domain apps' tables (``KEPT_APPS``) and then flushes; ``restore`` puts those
-    rows back with their primary keys, in one bulk insert per table, before each test. The
+    rows back with their primary keys, in one prepared insert per table, before each test. The
     build must not change a shared row (``SharedTables``), since the flush puts those back as
     they were loaded; nor store anything a test needs outside the domain apps (users, groups):
     a test makes those itself.
@@ -250,9 +249,9 @@ class KeptRows:
         """Put every kept row back (into tables a flush emptied), then drop the kept rounds'
         cached figures. One transaction; the foreign keys are checked when it ends. Raises
         ``IntegrityError`` when a table still holds one of the rows."""
-        with transaction.atomic(), timestamps_as_stored(self.rows):
+        with transaction.atomic():
             for model, rows in self.rows.items():
-                model._base_manager.bulk_create([copy.copy(row) for row in rows], batch_size=2000)
+                insert_rows(model, rows)
         for round_id in self.round_ids:
             bump_data_version(round_id)
 
@@ -261,20 +260,33 @@ def _field_values(row) -> tuple:
     return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
 
 
-@contextmanager
-def timestamps_as_stored(models: Iterable[type]) -> Iterator[None]:
-    """Let ``bulk_create`` store the ``auto_now``/``auto_now_add`` fields of ``models`` as the
-    instances hold them, instead of the current time (``DateField.pre_save``), while the
-    block runs. For putting rows back exactly as they were; not thread-safe, so only for
-    the test thread between tests, when no request is being served."""
-    switched = []
-    for model in models:
-        for model_field in model._meta.concrete_fields:
-            if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-                switched.append((model_field, model_field.auto_now, model_field.auto_now_add))
-                model_field.auto_now = model_field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for model_field, auto_now, auto_now_add in switched:
-            model_field.auto_now, model_field.auto_now_add = auto_now, auto_now_add
+#: The INSERT statement and parameter rows of a list of kept rows, by (list id, database
+#: vendor): prepared once, executed after every flush.
+_PREPARED: dict[tuple[int, str], tuple[list, str, list[tuple]]] = {}
+
+
+def insert_rows(model: type, rows: list) -> None:
+    """Insert ``rows`` (instances of ``model`` as read back from the database) into its
+    table as they are: primary keys and timestamps included, no ``save()``, no signals.
+
+    One ``executemany`` of one INSERT; the statement and the values as the database takes
+    them (``get_db_prep_save``) are prepared on the first call for a list and kept, since
+    the same rows go back after every flush. ``bulk_create`` prepared every value again
+    each time, about a second for the browser tests' 25,000 rows. Raises
+    ``IntegrityError`` when the table still holds one of the rows."""
+    key = (id(rows), connection.vendor)
+    prepared = _PREPARED.get(key)
+    if prepared is None or prepared[0] is not rows:
+        fields = [f for f in model._meta.concrete_fields if not f.generated]  # the database computes those
+        quote = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        values = [tuple(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields) for row in rows]
+        prepared = _PREPARED[key] = (rows, sql, values)
+    _rows, sql, values = prepared
+    if values:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, values)
