@@ -122,10 +122,10 @@ def published_verdict(estimate, figure, *, weighted: bool = True) -> str:
     against a published figure (anything with ``published_range()`` and ``same_measure``):
     none for a figure that measures something else (``OTHER_MEASURE``), nor for an
     unweighted share (``weighted`` False: ``UNWEIGHTED``), else by ``range_verdict``."""
-    if figure is not None and not getattr(figure, "same_measure", True):
-        return OTHER_MEASURE
     if figure is None or not estimate.shown:
         return NOT_SHOWN
+    if not getattr(figure, "same_measure", True):
+        return OTHER_MEASURE
     if not weighted:
         return UNWEIGHTED
     return range_verdict(estimate.low, estimate.high, figure.published_range())

@@ -238,7 +238,8 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         "employees-initiated-or-implemented",
         ["no2018-employees-initiate-or-implement"],
         _("Employees initiate or implement the newest innovation"),
-        _("%(share)s of the innovations were initiated or implemented by employees.") % {"share": format_share(0.88)},
+        _("In %(share)s of the workplaces with an innovation, employees initiated or implemented it.")
+        % {"share": format_share(0.88)},
     )
     against_published(
         "voluntary",

@@ -543,7 +543,7 @@ def test_unweighted_figures_are_not_judged_against_the_weighted_published_ones(c
     row = next(r for r in weighted.rows if r.indicator.key == "external-collaboration")
     assert [p.verdict for p in row.norway] != [UNWEIGHTED] and weighted.weighted
     html = client.get(f"/statistikk/?round={skewed.pk}&vekting=av").content.decode()
-    assert "ikke sammenlignet: disse tallene er uvektet, det publiserte er vektet" in html
+    assert "ikke sammenlignet: disse tallene er uvektet, mens det publiserte er vektet" in html
     exported = client.get(f"/statistikk/eksport.csv?round={skewed.pk}&vekting=av").content.decode("utf-8-sig")
     row = next(r for r in csv.DictReader(io.StringIO(exported)) if r["indicator"] == "external-collaboration")
     assert row["published_norway_verdict"] == UNWEIGHTED
@@ -559,3 +559,26 @@ def test_the_workplace_chart_marks_only_a_published_figure_of_the_same_measure(s
     rows = {row.indicator.key: row for row in build_workplace_report(response).rows}
     assert _published_share(rows["employees-initiated-or-implemented"]) == 0.88  # 2018, not the 2020 "key role"
     assert _published_share(rows["political-leadership-initiated"]) is None  # "an important cause" only
+
+
+def test_a_scope_note_names_whole_sectors_and_plural_types():
+    from barometer.reports.aggregate import types_in_words
+
+    with translation.override("nb"):
+        assert types_in_words(["primary_school", "kindergarten"]) == "grunnskoler og barnehager"
+        assert types_in_words(["nursing_home", "upper_secondary"]) == "alders- og sykehjem og videregående skoler"
+        assert types_in_words(["primary_school", "kindergarten", "upper_secondary"]) == "sektoren oppvekst og utdanning"
+    with translation.override("nn"):
+        assert types_in_words(["primary_school", "kindergarten"]) == "grunnskular og barnehagar"
+
+
+def test_a_hidden_figure_says_not_shown_whatever_else_holds(skewed):
+    """A hidden figure beside a Danish figure said "other_measure" in the downloads, and
+    beside a figure of other types "other_scope"; every hidden figure says the same."""
+    from barometer.reports.aggregate import _verdict
+
+    hidden = SimpleNamespace(shown=False, low=None, high=None)
+    for key in ("dk2015-external-collaboration", "no2018-municipal-collaboration-schools-kindergartens"):
+        figure = ReferenceFigure.objects.get(key=key)
+        assert _verdict(hidden, figure, "scope", True) == NOT_SHOWN
+        assert _verdict(hidden, figure, "", False) == NOT_SHOWN
