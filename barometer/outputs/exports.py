@@ -22,17 +22,29 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 
 from barometer.formatting import NOT_SHOWN_EXPLAINED
+from barometer.models import Rule
 from barometer.reports.aggregate import AggregateReport, PublishedComparison, describe, weighting_statement
 from surveys.tabular.writing import append_xlsx_rows, neutralise
 
 COLUMNS = [
-    "indicator", "name", "rule", "population", "base", "weighting", "workplaces", "effective_n",
+    "indicator", "name", "rule", "scale", "population", "base", "weighting", "workplaces", "effective_n",
     "value", "low", "high", "hidden",
     "previous_value", "change", "change_low", "change_high",
     "published_norway", "published_norway_range", "published_norway_verdict", "published_norway_details",
     "published_denmark", "published_denmark_range", "published_denmark_verdict", "published_denmark_details",
     "disclosure",
 ]  # fmt: skip
+
+
+def scale(rule: str) -> str:
+    """The unit of a row's value, interval and change, by the indicator's rule, in the
+    active language: a share 0-1 (its change a difference of shares, x 100 = percentage
+    points), an index 0-100 or a mean of the question's scale (their change in points)."""
+    if rule == Rule.SHARE:
+        return str(_("share 0-1; change: difference of shares (x 100 = percentage points)"))
+    if rule == Rule.INDEX:
+        return str(_("index 0-100; change in points"))
+    return str(_("mean on the question's scale; change in points"))
 
 
 def _number(value, digits=4):
@@ -68,6 +80,7 @@ def rows(report: AggregateReport) -> list[dict]:
             "indicator": row.indicator.key,
             "name": str(row.indicator.name),
             "rule": row.indicator.rule,
+            "scale": scale(row.indicator.rule),
             "population": row.indicator.population,
             "base": figure.base.label,
             "weighting": weighting,
@@ -128,7 +141,10 @@ def meta(report: AggregateReport) -> dict:
         "disclosure": disclosure_statement(report),
         "note": " ".join(
             [
-                _("Shares are 0-1 of the base named in each row; the interval is 95 %."),
+                _(
+                    "Shares are 0-1 of the base named in each row, indices 0-100; the column “scale” gives each "
+                    "row's unit and its change's. The interval is 95 %."
+                ),
                 report.hiding,
                 _(
                     "A published range is what the published wording allows (“6 in 10” is 55-65 %); the verdict "

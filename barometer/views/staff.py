@@ -77,6 +77,24 @@ def aggregate(request: HttpRequest) -> HttpResponse:
     )
 
 
+def share_bars(report) -> list[ShareBar]:
+    """The bars of the statistics chart, one per share of an ``AggregateReport``. Only a
+    figure that covers the group and measures the same is marked on its bar, and only
+    beside weighted figures, as the published ones are (the table says "not compared"
+    beside unweighted ones)."""
+    return [
+        ShareBar(
+            label=name_with_base(row.indicator.name, row.base.label),
+            value=row.estimate.value if row.estimate.shown else None,
+            low=row.estimate.low,
+            high=row.estimate.high,
+            published=float(row.benchmark.value) / 100 if row.benchmark and report.weighted else None,
+        )
+        for row in report.rows
+        if row.is_share
+    ]
+
+
 @aggregates_required
 def aggregate_chart(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
@@ -90,18 +108,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         report = aggregate_report(round_, form.to_filter(), weighted=weighted, published=published)
         if report is None:
             return ""
-        bars = [
-            ShareBar(
-                label=name_with_base(row.indicator.name, row.base.label),
-                value=row.estimate.value if row.estimate.shown else None,
-                low=row.estimate.low,
-                high=row.estimate.high,
-                # Only a figure that covers the group and measures the same is marked on its bar.
-                published=float(row.benchmark.value) / 100 if row.benchmark else None,
-            )
-            for row in report.rows
-            if row.is_share
-        ]
+        bars = share_bars(report)
         title = _("Shares in %(group)s, each of the workplaces in brackets (%(weighting)s)") % {
             "group": in_sentence(describe(report.filter)),
             "weighting": weighting_word(report.weighted),

@@ -582,3 +582,17 @@ def test_a_hidden_figure_says_not_shown_whatever_else_holds(skewed):
         figure = ReferenceFigure.objects.get(key=key)
         assert _verdict(hidden, figure, "scope", True) == NOT_SHOWN
         assert _verdict(hidden, figure, "", False) == NOT_SHOWN
+
+
+def test_downloads_give_each_rows_unit_and_the_unweighted_chart_marks_nothing(client, analyst, skewed):
+    from barometer.views.staff import share_bars
+
+    load_population(skewed, io.StringIO(POPULATION))
+    client.force_login(analyst)
+    exported = client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig")
+    rows = {r["indicator"]: r for r in csv.DictReader(io.StringIO(exported))}
+    assert rows["external-collaboration"]["scale"].startswith("andel 0–1")
+    assert "prosentpoeng" in rows["external-collaboration"]["scale"]
+    assert rows["culture-index"]["scale"].startswith("indeks 0–100")
+    assert any(bar.published for bar in share_bars(aggregate_report(skewed, Filter(sector="education"))))
+    assert not any(bar.published for bar in share_bars(aggregate_report(skewed, Filter(), weighted=False)))
