@@ -117,15 +117,20 @@ def range_verdict(low: float | None, high: float | None, allowed: PublishedRange
     return HIGHER if low * 100 > allowed.high else LOWER
 
 
-def published_verdict(estimate, figure, *, weighted: bool = True) -> str:
+def published_verdict(estimate, figure, *, weighted: bool = True, scope: str = "") -> str:
     """The verdict of a share of the round (anything with ``shown``, ``low`` and ``high``)
-    against a published figure (anything with ``published_range()`` and ``same_measure``):
-    none for a figure that measures something else (``OTHER_MEASURE``), nor for an
-    unweighted share (``weighted`` False: ``UNWEIGHTED``), else by ``range_verdict``."""
+    against a published figure (anything with ``published_range()`` and ``same_measure``),
+    by one rule, first match wins: ``NOT_SHOWN`` for a hidden share (or no figure), whatever
+    else holds; ``OTHER_MEASURE`` for a figure that measures something else;
+    ``OTHER_SCOPE`` when ``scope`` names workplace types the figure was published for that
+    leave out some of the group's (``barometer.reports.aggregate.figure_scope``);
+    ``UNWEIGHTED`` for an unweighted share (``weighted`` False); else by ``range_verdict``."""
     if figure is None or not estimate.shown:
         return NOT_SHOWN
     if not getattr(figure, "same_measure", True):
         return OTHER_MEASURE
+    if scope:
+        return OTHER_SCOPE
     if not weighted:
         return UNWEIGHTED
     return range_verdict(estimate.low, estimate.high, figure.published_range())

@@ -24,7 +24,7 @@ from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
-from barometer.engine.published import NOT_SHOWN, OTHER_SCOPE, benchmark, published_verdict
+from barometer.engine.published import benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share, in_sentence
@@ -174,7 +174,11 @@ def aggregate_report(
         else:
             change = _mean_change(current, earlier)
         comparisons = [
-            PublishedComparison(f, _verdict(current, f, scope, weighted) if item.spec.is_share else None, scope)
+            PublishedComparison(
+                f,
+                published_verdict(current, f, weighted=weighted, scope=scope) if item.spec.is_share else None,
+                scope,
+            )
             for f in item.indicator.reference_figures.all()
             if (scope := figure_scope(f, filter_)) is not None
         ]
@@ -190,16 +194,6 @@ def aggregate_report(
             )
         )
     return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state, edition)
-
-
-def _verdict(estimate: Figure, figure: ReferenceFigure, scope: str, weighted: bool) -> str:
-    """The verdict of a share against a published figure: none for another scope
-    (``OTHER_SCOPE``), another measure or unweighted figures (``published_verdict``)."""
-    if not estimate.shown:
-        return NOT_SHOWN  # every hidden figure says the same, whatever else holds
-    if scope and figure.same_measure:
-        return OTHER_SCOPE
-    return published_verdict(estimate, figure, weighted=weighted)
 
 
 def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext
 from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
+from barometer.engine.published import benchmark
 from barometer.formatting import format_interval, format_share, group_of_base
 from barometer.models import Edition, Indicator, Rule
 from surveys.models import WorkplaceType
@@ -196,17 +197,15 @@ def build_summary(
                 clarity = figure.low - 0.5 if direction == "less" else 0.5 - figure.high
                 break
         else:
-            # The 2018 figure for the workplace's own type if there is one, else for all types;
-            # said as published ("8 in 10", not "80 %") and judged by the range it allows.
-            published = sorted(
-                (
-                    f
-                    for f in indicator.reference_figures.all()
-                    if f.edition == Edition.NO_2018 and f.applies_to(workplace_type)
-                ),
-                key=lambda f: not f.workplace_types,
+            # The 2018 figure for the workplace's own type if there is one, else for all types,
+            # of the same measure (the chart's rule); said as published ("8 in 10", not "80 %")
+            # and judged by the range it allows.
+            reference = benchmark(
+                f
+                for f in indicator.reference_figures.all()
+                if f.edition == Edition.NO_2018 and f.applies_to(workplace_type)
             )
-            allowed = published[0].published_range() if published else None
+            allowed = reference.published_range() if reference is not None else None
             if allowed is not None:
                 value = (allowed.low + allowed.high) / 200
                 direction = "less" if own.value == 0.0 and allowed.low >= 50 else None
@@ -214,7 +213,7 @@ def build_summary(
                 if direction:
                     sentence = _("%(own)s In the published national barometer (2018), %(share)s answered yes.") % {
                         "own": own_text,
-                        "share": published[0].wording,
+                        "share": reference.wording,
                     }
                     item = SummaryItem(
                         indicator, direction, sentence, value, None, None, None,

@@ -575,13 +575,11 @@ def test_a_scope_note_names_whole_sectors_and_plural_types():
 def test_a_hidden_figure_says_not_shown_whatever_else_holds(skewed):
     """A hidden figure beside a Danish figure said "other_measure" in the downloads, and
     beside a figure of other types "other_scope"; every hidden figure says the same."""
-    from barometer.reports.aggregate import _verdict
-
     hidden = SimpleNamespace(shown=False, low=None, high=None)
     for key in ("dk2015-external-collaboration", "no2018-municipal-collaboration-schools-kindergartens"):
         figure = ReferenceFigure.objects.get(key=key)
-        assert _verdict(hidden, figure, "scope", True) == NOT_SHOWN
-        assert _verdict(hidden, figure, "", False) == NOT_SHOWN
+        assert published_verdict(hidden, figure, weighted=True, scope="scope") == NOT_SHOWN
+        assert published_verdict(hidden, figure, weighted=False) == NOT_SHOWN
 
 
 def test_downloads_give_each_rows_unit_and_the_unweighted_chart_marks_nothing(client, analyst, skewed):

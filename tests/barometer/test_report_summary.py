@@ -323,3 +323,16 @@ def test_a_hidden_national_figure_is_not_called_too_few_answers(barometer_data, 
     sentence = _sentence(innovated, OwnValue(True, 1.0), Figure("innovated", protecting, BASE, True, True))
     hidden = "Det nasjonale tallet vises ikke: det er for få svar, eller det kunne avsløre en liten gruppe."
     assert sentence.endswith(hidden), sentence
+
+
+def test_without_figures_a_published_figure_of_another_measure_is_never_quoted(barometer_data, bokmal):
+    """The summary picks its 2018 figure by the charts' rule: one that measures what the
+    indicator does. Marking the figure as another measure leaves nothing to compare with."""
+    from barometer.models import ReferenceFigure
+
+    (innovated,) = indicators("innovated")
+    ReferenceFigure.objects.filter(key__startswith="no2018-innovated").update(same_measure=False)
+    summary = build_summary(
+        None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
+    )
+    assert summary.empty
