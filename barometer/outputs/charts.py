@@ -26,7 +26,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 3
+DRAWING_VERSION = 4
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
@@ -173,6 +173,7 @@ def shares_chart(
     """Horizontal bars, each under its label: the national share with its interval, a
     diamond for the peer group, a vertical tick for the published Norwegian figure and,
     with ``own_label``, a star for the workplace's own answer (100 % for yes, 0 % for no).
+    The legend names only the marks drawn.
     Phone first: see ``PHONE_WIDTH_INCHES``; the legend sits below the axis, clear of it."""
     with drawing_settings(PHONE_RC):
         labels = [_wrap(bar.label, LABEL_CHARACTERS) for bar in bars]
@@ -220,13 +221,16 @@ def shares_chart(
         axes.set_xticks([0, 25, 50, 75, 100])
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)
-        handles = [
-            Patch(facecolor=NAVY, label=national_label),
-            Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label),
-            Line2D([], [], marker="|", color=BLACK, markersize=12, markeredgewidth=3, linestyle="none",
-                   label=published_label),
-        ]  # fmt: skip
-        if own_label is not None:
+        # A legend entry only for a mark the chart draws: an empty peer label or no published
+        # figure on any bar (the unweighted view) must not leave a key to nothing.
+        drawn = [bar for bar in bars if bar.value is not None]
+        handles = [Patch(facecolor=NAVY, label=national_label)]
+        if peer_label and any(bar.peer is not None for bar in drawn):
+            handles.append(Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label))
+        if any(bar.published is not None for bar in drawn):
+            handles.append(Line2D([], [], marker="|", color=BLACK, markersize=12, markeredgewidth=3,
+                                  linestyle="none", label=published_label))  # fmt: skip
+        if own_label is not None and any(bar.own is not None for bar in drawn):
             handles.append(Line2D([], [], marker="*", color=BLACK, markersize=12, linestyle="none", label=own_label))
         for handle in handles:
             handle.set_label(_wrap(handle.get_label(), LABEL_CHARACTERS - 4))

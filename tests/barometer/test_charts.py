@@ -30,3 +30,15 @@ def test_charts_drawn_in_parallel_threads_keep_their_text_as_text():
     for n, svg in enumerate(drawn):
         assert FONT_SIZE.search(svg), f"chart {n} lost its text (drawn as paths)"
         assert svg == alone[n % 3], f"chart {n} was drawn with another chart's settings"
+
+
+def test_the_legend_names_only_the_marks_the_chart_draws():
+    """The staff chart passes no peer label and, on the unweighted view, no published
+    figure: its legend had an orange diamond with no text and a tick for marks not drawn."""
+    labels = {"title": "Andeler", "national_label": "Landet", "hidden_label": "Skjult"}
+    bare = [ShareBar(label="Andel", value=0.4, low=0.3, high=0.5)]
+    svg = shares_chart(bare, peer_label="", published_label="Publisert", **labels)
+    assert "Publisert" not in svg and "#a34700" not in svg.lower()
+    marked = [ShareBar(label="Andel", value=0.4, low=0.3, high=0.5, peer=0.3, published=0.45)]
+    svg = shares_chart(marked, peer_label="Like virksomheter", published_label="Publisert", **labels)
+    assert "Publisert" in svg and "Like virksomheter" in svg
