@@ -337,6 +337,37 @@ def test_sizes_given_away_by_other_bases():
     assert not suppression.is_shown(primary_schools, non_innovators)
 
 
+def test_a_base_size_given_away_by_the_share_with_an_innovation():
+    # The share with an innovation is a figure on all workplaces whose numerator counts the
+    # workplaces with one: 15 primary schools, 12 with an innovation, leave 3 without (too
+    # few to show): 15 - 12 = 3, a subtraction only the tie between the numerator and the
+    # non-innovators' base reveals. The method page says a hidden base's size can sometimes
+    # be estimated from this share; it must never be computed exactly when it is below the
+    # minimum (a fresh attacker's question).
+    bases = (Base("workplaces", "n:workplaces", ("num:innovated",)), Base("non_innovators", "n:non_innovators"))
+    profiles = [{"n:workplaces": 1, "num:innovated": 1}, {"n:workplaces": 1, "n:non_innovators": 1}]
+    counts = {cell("primary_school", "1101"): (12, 3), cell("kindergarten", "1401"): (9, 8),
+              cell("kindergarten", "1402"): (10, 9), cell("nursing_home", "1301"): (8, 7)}  # fmt: skip
+    values = {
+        key: {"n:workplaces": yes + no, "n:non_innovators": no, "num:innovated": yes}
+        for key, (yes, no) in counts.items()
+    }
+    tie = linear_relations(profiles, ["n:workplaces", "num:innovated", "n:non_innovators"])
+    assert tie, "the numerator and the two counts are tied for every respondent"
+    data = RoundData(values=values, bases=bases, composition=tie)
+    blind = RoundData(values=values, bases=bases, composition={})
+    groups = fixed_groups(data.cells)
+    primary_schools = next(g for g in groups if g.key == "workplace_type=primary_school")
+    # Suppression blind to the tie protects the non-innovators' count and leaves the share:
+    # the audit, which knows the tie, finds the subtraction.
+    before = leaks(data, secondary_suppression(blind, groups, municipality_staff(blind)))
+    assert any(leak.subject == primary_schools.label for leak in before), [str(leak) for leak in before]
+    suppression = protected(data, groups)
+    assert suppression.reason(primary_schools, data.bases[1]) is Reason.TOO_FEW
+    assert not suppression.is_shown(primary_schools, data.bases[0])
+    assert not leaks(data, suppression, [PUBLIC, *municipalities(data), *respondents(data)])
+
+
 SPLIT_BASES = (
     Base("workplaces", "n:workplaces"),
     Base("innovators", "n:innovators", ("num:outside",)),
