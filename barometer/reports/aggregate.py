@@ -108,9 +108,11 @@ class AggregateReport:
         """Which groups are hidden, in one sentence: the published rule for published
         figures, the display threshold alone for live ones (docs/disclosure.md)."""
         if self.internal:
-            return _("Groups of fewer than %(n)s workplaces are hidden; nothing else is checked.") % {
-                "n": settings.BAROMETER_MIN_GROUP_SIZE
-            }
+            return _(
+                "Groups of fewer than %(n)s workplaces are hidden, and so is a group whose rest within a larger group "
+                "or a breakdown has fewer than %(n)s; nothing else is checked, so a hidden figure can often be found "
+                "from other pages."
+            ) % {"n": settings.BAROMETER_MIN_GROUP_SIZE}
         return _(
             "Groups of fewer than %(n)s workplaces, groups in which one municipality's staff know all but 1 to 4, "
             "and groups that could be worked out from the others, are hidden."

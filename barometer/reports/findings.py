@@ -123,6 +123,8 @@ class Comparison:
 class Finding:
     key: str
     title: str
+    #: What the round's value column holds, in words ("share that found better quality").
+    measure: str
     published: str
     source: str
     comparisons: list[Comparison]
@@ -214,7 +216,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
 
     result: list[Finding] = []
 
-    def against_published(key: str, indicator_key: str, figure_keys: list[str], title, published) -> None:
+    def against_published(key: str, indicator_key: str, figure_keys: list[str], title, measure, published) -> None:
         if indicator_key not in national:
             return
         shown = [figure(k) for k in figure_keys if figure(k)]
@@ -223,6 +225,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
             Finding(
                 key=key,
                 title=str(title),
+                measure=str(measure),
                 published=str(published),
                 source=shown[0].source_title if shown else "",
                 # The row names its base on a line of its own ("of ...").
@@ -238,6 +241,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         "employees-initiated-or-implemented",
         ["no2018-employees-initiate-or-implement"],
         _("Employees initiate or implement the newest innovation"),
+        _("Share in which employees initiated or implemented the innovation"),
         _("In %(share)s of the workplaces with an innovation, employees initiated or implemented it.")
         % {"share": format_share(0.88)},
     )
@@ -246,6 +250,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         "collaboration-voluntary",
         ["no2018-collaboration-voluntary"],
         _("Collaboration with voluntary organisations is rare"),
+        _("Share that collaborated with voluntary organisations"),
         _("Only %(share)s collaborate on innovation with voluntary organisations and associations.")
         % {"share": format_share(0.03)},
     )
@@ -254,6 +259,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         "external-collaboration",
         ["no2018-external-collaboration", "dk2015-external-collaboration", "dk2015-collaboration-outside"],
         _("External collaboration"),
+        _("Share with external collaboration"),
         _(
             "Six in ten have external collaboration in innovation processes. The Danish barometer (2015) found "
             "79 % of public innovations made with actors outside the workplace, and 59 % with actors outside the "
@@ -262,7 +268,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         ),
     )
 
-    def two_groups(key, title, published, source, indicator_key, first, second, *, is_share=True) -> None:
+    def two_groups(key, title, measure, published, source, indicator_key, first, second, *, is_share=True) -> None:
         """``first`` and ``second`` are (label, Filter) or (label, spec key) pairs."""
         comparisons = []
         for label, target in (first, second):
@@ -276,6 +282,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
             Finding(
                 key=key,
                 title=str(title),
+                measure=str(measure),
                 published=str(published),
                 source=source,
                 comparisons=comparisons,
@@ -290,6 +297,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
     two_groups(
         "education-vs-health",
         _("More municipal collaboration in education than in health and care"),
+        _("Share with municipal collaboration"),
         _("There is more municipal collaboration on innovation in education than in health and care."),
         source_2018,
         "municipal-collaboration",
@@ -299,6 +307,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
     two_groups(
         "quality-outside",
         _("Collaboration outside their own municipality goes with better quality"),
+        _("Share whose new solution gave better quality"),
         _(
             "Collaboration with public workplaces outside their own municipality or county goes with a higher "
             "likelihood that the new solutions give better quality."
@@ -311,6 +320,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
     two_groups(
         "culture",
         _("Culture goes with innovation"),
+        _("Culture index (0–100)"),
         _("Risk willingness, openness, recognition and collaboration give more new solutions."),
         source_2018,
         "culture-index",
@@ -353,6 +363,7 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
         Finding(
             key="municipal-by-type",
             title=str(_("Municipal collaboration by type of workplace")),
+            measure=str(_("Share with municipal collaboration")),
             published=str(
                 _(
                     "Six in ten primary schools and kindergartens have municipal collaboration in innovation, "

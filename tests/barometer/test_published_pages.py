@@ -266,3 +266,6 @@ def test_files_state_the_rule_of_their_tier(world):
     assert "færre enn 6 virksomheter" in published["note"] and "regnes ut" in published["note"]
     live = json.loads(world["analyst"].get(f"/statistikk/eksport.json?round={round_id}").content)
     assert "ingenting annet er kontrollert" in live["note"] and "regnes ut" not in live["note"]
+    # The live rule as it is applied: a group whose rest in a larger group is small goes too
+    # (an analyst found sector groups of 15 hidden under a note that named only the 5-rule).
+    assert "resten av en større gruppe" in live["note"] and "kan ofte finnes ut" in live["note"]

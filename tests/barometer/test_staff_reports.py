@@ -141,6 +141,12 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
     assert {"employees", "voluntary", "external", "municipal-by-type", "quality-outside", "culture"} <= keys
     html = page.content.decode()
     assert "88" in html and "79" in html
+    # Each table says what its value is, not just "value": the quality finding's two rows
+    # are shares that found better quality, of two bases the rows name.
+    quality = html[html.index('id="finding-quality-outside"') :]
+    quality = quality[: quality.index("</thead>")]
+    assert '<th scope="col">Andel der den nye løsningen ga bedre kvalitet (' in quality, quality
+    assert len({finding.measure for finding in page.context["findings"]}) >= 5
     assert len(page.context["breakdowns"]) == 3
     # Each breakdown row names its group in full: a bare "2" beside "of workplaces with an
     # innovation" reads as two workplaces.
