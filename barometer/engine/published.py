@@ -4,7 +4,10 @@ Published barometers round: "6 in 10", "over half", "3 %". One rule turns any su
 into the range of true values it allows (in per cent):
 
 - a count "N in M" (also "N av M", "N of M") stands for N/M and allows half a step of 1/M
-  either side: "6 in 10" is 55-65 %, "1 in 4" is 12.5-37.5 %;
+  either side, but never more than 5 points, the half step of "N in 10": "6 in 10" is
+  55-65 %, "1 in 4" 20-30 %, "12 in 100" 11.5-12.5 %. A writer picks a quarter or a third
+  because the figure is close to it ("1 in 4" for 25 %, not for 13 %), so a fraction
+  coarser than tenths is read no wider than tenths;
 - a percentage "X %" allows half a unit of its last digit: "3 %" is 2.5-3.5 %, "7.5 %"
   is 7.45-7.55 %;
 - "half" ("halvparten", "halvdelen") is 1 in 2, but with "over" it means above 50 % (the
@@ -33,6 +36,8 @@ _QUALIFIERS = {
 }
 _COUNT = re.compile(r"(\d+)\s*(?:in|av|of|ud af)\s*(\d+)")
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|prosent|per cent|percent)")
+#: The widest half step a count allows, in points: that of "N in 10".
+_MAX_COUNT_HALF_STEP = 5.0
 _HALF = re.compile(r"\b(?:half|halvparten|halvdelen|halvparten)\b")
 
 
@@ -71,7 +76,7 @@ def published_range(wording: str) -> PublishedRange:
         numerator, denominator = int(match.group(1)), int(match.group(2))
         if denominator <= 0 or numerator > denominator:
             raise UnreadableWording(wording)
-        centre, half_step = 100 * numerator / denominator, 100 / (2 * denominator)
+        centre, half_step = 100 * numerator / denominator, min(100 / (2 * denominator), _MAX_COUNT_HALF_STEP)
     elif match := _PERCENT.search(text):
         number = Decimal(match.group(1).replace(",", "."))
         decimals = -number.as_tuple().exponent if number.as_tuple().exponent < 0 else 0

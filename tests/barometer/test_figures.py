@@ -64,7 +64,11 @@ def test_t_quantile_at_31_degrees_of_freedom_is_exact():
         ("3 %", 2.5, 3.5),
         ("88%", 87.5, 88.5),
         ("7,5 %", 7.45, 7.55),
-        ("1 av 4", 12.5, 37.5),  # the same rule: half a step of 1/4 either side
+        # A quarter or a third is read no wider than tenths (half a step of 1/4 would be
+        # 12.5-37.5 %: nobody writes "1 in 4" for 13 %); a finer count keeps its own step.
+        ("1 av 4", 20, 30),
+        ("nearly 1 in 3", 28.3333, 33.3333),
+        ("12 in 100", 11.5, 12.5),
     ],
 )
 def test_the_range_a_wording_allows_follows_one_rule(wording, low, high):
