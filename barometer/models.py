@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from barometer.engine.published import PublishedRange, UnreadableWording, published_range
 from surveys.i18n import translated
-from surveys.models import WorkplaceType
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Sector, WorkplaceType
 
 
 class Edition(models.TextChoices):
@@ -25,6 +25,17 @@ class Edition(models.TextChoices):
     NO_2020 = "NO-2020", _("Norway, 2020 edition")
     DK_2015 = "DK-2015", _("Denmark, 1st edition (2015)")
     DK_3 = "DK-3", _("Denmark, 3rd edition (2018-19)")
+
+
+#: The workplace types an edition asked, where it did not ask every type the round asks:
+#: KS' 2018 barometer asked unit managers in education and in health and care only
+#: (../shared/domain/BAROMETER.md, section 1: "1,786 unit managers in health/care and
+#: education"), not the round's "other" workplaces.
+EDITION_COVERAGE: dict[str, frozenset[str]] = {
+    Edition.NO_2018: frozenset(
+        t for t, sector in SECTOR_OF_WORKPLACE_TYPE.items() if sector in (Sector.EDUCATION, Sector.HEALTH_CARE)
+    ),
+}
 
 
 class Country(models.TextChoices):
@@ -181,8 +192,17 @@ class ReferenceFigure(models.Model):
             return str(_("workplaces"))
         return str(self.get_population_display())
 
+    def covered_types(self) -> frozenset[str] | None:
+        """The workplace types the figure is about: those it was published for, else those
+        its edition asked (``EDITION_COVERAGE``); None when it covers every type."""
+        if self.workplace_types:
+            return frozenset(self.workplace_types)
+        return EDITION_COVERAGE.get(self.edition)
+
     def applies_to(self, workplace_type: str) -> bool:
-        return not self.workplace_types or workplace_type in self.workplace_types
+        """Whether a workplace of ``workplace_type`` belongs to the figure's population."""
+        covered = self.covered_types()
+        return covered is None or workplace_type in covered
 
 
 class Rule(models.TextChoices):

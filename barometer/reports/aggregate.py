@@ -201,10 +201,15 @@ def aggregate_report(
 def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:
     """How a published figure fits the group: "" when it covers the group as it is, a
     scope note ("published for primary schools and kindergartens only") when it was
-    published for some of the group's workplace types, None when it is about other types."""
-    if not figure.workplace_types:
-        return ""
+    published for some of the group's workplace types, None when it is about other types:
+    published for other types, or from an edition that did not ask the group's types (KS
+    2018 beside a group of "other" workplaces only, ``EDITION_COVERAGE``). A group that
+    holds some types its edition did not ask besides those it did (all workplaces, a
+    county) is compared with the edition's figures as they are, as the method page says."""
     types = filter_.covered_types()
+    if not figure.workplace_types:
+        asked = figure.covered_types()
+        return None if asked is not None and types is not None and not types & asked else ""
     published = set(figure.workplace_types)
     if types is not None and types <= published:
         return ""

@@ -292,6 +292,31 @@ def test_a_figure_published_for_some_types_gets_no_verdict_beside_all_workplaces
     assert exported.count(OTHER_SCOPE) == 2 and len(exported) == 3
 
 
+def test_the_2018_figures_are_not_set_beside_workplaces_the_2018_barometer_did_not_ask(skewed):
+    # KS 2018 asked education and health and care only (BAROMETER.md): a group of "other"
+    # workplaces alone, and an "other" workplace's own report, get no 2018 figure; all
+    # workplaces, which also hold them, keep the comparison (the method page says so).
+    municipality = Municipality.objects.filter(county__region__code="vestlandet").first()
+    build = ResponseBuilder(skewed)
+    others = [
+        build.submitted(workplace_type=WorkplaceType.OTHER, municipality=municipality, answers=innovator())
+        for _ in range(6)
+    ]
+
+    def norway(filter_):
+        row = next(r for r in aggregate_report(skewed, filter_).rows if r.indicator.key == "innovated")
+        return {p.figure.key: p.verdict for p in row.norway}
+
+    assert not any(key.startswith("no2018-") for key in norway(Filter(workplace_type=WorkplaceType.OTHER)))
+    assert not any(key.startswith("no2018-") for key in norway(Filter(sector="other")))
+    assert norway(Filter())["no2018-innovated"] != OTHER_SCOPE
+    assert "no2018-innovated" in norway(Filter(workplace_type=WorkplaceType.NURSING_HOME))
+    report = build_workplace_report(others[0])
+    assert not any(f.key.startswith("no2018-") for row in report.rows for f in row.norway)
+    nursing_home = build_workplace_report(Response.objects.filter(round=skewed, workplace_type="nursing_home").first())
+    assert any(f.key.startswith("no2018-") for row in nursing_home.rows for f in row.norway)
+
+
 def test_downloads_carry_sources_edition_population_notes_and_weighting(client, analyst, skewed):
     client.force_login(analyst)
     query = f"round={skewed.pk}&sector=education"

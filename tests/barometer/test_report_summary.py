@@ -123,10 +123,16 @@ def test_without_figures_the_summary_compares_with_published_national_figures(ba
     # The figure published for its own types (education: "8 av 10"), as published, not the
     # all-types 74 % nor "80 %", a precision the source does not claim.
     assert "svarte 8 av 10 ja" in item.sentence
+    # Without a figure for its own types, the figure for all the types 2018 asked.
+    (external,) = indicators("external-collaboration")
     (item,) = build_summary(
-        None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="other"
+        None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
     ).less
-    assert "svarte 74 % ja" in item.sentence
+    assert "svarte 6 av 10 ja" in item.sentence
+    # KS 2018 did not ask "other" workplaces: nothing of 2018 is theirs to be compared with.
+    assert build_summary(
+        None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="other"
+    ).empty
 
 
 def test_staff_wording_is_third_person(barometer_data, bokmal):
