@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from django.utils import formats
+from django.utils.text import get_text_list
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Sector, WorkplaceType
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Sector, WorkplaceType
 
 NBSP = "\u00a0"
 
@@ -107,3 +108,46 @@ def group_of_base(name: str, base) -> str:
     if base is None or base.kind == "workplaces":
         return text
     return f"{text} ({base.label})"
+
+
+def workplaces_of_type(workplace_type: str) -> str:
+    """The workplace type in the plural, lower case, for use inside a sentence."""
+    names = {
+        WorkplaceType.PRIMARY_SCHOOL: _("primary and lower-secondary schools"),
+        WorkplaceType.KINDERGARTEN: _("kindergartens"),
+        WorkplaceType.UPPER_SECONDARY: _("upper-secondary schools"),
+        WorkplaceType.NURSING_HOME: _("nursing homes"),
+        WorkplaceType.HEALTH_CENTRE: _("health centres and school health services"),
+        WorkplaceType.OTHER: _("workplaces of other types"),
+    }
+    return str(names.get(workplace_type, _("workplaces of other types")))
+
+
+def _whole_sectors(workplace_types) -> list[Sector]:
+    wanted = set(workplace_types)
+    return [
+        sector
+        for sector in Sector
+        if (members := {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s == sector}) and members <= wanted
+    ]
+
+
+def types_in_words(workplace_types) -> str:
+    """Workplace types as a sentence names them: whole sectors by their name ("the
+    education and childhood sector and the health and care sector"), other types in the
+    plural ("primary and lower-secondary schools and kindergartens")."""
+    sectors = _whole_sectors(workplace_types)
+    covered = {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s in sectors}
+    names = [str(_("the %(sector)s sector") % {"sector": in_sentence(sector.label)}) for sector in sectors]
+    names += [workplaces_of_type(t) for t in workplace_types if t not in covered]
+    return str(get_text_list(names, _("and")))
+
+
+def workplaces_in_words(workplace_types) -> str:
+    """Whom a figure about all workplaces of some types is about: "workplaces in the
+    health and care sector" for whole sectors, else the types by name ("primary and
+    lower-secondary schools and kindergartens")."""
+    sectors = _whole_sectors(workplace_types)
+    if {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s in sectors} >= set(workplace_types):
+        return str(_("workplaces in %(sectors)s") % {"sectors": types_in_words(workplace_types)})
+    return types_in_words(workplace_types)

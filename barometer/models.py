@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from barometer.engine.published import PublishedRange, UnreadableWording, published_range
+from barometer.formatting import workplaces_in_words
 from surveys.i18n import translated
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Sector, WorkplaceType
 
@@ -186,10 +187,12 @@ class ReferenceFigure(models.Model):
     @property
     def population_label(self) -> str:
         """Whom the figure is about, as written beside it: "all workplaces" only when it
-        covers every workplace type; a figure for some types says "workplaces", and its
-        scope and note say which."""
+        covers every workplace type; a figure about all workplaces of some types names them
+        ("workplaces in the education and childhood sector", "primary and lower-secondary
+        schools and kindergartens"); a figure about innovators of some types says so, and
+        its scope says which."""
         if self.population == Population.WORKPLACES and self.workplace_types:
-            return str(_("workplaces"))
+            return workplaces_in_words(self.workplace_types)
         return str(self.get_population_display())
 
     def covered_types(self) -> frozenset[str] | None:

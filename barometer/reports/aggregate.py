@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from barometer.engine.comparability import is_comparable
@@ -27,10 +26,9 @@ from barometer.engine.groups import Filter
 from barometer.engine.published import benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share, in_sentence
+from barometer.formatting import format_share, types_in_words
 from barometer.models import Country, Indicator, ReferenceFigure
-from barometer.reports.summary import workplaces_of_type
-from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, Round, RoundKind, Sector, WorkplaceType
+from surveys.models import County, Round, RoundKind, Sector, WorkplaceType
 from surveys.services.questionsets import export_questionset_data
 
 
@@ -218,24 +216,8 @@ def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:
     return _("Published for %(types)s only.") % {"types": types_in_words(figure.workplace_types)}
 
 
-def types_in_words(workplace_types: list[str]) -> str:
-    """Workplace types as a sentence names them: whole sectors by their name ("the
-    education and childhood sector and the health and care sector"), other types in the plural ("primary and
-    lower-secondary schools and kindergartens")."""
-    wanted = set(workplace_types)
-    sectors = [
-        sector
-        for sector in Sector
-        if (members := {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s == sector}) and members <= wanted
-    ]
-    covered = {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s in sectors}
-    names = [_("the %(sector)s sector") % {"sector": in_sentence(sector.label)} for sector in sectors]
-    names += [workplaces_of_type(t) for t in workplace_types if t not in covered]
-    return get_text_list(names, _("and"))
-
-
 def describe(filter_: Filter) -> str:
-    from surveys.models import Centrality, Sector, SizeClass
+    from surveys.models import Centrality, SizeClass
 
     parts = []
     active = filter_.active()

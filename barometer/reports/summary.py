@@ -25,9 +25,8 @@ from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
 from barometer.engine.published import benchmark
-from barometer.formatting import format_interval, format_share, group_of_base
+from barometer.formatting import format_interval, format_share, group_of_base, workplaces_of_type
 from barometer.models import Edition, Indicator, Rule
-from surveys.models import WorkplaceType
 
 MAX_ITEMS = 2
 CENTRALITY_CLASSES = 6
@@ -37,19 +36,6 @@ class FigureSource(Protocol):
     """Anything that answers a group's figures: a round's figures or a published snapshot."""
 
     def group(self, filter_: Filter) -> GroupFigures: ...
-
-
-def workplaces_of_type(workplace_type: str) -> str:
-    """The workplace type in the plural, lower case, for use inside a sentence."""
-    names = {
-        WorkplaceType.PRIMARY_SCHOOL: _("primary and lower-secondary schools"),
-        WorkplaceType.KINDERGARTEN: _("kindergartens"),
-        WorkplaceType.UPPER_SECONDARY: _("upper-secondary schools"),
-        WorkplaceType.NURSING_HOME: _("nursing homes"),
-        WorkplaceType.HEALTH_CENTRE: _("health centres and school health services"),
-        WorkplaceType.OTHER: _("workplaces of other types"),
-    }
-    return str(names.get(workplace_type, _("workplaces of other types")))
 
 
 def centrality_explained(centrality: int) -> str:

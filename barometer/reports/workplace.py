@@ -27,9 +27,17 @@ from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
 from barometer.engine.published import benchmark
 from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
-from barometer.formatting import NOT_SHOWN, format_number, format_share, group_of_base, name_with_base, weighting_word
+from barometer.formatting import (
+    NOT_SHOWN,
+    format_number,
+    format_share,
+    group_of_base,
+    name_with_base,
+    weighting_word,
+    workplaces_of_type,
+)
 from barometer.models import Country, Indicator, ReferenceFigure, Rule
-from barometer.reports.summary import Summary, build_summary, comparison_groups, workplaces_of_type
+from barometer.reports.summary import Summary, build_summary, comparison_groups
 from surveys.models import AnswerChoice, Response, Round, RoundKind
 
 

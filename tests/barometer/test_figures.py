@@ -525,7 +525,11 @@ def test_a_figure_for_some_types_is_not_said_to_be_about_all_workplaces(baromete
     """ "8 av 10 (Norway, 2018 edition; all workplaces; applies to the education sector)"
     contradicted itself."""
     with translation.override("en"):
-        assert ReferenceFigure.objects.get(key="no2018-innovated-education").population_label == "workplaces"
+        # ... nor just "workplaces": whose workplaces (an analyst could not tell which sector).
+        assert (
+            ReferenceFigure.objects.get(key="no2018-innovated-education").population_label
+            == "workplaces in the education and childhood sector"
+        )
         assert ReferenceFigure.objects.get(key="no2018-innovated").population_label == "all workplaces"
         assert (
             ReferenceFigure.objects.get(key="no2018-external-collaboration").population_label
@@ -591,7 +595,7 @@ def test_the_workplace_chart_marks_only_a_published_figure_of_the_same_measure(s
 
 
 def test_a_scope_note_names_whole_sectors_and_plural_types():
-    from barometer.reports.aggregate import types_in_words
+    from barometer.formatting import types_in_words
 
     with translation.override("nb"):
         assert types_in_words(["primary_school", "kindergarten"]) == "grunnskoler og barnehager"
