@@ -234,19 +234,25 @@ class SelfTestProfileForm(AnsweringFormMixin, forms.Form):
         label=_("Type of workplace"),
         choices=WorkplaceType.choices,
         widget=StrictRadioSelect,
-        error_messages={"invalid_choice": INVALID_CHOICE},
+        # Each message says what to do, as the questionnaire's do, not Django's "This field is required."
+        error_messages={"required": _("Choose the type of workplace."), "invalid_choice": INVALID_CHOICE},
     )
     municipality = MunicipalityChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.select_related("county").order_by("name"),
         empty_label=_("Choose the municipality"),
         help_text=_("Your municipality's size and centrality decide which workplaces you are compared with."),
+        error_messages={
+            "required": _("Choose the municipality from the list."),
+            "invalid_choice": _("Choose the municipality from the list."),
+        },
     )
     employees = WholeNumberField(
         label=_("Number of employees at the workplace"),
         low=1,
         high=100_000,
         help_text=_("Count everyone employed, including part-time; an estimate is fine."),
+        error_messages={"required": _("Write the number of employees, for example 25.")},
     )
 
     def __init__(self, *args, **kwargs):

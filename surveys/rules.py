@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -148,12 +148,17 @@ def check_whole_number(
     value = Decimal(value)
     if value < low or value > high:
         if states_max and not states_min:
-            message = _("Write a number no larger than %(max)d.")
+            message = _("Write a number no larger than %(max)s.")
         elif states_min and not states_max:
-            message = _("Write a number no smaller than %(min)d.")
+            message = _("Write a number no smaller than %(min)s.")
         else:
-            message = _("Write a number from %(min)d to %(max)d.")
-        return [Violation("out_of_range", message, {"min": low, "max": high})]
+            message = _("Write a number from %(min)s to %(max)s.")
+        # Grouped as the reader's language writes numbers: "100 000", "100,000".
+        bounds = {
+            "min": formats.number_format(low, force_grouping=True),
+            "max": formats.number_format(high, force_grouping=True),
+        }
+        return [Violation("out_of_range", message, bounds)]
     if value != value.to_integral_value():
         return [Violation("not_whole", _("Write a whole number, for example 12."))]
     return []
@@ -222,7 +227,7 @@ def check_choices(question: Question, options: Sequence[Option]) -> list[Violati
         violations.append(
             Violation(
                 "exclusive_combined",
-                _("“%(option)s” cannot be combined with other choices."),
+                _("“%(option)s” cannot be combined with other choices. Choose either “%(option)s” or other options."),
                 {"option": exclusive[0].label},
             )
         )

@@ -64,7 +64,8 @@ def open_self_test_round() -> Round | None:
     )
 
 
-@require_http_methods(["GET", "POST"])
+# HEAD too: a public page that link checkers and uptime monitors ask with HEAD.
+@require_http_methods(["GET", "HEAD", "POST"])
 @shared_with_anonymous_visitors
 def self_test_start(request: HttpRequest) -> HttpResponse:
     round_ = open_self_test_round()
@@ -86,7 +87,7 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
             status=400 if form.errors else 200,
         )
         return _remember_language(page, language)
-    form = SelfTestProfileForm(request.POST or None)
+    form = SelfTestProfileForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         response = start_self_test(
             round=round_,

@@ -1,6 +1,7 @@
 """The open self-test: anonymous, with its own resume link, never counted in any aggregate."""
 
 import pytest
+from django.utils import translation
 
 from surveys.models import Response, WorkplaceType
 from tests.answering import INNOVATOR_ANSWERS, answer_all
@@ -15,6 +16,25 @@ def test_start_page_asks_for_the_profile(client, self_test_round):
     page = client.get("/selvtest/")
     assert page.status_code == 200
     assert set(page.context["form"].fields) == {"workplace_type", "municipality", "employees"}
+    assert client.head("/selvtest/").status_code == 200  # link checkers and uptime monitors
+
+
+def test_an_empty_or_forged_profile_is_told_what_to_do_in_its_language(client, self_test_round, profile):
+    """Not Django's "Feltet er påkrevd": each message says what to do, as the questionnaire's do."""
+    empty = client.post("/selvtest/", {}, HTTP_ACCEPT_LANGUAGE="nb").context["form"].errors
+    assert empty["workplace_type"] == ["Velg virksomhetstype."]
+    assert empty["municipality"] == ["Velg kommunen fra listen."]
+    assert empty["employees"] == ["Skriv antall medarbeidere, for eksempel 25."]
+    forged = client.post("/selvtest/", {**profile, "municipality": "999999"}).context["form"].errors
+    assert forged["municipality"] == ["Velg kommunen fra listen."]
+    for language, message in (
+        ("en", "Write a number from 1 to 100,000."),
+        ("nn", "Skriv eit tal frå 1 til 100\xa0000."),
+    ):
+        client.cookies.clear()  # the language comes from the browser, not an earlier page
+        page = client.post("/selvtest/", {**profile, "employees": "100001"}, HTTP_ACCEPT_LANGUAGE=language)
+        with translation.override(language):
+            assert [str(error) for error in page.context["form"].errors["employees"]] == [message]
 
 
 def test_self_test_creates_an_anonymous_response_with_its_own_link(client, self_test_round, profile):
