@@ -146,8 +146,12 @@ def test_chart_is_svg_with_text_kept_as_text(client, barometer_data, question_se
     assert "Har innovert de siste to årene" in svg  # an indicator every workplace has
     assert "%" in svg and "<path" in svg
     # The chart says whether its figures are weighted, as the page and the files do.
-    weighted = client.get(f"/s/{invitation.token}/rapport/").context["report"].weighting.weighted
+    page = client.get(f"/s/{invitation.token}/rapport/")
+    weighted = page.context["report"].weighting.weighted
     assert ("(vektet)" if weighted else "(uvektet)") in svg
+    # "n = 60" stays on one line in a narrow table cell (a phone user saw "n =" and "60" apart).
+    html = page.content.decode()
+    assert "n\xa0=\xa0" in html and not re.search(r"n = \d", html)
     again = client.get(f"/s/{invitation.token}/rapport/figur/shares.svg", HTTP_ACCEPT_LANGUAGE="nb")
     assert again.content == chart.content  # stable ids: the same chart twice is byte-identical
     assert client.get(f"/s/{invitation.token}/rapport/figur/nope.svg").status_code == 404

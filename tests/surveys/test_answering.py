@@ -64,6 +64,8 @@ def test_progress_counts_the_parts_this_respondent_sees(client, invitation, ques
     page = client.get(section_url(invitation, "newest"))
     assert page.context["progress"] == {"number": 3, "total": 9, "percent": 33}
     assert "3 of 9" in page.content.decode() or "3 av 9" in page.content.decode()
+    # A non-innovator sees 4 of the 9 parts: the welcome page does not promise exactly 9.
+    assert "inntil 9 deler, avhengig av svarene deres" in client.get(url(invitation)).content.decode()
 
 
 def test_the_register_profile_is_shown_for_confirmation(client, invitation):
@@ -252,6 +254,9 @@ def test_an_expired_form_gets_a_clear_page(invitation, question_set):
     assert response.status_code == 403
     assert response.templates[0].name == "csrf_failure.html"
     assert not Answer.objects.exists()
+    # Respondents are "dere" here as on every other page they meet.
+    page = response.content.decode()
+    assert "sidene dere fylte ut" in page and "Hvis dere brukte" in page and " du " not in page
 
 
 def test_the_response_remembers_its_language(client, invitation, question_set):
