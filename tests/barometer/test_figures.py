@@ -627,3 +627,14 @@ def test_downloads_give_each_rows_unit_and_the_unweighted_chart_marks_nothing(cl
     assert rows["culture-index"]["scale"].startswith("indeks 0–100")
     assert any(bar.published for bar in share_bars(aggregate_report(skewed, Filter(sector="education"))))
     assert not any(bar.published for bar in share_bars(aggregate_report(skewed, Filter(), weighted=False)))
+
+
+def test_a_danish_source_title_is_danish_only(barometer_data):
+    """The title is marked ``lang="da"``: "..., gjengitt av KS" in it was bokmål read with a
+    Danish voice, and Norwegian on the English pages (found by a screen-reader user). That
+    KS quoted a figure is said in its translated note."""
+    for figure in ReferenceFigure.objects.filter(country="DK"):
+        assert figure.source_language == "da"
+        assert not {"gjengitt", "av", "KS"} & set(figure.source_title.replace(",", " ").split()), figure.source_title
+    quoted = ReferenceFigure.objects.get(key="dk2015-external-collaboration")
+    assert "As quoted by KS" in quoted.note_en and "Attgjeve av KS" in quoted.note_nn
