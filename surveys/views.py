@@ -229,10 +229,20 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
                 if previous
                 else redirect("surveys:welcome", token=token)
             )
-        if following is None:
+        if following is None or _from_review(request):
+            # Changed from the review: straight back there; parts a change makes necessary
+            # are listed there as not answered, and submitting waits for them.
             return redirect("surveys:review", token=token)
         return redirect("surveys:section", token=token, code=following.code)
     return _render_section(request, response, questionnaire, current, form, values)
+
+
+#: The query parameter of the review page's "Change" links: "Next" then returns to the review.
+FROM_REVIEW = ("fra", "oppsummering")
+
+
+def _from_review(request: HttpRequest) -> bool:
+    return request.GET.get(FROM_REVIEW[0]) == FROM_REVIEW[1]
 
 
 def _render_section(request, response, questionnaire, current, form, values) -> HttpResponse:
@@ -251,6 +261,7 @@ def _render_section(request, response, questionnaire, current, form, values) -> 
             "progress": _progress(questionnaire, values, current),
             "previous": previous,
             "is_last": following is None,
+            "from_review": _from_review(request),
             "answers_form_id": "answers",
         },
         status=400 if form.errors else 200,
@@ -272,7 +283,7 @@ def _switch_language(request, response, current, questions, values, language: st
             save_answers(response=response, answers=form.answers(), language=language)
         except ResponseLocked:
             return redirect(REPORT_URL_NAME, token=response.link_token)
-        page = redirect("surveys:section", token=request.resolver_match.kwargs["token"], code=current.code)
+        page = redirect(request.get_full_path())  # the same page, still returning to the review if it did
     else:
         if language != response.language and not response.is_submitted:
             Response.objects.filter(pk=response.pk).update(language=language)

@@ -164,6 +164,32 @@ def test_going_back_keeps_valid_partial_answers(client, invitation, question_set
     assert client.post(section_url(invitation, "newest"), {"action": "back"}).status_code == 302
 
 
+def test_a_change_from_the_review_returns_to_the_review(client, invitation, question_set):
+    """On a phone, "Next" after "Change" paged through every later part again (a fresh
+    respondent's finding); from the review it goes back there, and a part the change makes
+    necessary is listed there as not answered."""
+    answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+    review = client.get(url(invitation, "oppsummering/")).content.decode()
+    change = section_url(invitation, "profile") + "?fra=oppsummering"
+    assert f'href="{change}"' in review
+    page = client.get(change).content.decode()
+    assert "Tilbake til oppsummeringen" in page and f'action="{change}"' in page
+    saved = client.post(change, post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    assert saved["Location"] == url(invitation, "oppsummering/")
+    # Without coming from the review, "Next" goes on as before.
+    onward = client.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    assert onward["Location"] != url(invitation, "oppsummering/")
+    # A change that shows a new part: back to the review, which names the part to answer.
+    no_innovation = {**INNOVATOR_ANSWERS, "inc_services": "no", "work_in_progress": "no"}
+    fields = ["inc_services", "inc_processes", "inc_communication"]
+    back = client.post(
+        section_url(invitation, "incidence") + "?fra=oppsummering", post_data(question_set, fields, no_innovation)
+    )
+    assert back["Location"] == url(invitation, "oppsummering/")
+    missing = client.post(url(invitation, "oppsummering/"))
+    assert [entry["section"].code for entry in missing.context["missing"]] == ["in_progress"]
+
+
 def test_answers_that_became_unreachable_are_removed_on_submit(client, invitation, question_set):
     answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
     # The manager changes their mind: nothing new after all.
