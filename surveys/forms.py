@@ -10,6 +10,7 @@ question (a field only accepts the ids of its own options).
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -188,6 +189,12 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         if question.kind == QuestionKind.NUMBER:
             field = answer_number_field(question, **common)
         else:
+            if question.max_length:
+                # The browser stops typing at the limit without a word: say it beforehand.
+                limit = _("At most %(max)s characters.") % {
+                    "max": formats.number_format(question.max_length, force_grouping=True)
+                }
+                common["help_text"] = format_html("{} {}", common["help_text"], limit) if common["help_text"] else limit
             field = AnswerTextField(question=question, widget=forms.Textarea(attrs={"rows": 4}), **common)
         # Django's "Dette feltet er påkrevd." speaks of a field; the respondent sees a question.
         field.error_messages["required"] = _("Answer this question.")

@@ -1,5 +1,6 @@
 """Answering the barometer through an invitation link, page by page, as a manager would."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -144,6 +145,11 @@ def test_a_huge_text_is_refused(client, invitation, question_set):
     response = client.post(target, post_data(question_set, codes, answers))
     assert response.status_code == 400
     assert not Answer.objects.filter(question__section__code="newest").exists()
+    # The browser stops typing (or cuts a paste) at the limit without a word: the page says
+    # the limit beforehand, in the help the text area points to.
+    page = client.get(target).content.decode()
+    help_id = re.search(r'<textarea[^>]*aria-describedby="([^" ]+)', page).group(1)
+    assert re.search(rf'id="{help_id}"[^>]*>[^<]*Høyst 1\xa0000 tegn\.', page), page[page.find(help_id) :][:400]
 
 
 def test_control_characters_are_removed_from_text(client, invitation, question_set):
