@@ -26,7 +26,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 4
+DRAWING_VERSION = 5
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"

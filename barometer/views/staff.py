@@ -22,7 +22,7 @@ from barometer.engine.cache import cached
 from barometer.formatting import NOT_SHOWN, in_sentence, name_with_base, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
-from barometer.outputs.charts import ShareBar, shares_chart
+from barometer.outputs.charts import DRAWING_VERSION, ShareBar, shares_chart
 from barometer.reports.aggregate import aggregate_report, describe
 from barometer.reports.findings import findings
 from barometer.views.reports import wants_weighting, weighting_links
@@ -109,7 +109,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         if report is None:
             return ""
         bars = share_bars(report)
-        title = _("Shares in %(group)s, each of the workplaces in brackets (%(weighting)s)") % {
+        title = _("Shares in %(group)s (%(weighting)s); each bar is a share of the workplaces in brackets") % {
             "group": in_sentence(describe(report.filter)),
             "weighting": weighting_word(report.weighted),
         }
@@ -122,7 +122,8 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             hidden_label=str(NOT_SHOWN),
         )
 
-    parts = (form.to_filter(), weighted, published, get_language())
+    # The drawing's version too, so a chart drawn by earlier code is not served after a deploy.
+    parts = (form.to_filter(), weighted, published, get_language(), DRAWING_VERSION)
     svg = cached(round_.pk, "aggregate-chart", parts, draw)
     if not svg:
         raise Http404("not published")

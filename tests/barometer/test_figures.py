@@ -541,6 +541,8 @@ def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, a
     client.force_login(analyst)
     chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}&group=sector:health_care").content.decode()
     assert "Andeler i helse og omsorg" in chart  # a sector's name is a common noun inside a sentence
+    # What the brackets hold, said plainly (it read "each of the workplaces in brackets").
+    assert "hver stolpe er en andel av virksomhetene i parentes" in chart
     html = client.get(f"/statistikk/?round={skewed.pk}&group=sector:health_care").content.decode()
     assert "Indikatorer for helse og omsorg" in html
     # Each bar names its base once: "(among workplaces without an innovation)" in a name is
