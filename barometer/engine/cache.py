@@ -14,13 +14,18 @@ so a cached value is never stale and nothing needs to be deleted:
   workplace's type (signals in ``barometer.signals``);
 - the settings that shape figures: ``BAROMETER_MIN_GROUP_SIZE``,
   ``BAROMETER_WEIGHTING_STRATA`` and ``BAROMETER_MIN_STRATUM_RESPONDENTS``, by value;
+- the code: a digest of the files that compute and render figures (``code_digest``), so
+  a deploy never serves a report, chart or figure that earlier code made (a fixed verdict
+  rule or a corrected translation shows at once, not after a day's timeout);
 - ``CACHE_FORMAT``, bumped by hand when the shape of a cached object changes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -55,6 +60,31 @@ def bump_register_version() -> None:
     _bump(REGISTER_VERSION_KEY)
 
 
+#: What makes and renders figures: the apps' code, templates, catalogues and shipped data.
+CODE_DIRECTORIES = ("barometer", "surveys", "config", "templates", "locale")
+CODE_SUFFIXES = frozenset({".py", ".html", ".mo", ".json", ".txt"})
+
+
+def digest_of_files(root: Path, directories=CODE_DIRECTORIES) -> str:
+    """A 12-character SHA-256 digest of every file under ``root``'s ``directories`` with a
+    suffix in ``CODE_SUFFIXES``, by relative path and content (about 20 ms for this
+    project's 220 files and 1.3 MB)."""
+    digest = hashlib.sha256()
+    for directory in directories:
+        for path in sorted((root / directory).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@functools.cache
+def code_digest() -> str:
+    """``digest_of_files`` of the project, read once per process."""
+    return digest_of_files(Path(settings.BASE_DIR))
+
+
 def settings_digest() -> str:
     """The settings that shape figures, by value (a short hash)."""
     values = (
@@ -81,7 +111,7 @@ def figures_version(round_id: int | None, *also: int) -> str:
     )
     reference = int(counters.get(REFERENCE_VERSION_KEY) or 0)
     register = int(counters.get(REGISTER_VERSION_KEY) or 0)
-    return f"f{CACHE_FORMAT}-d{data}-r{reference}-g{register}-s{settings_digest()}"
+    return f"f{CACHE_FORMAT}-d{data}-r{reference}-g{register}-s{settings_digest()}-c{code_digest()}"
 
 
 def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], T], *, also: tuple[int, ...] = ()) -> T:

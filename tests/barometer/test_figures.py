@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.test import override_settings
 from django.utils import translation
 
+from barometer.engine import cache as cache_module
 from barometer.engine.cache import figures_version
 from barometer.engine.figures import INNOVATORS, RoundFigures
 from barometer.engine.groups import Filter
@@ -369,6 +370,22 @@ def test_every_input_of_a_figure_changes_the_rounds_version(
     assert figures_version(skewed.pk) == version
     with django_capture_on_commit_callbacks(execute=True):
         ReferenceFigure.objects.filter(key="no2018-innovated").first().save()
+    assert figures_version(skewed.pk) != version
+
+
+def test_new_code_changes_every_rounds_version(skewed, tmp_path, monkeypatch):
+    """A deploy with a fixed rule or a corrected translation must not serve what the
+    earlier code cached (for up to a day, or until the next answer)."""
+    for name in ("barometer/engine/rule.py", "templates/report.html", "locale/nb/LC_MESSAGES/django.mo"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"one")
+    before = cache_module.digest_of_files(tmp_path)
+    (tmp_path / "templates/report.html").write_bytes(b"two")
+    after = cache_module.digest_of_files(tmp_path)
+    (tmp_path / "templates/notes.md").write_bytes(b"not code")
+    assert before != after == cache_module.digest_of_files(tmp_path)
+    version = figures_version(skewed.pk)
+    monkeypatch.setattr(cache_module, "code_digest", lambda: after)
     assert figures_version(skewed.pk) != version
 
 
