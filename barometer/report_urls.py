@@ -10,6 +10,7 @@ urlpatterns = [
     path("s/<str:token>/rapport/rapport.pdf", reports.report_pdf_download, name="report_pdf"),
     path("rapporter/", staff.workplace_reports, name="staff_reports"),
     path("rapporter/<int:response_id>/", reports.workplace_report_for_staff, name="staff_report"),
+    path("rapporter/<int:response_id>/rapport.pdf", reports.report_pdf_for_staff, name="staff_report_pdf"),
     path("metode/", reports.method, name="method"),
     path("statistikk/", staff.aggregate, name="aggregate"),
     path("statistikk/figur.svg", staff.aggregate_chart, name="aggregate_chart"),

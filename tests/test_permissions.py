@@ -49,6 +49,7 @@ EXPECTED = {
     "barometer:report_pdf": row(404, 200, 404, 200, 200, 200, 200),
     # The respondent's workplace report by id: its own municipality's staff and admins only.
     "barometer:staff_report": row(404, 404, 404, 200, 404, 404, 200),
+    "barometer:staff_report_pdf": row(404, 404, 404, 200, 404, 404, 200),
     "barometer:staff_reports": row(LOGIN, LOGIN, LOGIN, 200, 200, 403, 200),
     "barometer:method": EVERYONE,
     "barometer:aggregate": AGGREGATES,

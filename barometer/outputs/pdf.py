@@ -58,13 +58,19 @@ class _NumberedPDF(FPDF):
 
 def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     """The report as PDF bytes; ``web_address`` is the accessible web report's address,
-    printed as a link near the top."""
+    printed as a link near the top. A report built for staff (``report.staff``) speaks of
+    "the workplace", as its web page does, and leaves out the charts, whose labels say
+    "your workplace"."""
+    staff = report.staff
+    response = report.response
+    who = response.workplace.name if response.workplace else _("Self-test")
+    title = _("How %(name)s is doing") % {"name": who} if staff else _("Innovation Barometer: your report")
     pdf = _NumberedPDF(format="A4")
     pdf.alias_nb_pages()
     pdf.set_lang(get_language() or "nb")
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(_("Innovation Barometer: your report"))
+    pdf.set_title(title)
     pdf.set_creator("Innovasjonsbarometeret")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
@@ -79,9 +85,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         pdf.set_font("DejaVu", "", size)
         pdf.multi_cell(width, 5, value, new_x="LMARGIN", new_y="NEXT", align="L", link=link)
 
-    response = report.response
-    heading(_("Innovation Barometer: your report"), 16)
-    who = response.workplace.name if response.workplace else _("Self-test")
+    heading(title, 16)
     text(f"{who} · {response.get_workplace_type_display()} · {response.municipality.name}")
     if response.submitted_at:
         text(_("Submitted %(date)s") % {"date": date_format(in_oslo(response.submitted_at), "DATE_FORMAT")})
@@ -108,18 +112,28 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
             text(_("There are no figures from this round yet, so this compares with the published national "
                    "barometer (2018). Comparisons with workplaces like this one come with the round's "
                    "results."))  # fmt: skip
-        for title, items in (
-            (_("Where you do less than most comparable workplaces"), summary.less),
-            (_("Where you do more than most comparable workplaces"), summary.more),
-        ):
+        if staff:
+            headings = (
+                _("Where the workplace does less than most comparable workplaces"),
+                _("Where the workplace does more than most comparable workplaces"),
+            )
+        else:
+            headings = (
+                _("Where you do less than most comparable workplaces"),
+                _("Where you do more than most comparable workplaces"),
+            )
+        for title_of_items, items in zip(headings, (summary.less, summary.more), strict=True):
             if items:
-                heading(title, 11)
+                heading(title_of_items, 11)
                 for item in items:
                     text("• " + item.sentence)
                     if item.suggestion:
                         text(_("What the barometer found:") + " " + item.suggestion, 9)
                     pdf.ln(1)
-        if summary.empty:
+        if summary.empty and staff:
+            text(_("On no indicator does the workplace clearly differ from most comparable workplaces: either the "
+                   "groups' figures lie too close to 50 %%, or there are too few answers to tell.") % {})  # fmt: skip
+        elif summary.empty:
             text(_("On no indicator do you clearly differ from most comparable workplaces: either the groups' "
                    "figures lie too close to 50 %%, or there are too few answers to tell.") % {})  # fmt: skip
         pdf.ln(2)
@@ -133,15 +147,15 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     text(_("Written as: share (95 %% interval, n = number of workplaces), for example 72 %% (66–78 %%, "
            "n = 140).") % {}, 9)  # fmt: skip
     pdf.ln(3)
-    for name in available_charts(report):
+    for name in () if staff else available_charts(report):
         png = chart_image(report, name, image_format="png")
         pdf.image(png, w=width)
         pdf.ln(2)
     for row in report.rows:
         heading(str(row.indicator.name), 11)
-        if not is_factor(row):
-            text(row.sentence)
-        lines = [f"{_('Your workplace')}: {_own(row)}"]
+        if not is_factor(row) and not staff:
+            text(row.sentence)  # "Dere har ...": the web page leaves it out for staff too
+        lines = [f"{_('This workplace') if staff else _('Your workplace')}: {_own(row)}"]
         if report.published:
             lines.append(f"{row.national_label}: {_value(row, row.national)}")
         lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]

@@ -90,6 +90,8 @@ class WorkplaceReport:
     published: bool = False
     #: The edition of the published results compared with (a correction is a new one).
     edition: int | None = None
+    #: Built for staff (municipality staff, admins): worded about "the workplace".
+    staff: bool = False
 
     @property
     def weighted(self) -> bool:
@@ -298,6 +300,7 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
         weighting=source.weighting_state,
         summary=summary,
         factor_ratings=factor_ratings(response),
+        staff=staff,
         published=published,
         edition=source.snapshot.edition if published else None,
     )
@@ -399,12 +402,21 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
 
 
 def pending_results_text(report: WorkplaceReport) -> str:
-    """What a report says before its round's results are published."""
-    return _(
-        "Your answers are compared with the published results of the Norwegian (2018 and 2020) and Danish "
-        "(2015 and 2018–19) barometers. The figures for %(round)s and for workplaces like yours come with the "
-        "round's results, once they are published."
-    ) % {"round": report.round.localized_name}
+    """What a report says before its round's results are published (about "the answers"
+    and "workplaces like this one" in a report built for staff)."""
+    if report.staff:
+        text = _(
+            "The answers are compared with the published results of the Norwegian (2018 and 2020) and Danish "
+            "(2015 and 2018–19) barometers. The figures for %(round)s and for workplaces like this one come with "
+            "the round's results, once they are published."
+        )
+    else:
+        text = _(
+            "Your answers are compared with the published results of the Norwegian (2018 and 2020) and Danish "
+            "(2015 and 2018–19) barometers. The figures for %(round)s and for workplaces like yours come with the "
+            "round's results, once they are published."
+        )
+    return text % {"round": report.round.localized_name}
 
 
 def available_charts(report: WorkplaceReport) -> list[str]:

@@ -160,6 +160,19 @@ def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     return result
 
 
+def report_pdf_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
+    """The workplace report as PDF for those who may read it by id (admins, the
+    municipality's staff: ``report_response_for_staff``), about "the workplace"."""
+    response = report_response_for_staff(request, response_id)
+    if not response.is_submitted:
+        raise Http404("not submitted")
+    web_address = request.build_absolute_uri(reverse("barometer:staff_report", args=[response.pk]))
+    report = build_workplace_report(response, weighted=wants_weighting(request), staff=True)
+    result = HttpResponse(report_pdf(report, web_address), content_type="application/pdf")
+    result["Content-Disposition"] = f'attachment; filename="innovasjonsbarometeret-rapport-{response.pk}.pdf"'
+    return result
+
+
 def method(request: HttpRequest) -> HttpResponse:
     """How the figures are computed, in plain language (like the barometers' method notes)."""
     return render(

@@ -3,6 +3,7 @@
 import io
 import re
 
+from django.test import Client
 from pypdf import PdfReader
 
 from barometer.synthetic import generate_round
@@ -55,3 +56,21 @@ def test_pdf_has_page_numbers_the_interval_explanation_the_summary_and_links(cli
     assert any(link.startswith("https://") and "ks.no" in link for link in links)
     # Every published figure says whom it is about, as on the page.
     assert "(virksomheter med en innovasjon)" in everything
+
+
+def test_staff_get_the_report_as_pdf_about_the_workplace(client, admin_client, barometer_data, question_set,
+                                                         register):  # fmt: skip
+    """An analyst checking a workplace report found no PDF on /rapporter/<id>/: staff get
+    one of their own, worded about "the workplace" as their page is, never "dere"."""
+    report, _invitation, _pages, _links = pdf_text(client, barometer_data, question_set, register, "nb")
+    response = report.response
+    page = admin_client.get(f"/rapporter/{response.pk}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert f'href="/rapporter/{response.pk}/rapport.pdf"' in page
+    pdf = admin_client.get(f"/rapporter/{response.pk}/rapport.pdf", HTTP_ACCEPT_LANGUAGE="nb")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.content))
+    everything = flat(" ".join(p.extract_text() for p in reader.pages))
+    assert f"Slik ligger {response.workplace.name} an" in everything
+    assert "Denne virksomheten:" in everything
+    assert not re.search(r"\b(Dere|dere|deres|Deres)\b", everything), re.findall(r".{40}\b[Dd]ere.{40}", everything)
+    assert Client().get(f"/rapporter/{response.pk}/rapport.pdf").status_code == 404  # not logged in
