@@ -617,4 +617,4 @@ class ResponseAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 admin.site.site_header = _("Innovasjonsbarometeret: administration")
-admin.site.site_title = _("Innovasjonsbarometeret")
+admin.site.site_title = _("The Innovation Barometer")

@@ -33,6 +33,12 @@ def test_the_welcome_page_title_does_not_repeat_the_site_name(client, invitation
     html = client.get(f"/s/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert title.count("Innovasjonsbarometeret") == 1, title
+    # In English the site is named as its own pages name it (a header in Norwegian above an
+    # h1 "The Innovation Barometer" read as two products).
+    client.cookies.clear()
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "– The Innovation Barometer</title>" in english and 'class="site-name"' in english
+    assert "Innovasjonsbarometeret</a>" not in english
 
 
 def test_english_dates_follow_british_convention():
