@@ -225,10 +225,12 @@ def test_factor_feedback_shows_own_rating_beside_the_distribution(client, barome
 def test_staff_see_a_staff_view(admin_client, demo_report):
     _invitation, response = demo_report
     html = admin_client.get(f"/rapporter/{response.pk}/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
-    for respondent_only in ("Svarene deres ble sendt inn", "Ta vare på lenken", "Last ned rapporten som PDF",
+    for respondent_only in ("Svarene deres ble sendt inn", "Ta vare på lenken", "/rapport/rapport.pdf",
                             "Vurderingen deres", "Slik ligger virksomheten", "Svarene deres", "svarer dere likevel",
                             "Virksomheten deres"):  # fmt: skip
         assert respondent_only not in html
+    # The PDF staff get is their own, about "the workplace", not the respondent's link.
+    assert f'href="/rapporter/{response.pk}/rapport.pdf"' in html
     assert "Svarene ble sendt inn" in html
 
 
