@@ -123,21 +123,22 @@ def workplaces_of_type(workplace_type: str) -> str:
     return str(names.get(workplace_type, _("workplaces of other types")))
 
 
-def _whole_sectors(workplace_types) -> list[Sector]:
+def _by_sector(workplace_types) -> tuple[list[Sector], set[str]]:
+    """The sectors all of whose types are among ``workplace_types``, and those types."""
     wanted = set(workplace_types)
-    return [
+    sectors = [
         sector
         for sector in Sector
         if (members := {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s == sector}) and members <= wanted
     ]
+    return sectors, {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s in sectors}
 
 
 def types_in_words(workplace_types) -> str:
     """Workplace types as a sentence names them: whole sectors by their name ("the
     education and childhood sector and the health and care sector"), other types in the
     plural ("primary and lower-secondary schools and kindergartens")."""
-    sectors = _whole_sectors(workplace_types)
-    covered = {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s in sectors}
+    sectors, covered = _by_sector(workplace_types)
     names = [str(_("the %(sector)s sector") % {"sector": in_sentence(sector.label)}) for sector in sectors]
     names += [workplaces_of_type(t) for t in workplace_types if t not in covered]
     return str(get_text_list(names, _("and")))
@@ -147,7 +148,7 @@ def workplaces_in_words(workplace_types) -> str:
     """Whom a figure about all workplaces of some types is about: "workplaces in the
     health and care sector" for whole sectors, else the types by name ("primary and
     lower-secondary schools and kindergartens")."""
-    sectors = _whole_sectors(workplace_types)
-    if {t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s in sectors} >= set(workplace_types):
+    _sectors, covered = _by_sector(workplace_types)
+    if covered >= set(workplace_types):
         return str(_("workplaces in %(sectors)s") % {"sectors": types_in_words(workplace_types)})
     return types_in_words(workplace_types)

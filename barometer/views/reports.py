@@ -115,11 +115,15 @@ def workplace_report(request: HttpRequest, token: str) -> HttpResponse:
     return _render_report(request, response, token)
 
 
-def workplace_report_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
+def _submitted_for_staff(request: HttpRequest, response_id: int) -> Response:
     response = report_response_for_staff(request, response_id)
     if not response.is_submitted:
         raise Http404("not submitted")
-    return _render_report(request, response, None)
+    return response
+
+
+def workplace_report_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
+    return _render_report(request, _submitted_for_staff(request, response_id), None)
 
 
 def _submitted(request: HttpRequest, token: str) -> Response:
@@ -151,26 +155,31 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+def _pdf_download(
+    request: HttpRequest, response: Response, web_address: str, *, staff: bool, filename: str
+) -> HttpResponse:
+    report = build_workplace_report(response, weighted=wants_weighting(request), staff=staff)
+    result = HttpResponse(report_pdf(report, request.build_absolute_uri(web_address)), content_type="application/pdf")
+    result["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return result
+
+
 def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     response = _submitted(request, token)
-    web_address = request.build_absolute_uri(reverse("barometer:report", args=[token]))
-    pdf = report_pdf(build_workplace_report(response, weighted=wants_weighting(request)), web_address)
-    result = HttpResponse(pdf, content_type="application/pdf")
-    result["Content-Disposition"] = 'attachment; filename="innovasjonsbarometeret-rapport.pdf"'
-    return result
+    return _pdf_download(
+        request, response, reverse("barometer:report", args=[token]), staff=False,
+        filename="innovasjonsbarometeret-rapport.pdf",
+    )  # fmt: skip
 
 
 def report_pdf_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
     """The workplace report as PDF for those who may read it by id (admins, the
     municipality's staff: ``report_response_for_staff``), about "the workplace"."""
-    response = report_response_for_staff(request, response_id)
-    if not response.is_submitted:
-        raise Http404("not submitted")
-    web_address = request.build_absolute_uri(reverse("barometer:staff_report", args=[response.pk]))
-    report = build_workplace_report(response, weighted=wants_weighting(request), staff=True)
-    result = HttpResponse(report_pdf(report, web_address), content_type="application/pdf")
-    result["Content-Disposition"] = f'attachment; filename="innovasjonsbarometeret-rapport-{response.pk}.pdf"'
-    return result
+    response = _submitted_for_staff(request, response_id)
+    return _pdf_download(
+        request, response, reverse("barometer:staff_report", args=[response.pk]), staff=True,
+        filename=f"innovasjonsbarometeret-rapport-{response.pk}.pdf",
+    )  # fmt: skip
 
 
 def method(request: HttpRequest) -> HttpResponse:

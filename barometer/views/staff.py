@@ -22,7 +22,7 @@ from barometer.engine.cache import cached
 from barometer.formatting import NOT_SHOWN, in_sentence, name_with_base, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
-from barometer.outputs.charts import DRAWING_VERSION, ShareBar, shares_chart
+from barometer.outputs.charts import ShareBar, shares_chart
 from barometer.reports.aggregate import aggregate_report, describe
 from barometer.reports.findings import findings
 from barometer.views.reports import wants_weighting, weighting_links
@@ -122,8 +122,8 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             hidden_label=str(NOT_SHOWN),
         )
 
-    # The drawing's version too, so a chart drawn by earlier code is not served after a deploy.
-    parts = (form.to_filter(), weighted, published, get_language(), DRAWING_VERSION)
+    # Code changes (a new drawing) move the figures version itself (``code_digest``).
+    parts = (form.to_filter(), weighted, published, get_language())
     svg = cached(round_.pk, "aggregate-chart", parts, draw)
     if not svg:
         raise Http404("not published")
