@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
+
+from config.accounts import LoginForm
 
 urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("barometer.report_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before Django's own, so that the login form's messages say what to write.
+    path("konto/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("konto/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -103,11 +103,16 @@ def check_text(question: Question, text: str) -> list[Violation]:
             Violation(
                 "text_too_long",
                 ngettext_lazy(
-                    "Write at most %(max)d character; this text has %(count)d.",
-                    "Write at most %(max)d characters; this text has %(count)d.",
+                    "Write at most %(limit)s character; this text has %(length)s.",
+                    "Write at most %(limit)s characters; this text has %(length)s.",
                     "max",
                 ),
-                {"max": question.max_length, "count": length},
+                # "max" chooses the plural; the numbers are grouped as the help text's are.
+                {
+                    "max": question.max_length,
+                    "limit": formats.number_format(question.max_length, force_grouping=True),
+                    "length": formats.number_format(length, force_grouping=True),
+                },
             )
         ]
     return []

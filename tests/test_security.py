@@ -57,6 +57,15 @@ def test_repeated_wrong_links_are_rate_limited_for_every_app_process(invitation)
     assert Client(REMOTE_ADDR="198.51.100.7").get(f"/s/{invitation.token}/").status_code == 200
 
 
+def test_an_empty_login_says_what_to_write_in_an_error_summary(client, db):
+    """Not Django's "Feltet er påkrevet." without a summary: the login form says what to
+    write, in a summary that links to the field, as every other form does."""
+    page = client.post("/konto/login/", {}, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    summary = page[page.index('class="error-summary') : page.index("</div>", page.index('class="error-summary'))]
+    assert 'href="#id_username"' in summary and "Skriv brukernavnet ditt." in summary
+    assert "Skriv passordet ditt." in summary and "påkrevet" not in page
+
+
 def test_failed_logins_lock_out_after_five_tries(db, django_user_model):
     django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
     client = Client(REMOTE_ADDR="203.0.113.10")

@@ -169,6 +169,8 @@ def _mean_difference(a: Figure, b: Figure):
 @dataclass
 class Breakdown:
     title: str
+    #: What the share column holds, in words, as ``Finding.measure``.
+    measure: str
     rows: list[Comparison]
     claim: str
     difference: tuple[float, float, float] | None
@@ -385,11 +387,17 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
     centralities = [(value, centrality_label(value)) for value in Centrality.values]
     result = []
 
+    measures = {
+        "innovated": _("Share that had an innovation"),
+        "finding-external-initiation": _("Share in which external actors took part in initiating the innovation"),
+    }
+
     def add(title, claim, key, dimension, parts, high_part, low_part):
         rows = _breakdown(figures, key, dimension, parts)
         by_value = {value: row.estimate for (value, _label), row in zip(parts, rows, strict=True)}
         difference = difference_of_shares(by_value[high_part], by_value[low_part])
-        result.append(Breakdown(str(title), rows, str(claim), difference, _difference_verdict(difference)))
+        verdict = _difference_verdict(difference)
+        result.append(Breakdown(str(title), str(measures[key]), rows, str(claim), difference, verdict))
 
     if "innovated" in figures.by_key:
         add(

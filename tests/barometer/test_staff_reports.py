@@ -147,6 +147,9 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
     quality = quality[: quality.index("</thead>")]
     assert '<th scope="col">Andel der den nye løsningen ga bedre kvalitet (' in quality, quality
     assert len({finding.measure for finding in page.context["findings"]}) >= 5
+    # ... the breakdowns too (they read "Share (weighted)" beside rows naming only the base).
+    assert html.count("Andel som hadde en innovasjon (") == 1
+    assert html.count("Andel der eksterne aktører var med og satte i gang innovasjonen (") == 2
     assert len(page.context["breakdowns"]) == 3
     # Each breakdown row names its group in full: a bare "2" beside "of workplaces with an
     # innovation" reads as two workplaces.

@@ -145,6 +145,8 @@ def test_a_huge_text_is_refused(client, invitation, question_set):
     response = client.post(target, post_data(question_set, codes, answers))
     assert response.status_code == 400
     assert not Answer.objects.filter(question__section__code="newest").exists()
+    # The numbers grouped as the help text's ("Høyst 1 000 tegn."), not "1000".
+    assert "Skriv høyst 1\xa0000 tegn. Denne teksten har 1\xa0001." in response.content.decode()
     # The browser stops typing (or cuts a paste) at the limit without a word: the page says
     # the limit beforehand, in the help the text area points to.
     page = client.get(target).content.decode()
@@ -194,6 +196,8 @@ def test_a_change_from_the_review_returns_to_the_review(client, invitation, ques
     assert back["Location"] == url(invitation, "oppsummering/")
     missing = client.post(url(invitation, "oppsummering/"))
     assert [entry["section"].code for entry in missing.context["missing"]] == ["in_progress"]
+    # The review's link to that part comes back to the review too.
+    assert f'href="{section_url(invitation, "in_progress")}?fra=oppsummering"' in missing.content.decode()
 
 
 def test_answers_that_became_unreachable_are_removed_on_submit(client, invitation, question_set):
