@@ -107,6 +107,10 @@ def group_of_base(name: str, base) -> str:
     text = in_sentence(name)
     if base is None or base.kind == "workplaces":
         return text
+    if text.endswith(")"):
+        # A name that ends in its own brackets ("... (klasse 3 av 6, ...)") takes the base
+        # inside them, not in a second pair.
+        return f"{text[:-1]}; {base.label})"
     return f"{text} ({base.label})"
 
 

@@ -27,7 +27,7 @@ from barometer.reports.aggregate import AggregateReport, PublishedComparison, de
 from surveys.tabular.writing import append_xlsx_rows, neutralise
 
 COLUMNS = [
-    "indicator", "name", "rule", "scale", "population", "base", "weighting", "workplaces", "effective_n",
+    "group", "indicator", "name", "rule", "scale", "population", "base", "weighting", "workplaces", "effective_n",
     "value", "low", "high", "hidden",
     "previous_value", "change", "change_low", "change_high",
     "published_norway", "published_norway_range", "published_norway_verdict", "published_norway_details",
@@ -71,12 +71,15 @@ def rows(report: AggregateReport) -> list[dict]:
     """One dict per indicator, keyed by ``COLUMNS``."""
     weighting = weighting_statement(report.weighting)
     disclosure = disclosure_statement(report)
+    # On every row: a CSV has no header block, and "base" alone read as the whole round.
+    group = describe(report.filter)
     result = []
     for row in report.rows:
         figure = row.estimate
         shown = figure.shown
         change = row.change
         entry = {
+            "group": group,
             "indicator": row.indicator.key,
             "name": str(row.indicator.name),
             "rule": row.indicator.rule,

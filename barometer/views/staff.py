@@ -7,6 +7,7 @@ import re
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -150,7 +151,13 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     if export.name == "csv":
         content = BOM + content  # Excel then reads Norwegian letters right
     response = HttpResponse(content, content_type=export.content_type)
-    suffix = "" if report.weighted else "-uvektet"
+    # The group in the name too, so that files for two groups are never saved as one.
+    # ASCII for the header: æ, ø and å as Norwegian writes them without (slugify drops them).
+    plain = describe(report.filter).translate(
+        str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
+    )
+    group = slugify(plain) if report.filter.active() else ""
+    suffix = (f"-{group}" if group else "") + ("" if report.weighted else "-uvektet")
     response["Content-Disposition"] = f'attachment; filename="barometer-{report.round.slug}{suffix}.{export.extension}"'
     return response
 

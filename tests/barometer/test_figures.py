@@ -321,9 +321,18 @@ def test_the_2018_figures_are_not_set_beside_workplaces_the_2018_barometer_did_n
 def test_downloads_carry_sources_edition_population_notes_and_weighting(client, analyst, skewed):
     client.force_login(analyst)
     query = f"round={skewed.pk}&sector=education"
-    exported = client.get(f"/statistikk/eksport.csv?{query}").content.decode("utf-8-sig")
+    download = client.get(f"/statistikk/eksport.csv?{query}")
+    exported = download.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(exported)))
     row = next(r for r in rows if r["indicator"] == "municipal-collaboration")
+    # A CSV for a group says so on every row and in its name (an analyst saved one over the
+    # national file, and its "base" read as the whole round).
+    assert {r["group"] for r in rows} == {"alle virksomheter"}  # "sector=" is not a filter of the form
+    education = client.get(f"/statistikk/eksport.csv?round={skewed.pk}&group=sector:education")
+    grouped = list(csv.DictReader(io.StringIO(education.content.decode("utf-8-sig"))))
+    assert {r["group"] for r in grouped} == {"Oppvekst og utdanning"}
+    assert "-oppvekst-og-utdanning" in education["Content-Disposition"]
+    assert "-oppvekst" not in download["Content-Disposition"]
     figure = ReferenceFigure.objects.get(key="no2018-municipal-collaboration-schools-kindergartens")
     details = row["published_norway_details"]
     assert figure.source_title in details and figure.get_edition_display() in details
@@ -657,3 +666,4 @@ def test_a_danish_source_title_is_danish_only(barometer_data):
         assert not {"gjengitt", "av", "KS"} & set(figure.source_title.replace(",", " ").split()), figure.source_title
     quoted = ReferenceFigure.objects.get(key="dk2015-external-collaboration")
     assert "As quoted by KS" in quoted.note_en and "Attgjeve av KS" in quoted.note_nn
+    assert "innovasjonar gjort i samarbeid" in quoted.statement_nn  # a participle, not "gjorde"

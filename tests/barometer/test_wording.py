@@ -59,6 +59,10 @@ def test_a_share_of_innovators_names_its_base_beside_the_group():
             "alders- og sykehjem (virksomheter med en innovasjon)"
         )
         assert group_of_base("Alders- og sykehjem", Base("workplaces", "alle virksomheter")) == "alders- og sykehjem"
+        # Never two pairs of brackets in a row (a fresh reader found "(klasse 3 av 6 ...) (virksomheter ...)").
+        assert group_of_base(
+            "Alders- og sykehjem i kommuner (klasse 3 av 6)", Base("innovators", "med en innovasjon")
+        ) == ("alders- og sykehjem i kommuner (klasse 3 av 6; med en innovasjon)")
 
 
 def test_an_interval_narrower_than_its_rounding_gets_a_decimal():
