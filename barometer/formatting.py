@@ -30,9 +30,21 @@ def weighting_word(weighted: bool) -> str:
 
 
 def format_number(value: float | None, decimals: int = 1) -> str:
+    """``value`` rounded to ``decimals`` as the reader's language writes it: decimal comma and
+    thousands grouped with a no-break space in Norwegian ("1 575,7"), "1,575.7" in English;
+    "" for None."""
     if value is None:
         return ""
-    return formats.number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+    return formats.number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def format_count(value: int | None) -> str:
+    """A whole number (workplaces, answers, invitations) as the reader's language writes it,
+    grouped in thousands: "3 000" and "12 000" (with a no-break space) in Norwegian, "3,000"
+    in English. ``None`` gives "". For text only: downloads keep the bare number."""
+    if value is None:
+        return ""
+    return formats.number_format(value, force_grouping=True, use_l10n=True)
 
 
 def format_share(value: float | None, decimals: int = 0) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from barometer.formatting import NOT_SHOWN, format_interval, format_number, format_share
+from barometer.formatting import NOT_SHOWN, format_count, format_interval, format_number, format_share
 from barometer.reports.aggregate import weighting_statement
 from barometer.reports.workplace import (
     SOURCES,
@@ -35,10 +35,11 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 def _value(row, estimate) -> str:
     if not estimate.shown:
         return str(NOT_SHOWN)
+    n = format_count(estimate.n)
     if row.is_share:
-        return f"{format_share(estimate.value)} ({format_interval(estimate.low, estimate.high)}, n = {estimate.n})"
+        return f"{format_share(estimate.value)} ({format_interval(estimate.low, estimate.high)}, n = {n})"
     interval = format_interval(estimate.low, estimate.high, as_share=False)
-    return f"{format_number(estimate.value, 0)} ({interval}, n = {estimate.n})"
+    return f"{format_number(estimate.value, 0)} ({interval}, n = {n})"
 
 
 def _own(row) -> str:
@@ -94,7 +95,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     elif report.round is not None:
         text(
             _("Compared with: %(round)s (%(n)s workplaces)")
-            % {"round": report.round.localized_name, "n": report.responses_nationally}
+            % {"round": report.round.localized_name, "n": format_count(report.responses_nationally)}
         )
         # The same words as the page's note (barometer/partials/disclosure_note.html).
         text(_("Published results, edition %(edition)s: disclosure-checked.") % {"edition": report.edition})
@@ -128,7 +129,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                 for item in items:
                     text("• " + item.sentence)
                     if item.suggestion:
-                        text(_("What the barometer found:") + " " + item.suggestion, 9)
+                        text(_("From the barometer:") + " " + item.suggestion, 9)
                     pdf.ln(1)
         if summary.empty and staff:
             text(_("On no indicator does the workplace clearly differ from most comparable workplaces: either the "
@@ -170,7 +171,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         text("\n".join(lines), 9)
         pdf.ln(2)
     if report.suggestions:
-        heading(_("What the barometer shows"))
+        heading(_("Findings and advice from the barometer"))
         for row in report.suggestions:
             text(f"{row.indicator.name}: {row.suggestion}")
             pdf.ln(1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import product
 
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,8 @@ class Verdict(StrEnum):
     SUPPORTED = "supported"
     CONTRADICTED = "contradicted"
     UNDECIDED = "undecided"
+    UNDECIDED_SOME = "undecided_some"
+    OVERLAPPING = "overlapping"
     CONSISTENT = "consistent"
     HIGHER = "higher"
     LOWER = "lower"
@@ -91,6 +94,13 @@ VERDICT_TEXT = {
     Verdict.SUPPORTED: _("The round's data support the published finding."),
     Verdict.CONTRADICTED: _("The round's data point the other way: they contradict the published finding."),
     Verdict.UNDECIDED: _("The data cannot support the claim: the difference could be zero (its interval includes 0)."),
+    Verdict.UNDECIDED_SOME: _(
+        "The data cannot support the claim: at least one of the differences could be zero (its interval includes 0)."
+    ),
+    Verdict.OVERLAPPING: _(
+        "The data cannot support the claim: the 95 % interval of a factor it names overlaps another factor's. The "
+        "shares are of the same workplaces, so only intervals that do not overlap show a clear difference."
+    ),
     Verdict.CONSISTENT: _(
         "Consistent with the published figure: the 95 % interval of the round's share meets the range its wording "
         "allows."
@@ -111,12 +121,32 @@ VERDICT_TEXT = {
 
 @dataclass
 class Comparison:
+    """One group's figure in a finding's table: ``label`` names the group, and the words
+    under it say whom the figure is of.
+
+    Most rows show their figure's base ("of workplaces with an innovation"). A row whose
+    label already names a subgroup that the base spells out in full would say it twice
+    ("Collaborated with public workplaces outside the municipality, of workplaces with an
+    innovation that collaborated with public workplaces outside the municipality"); it
+    gives ``within``, the wider group it is part of, or ``qualifier``, the words that
+    complete its label, instead. The figure's own ``base`` is unchanged.
+    """
+
     label: str
     estimate: Figure
+    within: str = ""
+    qualifier: str = ""
 
     @property
     def base(self) -> Base:
         return self.estimate.base
+
+    @property
+    def shown_base(self) -> str:
+        """What follows "of" under the label ("" when ``qualifier`` is shown instead)."""
+        if self.qualifier:
+            return ""
+        return self.within or self.base.label
 
 
 @dataclass
@@ -150,6 +180,26 @@ def _difference_verdict(difference, *, expect_positive: bool = True) -> Verdict:
     return Verdict.UNDECIDED
 
 
+def combined_verdict(differences: list[tuple[float, float, float] | None]) -> Verdict:
+    """The verdict on a claim that needs every one of ``differences`` (each (difference,
+    low, high), or None when a figure is not shown) to be positive.
+
+    Supported only when every interval lies above zero: an intersection-union test, which
+    keeps the 5 % error rate of each comparison without a correction for their number
+    (Berger, R. L. (1982), Multiparameter hypothesis testing and acceptance sampling,
+    Technometrics 24(4)). Contradicted when any interval lies below zero; ``TOO_FEW`` when
+    any figure is missing; otherwise undecided.
+    """
+    verdicts = {_difference_verdict(difference) for difference in differences}
+    if not differences or Verdict.TOO_FEW in verdicts:
+        return Verdict.TOO_FEW
+    if Verdict.CONTRADICTED in verdicts:
+        return Verdict.CONTRADICTED
+    if verdicts == {Verdict.SUPPORTED}:
+        return Verdict.SUPPORTED
+    return Verdict.UNDECIDED if len(differences) == 1 else Verdict.UNDECIDED_SOME
+
+
 def _published_verdict(estimate: Figure, figure: ReferenceFigure | None, weighted: bool = True) -> Verdict:
     """By the range the published wording allows (``barometer.engine.published``); a
     figure not shown says that nothing can be said (``Verdict.TOO_FEW``), an unweighted
@@ -168,13 +218,26 @@ def _mean_difference(a: Figure, b: Figure):
 
 @dataclass
 class Breakdown:
+    """One indicator across the parts of a dimension, set beside a published claim.
+
+    ``differences`` holds every comparison the claim needs, as (higher part's label, lower
+    part's label, (difference, low, high)) in percentage points as fractions; the claim is
+    supported only when every one of them is clearly positive (an intersection-union test,
+    so several comparisons need no correction), contradicted when any is clearly negative.
+    """
+
     title: str
     #: What the share column holds, in words, as ``Finding.measure``.
     measure: str
     rows: list[Comparison]
     claim: str
-    difference: tuple[float, float, float] | None
+    differences: list[tuple[str, str, tuple[float, float, float]]]
     verdict: Verdict
+
+    @property
+    def difference(self) -> tuple[float, float, float] | None:
+        """The one difference of a claim that compares two parts (None otherwise)."""
+        return self.differences[0][2] if len(self.differences) == 1 else None
 
     @property
     def verdict_text(self) -> str:
@@ -270,14 +333,16 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         ),
     )
 
-    def two_groups(key, title, measure, published, source, indicator_key, first, second, *, is_share=True) -> None:
-        """``first`` and ``second`` are (label, Filter) or (label, spec key) pairs."""
+    def two_groups(key, title, measure, published, source, indicator_key, first, second, *, is_share=True,
+                   within="", qualifier="") -> None:  # fmt: skip
+        """``first`` and ``second`` are (label, Filter) or (label, spec key) pairs; ``within``
+        and ``qualifier`` go to both rows (see ``Comparison``)."""
         comparisons = []
         for label, target in (first, second):
             value = figures.group(target).get(indicator_key) if isinstance(target, Filter) else national.get(target)
             if value is None:
                 return
-            comparisons.append(Comparison(str(label), value))
+            comparisons.append(Comparison(str(label), value, within=str(within), qualifier=str(qualifier)))
         a, b = comparisons[0].estimate, comparisons[1].estimate
         difference = difference_of_shares(a, b) if is_share else _mean_difference(a, b)
         result.append(
@@ -318,6 +383,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         "finding-quality-outside",
         (_("Collaborated with public workplaces outside the municipality"), "finding-quality-outside"),
         (_("Did not collaborate with them"), "finding-quality-not-outside"),
+        within=_("workplaces with an innovation"),
     )
     two_groups(
         "culture",
@@ -326,10 +392,13 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         _("Risk willingness, openness, recognition and collaboration give more new solutions."),
         source_2018,
         "culture-index",
-        (_("Culture index of workplaces with an innovation"), "finding-culture-innovators"),
-        (_("Culture index of workplaces without one"), "finding-culture-non-innovators"),
+        (_("Workplaces with an innovation"), "finding-culture-innovators"),
+        (_("Workplaces without an innovation"), "finding-culture-non-innovators"),
         is_share=False,
+        qualifier=_("that answered at least 3 of the 5 culture statements"),
     )
+
+    _factors_contributing_most(result, figures, national, source_2018)
 
     edition = figures.edition if published else None
     return FindingsReport(result, _breakdowns(figures), figures.weighting_state, edition)
@@ -381,6 +450,72 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
     )
 
 
+#: The factors asked about (each "promoted the work", 5-6 on the scale), in the question's
+#: order; KS 2018 names the first two as contributing most to innovation.
+FACTORS_NAMED_MOST = ["factor-employee-involvement-promoted", "factor-internal-collaboration-promoted"]
+FACTORS_OTHER = [
+    "factor-safe-operations-promoted",
+    "factor-mistakes-promoted",
+    "factor-technology-promoted",
+    "factor-economy-promoted",
+    "factor-user-involvement-promoted",
+    "factor-political-promoted",
+]
+
+
+def ranking_verdict(named: list[Figure], others: list[Figure]) -> Verdict:
+    """The verdict on "the ``named`` shares are the highest", all shares being of the same
+    workplaces (so not independent).
+
+    Two shares differ clearly when their 95 % intervals do not overlap: the standard error
+    of a difference is at most the sum of the two standard errors whatever their
+    correlation, so this is a conservative 5 % test for paired shares too. Supported when
+    every named share lies clearly above every other; contradicted when another lies
+    clearly above a named one; ``TOO_FEW`` when any figure is not shown.
+    """
+    if not named or not all(figure.shown and figure.low is not None for figure in [*named, *others]):
+        return Verdict.TOO_FEW
+    if any(other.low > mine.high for mine in named for other in others):
+        return Verdict.CONTRADICTED
+    if all(mine.low > other.high for mine in named for other in others):
+        return Verdict.SUPPORTED
+    return Verdict.OVERLAPPING
+
+
+def _factor_label(indicator) -> str:
+    """ "Employee involvement" from "Employee involvement: promoted the work (5–6)" (the
+    indicator's name; the table's heading says what the share is)."""
+    name = str(indicator.name)
+    label, colon, _rest = name.rpartition(":")
+    return label if colon else name
+
+
+def _factors_contributing_most(result: list[Finding], figures, national: dict, source: str) -> None:
+    """KS 2018: employees' involvement and internal collaboration contribute most."""
+    keys = FACTORS_NAMED_MOST + FACTORS_OTHER
+    if not all(key in national for key in keys):
+        return
+    comparisons = [Comparison(_factor_label(figures.by_key[key].indicator), national[key]) for key in keys]
+    named, others = comparisons[: len(FACTORS_NAMED_MOST)], comparisons[len(FACTORS_NAMED_MOST) :]
+    result.append(
+        Finding(
+            key="factors-most",
+            title=str(_("Employee involvement and internal collaboration contribute most")),
+            measure=str(_("Share that said the factor promoted the work (5–6)")),
+            published=str(
+                _(
+                    "Employees' involvement and internal collaboration in the workplace are the factors that "
+                    "contribute most to innovation."
+                )
+            ),
+            source=source,
+            comparisons=comparisons,
+            difference=None,
+            verdict=ranking_verdict([c.estimate for c in named], [c.estimate for c in others]),
+        )
+    )
+
+
 def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
     bands = [(band, _label_band(low, high)) for band, low, high in EMPLOYEE_BANDS]
     sizes = [(value, size_class_label(value)) for value in SizeClass.values]
@@ -389,15 +524,25 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
 
     measures = {
         "innovated": _("Share that had an innovation"),
+        "external-collaboration": _("Share with external collaboration"),
         "finding-external-initiation": _("Share in which external actors took part in initiating the innovation"),
     }
 
-    def add(title, claim, key, dimension, parts, high_part, low_part):
+    def add(title, claim, key, dimension, parts, higher, lower):
+        """``higher`` and ``lower``: the parts the claim says are higher, and lower (values)."""
         rows = _breakdown(figures, key, dimension, parts)
-        by_value = {value: row.estimate for (value, _label), row in zip(parts, rows, strict=True)}
-        difference = difference_of_shares(by_value[high_part], by_value[low_part])
-        verdict = _difference_verdict(difference)
-        result.append(Breakdown(str(title), str(measures[key]), rows, str(claim), difference, verdict))
+        by_value = {value: row for (value, _label), row in zip(parts, rows, strict=True)}
+        differences = []
+        for high_part, low_part in product(higher, lower):
+            high_row, low_row = by_value[high_part], by_value[low_part]
+            difference = difference_of_shares(high_row.estimate, low_row.estimate)
+            # The parts' labels are common nouns ("Municipalities with ...", "Centrality class 1").
+            lower_in_sentence = low_row.label[:1].lower() + low_row.label[1:]
+            differences.append((high_row.label, lower_in_sentence, difference))
+        verdict = combined_verdict([difference for _high, _low, difference in differences])
+        if verdict == Verdict.TOO_FEW:
+            differences = []
+        result.append(Breakdown(str(title), str(measures[key]), rows, str(claim), differences, verdict))
 
     if "innovated" in figures.by_key:
         add(
@@ -410,8 +555,8 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
             "innovated",
             "employees_band",
             bands,
-            4,
-            1,
+            [4],
+            [1],
         )
     if "finding-external-initiation" in figures.by_key:
         add(
@@ -423,8 +568,8 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
             "finding-external-initiation",
             "size_class",
             sizes,
-            SizeClass.UNDER_5000.value,
-            SizeClass.FROM_50000.value,
+            [SizeClass.UNDER_5000.value],
+            [SizeClass.FROM_50000.value],
         )
         add(
             _("External actors at initiation, by centrality"),
@@ -435,8 +580,35 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
             "finding-external-initiation",
             "centrality",
             centralities,
-            6,
-            1,
+            [6],
+            [1],
+        )
+    if "external-collaboration" in figures.by_key:
+        # KS 2018: "det er mest samarbeid om innovasjon i mellomstore og middels sentrale kommuner".
+        # Medium-sized: the two middle size classes; medium central: SSB's classes 3 and 4.
+        add(
+            _("Collaboration on innovation, by municipality size"),
+            _(
+                "There is most collaboration on innovation in medium-sized municipalities (compared: each of the "
+                "two middle size classes against the smallest and against the largest municipalities)."
+            ),
+            "external-collaboration",
+            "size_class",
+            sizes,
+            [SizeClass.FROM_5000.value, SizeClass.FROM_20000.value],
+            [SizeClass.UNDER_5000.value, SizeClass.FROM_50000.value],
+        )
+        add(
+            _("Collaboration on innovation, by centrality"),
+            _(
+                "There is most collaboration on innovation in medium-central municipalities (compared: centrality "
+                "classes 3 and 4 against the most central, class 1, and against the least central, class 6)."
+            ),
+            "external-collaboration",
+            "centrality",
+            centralities,
+            [3, 4],
+            [1, 6],
         )
     return result
 

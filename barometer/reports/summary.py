@@ -25,7 +25,7 @@ from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
 from barometer.engine.published import benchmark
-from barometer.formatting import format_interval, format_share, group_of_base, workplaces_of_type
+from barometer.formatting import format_count, format_interval, format_share, group_of_base, workplaces_of_type
 from barometer.models import Edition, Indicator, Rule
 
 MAX_ITEMS = 2
@@ -127,7 +127,7 @@ def _figure_sentence(own_text: str, group: str, figure: Figure) -> str:
         "group": group_of_base(group, figure.base),
         "share": format_share(figure.value),
         "interval": format_interval(figure.low, figure.high),
-        "n": figure.n,
+        "n": format_count(figure.n),
     }
 
 

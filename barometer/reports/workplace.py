@@ -29,6 +29,7 @@ from barometer.engine.published import benchmark
 from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
 from barometer.formatting import (
     NOT_SHOWN,
+    format_count,
     format_number,
     format_share,
     group_of_base,
@@ -69,8 +70,9 @@ class IndicatorRow:
 
     @property
     def national_label(self) -> str:
-        """The national row's label, naming the base: "Nationally: workplaces with an innovation"."""
-        return _("Nationally: %(base)s") % {"base": self.national.base.label}
+        """The national row's label, naming the base in brackets: "Nationally (workplaces with an
+        innovation)", so that a line "label: value" (the PDF) holds one colon."""
+        return _("Nationally (%(base)s)") % {"base": self.national.base.label}
 
 
 @dataclass
@@ -136,7 +138,7 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
             "own": own_text,
             "share": format_share(national.value),
             "population": national.base.label,
-            "n": national.n,
+            "n": format_count(national.n),
         }
     if own.value is None:
         own_text = _("Your workplace did not answer enough of the statements to get a score.")
@@ -158,7 +160,7 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
         + _("The national average is %(value)s (%(n)s answers).")
         % {
             "value": format_number(national.value, 0),
-            "n": national.n,
+            "n": format_count(national.n),
         }
     )
 
@@ -395,7 +397,7 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
     values = [row.own.value, row.national.value if row.national.shown else None] + [
         p.estimate.value if p.estimate.shown else None for p in row.peers
     ]
-    # The base is in the national bar's label ("Nationally: ... that answered at least 3 of the 5
+    # The base is in the national bar's label ("Nationally (... that answered at least 3 of the 5
     # statements"); the title is the indicator's name, as its table's heading, and the weighting.
     title = _("%(name)s (%(weighting)s)") % {"name": row.indicator.name, "weighting": weighting}
     return scores_chart(labels, values, title=title, hidden_label=hidden, image_format=image_format)

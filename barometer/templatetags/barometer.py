@@ -1,6 +1,6 @@
 from django import template
 
-from barometer.formatting import format_change, format_interval, format_number, format_share
+from barometer.formatting import format_change, format_count, format_interval, format_number, format_share
 
 register = template.Library()
 
@@ -9,6 +9,12 @@ register = template.Library()
 def share(value):
     """0.88 -> "88 %" (Norwegian) or "88%" (English)."""
     return format_share(value)
+
+
+@register.filter
+def count(value):
+    """3000 -> "3 000" (Norwegian, a no-break space) or "3,000" (English)."""
+    return format_count(value)
 
 
 @register.filter

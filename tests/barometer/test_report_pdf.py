@@ -56,6 +56,10 @@ def test_pdf_has_page_numbers_the_interval_explanation_the_summary_and_links(cli
     assert any(link.startswith("https://") and "ks.no" in link for link in links)
     # Every published figure says whom it is about, as on the page.
     assert "(virksomheter med en innovasjon)" in everything
+    # The published texts often begin "Barometeret viser …": the lead-in does not say it again.
+    assert "Dette fant barometeret" not in everything and "Dette viser barometeret" not in everything
+    if report.suggestions:
+        assert "Funn og råd fra barometeret" in everything
 
 
 def test_staff_get_the_report_as_pdf_about_the_workplace(client, admin_client, barometer_data, question_set,

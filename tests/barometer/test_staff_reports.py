@@ -4,6 +4,7 @@ the findings page, raw exports and the import round trip."""
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,10 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from barometer.engine.groups import Filter
+from barometer.engine.stats import Estimate
 from barometer.models import StaffMembership
 from barometer.reports.aggregate import aggregate_report
+from barometer.reports.findings import Verdict, combined_verdict, ranking_verdict
 from barometer.synthetic import generate_round
 from surveys.models import County, Municipality, Response, Round, RoundKind, Workplace, WorkplaceType
 from surveys.services.response_files import ResponseFileError, csv_lines, export_rows, import_responses
@@ -138,7 +141,14 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
     page = client.get("/statistikk/funn/")
     assert page.status_code == 200
     keys = {finding.key for finding in page.context["findings"]}
-    assert {"employees", "voluntary", "external", "municipal-by-type", "quality-outside", "culture"} <= keys
+    assert {"employees", "voluntary", "external", "municipal-by-type", "quality-outside", "culture",
+            "factors-most"} <= keys  # fmt: skip
+    factors = next(finding for finding in page.context["findings"] if finding.key == "factors-most")
+    assert [c.label for c in factors.comparisons[:2]] == [
+        "Medvirkning fra medarbeiderne",
+        "Samarbeid internt i virksomheten",
+    ]
+    assert len(factors.comparisons) == 8 and factors.verdict in set(Verdict)
     html = page.content.decode()
     assert "88" in html and "79" in html
     # Each table says what its value is, not just "value": the quality finding's two rows
@@ -150,12 +160,52 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
     # ... the breakdowns too (they read "Share (weighted)" beside rows naming only the base).
     assert html.count("Andel som hadde en innovasjon (") == 1
     assert html.count("Andel der eksterne aktører var med og satte i gang innovasjonen (") == 2
-    assert len(page.context["breakdowns"]) == 3
+    assert len(page.context["breakdowns"]) == 5
+    # The two claims about medium-sized and medium-central municipalities compare each middle
+    # part with each end, every comparison named on the page.
+    medium = [b for b in page.context["breakdowns"] if b.differences and len(b.differences) == 4]
+    assert len(medium) == 2, [(b.title, b.verdict) for b in page.context["breakdowns"]]
+    for breakdown in medium:
+        for higher, lower, _difference in breakdown.differences:
+            assert f"{higher} mot {lower}:" in html and lower[0].islower(), lower
     # Each breakdown row names its group in full: a bare "2" beside "of workplaces with an
     # innovation" reads as two workplaces.
     labels = {row.label for breakdown in page.context["breakdowns"] for row in breakdown.rows}
     assert {"Sentralitetsklasse 2", "Kommuner med 5\xa0000–19\xa0999 innbyggere"} <= labels, labels
     assert not any(label.isdigit() for label in labels)
+    # A row's label and the words under it never say the same thing twice ("Collaborated with
+    # public workplaces outside the municipality, of workplaces with an innovation that
+    # collaborated with public workplaces outside the municipality").
+    rows = re.findall(r'<th scope="row">(.*?)<br><span class="small fw-normal base">(.*?)</span>', html, re.S)
+    assert len(rows) >= 10, rows
+    for label, under in rows:
+        assert label.strip().lower() not in under.lower(), (label, under)
+    culture = html[html.index('id="finding-culture"') :]
+    culture = culture[: culture.index("</table>")]
+    assert "Virksomheter med en innovasjon<br>" in culture and "som svarte på minst 3 av de 5" in culture, culture
+
+
+def test_a_claim_needing_several_differences_is_supported_only_when_all_are():
+    above, straddling, below = (0.1, 0.02, 0.18), (0.05, -0.01, 0.11), (-0.1, -0.18, -0.02)
+    assert combined_verdict([above, above, above]) == Verdict.SUPPORTED
+    assert combined_verdict([above, straddling]) == Verdict.UNDECIDED_SOME
+    assert combined_verdict([straddling]) == Verdict.UNDECIDED
+    assert combined_verdict([above, below, above]) == Verdict.CONTRADICTED
+    assert combined_verdict([above, None]) == Verdict.TOO_FEW
+    assert combined_verdict([]) == Verdict.TOO_FEW
+
+
+def test_the_factors_named_as_contributing_most_must_stand_clear_of_every_other():
+    def share(value, low, high):
+        return Estimate(n=200, value=value, low=low, high=high)
+
+    named = [share(0.8, 0.74, 0.85), share(0.75, 0.69, 0.8)]
+    assert ranking_verdict(named, [share(0.5, 0.43, 0.57), share(0.6, 0.53, 0.66)]) == Verdict.SUPPORTED
+    # Overlapping intervals are no clear difference: the shares are of the same workplaces.
+    assert ranking_verdict(named, [share(0.65, 0.58, 0.71)]) == Verdict.OVERLAPPING
+    assert ranking_verdict(named, [share(0.9, 0.86, 0.93)]) == Verdict.CONTRADICTED
+    hidden = Estimate(n=3, value=None, low=None, high=None)
+    assert ranking_verdict(named, [hidden]) == Verdict.TOO_FEW
 
 
 def test_findings_say_plainly_when_the_data_cannot_support_a_claim(client, analyst, counties_round):

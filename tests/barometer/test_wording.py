@@ -4,11 +4,15 @@ walking the demo)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from barometer.engine.figures import NamedStratum, WeightingState
-from barometer.formatting import format_change, format_interval, in_sentence
+from barometer.engine.figures import Base, NamedStratum, WeightingState
+from barometer.engine.stats import Estimate
+from barometer.formatting import format_change, format_count, format_interval, format_number, in_sentence
+from barometer.reports.workplace import IndicatorRow
 from surveys.forms import MunicipalityChoiceField
 from surveys.models import County, Municipality
 
@@ -31,6 +35,35 @@ def test_a_stratum_of_one_workplace_is_singular():
     html = _note(weighted=True, available=True, state=state, name_strata=True, fixed=None)
     assert "Helsestasjon, Vestlandet: 1 virksomhet i populasjonen" in html
     assert "Barnehage, Agder: 3 virksomheter i populasjonen" in html
+
+
+def test_counts_are_grouped_in_thousands_as_each_language_writes_them():
+    """Norwegian groups with a no-break space ("3 000", "12 000"), English with a comma; a
+    plural form still follows the number itself."""
+    strata = (NamedStratum("Barnehage", "Østlandet", 12345, False),)
+    state = WeightingState(weighted=True, available=True, source="table", strata=strata)
+    html = _note(weighted=True, available=True, state=state, name_strata=True, fixed=None)
+    assert "Barnehage, Østlandet: 12\u00a0345 virksomheter i populasjonen" in html
+    estimate = Estimate(value=0.5, low=0.45, high=0.55, n=3000)
+    nbsp = "\u00a0"
+    for language, written in (
+        ("nb", f"n{nbsp}={nbsp}3{nbsp}000"),
+        ("nn", f"n{nbsp}={nbsp}3{nbsp}000"),
+        ("en", f"n{nbsp}={nbsp}3,000"),
+    ):
+        with translation.override(language):
+            figure = render_to_string("barometer/partials/report_figure.html", {"estimate": estimate, "is_share": True})
+            assert written in figure, (language, figure)
+    assert format_count(None) == ""
+    with translation.override("nb"):
+        assert format_number(1575.66, 1) == "1\u00a0575,7"  # an effective n beside "1 657"
+
+
+def test_a_national_row_label_holds_no_colon_of_its_own():
+    """The PDF writes "label: value"; a label with a colon made "Nationally: all workplaces: 71 %"."""
+    row = SimpleNamespace(national=SimpleNamespace(base=Base(kind="workplaces", label="alle virksomheter")))
+    with translation.override("nb"):
+        assert IndicatorRow.national_label.fget(row) == "Nasjonalt (alle virksomheter)"
 
 
 def test_a_workplace_type_inside_a_sentence_starts_in_lower_case():

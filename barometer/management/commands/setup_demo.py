@@ -77,8 +77,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo admin: {settings.SITE_URL}/admin/  user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r} "
-                "(demo database only)."
+                "(demo database only; an administrator sees the analysts' pages too)."
             )
+        )
+        site = settings.SITE_URL
+        self.stdout.write(
+            "Try: the self-test at "
+            f"{site}/selvtest/, the statistics at {site}/statistikk/ and the findings at {site}/statistikk/funn/ "
+            f"(logged in), the round in fieldwork at {site}/statistikk/runder/demo-feltarbeid/."
         )
 
     def _rounds(self, question_set: QuestionSet) -> None:
