@@ -63,10 +63,31 @@ def format_interval(low: float | None, high: float | None, *, as_share: bool = T
     if low is None or high is None:
         return ""
     scale = 100 if as_share else 1
-    while decimals < 2 and round(low * scale, decimals) == round(high * scale, decimals) and low != high:
-        decimals += 1
+    decimals = interval_decimals(low, high, as_share=as_share, decimals=decimals)
     text = f"{format_number(low * scale, decimals)}–{format_number(high * scale, decimals)}"
     return text + _percent_sign() if as_share else text
+
+
+def interval_decimals(low: float | None, high: float | None, *, as_share: bool = True, decimals: int = 0) -> int:
+    """How many decimals the interval ``low``-``high`` is written with (``format_interval``):
+    ``decimals``, or up to two more until its ends differ once rounded."""
+    if low is None or high is None:
+        return decimals
+    scale = 100 if as_share else 1
+    while decimals < 2 and round(low * scale, decimals) == round(high * scale, decimals) and low != high:
+        decimals += 1
+    return decimals
+
+
+def format_estimate(estimate, *, as_share: bool = True) -> str:
+    """An estimate's value with as many decimals as its interval is written with ("77,9"
+    beside "77,5–78,3", not "78"): a share as a percentage, a score as a number; "" when it
+    has no value. ``estimate`` has ``value``, ``low`` and ``high`` (an ``Estimate`` or a
+    ``Figure``)."""
+    if estimate.value is None:
+        return ""
+    decimals = interval_decimals(estimate.low, estimate.high, as_share=as_share)
+    return format_share(estimate.value, decimals) if as_share else format_number(estimate.value, decimals)
 
 
 def format_change(change: tuple[float, float, float] | None, *, as_share: bool = True) -> str:
@@ -89,6 +110,13 @@ def format_change(change: tuple[float, float, float] | None, *, as_share: bool =
         "low": signed(low),
         "high": signed(high),
     }
+
+
+def lower_first(text: str) -> str:
+    """``text`` with a lower-case first letter, the rest as it is ("Virksomheter med KS ..." ->
+    "virksomheter med KS ..."): a published statement after a dash."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
 
 
 def in_sentence(name: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from barometer.engine.published import PublishedRange, UnreadableWording, published_range
-from barometer.formatting import workplaces_in_words
+from barometer.formatting import types_in_words, workplaces_in_words
 from surveys.i18n import translated
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Sector, WorkplaceType
 
@@ -25,7 +25,7 @@ class Edition(models.TextChoices):
     NO_2018 = "NO-2018", _("Norway, 2018 edition")
     NO_2020 = "NO-2020", _("Norway, 2020 edition")
     DK_2015 = "DK-2015", _("Denmark, 1st edition (2015)")
-    DK_3 = "DK-3", _("Denmark, 3rd edition (2018-19)")
+    DK_3 = "DK-3", _("Denmark, 3rd edition (2018–19)")
 
 
 #: The workplace types an edition asked, where it did not ask every type the round asks:
@@ -181,8 +181,18 @@ class ReferenceFigure(models.Model):
 
     @property
     def scope(self) -> str:
-        """The workplace types the figure was published for ("" when all)."""
-        return ", ".join(str(WorkplaceType(t).label) for t in self.workplace_types or [] if t in WorkplaceType.values)
+        """The workplace types the figure was published for, as a sentence names them
+        ("primary and lower-secondary schools and kindergartens"; "" when all)."""
+        return types_in_words([t for t in self.workplace_types or [] if t in WorkplaceType.values])
+
+    @property
+    def scope_beyond_population(self) -> str:
+        """The scope, where the population's label does not name it already: a figure about
+        all workplaces of some types says which in its population ("workplaces in the
+        education and childhood sector"); one about innovators of some types does not."""
+        if self.population == Population.WORKPLACES:
+            return ""
+        return self.scope
 
     @property
     def population_label(self) -> str:

@@ -152,6 +152,12 @@ class Questionnaire:
                 expected.append(section)
         return expected
 
+    @cached_property
+    def longest_path(self) -> int:
+        """How many sections the progress bar counts before anything is answered (the
+        longest path: ``expected_sections`` of no answers)."""
+        return len(self.expected_sections(AnswerValues()))
+
     def visible_questions(self, section: Section, values: AnswerValues) -> list[Question]:
         chosen = values.chosen_option_ids
         return [q for q in section.questions.all() if q.condition_holds(chosen)]

@@ -137,10 +137,18 @@ def _gate(request: HttpRequest, response: Response) -> HttpResponse | None:
 
 
 def _progress(questionnaire: Questionnaire, values: AnswerValues, section) -> dict:
+    """Where the respondent is: part ``number`` of ``total`` (the parts their answers so far
+    lead to), ``percent`` done, and ``skipped``, whether the total is below the one the
+    respondent started with (an answer skipped some parts, which the page says)."""
     visible = questionnaire.expected_sections(values)
     codes = [s.code for s in visible]
     number = codes.index(section.code) + 1 if section.code in codes else 1
-    return {"number": number, "total": len(visible), "percent": round(100 * number / max(len(visible), 1))}
+    return {
+        "number": number,
+        "total": len(visible),
+        "percent": round(100 * number / max(len(visible), 1)),
+        "skipped": len(visible) < questionnaire.longest_path,
+    }
 
 
 def _load_profile(response: Response) -> None:

@@ -145,12 +145,12 @@ def meta(report: AggregateReport) -> dict:
         "note": " ".join(
             [
                 _(
-                    "Shares are 0-1 of the base named in each row, indices 0-100; the column “scale” gives each "
-                    "row's unit and its change's. The interval is 95 %."
+                    "Shares are 0–1 of the base named in each row, indices 0–100; the column “scale” gives each "
+                    "row's unit and its change's. The interval is 95%."
                 ),
                 report.hiding,
                 _(
-                    "A published range is what the published wording allows (“6 in 10” is 55-65 %); the verdict "
+                    "A published range is what the published wording allows (“6 in 10” is 55–65%); the verdict "
                     "says whether the round's interval meets it. A figure published for some of the group's "
                     "workplace types only is not compared (verdict “other_scope”), nor one that measures "
                     "something else, such as a Danish share of innovations (verdict “other_measure”), nor an "

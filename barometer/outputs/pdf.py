@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from barometer.formatting import NOT_SHOWN, format_count, format_interval, format_number, format_share
+from barometer.formatting import NOT_SHOWN, format_count, format_estimate, format_interval, format_number, lower_first
 from barometer.reports.aggregate import weighting_statement
 from barometer.reports.workplace import (
     SOURCES,
@@ -36,10 +36,8 @@ def _value(row, estimate) -> str:
     if not estimate.shown:
         return str(NOT_SHOWN)
     n = format_count(estimate.n)
-    if row.is_share:
-        return f"{format_share(estimate.value)} ({format_interval(estimate.low, estimate.high)}, n = {n})"
-    interval = format_interval(estimate.low, estimate.high, as_share=False)
-    return f"{format_number(estimate.value, 0)} ({interval}, n = {n})"
+    interval = format_interval(estimate.low, estimate.high, as_share=row.is_share)
+    return f"{format_estimate(estimate, as_share=row.is_share)} ({interval}, n = {n})"
 
 
 def _own(row) -> str:
@@ -109,6 +107,8 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     summary = report.summary
     if summary is not None:
         heading(_("In short"))
+        text(_("The summary covers the yes-or-no questions; scores, such as the culture index, are compared in the "
+               "tables below."), 9)  # fmt: skip
         if summary.source == "published":
             text(_("There are no figures from this round yet, so this compares with the published national "
                    "barometer (2018). Comparisons with workplaces like this one come with the round's "
@@ -132,20 +132,22 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                         text(_("From the barometer:") + " " + item.suggestion, 9)
                     pdf.ln(1)
         if summary.empty and staff:
-            text(_("On no indicator does the workplace clearly differ from most comparable workplaces: either the "
-                   "groups' figures lie too close to 50 %%, or there are too few answers to tell.") % {})  # fmt: skip
+            text(_("On none of the yes-or-no questions does the workplace clearly differ from most comparable "
+                   "workplaces: either the groups' figures lie too close to 50%%, or there are too few answers to "
+                   "tell.") % {})  # fmt: skip
         elif summary.empty:
-            text(_("On no indicator do you clearly differ from most comparable workplaces: either the groups' "
-                   "figures lie too close to 50 %%, or there are too few answers to tell.") % {})  # fmt: skip
+            text(_("On none of the yes-or-no questions do you clearly differ from most comparable workplaces: "
+                   "either the groups' figures lie too close to 50%%, or there are too few answers to "
+                   "tell.") % {})  # fmt: skip
         pdf.ln(2)
     heading(_("How to read the figures"), 11)
     # "%%" and "% {}": the same catalogue entries as the page's {% translate %} (which escapes %).
-    text(_("A percentage is the share of the group that answered yes; the 95 %% interval shows how uncertain it "
+    text(_("A percentage is the share of the group that answered yes; the 95%% interval shows how uncertain it "
            "is (if the survey were repeated, the true share would lie within such intervals 95 times out of 100), "
            "and n is the number of workplaces that answered. “Not shown” means "
            "a figure is hidden to protect the workplaces that answered: there are too few answers, or it could "
            "reveal a small group.") % {}, 9)  # fmt: skip
-    text(_("Written as: share (95 %% interval, n = number of workplaces), for example 72 %% (66–78 %%, "
+    text(_("Written as: share (95%% interval, n = number of workplaces), for example 72%% (66–78%%, "
            "n = 140).") % {}, 9)  # fmt: skip
     pdf.ln(3)
     for name in () if staff else available_charts(report):
@@ -162,10 +164,11 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
         for figure in row.norway + row.denmark:
             lines.append(
-                f"{figure.get_edition_display()}: {figure.wording} – {figure.statement} ({figure.population_label})"
+                f"{figure.get_edition_display()}: {figure.wording} – {lower_first(figure.statement)} "
+                f"({figure.population_label})"
             )
-            if figure.scope:
-                lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope})
+            if figure.scope_beyond_population:
+                lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope_beyond_population})
             if figure.note:
                 lines.append(f"  {figure.note}")
         text("\n".join(lines), 9)

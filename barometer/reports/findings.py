@@ -82,6 +82,7 @@ class Verdict(StrEnum):
     UNDECIDED = "undecided"
     UNDECIDED_SOME = "undecided_some"
     OVERLAPPING = "overlapping"
+    OVERLAPPING_AGAINST = "overlapping_against"
     CONSISTENT = "consistent"
     HIGHER = "higher"
     LOWER = "lower"
@@ -98,11 +99,17 @@ VERDICT_TEXT = {
         "The data cannot support the claim: at least one of the differences could be zero (its interval includes 0)."
     ),
     Verdict.OVERLAPPING: _(
-        "The data cannot support the claim: the 95 % interval of a factor it names overlaps another factor's. The "
-        "shares are of the same workplaces, so only intervals that do not overlap show a clear difference."
+        "The data cannot support the claim: the factors it names do not stand clearly above every other. A "
+        "difference counts as clear here only when the two 95% intervals do not overlap, a cautious rule, since "
+        "the shares are of the same workplaces."
+    ),
+    Verdict.OVERLAPPING_AGAINST: _(
+        "The data cannot support the claim, and the estimates point the other way: another factor's share is "
+        "higher than that of a factor it names, though not clearly. A difference counts as clear here only when "
+        "the two 95% intervals do not overlap, a cautious rule, since the shares are of the same workplaces."
     ),
     Verdict.CONSISTENT: _(
-        "Consistent with the published figure: the 95 % interval of the round's share meets the range its wording "
+        "Consistent with the published figure: the 95% interval of the round's share meets the range its wording "
         "allows."
     ),
     Verdict.HIGHER: _("The round's share is clearly higher than the published figure."),
@@ -327,8 +334,8 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         _("Share with external collaboration"),
         _(
             "Six in ten have external collaboration in innovation processes. The Danish barometer (2015) found "
-            "79 % of public innovations made with actors outside the workplace, and 59 % with actors outside the "
-            "own municipality, region or ministry; those are shares of Danish innovations, not of Norwegian "
+            "79% of public innovations made with actors outside the workplace, and 59% with actors outside "
+            "their own municipality, region or ministry; those are shares of Danish innovations, not of Norwegian "
             "municipal workplaces."
         ),
     )
@@ -389,7 +396,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         "culture",
         _("Culture goes with innovation"),
         _("Culture index (0–100)"),
-        _("Risk willingness, openness, recognition and collaboration give more new solutions."),
+        _("Willingness to take risks, openness, recognition and collaboration give more new solutions."),
         source_2018,
         "culture-index",
         (_("Workplaces with an innovation"), "finding-culture-innovators"),
@@ -469,9 +476,12 @@ def ranking_verdict(named: list[Figure], others: list[Figure]) -> Verdict:
 
     Two shares differ clearly when their 95 % intervals do not overlap: the standard error
     of a difference is at most the sum of the two standard errors whatever their
-    correlation, so this is a conservative 5 % test for paired shares too. Supported when
-    every named share lies clearly above every other; contradicted when another lies
-    clearly above a named one; ``TOO_FEW`` when any figure is not shown.
+    correlation, so this is a conservative 5 % test for paired shares too (overlapping
+    intervals do not rule a difference out; the counts a paired test needs are not kept).
+    Supported when every named share lies clearly above every other; contradicted when
+    another lies clearly above a named one; otherwise ``OVERLAPPING_AGAINST`` when another
+    share's estimate is above a named one's, ``OVERLAPPING`` when not; ``TOO_FEW`` when any
+    figure is not shown.
     """
     if not named or not all(figure.shown and figure.low is not None for figure in [*named, *others]):
         return Verdict.TOO_FEW
@@ -479,6 +489,8 @@ def ranking_verdict(named: list[Figure], others: list[Figure]) -> Verdict:
         return Verdict.CONTRADICTED
     if all(mine.low > other.high for mine in named for other in others):
         return Verdict.SUPPORTED
+    if any(other.value > mine.value for mine in named for other in others):
+        return Verdict.OVERLAPPING_AGAINST
     return Verdict.OVERLAPPING
 
 
@@ -501,7 +513,12 @@ def _factors_contributing_most(result: list[Finding], figures, national: dict, s
         Finding(
             key="factors-most",
             title=str(_("Employee involvement and internal collaboration contribute most")),
-            measure=str(_("Share that said the factor promoted the work (5–6)")),
+            measure=str(
+                _(
+                    "Share that said the factor promoted the work (5–6 on the scale from 1, hindered to a "
+                    "great extent, to 6, promoted to a great extent)"
+                )
+            ),
             published=str(
                 _(
                     "Employees' involvement and internal collaboration in the workplace are the factors that "

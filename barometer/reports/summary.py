@@ -122,7 +122,7 @@ def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
 
 
 def _figure_sentence(own_text: str, group: str, figure: Figure) -> str:
-    return _("%(own)s Among %(group)s, %(share)s answered yes (95 %% interval %(interval)s, %(n)s answers).") % {
+    return _("%(own)s Among %(group)s, %(share)s answered yes (95%% interval %(interval)s, %(n)s answers).") % {
         "own": own_text,
         "group": group_of_base(group, figure.base),
         "share": format_share(figure.value),

@@ -384,11 +384,11 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
                 "brackets"
             )
             % {"weighting": weighting},
-            national_label=_("Nationally (with 95 % interval)"),
+            national_label=_("Nationally (with 95% interval)"),
             peer_label=_("Same type of workplace as yours: %(type)s")
             % {"type": workplaces_of_type(report.response.workplace_type)},
             published_label=_("Published, Norway"),
-            own_label=_("Your workplace: yes = 100 %, no = 0 %"),
+            own_label=_("Your workplace: yes = 100%, no = 0%"),
             hidden_label=hidden,
             image_format=image_format,
         )

@@ -1,6 +1,14 @@
 from django import template
 
-from barometer.formatting import format_change, format_count, format_interval, format_number, format_share
+from barometer.formatting import (
+    format_change,
+    format_count,
+    format_estimate,
+    format_interval,
+    format_number,
+    format_share,
+    lower_first,
+)
 
 register = template.Library()
 
@@ -12,6 +20,13 @@ def share(value):
 
 
 @register.filter
+def lowerfirst(value):
+    """A statement with a lower-case first letter and the rest as it is (``lower`` would
+    lower "KS" too)."""
+    return lower_first(value)
+
+
+@register.filter
 def count(value):
     """3000 -> "3 000" (Norwegian, a no-break space) or "3,000" (English)."""
     return format_count(value)
@@ -20,6 +35,12 @@ def count(value):
 @register.filter
 def number(value, decimals=0):
     return format_number(value, int(decimals))
+
+
+@register.simple_tag
+def value(estimate, as_share=True):
+    """An estimate's value, with as many decimals as its interval ("77,9" beside "77,5–78,3")."""
+    return format_estimate(estimate, as_share=bool(as_share))
 
 
 @register.simple_tag

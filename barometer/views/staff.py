@@ -117,7 +117,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         return shares_chart(
             bars,
             title=title,
-            national_label=_("Selected workplaces (with 95 % interval)"),
+            national_label=_("Selected workplaces (with 95% interval)"),
             peer_label="",
             published_label=_("Published, Norway"),
             hidden_label=str(NOT_SHOWN),

@@ -87,8 +87,8 @@ SECTOR_OF_WORKPLACE_TYPE = {
 
 class SizeClass(models.IntegerChoices):
     UNDER_5000 = 1, _("under 5,000 inhabitants")
-    FROM_5000 = 2, _("5,000-19,999 inhabitants")
-    FROM_20000 = 3, _("20,000-49,999 inhabitants")
+    FROM_5000 = 2, _("5,000–19,999 inhabitants")
+    FROM_20000 = 3, _("20,000–49,999 inhabitants")
     FROM_50000 = 4, _("50,000 inhabitants or more")
 
 

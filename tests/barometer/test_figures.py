@@ -347,7 +347,13 @@ def test_the_findings_page_says_that_it_ignores_a_chosen_group(client, analyst, 
     page = client.get(f"/statistikk/funn/?round={skewed.pk}&group=sector:education")
     assert page.context["ignored_filter"]
     assert "filters-ignored" in page.content.decode()
-    assert not client.get(f"/statistikk/funn/?round={skewed.pk}").context["ignored_filter"]
+    plain = client.get(f"/statistikk/funn/?round={skewed.pk}")
+    assert not plain.context["ignored_filter"]
+    # Its form offers the round only: a group to choose would be one it ignores.
+    html = plain.content.decode()
+    form = html[html.index('<form method="get" class="filters') :]
+    form = form[: form.index("</form>")]
+    assert 'name="round"' in form and 'name="group"' not in form and 'name="county"' not in form, form
 
 
 # --- The figures version -------------------------------------------------------------------------

@@ -203,6 +203,8 @@ def test_the_factors_named_as_contributing_most_must_stand_clear_of_every_other(
     assert ranking_verdict(named, [share(0.5, 0.43, 0.57), share(0.6, 0.53, 0.66)]) == Verdict.SUPPORTED
     # Overlapping intervals are no clear difference: the shares are of the same workplaces.
     assert ranking_verdict(named, [share(0.65, 0.58, 0.71)]) == Verdict.OVERLAPPING
+    # ... and when another factor's estimate is even higher, the verdict says which way they point.
+    assert ranking_verdict(named, [share(0.77, 0.71, 0.82)]) == Verdict.OVERLAPPING_AGAINST
     assert ranking_verdict(named, [share(0.9, 0.86, 0.93)]) == Verdict.CONTRADICTED
     hidden = Estimate(n=3, value=None, low=None, high=None)
     assert ranking_verdict(named, [hidden]) == Verdict.TOO_FEW

@@ -4,6 +4,7 @@ walking the demo)."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import SimpleNamespace
 
 from django.template.loader import render_to_string
@@ -12,6 +13,7 @@ from django.utils import translation
 from barometer.engine.figures import Base, NamedStratum, WeightingState
 from barometer.engine.stats import Estimate
 from barometer.formatting import format_change, format_count, format_interval, format_number, in_sentence
+from barometer.models import ReferenceFigure
 from barometer.reports.workplace import IndicatorRow
 from surveys.forms import MunicipalityChoiceField
 from surveys.models import County, Municipality
@@ -57,6 +59,55 @@ def test_counts_are_grouped_in_thousands_as_each_language_writes_them():
     assert format_count(None) == ""
     with translation.override("nb"):
         assert format_number(1575.66, 1) == "1\u00a0575,7"  # an effective n beside "1 657"
+
+
+def test_english_writes_a_percent_sign_without_a_space_in_text_as_in_figures():
+    """English text said "95 % interval" beside figures written "72%"; Norwegian keeps "95 %"."""
+    estimate = Estimate(value=0.72, low=0.66, high=0.78, n=140)
+    with translation.override("en"):
+        figure = render_to_string("barometer/partials/report_figure.html", {"estimate": estimate, "is_share": True})
+        assert "95% interval 66–78%" in figure and " %" not in figure, figure
+    with translation.override("nb"):
+        figure = render_to_string("barometer/partials/report_figure.html", {"estimate": estimate, "is_share": True})
+        assert "95 %-intervall 66–78\u00a0%" in figure, figure
+
+
+def test_a_value_has_as_many_decimals_as_its_interval():
+    """ "78" beside "77,5–78,3" claimed less precision than the interval beside it."""
+    score = Estimate(value=77.93, low=77.52, high=78.31, n=2145)
+    share = Estimate(value=0.4, low=0.3, high=0.5, n=40)
+    with translation.override("nb"):
+        row = render_to_string("barometer/partials/estimate_row.html", {"estimate": score, "is_share": False})
+        assert "<td>77,9</td>" in row and "77,5–78,3" in row, row
+        row = render_to_string("barometer/partials/estimate_row.html", {"estimate": share, "is_share": True})
+        assert "<td>40\u00a0%</td>" in row, row
+
+
+def test_a_figure_says_whom_it_was_published_for_once(barometer_data):
+    """The scope in words, in lower case inside a sentence; a figure whose population names
+    its types already ("workplaces in the education and childhood sector") adds no scope, and
+    no note repeats it."""
+    collaboration = ReferenceFigure.objects.get(key="no2018-municipal-collaboration-schools-kindergartens")
+    education = ReferenceFigure.objects.get(key="no2018-innovated-education")
+    with translation.override("nb"):
+        assert collaboration.scope_beyond_population == "grunnskoler og barnehager", collaboration.scope
+        assert education.scope_beyond_population == "" and "oppvekst og utdanning" in education.population_label
+    assert collaboration.note == "" and education.note == ""
+
+
+def test_an_existing_database_gets_the_new_wording_unless_an_admin_changed_it(barometer_data):
+    """The shipped data is loaded into new databases only; migration 0018 brings the same
+    wording to existing ones and leaves an admin's own text alone."""
+    from django.apps import apps
+
+    migration = import_module("barometer.migrations.0018_notes_and_suggestions_wording")
+    key = "dk2015-reused-solutions"
+    before, after = migration.REFERENCE_FIGURES[key]["note_nn"]
+    ReferenceFigure.objects.filter(key=key).update(note_nn=before)
+    ReferenceFigure.objects.filter(key="no2018-innovated-education").update(note_nb="Skrevet av en administrator.")
+    migration.forwards(apps, None)
+    assert ReferenceFigure.objects.get(key=key).note_nn == after
+    assert ReferenceFigure.objects.get(key="no2018-innovated-education").note_nb == "Skrevet av en administrator."
 
 
 def test_a_national_row_label_holds_no_colon_of_its_own():

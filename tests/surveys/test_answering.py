@@ -63,10 +63,20 @@ def test_non_innovator_skips_the_innovation_blocks(client, invitation, question_
 def test_progress_counts_the_parts_this_respondent_sees(client, invitation, question_set):
     answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
     page = client.get(section_url(invitation, "newest"))
-    assert page.context["progress"] == {"number": 3, "total": 9, "percent": 33}
+    assert page.context["progress"] == {"number": 3, "total": 9, "percent": 33, "skipped": False}
     assert "3 of 9" in page.content.decode() or "3 av 9" in page.content.decode()
+    assert "hoppet over" not in page.content.decode()
     # A non-innovator sees 4 of the 9 parts: the welcome page does not promise exactly 9.
     assert "inntil 9 deler, avhengig av svarene deres" in client.get(url(invitation)).content.decode()
+
+
+def test_progress_says_why_the_number_of_parts_shrank(client, invitation, question_set):
+    """After "no innovation" the count went from "part 2 of 9" to "part 3 of 4" unexplained."""
+    answer_all(client, invitation.token, question_set, NON_INNOVATOR_ANSWERS)
+    page = client.get(section_url(invitation, "culture"))
+    assert page.context["progress"]["total"] == 4 and page.context["progress"]["skipped"]
+    label = page.content.decode().split('id="progress-label">', 1)[1].split("</p>", 1)[0]
+    assert "Del 4 av 4" in label and "deler som ikke gjelder etter svarene deres, er hoppet over" in label, label
 
 
 def test_the_register_profile_is_shown_for_confirmation(client, invitation):
