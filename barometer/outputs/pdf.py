@@ -142,8 +142,9 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         pdf.ln(2)
     heading(_("How to read the figures"), 11)
     # "%%" and "% {}": the same catalogue entries as the page's {% translate %} (which escapes %).
-    text(_("A percentage is the share of the group that answered yes; the 95%% interval shows how uncertain it "
-           "is (if the survey were repeated, the true share would lie within such intervals 95 times out of 100), "
+    text(_("A percentage is the share of the group's workplaces that answered yes, weighted where the report "
+           "says so; the 95%% interval shows how uncertain it is (if the survey were repeated, the true share "
+           "would lie within such intervals 95 times out of 100), "
            "and n is the number of workplaces that answered. “Not shown” means "
            "a figure is hidden to protect the workplaces that answered: there are too few answers, or it could "
            "reveal a small group.") % {}, 9)  # fmt: skip

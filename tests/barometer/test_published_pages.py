@@ -140,6 +140,10 @@ def test_municipality_staff_can_choose_only_the_fixed_set_combinations(world):
     live = world["analyst"].get(f"/statistikk/?size_class=3&centrality=3&round={round_id}")
     assert live.status_code == 200 and live.context["report"].internal
     assert "internal-note" in live.content.decode()
+    # It says what the hiding does not do, and does not call it mere readability beside a
+    # legend that speaks of protecting small groups.
+    assert "et skjult tall kan ofte regnes ut fra andre" in live.content.decode()
+    assert "lesbarhet" not in live.content.decode()
     file = world["analyst"].get(f"/statistikk/eksport.csv?round={round_id}").content.decode("utf-8-sig")
     assert all(row["disclosure"].startswith("Intern") for row in csv.DictReader(io.StringIO(file)))
 
