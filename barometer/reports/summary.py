@@ -173,8 +173,8 @@ def build_summary(
                 sentence = _figure_sentence(own_text, group.name, figure)
                 if hidden:
                     sentence += " " + _(
-                        "(The figure for %(group)s is not shown: there are too few answers, "
-                        "or it could reveal a small group.)"
+                        "The figure for %(group)s is not shown: there are too few answers, "
+                        "or it could reveal a small group."
                     ) % {"group": hidden}
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,

@@ -86,7 +86,9 @@ def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data,
     summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
     (item,) = summary.less
     assert item.group == "barnehager på landsbasis"
-    assert item.fallback and "(Tallet for barnehager i kommuner med samme sentralitet" in item.sentence
+    # Its own sentence, not brackets around a group name that has brackets of its own.
+    assert item.fallback and " Tallet for barnehager i kommuner med samme sentralitet" in item.sentence
+    assert "((" not in item.sentence and "))" not in item.sentence
     assert "vises ikke: det er for få svar, eller det kunne avsløre en liten gruppe." in item.sentence
     assert source.asked == [NARROW, TYPE]
 
