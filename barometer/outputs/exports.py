@@ -60,7 +60,13 @@ def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
         allowed = figure.published_range()
         ranges.append(f"{allowed.low:g}-{allowed.high:g} %" if allowed else "")
         verdicts.append(item.verdict or "")
-        parts = [figure.get_edition_display(), figure.population_label, item.scope, figure.note]
+        # A figure published for some types says which, also where it covers the group shown.
+        scope = item.scope or (
+            _("Published for %(types)s only.") % {"types": figure.scope_beyond_population}
+            if figure.scope_beyond_population
+            else ""
+        )
+        parts = [figure.get_edition_display(), figure.population_label, scope, figure.note]
         parts.append(figure.source_title + (f" <{figure.source_url}>" if figure.source_url else ""))
         details.append("; ".join(part for part in parts if part))
     return {"": "; ".join(wordings), "_range": "; ".join(ranges), "_verdict": "; ".join(verdicts),

@@ -337,6 +337,10 @@ def test_downloads_carry_sources_edition_population_notes_and_weighting(client, 
     details = row["published_norway_details"]
     assert figure.source_title in details and figure.get_edition_display() in details
     assert figure.population_label in details and figure.note in details
+    # Its note no longer says whom it was published for; the details still do.
+    assert "Published for primary and lower-secondary schools and kindergartens only." in details or (
+        "Publisert bare for grunnskoler og barnehager." in details
+    ), details
     assert "55-65 %" in row["published_norway_range"].split("; ") and row["weighting"]
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
     assert data["sources"] and data["weighting"]

@@ -93,6 +93,14 @@ def test_a_figure_says_whom_it_was_published_for_once(barometer_data):
         assert collaboration.scope_beyond_population == "grunnskoler og barnehager", collaboration.scope
         assert education.scope_beyond_population == "" and "oppvekst og utdanning" in education.population_label
     assert collaboration.note == "" and education.note == ""
+    # Beside a group it covers (primary schools), the cell still says whom it was published for.
+    with translation.override("nb"):
+        cell = render_to_string(
+            "barometer/partials/published_cell.html",
+            {"item": SimpleNamespace(figure=collaboration, scope="", verdict="consistent")},
+        )
+    assert "Publisert bare for grunnskoler og barnehager." in cell, cell
+    assert cell.count("grunnskoler") == 1 and "; Gjelder" not in cell, cell
 
 
 def test_an_existing_database_gets_the_new_wording_unless_an_admin_changed_it(barometer_data):
