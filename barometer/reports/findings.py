@@ -429,14 +429,13 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
         )
     ]
     difference = difference_of_shares(comparisons[0].estimate, comparisons[1].estimate)
-    figures = list(
-        ReferenceFigure.objects.filter(
-            key__in=[
-                "no2018-municipal-collaboration-schools-kindergartens",
-                "no2018-municipal-collaboration-nursing-homes-upper-secondary",
-            ]
-        )
-    )
+    # In the order of the published sentence and of the rows: schools first.
+    keys = [
+        "no2018-municipal-collaboration-schools-kindergartens",
+        "no2018-municipal-collaboration-nursing-homes-upper-secondary",
+    ]
+    by_key = ReferenceFigure.objects.in_bulk(keys, field_name="key")
+    figures = [by_key[key] for key in keys if key in by_key]
     result.append(
         Finding(
             key="municipal-by-type",

@@ -149,6 +149,12 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
         "Samarbeid internt i virksomheten",
     ]
     assert len(factors.comparisons) == 8 and factors.verdict in set(Verdict)
+    by_type = next(finding for finding in page.context["findings"] if finding.key == "municipal-by-type")
+    # The published figures in the order of the sentence and of the rows: schools first.
+    assert [f.key for f in by_type.published_figures] == [
+        "no2018-municipal-collaboration-schools-kindergartens",
+        "no2018-municipal-collaboration-nursing-homes-upper-secondary",
+    ]
     html = page.content.decode()
     assert "88" in html and "79" in html
     # Each table says what its value is, not just "value": the quality finding's two rows
