@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import rules
 from .forms import SectionForm, SelfTestProfileForm
 from .i18n import LANGUAGES, activate_respondent_language, current_language, device_chose_language
 from .links import find_link
@@ -237,9 +238,9 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
                 if previous
                 else redirect("surveys:welcome", token=token)
             )
-        if following is None or _from_review(request):
-            # Changed from the review: straight back there; parts a change makes necessary
-            # are listed there as not answered, and submitting waits for them.
+        if _from_review(request):
+            return _after_change_from_review(token, questionnaire, values)
+        if following is None:
             return redirect("surveys:review", token=token)
         return redirect("surveys:section", token=token, code=following.code)
     return _render_section(request, response, questionnaire, current, form, values)
@@ -251,6 +252,19 @@ FROM_REVIEW = ("fra", "oppsummering")
 
 def _from_review(request: HttpRequest) -> bool:
     return request.GET.get(FROM_REVIEW[0]) == FROM_REVIEW[1]
+
+
+def _after_change_from_review(token: str, questionnaire: Questionnaire, values: AnswerValues) -> HttpResponse:
+    """Where "Next" leads after a change made from the review page: back to the review,
+    unless the change made a required question appear that has no answer yet ("no" to
+    every kind of innovation brings the question about work in progress). Then to that
+    question's part first, still returning to the review after it."""
+    missing = rules.missing_required(questionnaire, values)
+    if not missing:
+        return redirect("surveys:review", token=token)
+    section_code = next(s.code for s in questionnaire.sections if any(q.section_id == s.pk for q in missing))
+    url = reverse("surveys:section", kwargs={"token": token, "code": section_code})
+    return redirect(f"{url}?{FROM_REVIEW[0]}={FROM_REVIEW[1]}")
 
 
 def _render_section(request, response, questionnaire, current, form, values) -> HttpResponse:

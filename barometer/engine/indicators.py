@@ -9,11 +9,14 @@ workplace evaluation below (``evaluate``) then apply the same rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from barometer.engine.stats import index_score
 
 SHARE, MEAN, INDEX = "share", "mean", "index"
+#: Option codes of answers that are neither yes nor no: a workplace that chose one of them
+#: did not say no, though a share counts it as not answering yes.
+UNSURE_CODES = frozenset({"dont_know", "not_relevant"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class IndicatorSpec:
     # Optional subpopulation: responses that chose any of ``required`` and none of ``excluded``.
     required_option_ids: frozenset[int] = frozenset()
     excluded_option_ids: frozenset[int] = frozenset()
+    # The questions' "don't know" and "not relevant" options, by id: their option code.
+    unsure_option_codes: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def condition_option_ids(self) -> frozenset[int]:
@@ -89,6 +94,7 @@ class IndicatorSpec:
             scale_max=max(highs) if highs else 1.0,
             required_option_ids=frozenset(o.id for o in options if f"{o.question_code}.{o.code}" in required),
             excluded_option_ids=frozenset(o.id for o in options if f"{o.question_code}.{o.code}" in excluded),
+            unsure_option_codes={o.id: o.code for o in mine if o.code in UNSURE_CODES},
         )
 
     @property
@@ -102,10 +108,17 @@ class IndicatorSpec:
 @dataclass(frozen=True)
 class OwnValue:
     """An indicator for one workplace: whether it is in the population, and its value
-    (1.0/0.0 for a share, the score for a mean or an index)."""
+    (1.0/0.0 for a share, the score for a mean or an index).
+
+    ``unsure`` is the option code ("dont_know" or "not_relevant") of a share that is 0.0
+    only because the workplace answered so: the figures count it as not answering yes (the
+    barometer's shares are of everyone who answered), but the workplace did not say no, and
+    its report must not say it did. Empty otherwise.
+    """
 
     applies: bool
     value: float | None
+    unsure: str = ""
 
 
 def evaluate(spec: IndicatorSpec, chosen_option_ids: set[int]) -> OwnValue:
@@ -115,7 +128,10 @@ def evaluate(spec: IndicatorSpec, chosen_option_ids: set[int]) -> OwnValue:
         return OwnValue(applies=False, value=None)
     if spec.is_share:
         hits = len(chosen_option_ids & spec.counted_option_ids)
-        return OwnValue(applies=True, value=1.0 if hits >= spec.min_count else 0.0)
+        if hits >= spec.min_count:
+            return OwnValue(applies=True, value=1.0)
+        unsure = sorted(spec.unsure_option_codes[option] for option in answered if option in spec.unsure_option_codes)
+        return OwnValue(applies=True, value=0.0, unsure=unsure[0] if unsure else "")
     scores = [spec.scores[option_id] for option_id in answered if option_id in spec.scores]
     if spec.rule == INDEX:
         value = index_score(scores, spec.scale_min, spec.scale_max, spec.min_count)

@@ -6,7 +6,8 @@
 - Nynorsk: a Danish share of innovations is a "prosentdel", not a "del" ("ein del av norske
   kommunale verksemder" read as "a part of"). English: "2018–19" with an en dash.
 - The culture suggestion began "Barometeret viser at ...", after the report's lead-in "Fra
-  barometeret:"; English "risk willingness" is "willingness to take risks".
+  barometeret:"; English "risk willingness" is "willingness to take risks", and the culture
+  index's English name has "0–100" with an en dash, as everywhere else.
 
 A field is changed only where it still holds the text shipped before; an admin's own wording
 is left alone.
@@ -196,6 +197,7 @@ INDICATORS = {
         ),
     },
     "culture-index": {
+        "name_en": ("Culture index for new ideas (0-100)", "Culture index for new ideas (0–100)"),
         "suggestion_en": (
             (
                 "Risk willingness, openness, recognition and collaboration yield more new solutions. An important "

@@ -26,6 +26,7 @@ from barometer.reports.workplace import (
     chart_image,
     is_factor,
     pending_results_text,
+    unsure_answer,
 )
 from surveys.dates import in_oslo
 
@@ -42,7 +43,7 @@ def _value(row, estimate) -> str:
 
 def _own(row) -> str:
     if row.is_share:
-        return _("Yes") if row.own.value == 1.0 else _("No")
+        return unsure_answer(row.own) or (_("Yes") if row.own.value == 1.0 else _("No"))
     return format_number(row.own.value, 0) if row.own.value is not None else _("no score")
 
 

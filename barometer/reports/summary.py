@@ -110,7 +110,10 @@ class Summary:
 
 
 def _eligible(indicator: Indicator, own: OwnValue) -> bool:
-    return indicator.rule == Rule.SHARE and indicator.higher_is_favourable is not None and own.applies
+    # "Don't know" is not "no": such an answer is no sign of doing less (or more) than others.
+    return (
+        indicator.rule == Rule.SHARE and indicator.higher_is_favourable is not None and own.applies and not own.unsure
+    )
 
 
 def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from barometer.engine.figures import (
     Base,
@@ -33,6 +34,7 @@ from barometer.formatting import (
     format_number,
     format_share,
     group_of_base,
+    lower_first,
     name_with_base,
     weighting_word,
     workplaces_of_type,
@@ -67,6 +69,11 @@ class IndicatorRow:
     @property
     def base(self) -> Base:
         return self.national.base
+
+    @property
+    def own_unsure(self) -> str:
+        """ "Don't know" or "Not relevant" when that was the workplace's answer ("")."""
+        return unsure_answer(self.own)
 
     @property
     def national_label(self) -> str:
@@ -121,13 +128,32 @@ class WorkplaceReport:
         return [row for row in self.rows if row.suggestion]
 
 
+#: The answers that are neither yes nor no, as the report names them.
+UNSURE_ANSWERS = {"dont_know": gettext_lazy("Don't know"), "not_relevant": gettext_lazy("Not relevant")}
+
+
+def unsure_answer(own: OwnValue) -> str:
+    """ "Don't know" or "Not relevant" for an own value that is neither yes nor no ("")."""
+    return str(UNSURE_ANSWERS.get(own.unsure, "")) if own.unsure else ""
+
+
+def unsure_text(own: OwnValue) -> str:
+    """The sentence for a share the workplace answered "don't know" or "not relevant" to
+    (``OwnValue.unsure``): it did not say no, and the figures count it as not yes ("" for
+    any other answer). Addressed to the workplace, as the sentence it replaces."""
+    if not own.unsure:
+        return ""
+    template = _("You answered “%(answer)s”; the figures count that as not answering yes.")
+    return template % {"answer": lower_first(unsure_answer(own))}
+
+
 def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, published: bool = True) -> str:
     """The workplace's own answer, then the national figure, as a person would say them:
     "Dere har ikke innovert de siste to årene. Nasjonalt svarte 74 % av alle virksomheter
     ja (400 svar)." The indicator's name is never quoted into the sentence. Before the
     round's results are published (``published`` false), the own answer only."""
     if indicator.rule == Rule.SHARE:
-        own_text = indicator.own_yes if own.value == 1.0 else indicator.own_no
+        own_text = unsure_text(own) or (indicator.own_yes if own.value == 1.0 else indicator.own_no)
         if not published:
             return own_text
         if not national.shown:
@@ -166,7 +192,13 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
 
 
 def _differs_unfavourably(indicator: Indicator, own: OwnValue, national: Figure) -> bool:
-    if indicator.higher_is_favourable is None or not own.applies or own.value is None or not national.shown:
+    if (
+        indicator.higher_is_favourable is None
+        or not own.applies
+        or own.value is None
+        or own.unsure
+        or not national.shown
+    ):
         return False
     if indicator.rule == Rule.SHARE:
         # Only a gap worth telling: the workplace lacks what most workplaces report.
@@ -374,7 +406,7 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
                     high=row.national.high,
                     peer=peer.value if peer is not None and peer.shown else None,
                     published=_published_share(row),
-                    own=row.own.value,
+                    own=None if row.own.unsure else row.own.value,
                 )
             )
         return shares_chart(

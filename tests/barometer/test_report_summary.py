@@ -2,6 +2,7 @@
 and the charts' addresses (issue 15)."""
 
 import re
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth.models import Group
@@ -190,6 +191,15 @@ def test_report_page_has_the_summary_first_and_every_answered_block_in_details(c
     assert [block.section.code for block in blocks] == answered
     for code in answered:
         assert f'id="block-{code}"' in html
+    # Each part's title is a heading (a screen reader lists the parts by heading), and the
+    # indicators are headings one level below it, never beside it under "In detail".
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html[html.index('id="summary-title"') :])]
+    assert all(later - earlier <= 1 for earlier, later in pairwise(levels)), levels
+    for block in blocks:
+        opening = html[html.index(f'id="block-{block.section.code}"') :]
+        assert opening.split("</summary>", 1)[0].count("<h3") == 1
+        for row in block.rows:
+            assert f'<h4 class="h6" id="indicator-{row.indicator.key}"' in opening
     factors = next((b for b in blocks if b.section.code == "factors"), None)
     if factors is not None:
         assert len(factors.factors) == 8

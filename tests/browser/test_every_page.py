@@ -549,7 +549,7 @@ def test_charts_have_a_text_alternative_and_a_table_with_the_numbers(live_server
     seen = {"Share": 0, "Score": 0}
     for index in range(indicators.count()):
         indicator = indicators.nth(index)
-        name = indicator.locator("h3").inner_text()
+        name = indicator.locator("h4").inner_text()
         expect(indicator.locator("table caption"), f"the table of {name!r}").to_contain_text(name)
         expect(indicator.locator("table tbody tr"), f"the rows of {name!r}").not_to_have_count(0)
         kind = indicator.locator("table thead th").nth(1).inner_text()
@@ -564,7 +564,7 @@ def test_charts_have_a_text_alternative_and_a_table_with_the_numbers(live_server
             for group in groups:
                 assert in_chart(group, culture_text), f"{group!r} is in the table but not in the chart {name!r}"
     assert seen["Share"] >= 5 and seen["Score"] >= 1, seen
-    assert culture_name in [indicators.nth(i).locator("h3").inner_text() for i in range(indicators.count())]
+    assert culture_name in [indicators.nth(i).locator("h4").inner_text() for i in range(indicators.count())]
 
     log_in(page, base, site.admin.username)
     check_charts(page, "the statistics page", expected=1)

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from barometer.engine.figures import resolved_indicators
+from barometer.engine.indicators import OwnValue, evaluate
 from surveys.models import Answer, AnswerChoice, Invitation, Response, ResponseStatus
 from tests.answering import INNOVATOR_ANSWERS, NON_INNOVATOR_ANSWERS, answer_all, option_id, post_data
 
@@ -58,6 +60,36 @@ def test_non_innovator_skips_the_innovation_blocks(client, invitation, question_
     response = Response.objects.get()
     assert response.is_submitted
     assert not Answer.objects.filter(response=response, question__section__code__in=INNOVATION_SECTIONS).exists()
+
+
+def test_a_dont_know_answer_is_never_reported_as_no(client, invitation, question_set, barometer_data):
+    """ "Vet ikke" to the last innovation question (and to work in progress) read "Dere har
+    ikke ..." and "Nei" in the report: the workplace did not say no. The figures still count
+    it as not yes, and the report says so."""
+    answers = {**NON_INNOVATOR_ANSWERS, "work_in_progress": "dont_know"}
+    answer_all(client, invitation.token, question_set, answers)
+    client.post(url(invitation, "oppsummering/"))
+    report = client.get(url(invitation, "rapport/"))
+    rows = {row.indicator.key: row for row in report.context["report"].rows}
+    for key in ("innovated", "work-in-progress"):
+        row = rows[key]
+        assert row.own.value == 0.0 and row.own.unsure == "dont_know" and row.own_unsure == "Vet ikke"
+        assert row.sentence.startswith("Dere svarte «vet ikke». I tallene telles det som et svar som ikke er ja.")
+        assert not row.suggestion
+    html = report.content.decode()
+    assert "<td>Vet ikke</td>" in html and "Dere har ikke innovasjonsarbeid på gang" not in html
+    summary = report.context["report"].summary
+    assert all(item.indicator.key not in ("innovated", "work-in-progress") for item in summary.less + summary.more)
+    # A firm "no" to all three is still a no; "yes" to any is a yes, whatever else was said.
+    spec = next(item.spec for item in resolved_indicators(question_set.pk) if item.spec.key == "innovated")
+
+    def chosen(*codes):
+        questions = ("inc_services", "inc_processes", "inc_communication")
+        return {int(option_id(question_set, q, code)) for q, code in zip(questions, codes, strict=True)}
+
+    assert evaluate(spec, chosen("no", "no", "no")) == OwnValue(applies=True, value=0.0)
+    assert evaluate(spec, chosen("no", "dont_know", "yes")) == OwnValue(applies=True, value=1.0)
+    assert evaluate(spec, chosen("dont_know", "no", "no")).unsure == "dont_know"
 
 
 def test_progress_counts_the_parts_this_respondent_sees(client, invitation, question_set):
@@ -197,17 +229,21 @@ def test_a_change_from_the_review_returns_to_the_review(client, invitation, ques
     # Without coming from the review, "Next" goes on as before.
     onward = client.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))
     assert onward["Location"] != url(invitation, "oppsummering/")
-    # A change that shows a new part: back to the review, which names the part to answer.
+    # A change that makes a new required question appear goes to it first (the review only
+    # said "not answered" there, and only submitting said why), then back to the review.
     no_innovation = {**INNOVATOR_ANSWERS, "inc_services": "no", "work_in_progress": "no"}
     fields = ["inc_services", "inc_processes", "inc_communication"]
-    back = client.post(
+    changed = client.post(
         section_url(invitation, "incidence") + "?fra=oppsummering", post_data(question_set, fields, no_innovation)
     )
-    assert back["Location"] == url(invitation, "oppsummering/")
+    assert changed["Location"] == section_url(invitation, "in_progress") + "?fra=oppsummering"
+    # Leaving it unanswered, the review still names the part to answer.
     missing = client.post(url(invitation, "oppsummering/"))
     assert [entry["section"].code for entry in missing.context["missing"]] == ["in_progress"]
     # The review's link to that part comes back to the review too.
     assert f'href="{section_url(invitation, "in_progress")}?fra=oppsummering"' in missing.content.decode()
+    answered = client.post(changed["Location"], post_data(question_set, ["work_in_progress"], no_innovation))
+    assert answered["Location"] == url(invitation, "oppsummering/")
 
 
 def test_answers_that_became_unreachable_are_removed_on_submit(client, invitation, question_set):
