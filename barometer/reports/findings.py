@@ -143,6 +143,13 @@ class Comparison:
     estimate: Figure
     within: str = ""
     qualifier: str = ""
+    #: The figure published for this group, if any, and the verdict of the row against it.
+    published: ReferenceFigure | None = None
+    published_verdict: Verdict | None = None
+
+    @property
+    def published_verdict_text(self) -> str:
+        return str(VERDICT_TEXT[self.published_verdict]) if self.published_verdict else ""
 
     @property
     def base(self) -> Base:
@@ -436,6 +443,13 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
     ]
     by_key = ReferenceFigure.objects.in_bulk(keys, field_name="key")
     figures = [by_key[key] for key in keys if key in by_key]
+    # Each row is also set beside its own published figure ("6 in 10", "4 in 10"), not only
+    # their difference.
+    weighted = round_figures.weighting_state.weighted
+    for comparison, key in zip(comparisons, keys, strict=True):
+        if key in by_key:
+            comparison.published = by_key[key]
+            comparison.published_verdict = _published_verdict(comparison.estimate, by_key[key], weighted)
     result.append(
         Finding(
             key="municipal-by-type",

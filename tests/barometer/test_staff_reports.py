@@ -155,6 +155,10 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
         "no2018-municipal-collaboration-schools-kindergartens",
         "no2018-municipal-collaboration-nursing-homes-upper-secondary",
     ]
+    # ... and each row is set beside its own published figure, not only their difference.
+    assert [c.published.key for c in by_type.comparisons] == [f.key for f in by_type.published_figures]
+    assert all(c.published_verdict for c in by_type.comparisons)
+    assert "Grunnskoler og barnehager mot det publiserte «6 av 10»:" in page.content.decode()
     html = page.content.decode()
     assert "88" in html and "79" in html
     # Each table says what its value is, not just "value": the quality finding's two rows
