@@ -42,9 +42,7 @@ def format_count(value: int | None) -> str:
     """A whole number (workplaces, answers, invitations) as the reader's language writes it,
     grouped in thousands: "3 000" and "12 000" (with a no-break space) in Norwegian, "3,000"
     in English. ``None`` gives "". For text only: downloads keep the bare number."""
-    if value is None:
-        return ""
-    return formats.number_format(value, force_grouping=True, use_l10n=True)
+    return format_number(value, 0)
 
 
 def format_share(value: float | None, decimals: int = 0) -> str:

@@ -262,8 +262,8 @@ def _after_change_from_review(token: str, questionnaire: Questionnaire, values: 
     missing = rules.missing_required(questionnaire, values)
     if not missing:
         return redirect("surveys:review", token=token)
-    section_code = next(s.code for s in questionnaire.sections if any(q.section_id == s.pk for q in missing))
-    url = reverse("surveys:section", kwargs={"token": token, "code": section_code})
+    section = next(s for s in questionnaire.sections if s.pk == missing[0].section_id)
+    url = reverse("surveys:section", kwargs={"token": token, "code": section.code})
     return redirect(f"{url}?{FROM_REVIEW[0]}={FROM_REVIEW[1]}")
 
 

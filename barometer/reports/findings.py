@@ -33,7 +33,7 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share
+from barometer.formatting import format_share, lower_first
 from barometer.models import ReferenceFigure
 from surveys.models import Centrality, Round, SizeClass
 
@@ -567,8 +567,7 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
             high_row, low_row = by_value[high_part], by_value[low_part]
             difference = difference_of_shares(high_row.estimate, low_row.estimate)
             # The parts' labels are common nouns ("Municipalities with ...", "Centrality class 1").
-            lower_in_sentence = low_row.label[:1].lower() + low_row.label[1:]
-            differences.append((high_row.label, lower_in_sentence, difference))
+            differences.append((high_row.label, lower_first(low_row.label), difference))
         verdict = combined_verdict([difference for _high, _low, difference in differences])
         if verdict == Verdict.TOO_FEW:
             differences = []
