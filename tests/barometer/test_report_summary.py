@@ -195,6 +195,10 @@ def test_report_page_has_the_summary_first_and_every_answered_block_in_details(c
     # indicators are headings one level below it, never beside it under "In detail".
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", html[html.index('id="summary-title"') :])]
     assert all(later - earlier <= 1 for earlier, later in pairwise(levels)), levels
+    # The profile inside "About the comparison" is a heading below it, not a new top-level part.
+    assert '<h4 id="profile-title"' in html
+    in_detail = html[html.index(">I detalj<") : html.rindex("<h2", 0, html.index(">Kilder<"))]
+    assert "<h2" not in in_detail, re.findall(r"<h[1-6][^>]*>[^<]*", in_detail)
     for block in blocks:
         opening = html[html.index(f'id="block-{block.section.code}"') :]
         assert opening.split("</summary>", 1)[0].count("<h3") == 1
