@@ -13,12 +13,13 @@ from django import forms
 from django.utils import formats
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .i18n import localized_html
 from .models import Municipality, Question, QuestionKind, WorkplaceType
-from .questionnaire import AnswerValues
+from .questionnaire import KEPT_FIELDS, AnswerValues
 from .rendering import render_answer_form
 
 
@@ -139,8 +140,10 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         self.partial = partial
         initial = self._initial(questions, values) if values else {}
         super().__init__(*args, initial=initial, **kwargs)
+        self.summary_labels = {}
         for question in questions:
-            self.fields[question.code] = self._field(question)
+            self.summary_labels[question.code] = localized_html(question, "text")
+            self.fields[question.code] = self._kept_field(question)
 
     @staticmethod
     def _initial(questions, values: AnswerValues) -> dict:
@@ -157,12 +160,30 @@ class SectionForm(AnsweringFormMixin, forms.Form):
                 initial[question.code] = values.texts.get(question.pk, "")
         return initial
 
-    def _field(self, question: Question) -> forms.Field:
+    def _kept_field(self, question: Question) -> forms.Field:
+        """The question's field, built once per language and ``required`` for the question
+        object and then shared by every form that asks it.
+
+        Only the questions of a published questionnaire kept in this process are given a
+        store (``Questionnaire.of``): those are kept per question-set revision, so a
+        corrected wording is a new question object with fields of its own. Any other
+        question (a draft's, loaded for each request) gets a field built for this form.
+        Sharing is safe because nothing changes a field after it is built: a form keeps its
+        data, errors and cleaned values itself, and the page's markup is written from them
+        (``surveys.rendering``).
+        """
         required = question.required and not self.partial
+        kept = question.__dict__.get(KEPT_FIELDS)
+        if kept is None:
+            return self._field(question, required)
+        key = (get_language(), required)
+        field = kept.get(key)
+        if field is None:
+            field = kept[key] = self._field(question, required)
+        return field
+
+    def _field(self, question: Question, required: bool) -> forms.Field:
         label = localized_html(question, "text")
-        if not hasattr(self, "summary_labels"):
-            self.summary_labels = {}
-        self.summary_labels[question.code] = label
         if question.required:
             # A screen reader reads "*" as "star": the mark is hidden from it and the word said
             # instead.

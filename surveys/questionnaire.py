@@ -8,11 +8,36 @@ is done in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch
 
-from .models import Answer, ConditionMode, Option, Question, QuestionSet, QuestionSetStatus, Response, Section
+from .models import (
+    Answer,
+    AnswerChoice,
+    ConditionMode,
+    Option,
+    Question,
+    QuestionSet,
+    QuestionSetStatus,
+    Response,
+    Section,
+)
+
+
+@cache
+def _answers_sql(alias: str) -> str:
+    """The statement ``AnswerValues.for_response`` sends, written once per database: the
+    response's answers left-joined to their choices, in the order they were stored. Every
+    respondent page sends it; the ORM took longer to compile it than the database to run it."""
+    quote = connections[alias].ops.quote_name
+    answer, choice = quote(Answer._meta.db_table), quote(AnswerChoice._meta.db_table)
+    return (
+        f"SELECT a.{quote('question_id')}, a.{quote('number_value')}, a.{quote('text_value')}, c.{quote('option_id')}"
+        f" FROM {answer} a LEFT OUTER JOIN {choice} c ON c.{quote('answer_id')} = a.{quote('id')}"
+        f" WHERE a.{quote('response_id')} = %s ORDER BY a.{quote('id')}, c.{quote('id')}"
+    )
 
 
 @dataclass
@@ -34,10 +59,11 @@ class AnswerValues:
     def for_response(cls, response: Response) -> AnswerValues:
         """The response's answers in one query (answers left-joined to their choices)."""
         values = cls()
-        rows = Answer.objects.filter(response=response).values_list(
-            "question_id", "number_value", "text_value", "choices__option_id"
-        )
-        for question_id, number, text, option_id in rows.order_by("pk", "choices__pk"):
+        alias = response._state.db or DEFAULT_DB_ALIAS
+        with connections[alias].cursor() as cursor:
+            cursor.execute(_answers_sql(alias), [response.pk])
+            rows = cursor.fetchall()
+        for question_id, number, text, option_id in rows:
             if option_id is not None:
                 values.options.setdefault(question_id, []).append(option_id)
             elif number is not None:
@@ -65,6 +91,9 @@ class AnswerValues:
 
 
 _CACHE: dict[tuple[int, int], Questionnaire] = {}
+#: The attribute of a kept questionnaire's questions that holds their answer fields, built
+#: once per language (``surveys.forms.SectionForm``).
+KEPT_FIELDS = "_kept_answer_fields"
 _CACHE_SIZE = 8
 
 
@@ -105,6 +134,8 @@ class Questionnaire:
         found = _CACHE.get(key)
         if found is None:
             found = cls(question_set)
+            for question in found.questions:
+                question.__dict__[KEPT_FIELDS] = {}
             _CACHE[key] = found
             while len(_CACHE) > _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -34,6 +34,7 @@ from .services.answering import (
     submit_response,
 )
 from .shared_pages import shared_with_anonymous_visitors
+from .statements import workplace_with_municipality
 
 REPORT_URL_NAME = "barometer:report"
 # The questionnaire page that shows the workplace as registered (partials/profile.html).
@@ -158,7 +159,9 @@ def _load_profile(response: Response) -> None:
     municipality: ``surveys.links.find_link``)."""
     if response.workplace_id is None:
         return
-    workplace = Workplace.objects.select_related("municipality").get(pk=response.workplace_id)
+    workplace = workplace_with_municipality(response._state.db or DEFAULT_DB_ALIAS, response.workplace_id)
+    if workplace is None:
+        raise Workplace.DoesNotExist(f"workplace {response.workplace_id} is gone")
     response.workplace = workplace
     if workplace.municipality_id == response.municipality_id:
         response.municipality = workplace.municipality

@@ -264,3 +264,28 @@ def test_several_values_for_one_choice_tick_none_of_them(questions, nb):
     assert not form.is_valid() and form.errors["one"]
     html = str(form.as_answers())
     assert _checked(html, "one") == [] and 'aria-invalid="true"' in html
+
+
+def test_a_kept_questionnaire_s_fields_are_built_once_per_language_and_a_new_revision_gets_its_own(question_set, nb):
+    from surveys.questionnaire import Questionnaire
+
+    questionnaire = Questionnaire.of(question_set)
+    section = questionnaire.sections[1]
+    questions = list(section.questions.all())
+    first, second = SectionForm(questions=questions), SectionForm(questions=questions)
+    assert all(first.fields[name] is second.fields[name] for name in first.fields)
+    assert (
+        SectionForm(questions=questions, partial=True).fields[questions[0].code] is not first.fields[questions[0].code]
+    )
+    with translation.override("en"):
+        english = SectionForm(questions=questions)
+    assert english.fields[questions[0].code] is not first.fields[questions[0].code]
+    # Errors stay with their form: a shared field carries nothing from one visitor to the next.
+    refused = SectionForm({questions[0].code: "not an option"}, questions=questions)
+    assert not refused.is_valid() and not SectionForm(questions=questions).errors
+    # A corrected wording bumps the revision: a new questionnaire with new question objects.
+    question_set.revision += 1
+    renewed = Questionnaire.of(question_set)
+    assert renewed is not questionnaire
+    fresh = SectionForm(questions=list(renewed.sections[1].questions.all()))
+    assert all(fresh.fields[name] is not first.fields[name] for name in fresh.fields)

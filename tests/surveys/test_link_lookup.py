@@ -1,0 +1,92 @@
+"""The respondent link looked up with a statement written once (``surveys.links``, issue 16).
+
+It must give what the ORM's ``select_related`` gives, field for field and relation for
+relation, on SQLite and PostgreSQL, and cost one statement (two for a self-test's link).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from surveys.links import find_link
+from surveys.models import Invitation, Response
+from surveys.services.answering import response_for_invitation, start_self_test
+
+
+def fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_an_invitation_not_yet_answered_comes_without_a_response_and_asking_costs_nothing(national_round, workplace):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace, email="leder@example.no")
+    with CaptureQueriesContext(connection) as captured:
+        found = find_link(None, invitation.token)
+        with pytest.raises(Response.DoesNotExist):
+            found.response  # noqa: B018 (the cached absence, as select_related leaves it)
+    assert len(captured) == 1
+    assert fields(found) == fields(Invitation.objects.get(pk=invitation.pk))
+
+
+def test_an_invitation_comes_with_its_response_round_and_question_set_as_the_orm_gives_them(national_round, workplace):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace, email="leder@example.no")
+    response_for_invitation(invitation, language="nn")
+    expected = Invitation.objects.select_related("response__round", "response__question_set").get(pk=invitation.pk)
+    with CaptureQueriesContext(connection) as captured:
+        found = find_link(None, invitation.token)
+        response = found.response
+        pairs = [
+            (found, expected),
+            (response, expected.response),
+            (response.round, expected.response.round),
+            (response.question_set, expected.response.question_set),
+            (response.invitation, expected),
+        ]
+    assert len(captured) == 1
+    for got, wanted in pairs:
+        assert type(got) is type(wanted)
+        assert fields(got) == fields(wanted)
+    assert response.invitation is found
+    assert response.round.opens_at.tzinfo is not None  # converted as the ORM converts it
+
+
+def test_a_self_test_link_comes_with_round_question_set_and_municipality(self_test_round, municipality):
+    started = start_self_test(
+        round=self_test_round, workplace_type="kindergarten", municipality=municipality, employees=12, language="en"
+    )
+    expected = Response.objects.select_related("round", "question_set", "municipality").get(pk=started.pk)
+    with CaptureQueriesContext(connection) as captured:
+        found = find_link(None, started.token)
+        pairs = [
+            (found, expected),
+            (found.round, expected.round),
+            (found.question_set, expected.question_set),
+            (found.municipality, expected.municipality),
+        ]
+        assert found.invitation is None
+    assert len(captured) == 2  # no invitation has the digest, then the response
+    for got, wanted in pairs:
+        assert fields(got) == fields(wanted)
+
+
+def test_a_wrong_or_altered_token_finds_nothing(national_round, workplace):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    for token in (invitation.token[:-1] + ("A" if invitation.token[-1] != "A" else "B"), "", "x" * 65):
+        with pytest.raises(Http404):
+            find_link(None, token)
+
+
+def test_the_workplace_comes_with_its_municipality_as_the_orm_gives_them(workplace):
+    from surveys.models import Workplace
+    from surveys.statements import workplace_with_municipality
+
+    expected = Workplace.objects.select_related("municipality").get(pk=workplace.pk)
+    with CaptureQueriesContext(connection) as captured:
+        found = workplace_with_municipality("default", workplace.pk)
+        municipality = found.municipality
+    assert len(captured) == 1
+    assert fields(found) == fields(expected)
+    assert fields(municipality) == fields(expected.municipality)
+    assert workplace_with_municipality("default", workplace.pk + 10_000) is None

@@ -1,0 +1,95 @@
+"""The page frame kept per language and login state (``{% kept %}``, issue 16).
+
+A kept fragment must give every page exactly what rendering it afresh gives, for every
+language and login state, and never carry one visitor's values to another.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import Client, override_settings
+
+from surveys.models import Invitation
+
+LANGUAGES = ("nb", "nn", "en")
+# Every CSRF token differs; everything else must be the same byte for byte.
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def page(client: Client, url: str, language: str) -> str:
+    client.cookies["barometer_language"] = language
+    answer = client.get(url)
+    assert answer.status_code == 200, (url, answer.status_code)
+    return TOKEN.sub('name="csrfmiddlewaretoken" value="-"', answer.content.decode())
+
+
+@pytest.fixture
+def respondent_pages(national_round, workplace):
+    token = Invitation.objects.create(round=national_round, workplace=workplace).token
+    return [f"/s/{token}/", f"/s/{token}/del/profile/", f"/s/{token}/del/incidence/"]
+
+
+@override_settings(SHARED_PAGE_SECONDS=0)
+def test_kept_frames_are_the_pages_rendered_afresh_in_every_language_and_login_state(
+    barometer_data, respondent_pages, self_test_round, admin_user
+):
+    anonymous = ["/", "/selvtest/", "/tilgjengelighet/", "/metode/", "/konto/login/", *respondent_pages]
+    staff = ["/", "/metode/", "/statistikk/", "/rapporter/", *respondent_pages]
+    visitor, analyst = Client(), Client()
+    analyst.force_login(admin_user)
+    for client, urls in ((visitor, anonymous), (analyst, staff)):
+        for language in LANGUAGES:
+            for url in urls:
+                with override_settings(KEPT_FRAGMENTS=False):
+                    fresh = page(client, url, language)
+                first, kept = page(client, url, language), page(client, url, language)
+                assert first == fresh, (url, language)
+                assert kept == fresh, (url, language)
+
+
+@override_settings(SHARED_PAGE_SECONDS=0)
+def test_a_staff_frame_never_reaches_a_visitor_nor_a_visitor_s_the_staff(barometer_data, admin_user):
+    visitor, analyst = Client(), Client()
+    analyst.force_login(admin_user)
+    for _ in range(2):
+        staff_page = analyst.get("/metode/").content.decode()
+        public_page = visitor.get("/metode/").content.decode()
+        assert 'href="/admin/"' in staff_page and "/konto/login/" not in staff_page
+        assert 'href="/admin/"' not in public_page and "/konto/login/" in public_page
+
+
+@override_settings(SHARED_PAGE_SECONDS=0)
+def test_the_language_switch_keeps_each_visitor_s_own_return_address_and_token(barometer_data, respondent_pages):
+    client = Client()
+    for url in respondent_pages:
+        html = client.get(url).content.decode()
+        assert f'<input name="next" type="hidden" value="{url}">' in html
+    tokens = {TOKEN.search(Client().get("/tilgjengelighet/").content.decode()).group() for _ in range(3)}
+    assert len(tokens) == 3
+
+
+def test_a_fragment_is_rendered_once_per_key_and_again_for_another():
+    template = Template("{% load kept %}{% kept language %}{{ language }}:{{ counter.next }}{% endkept %}")
+
+    class Counter:
+        calls = 0
+
+        def next(self):
+            Counter.calls += 1
+            return Counter.calls
+
+    counter = Counter()
+    first = template.render(Context({"language": "nb", "counter": counter}))
+    again = template.render(Context({"language": "nb", "counter": counter}))
+    other = template.render(Context({"language": "en", "counter": counter}))
+    assert (first, again, other) == ("nb:1", "nb:1", "en:2")
+    with override_settings(KEPT_FRAGMENTS=False):
+        assert template.render(Context({"language": "nb", "counter": counter})) == "nb:3"
+
+
+def test_a_fragment_without_a_key_is_refused():
+    with pytest.raises(TemplateSyntaxError, match="needs a key"):
+        Template("{% load kept %}{% kept %}x{% endkept %}")
