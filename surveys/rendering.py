@@ -18,8 +18,9 @@ suite checks (axe, keyboard):
 - the first option of a group has the id the page's error summary links to
   (``id_<name>_0``; a single input's id is ``id_<name>``).
 
-Used for ``SectionForm`` and ``SelfTestProfileForm`` (``AnsweringFormMixin.as_answers``);
-the login, password and staff forms stay with crispy-forms.
+Used for ``SectionForm`` and ``SelfTestProfileForm`` (``AnsweringFormMixin.as_answers``)
+and for the review page's list of answers (``render_review``); the login, password and
+staff forms stay with crispy-forms.
 """
 
 from __future__ import annotations
@@ -249,3 +250,46 @@ def render_answer_form(form: forms.Form) -> SafeString:
 
 
 __all__ = ["render_answer_form", "render_field"]
+
+
+def render_review(summary: list[dict], section_url) -> SafeString:
+    """The review page's answers, one ``<section>`` per part: its heading, a "Change" link
+    (``section_url(code)``, which returns to the review), and a description list of every
+    question with its answer: several answers as a list, a text with its line breaks, none
+    as "Not answered". ``summary`` is ``Questionnaire.answer_summary``'s list.
+
+    Written here rather than in the template for the reason the forms are: the review lists
+    every question answered, and its loops were most of the page's time.
+    """
+    from django.utils.text import normalize_newlines
+    from django.utils.translation import gettext
+
+    from .i18n import localized_html
+
+    change = escape(gettext("Change"))
+    not_answered = f"<em>{escape(gettext('Not answered'))}</em>"
+    the_part = gettext("the part “%(title)s”")
+    out = ['<div class="review">\n']
+    for entry in summary:
+        code = escape(entry["section"].code)
+        title = localized_html(entry["section"], "title")
+        out.append(
+            f'  <section class="mb-4" aria-labelledby="review-{code}">\n'
+            '    <div class="d-flex flex-wrap justify-content-between align-items-baseline gap-2 border-bottom mb-2">\n'
+            f'      <h2 class="h4" id="review-{code}">{title}</h2>\n'
+            f'      <a href="{escape(section_url(entry["section"].code))}">{change}'
+            f'<span class="visually-hidden"> {the_part % {"title": title}}</span></a>\n'
+            "    </div>\n    <dl>\n"
+        )
+        for row in entry["rows"]:
+            answer = row["answer"]
+            if len(answer) > 1:
+                shown = '<ul class="mb-0">' + "".join(f"<li>{escape(item)}</li>" for item in answer) + "</ul>"
+            elif answer:
+                shown = escape(normalize_newlines(str(answer[0]))).replace("\n", "<br>")
+            else:
+                shown = not_answered
+            out.append(f"      <dt>{localized_html(row['question'], 'text')}</dt>\n      <dd>{shown}</dd>\n")
+        out.append("    </dl>\n  </section>\n")
+    out.append("</div>")
+    return mark_safe("".join(out))

@@ -26,6 +26,7 @@ from .i18n import LANGUAGES, activate_respondent_language, current_language, dev
 from .links import find_link
 from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind, Workplace
 from .questionnaire import AnswerValues, Questionnaire
+from .rendering import render_review
 from .services.answering import (
     ResponseLocked,
     response_for_invitation,
@@ -383,12 +384,14 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         missing = result.missing_section_codes
     values = AnswerValues.for_response(response)
     summary = questionnaire.answer_summary(values)
+    # One reverse for every part's "Change" link: the address up to the part's code.
+    change = reverse("surveys:section", args=[token, "-"])[: -len("-/")]
     return render(
         request,
         "surveys/review.html",
         {
             "response": response,
-            "summary": summary,
+            "answers": render_review(summary, lambda code: f"{change}{code}/?{FROM_REVIEW[0]}={FROM_REVIEW[1]}"),
             "missing": [entry for entry in summary if entry["section"].code in missing],
             "incomplete_section": questionnaire.first_incomplete_section(values),
         },

@@ -289,3 +289,38 @@ def test_a_kept_questionnaire_s_fields_are_built_once_per_language_and_a_new_rev
     assert renewed is not questionnaire
     fresh = SectionForm(questions=list(renewed.sections[1].questions.all()))
     assert all(fresh.fields[name] is not first.fields[name] for name in fresh.fields)
+
+
+def test_the_review_lists_every_answer_escaped_with_a_change_link_per_part():
+    from types import SimpleNamespace
+
+    from surveys.rendering import render_review
+
+    part = SimpleNamespace(code="value", title_nb="Verdi <b>", title_nn="", title_en="Value")
+    asked = [SimpleNamespace(text_nb=f"Spørsmål {number}", text_nn="", text_en="") for number in range(4)]
+    summary = [
+        {
+            "section": part,
+            "rows": [
+                {"question": asked[0], "answer": ["Ja", "<script>"]},
+                {"question": asked[1], "answer": ["Første linje\r\nAndre & siste"]},
+                {"question": asked[2], "answer": []},
+                {"question": asked[3], "answer": ["12"]},
+            ],
+        }
+    ]
+    with translation.override("nb"):
+        html = str(render_review(summary, lambda code: f"/s/t/del/{code}/?fra=oppsummering"))
+    assert '<h2 class="h4" id="review-value">Verdi &lt;b&gt;</h2>' in html
+    assert '<a href="/s/t/del/value/?fra=oppsummering">Endre<span class="visually-hidden">' in html
+    assert "delen «Verdi &lt;b&gt;»" in html
+    assert '<dd><ul class="mb-0"><li>Ja</li><li>&lt;script&gt;</li></ul></dd>' in html
+    assert "<dd>Første linje<br>Andre &amp; siste</dd>" in html
+    assert "<dd><em>Ikke besvart</em></dd>" in html and "<dd>12</dd>" in html
+    with translation.override("en"):
+        english = str(render_review(summary, lambda code: "/x/"))
+    # No English question text: the bokmål one, marked as bokmål.
+    assert (
+        '<dt><span lang="nb">Spørsmål 0</span></dt>' in english
+        and '<h2 class="h4" id="review-value">Value</h2>' in english
+    )
