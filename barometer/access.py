@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest
 from surveys.i18n import activate_respondent_language
 from surveys.links import find_link
 from surveys.models import Invitation, Response
+from surveys.statements import Prepared
 
 VIEW_AGGREGATES = "barometer.view_aggregates"
 EXPORT_RAW = "barometer.export_raw_responses"
@@ -113,10 +114,16 @@ fieldwork_required = staff_permission_required(VIEW_FIELDWORK)
 admin_required = _staff_required(lambda user: user.is_superuser)
 
 
+#: A response with everything its report reads, in one query written once.
+_REPORT_RESPONSE = Prepared(
+    Response, ("round", "question_set", "workplace", "municipality__county", "invitation"), "{id} = %s"
+)
+
+
 def _with_report_relations(response_id: int) -> Response:
-    try:
-        return Response.objects.select_related(
-            "round", "question_set", "workplace", "municipality__county", "invitation"
-        ).get(pk=response_id)
-    except Response.DoesNotExist as exc:
-        raise Http404("no such report") from exc
+    """The response with its round, question set, workplace, municipality and county and
+    invitation; raises ``Http404`` when there is none."""
+    response = _REPORT_RESPONSE.first([response_id])
+    if response is None:
+        raise Http404("no such report")
+    return response

@@ -19,17 +19,15 @@ import hashlib
 import hmac
 import secrets
 import time
-from functools import cache
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import Http404, HttpRequest
 from django_ratelimit.core import get_usage
 
 from config.clientip import client_ip
 from config.throttling import Throttled
 
-from .statements import fetch_one, model_columns
+from .statements import Prepared
 
 MAX_TOKEN_LENGTH = 64
 RATE_GROUP = "respondent-links"
@@ -94,90 +92,19 @@ def clear_blocked() -> None:
     _BLOCKED.clear()
 
 
-@cache
-def _lookups(db: str) -> dict:
-    """The two statements a link is looked up with, written once per database.
-
-    What ``select_related`` would send (an invitation with its response, the response's
-    round and question set; or a self-test's response with its round, question set and
-    municipality), without the ORM compiling it again for every page a respondent opens:
-    compiling took longer than running it. Columns follow the models, so a new field is in
-    the statement without touching it.
-    """
-    from .models import Invitation, Municipality, QuestionSet, Response, Round
-
-    quote = connections[db].ops.quote_name
-
-    def table(model):
-        return quote(model._meta.db_table)
-
-    def statement(parts, joins, where):
-        columns = ", ".join(part.columns(quote) for part in parts)
-        first = parts[0]
-        return f"SELECT {columns} FROM {table(first.model)} {first.alias} {joins} WHERE {where}"
-
-    column = {name: quote(name) for name in ("id", "invitation_id", "round_id", "question_set_id", "municipality_id")}
-    invitation_parts = model_columns(db, (Invitation, "i"), (Response, "r"), (Round, "o"), (QuestionSet, "q"))
-    invitation = statement(
-        invitation_parts,
-        f"LEFT OUTER JOIN {table(Response)} r ON r.{column['invitation_id']} = i.{column['id']}"
-        f" LEFT OUTER JOIN {table(Round)} o ON o.{column['id']} = r.{column['round_id']}"
-        f" LEFT OUTER JOIN {table(QuestionSet)} q ON q.{column['id']} = r.{column['question_set_id']}",
-        f"i.{quote('token_digest')} = %s",
-    )
-    self_test_parts = model_columns(db, (Response, "r"), (Round, "o"), (QuestionSet, "q"), (Municipality, "m"))
-    self_test = statement(
-        self_test_parts,
-        f"INNER JOIN {table(Round)} o ON o.{column['id']} = r.{column['round_id']}"
-        f" INNER JOIN {table(QuestionSet)} q ON q.{column['id']} = r.{column['question_set_id']}"
-        f" LEFT OUTER JOIN {table(Municipality)} m ON m.{column['id']} = r.{column['municipality_id']}",
-        f"r.{quote('token_digest')} = %s",
-    )
-    return {"invitation": (invitation, invitation_parts), "self_test": (self_test, self_test_parts)}
-
-
-def _invitation_by_digest(db: str, digest: str):
-    """The invitation with this digest, its response (or None, cached as select_related
-    caches it, so asking costs no query) and the response's round and question set."""
-    from .models import Invitation, Response
-
-    sql, (invitation_part, response_part, round_part, question_set_part) = _lookups(db)["invitation"]
-    row = fetch_one(db, sql, [digest])
-    if row is None:
-        return None
-    invitation = invitation_part.instance(db, row)
-    response = response_part.instance(db, row)
-    Invitation.response.related.set_cached_value(invitation, response)
-    if response is not None:
-        Response.invitation.field.set_cached_value(response, invitation)
-        Response.round.field.set_cached_value(response, round_part.instance(db, row))
-        Response.question_set.field.set_cached_value(response, question_set_part.instance(db, row))
-    return invitation
-
-
-def _self_test_by_digest(db: str, digest: str):
-    """The response with this digest (a self-test's link) with its round, question set and
-    municipality (the profile box shows it), and no invitation."""
-    from .models import Response
-
-    sql, (response_part, round_part, question_set_part, municipality_part) = _lookups(db)["self_test"]
-    row = fetch_one(db, sql, [digest])
-    if row is None:
-        return None
-    response = response_part.instance(db, row)
-    Response.round.field.set_cached_value(response, round_part.instance(db, row))
-    Response.question_set.field.set_cached_value(response, question_set_part.instance(db, row))
-    Response.municipality.field.set_cached_value(response, municipality_part.instance(db, row))
-    if response.invitation_id is None:
-        Response.invitation.field.set_cached_value(response, None)
-    return response
+#: An invitation with its response (if started) and the response's round and question set.
+_INVITATION = Prepared("surveys.Invitation", ("response__round", "response__question_set"), "{token_digest} = %s")
+#: A self-test's response with its round, question set and municipality (the profile box
+#: shows it). It has no invitation, which Django then knows without a query.
+_SELF_TEST = Prepared("surveys.Response", ("round", "question_set", "municipality"), "{token_digest} = %s")
 
 
 def find_link(request: HttpRequest | None, token: str):
     """The invitation or self-test response a link token belongs to, or 404.
 
     An invitation comes with its response (if started), and a self-test's response with
-    its round, question set and municipality, in one query. Raises ``Ratelimited``
+    its round, question set and municipality, in one query written once
+    (``surveys.statements.Prepared``). Raises ``Ratelimited``
     (answered with 429) when the address has tried too many unknown links lately
     (``Throttled``, a ``Ratelimited`` that says when to try again).
     """
@@ -188,8 +115,8 @@ def find_link(request: HttpRequest | None, token: str):
     if token and len(token) <= MAX_TOKEN_LENGTH:
         digest = token_digest(token)
         # The digest is unique: no ordering (the models' default ordering would join the
-        # round and the workplace) and no LIMIT.
-        found = _invitation_by_digest(DEFAULT_DB_ALIAS, digest) or _self_test_by_digest(DEFAULT_DB_ALIAS, digest)
+        # round and the workplace).
+        found = _INVITATION.first([digest]) or _SELF_TEST.first([digest])
         if found is not None and not same_token(found.token, token):
             found = None
     if found is None:

@@ -146,8 +146,15 @@ class Questionnaire:
         _CACHE.clear()
 
     @cached_property
+    def questions_of(self) -> dict[int, list[Question]]:
+        """Each section's questions by the section's id, in order (read from the prefetched
+        lists once: ``section.questions.all()`` makes a related manager on every call, and
+        the skip logic asks for them a few dozen times a page)."""
+        return {section.pk: list(section.questions.all()) for section in self.sections}
+
+    @cached_property
     def questions(self) -> list[Question]:
-        return [question for section in self.sections for question in section.questions.all()]
+        return [question for section in self.sections for question in self.questions_of[section.pk]]
 
     @cached_property
     def options_by_id(self) -> dict[int, Option]:
@@ -158,7 +165,7 @@ class Questionnaire:
 
     def visible_sections(self, values: AnswerValues) -> list[Section]:
         chosen = values.chosen_option_ids
-        return [s for s in self.sections if s.condition_holds(chosen) and self.visible_questions(s, values)]
+        return [s for s in self.sections if s.condition_holds(chosen) and self._shown(s, chosen)]
 
     def expected_sections(self, values: AnswerValues) -> list[Section]:
         """The sections a respondent can expect to see, for the progress bar.
@@ -171,9 +178,7 @@ class Questionnaire:
         expected = []
         for section in self.sections:
             condition_questions = {
-                self.options_by_id[option.pk].question_id
-                for option in section.show_if_options.all()
-                if option.pk in self.options_by_id
+                self.options_by_id[pk].question_id for pk in section.condition_option_ids if pk in self.options_by_id
             }
             undecided = condition_questions and not any(values.answered(q) for q in condition_questions)
             if undecided:
@@ -190,8 +195,10 @@ class Questionnaire:
         return len(self.expected_sections(AnswerValues()))
 
     def visible_questions(self, section: Section, values: AnswerValues) -> list[Question]:
-        chosen = values.chosen_option_ids
-        return [q for q in section.questions.all() if q.condition_holds(chosen)]
+        return self._shown(section, values.chosen_option_ids)
+
+    def _shown(self, section: Section, chosen: set[int]) -> list[Question]:
+        return [q for q in self.questions_of[section.pk] if q.condition_holds(chosen)]
 
     def reachable_question_ids(self, values: AnswerValues) -> set[int]:
         """Questions the response should have seen, given its answers.

@@ -1,26 +1,31 @@
-"""Statements written once and read into model instances, for the respondent's hot path.
+"""Queries written once and read into model instances, for the pages respondents open.
 
-Django's ORM compiles a queryset's SQL on every evaluation; on the pages a respondent opens
-(each a few milliseconds in all) compiling took longer than PostgreSQL took to run the
-statement. A statement here is written once per database from the models' own fields, and
-its rows become model instances the way the ORM makes them (``Model.from_db`` after the
-same converters), so what a view gets is what ``select_related`` would give it
-(``tests/surveys/test_link_lookup.py`` compares them field for field on both databases).
+Django's ORM compiles a queryset's SQL every time it is evaluated. On the pages a respondent
+opens, a few milliseconds each in all, compiling a lookup with its ``select_related`` took
+longer than PostgreSQL took to run it. A ``Prepared`` query is the same lookup (a model,
+the relations to bring along, a condition, an order) written once per database from the
+models' own fields, so a new field is in it without touching it. Its rows become model
+instances the way the ORM makes them: the same converters (SQLite's dates are text), then
+``Model.from_db``, with every relation cached on both sides as ``select_related`` caches
+it, a missing one (a left join that found nothing) as None, so asking for it costs no query.
+
+``tests/surveys/test_link_lookup.py`` compares the results with the ORM's, field for field
+and relation for relation, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cached_property
 
-from django.db import connections
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
-class ModelColumns:
-    """One model's columns in a link lookup: ``model``, the table's alias in the statement,
-    the attribute names in column order, the slice of the row they occupy, and the
-    converters the ORM applies to them on database ``db`` (SQLite's dates and times are
-    text, for instance), found as Django's SQL compiler finds them."""
+class _Columns:
+    """One model's columns in a row: ``model``, its table alias, the attribute names in
+    column order, the slice of the row they occupy, and the converters the ORM applies to
+    them on database ``db``, found as Django's SQL compiler finds them."""
 
     def __init__(self, model: type[Model], alias: str, start: int, db: str):
         self.model = model
@@ -36,9 +41,6 @@ class ModelColumns:
             if found:
                 self.converters.append((index, found, column))
 
-    def columns(self, quote) -> str:
-        return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
-
     def instance(self, db: str, row: tuple) -> Model | None:
         """The model instance in ``row``, or None when a left join found nothing."""
         values = row[self.slice]
@@ -53,45 +55,99 @@ class ModelColumns:
         return self.model.from_db(db, self.attnames, values)
 
 
-def model_columns(db: str, *models_and_aliases: tuple[type[Model], str]) -> list[ModelColumns]:
-    """The columns of each (model, table alias), in that order, as one row's parts."""
-    parts, start = [], 0
-    for model, alias in models_and_aliases:
-        parts.append(ModelColumns(model, alias, start, db))
-        start += len(parts[-1].fields)
-    return parts
+class _Written:
+    """A ``Prepared`` query written for one database: the SQL, each model's columns, and
+    for each relation (parent's index, the relation, its own index)."""
+
+    def __init__(self, sql: str, columns: list[_Columns], links: list[tuple[int, object, int]]):
+        self.sql = sql
+        self.columns = columns
+        self.links = links
 
 
-def fetch_one(db: str, sql: str, params: list) -> tuple | None:
-    """The first row of ``sql`` on database ``db``, or None."""
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+class Prepared:
+    """``model.objects.select_related(*related).filter(where).order_by(order)[:1]``,
+    written once per database.
 
+    - ``related``: paths of forward foreign keys and one-to-one relations, either side
+      (``"round"``, ``"municipality__county"``, ``"response__round"``), joined with LEFT
+      OUTER JOIN as the ORM joins nullable relations.
+    - ``where`` and ``order``: SQL in which ``{name}`` stands for the root model's column
+      of field ``name`` (``"{token_digest} = %s"``, ``"{closes_at} DESC"``).
 
-@cache
-def _workplace_statement(db: str) -> tuple[str, list[ModelColumns]]:
-    from .models import Municipality, Workplace
+    ``first(params)`` returns the first row's instance with its relations, or None. The
+    model may be named (``"surveys.Invitation"``) for a module the models import.
+    """
 
-    quote = connections[db].ops.quote_name
-    parts = model_columns(db, (Workplace, "w"), (Municipality, "m"))
-    columns = ", ".join(part.columns(quote) for part in parts)
-    sql = (
-        f"SELECT {columns} FROM {quote(Workplace._meta.db_table)} w"
-        f" INNER JOIN {quote(Municipality._meta.db_table)} m ON m.{quote('id')} = w.{quote('municipality_id')}"
-        f" WHERE w.{quote('id')} = %s"
-    )
-    return sql, parts
+    def __init__(self, model: type[Model] | str, related: tuple[str, ...], where: str, order: str = ""):
+        self._model = model
+        self.related = related
+        self.where = where
+        self.order = order
+        self._written: dict[str, _Written] = {}
 
+    @cached_property
+    def model(self) -> type[Model]:
+        return apps.get_model(self._model) if isinstance(self._model, str) else self._model
 
-def workplace_with_municipality(db: str, pk: int):
-    """The workplace ``pk`` with its municipality (one statement), or None when it is gone."""
-    from .models import Workplace
+    def _write(self, db: str) -> _Written:
+        quote = connections[db].ops.quote_name
+        models: list[tuple[type[Model], str]] = [(self.model, "t0")]
+        joins, links = [], []
+        aliases = {(): 0}  # relation path -> index in models
+        for path in self.related:
+            parts = tuple(path.split("__"))
+            for depth in range(1, len(parts) + 1):
+                step = parts[:depth]
+                if step in aliases:
+                    continue
+                parent_index = aliases[step[:-1]]
+                parent, parent_alias = models[parent_index]
+                relation = parent._meta.get_field(step[-1])
+                target = relation.related_model
+                alias = f"t{len(models)}"
+                if relation.concrete:  # a forward foreign key or one-to-one field
+                    on = f"{alias}.{quote(target._meta.pk.column)} = {parent_alias}.{quote(relation.column)}"
+                else:  # the reverse side of a one-to-one field
+                    on = f"{alias}.{quote(relation.field.column)} = {parent_alias}.{quote(parent._meta.pk.column)}"
+                joins.append(f"LEFT OUTER JOIN {quote(target._meta.db_table)} {alias} ON {on}")
+                aliases[step] = len(models)
+                links.append((parent_index, relation, len(models)))
+                models.append((target, alias))
+        columns, start = [], 0
+        for model, alias in models:
+            columns.append(_Columns(model, alias, start, db))
+            start += len(columns[-1].fields)
+        names = {}
+        for field in self.model._meta.concrete_fields:
+            names[field.name] = names[field.attname] = f"t0.{quote(field.column)}"
+        select = ", ".join(f"{c.alias}.{quote(field.column)}" for c in columns for field in c.fields)
+        sql = f"SELECT {select} FROM {quote(self.model._meta.db_table)} t0 {' '.join(joins)}"
+        sql += f" WHERE {self.where.format(**names)}"
+        if self.order:
+            sql += f" ORDER BY {self.order.format(**names)}"
+        return _Written(sql + " LIMIT 1", columns, links)
 
-    sql, (workplace_part, municipality_part) = _workplace_statement(db)
-    row = fetch_one(db, sql, [pk])
-    if row is None:
-        return None
-    workplace = workplace_part.instance(db, row)
-    Workplace.municipality.field.set_cached_value(workplace, municipality_part.instance(db, row))
-    return workplace
+    @cached_property
+    def _for_default(self) -> _Written:
+        return self._write(DEFAULT_DB_ALIAS)
+
+    def first(self, params: list, db: str = DEFAULT_DB_ALIAS) -> Model | None:
+        """The first row as an instance of the model with its relations, or None."""
+        written = self._for_default if db == DEFAULT_DB_ALIAS else self._written.get(db)
+        if written is None:
+            written = self._written[db] = self._write(db)
+        with connections[db].cursor() as cursor:
+            cursor.execute(written.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        instances = [columns.instance(db, row) for columns in written.columns]
+        for parent_index, relation, index in written.links:
+            parent, related = instances[parent_index], instances[index]
+            if parent is None:
+                continue
+            relation.set_cached_value(parent, related)
+            if related is not None and relation.one_to_one:
+                relation.remote_field.set_cached_value(related, parent)
+        return instances[0]

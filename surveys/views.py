@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -35,7 +35,7 @@ from .services.answering import (
     submit_response,
 )
 from .shared_pages import shared_with_anonymous_visitors
-from .statements import workplace_with_municipality
+from .statements import Prepared
 
 REPORT_URL_NAME = "barometer:report"
 # The questionnaire page that shows the workplace as registered (partials/profile.html).
@@ -154,13 +154,16 @@ def _progress(questionnaire: Questionnaire, values: AnswerValues, section) -> di
     }
 
 
+_WORKPLACE = Prepared(Workplace, ("municipality",), "{id} = %s")
+
+
 def _load_profile(response: Response) -> None:
     """Load what the profile box shows, the workplace and its municipality, in one query
     instead of one each (a self-test has no workplace, and its link brought the
     municipality: ``surveys.links.find_link``)."""
     if response.workplace_id is None:
         return
-    workplace = workplace_with_municipality(response._state.db or DEFAULT_DB_ALIAS, response.workplace_id)
+    workplace = _WORKPLACE.first([response.workplace_id])
     if workplace is None:
         raise Workplace.DoesNotExist(f"workplace {response.workplace_id} is gone")
     response.workplace = workplace

@@ -19,6 +19,7 @@ from barometer.engine.groups import Filter
 from barometer.engine.stats import Estimate, Suppressed
 from barometer.models import PublishedSnapshot
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Round, RoundKind
+from surveys.statements import Prepared
 
 #: Every hidden figure reads alike, whatever hid it (a small group, a protecting
 #: suppression, a base with no workplaces, a group outside the fixed set): a page must not
@@ -149,14 +150,18 @@ class PublishedFigures:
         return GroupFigures(filter_, responses, figures)
 
 
+#: Every report during fieldwork asks for it: one query written once.
+_LATEST_PUBLISHED = Prepared(
+    "surveys.Round",
+    ("question_set",),
+    "{kind} = %s AND {results_published_at} IS NOT NULL",
+    "{closes_at} DESC, {id} DESC",
+)
+
+
 def latest_published_round() -> Round | None:
     """The latest national round whose results are published (for the self-test), or None."""
-    return (
-        Round.objects.filter(kind=RoundKind.NATIONAL, results_published_at__isnull=False)
-        .select_related("question_set")
-        .order_by("-closes_at")
-        .first()
-    )
+    return _LATEST_PUBLISHED.first([RoundKind.NATIONAL.value])
 
 
 __all__ = ["HIDDEN", "PublishedFigures", "group_key", "is_fixed_set_shape", "latest_published_round"]

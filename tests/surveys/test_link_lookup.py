@@ -80,13 +80,67 @@ def test_a_wrong_or_altered_token_finds_nothing(national_round, workplace):
 
 def test_the_workplace_comes_with_its_municipality_as_the_orm_gives_them(workplace):
     from surveys.models import Workplace
-    from surveys.statements import workplace_with_municipality
+    from surveys.views import _WORKPLACE
 
     expected = Workplace.objects.select_related("municipality").get(pk=workplace.pk)
     with CaptureQueriesContext(connection) as captured:
-        found = workplace_with_municipality("default", workplace.pk)
+        found = _WORKPLACE.first([workplace.pk])
         municipality = found.municipality
     assert len(captured) == 1
     assert fields(found) == fields(expected)
     assert fields(municipality) == fields(expected.municipality)
-    assert workplace_with_municipality("default", workplace.pk + 10_000) is None
+    assert _WORKPLACE.first([workplace.pk + 10_000]) is None
+
+
+def test_a_report_s_response_comes_with_every_relation_its_report_reads(national_round, workplace):
+    from barometer.access import _with_report_relations
+
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    response = response_for_invitation(invitation, language="nb")
+    expected = Response.objects.select_related(
+        "round", "question_set", "workplace", "municipality__county", "invitation"
+    ).get(pk=response.pk)
+    with CaptureQueriesContext(connection) as captured:
+        found = _with_report_relations(response.pk)
+        pairs = [
+            (found, expected),
+            (found.round, expected.round),
+            (found.question_set, expected.question_set),
+            (found.workplace, expected.workplace),
+            (found.municipality, expected.municipality),
+            (found.municipality.county, expected.municipality.county),
+            (found.invitation, expected.invitation),
+        ]
+    assert len(captured) == 1
+    for got, wanted in pairs:
+        assert fields(got) == fields(wanted)
+    with pytest.raises(Http404):
+        _with_report_relations(response.pk + 10_000)
+
+
+def test_the_latest_published_round_is_the_one_the_orm_finds(national_round, question_set):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from barometer.engine.snapshots import latest_published_round
+    from surveys.models import Round, RoundKind
+
+    assert latest_published_round() is None
+    now = timezone.now()
+    for number, days in enumerate((400, 30, 800)):
+        Round.objects.create(
+            slug=f"published-{number}", name=f"Published {number}", kind=RoundKind.NATIONAL, question_set=question_set,
+            opens_at=now - timedelta(days=days + 60), closes_at=now - timedelta(days=days), results_published_at=now,
+        )  # fmt: skip
+    expected = (
+        Round.objects.filter(kind=RoundKind.NATIONAL, results_published_at__isnull=False)
+        .select_related("question_set")
+        .order_by("-closes_at")
+        .first()
+    )
+    with CaptureQueriesContext(connection) as captured:
+        found = latest_published_round()
+        assert fields(found.question_set) == fields(expected.question_set)
+    assert len(captured) == 1
+    assert found.slug == "published-1" and fields(found) == fields(expected)
