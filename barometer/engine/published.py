@@ -103,6 +103,12 @@ NOT_SHOWN = "not_shown"
 #: No verdict: the figure was published for some of the workplace types of the group shown
 #: (``barometer.reports.aggregate.figure_scope``), so the two are about different populations.
 OTHER_SCOPE = "other_scope"
+#: No verdict: the figure was published for a wider group than the one shown, of which the
+#: group is only a part (KS' "4 in 10" for nursing homes and upper-secondary schools together
+#: beside upper-secondary schools alone; a national figure beside one workplace type or one
+#: county). A part may lie above or below its whole without contradicting the figure, so only
+#: the group the figure was published for is judged against it, as on the findings page.
+WIDER_SCOPE = "wider_scope"
 #: No verdict: the figure measures something else than its indicator (a Danish share of
 #: innovations; a "key role" rather than initiating), as ``ReferenceFigure.same_measure`` says.
 OTHER_MEASURE = "other_measure"
@@ -122,20 +128,21 @@ def range_verdict(low: float | None, high: float | None, allowed: PublishedRange
     return HIGHER if low * 100 > allowed.high else LOWER
 
 
-def published_verdict(estimate, figure, *, weighted: bool = True, scope: str = "") -> str:
+def published_verdict(estimate, figure, *, weighted: bool = True, scope: str | None = None) -> str:
     """The verdict of a share of the round (anything with ``shown``, ``low`` and ``high``)
     against a published figure (anything with ``published_range()`` and ``same_measure``),
     by one rule, first match wins: ``NOT_SHOWN`` for a hidden share (or no figure), whatever
-    else holds; ``OTHER_MEASURE`` for a figure that measures something else;
-    ``OTHER_SCOPE`` when ``scope`` names workplace types the figure was published for that
-    leave out some of the group's (``barometer.reports.aggregate.figure_scope``);
-    ``UNWEIGHTED`` for an unweighted share (``weighted`` False); else by ``range_verdict``."""
+    else holds; ``OTHER_MEASURE`` for a figure that measures something else; ``scope`` when
+    the figure is not about the group as it is (``OTHER_SCOPE``: published for some of the
+    group's workplace types only; ``WIDER_SCOPE``: published for a wider group the group is
+    a part of; ``barometer.reports.aggregate.figure_scope``); ``UNWEIGHTED`` for an
+    unweighted share (``weighted`` False); else by ``range_verdict``."""
     if figure is None or not estimate.shown:
         return NOT_SHOWN
     if not getattr(figure, "same_measure", True):
         return OTHER_MEASURE
     if scope:
-        return OTHER_SCOPE
+        return scope
     if not weighted:
         return UNWEIGHTED
     return range_verdict(estimate.low, estimate.high, figure.published_range())

@@ -157,10 +157,13 @@ def meta(report: AggregateReport) -> dict:
                 report.hiding,
                 _(
                     "A published range is what the published wording allows (“6 in 10” is 55–65%); the verdict "
-                    "says whether the round's interval meets it. A figure published for some of the group's "
-                    "workplace types only is not compared (verdict “other_scope”), nor one that measures "
-                    "something else, such as a Danish share of innovations (verdict “other_measure”), nor an "
-                    "unweighted figure, since the published Norwegian figures are weighted (verdict “unweighted”)."
+                    "says whether the round's interval meets it. A published figure is compared only with the "
+                    "group it was published for, nationally: not one published for some of the group's workplace "
+                    "types only (verdict “other_scope”), nor one published for a wider group of which the group "
+                    "is only a part, such as all workplaces beside one workplace type or one county (verdict "
+                    "“wider_scope”), nor one that measures something else, such as a Danish share of innovations "
+                    "(verdict “other_measure”), nor an unweighted figure, since the published Norwegian figures "
+                    "are weighted (verdict “unweighted”)."
                 ),
             ]
         ),

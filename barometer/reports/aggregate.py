@@ -23,7 +23,7 @@ from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
-from barometer.engine.published import benchmark, published_verdict
+from barometer.engine.published import OTHER_SCOPE, WIDER_SCOPE, benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share, types_in_words
@@ -48,13 +48,16 @@ class PublishedComparison:
     and a scope note when the figure was published for fewer workplace types than the
     group shown. Such a figure gets no verdict (``OTHER_SCOPE``): it is about another
     population, and a group that also holds other types may differ from it for that reason
-    alone; nor does one that measures something else (``OTHER_MEASURE``, see
+    alone; nor does a figure published for a wider group than the one shown
+    (``WIDER_SCOPE``), nor one that measures something else (``OTHER_MEASURE``, see
     ``ReferenceFigure.same_measure``). ``verdict`` is None for means, which have no
-    published counterpart to meet."""
+    published counterpart to meet. ``covers`` says whether the figure was published for
+    the group as it is (``figure_scope``)."""
 
     figure: ReferenceFigure
     verdict: str | None
     scope: str
+    covers: bool = True
 
 
 @dataclass
@@ -76,9 +79,10 @@ class AggregateRow:
     @property
     def benchmark(self) -> ReferenceFigure | None:
         """The Norwegian figure to mark beside the group's share: one that measures the same
-        thing and covers the group, the one published for the group's own workplace types
-        (say, health and care) before one for all types; None when there is none."""
-        return benchmark(p.figure for p in self.norway if not p.scope)
+        thing and was published for the group as it is (``figure_scope``), the one published
+        for the group's own workplace types (say, health and care) before one for all types;
+        None when there is none. A figure that is not compared is not marked."""
+        return benchmark(p.figure for p in self.norway if p.covers)
 
     @property
     def base(self) -> Base:
@@ -176,8 +180,9 @@ def aggregate_report(
         comparisons = [
             PublishedComparison(
                 f,
-                published_verdict(current, f, weighted=weighted, scope=scope) if item.spec.is_share else None,
-                scope,
+                published_verdict(current, f, weighted=weighted, scope=scope.verdict) if item.spec.is_share else None,
+                scope.note,
+                covers=scope.verdict is None,
             )
             for f in item.indicator.reference_figures.all()
             if (scope := figure_scope(f, filter_)) is not None
@@ -196,24 +201,49 @@ def aggregate_report(
     return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state, edition)
 
 
-def figure_scope(figure: ReferenceFigure, filter_: Filter) -> str | None:
-    """How a published figure fits the group: "" when it covers the group as it is, a
-    scope note ("published for primary schools and kindergartens only") when it was
-    published for some of the group's workplace types, None when it is about other types:
-    published for other types, or from an edition that did not ask the group's types (KS
-    2018 beside a group of "other" workplaces only, ``EDITION_COVERAGE``). A group that
-    holds some types its edition did not ask besides those it did (all workplaces, a
-    county) is compared with the edition's figures as they are, as the method page says."""
+#: The criteria that make a group part of the national population of its workplace types:
+#: KS published national figures, so a county, a municipality size or a centrality class
+#: is a part of the group a figure was published for, never that group itself.
+PART_CRITERIA = ("size_class", "centrality", "county", "employees_band")
+
+
+@dataclass(frozen=True)
+class FigureScope:
+    """How a published figure fits a group (``figure_scope``): ``verdict`` None when the
+    figure was published for the group as it is, else the verdict that says why it is not
+    compared (``OTHER_SCOPE``, ``WIDER_SCOPE``); ``note`` the words shown beside the figure."""
+
+    verdict: str | None
+    note: str = ""
+
+
+def figure_scope(figure: ReferenceFigure, filter_: Filter) -> FigureScope | None:
+    """How a published figure fits the group; None when it is about other types: published
+    for other types, or from an edition that did not ask the group's types (KS 2018 beside
+    a group of "other" workplaces only, ``EDITION_COVERAGE``).
+
+    A figure is judged only beside the group it was published for, nationally, as on the
+    findings page: the same workplace types (for a figure about all types, all workplaces;
+    a group that also holds types its edition did not ask, all workplaces beside KS 2018, is
+    compared as it is, as the method page says). Beside a group that also holds types the
+    figure leaves out it is not compared (``OTHER_SCOPE``, with a note naming the types it
+    was published for); beside a part of its group, fewer types ("4 in 10" for nursing homes
+    and upper-secondary schools beside upper-secondary schools) or a county, a municipality
+    size or a centrality class, it is not compared either (``WIDER_SCOPE``): a part may lie
+    above or below the whole without contradicting it."""
     types = filter_.covered_types()
-    if not figure.workplace_types:
-        asked = figure.covered_types()
-        return None if asked is not None and types is not None and not types & asked else ""
-    published = set(figure.workplace_types)
-    if types is not None and types <= published:
-        return ""
-    if types is not None and not types & published:
+    published = set(figure.workplace_types) if figure.workplace_types else None
+    asked = published if published is not None else figure.covered_types()
+    if types is not None and asked is not None and not types & asked:
         return None
-    return _("Published for %(types)s only.") % {"types": types_in_words(figure.workplace_types)}
+    if published is not None and (types is None or not types <= published):
+        note = _("Published for %(types)s only.") % {"types": types_in_words(figure.workplace_types)}
+        return FigureScope(OTHER_SCOPE, note)
+    # The group's types, within those the figure is about: fewer than all of them is a part.
+    fewer_types = types is not None and (asked is None or not asked <= types)
+    if fewer_types or any(name in filter_.active() for name in PART_CRITERIA):
+        return FigureScope(WIDER_SCOPE)
+    return FigureScope(None)
 
 
 def describe(filter_: Filter) -> str:

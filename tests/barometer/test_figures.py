@@ -21,6 +21,7 @@ from barometer.engine.published import (
     OTHER_MEASURE,
     OTHER_SCOPE,
     UNWEIGHTED,
+    WIDER_SCOPE,
     PublishedRange,
     UnreadableWording,
     published_range,
@@ -268,10 +269,49 @@ def test_a_figure_published_for_a_subgroup_carries_its_scope_beside_a_wider_filt
     health = aggregate_report(skewed, Filter(workplace_type="nursing_home"))
     row = next(r for r in health.rows if r.indicator.key == "municipal-collaboration")
     assert not any(p.figure.key.endswith("schools-kindergartens") for p in row.norway)  # about other types
-    exact = aggregate_report(skewed, Filter(workplace_type="primary_school"))
-    row = next(r for r in exact.rows if r.indicator.key == "municipal-collaboration")
+    part = aggregate_report(skewed, Filter(workplace_type="primary_school"))
+    row = next(r for r in part.rows if r.indicator.key == "municipal-collaboration")
     assert [p.scope for p in row.norway if p.figure.key.endswith("schools-kindergartens")] == [""]
     assert OTHER_SCOPE not in {p.verdict for p in row.norway}
+
+
+def test_a_figure_published_for_a_wider_group_gets_no_verdict_beside_a_part_of_it(client, analyst, skewed):
+    """An analyst found nursing homes alone judged against "4 av 10", which KS published for
+    nursing homes and upper-secondary schools together, and one workplace type against the
+    74 % of all workplaces: a part may differ from its whole without contradicting KS. Such a
+    figure is shown, says why it is not compared, and is not marked on the chart; the group
+    it was published for still gets its verdict, as on the findings page."""
+    from barometer.views.staff import share_bars
+
+    load_population(skewed, io.StringIO(POPULATION))  # weighted, as the published figures are
+    client.force_login(analyst)
+
+    def verdicts(filter_, key):
+        row = next(r for r in aggregate_report(skewed, filter_).rows if r.indicator.key == key)
+        return {p.figure.key: p.verdict for p in row.norway}
+
+    care = verdicts(Filter(workplace_type="nursing_home"), "municipal-collaboration")
+    assert care["no2018-municipal-collaboration-nursing-homes-upper-secondary"] == WIDER_SCOPE
+    schools = verdicts(Filter(workplace_type="primary_school"), "innovated")
+    assert schools["no2018-innovated"] == schools["no2018-innovated-education"] == WIDER_SCOPE
+    county = Municipality.objects.filter(county__region__code="vestlandet").first().county.number
+    assert verdicts(Filter(county=county), "innovated")["no2018-innovated"] == WIDER_SCOPE
+    # The groups the figures were published for keep their verdicts.
+    assert verdicts(Filter(), "innovated")["no2018-innovated"] in {"consistent", "higher", "lower"}
+    health = verdicts(Filter(sector="health_care"), "innovated")
+    assert health["no2018-innovated-health-care"] in {"consistent", "higher", "lower"}
+    assert health["no2018-innovated"] == WIDER_SCOPE
+    assert not any(bar.published for bar in share_bars(aggregate_report(skewed, Filter(workplace_type="nursing_home"))))
+    query = f"round={skewed.pk}&group=type:nursing_home"
+    html = client.get(f"/statistikk/?{query}").content.decode()
+    assert "ikke sammenlignet: publisert for en større gruppe, som gruppen som vises, bare er en del av" in html
+    assert "4 av 10" in html  # still shown, for context
+    exported = client.get(f"/statistikk/eksport.csv?{query}").content.decode("utf-8-sig")
+    rows = {r["indicator"]: r for r in csv.DictReader(io.StringIO(exported))}
+    assert rows["municipal-collaboration"]["published_norway_verdict"] == WIDER_SCOPE
+    assert not {"higher", "lower", "consistent"} & set(rows["innovated"]["published_norway_verdict"].split("; "))
+    data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
+    assert "wider_scope" in json.dumps(data, ensure_ascii=False)
 
 
 def test_a_figure_published_for_some_types_gets_no_verdict_beside_all_workplaces(client, analyst, skewed):
@@ -546,14 +586,15 @@ def test_a_figure_that_measures_something_else_gets_no_verdict(client, analyst, 
 
 def test_the_chart_marks_the_figure_published_for_the_groups_own_types(skewed):
     """Health and care is marked at 7 in 10 (published for health and care), not at the 74 %
-    of all workplaces; all workplaces at 74 %, not at a sector's figure."""
+    of all workplaces; all workplaces at 74 %, not at a sector's figure; kindergartens at
+    neither, since no figure was published for them alone (the table says "not compared")."""
 
     def benchmark(filter_):
         row = next(r for r in aggregate_report(skewed, filter_).rows if r.indicator.key == "innovated")
-        return row.benchmark.key
+        return row.benchmark.key if row.benchmark else None
 
     assert benchmark(Filter(sector="health_care")) == "no2018-innovated-health-care"
-    assert benchmark(Filter(workplace_type="kindergarten")) == "no2018-innovated-education"
+    assert benchmark(Filter(workplace_type="kindergarten")) is None
     assert benchmark(Filter()) == "no2018-innovated"
 
 
