@@ -77,31 +77,56 @@ def interval_decimals(low: float | None, high: float | None, *, as_share: bool =
     return decimals
 
 
-def format_estimate(estimate, *, as_share: bool = True) -> str:
+def table_decimals(rows) -> int:
+    """How many decimals every number of one table is written with: the most any of its
+    rows needs, so that a table never shows "77,9 | 77,5–78,3" beside "58 | 57–59".
+
+    ``rows`` are (estimate, as_share) pairs; an estimate has ``low`` and ``high`` (an
+    ``Estimate`` or a ``Figure``; one not shown, or None, counts for nothing). A row needs
+    the decimals its interval is written with on its own (``interval_decimals``: none,
+    unless its ends would meet once rounded). Each row's value and interval, and a
+    difference or change between rows, are then written with this many
+    (``format_estimate``, ``format_interval``, ``format_change``)."""
+    needed = [
+        interval_decimals(estimate.low, estimate.high, as_share=as_share)
+        for estimate, as_share in rows
+        if estimate is not None and getattr(estimate, "shown", True)
+    ]
+    return max(needed, default=0)
+
+
+def format_estimate(estimate, *, as_share: bool = True, decimals: int | None = None) -> str:
     """An estimate's value with as many decimals as its interval is written with ("77,9"
     beside "77,5–78,3", not "78"): a share as a percentage, a score as a number; "" when it
     has no value. ``estimate`` has ``value``, ``low`` and ``high`` (an ``Estimate`` or a
-    ``Figure``)."""
+    ``Figure``). In a table, ``decimals`` is the table's (``table_decimals``), so that
+    every row has the same; the value gets more only if its own interval needs them."""
     if estimate.value is None:
         return ""
-    decimals = interval_decimals(estimate.low, estimate.high, as_share=as_share)
+    decimals = interval_decimals(estimate.low, estimate.high, as_share=as_share, decimals=decimals or 0)
     return format_share(estimate.value, decimals) if as_share else format_number(estimate.value, decimals)
 
 
-def format_change(change: tuple[float, float, float] | None, *, as_share: bool = True) -> str:
+def format_change(change: tuple[float, float, float] | None, *, as_share: bool = True, decimals: int = 1) -> str:
     """A change or difference with its unit and 95 % interval: ``(0.052, -0.01, 0.114)`` of
     shares as "+5,2 prosentpoeng (−1,0 til +11,4)", of scores (``as_share`` False) as
     "+0,3 poeng (...)". ``change`` is (estimate, low, high), as ``difference_of_shares``
     gives it; empty for None. A change in a share is in percentage points, never per cent:
-    a share that goes from 40 % to 44 % grew by 4 points, that is 10 per cent."""
+    a share that goes from 40 % to 44 % grew by 4 points, that is 10 per cent.
+
+    ``decimals``: one on its own; beside a table of the rows it is the difference of, the
+    table's (``table_decimals``), one more only where the interval's ends would meet."""
     if change is None:
         return ""
     scale, unit = (100, _("percentage points")) if as_share else (1, _("points"))
-
-    def signed(value: float) -> str:
-        return ("−" if value < 0 else "+") + format_number(abs(value) * scale, 1)
-
     value, low, high = change
+    decimals = interval_decimals(low, high, as_share=as_share, decimals=decimals)
+
+    def signed(number: float) -> str:
+        return ("−" if number < 0 and round(abs(number) * scale, decimals) else "+") + format_number(
+            abs(number) * scale, decimals
+        )
+
     return _("%(change)s %(unit)s (%(low)s to %(high)s)") % {
         "change": signed(value),
         "unit": unit,

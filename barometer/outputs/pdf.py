@@ -34,17 +34,19 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 def _value(row, estimate) -> str:
+    """A figure of the row's lines, with the decimals of the row's table (``row.decimals``),
+    as on the page."""
     if not estimate.shown:
         return str(NOT_SHOWN)
     n = format_count(estimate.n)
-    interval = format_interval(estimate.low, estimate.high, as_share=row.is_share)
-    return f"{format_estimate(estimate, as_share=row.is_share)} ({interval}, n = {n})"
+    interval = format_interval(estimate.low, estimate.high, as_share=row.is_share, decimals=row.decimals)
+    return f"{format_estimate(estimate, as_share=row.is_share, decimals=row.decimals)} ({interval}, n = {n})"
 
 
 def _own(row) -> str:
     if row.is_share:
         return unsure_answer(row.own) or (_("Yes") if row.own.value == 1.0 else _("No"))
-    return format_number(row.own.value, 0) if row.own.value is not None else _("no score")
+    return format_number(row.own.value, row.decimals) if row.own.value is not None else _("no score")
 
 
 class _NumberedPDF(FPDF):

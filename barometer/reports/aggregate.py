@@ -26,7 +26,7 @@ from barometer.engine.groups import Filter
 from barometer.engine.published import OTHER_SCOPE, WIDER_SCOPE, benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share, types_in_words
+from barometer.formatting import format_share, table_decimals, types_in_words
 from barometer.models import Country, Indicator, ReferenceFigure
 from surveys.models import County, Round, RoundKind, Sector, WorkplaceType
 from surveys.services.questionsets import export_questionset_data
@@ -99,6 +99,12 @@ class AggregateReport:
     weighting: WeightingState
     #: The published edition the figures come from; None for live figures (internal).
     edition: int | None = None
+
+    @property
+    def decimals(self) -> int:
+        """The decimals of the report's table, for every row's value, interval and change
+        (``barometer.formatting.table_decimals``)."""
+        return table_decimals((row.estimate, row.is_share) for row in self.rows)
 
     @property
     def internal(self) -> bool:

@@ -33,7 +33,7 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share, lower_first
+from barometer.formatting import format_share, lower_first, table_decimals
 from barometer.models import ReferenceFigure
 from surveys.models import Centrality, Round, SizeClass
 
@@ -182,6 +182,12 @@ class Finding:
     def verdict_text(self) -> str:
         return str(VERDICT_TEXT[self.verdict])
 
+    @property
+    def decimals(self) -> int:
+        """The decimals of the finding's table, for every row and the difference
+        (``barometer.formatting.table_decimals``)."""
+        return table_decimals((c.estimate, self.is_share) for c in self.comparisons)
+
 
 def _difference_verdict(difference, *, expect_positive: bool = True) -> Verdict:
     if difference is None:
@@ -256,6 +262,11 @@ class Breakdown:
     @property
     def verdict_text(self) -> str:
         return str(VERDICT_TEXT[self.verdict])
+
+    @property
+    def decimals(self) -> int:
+        """The decimals of the breakdown's table, for every row and every difference."""
+        return table_decimals((row.estimate, True) for row in self.rows)
 
 
 def _breakdown(figures: RoundFigures, key: str, dimension: str, parts: list[tuple[object, str]]) -> list[Comparison]:

@@ -25,7 +25,7 @@ from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
 from barometer.engine.published import benchmark
-from barometer.formatting import format_count, format_interval, format_share, group_of_base, workplaces_of_type
+from barometer.formatting import format_count, format_estimate, format_interval, group_of_base, workplaces_of_type
 from barometer.models import Edition, Indicator, Rule
 
 MAX_ITEMS = 2
@@ -128,7 +128,8 @@ def _figure_sentence(own_text: str, group: str, figure: Figure) -> str:
     return _("%(own)s Among %(group)s, %(share)s answered yes (95%% interval %(interval)s, %(n)s answers).") % {
         "own": own_text,
         "group": group_of_base(group, figure.base),
-        "share": format_share(figure.value),
+        # The value with as many decimals as its interval ("58,4 %" beside "57,9–58,9 %").
+        "share": format_estimate(figure),
         "interval": format_interval(figure.low, figure.high),
         "n": format_count(figure.n),
     }

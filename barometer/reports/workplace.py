@@ -36,6 +36,7 @@ from barometer.formatting import (
     group_of_base,
     lower_first,
     name_with_base,
+    table_decimals,
     weighting_word,
     workplaces_of_type,
 )
@@ -74,6 +75,13 @@ class IndicatorRow:
     def own_unsure(self) -> str:
         """ "Don't know" or "Not relevant" when that was the workplace's answer ("")."""
         return unsure_answer(self.own)
+
+    @property
+    def decimals(self) -> int:
+        """The decimals of the row's table (national and peer figures, and the workplace's
+        own score), ``barometer.formatting.table_decimals``; a figure not shown (all of
+        them before the round's results are published) counts for nothing."""
+        return table_decimals([(self.national, self.is_share)] + [(p.estimate, self.is_share) for p in self.peers])
 
     @property
     def national_label(self) -> str:

@@ -38,15 +38,17 @@ def number(value, decimals=0):
 
 
 @register.simple_tag
-def value(estimate, as_share=True):
-    """An estimate's value, with as many decimals as its interval ("77,9" beside "77,5–78,3")."""
-    return format_estimate(estimate, as_share=bool(as_share))
+def value(estimate, as_share=True, decimals=None):
+    """An estimate's value, with as many decimals as its interval ("77,9" beside "77,5–78,3");
+    in a table, ``decimals`` is the table's (``barometer.formatting.table_decimals``)."""
+    return format_estimate(estimate, as_share=bool(as_share), decimals=decimals)
 
 
 @register.simple_tag
-def interval(estimate, as_share=True):
-    """The 95 % interval of an estimate, formatted for the active language."""
-    return format_interval(estimate.low, estimate.high, as_share=as_share)
+def interval(estimate, as_share=True, decimals=0):
+    """The 95 % interval of an estimate, formatted for the active language; in a table with
+    the table's ``decimals``."""
+    return format_interval(estimate.low, estimate.high, as_share=bool(as_share), decimals=decimals or 0)
 
 
 @register.filter
@@ -54,3 +56,10 @@ def change(value, as_share=True):
     """(estimate, low, high) of a change as "+5,2 prosentpoeng (−1,0 til +11,4)"; a change
     in scores (``as_share`` False) in points (``barometer.formatting.format_change``)."""
     return format_change(value, as_share=bool(as_share))
+
+
+@register.simple_tag
+def difference(value, as_share=True, decimals=1):
+    """A difference between rows of a table, with the table's ``decimals`` ("+16
+    prosentpoeng (+10 til +22)" beside rows written "61 %" and "45 %")."""
+    return format_change(value, as_share=bool(as_share), decimals=decimals)

@@ -718,3 +718,90 @@ def test_a_danish_source_title_is_danish_only(barometer_data):
     quoted = ReferenceFigure.objects.get(key="dk2015-external-collaboration")
     assert "As quoted by KS" in quoted.note_en and "Attgjeve av KS" in quoted.note_nn
     assert "innovasjonar gjort i samarbeid" in quoted.statement_nn  # a participle, not "gjorde"
+
+
+# --- One table, one rounding ------------------------------------------------------------------
+
+
+def _figure(value, low, high, n=300, *, is_share=True):
+    from barometer.engine.figures import Base, Figure
+    from barometer.engine.stats import Estimate
+
+    return Figure("test", Estimate(n=n, value=value, low=low, high=high), Base("workplaces", "alle"), True, is_share)
+
+
+def test_every_row_of_a_table_has_the_tables_decimals(client, analyst, skewed, monkeypatch):
+    """An analyst found the culture finding's table written "77,9 | 77,5–78,3" beside
+    "58 | 57–59", each row rounded by its own interval, and the difference with one decimal
+    whatever the rows had. A table now has one number of decimals, the most any of its rows
+    needs, for every row, its interval and the difference: on the findings page, the
+    statistics page and the report's tables and PDF."""
+    from django.template.loader import render_to_string
+
+    from barometer.engine.figures import WeightingState
+    from barometer.formatting import format_change, table_decimals
+    from barometer.outputs.pdf import _value
+    from barometer.reports import findings as findings_module
+    from barometer.reports.summary import _figure_sentence
+    from barometer.reports.workplace import IndicatorRow, PeerEstimate
+    from barometer.views import staff
+
+    narrow, wide = _figure(77.93, 77.52, 78.31, is_share=False), _figure(58.0, 57.0, 59.0, is_share=False)
+    assert table_decimals([(narrow, False), (wide, False)]) == 1
+    assert table_decimals([(wide, False), (None, False)]) == 0
+    with translation.override("nb"):
+        # A difference that rounds to zero at the table's decimals is not "−0".
+        assert format_change((-0.001, -0.05, 0.04), decimals=0) == "+0 prosentpoeng (−5 til +4)"
+    culture = findings_module.Finding(
+        key="culture", title="Kultur", measure="Kulturindeks", published="", source="",
+        comparisons=[findings_module.Comparison("Med", narrow), findings_module.Comparison("Uten", wide)],
+        difference=(19.93, 18.84, 21.02), verdict=findings_module.Verdict.SUPPORTED, is_share=False,
+    )  # fmt: skip
+    sizes = findings_module.Breakdown(
+        title="Etter størrelse", measure="Andel", claim="",
+        rows=[findings_module.Comparison("Små", _figure(0.4, 0.3, 0.5)),
+              findings_module.Comparison("Store", _figure(0.801, 0.797, 0.805, n=9000))],
+        differences=[("Store", "små", (0.401, 0.29, 0.51))], verdict=findings_module.Verdict.SUPPORTED,
+    )  # fmt: skip
+    weighting = WeightingState(weighted=True, available=True, source="table")
+    report = findings_module.FindingsReport([culture], [sizes], weighting)
+    monkeypatch.setattr(staff, "findings", lambda *args, **kwargs: report)
+    client.force_login(analyst)
+    html = client.get(f"/statistikk/funn/?round={skewed.pk}").content.decode()
+    assert "<td>77,9</td>" in html and "<td>58,0</td>" in html and "57,0–59,0" in html, html
+    assert "+19,9 poeng (+18,8 til +21,0)" in html
+    assert "<td>40,0\u00a0%</td>" in html and "30,0–50,0\u00a0%" in html and "79,7–80,5\u00a0%" in html
+    assert "+40,1 prosentpoeng (+29,0 til +51,0)" in html
+
+    real = staff.aggregate_report
+
+    def with_one_narrow_row(*args, **kwargs):
+        report = real(*args, **kwargs)
+        for row in report.rows:
+            if row.indicator.key == "innovated":
+                row.estimate = _figure(0.58, 0.38, 0.76, n=24)
+            if row.indicator.key == "culture-index":
+                row.estimate = _figure(77.93, 77.52, 78.31, n=2145, is_share=False)
+        return report
+
+    monkeypatch.setattr(staff, "aggregate_report", with_one_narrow_row)
+    html = client.get(f"/statistikk/?round={skewed.pk}").content.decode()
+    assert "<td>58,0\u00a0%</td>" in html and "38,0–76,0\u00a0%" in html and "<td>77,9</td>" in html, html
+
+    with translation.override("nb"):
+        row = IndicatorRow(
+            indicator=SimpleNamespace(rule="share"), own=SimpleNamespace(value=1.0, unsure=""),
+            national=_figure(0.5803, 0.5781, 0.5826, n=3000),
+            peers=[PeerEstimate("workplace_type", "Barnehager", _figure(0.4, 0.3, 0.5, n=40))],
+            norway=[], denmark=[], sentence="", suggestion="",
+        )  # fmt: skip
+        assert row.decimals == 1
+        assert _value(row, row.peers[0].estimate) == "40,0\u00a0% (30,0–50,0\u00a0%, n = 40)"
+        cell = render_to_string(
+            "barometer/partials/report_figure.html",
+            {"estimate": row.peers[0].estimate, "is_share": True, "decimals": row.decimals},
+        )
+        assert "<strong>40,0\u00a0%</strong>" in cell and "30,0–50,0\u00a0%" in cell, cell
+        # A figure on its own (the summary): its value as precise as its interval.
+        sentence = _figure_sentence("Dere svarte ja.", "alle virksomheter", row.national)
+        assert "58,0\u00a0%" in sentence and "57,8–58,3\u00a0%" in sentence, sentence
