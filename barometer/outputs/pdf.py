@@ -112,7 +112,9 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         heading(_("In short"))
         text(_("The summary covers the yes-or-no questions; scores, such as the culture index, are compared in the "
                "tables below."), 9)  # fmt: skip
-        if summary.source == "published":
+        if report.summary_not_asked:
+            text(report.summary_not_asked)
+        elif summary.source == "published":
             text(_("There are no figures from this round yet, so this compares with the published national "
                    "barometer (2018). Comparisons with workplaces like this one come with the round's "
                    "results."))  # fmt: skip
@@ -134,11 +136,11 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                     if item.suggestion:
                         text(_("From the barometer:") + " " + item.suggestion, 9)
                     pdf.ln(1)
-        if summary.empty and staff:
+        if summary.empty and staff and not report.summary_not_asked:
             text(_("On none of the yes-or-no questions does the workplace clearly differ from most comparable "
                    "workplaces: either the groups' figures lie too close to 50%%, or there are too few answers to "
                    "tell.") % {})  # fmt: skip
-        elif summary.empty:
+        elif summary.empty and not report.summary_not_asked:
             text(_("On none of the yes-or-no questions do you clearly differ from most comparable workplaces: "
                    "either the groups' figures lie too close to 50%%, or there are too few answers to "
                    "tell.") % {})  # fmt: skip
@@ -175,6 +177,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                 lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope_beyond_population})
             if figure.note:
                 lines.append(f"  {figure.note}")
+        lines += row.not_asked
         text("\n".join(lines), 9)
         pdf.ln(2)
     if report.suggestions:

@@ -40,9 +40,9 @@ from barometer.formatting import (
     weighting_word,
     workplaces_of_type,
 )
-from barometer.models import Country, Indicator, ReferenceFigure, Rule
+from barometer.models import EDITION_COVERAGE, Country, Edition, Indicator, ReferenceFigure, Rule
 from barometer.reports.summary import Summary, build_summary, comparison_groups
-from surveys.models import AnswerChoice, Response, Round, RoundKind
+from surveys.models import AnswerChoice, Response, Round, RoundKind, WorkplaceType
 
 
 @dataclass
@@ -62,6 +62,9 @@ class IndicatorRow:
     denmark: list[ReferenceFigure]
     sentence: str
     suggestion: str
+    #: Why figures the indicator has are not listed: one sentence for each edition that did
+    #: not ask the workplace's type (``not_asked``).
+    not_asked: list[str] = field(default_factory=list)
 
     @property
     def is_share(self) -> bool:
@@ -128,12 +131,55 @@ class WorkplaceReport:
         return pending_results_text(self)
 
     @property
+    def summary_not_asked(self) -> str:
+        """Why a summary that compares with the published national barometer (2018), the
+        round's figures not being there yet, compares with nothing: the 2018 barometer did not
+        ask the workplace's type ("" when it did, or when the summary has the round's figures)."""
+        covered = EDITION_COVERAGE.get(Edition.NO_2018)
+        workplace_type = self.response.workplace_type
+        if self.summary is None or self.summary.source != "published" or covered is None or workplace_type in covered:
+            return ""
+        return _(
+            "There are no figures from this round yet, and the published national barometer (2018) has no figure "
+            "for workplaces of the type “%(type)s”: it asked only workplaces in education and in health and care. "
+            "So there is nothing to compare with yet; comparisons with workplaces like this one come with the "
+            "round's results."
+        ) % {"type": _type_label(workplace_type)}
+
+    @property
     def headlines(self) -> list[IndicatorRow]:
         return [row for row in self.rows if row.indicator.headline]
 
     @property
     def suggestions(self) -> list[IndicatorRow]:
         return [row for row in self.rows if row.suggestion]
+
+
+#: Why a report lists no figure from an edition that did not ask its workplace's type
+#: (``EDITION_COVERAGE``), in words a manager understands: a reader who sees no 2018 figure
+#: beside "Har innovert" should not have to guess.
+NOT_ASKED = {
+    Edition.NO_2018: gettext_lazy(
+        "There is no Norwegian figure from 2018 here: KS' barometer that year asked only workplaces in education "
+        "and in health and care, not workplaces of the type “%(type)s”."
+    ),
+}
+
+
+def not_asked(figures, workplace_type: str) -> list[str]:
+    """For each edition that has a figure about all workplaces among ``figures`` but did
+    not ask ``workplace_type`` (KS 2018 and "other" workplaces, ``EDITION_COVERAGE``), the
+    sentence that says why the report shows none of its figures."""
+    editions = sorted(
+        {figure.edition for figure in figures if not figure.workplace_types and not figure.applies_to(workplace_type)}
+    )
+    label = _type_label(workplace_type)
+    return [str(NOT_ASKED[edition]) % {"type": label} for edition in editions if edition in NOT_ASKED]
+
+
+def _type_label(workplace_type: str) -> str:
+    """The workplace type as the self-test's list names it ("Annen virksomhet")."""
+    return str(dict(WorkplaceType.choices).get(workplace_type, workplace_type))
 
 
 #: The answers that are neither yes nor no, as the report names them.
@@ -313,7 +359,8 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
         if not mine.applies and indicator.rule == Rule.SHARE:
             continue  # the indicator's population does not include this workplace
         national_estimate = national_estimates[item.spec.key]
-        figures = [f for f in indicator.reference_figures.all() if f.applies_to(response.workplace_type)]
+        every_figure = indicator.reference_figures.all()
+        figures = [f for f in every_figure if f.applies_to(response.workplace_type)]
         rows.append(
             IndicatorRow(
                 indicator=indicator,
@@ -324,6 +371,7 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
                 denmark=[f for f in figures if f.country == Country.DENMARK],
                 sentence=_sentence(indicator, mine, national_estimate, published=published),
                 suggestion=indicator.suggestion if _differs_unfavourably(indicator, mine, national_estimate) else "",
+                not_asked=not_asked(every_figure, response.workplace_type),
             )
         )
     summary = build_summary(

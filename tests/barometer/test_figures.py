@@ -805,3 +805,41 @@ def test_every_row_of_a_table_has_the_tables_decimals(client, analyst, skewed, m
         # A figure on its own (the summary): its value as precise as its interval.
         sentence = _figure_sentence("Dere svarte ja.", "alle virksomheter", row.national)
         assert "58,0\u00a0%" in sentence and "57,8–58,3\u00a0%" in sentence, sentence
+
+
+def test_an_other_workplaces_report_says_why_it_has_no_2018_figure(client, skewed):
+    """A self-test of an "other" workplace listed no Norwegian figure for "Har innovert" and
+    did not say why (KS 2018 did not ask such workplaces, ``EDITION_COVERAGE``), and its
+    summary said it compared with the 2018 barometer, then found nothing; the report, the
+    PDF and the method page now say why, in every language."""
+    municipality = Municipality.objects.filter(county__region__code="vestlandet").first()
+    build = ResponseBuilder(skewed)
+    other = build.submitted(workplace_type=WorkplaceType.OTHER, municipality=municipality, answers=innovator())
+    other.token = "annen-virksomhet-token-1234567890"
+    other.save()
+    expected = {
+        "nb": "Her er det ikke noe norsk tall fra 2018: barometeret til KS spurte det året bare virksomheter i "
+        "oppvekst og utdanning og i helse og omsorg, ikke virksomheter av typen «Annen virksomhet».",
+        "nn": "Her er det ikkje noko norsk tal frå 2018: barometeret til KS spurde det året berre verksemder i "
+        "oppvekst og utdanning og i helse og omsorg, ikkje verksemder av typen «Anna verksemd».",
+        "en": "There is no Norwegian figure from 2018 here: KS' barometer that year asked only workplaces in "
+        "education and in health and care, not workplaces of the type “Other workplace”.",
+    }
+    for language, sentence in expected.items():
+        with translation.override(language):
+            report = build_workplace_report(other)
+            row = next(r for r in report.rows if r.indicator.key == "innovated")
+            assert row.not_asked == [sentence]
+            assert not any(f.key.startswith("no2018-") for f in row.norway)
+            assert "(2018)" in report.summary_not_asked and report.summary.source == "published"
+    page = client.get(f"/s/{other.token}/rapport/").content.decode()
+    assert "ikke virksomheter av typen «Annen virksomhet»" in page
+    assert 'class="small summary-not-asked"' in page and 'class="summary-none"' not in page
+    assert "så her sammenligner vi med det publiserte nasjonale barometeret" not in page
+    assert client.get(f"/s/{other.token}/rapport/rapport.pdf").status_code == 200
+    # A workplace the 2018 barometer asked gets its figures, and no such sentence.
+    nursing_home = build_workplace_report(Response.objects.filter(round=skewed, workplace_type="nursing_home").first())
+    assert not any(row.not_asked for row in nursing_home.rows) and not nursing_home.summary_not_asked
+    with translation.override("nb"):
+        method = client.get("/metode/").content.decode()
+    assert "rapporten til en slik virksomhet sier at barometeret for 2018 ikke har noe tall for den" in method
