@@ -174,7 +174,7 @@ class Questionnaire:
         of its options is chosen counts as coming, one shown "if none" does not. So the
         count starts at the longest path and can only shrink when a branch is skipped.
         """
-        visible = self.visible_sections(values)
+        visible = {section.pk for section in self.visible_sections(values)}
         expected = []
         for section in self.sections:
             condition_questions = {
@@ -184,7 +184,7 @@ class Questionnaire:
             if undecided:
                 if section.show_if_mode == ConditionMode.ANY:
                     expected.append(section)
-            elif section in visible:
+            elif section.pk in visible:
                 expected.append(section)
         return expected
 

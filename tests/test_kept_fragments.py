@@ -93,3 +93,8 @@ def test_a_fragment_is_rendered_once_per_key_and_again_for_another():
 def test_a_fragment_without_a_key_is_refused():
     with pytest.raises(TemplateSyntaxError, match="needs a key"):
         Template("{% load kept %}{% kept %}x{% endkept %}")
+
+
+def test_a_fragment_holding_a_block_is_refused():
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a"):
+        Template("{% load kept %}{% kept language %}{% block title %}x{% endblock %}{% endkept %}")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.template.loader_tags import BlockNode
 
 register = template.Library()
 
@@ -34,7 +35,14 @@ MAX_KEYS = 64
 
 class KeptNode(template.Node):
     """The ``{% kept %}`` node: ``nodelist`` rendered once per resolved ``key`` (a tuple of
-    ``FilterExpression``); the strings are in ``self.rendered``."""
+    ``FilterExpression``); the strings are in ``self.rendered``.
+
+    Its content is hidden from ``get_nodes_by_type``, which Django runs over the parent
+    template on every render of a page that extends it (to find the ``{% block %}`` tags):
+    a kept fragment holds no block (``kept`` refuses one), so there is nothing to find.
+    """
+
+    child_nodelists = ()
 
     def __init__(self, nodelist: template.NodeList, key: list[template.base.FilterExpression]):
         self.nodelist = nodelist
@@ -58,12 +66,15 @@ class KeptNode(template.Node):
 def kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
     """``{% kept expr1 expr2 ... %}...{% endkept %}`` (see the module's docstring).
 
-    Raises ``TemplateSyntaxError`` when no key is given: a fragment shared by every page in
-    every language is never what is meant.
+    Raises ``TemplateSyntaxError`` when no key is given (a fragment shared by every page in
+    every language is never what is meant) or when the fragment holds a ``{% block %}``.
     """
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError(f"'{bits[0]}' needs a key, such as LANGUAGE_CODE")
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A block's content comes from the page that extends the template: it cannot be kept.
+        raise template.TemplateSyntaxError(f"'{bits[0]}' cannot hold a {{% block %}}")
     return KeptNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
