@@ -497,14 +497,14 @@ def pending_results_text(report: WorkplaceReport) -> str:
     if report.staff:
         text = _(
             "The answers are compared with the published results of the Norwegian (2018 and 2020) and Danish "
-            "(2015 and 2018–19) barometers. The figures for %(round)s and for workplaces like this one come with "
-            "the round's results, once they are published."
+            "(2015 and 2018–19) barometers. The figures for the round “%(round)s” and for workplaces like this "
+            "one come with the round's results, once they are published."
         )
     else:
         text = _(
             "Your answers are compared with the published results of the Norwegian (2018 and 2020) and Danish "
-            "(2015 and 2018–19) barometers. The figures for %(round)s and for workplaces like yours come with the "
-            "round's results, once they are published."
+            "(2015 and 2018–19) barometers. The figures for the round “%(round)s” and for workplaces like yours "
+            "come with the round's results, once they are published."
         )
     return text % {"round": report.round.localized_name}
 

@@ -360,3 +360,15 @@ def test_without_figures_a_published_figure_of_another_measure_is_never_quoted(b
         None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
     )
     assert summary.empty
+
+
+def test_the_round_is_named_as_a_round_not_as_the_object_of_a_verb(client, demo_report):
+    """ "the 3,000 workplaces that answered Synthetic demo round" read as if the round were
+    a question; its name now stands in quotes after "the round"."""
+    invitation, response = demo_report
+    client.cookies["barometer_language"] = "en"
+    english = client.get(f"/s/{invitation.token}/rapport/").content.decode()
+    assert re.search(r"workplaces that answered in the round “[^”]+”, with", english)
+    client.cookies["barometer_language"] = "nb"
+    bokmal = client.get(f"/s/{invitation.token}/rapport/").content.decode()
+    assert f"som svarte i runden «{response.round.name}», med" in bokmal, response.round.name
