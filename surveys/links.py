@@ -94,17 +94,25 @@ def clear_blocked() -> None:
 
 #: An invitation with its response (if started) and the response's round and question set.
 _INVITATION = Prepared("surveys.Invitation", ("response__round", "response__question_set"), "{token_digest} = %s")
+#: The same with what the profile box shows (the workplace and the response's municipality),
+#: for the two pages that show it: one statement instead of two.
+_INVITATION_WITH_PROFILE = Prepared(
+    "surveys.Invitation",
+    ("response__round", "response__question_set", "response__workplace", "response__municipality"),
+    "{token_digest} = %s",
+)
 #: A self-test's response with its round, question set and municipality (the profile box
 #: shows it). It has no invitation, which Django then knows without a query.
 _SELF_TEST = Prepared("surveys.Response", ("round", "question_set", "municipality"), "{token_digest} = %s")
 
 
-def find_link(request: HttpRequest | None, token: str):
+def find_link(request: HttpRequest | None, token: str, *, with_profile: bool = False):
     """The invitation or self-test response a link token belongs to, or 404.
 
     An invitation comes with its response (if started), and a self-test's response with
     its round, question set and municipality, in one query written once
-    (``surveys.statements.Prepared``). Raises ``Ratelimited``
+    (``surveys.statements.Prepared``). ``with_profile`` brings an invitation's workplace
+    and the response's municipality too (a self-test has no workplace). Raises ``Ratelimited``
     (answered with 429) when the address has tried too many unknown links lately
     (``Throttled``, a ``Ratelimited`` that says when to try again).
     """
@@ -116,7 +124,8 @@ def find_link(request: HttpRequest | None, token: str):
         digest = token_digest(token)
         # The digest is unique: no ordering (the models' default ordering would join the
         # round and the workplace).
-        found = _INVITATION.first([digest]) or _SELF_TEST.first([digest])
+        invitations = _INVITATION_WITH_PROFILE if with_profile else _INVITATION
+        found = invitations.first([digest]) or _SELF_TEST.first([digest])
         if found is not None and not same_token(found.token, token):
             found = None
     if found is None:

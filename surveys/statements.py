@@ -66,14 +66,16 @@ class _Written:
 
 
 class Prepared:
-    """``model.objects.select_related(*related).filter(where).order_by(order)[:1]``,
+    """``model.objects.select_related(*related).filter(where).order_by(order).first()``,
     written once per database.
 
     - ``related``: paths of forward foreign keys and one-to-one relations, either side
       (``"round"``, ``"municipality__county"``, ``"response__round"``), joined with LEFT
       OUTER JOIN as the ORM joins nullable relations.
     - ``where`` and ``order``: SQL in which ``{name}`` stands for the root model's column
-      of field ``name`` (``"{token_digest} = %s"``, ``"{closes_at} DESC"``).
+      of field ``name`` (``"{token_digest} = %s"``, ``"{closes_at} DESC"``). Without an
+      order, ``where`` must find at most one row (a unique column): the statement has no
+      LIMIT, which lets the planner choose its indexes.
 
     ``first(params)`` returns the first row's instance with its relations, or None. The
     model may be named (``"surveys.Invitation"``) for a module the models import.
@@ -125,8 +127,11 @@ class Prepared:
         sql = f"SELECT {select} FROM {quote(self.model._meta.db_table)} t0 {' '.join(joins)}"
         sql += f" WHERE {self.where.format(**names)}"
         if self.order:
-            sql += f" ORDER BY {self.order.format(**names)}"
-        return _Written(sql + " LIMIT 1", columns, links)
+            sql += f" ORDER BY {self.order.format(**names)} LIMIT 1"
+        # A lookup on a unique column has no LIMIT: with one, PostgreSQL's planner may expect
+        # to find the row early and scan a table instead of using an index (it scanned every
+        # response for an invitation's when few responses had one).
+        return _Written(sql, columns, links)
 
     @cached_property
     def _for_default(self) -> _Written:

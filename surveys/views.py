@@ -24,7 +24,7 @@ from . import rules
 from .forms import SectionForm, SelfTestProfileForm
 from .i18n import LANGUAGES, activate_respondent_language, current_language, device_chose_language
 from .links import find_link
-from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind, Workplace
+from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
 from .questionnaire import AnswerValues, Questionnaire
 from .rendering import render_review
 from .services.answering import (
@@ -35,7 +35,6 @@ from .services.answering import (
     submit_response,
 )
 from .shared_pages import shared_with_anonymous_visitors
-from .statements import Prepared
 
 REPORT_URL_NAME = "barometer:report"
 # The questionnaire page that shows the workplace as registered (partials/profile.html).
@@ -108,10 +107,12 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _response_for_token(request: HttpRequest, token: str) -> Response:
+def _response_for_token(request: HttpRequest, token: str, *, with_profile: bool = False) -> Response:
     """The response behind a respondent link, or 404. Activates the response's language
-    on a device that has not chosen one, and remembers a language chosen on this one."""
-    found = find_link(request, token)
+    on a device that has not chosen one, and remembers a language chosen on this one.
+    ``with_profile``: for a page with the profile box, the workplace and municipality come
+    in the same query (``find_link``)."""
+    found = find_link(request, token, with_profile=with_profile)
     chose_language = device_chose_language(request)
     if isinstance(found, Invitation):
         response = response_for_invitation(found, language=current_language() if chose_language else found.language)
@@ -154,29 +155,12 @@ def _progress(questionnaire: Questionnaire, values: AnswerValues, section) -> di
     }
 
 
-_WORKPLACE = Prepared(Workplace, ("municipality",), "{id} = %s")
-
-
-def _load_profile(response: Response) -> None:
-    """Load what the profile box shows, the workplace and its municipality, in one query
-    instead of one each (a self-test has no workplace, and its link brought the
-    municipality: ``surveys.links.find_link``)."""
-    if response.workplace_id is None:
-        return
-    workplace = _WORKPLACE.first([response.workplace_id])
-    if workplace is None:
-        raise Workplace.DoesNotExist(f"workplace {response.workplace_id} is gone")
-    response.workplace = workplace
-    if workplace.municipality_id == response.municipality_id:
-        response.municipality = workplace.municipality
-
-
 def resume_url(response: Response) -> str:
     return settings.SITE_URL + reverse("surveys:welcome", args=[response.link_token])
 
 
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
-    response = _response_for_token(request, token)
+    response = _response_for_token(request, token, with_profile=True)
     gate = _gate(request, response)
     if gate:
         return gate
@@ -184,7 +168,6 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     values = AnswerValues.for_response(response)
     next_section = questionnaire.first_incomplete_section(values)
     started = bool(values.options or values.numbers or values.texts)
-    _load_profile(response)
     return render(
         request,
         "surveys/welcome.html",
@@ -205,7 +188,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
-    response = _response_for_token(request, token)
+    response = _response_for_token(request, token, with_profile=code == PROFILE_SECTION)
     gate = _gate(request, response)
     if gate:
         return gate
@@ -277,8 +260,6 @@ def _after_change_from_review(token: str, questionnaire: Questionnaire, values: 
 def _render_section(request, response, questionnaire, current, form, values) -> HttpResponse:
     previous, following = questionnaire.neighbours(current, values)
     show_profile = current.code == PROFILE_SECTION
-    if show_profile:
-        _load_profile(response)
     return render(
         request,
         "surveys/section.html",

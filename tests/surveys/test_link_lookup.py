@@ -78,18 +78,18 @@ def test_a_wrong_or_altered_token_finds_nothing(national_round, workplace):
             find_link(None, token)
 
 
-def test_the_workplace_comes_with_its_municipality_as_the_orm_gives_them(workplace):
-    from surveys.models import Workplace
-    from surveys.views import _WORKPLACE
-
-    expected = Workplace.objects.select_related("municipality").get(pk=workplace.pk)
+def test_with_the_profile_an_invitation_brings_the_workplace_and_municipality_in_the_same_query(
+    national_round, workplace
+):
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    response_for_invitation(invitation, language="nb")
+    expected = Response.objects.select_related("workplace", "municipality").get(invitation=invitation)
     with CaptureQueriesContext(connection) as captured:
-        found = _WORKPLACE.first([workplace.pk])
-        municipality = found.municipality
+        found = find_link(None, invitation.token, with_profile=True).response
+        pairs = [(found.workplace, expected.workplace), (found.municipality, expected.municipality)]
     assert len(captured) == 1
-    assert fields(found) == fields(expected)
-    assert fields(municipality) == fields(expected.municipality)
-    assert _WORKPLACE.first([workplace.pk + 10_000]) is None
+    for got, wanted in pairs:
+        assert fields(got) == fields(wanted)
 
 
 def test_a_report_s_response_comes_with_every_relation_its_report_reads(national_round, workplace):
