@@ -429,10 +429,12 @@ CHARTS = ("shares", "culture")
 
 
 def _published_share(row: IndicatorRow) -> float | None:
-    """The published Norwegian figure marked on the row's bar (0-1): the one for the
-    workplace's type if there is one, else for all types, and only one that measures what
-    the indicator does (``barometer.engine.published.benchmark``)."""
-    figure = benchmark(row.norway)
+    """The published Norwegian figure marked on the row's national bar (0-1): one published
+    for all workplace types, since the bar is all workplaces, and only one that measures
+    what the indicator does (``barometer.engine.published.benchmark``). A figure published
+    for the workplace's own type is not drawn on the national bar: a figure for a part set
+    on the whole invites the comparison the statistics page refuses (the method page)."""
+    figure = benchmark(figure for figure in row.norway if not figure.workplace_types)
     return float(figure.value) / 100 if figure is not None else None
 
 

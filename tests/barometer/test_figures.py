@@ -673,6 +673,17 @@ def test_the_workplace_chart_marks_only_a_published_figure_of_the_same_measure(s
     assert _published_share(rows["political-leadership-initiated"]) is None  # "an important cause" only
 
 
+def test_the_workplace_chart_marks_no_figure_for_one_type_on_the_national_bar(skewed):
+    """A school's national bar (all workplaces) carried the "8 in 10" published for the
+    education sector: a figure for a part drawn on the whole."""
+    from barometer.reports.workplace import _published_share
+
+    response = Response.objects.filter(round=skewed, workplace_type="primary_school").first()
+    row = next(r for r in build_workplace_report(response).rows if r.indicator.key == "innovated")
+    assert any(figure.workplace_types for figure in row.norway)  # a sector's figure is listed
+    assert _published_share(row) == next(float(f.value) / 100 for f in row.norway if not f.workplace_types)
+
+
 def test_a_scope_note_names_whole_sectors_and_plural_types():
     from barometer.formatting import types_in_words
 
