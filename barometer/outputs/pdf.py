@@ -17,7 +17,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from barometer.formatting import NOT_SHOWN, format_count, format_estimate, format_interval, format_number, lower_first
+from barometer.formatting import (
+    NOT_SHOWN,
+    format_count,
+    format_estimate,
+    format_interval,
+    format_number,
+    format_share,
+    lower_first,
+)
 from barometer.reports.aggregate import weighting_statement
 from barometer.reports.workplace import (
     SOURCES,
@@ -26,9 +34,12 @@ from barometer.reports.workplace import (
     chart_image,
     is_factor,
     pending_results_text,
+    report_blocks,
     unsure_answer,
 )
 from surveys.dates import in_oslo
+from surveys.i18n import localized
+from surveys.questionnaire import AnswerValues, Questionnaire
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
@@ -41,6 +52,30 @@ def _value(row, estimate) -> str:
     n = format_count(estimate.n)
     interval = format_interval(estimate.low, estimate.high, as_share=row.is_share, decimals=row.decimals)
     return f"{format_estimate(estimate, as_share=row.is_share, decimals=row.decimals)} ({interval}, n = {n})"
+
+
+def _indicator(row, staff: bool, published: bool, heading, text) -> None:
+    """One indicator as the page shows it: its name, the sentence about the workplace, the
+    workplace's value, the national figure (once the round's results are ``published``),
+    the peer figures and the published ones."""
+    heading(str(row.indicator.name), 11)
+    if not is_factor(row) and not staff:
+        text(row.sentence)  # "Dere har ...": the web page leaves it out for staff too
+    lines = [f"{_('This workplace') if staff else _('Your workplace')}: {_own(row)}"]
+    if published:
+        lines.append(f"{row.national_label}: {_value(row, row.national)}")
+    lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
+    for figure in row.norway + row.denmark:
+        lines.append(
+            f"{figure.get_edition_display()}: {figure.wording} – {lower_first(figure.statement)} "
+            f"({figure.population_label})"
+        )
+        if figure.scope_beyond_population:
+            lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope_beyond_population})
+        if figure.note:
+            lines.append(f"  {figure.note}")
+    lines += row.not_asked
+    text("\n".join(lines), 9)
 
 
 def _own(row) -> str:
@@ -160,25 +195,41 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         png = chart_image(report, name, image_format="png")
         pdf.image(png, w=width)
         pdf.ln(2)
-    for row in report.rows:
-        heading(str(row.indicator.name), 11)
-        if not is_factor(row) and not staff:
-            text(row.sentence)  # "Dere har ...": the web page leaves it out for staff too
-        lines = [f"{_('This workplace') if staff else _('Your workplace')}: {_own(row)}"]
-        if report.published:
-            lines.append(f"{row.national_label}: {_value(row, row.national)}")
-        lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
-        for figure in row.norway + row.denmark:
-            lines.append(
-                f"{figure.get_edition_display()}: {figure.wording} – {lower_first(figure.statement)} "
-                f"({figure.population_label})"
-            )
-            if figure.scope_beyond_population:
-                lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope_beyond_population})
-            if figure.note:
-                lines.append(f"  {figure.note}")
-        lines += row.not_asked
-        text("\n".join(lines), 9)
+    # The details in the page's order: each part of the questionnaire the workplace saw,
+    # its indicators, its factors and (for the respondent) its answers (``report_blocks``).
+    answers = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
+    for block in report_blocks(report, answers):
+        heading(localized(block.section, "title"), 12)
+        for row in block.rows:
+            _indicator(row, staff, report.published, heading, text)
+        if block.factors:
+            text(_("Each factor was rated from 1 (hindered the work to a great extent) to 6 (promoted it to a great "
+                   "extent)."), 9)  # fmt: skip
+            for factor in block.factors:
+                rating = _("This workplace's rating:") if staff else _("Your rating:")
+                lines = [factor.name, f"{rating} {factor.own or '–'}"]
+                if factor.promoted and factor.hindered:
+                    lines.append(
+                        _("Among %(group)s: %(promoted)s say it promoted the work (5–6) and %(hindered)s that it "
+                          "hindered it (1–2); n = %(n)s.")
+                        % {"group": factor.group, "promoted": format_share(factor.promoted.value),
+                           "hindered": format_share(factor.hindered.value), "n": format_count(factor.promoted.n)}
+                    )  # fmt: skip
+                else:
+                    lines.append(str(NOT_SHOWN))
+                text("\n".join(lines), 9)
+                pdf.ln(1)
+        if not block.rows and not block.factors:
+            text(_("The barometer has no comparison figures for this part; the answers are listed here."), 9)
+        if staff:
+            continue  # the questions speak to the respondent ("dere"); staff read the page
+        heading(_("Your answers"), 10)
+        for answer in block.answer_rows:
+            given = "; ".join(str(item) for item in answer["answer"]) or _("Not answered")
+            question = localized(answer["question"], "text")
+            # "Hvor mange ...? 12", but "Statement: Ja", as the error summary joins them.
+            joined = " " if question.rstrip().endswith(("?", ".", ":", "!")) else ": "
+            text(f"{question}{joined}{given}", 9)
         pdf.ln(2)
     if report.suggestions:
         heading(_("Findings and advice from the barometer"))

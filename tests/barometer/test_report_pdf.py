@@ -78,3 +78,32 @@ def test_staff_get_the_report_as_pdf_about_the_workplace(client, admin_client, b
     assert "Denne virksomheten:" in everything
     assert not re.search(r"\b(Dere|dere|deres|Deres)\b", everything), re.findall(r".{40}\b[Dd]ere.{40}", everything)
     assert Client().get(f"/rapporter/{response.pk}/rapport.pdf").status_code == 404  # not logged in
+
+
+def test_the_pdf_follows_the_page_part_by_part(client, barometer_data, question_set, register):
+    """The PDF listed the indicators in the indicators' order, the page in the
+    questionnaire's, part by part with the factors and the answers: now both the same."""
+    report, _invitation, pages, _links = pdf_text(client, barometer_data, question_set, register, "nb")
+    everything = flat(" ".join(pages))
+    from barometer.reports.workplace import report_blocks
+    from surveys.questionnaire import AnswerValues, Questionnaire
+
+    response = report.response
+    blocks = report_blocks(
+        report, Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
+    )
+    position = 0
+    for block in blocks:
+        title = flat(str(block.section.title))
+        found = everything.find(title, position)
+        assert found >= 0, f"part {title!r} missing or out of order"
+        position = found
+        for row in block.rows:
+            name = flat(str(row.indicator.name))
+            at = everything.find(name, position)
+            assert at >= 0, f"{name!r} not under {title!r}"
+            position = at
+        for factor in block.factors:
+            position = everything.index(flat(factor.name)[:30], position)
+        assert everything.find("Svarene deres", position) >= 0
+    assert any(block.factors for block in blocks) and "Vurderingen deres:" in everything
