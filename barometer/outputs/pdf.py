@@ -211,7 +211,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                 if factor.promoted and factor.hindered:
                     lines.append(
                         _("Among %(group)s: %(promoted)s say it promoted the work (5–6) and %(hindered)s that it "
-                          "hindered it (1–2); n = %(n)s.")
+                          "hindered it (1–2); n = %(n)s.")  # no-break spaces, as in the page's text
                         % {"group": factor.group, "promoted": format_share(factor.promoted.value),
                            "hindered": format_share(factor.hindered.value), "n": format_count(factor.promoted.n)}
                     )  # fmt: skip
