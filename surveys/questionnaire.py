@@ -138,7 +138,11 @@ class Questionnaire:
                 question.__dict__[KEPT_FIELDS] = {}
             _CACHE[key] = found
             while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.pop(next(iter(_CACHE)))
+                # Two threads of a threaded server may evict at once: never fail a page for it.
+                try:
+                    _CACHE.pop(next(iter(_CACHE)), None)
+                except (RuntimeError, StopIteration):
+                    break
         return found
 
     @staticmethod

@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
@@ -73,12 +74,15 @@ class Prepared:
       (``"round"``, ``"municipality__county"``, ``"response__round"``), joined with LEFT
       OUTER JOIN as the ORM joins nullable relations.
     - ``where`` and ``order``: SQL in which ``{name}`` stands for the root model's column
-      of field ``name`` (``"{token_digest} = %s"``, ``"{closes_at} DESC"``). Without an
+      of field ``name`` (``"{token_digest} = %s"``, ``"{closes_at} DESC"``; a literal
+      brace is written twice, as in ``str.format``). Values are always parameters. Without an
       order, ``where`` must find at most one row (a unique column): the statement has no
       LIMIT, which lets the planner choose its indexes.
 
     ``first(params)`` returns the first row's instance with its relations, or None. The
-    model may be named (``"surveys.Invitation"``) for a module the models import.
+    model may be named (``"surveys.Invitation"``) for a module the models import. It reads
+    the model's table as it is: no default manager's filtering and no database router (the
+    database is ``db``, ``default`` unless given).
     """
 
     def __init__(self, model: type[Model] | str, related: tuple[str, ...], where: str, order: str = ""):
@@ -93,6 +97,9 @@ class Prepared:
         return apps.get_model(self._model) if isinstance(self._model, str) else self._model
 
     def _write(self, db: str) -> _Written:
+        """Raises ``ImproperlyConfigured`` for a model this way of reading does not support:
+        one whose primary key is not its first column (a missing relation is told by that
+        column being NULL) or one that inherits another model's table."""
         quote = connections[db].ops.quote_name
         models: list[tuple[type[Model], str]] = [(self.model, "t0")]
         joins, links = [], []
@@ -116,6 +123,9 @@ class Prepared:
                 aliases[step] = len(models)
                 links.append((parent_index, relation, len(models)))
                 models.append((target, alias))
+        for model, _alias in models:
+            if model._meta.concrete_fields[0] is not model._meta.pk or model._meta.parents:
+                raise ImproperlyConfigured(f"Prepared cannot read {model.__name__}: its key is not its first column")
         columns, start = [], 0
         for model, alias in models:
             columns.append(_Columns(model, alias, start, db))

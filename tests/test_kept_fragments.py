@@ -98,3 +98,16 @@ def test_a_fragment_without_a_key_is_refused():
 def test_a_fragment_holding_a_block_is_refused():
     with pytest.raises(TemplateSyntaxError, match="cannot hold a"):
         Template("{% load kept %}{% kept language %}{% block title %}x{% endblock %}{% endkept %}")
+
+
+@override_settings(SHARED_PAGE_SECONDS=0)
+def test_the_400_page_speaks_its_own_visitor_s_language_not_the_previous_one_s(barometer_data):
+    """The query guard answers before LocaleMiddleware: its page came in the language the
+    thread's previous request left active (found by a fresh reviewer)."""
+    english, norwegian = Client(), Client()
+    english.cookies["barometer_language"] = "en"
+    norwegian.cookies["barometer_language"] = "nb"
+    assert '<html lang="en">' in english.get("/metode/").content.decode()
+    refused = norwegian.get("/?q=%00")
+    assert refused.status_code == 400
+    assert '<html lang="nb">' in refused.content.decode()

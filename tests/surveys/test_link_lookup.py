@@ -144,3 +144,15 @@ def test_the_latest_published_round_is_the_one_the_orm_finds(national_round, que
         assert fields(found.question_set) == fields(expected.question_set)
     assert len(captured) == 1
     assert found.slug == "published-1" and fields(found) == fields(expected)
+
+
+def test_a_model_whose_key_is_not_its_first_column_is_refused(db):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from surveys.statements import Prepared
+
+    historical = Prepared("surveys.HistoricalQuestion", (), "{history_id} = %s")
+    if historical.model._meta.concrete_fields[0] is historical.model._meta.pk:
+        pytest.skip("the historical model's key is its first column here")
+    with pytest.raises(ImproperlyConfigured, match="its key is not its first column"):
+        historical.first([1])
