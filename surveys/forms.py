@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import formats
 from django.utils.html import format_html, strip_tags
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +128,19 @@ class AnswerTextField(forms.CharField):
                 raise _errors(violations)
 
 
+def summary_label(question: Question) -> str:
+    """The question as the error summary names it (HTML, escaped): its text, or for a
+    question written as a shared stem and an item ("I hvilken grad har følgende fremmet
+    eller hemmet arbeidet ...: ny teknologi") the item alone, capitalised ("Ny teknologi"),
+    as the page's heading and the question itself carry the stem. A text that falls back
+    to bokmål keeps its ``lang="nb"``."""
+    text = localized_html(question, "text")
+    stem, separator, item = str(text).partition(": ")
+    if not separator or not item.strip() or "<" in stem:  # no stem, or a fallback's <span lang="nb">
+        return text
+    return mark_safe(item[:1].upper() + item[1:])
+
+
 class SectionForm(AnsweringFormMixin, forms.Form):
     """The questions of one section a response sees, as form fields named by question code.
 
@@ -142,7 +155,7 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.summary_labels = {}
         for question in questions:
-            self.summary_labels[question.code] = localized_html(question, "text")
+            self.summary_labels[question.code] = summary_label(question)
             self.fields[question.code] = self._kept_field(question)
 
     @staticmethod

@@ -53,3 +53,27 @@ def test_english_dates_follow_british_convention():
         assert exact_time(moment) == "30 November 2026 at 19:14"
     with translation.override("nb"):
         assert exact_time(moment) == "30. november 2026 kl. 19:14"
+
+
+def test_the_error_summary_names_a_stem_and_item_question_by_its_item(client, invitation, question_set):
+    """Each factor question repeats the stem "I hvilken grad har følgende fremmet eller
+    hemmet arbeidet med den nyeste innovasjonen: ..."; eight such links in the error summary
+    read as one long repetition. The summary names the item; the question keeps its text."""
+    from django.utils import translation
+
+    from surveys.forms import summary_label
+    from surveys.models import Question
+
+    factor = Question.objects.get(section__question_set=question_set, code="factor_technology")
+    with translation.override("nb"):
+        assert summary_label(factor) == "Ny teknologi"
+    with translation.override("en"):
+        english = str(summary_label(factor))
+    assert english[:1].isupper() and ":" not in english and "To what extent" not in english
+    simple = Question.objects.get(section__question_set=question_set, code="evaluated")
+    with translation.override("nb"):
+        assert summary_label(simple) == "Er den nyeste innovasjonen evaluert?"
+    # A question with no translation falls back to bokmål whole, marked as bokmål.
+    simple.text_en = ""
+    with translation.override("en"):
+        assert str(summary_label(simple)) == '<span lang="nb">Er den nyeste innovasjonen evaluert?</span>'
