@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 from django.views.defaults import bad_request
 
 #: Longer than any value a page of this site puts in a link (a search term, a slug, an id).
@@ -60,8 +59,5 @@ class QueryParameterGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         reason = problem_with_query(request)
         if reason is not None:
-            # This runs before LocaleMiddleware: without this the page would come in the
-            # language the thread's previous request left active, another visitor's.
-            translation.activate(translation.get_language_from_request(request))
             return bad_request(request, ValueError(reason))
         return self.get_response(request)

@@ -78,10 +78,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their caching; every page is private, no-store.
     "config.cache_control.PrivateCacheControlMiddleware",
-    # Query strings with NUL bytes or huge values get 400 before any view or query runs.
-    "config.query_guard.QueryParameterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Query strings with NUL bytes or huge values get 400 before any view or query runs; after
+    # LocaleMiddleware, so the page comes in the visitor's language, not the one the thread's
+    # previous request left active (the session is read only when used: no query).
+    "config.query_guard.QueryParameterGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -293,6 +295,9 @@ CONTENT_SECURITY_POLICY = {
 # this many seconds in each process for visitors without a session (surveys/shared_pages.py);
 # 0 renders them for every request.
 SHARED_PAGE_SECONDS = int(os.environ.get("SHARED_PAGE_SECONDS", "10"))
+# The page frame's {% kept %} fragments are rendered once per language and login state in
+# each process (surveys/templatetags/kept.py); False renders them for every request.
+KEPT_FRAGMENTS = True
 
 # Privacy: managers' e-mail addresses and invitation links are removed this many days after
 # a round closes (manage.py apply_retention); the answers are kept.

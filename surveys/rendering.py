@@ -32,6 +32,10 @@ from django import forms
 from django.forms.widgets import ChoiceWidget
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import normalize_newlines
+from django.utils.translation import gettext
+
+from .i18n import localized_html
 
 
 def _attributes(attrs: dict) -> str:
@@ -249,9 +253,6 @@ def render_answer_form(form: forms.Form) -> SafeString:
     return mark_safe("".join(render_field(form[name]) for name in form.fields))
 
 
-__all__ = ["render_answer_form", "render_field"]
-
-
 def render_review(summary: list[dict], section_url) -> SafeString:
     """The review page's answers, one ``<section>`` per part: its heading, a "Change" link
     (``section_url(code)``, which returns to the review), and a description list of every
@@ -261,11 +262,6 @@ def render_review(summary: list[dict], section_url) -> SafeString:
     Written here rather than in the template for the reason the forms are: the review lists
     every question answered, and its loops were most of the page's time.
     """
-    from django.utils.text import normalize_newlines
-    from django.utils.translation import gettext
-
-    from .i18n import localized_html
-
     change = escape(gettext("Change"))
     not_answered = f"<em>{escape(gettext('Not answered'))}</em>"
     the_part = gettext("the part “%(title)s”")
@@ -293,3 +289,6 @@ def render_review(summary: list[dict], section_url) -> SafeString:
         out.append("    </dl>\n  </section>\n")
     out.append("</div>")
     return mark_safe("".join(out))
+
+
+__all__ = ["render_answer_form", "render_field", "render_review"]

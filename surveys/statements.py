@@ -143,13 +143,9 @@ class Prepared:
         # response for an invitation's when few responses had one).
         return _Written(sql, columns, links)
 
-    @cached_property
-    def _for_default(self) -> _Written:
-        return self._write(DEFAULT_DB_ALIAS)
-
     def first(self, params: list, db: str = DEFAULT_DB_ALIAS) -> Model | None:
         """The first row as an instance of the model with its relations, or None."""
-        written = self._for_default if db == DEFAULT_DB_ALIAS else self._written.get(db)
+        written = self._written.get(db)
         if written is None:
             written = self._written[db] = self._write(db)
         with connections[db].cursor() as cursor:

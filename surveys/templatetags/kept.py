@@ -50,7 +50,7 @@ class KeptNode(template.Node):
         self.rendered: dict[tuple, str] = {}
 
     def render(self, context: template.Context) -> str:
-        if not getattr(settings, "KEPT_FRAGMENTS", True):
+        if not settings.KEPT_FRAGMENTS:
             return self.nodelist.render(context)
         key = tuple(expression.resolve(context) for expression in self.key)
         found = self.rendered.get(key)
