@@ -80,13 +80,14 @@ MIDDLEWARE = [
     "config.cache_control.PrivateCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Query strings with NUL bytes or huge values get 400 before any view or query runs; after
-    # LocaleMiddleware, so the page comes in the visitor's language, not the one the thread's
-    # previous request left active (the session is read only when used: no query).
-    "config.query_guard.QueryParameterGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Query strings with NUL bytes or huge values get 400 before any view or query runs; after
+    # the language and the user are known, so the page comes in the visitor's language and
+    # frame (staff menu or login link), not what the thread's previous request left. The
+    # session and the user are read only when used, so no query runs before the guard.
+    "config.query_guard.QueryParameterGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

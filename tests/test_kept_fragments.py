@@ -111,3 +111,15 @@ def test_the_400_page_speaks_its_own_visitor_s_language_not_the_previous_one_s(b
     refused = norwegian.get("/?q=%00")
     assert refused.status_code == 400
     assert '<html lang="nb">' in refused.content.decode()
+
+
+@override_settings(SHARED_PAGE_SECONDS=0)
+def test_the_400_page_knows_a_logged_in_visitor(barometer_data, admin_user):
+    """The query guard answered before the user was known: a logged-in admin got the
+    anonymous frame (the login link, no staff menu) on a 400 page (found by a fresh helper)."""
+    analyst = Client()
+    analyst.force_login(admin_user)
+    refused = analyst.get("/?q=%00")
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'href="/admin/"' in html and "/konto/login/" not in html

@@ -57,7 +57,7 @@ def _value(row, estimate) -> str:
 def _indicator(row, staff: bool, published: bool, heading, text) -> None:
     """One indicator as the page shows it: its name, the sentence about the workplace, the
     workplace's value, the national figure (once the round's results are ``published``),
-    the peer figures and the published ones."""
+    the peer figures, the published ones and what the barometer found about it."""
     heading(str(row.indicator.name), 11)
     if not is_factor(row) and not staff:
         text(row.sentence)  # "Dere har ...": the web page leaves it out for staff too
@@ -76,6 +76,8 @@ def _indicator(row, staff: bool, published: bool, heading, text) -> None:
             lines.append(f"  {figure.note}")
     lines += row.not_asked
     text("\n".join(lines), 9)
+    if row.suggestion:  # under its indicator, as on the page
+        text(f"{_('From the barometer:')} {row.suggestion}", 9)
 
 
 def _own(row) -> str:
@@ -231,11 +233,6 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
             joined = " " if question.rstrip().endswith(("?", ".", ":", "!")) else ": "
             text(f"{question}{joined}{given}", 9)
         pdf.ln(2)
-    if report.suggestions:
-        heading(_("Findings and advice from the barometer"))
-        for row in report.suggestions:
-            text(f"{row.indicator.name}: {row.suggestion}")
-            pdf.ln(1)
     heading(_("Sources"))
     for title, address, _language in SOURCES:
         text(f"{title}: {address}", 9, link=address)

@@ -104,7 +104,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
     return render(
         request,
         "barometer/report.html",
-        {"body": mark_safe(page["body"]), "synthetic": page["synthetic"], "response": response},
+        {"body": mark_safe(page["body"]), "synthetic": page["synthetic"], "response": response, "staff": staff},
     )
 
 

@@ -58,8 +58,12 @@ def test_pdf_has_page_numbers_the_interval_explanation_the_summary_and_links(cli
     assert "(virksomheter med en innovasjon)" in everything
     # The published texts often begin "Barometeret viser …": the lead-in does not say it again.
     assert "Dette fant barometeret" not in everything and "Dette viser barometeret" not in everything
-    if report.suggestions:
-        assert "Funn og råd fra barometeret" in everything
+    # What the barometer found stands under its own indicator, as on the page, not in a
+    # section of its own at the end.
+    for row in report.suggestions:
+        heading_at = everything.rindex(flat(str(row.indicator.name)))  # its heading in the details
+        assert "Fra barometeret: " + flat(row.suggestion)[:40] in everything[heading_at:]
+    assert "Funn og råd fra barometeret" not in everything
 
 
 def test_staff_get_the_report_as_pdf_about_the_workplace(client, admin_client, barometer_data, question_set,

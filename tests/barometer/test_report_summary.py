@@ -372,3 +372,13 @@ def test_the_round_is_named_as_a_round_not_as_the_object_of_a_verb(client, demo_
     client.cookies["barometer_language"] = "nb"
     bokmal = client.get(f"/s/{invitation.token}/rapport/").content.decode()
     assert f"som svarte i runden «{response.round.name}», med" in bokmal, response.round.name
+
+
+def test_a_staff_report_s_title_names_the_workplace_not_you(admin_client, demo_report):
+    """The staff page's heading said "Slik ligger ... an" while its <title> said "Rapporten
+    deres", to the respondent (found by a fresh helper)."""
+    _invitation, response = demo_report
+    admin_client.cookies["barometer_language"] = "nb"
+    html = admin_client.get(f"/rapporter/{response.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert f"Slik ligger {response.workplace.name} an" in title and "deres" not in title
