@@ -6,10 +6,18 @@ made on unweighted counts of workplaces, whatever the weighting, because it is t
 of workplaces behind a figure that protects them.
 
 The default policy, ``ThresholdSuppression``, hides the way Udir hides: a figure with fewer
-than ``threshold`` workplaces is not shown, and neither is any figure from which a hidden
-one could be worked out (the rest of a coarser group a user can ask for, or a part of a
-breakdown whose hidden parts together are too few). A different policy (for example one
-that reads published snapshots with secondary suppression) is passed to ``RoundFigures``.
+than ``threshold`` workplaces is not shown, and neither is a figure from which a hidden one
+could be worked out by one subtraction (the rest of a coarser group a user can ask for, or
+a part of a breakdown whose hidden parts together are too few). A different policy (for
+example one that reads published snapshots with secondary suppression) is passed to
+``RoundFigures``.
+
+This is the live tier's display rule for analysts and admins, who may also download the
+answers row by row; it is not disclosure control, and the pages say so. It does not look
+for longer chains of subtractions, nor for bounds: when a shown group's share is 0 % or
+100 %, every part of the group has that share, a hidden part too. What the public and
+municipality staff read is decided when a round is published (``barometer.engine.disclosure``,
+docs/disclosure.md), with an exact audit.
 """
 
 from __future__ import annotations
@@ -114,6 +122,10 @@ class ThresholdSuppression:
     reader's own workplace not counted), when a coarser group a user can ask for differs
     from it by fewer than the threshold, or when the breakdown of a coarser group by one of
     its criteria hides its part (see ``suppress_partition``).
+
+    Only counts are compared, never the figures themselves: a hidden part of a group whose
+    share is 0 % or 100 % has the same share, and this rule does not hide the group for it
+    (see the module's docstring for why the live tier accepts that).
     """
 
     threshold: int

@@ -136,6 +136,23 @@ def test_the_method_page_names_ssb_and_the_licence(client, db, language):
 
 
 @pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nb", "0\u00a0% eller 100\u00a0%, har ingen eller alle i gruppen gitt det svaret"),
+        ("nn", "0\u00a0% eller 100\u00a0%, har ingen eller alle i gruppa gitt det svaret"),
+        ("en", "0% or 100%, nobody or everybody in it gave that answer"),
+    ],
+)
+def test_the_method_page_says_a_share_of_none_or_all_holds_for_hidden_parts(client, db, language, words):
+    """The exact audit checks counts; a shown 0 % or 100 % still gives a hidden part's
+    share (docs/disclosure.md), and the page must not promise more than that."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/metode/").content.decode()
+    paragraph = page[page.index('id="all-or-none"') :]
+    assert words in paragraph[: paragraph.index("</p>")]
+
+
+@pytest.mark.parametrize(
     ("language", "heading"), [("nb", "Dere har ikke tilgang til dette"), ("en", "You may not do this")]
 )
 def test_a_forbidden_page_is_in_the_site_style_and_language(
