@@ -35,6 +35,7 @@ from barometer.reports.workplace import (
     is_factor,
     pending_results_text,
     report_blocks,
+    report_heading,
     unsure_answer,
 )
 from surveys.dates import in_oslo
@@ -103,7 +104,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     staff = report.staff
     response = report.response
     who = response.workplace.name if response.workplace else _("Self-test")
-    title = _("How %(name)s is doing") % {"name": who} if staff else _("Innovation Barometer: your report")
+    title = report_heading(response, staff=True) if staff else _("Innovation Barometer: your report")
     pdf = _NumberedPDF(format="A4")
     pdf.alias_nb_pages()
     pdf.set_lang(get_language() or "nb")

@@ -182,6 +182,19 @@ def _type_label(workplace_type: str) -> str:
     return str(dict(WorkplaceType.choices).get(workplace_type, workplace_type))
 
 
+def report_heading(response: Response, *, staff: bool) -> str:
+    """The report's heading, as its page, its ``<title>`` and its PDF name it.
+
+    A respondent reads about "your workplace"; staff read about the workplace by name, or,
+    for a self-test (no workplace), about a self-test by its workplace type. Returns the
+    text in the active language."""
+    if not staff:
+        return _("How your workplace is doing")
+    if response.workplace is not None:
+        return _("How %(name)s is doing") % {"name": response.workplace.name}
+    return _("Self-test report: %(type)s") % {"type": _type_label(response.workplace_type).lower()}
+
+
 #: The answers that are neither yes nor no, as the report names them.
 UNSURE_ANSWERS = {"dont_know": gettext_lazy("Don't know"), "not_relevant": gettext_lazy("Not relevant")}
 

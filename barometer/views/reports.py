@@ -26,6 +26,7 @@ from barometer.reports.workplace import (
     build_workplace_report,
     chart_image,
     report_blocks,
+    report_heading,
     report_round,
 )
 from surveys.models import Response
@@ -90,6 +91,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 "summary": summary,
                 "blocks": report_blocks(report, summary),
                 "staff": staff,
+                "heading": report_heading(response, staff=staff),
                 "link_expires": response.round.closes_at + timedelta(days=settings.RETENTION_DAYS),
                 "weighting_query": "" if weighted else "?vekting=av",
                 "chart_query": chart_query(response, weighted) if token else "",
@@ -104,7 +106,13 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
     return render(
         request,
         "barometer/report.html",
-        {"body": mark_safe(page["body"]), "synthetic": page["synthetic"], "response": response, "staff": staff},
+        {
+            "body": mark_safe(page["body"]),
+            "synthetic": page["synthetic"],
+            "response": response,
+            "staff": staff,
+            "heading": report_heading(response, staff=staff),
+        },
     )
 
 

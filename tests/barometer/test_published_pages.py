@@ -273,3 +273,25 @@ def test_files_state_the_rule_of_their_tier(world):
     # The live rule as it is applied: a group whose rest in a larger group is small goes too
     # (an analyst found sector groups of 15 hidden under a note that named only the 5-rule).
     assert "resten av en større gruppe" in live["note"] and "kan ofte finnes ut" in live["note"]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("nb", "Rapport fra en selvtest: barnehage"), ("nn", "Rapport frå ein sjølvtest: barnehage"),
+     ("en", "Self-test report: kindergarten")],
+)  # fmt: skip
+def test_a_staff_report_of_a_self_test_is_named_as_one(admin_client, world, language, heading):
+    """An admin opening a self-test's report by id read "Your report" in the <title>,
+    "How Kindergarten is doing" above it and "How Self-test is doing" in the PDF."""
+    from pypdf import PdfReader
+
+    _self_test_report(Client(), world)
+    response = Response.objects.get(token="selvtest-token-abcdefghij")
+    admin_client.cookies["barometer_language"] = language
+    html = admin_client.get(f"/rapporter/{response.pk}/").content.decode()
+    title = html[html.index("<title>") + len("<title>") : html.index("</title>")]
+    h1 = html[html.index("<h1") : html.index("</h1>")]
+    assert title.startswith(heading) and h1.endswith(heading)
+    pdf = admin_client.get(f"/rapporter/{response.pk}/rapport.pdf")
+    first_page = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert heading in " ".join(first_page.split())
