@@ -22,6 +22,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
+# The range of a signed 64-bit integer column (BigAutoField, and SQLite's INTEGER).
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
+
 
 class _Columns:
     """One model's columns in a row: ``model``, its table alias, the attribute names in
@@ -144,7 +147,13 @@ class Prepared:
         return _Written(sql, columns, links)
 
     def first(self, params: list, db: str = DEFAULT_DB_ALIAS) -> Model | None:
-        """The first row as an instance of the model with its relations, or None."""
+        """The first row as an instance of the model with its relations, or None.
+
+        An integer parameter outside a signed 64-bit column's range matches no row, as in
+        the ORM's lookups: it is not sent (SQLite's driver raises ``OverflowError`` for it,
+        and an address such as ``/rapporter/99999999999999999999/`` must be a 404)."""
+        if any(isinstance(value, int) and not _BIGINT_MIN <= value <= _BIGINT_MAX for value in params):
+            return None
         written = self._written.get(db)
         if written is None:
             written = self._written[db] = self._write(db)

@@ -156,3 +156,13 @@ def test_a_model_whose_key_is_not_its_first_column_is_refused(db):
         pytest.skip("the historical model's key is its first column here")
     with pytest.raises(ImproperlyConfigured, match="its key is not its first column"):
         historical.first([1])
+
+
+@pytest.mark.parametrize("address", ["/rapporter/99999999999999999999/", "/rapporter/9223372036854775808/rapport.pdf"])
+def test_a_report_id_beyond_any_integer_column_is_not_found(admin_client, national_round, address):
+    """A written-once statement sent the number to the driver as it came, and SQLite's
+    refused it: a 500 for a signed-in user (found by a fresh helper). The ORM's lookups
+    match no row for it; so does ``Prepared``, without a query."""
+    with CaptureQueriesContext(connection) as captured:
+        assert admin_client.get(address).status_code == 404
+    assert not any("surveys_response" in query["sql"] for query in captured)
