@@ -1,7 +1,10 @@
 """The login form's messages: what to do, in the page's language, as every other form says it
-(Django's own say "This field is required.")."""
+(Django's own say "This field is required."), and a logout address that can be opened."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +15,17 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = _("Write your user name.")
         self.fields["password"].error_messages["required"] = _("Write your password.")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's ``LogoutView`` (which logs out on POST only, against cross-site logouts),
+    answering a GET, such as a bookmark or a typed address, with a page that asks and has
+    the button, instead of a blank 405. A visitor who is not signed in goes to the front
+    page (``LOGOUT_REDIRECT_URL``)."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect(self.get_success_url())
+        return render(request, "registration/logout_confirm.html")

@@ -7,17 +7,49 @@ database is back, because connections are health-checked before reuse.
 
 import sys
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 RETRY_AFTER_SECONDS = 30
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+#: What a too large form raises: the 400 page then speaks of the form, not of the address.
+FORM_TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400 as Django renders it (without the request's context: a bad Host header must not
+    be read again), from ``400_form.html`` when the form sent was too large, else from
+    ``400.html`` (an address with values no page can use)."""
+    template = "400_form.html" if isinstance(exception, FORM_TOO_LARGE) else "400.html"
+    return defaults.bad_request(request, exception, template_name=template)
+
+
+class MethodNotAllowedPage:
+    """Gives a 405 from a view (Django's ``HttpResponseNotAllowed``, which has no body: a
+    blank page) the site's page in the visitor's language and frame, keeping its ``Allow``
+    header. A 405 that already has a body is left as it is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        page = render(request, "405.html", status=405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -16,6 +16,7 @@ The nginx configuration (``deploy/nginx.conf``) masks its own access log the sam
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from typing import Any
@@ -74,6 +75,12 @@ class MaskedAdminEmailHandler(AdminEmailHandler):
         request = getattr(record, "request", None)
         meta = getattr(request, "META", {}) or {}
         self._tokens = frozenset(tokens_in(getattr(request, "path", ""), str(meta.get("HTTP_REFERER", ""))))
+        if request is not None:
+            # The report quotes the form. A form too large to parse raises here once and
+            # reads as empty afterwards; unread until now (a 5xx before the view read it),
+            # it would raise inside the report and fail the response.
+            with contextlib.suppress(Exception):
+                request.POST  # noqa: B018
         try:
             super().emit(record)
         finally:

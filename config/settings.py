@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # frame (staff menu or login link), not what the thread's previous request left. The
     # session and the user are read only when used, so no query runs before the guard.
     "config.query_guard.QueryParameterGuardMiddleware",
+    # A view's bare 405 becomes a page in the visitor's language and frame.
+    "config.errors.MethodNotAllowedPage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

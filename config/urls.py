@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from config.accounts import LoginForm
+from config.accounts import LoginForm, LogoutView
 
 urlpatterns = [
     path("", include("surveys.urls")),
@@ -10,10 +10,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Before Django's own, so that the login form's messages say what to write.
     path("konto/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("konto/logout/", LogoutView.as_view(), name="logout"),
     path("konto/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"

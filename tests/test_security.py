@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client, override_settings
@@ -105,7 +106,61 @@ def test_other_server_errors_get_a_plain_500_page(db, monkeypatch):
     except ValueError:
         response = server_error(None)
     assert response.status_code == 500
-    assert "Traceback" not in response.content.decode()
+    html = response.content.decode()
+    assert "Traceback" not in html
+    # A way out in every language, and the respondent addressed as "dere" (README).
+    assert html.count('<a href="/">') == 3 and "Svarene dere allerede har lagret" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("nb", "Siden kan ikke brukes slik"), ("nn", "Sida kan ikkje brukast slik"),
+     ("en", "This page cannot be used that way")],
+)  # fmt: skip
+def test_a_method_a_page_does_not_take_gets_a_page_not_a_blank_405(client, db, language, heading):
+    """Django's 405 has no body: a white page with no way back (found by a fresh helper)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.put("/selvtest/")
+    assert response.status_code == 405 and "POST" in response["Allow"]
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html and f'<html lang="{language}"' in html and 'href="/"' in html
+
+
+def test_opening_the_logout_address_asks_and_logging_out_stays_a_post(client, django_user_model):
+    """A GET to /konto/logout/ (a bookmark, a typed address) was a blank 405; it must not log
+    out by itself (a link on another site could), so it shows a page with the button."""
+    assert client.get("/konto/logout/").url == "/"  # nobody to log out
+    user = django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    page = client.get("/konto/logout/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<h1>Logge ut?</h1>" in html and 'method="post" action="/konto/logout/"' in html
+    assert "_auth_user_id" in client.session  # still signed in after the GET
+    assert client.post("/konto/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_error_report_survives_a_form_too_large_to_read(client, db):
+    """With no self-test open, the start page answers 503 before reading the form; the error
+    e-mail then read it and raised TooManyFieldsSent out of the logging: no response."""
+    fields = {f"felt{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    assert client.post("/selvtest/", fields).status_code == 503
+
+
+def test_a_form_too_large_gets_a_400_about_the_form_not_the_address(client, self_test_round):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    response = client.post("/selvtest/", {f"felt{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)})
+    html = response.content.decode()
+    assert response.status_code == 400 and "<h1>Skjemaet kunne ikke tas imot</h1>" in html
+    assert "adressen" not in html.split("<h1>", 1)[1].split("</main>")[0]
+
+
+def test_a_signed_in_user_s_404_speaks_of_reports_not_of_e_mailed_links(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("kommune", password="correct-horse-battery"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/finnes-ikke/").content.decode()
+    assert "your account may not give access to it" in html and "e-mail" not in html
 
 
 def test_retention_removes_addresses_and_links_of_old_rounds_but_keeps_answers(barometer_data, invitation,

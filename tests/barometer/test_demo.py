@@ -153,7 +153,7 @@ def test_the_method_page_says_a_share_of_none_or_all_holds_for_hidden_parts(clie
 
 
 @pytest.mark.parametrize(
-    ("language", "heading"), [("nb", "Dere har ikke tilgang til dette"), ("en", "You may not do this")]
+    ("language", "heading"), [("nb", "Du har ikke tilgang til dette"), ("en", "You may not do this")]
 )
 def test_a_forbidden_page_is_in_the_site_style_and_language(
     national_round, client, django_user_model, language, heading
