@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from barometer.engine.comparability import is_comparable
@@ -26,7 +27,7 @@ from barometer.engine.groups import Filter
 from barometer.engine.published import OTHER_SCOPE, WIDER_SCOPE, benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share, table_decimals, types_in_words
+from barometer.formatting import format_share, table_decimals, types_in_words, workplaces_of_type
 from barometer.models import Country, Indicator, ReferenceFigure
 from surveys.models import County, Round, RoundKind, Sector, WorkplaceType
 from surveys.services.questionsets import export_questionset_data
@@ -249,6 +250,13 @@ def figure_scope(figure: ReferenceFigure, filter_: Filter) -> FigureScope | None
     fewer_types = types is not None and (asked is None or not asked <= types)
     if fewer_types or any(name in filter_.active() for name in PART_CRITERIA):
         return FigureScope(WIDER_SCOPE)
+    if asked is not None and (types is None or types - asked):
+        # Compared as it is (all workplaces beside KS 2018), but the row says so.
+        extra = (types if types is not None else set(WorkplaceType.values)) - asked
+        note = _("The group shown also holds %(types)s, which this edition did not ask.") % {
+            "types": get_text_list([workplaces_of_type(t) for t in sorted(extra)], _("and"))
+        }
+        return FigureScope(None, note)
     return FigureScope(None)
 
 

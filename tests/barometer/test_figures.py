@@ -854,3 +854,18 @@ def test_an_other_workplaces_report_says_why_it_has_no_2018_figure(client, skewe
     with translation.override("nb"):
         method = client.get("/metode/").content.decode()
     assert "rapporten til en slik virksomhet sier at barometeret for 2018 ikke har noe tall for den" in method
+
+
+def test_all_workplaces_beside_ks_2018_are_compared_and_the_row_says_other_types_are_in(skewed):
+    """KS 2018 asked four workplace types; all workplaces are still compared with its
+    figures (the method page says so), and each such figure's note now says so on the row
+    (found by a fresh helper: "lower" read as like for like)."""
+    with translation.override("en"):
+        row = next(r for r in aggregate_report(skewed, Filter()).rows if r.indicator.key == "innovated")
+    national = next(p for p in row.norway if p.figure.key == "no2018-innovated")
+    assert national.verdict not in {OTHER_SCOPE, WIDER_SCOPE}  # compared (unweighted here: no population)
+    assert "workplaces of other types" in national.scope
+    schools = next(
+        r for r in aggregate_report(skewed, Filter(sector="education")).rows if r.indicator.key == "innovated"
+    )
+    assert all("other types" not in p.scope for p in schools.norway)
