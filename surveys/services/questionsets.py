@@ -16,13 +16,16 @@ Positions come from the order in the file.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Max, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..characters import first_disallowed
 from ..i18n import LANGUAGES
@@ -35,6 +38,19 @@ from ..models import (
     QuestionSetStatus,
     Section,
 )
+
+#: A section or question code: it becomes a column of the response export (and a variable
+#: in the statistics tools analysts read it into, whose names start with a letter and hold
+#: no dot, hyphen or space), the first half of a "question.option" reference, and for a
+#: section a part of the page's address.
+CODE = re.compile(r"[a-z][a-z0-9_]*")
+#: An option code: the second half of a "question.option" reference and of a
+#: multiple-choice question's column; a scale's options are its numbers ("1" to "6").
+OPTION_CODE = re.compile(r"[a-z0-9_]+")
+#: The set's slug: names the set on the command line and in addresses.
+SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+CODE_RULE = "code (a lowercase letter a-z, then lowercase letters, digits and _)"
+OPTION_CODE_RULE = "option code (lowercase letters a-z, digits and _)"
 
 
 class QuestionSetFileError(Exception):
@@ -52,7 +68,7 @@ class _Checker:
     def error(self, place: str, message: str) -> None:
         self.errors.append(f"{place}: {message}")
 
-    def texts(self, data: dict, key: str, place: str, *, required: bool) -> None:
+    def texts(self, data: dict, key: str, place: str, *, required: bool, model: type[models.Model]) -> None:
         value = data.get(key)
         if not isinstance(value, dict):
             self.error(f"{place}.{key}", "must be an object with the keys nb, nn and en")
@@ -64,10 +80,14 @@ class _Checker:
             text = value.get(language, "")
             if not isinstance(text, str):
                 self.error(f"{place}.{key}.{language}", "must be text")
+            else:
+                self.column(model, f"{key}_{language}", text, f"{place}.{key}.{language}")
         if required and not str(value.get("nb") or "").strip():
             self.error(f"{place}.{key}.nb", "the bokmål text is missing")
 
-    def integer(self, data: dict, key: str, place: str, *, minimum: int | None = None) -> None:
+    def integer(
+        self, data: dict, key: str, place: str, *, model: type[models.Model], minimum: int | None = None
+    ) -> None:
         value = data.get(key)
         if value is None:
             return
@@ -75,6 +95,42 @@ class _Checker:
             self.error(f"{place}.{key}", "must be a whole number or null")
         elif minimum is not None and value < minimum:
             self.error(f"{place}.{key}", f"must be at least {minimum}")
+        else:
+            self.column(model, key, value, f"{place}.{key}")
+
+    def code(self, value: Any, place: str, *, pattern: re.Pattern, rule: str, model: type[models.Model]) -> bool:
+        """Whether ``value`` is a code (or slug) matching ``pattern`` that its column holds."""
+        if not isinstance(value, str) or not value:
+            self.error(place, "is missing")
+            return False
+        if not pattern.fullmatch(value):
+            self.error(place, f'"{value}" is not a valid {rule}')
+            return False
+        return self.column(model, place.rsplit(".", 1)[-1], value, place)
+
+    def column(self, model: type[models.Model], name: str, value: Any, place: str) -> bool:
+        """Whether the column ``model.name`` can hold ``value`` exactly.
+
+        The field's own validators decide (its maximum length, a decimal's digits and
+        decimal places); whole numbers must also fit the range every database backend gives
+        the field's type (SQLite's is wider than PostgreSQL's), so a file that loads in
+        development also loads in production.
+        """
+        model_field = model._meta.get_field(name)
+        if isinstance(model_field, models.IntegerField):
+            low, high = BaseDatabaseOperations.integer_field_ranges[model_field.get_internal_type()]
+            if not low <= value <= high:
+                self.error(place, f"must be between {low} and {high}, the range of its database column")
+                return False
+        # Management commands report in English whatever language is active.
+        with translation.override("en"):
+            try:
+                model_field.run_validators(value)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.error(place, message)
+                return False
+        return True
 
 
 def validate_questionset_data(data: Any) -> None:
@@ -82,19 +138,25 @@ def validate_questionset_data(data: Any) -> None:
     check = _Checker()
     if not isinstance(data, dict):
         raise QuestionSetFileError(["(file): must be a JSON object"])
-    if not isinstance(data.get("slug"), str) or not data.get("slug", "").strip():
-        check.error("slug", "is missing")
-    check.integer(data, "version", "(file)", minimum=1)
+    check.code(
+        data.get("slug"),
+        "slug",
+        pattern=SLUG,
+        rule="slug (lowercase letters a-z, digits, and - or _ between them)",
+        model=QuestionSet,
+    )
+    check.integer(data, "version", "(file)", minimum=1, model=QuestionSet)
     if data.get("status", "draft") not in {QuestionSetStatus.DRAFT, QuestionSetStatus.PUBLISHED}:
         check.error("status", "must be draft or published")
-    check.texts(data, "title", "(file)", required=True)
-    check.texts(data, "intro", "(file)", required=False)
+    check.texts(data, "title", "(file)", required=True, model=QuestionSet)
+    check.texts(data, "intro", "(file)", required=False, model=QuestionSet)
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
         check.error("sections", "must be a non-empty list")
         raise QuestionSetFileError(check.errors)
 
-    option_refs: set[str] = set()
+    # "question.option" -> the question's code
+    option_refs: dict[str, str] = {}
     question_codes: dict[str, str] = {}
     section_codes: dict[str, str] = {}
     # (place, condition, index of the section it is in, code of the question it is on or None)
@@ -106,14 +168,13 @@ def validate_questionset_data(data: Any) -> None:
             check.error(place, "must be an object")
             continue
         code = section.get("code")
-        if not isinstance(code, str) or not code:
-            check.error(f"{place}.code", "is missing")
-        elif code in section_codes:
-            check.error(f"{place}.code", f'duplicate section code "{code}" (also at {section_codes[code]})')
-        else:
-            section_codes[code] = place
-        check.texts(section, "title", place, required=True)
-        check.texts(section, "intro", place, required=False)
+        if check.code(code, f"{place}.code", pattern=CODE, rule=CODE_RULE, model=Section):
+            if code in section_codes:
+                check.error(f"{place}.code", f'duplicate section code "{code}" (also at {section_codes[code]})')
+            else:
+                section_codes[code] = place
+        check.texts(section, "title", place, required=True, model=Section)
+        check.texts(section, "intro", place, required=False, model=Section)
         conditions.append((place, section.get("show_if"), s_index, None))
         questions = section.get("questions")
         if not isinstance(questions, list) or not questions:
@@ -125,8 +186,7 @@ def validate_questionset_data(data: Any) -> None:
                 check.error(q_place, "must be an object")
                 continue
             q_code = question.get("code")
-            if not isinstance(q_code, str) or not q_code:
-                check.error(f"{q_place}.code", "is missing")
+            if not check.code(q_code, f"{q_place}.code", pattern=CODE, rule=CODE_RULE, model=Question):
                 q_code = None
             elif q_code in question_codes:
                 check.error(f"{q_place}.code", f'duplicate question code "{q_code}" (also at {question_codes[q_code]})')
@@ -138,12 +198,12 @@ def validate_questionset_data(data: Any) -> None:
                 check.error(f"{q_place}.kind", f"unknown kind {kind!r}; use one of {', '.join(QuestionKind.values)}")
             if not isinstance(question.get("required", True), bool):
                 check.error(f"{q_place}.required", "must be true or false")
-            check.texts(question, "text", q_place, required=True)
-            check.texts(question, "help", q_place, required=False)
+            check.texts(question, "text", q_place, required=True, model=Question)
+            check.texts(question, "help", q_place, required=False, model=Question)
             for key in ("max_choices", "max_length"):
-                check.integer(question, key, q_place, minimum=1)
+                check.integer(question, key, q_place, minimum=1, model=Question)
             for key in ("min_value", "max_value"):
-                check.integer(question, key, q_place)
+                check.integer(question, key, q_place, model=Question)
             if question.get("max_choices") is not None and kind != QuestionKind.MULTIPLE_CHOICE:
                 check.error(f"{q_place}.max_choices", "only multiple-choice questions have a maximum")
             if question.get("max_length") is not None and kind != QuestionKind.TEXT:
@@ -167,18 +227,20 @@ def validate_questionset_data(data: Any) -> None:
                     check.error(o_place, "must be an object")
                     continue
                 o_code = option.get("code")
-                if not isinstance(o_code, str) or not o_code:
-                    check.error(f"{o_place}.code", "is missing")
+                if not check.code(o_code, f"{o_place}.code", pattern=OPTION_CODE, rule=OPTION_CODE_RULE, model=Option):
+                    pass
                 elif o_code in seen:
                     check.error(f"{o_place}.code", f'duplicate option code "{o_code}" (also at {seen[o_code]})')
                 else:
                     seen[o_code] = o_place
                     if q_code:
-                        option_refs.add(f"{q_code}.{o_code}")
-                check.texts(option, "label", o_place, required=True)
+                        option_refs[f"{q_code}.{o_code}"] = q_code
+                check.texts(option, "label", o_place, required=True, model=Option)
                 score = option.get("score")
                 if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
                     check.error(f"{o_place}.score", "must be a number or null")
+                elif score is not None:
+                    check.column(Option, "score", Decimal(str(score)), f"{o_place}.score")
                 if not isinstance(option.get("exclusive", False), bool):
                     check.error(f"{o_place}.exclusive", "must be true or false")
 
@@ -198,7 +260,7 @@ def validate_questionset_data(data: Any) -> None:
                 continue
             # A page is decided when it is shown: its display conditions can only depend on
             # answers given on earlier pages (sections), never on the same or a later one.
-            source = ref.split(".")[0]
+            source = option_refs[ref]
             if section_of_question[source] >= s_index:
                 shown = f'question "{on_question}"' if on_question else f'section "{sections[s_index].get("code")}"'
                 where = "the same page" if section_of_question[source] == s_index else "a later page"

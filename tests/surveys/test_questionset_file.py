@@ -186,3 +186,129 @@ def test_import_command_loads_the_shipped_file(empty_database, active_language):
     with translation.override(active_language):
         call_command("import_questionset", str(QUESTIONSET_FILE), stdout=out)
     assert "innovasjonsbarometeret v1 (published)" in out.getvalue()
+
+
+def _first_question(kind: str, **fields):
+    """A breakage that puts a new question of ``kind`` first on the first page."""
+
+    def breakage(data):
+        question = {"code": "added", "kind": kind, "text": {"nb": "Ny", "nn": "", "en": ""}, "help": {}, **fields}
+        if kind == QuestionKind.MULTIPLE_CHOICE:
+            question["options"] = [{"code": "a", "label": {"nb": "A", "nn": "", "en": ""}}]
+        data["sections"][0]["questions"].insert(0, question)
+
+    return breakage
+
+
+def _refused(data) -> list[str]:
+    """The problems an import of ``data`` reports; the database is left as it was."""
+    sets_before = QuestionSet.objects.count()
+    with pytest.raises(QuestionSetFileError) as excinfo:
+        import_questionset(data)
+    assert QuestionSet.objects.count() == sets_before
+    return excinfo.value.errors
+
+
+def _names(errors: list[str], place: str, message: str) -> bool:
+    return any(error.startswith(f"{place}:") and message in error for error in errors)
+
+
+def test_a_dotted_question_code_is_refused_not_a_crash(empty_database, questionset_data):
+    data = copy.deepcopy(questionset_data)
+    role = data["sections"][0]["questions"][0]
+    assert role["code"] == "role"
+    role["code"] = "role.x"
+    data["sections"][1]["show_if"] = {"mode": "any", "options": ["role.x.unit_manager"]}
+    errors = _refused(data)
+    assert _names(errors, "sections[0].questions[0].code", '"role.x" is not a valid code'), errors
+
+
+@pytest.mark.parametrize(
+    ("breakage", "place", "value"),
+    [
+        (lambda d: d.update(slug="Innovasjons barometer 2025"), "slug", "Innovasjons barometer 2025"),
+        (lambda d: d["sections"][0].update(code="Profil"), "sections[0].code", "Profil"),
+        (lambda d: d["sections"][0]["questions"][0].update(code="role type"), "sections[0].questions[0].code", ""),
+        (lambda d: d["sections"][0]["questions"][0].update(code="1role"), "sections[0].questions[0].code", ""),
+        (
+            lambda d: d["sections"][0]["questions"][0]["options"][0].update(code="unit.manager"),
+            "sections[0].questions[0].options[0].code",
+            "",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][0]["options"][0].update(code="Enhets leder"),
+            "sections[0].questions[0].options[0].code",
+            "",
+        ),
+    ],
+)
+def test_codes_and_the_slug_must_be_lowercase_slugs(empty_database, questionset_data, breakage, place, value):
+    """Codes become export columns, "question.option" references and addresses."""
+    data = copy.deepcopy(questionset_data)
+    breakage(data)
+    errors = _refused(data)
+    assert _names(errors, place, "is not a valid"), errors
+    assert value in "\n".join(errors)
+
+
+@pytest.mark.parametrize(
+    ("breakage", "place", "message"),
+    [
+        (lambda d: d.update(version=99999999999), "(file).version", "2147483647"),
+        (lambda d: d.update(slug="a" * 100), "slug", "at most 80 characters"),
+        (lambda d: d["sections"][0].update(code="s" * 61), "sections[0].code", "at most 60 characters"),
+        (
+            lambda d: d["sections"][0]["questions"][0].update(code="q" * 70),
+            "sections[0].questions[0].code",
+            "at most 60 characters",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][0]["options"][0].update(code="o" * 61),
+            "sections[0].questions[0].options[0].code",
+            "at most 60 characters",
+        ),
+        (lambda d: d["title"].update(nb="T" * 201), "(file).title.nb", "at most 200 characters"),
+        (
+            lambda d: d["sections"][0]["questions"][0]["options"][0]["label"].update(en="L" * 301),
+            "sections[0].questions[0].options[0].label.en",
+            "at most 300 characters",
+        ),
+        (
+            _first_question(QuestionKind.TEXT, max_length=99999999999),
+            "sections[0].questions[0].max_length",
+            "2147483647",
+        ),
+        (
+            _first_question(QuestionKind.NUMBER, min_value=-99999999999),
+            "sections[0].questions[0].min_value",
+            "-2147483648",
+        ),
+        (
+            _first_question(QuestionKind.NUMBER, max_value=99999999999),
+            "sections[0].questions[0].max_value",
+            "2147483647",
+        ),
+        (
+            _first_question(QuestionKind.MULTIPLE_CHOICE, max_choices=99999),
+            "sections[0].questions[0].max_choices",
+            "32767",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][0]["options"][0].update(score=1e300),
+            "sections[0].questions[0].options[0].score",
+            "digits",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][0]["options"][0].update(score=10000),
+            "sections[0].questions[0].options[0].score",
+            "digits",
+        ),
+    ],
+)
+def test_values_too_large_for_their_column_are_refused(empty_database, questionset_data, breakage, place, message):
+    """The limits are the database columns' (Django's validators, and every backend's
+    integer range), so a file that loads on SQLite also loads on PostgreSQL."""
+    data = copy.deepcopy(questionset_data)
+    breakage(data)
+    errors = _refused(data)
+    assert _names(errors, place, message), errors
