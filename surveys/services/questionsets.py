@@ -15,8 +15,11 @@ Positions come from the order in the file.
 
 from __future__ import annotations
 
+import difflib
 import json
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,6 +52,15 @@ CODE = re.compile(r"[a-z][a-z0-9_]*")
 OPTION_CODE = re.compile(r"[a-z0-9_]+")
 #: The set's slug: names the set on the command line and in addresses.
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+#: The keys each object of the file may have; any other is a misspelling.
+SET_KEYS = ("slug", "version", "status", "title", "intro", "sections")
+SECTION_KEYS = ("code", "title", "intro", "show_if", "questions")
+QUESTION_KEYS = (
+    "code", "kind", "required", "text", "help", "max_choices", "min_value", "max_value", "max_length", "show_if",
+    "options",
+)  # fmt: skip
+OPTION_KEYS = ("code", "label", "score", "exclusive")
+CONDITION_KEYS = ("mode", "options")
 CODE_RULE = "code (a lowercase letter a-z, then lowercase letters, digits and _)"
 OPTION_CODE_RULE = "option code (lowercase letters a-z, digits and _)"
 
@@ -98,6 +110,34 @@ class _Checker:
         else:
             self.column(model, key, value, f"{place}.{key}")
 
+    def keys(self, data: dict, allowed: tuple[str, ...], place: str) -> None:
+        """Report every key of ``data`` that is not in ``allowed``, with the nearest allowed one."""
+        for key in data:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f'; did you mean "{near[0]}"?' if near else f"; the keys are {', '.join(allowed)}"
+                self.error(f"{place}.{key}", f"unknown key{hint}")
+
+    def score(self, data: dict, place: str) -> None:
+        """A score is null or a finite number the score column holds exactly (never rounded)."""
+        score = data.get("score")
+        if score is None:
+            return
+        if isinstance(score, bool) or not isinstance(score, int | float):
+            self.error(f"{place}.score", "must be a number or null")
+        elif isinstance(score, float) and not math.isfinite(score):
+            self.error(f"{place}.score", f"must be a finite number, not {score}")
+        else:
+            value = Decimal(str(score))
+            decimals = Option._meta.get_field("score").decimal_places
+            if value.as_tuple().exponent < -decimals:
+                self.error(
+                    f"{place}.score",
+                    f"{score} has more than {decimals} decimals; a score is stored with at most {decimals}",
+                )
+            else:
+                self.column(Option, "score", value, f"{place}.score")
+
     def code(self, value: Any, place: str, *, pattern: re.Pattern, rule: str, model: type[models.Model]) -> bool:
         """Whether ``value`` is a code (or slug) matching ``pattern`` that its column holds."""
         if not isinstance(value, str) or not value:
@@ -138,6 +178,7 @@ def validate_questionset_data(data: Any) -> None:
     check = _Checker()
     if not isinstance(data, dict):
         raise QuestionSetFileError(["(file): must be a JSON object"])
+    check.keys(data, SET_KEYS, "(file)")
     check.code(
         data.get("slug"),
         "slug",
@@ -167,6 +208,7 @@ def validate_questionset_data(data: Any) -> None:
         if not isinstance(section, dict):
             check.error(place, "must be an object")
             continue
+        check.keys(section, SECTION_KEYS, place)
         code = section.get("code")
         if check.code(code, f"{place}.code", pattern=CODE, rule=CODE_RULE, model=Section):
             if code in section_codes:
@@ -185,6 +227,7 @@ def validate_questionset_data(data: Any) -> None:
             if not isinstance(question, dict):
                 check.error(q_place, "must be an object")
                 continue
+            check.keys(question, QUESTION_KEYS, q_place)
             q_code = question.get("code")
             if not check.code(q_code, f"{q_place}.code", pattern=CODE, rule=CODE_RULE, model=Question):
                 q_code = None
@@ -236,11 +279,8 @@ def validate_questionset_data(data: Any) -> None:
                     if q_code:
                         option_refs[f"{q_code}.{o_code}"] = q_code
                 check.texts(option, "label", o_place, required=True, model=Option)
-                score = option.get("score")
-                if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
-                    check.error(f"{o_place}.score", "must be a number or null")
-                elif score is not None:
-                    check.column(Option, "score", Decimal(str(score)), f"{o_place}.score")
+                check.keys(option, OPTION_KEYS, o_place)
+                check.score(option, o_place)
                 if not isinstance(option.get("exclusive", False), bool):
                     check.error(f"{o_place}.exclusive", "must be true or false")
 
@@ -250,6 +290,7 @@ def validate_questionset_data(data: Any) -> None:
         if not isinstance(condition, dict) or condition.get("mode") not in ConditionMode.values:
             check.error(f"{place}.show_if", 'must be null or {"mode": "any" or "none", "options": [...]}')
             continue
+        check.keys(condition, CONDITION_KEYS, f"{place}.show_if")
         refs = condition.get("options")
         if not isinstance(refs, list) or not refs:
             check.error(f"{place}.show_if.options", "must be a non-empty list")
@@ -398,7 +439,7 @@ def load_questionset_file(path) -> dict:
     Raises QuestionSetFileError for a file that cannot be read, is not UTF-8 or not JSON."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
+            data = json.load(handle, object_pairs_hook=_object)
     except UnicodeDecodeError as exc:
         raise QuestionSetFileError(
             [f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}); save it as UTF-8"]
@@ -411,9 +452,41 @@ def load_questionset_file(path) -> dict:
         f"{where}: contains the invisible control character {character}; remove it"
         for where, character in _disallowed_characters(data, "file")
     ]
+    problems += [
+        f'{where}: the key "{key}" is given {times} times; keep one'
+        for where, key, times in _repeated_keys(data, "(file)")
+    ]
     if problems:
         raise QuestionSetFileError(problems)
     return data
+
+
+class _RepeatedKeys(dict):
+    """A JSON object that had keys more than once (``json`` would silently keep the last)."""
+
+    repeated: dict[str, int]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    marked = _RepeatedKeys(found)
+    marked.repeated = {key: times for key, times in Counter(key for key, _ in pairs).items() if times > 1}
+    return marked
+
+
+def _repeated_keys(value, where: str):
+    """``(place, key, times)`` for every key given more than once in one object, named as
+    ``validate_questionset_data`` names places (``sections[0].questions[1]``)."""
+    if isinstance(value, dict):
+        for key, times in getattr(value, "repeated", {}).items():
+            yield where, key, times
+        for key, item in value.items():
+            yield from _repeated_keys(item, key if where == "(file)" else f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _repeated_keys(item, f"{where}[{index}]")
 
 
 def _disallowed_characters(value, where: str):

@@ -312,3 +312,70 @@ def test_values_too_large_for_their_column_are_refused(empty_database, questions
     breakage(data)
     errors = _refused(data)
     assert _names(errors, place, message), errors
+
+
+@pytest.mark.parametrize(
+    ("breakage", "place", "suggestion"),
+    [
+        (lambda d: d.update(sttus="draft"), "(file).sttus", "status"),
+        (lambda d: d["sections"][0].update(show_iff=None), "sections[0].show_iff", "show_if"),
+        (
+            lambda d: d["sections"][0]["questions"][0].update(requried=False),
+            "sections[0].questions[0].requried",
+            "required",
+        ),
+        (
+            _first_question(QuestionKind.MULTIPLE_CHOICE, max_choise=2),
+            "sections[0].questions[0].max_choise",
+            "max_choices",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][0]["options"][0].update(exclusiv=True),
+            "sections[0].questions[0].options[0].exclusiv",
+            "exclusive",
+        ),
+        (lambda d: d["sections"][2]["show_if"].update(mdoe="none"), "sections[2].show_if.mdoe", "mode"),
+    ],
+)
+def test_unknown_keys_are_refused_at_every_level(empty_database, questionset_data, breakage, place, suggestion):
+    """A misspelt key would otherwise be ignored, and its value silently replaced by the default."""
+    data = copy.deepcopy(questionset_data)
+    breakage(data)
+    errors = _refused(data)
+    assert _names(errors, place, f'unknown key; did you mean "{suggestion}"?'), errors
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_a_score_that_is_not_a_finite_number_is_refused(empty_database, tmp_path, number):
+    text = QUESTIONSET_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "nan.json"
+    path.write_text(text.replace('"score": 1,', f'"score": {number},', 1), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"options\[\d+\]\.score: must be a finite number"):
+        call_command("import_questionset", str(path))
+    assert not QuestionSet.objects.exists()
+
+
+def test_a_key_given_twice_in_one_object_is_refused(empty_database, tmp_path):
+    text = QUESTIONSET_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "twice.json"
+    path.write_text(text.replace('"required": true,', '"required": true,\n"required": false,', 1), encoding="utf-8")
+    with pytest.raises(CommandError, match=r'sections\[0\]\.questions\[0\]: the key "required" is given 2 times'):
+        call_command("import_questionset", str(path))
+    assert not QuestionSet.objects.exists()
+
+
+@pytest.mark.parametrize("score", [0.125, 1 / 3])
+def test_a_score_with_more_decimals_than_stored_is_refused(empty_database, questionset_data, score):
+    """Rounding it would store another number than the file's, and refuse the same file next time."""
+    data = copy.deepcopy(questionset_data)
+    data["sections"][0]["questions"][0]["options"][0]["score"] = score
+    errors = _refused(data)
+    assert _names(errors, "sections[0].questions[0].options[0].score", "has more than 2 decimals"), errors
+
+
+def test_a_score_with_two_decimals_is_stored_exactly_and_loads_again(empty_database, questionset_data):
+    data = copy.deepcopy(questionset_data)
+    data["sections"][0]["questions"][0]["options"][0]["score"] = 0.25
+    loaded = import_questionset(data)
+    assert import_questionset(copy.deepcopy(data)).pk == loaded.pk
+    assert export_questionset_data(loaded)["sections"][0]["questions"][0]["options"][0]["score"] == 0.25
