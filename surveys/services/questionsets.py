@@ -327,16 +327,22 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
     The version comes from the file; if that version exists, the data must be identical (a
     repeated import changes nothing), or differ only in texts an admin has corrected since
     (each recorded as a ``WordingChange`` from the file's text: the corrections are kept),
-    or the import is refused: a stored version is never overwritten. With no version in the
-    file, the next free number is used.
+    or the import is refused: a stored version is never overwritten. The status is not
+    content: a stored draft is published when the file (or ``status``) says published, and
+    a version published since its file was loaded as a draft stays as it is. With no
+    version in the file, the next free number is used.
     """
     validate_questionset_data(data)
     slug = data["slug"]
     version = data.get("version")
+    target = status or data.get("status", QuestionSetStatus.DRAFT)
     existing = QuestionSet.objects.filter(slug=slug, version=version).first() if version else None
     if existing is not None:
         stored = export_questionset_data(existing)
-        if stored == normalise(data) or _only_recorded_wording_changes(existing, stored, normalise(data)):
+        incoming = normalise(data) | {"status": stored["status"]}
+        if stored == incoming or _only_recorded_wording_changes(existing, stored, incoming):
+            if existing.is_draft and target == QuestionSetStatus.PUBLISHED:
+                publish(existing)
             return existing
         raise QuestionSetFileError(
             [f"version: {slug} version {version} already exists with other content; give the file a new version"]
@@ -390,7 +396,6 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
     for item, condition in pending_conditions:
         item.show_if_options.set([options_by_ref[ref] for ref in condition["options"]])
 
-    target = status or data.get("status", QuestionSetStatus.DRAFT)
     if target == QuestionSetStatus.PUBLISHED:
         publish(question_set)
     return question_set

@@ -14,6 +14,7 @@ from surveys.services.questionsets import (
     dump_questionset,
     export_questionset_data,
     import_questionset,
+    publish,
     validate_questionset_data,
 )
 from tests.conftest import QUESTIONSET_FILE
@@ -379,3 +380,38 @@ def test_a_score_with_two_decimals_is_stored_exactly_and_loads_again(empty_datab
     loaded = import_questionset(data)
     assert import_questionset(copy.deepcopy(data)).pk == loaded.pk
     assert export_questionset_data(loaded)["sections"][0]["questions"][0]["options"][0]["score"] == 0.25
+
+
+def test_a_draft_file_of_a_version_published_since_is_already_loaded(empty_database, questionset_data, tmp_path):
+    """The admin's file is the same content; the version moved on by being published."""
+    data = copy.deepcopy(questionset_data)
+    data["status"] = "draft"
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    call_command("import_questionset", str(path), stdout=io.StringIO())
+    draft = QuestionSet.objects.get()
+    publish(draft)
+    out = io.StringIO()
+    call_command("import_questionset", str(path), stdout=out)
+    assert "is already loaded and has been published since; nothing changed" in out.getvalue()
+    assert QuestionSet.objects.get().status == QuestionSetStatus.PUBLISHED
+    changed = copy.deepcopy(data)
+    changed["sections"][0]["questions"][0]["required"] = False
+    with pytest.raises(QuestionSetFileError, match="already exists with other content"):
+        import_questionset(changed)
+
+
+def test_a_published_file_of_a_version_loaded_as_a_draft_publishes_it(empty_database, questionset_data, tmp_path):
+    draft_data = copy.deepcopy(questionset_data)
+    draft_data["status"] = "draft"
+    import_questionset(draft_data)
+    path = tmp_path / "published.json"
+    path.write_text(json.dumps(questionset_data), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_questionset", str(path), "--dry-run", stdout=out)
+    assert "would be published" in out.getvalue()
+    assert QuestionSet.objects.get().status == QuestionSetStatus.DRAFT
+    out = io.StringIO()
+    call_command("import_questionset", str(path), stdout=out)
+    assert "was loaded as a draft before; it is now published" in out.getvalue()
+    assert QuestionSet.objects.get().status == QuestionSetStatus.PUBLISHED

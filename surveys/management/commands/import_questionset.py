@@ -26,11 +26,15 @@ class Command(BaseCommand):
     # language the calling thread had active (call_command from a test or a view).
     @no_translations
     def handle(self, *args, file, status=None, dry_run=False, **options):
-        existing = set(QuestionSet.objects.values_list("pk", flat=True))
+        stored_status = dict(QuestionSet.objects.values_list("pk", "status"))
+        asked = status
 
         def load():
+            nonlocal asked
             with transaction.atomic():  # a version is stored whole or not at all
-                return import_questionset(load_questionset_file(file), status=status)
+                data = load_questionset_file(file)
+                asked = asked or data.get("status", QuestionSetStatus.DRAFT)
+                return import_questionset(data, status=status)
 
         try:
             question_set = imports.run(load, dry_run=dry_run)
@@ -38,7 +42,23 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file} is not a valid question set ({len(exc.errors)} problem(s)):\n  " + "\n  ".join(exc.errors)
             ) from exc
-        if question_set.pk in existing:
+        before = stored_status.get(question_set.pk)
+        if before == QuestionSetStatus.DRAFT and question_set.status == QuestionSetStatus.PUBLISHED:
+            # The file asks for a version that was loaded as a draft to be published.
+            name = f"{question_set.slug} v{question_set.version}"
+            if dry_run:
+                message = f"Dry run, nothing was changed: question set {name} would be published."
+            else:
+                message = f"Question set {name} was loaded as a draft before; it is now published."
+            self.stdout.write(self.style.SUCCESS(message))
+        elif before is not None and before != asked:
+            # Published (or retired) since the file was loaded as a draft: the same content.
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Question set {question_set} is already loaded and has been {before} since; nothing changed."
+                )
+            )
+        elif before is not None:
             self.stdout.write(self.style.SUCCESS(f"Question set {question_set} is already loaded; nothing changed."))
         else:
             if dry_run:
