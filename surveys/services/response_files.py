@@ -321,7 +321,8 @@ def _parse_row(
     line: int, row: dict[str, str], questionnaire: Questionnaire, municipalities, errors: list[str], period=(None, None)
 ):
     """One row's profile and answers, or None (``errors`` extended). ``period`` is the round's
-    ``(opens_at, closes_at)``: a ``submitted`` time outside it, or in the future, is refused."""
+    ``(opens_at, closes_at)``: a ``submitted`` time outside it (the closing time itself is
+    outside, as in ``Round.is_open``), or in the future, is refused."""
     problems: list[str] = []
     columns_with_problems: set[str] = set()
 
@@ -358,9 +359,14 @@ def _parse_row(
             submitted = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
             if submitted > timezone.now():
                 problem("submitted", f"{submitted_text!r} is in the future")
-            elif period[0] and period[1] and not period[0] <= submitted <= period[1]:
+            elif period[0] and period[1] and not period[0] <= submitted < period[1]:
+                # Open up to, not including, the closing time: the rule of Round.is_open.
                 opens, closes = (f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" for moment in period)
-                problem("submitted", f"{submitted_text!r} is outside the round's open period ({opens} to {closes})")
+                problem(
+                    "submitted",
+                    f"{submitted_text!r} is outside the round's open period (from {opens} up to, not including, "
+                    f"{closes})",
+                )
 
     values = AnswerValues()
     options_by_code = {(q.code, o.code): o for q in questionnaire.questions for o in q.options.all()}

@@ -492,15 +492,20 @@ def test_import_responses_lists_near_duplicate_workplaces_and_accepts_them_only_
     assert Response.objects.get(round=target).workplace.name == "Solbakken skule"
 
 
-@pytest.mark.parametrize("when", ["2001-01-01", "2001-01-01T12:00:00+01:00", "2999-12-31", "after"])
+@pytest.mark.parametrize(
+    "when", ["2001-01-01", "2001-01-01T12:00:00+01:00", "2999-12-31", "after", "at the closing time"]
+)
 def test_a_submitted_date_outside_the_rounds_open_period_is_refused(paper, tmp_path, when):
+    """The round is open up to, not including, its closing time (``Round.is_open``): an
+    answer stamped with the closing time itself came too late, as on the web page."""
     target, _path, rows = paper
     column = rows[0].index("submitted")
     row = list(rows[1])
-    if when == "after":  # the round closed before the answer's time
+    if when in ("after", "at the closing time"):  # the round closed before (or as) the answer came
         from django.utils.dateparse import parse_datetime
 
-        Round.objects.filter(pk=target.pk).update(closes_at=parse_datetime(row[column]) - timezone.timedelta(minutes=1))
+        early = timezone.timedelta(minutes=1 if when == "after" else 0)
+        Round.objects.filter(pk=target.pk).update(closes_at=parse_datetime(row[column]) - early)
         target.refresh_from_db()
     else:
         row[column] = when
