@@ -453,10 +453,32 @@ def _identify(line: int, row: dict, parsed: dict, errors: list[str]) -> bool:
     return not problems
 
 
+def _contradictions(item: dict, workplace: Workplace) -> list[str]:
+    """Problems of a row whose workplace type or municipality is not the registered
+    workplace's it was matched to. The response keeps the row's profile, and benchmarks and
+    weighting group by it: a school's answer must not count as a kindergarten elsewhere."""
+    line = item["line"]
+    who = repr(workplace.name)
+    if item["organisation_number"]:
+        who += f" (organisation number {item['organisation_number']})"
+    problems = []
+    if workplace.workplace_type != item["workplace_type"]:
+        problems.append(
+            f"row {line}, column workplace_type: {who} is registered as {workplace.workplace_type}, "
+            f"not {item['workplace_type']}"
+        )
+    if workplace.municipality_id != item["municipality"].pk:
+        problems.append(
+            f"row {line}, column municipality: {who} is registered in municipality {workplace.municipality.number}, "
+            f"not {item['municipality'].number}"
+        )
+    return problems
+
+
 def _match_workplaces(round_: Round, parsed: list[dict], errors: list[str]) -> None:
     """Find each row's registered workplace (by organisation number, else by normalised name
-    in the municipality), and refuse rows that repeat a workplace or a source number of the
-    file or of responses the round already has."""
+    in the municipality), and refuse rows that contradict its workplace type or municipality
+    or repeat a workplace or a source number of the file or of responses the round already has."""
     numbers = {item["organisation_number"] for item in parsed if item["organisation_number"]}
     keys = {item["key"] for item in parsed if item["key"]}
     candidates = list(
@@ -490,6 +512,8 @@ def _match_workplaces(round_: Round, parsed: list[dict], errors: list[str]) -> N
                     f"row {line}: {item['name']!r} is registered with organisation number "
                     f"{workplace.organisation_number}, not {item['organisation_number']}"
                 )
+        if workplace is not None:
+            errors.extend(_contradictions(item, workplace))
         item["workplace"] = workplace
         item["invitation"] = invitations.get(workplace.pk) if workplace else None
         identities = {("pk", workplace.pk)} if workplace else set()
@@ -529,8 +553,10 @@ def import_responses(round_: Round, source, *, imported_by: str = "", accept_sim
     or the register; the check ``create_invitations`` makes) raises
     :class:`~surveys.services.invitations.SimilarWorkplacesError` unless ``accept_similar``.
     A row is matched to a registered workplace by organisation number, else by its name
-    normalised within the municipality; an unknown workplace is registered. A workplace
-    invited to the round has its response linked to its invitation.
+    normalised within the municipality; an unknown workplace is registered. A row whose
+    workplace type or municipality is not its matched workplace's is refused (the response
+    keeps the row's profile, and benchmarks group by it). A workplace invited to the round
+    has its response linked to its invitation.
     """
     if round_.kind != RoundKind.NATIONAL:
         raise ResponseFileError([f"round {round_.slug} is a self-test; import into a national round"])

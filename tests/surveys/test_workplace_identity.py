@@ -315,8 +315,8 @@ def test_a_row_must_identify_its_workplace(paper, tmp_path):
 def test_imported_answers_match_registered_and_invited_workplaces(paper):
     target, path, rows = paper
     municipality = Municipality.objects.get(number=rows[2][rows[0].index("municipality")])
-    invited = Workplace.objects.create(
-        name="Eikely Barnehage", workplace_type="kindergarten", municipality=municipality
+    invited = Workplace.objects.create(  # registered as the paper answer describes it
+        name="Eikely Barnehage", workplace_type=rows[2][rows[0].index("workplace_type")], municipality=municipality
     )
     invitation = Invitation.objects.create(round=target, workplace=invited, email="s@example.invalid")
     import_responses(target, path)
@@ -490,6 +490,39 @@ def test_import_responses_lists_near_duplicate_workplaces_and_accepts_them_only_
     assert (Workplace.objects.count(), Response.objects.count()) == before
     call_command("import_responses", "--round", target.slug, str(near), "--accept-similar", stdout=io.StringIO())
     assert Response.objects.get(round=target).workplace.name == "Solbakken skule"
+
+
+def test_a_paper_answer_that_contradicts_its_registered_workplace_is_refused(paper, tmp_path):
+    """Benchmarks and weighting group by the response's stored type and municipality: an
+    answer matched to a registered workplace must not say it is another kind of workplace
+    somewhere else, or the invited school's answer would count as a kindergarten elsewhere."""
+    target, _path, rows = paper
+    import_invitations(target, invitations("Org skole,primary_school,9901,30,r@example.invalid,,nb,974760673"))
+    type_column, municipality_column = rows[0].index("workplace_type"), rows[0].index("municipality")
+    by_number = [*rows[1][:-3], "", "974760673", "P-1"]
+    by_number[type_column], by_number[municipality_column] = "kindergarten", "9902"
+    eikely = Workplace.objects.create(
+        name="Eikely barnehage",
+        workplace_type=WorkplaceType.KINDERGARTEN,
+        municipality=Municipality.objects.get(number=rows[2][municipality_column]),
+    )
+    by_name = [*rows[2][:-3], "Eikely barnehage", "", "P-2"]
+    by_name[type_column] = "nursing_home"
+    contradicting = tmp_path / "motsier.csv"
+    contradicting.write_text("".join(csv_lines([rows[0], by_number, by_name])), encoding="utf-8")
+    with pytest.raises(ResponseFileError) as excinfo:
+        import_responses(target, contradicting)
+    assert excinfo.value.errors == [
+        "row 2, column workplace_type: 'Org skole' (organisation number 974760673) is registered as primary_school, "
+        "not kindergarten",
+        "row 2, column municipality: 'Org skole' (organisation number 974760673) is registered in municipality 9901, "
+        "not 9902",
+        f"row 3, column workplace_type: {eikely.name!r} is registered as kindergarten, not nursing_home",
+    ]
+    assert not Response.objects.filter(round=target).exists()
+    with pytest.raises(CommandError, match="row 2, column municipality: 'Org skole'"):
+        call_command("import_responses", "--round", target.slug, str(contradicting))
+    assert not Response.objects.filter(round=target).exists()
 
 
 @pytest.mark.parametrize(
