@@ -13,8 +13,11 @@ import getpass
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils import timezone, translation
 
 from ..models import ImportedFile, Round
 from ..tabular.reading import Table
@@ -43,9 +46,59 @@ def describe_import(record: ImportedFile) -> str:
     return f"on {when}{who} ({record.rows} rows, {record.file_name})"
 
 
+def column_problems(model: type[models.Model], values: list[tuple[str, str, object]]) -> list[tuple[str, str]]:
+    """Why values from a file would not fit the columns they are written to, before anything
+    is written: ``(column, reason)`` for each ``(model field name, file column, value)`` whose
+    value is too long for the field's ``max_length`` or outside its integer range. Empty
+    values are skipped; other checks (choices, formats) are the importer's own.
+
+    The field's own validators run (``Field.run_validators``: ``max_length``, and the
+    backend's range from ``connection.ops.integer_field_range``), and an integer field is
+    held besides to the range every supported backend stores (PostgreSQL's, the smallest), so
+    a file that production's PostgreSQL would refuse with a DataError is refused the same
+    way by a SQLite that would store it.
+    """
+    problems = []
+    for name, column, value in values:
+        field = model._meta.get_field(name)
+        if value in field.empty_values:
+            continue
+        validators = []
+        if isinstance(field, models.IntegerField):
+            low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+            validators = [MinValueValidator(low), MaxValueValidator(high)]
+        try:
+            field.run_validators(value)
+            for validator in validators:
+                validator(value)
+        except ValidationError as exc:
+            problems.append((column, _reason(exc.error_list[0])))
+    return problems
+
+
+def _reason(error: ValidationError) -> str:
+    """An English reason for a validator's error (command messages are not translated)."""
+    params = error.params or {}
+    if error.code == "max_length":
+        return f"{params['show_value']} characters, longer than the {params['limit_value']} that fit"
+    if error.code == "max_value":
+        return f"{params['value']} is larger than {params['limit_value']}, the largest number that can be stored"
+    if error.code == "min_value":
+        return f"{params['value']} is smaller than {params['limit_value']}, the smallest number that can be stored"
+    with translation.override("en"):
+        return " ".join(error.messages)
+
+
 def record_import(kind: str, round_: Round | None, table: Table, rows: int, imported_by: str) -> ImportedFile:
+    """Record that ``table`` was imported (see :class:`~surveys.models.ImportedFile`); the
+    file and user names are cut to their columns' lengths, never refused."""
     return ImportedFile.objects.create(
-        kind=kind, round=round_, digest=table.digest, file_name=table.name[:255], rows=rows, imported_by=imported_by
+        kind=kind,
+        round=round_,
+        digest=table.digest,
+        file_name=table.name[:255],
+        rows=rows,
+        imported_by=imported_by[:150],
     )
 
 

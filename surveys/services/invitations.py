@@ -49,7 +49,7 @@ from ..models import (
     normalised_name,
 )
 from ..tabular.reading import TableFileError, municipality_number, read_table
-from .imports import describe_import, previous_import, record_import
+from .imports import column_problems, describe_import, previous_import, record_import
 
 REQUIRED_COLUMNS = ("workplace", "workplace_type", "municipality", "email")
 OPTIONAL_COLUMNS = ("employees", "external_id", "language", "organisation_number")
@@ -104,6 +104,9 @@ def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) ->
         validate_email(value["email"])
     except ValidationError:
         problems.append(f"email {value['email']!r} is not a valid e-mail address")
+        email_is_valid = False
+    else:
+        email_is_valid = True
     employees = None
     if value["employees"]:
         try:
@@ -121,6 +124,7 @@ def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) ->
             f"organisation_number {value['organisation_number']!r} is not an organisation number "
             "(nine digits with a valid check digit)"
         )
+    problems += _too_big(value, employees, email_is_valid)
     parsed = {
         "line": line,
         "name": value["workplace"],
@@ -134,6 +138,24 @@ def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) ->
         "language": language,
     }
     return parsed, [f"line {line}: " + "; ".join(problems)] if problems else []
+
+
+def _too_big(value: dict, employees: int | None, email_is_valid: bool) -> list[str]:
+    """Cells too long or too large for the columns they are written to (a DataError on
+    PostgreSQL, silently stored by SQLite), checked by the model fields themselves."""
+    workplace_values = [
+        ("name", "workplace", value["workplace"]),
+        ("employees", "employees", employees),
+        ("external_id", "external_id", value["external_id"]),
+    ]
+    problems = column_problems(Workplace, workplace_values)
+    if all(column != "workplace" for column, _reason in problems):
+        # A name that fits may still not once case-folded ("ß" is "ss"): the key it is matched by.
+        key = column_problems(Workplace, [("name_key", "workplace", normalised_name(value["workplace"]))])
+        problems += [(column, f"case-folded for matching, {reason}") for column, reason in key]
+    if email_is_valid:
+        problems += column_problems(Invitation, [("email", "email", value["email"])])
+    return [f"{column}: {reason}" for column, reason in problems]
 
 
 def _exact_duplicates(parsed_rows: list[dict]) -> list[str]:
@@ -257,9 +279,9 @@ def import_invitations(
     A row is matched by organisation number, else by external id, else by its normalised
     name (:func:`~surveys.models.normalised_name`) in its municipality; a matched workplace
     without an organisation number gets the row's. Raises :class:`InvitationFileError`
-    (nothing changed) for a bad row, an exact duplicate in the file or a row that
-    contradicts the register, and :class:`SimilarWorkplacesError` for near-duplicate names
-    unless ``accept_similar``.
+    (nothing changed) for a bad row (a value too long or too large for its column
+    included), an exact duplicate in the file or a row that contradicts the register, and
+    :class:`SimilarWorkplacesError` for near-duplicate names unless ``accept_similar``.
     """
     if round_.kind != RoundKind.NATIONAL:
         raise InvitationFileError([f"round {round_.slug} is a self-test; invitations belong to national rounds"])

@@ -68,7 +68,7 @@ from ..tabular.reading import TableFileError, municipality_number, read_table
 from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
 from ..tabular.writing import csv_lines as csv_lines
 from .answering import bump_data_versions_on_commit
-from .imports import describe_import, previous_import, record_import
+from .imports import column_problems, describe_import, previous_import, record_import
 from .invitations import SimilarWorkplacesError, near_duplicates
 
 PROFILE_COLUMNS = [
@@ -344,6 +344,8 @@ def _parse_row(
                 raise ValueError
         except ValueError:
             problem("employees", f"{row['employees']!r} is not a whole number of 1 or more")
+        for column, reason in column_problems(Response, [("employees", "employees", employees)]):
+            problem(column, reason)
     language = (row.get("language") or "nb").strip() or "nb"
     if language not in LANGUAGES:
         problem("language", f"{language!r} is not nb, nn or en")
@@ -445,9 +447,15 @@ def _identify(line: int, row: dict, parsed: dict, errors: list[str]) -> bool:
             f"row {line}: the workplace is not identified; give its organisation_number, or its workplace name "
             "(with the municipality)"
         )
+    # The name (and the key it is matched by: case-folding may lengthen it, "ß" is "ss") must
+    # fit the register's columns, as the source number must fit the response's.
+    too_long = column_problems(Workplace, [("name", "workplace", name)])
+    if not too_long:
+        too_long = column_problems(Workplace, [("name_key", "workplace", normalised_name(name))])
+        too_long = [(column, f"case-folded for matching, {reason}") for column, reason in too_long]
     source_id = str(row.get("source_id") or "").strip()
-    if len(source_id) > 64:
-        problems.append(f"row {line}, column source_id: longer than 64 characters")
+    too_long += column_problems(Response, [("source_id", "source_id", source_id)])
+    problems += [f"row {line}, column {column}: {reason}" for column, reason in too_long]
     errors.extend(problems)
     parsed.update(organisation_number=number or None, name=name, key=normalised_name(name), source_id=source_id)
     return not problems
@@ -545,10 +553,11 @@ def import_responses(round_: Round, source, *, imported_by: str = "", accept_sim
     workplace's identity: ``organisation_number`` or ``workplace`` name, and optionally
     ``source_id``, the paper form's or source system's number).
 
-    The whole file is checked first; any bad row rejects it, with every problem named by
-    row, column and reason (:class:`ResponseFileError`, nothing changed). Refused besides: a
-    file with the same SHA-256 digest already imported into the round, a ``source_id`` the
-    round already has, and a row for a workplace that already has a response in the round.
+    The whole file is checked first; any bad row (a value too long or too large for its
+    column included) rejects it, with every problem named by row, column and reason
+    (:class:`ResponseFileError`, nothing changed). Refused besides: a file with the same
+    SHA-256 digest already imported into the round, a ``source_id`` the round already has,
+    and a row for a workplace that already has a response in the round.
     A row whose workplace name is close to another's in the same municipality (in the file
     or the register; the check ``create_invitations`` makes) raises
     :class:`~surveys.services.invitations.SimilarWorkplacesError` unless ``accept_similar``.

@@ -64,6 +64,54 @@ def test_a_bad_row_rejects_the_whole_file(national_round, register):
     assert not Invitation.objects.exists() and not Workplace.objects.exists()
 
 
+#: 259 characters that validate_email accepts, five more than an EmailField's column holds.
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 63] * 3) + ".no"
+
+
+@pytest.mark.parametrize(
+    ("cells", "problem"),
+    [
+        ({"name": "X" * 250}, "workplace: 250 characters, longer than the 200 that fit"),
+        ({"name": "ß" * 150}, "workplace: case-folded for matching, 300 characters, longer than the 200 that fit"),
+        ({"external_id": "9" * 50}, "external_id: 50 characters, longer than the 40 that fit"),
+        ({"email": LONG_EMAIL}, "email: 259 characters, longer than the 254 that fit"),
+        (
+            {"employees": "99999999999"},
+            "employees: 99999999999 is larger than 2147483647, the largest number that can be stored",
+        ),
+    ],
+)
+def test_a_value_too_big_for_its_column_is_refused_by_line_before_anything_is_written(
+    national_round, register, tmp_path, cells, problem
+):
+    """PostgreSQL refuses such a value with a DataError halfway through the file, SQLite
+    stores it: the import refuses it first, on every database, naming the line."""
+    from django.core.validators import validate_email
+
+    validate_email(LONG_EMAIL)
+    row = {"name": "Godt sted", "employees": "10", "email": "ok@example.invalid", "external_id": "", **cells}
+    path = tmp_path / "for-store.csv"
+    path.write_text(
+        HEADER + "Liten skole,primary_school,9902,5,liten@example.invalid,,\n"
+        f"{row['name']},kindergarten,9901,{row['employees']},{row['email']},{row['external_id']},nb\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvitationFileError) as excinfo:
+        import_invitations(national_round, path)
+    assert excinfo.value.errors == [f"line 3: {problem}"]
+    with pytest.raises(CommandError, match=f"line 3: {problem[:20]}"):
+        call_command("create_invitations", "--round", national_round.slug, str(path))
+    assert not Invitation.objects.exists() and not Workplace.objects.exists()
+
+
+def test_values_that_just_fit_their_columns_are_imported(national_round, register):
+    name, external_id, email = "X" * 200, "9" * 40, LONG_EMAIL[5:]
+    import_invitations(national_round, csv_file(f"{name},kindergarten,9901,2147483647,{email},{external_id},nb"))
+    workplace = Workplace.objects.get()
+    assert (len(workplace.name), workplace.employees, len(workplace.external_id)) == (200, 2147483647, 40)
+    assert len(Invitation.objects.get().email) == 254
+
+
 def test_invitations_are_sent_once_in_their_language(invited):
     assert send_invitations(invited) == 2
     assert send_invitations(invited) == 0

@@ -526,6 +526,37 @@ def test_a_paper_answer_that_contradicts_its_registered_workplace_is_refused(pap
 
 
 @pytest.mark.parametrize(
+    ("cells", "problem"),
+    [
+        ({"workplace": "X" * 250}, "row 2, column workplace: 250 characters, longer than the 200 that fit"),
+        (
+            {"workplace": "ß" * 150},
+            "row 2, column workplace: case-folded for matching, 300 characters, longer than the 200 that fit",
+        ),
+        (
+            {"employees": "99999999999"},
+            "row 2, column employees: 99999999999 is larger than 2147483647, the largest number that can be stored",
+        ),
+        ({"source_id": "P" * 65}, "row 2, column source_id: 65 characters, longer than the 64 that fit"),
+    ],
+)
+def test_a_paper_answer_too_big_for_its_columns_is_refused_before_anything_is_written(paper, tmp_path, cells, problem):
+    """PostgreSQL would refuse these with a DataError (SQLite stores them): the file is
+    refused first, by row and column, on every database."""
+    target, _path, rows = paper
+    row = dict(zip(rows[0], rows[1], strict=True)) | {"workplace": "Ny skole", "organisation_number": ""} | cells
+    big = tmp_path / "for-stor.csv"
+    big.write_text("".join(csv_lines([rows[0], [row[column] for column in rows[0]]])), encoding="utf-8")
+    before = Workplace.objects.count()
+    with pytest.raises(ResponseFileError) as excinfo:
+        import_responses(target, big)
+    assert excinfo.value.errors == [problem]
+    with pytest.raises(CommandError, match=problem[:30]):
+        call_command("import_responses", "--round", target.slug, str(big))
+    assert (Workplace.objects.count(), Response.objects.filter(round=target).count()) == (before, 0)
+
+
+@pytest.mark.parametrize(
     "when", ["2001-01-01", "2001-01-01T12:00:00+01:00", "2999-12-31", "after", "at the closing time"]
 )
 def test_a_submitted_date_outside_the_rounds_open_period_is_refused(paper, tmp_path, when):
