@@ -73,7 +73,7 @@ def test_a_round_as_an_admin_runs_it(barometer_data, question_set, register, tmp
     assert "Would be: 5 invitations created" in run("create_invitations", "--round", round_.slug, fixed, "--dry-run",
                                                     "--accept-similar")  # fmt: skip
     assert not Invitation.objects.exists()
-    assert "5 invitations created, 0 updated (5 new workplaces" in run(
+    assert "5 invitations created, 0 updated, 0 unchanged (5 new workplaces" in run(
         "create_invitations", "--round", round_.slug, fixed, "--accept-similar"
     )
     assert Workplace.objects.get(name="Åsen sykehjem").municipality.number == "9902"  # read as Windows-1252

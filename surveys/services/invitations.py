@@ -81,6 +81,7 @@ class InvitationImport:
     workplaces_created: int
     invitations_created: int
     invitations_updated: int
+    invitations_unchanged: int = 0  # matched again with nothing to change ("nothing new")
     organisation_numbers_recorded: int = 0
     similar_accepted: int = 0
     previous: str = ""  # how the same file was imported before, when it was
@@ -336,11 +337,12 @@ def import_invitations(
         raise SimilarWorkplacesError(similar)
     previous = previous_import(ImportKind.INVITATIONS, round_, table.digest)
 
-    workplaces_created = created = updated = numbers_recorded = 0
+    workplaces_created = numbers_recorded = 0
+    outcomes = {"created": 0, "updated": 0, "unchanged": 0}
     for parsed, workplace in matched_rows:
         try:
             with transaction.atomic():
-                was_created, recorded, invitation_created = _write_row(round_, parsed, workplace)
+                was_created, recorded, outcome = _write_row(round_, parsed, workplace)
         except IntegrityError as exc:
             # A renamed workplace whose new name another registered workplace has, or a
             # concurrent import: the whole file is refused.
@@ -348,25 +350,26 @@ def import_invitations(
             continue
         workplaces_created += was_created
         numbers_recorded += recorded
-        created += invitation_created
-        updated += not invitation_created
+        outcomes[outcome] += 1
     if errors:
         raise InvitationFileError(errors)
     record_import(ImportKind.INVITATIONS, round_, table, len(matched_rows), imported_by)
     return InvitationImport(
         workplaces_created,
-        created,
-        updated,
+        outcomes["created"],
+        outcomes["updated"],
+        invitations_unchanged=outcomes["unchanged"],
         organisation_numbers_recorded=numbers_recorded,
         similar_accepted=len(similar),
         previous=describe_import(previous) if previous else "",
     )
 
 
-def _write_row(round_: Round, parsed: dict, workplace: Workplace | None) -> tuple[bool, bool, bool]:
+def _write_row(round_: Round, parsed: dict, workplace: Workplace | None) -> tuple[bool, bool, str]:
     """Create or update one row's workplace and invitation: (workplace created, organisation
-    number recorded, invitation created)."""
-    recorded = False
+    number recorded, and "created", "updated" or "unchanged" for the row's invitation, its
+    workplace and the paper answer linked to it). Nothing is saved that would not change."""
+    recorded = changed = False
     if workplace is None:
         workplace = Workplace.objects.create(
             name=parsed["name"],
@@ -382,22 +385,35 @@ def _write_row(round_: Round, parsed: dict, workplace: Workplace | None) -> tupl
         if parsed["organisation_number"] and not workplace.organisation_number:
             workplace.organisation_number = parsed["organisation_number"]
             recorded = True
-        workplace.name = parsed["name"]
-        workplace.workplace_type = parsed["workplace_type"]
-        workplace.employees = parsed["employees"]
+        fields = {"name": parsed["name"], "workplace_type": parsed["workplace_type"], "employees": parsed["employees"]}
         if parsed["external_id"]:
-            workplace.external_id = parsed["external_id"]
-        workplace.save()
-    invitation, invitation_created = Invitation.objects.update_or_create(
-        round=round_, workplace=workplace, defaults={"email": parsed["email"], "language": parsed["language"]}
+            fields["external_id"] = parsed["external_id"]
+        for field, new in fields.items():
+            if getattr(workplace, field) != new:
+                setattr(workplace, field, new)
+                changed = True
+        if changed or recorded:
+            workplace.save()
+    wanted = {"email": parsed["email"], "language": parsed["language"]}
+    invitation, invitation_created = Invitation.objects.get_or_create(
+        round=round_, workplace=workplace, defaults=wanted
     )
+    if not invitation_created and any(getattr(invitation, field) != new for field, new in wanted.items()):
+        for field, new in wanted.items():
+            setattr(invitation, field, new)
+        invitation.save(update_fields=list(wanted))
+        changed = True
     if not workplace_created:
         # The workplace's answer may have been imported before it was invited (a paper form):
         # link it, so the link shows that answer and nobody is asked to answer twice.
-        Response.objects.filter(round=round_, workplace=workplace, invitation__isnull=True).update(
-            invitation=invitation
+        changed |= bool(
+            Response.objects.filter(round=round_, workplace=workplace, invitation__isnull=True).update(
+                invitation=invitation
+            )
         )
-    return workplace_created, recorded, invitation_created
+    if invitation_created:
+        return workplace_created, recorded, "created"
+    return workplace_created, recorded, "updated" if changed or recorded else "unchanged"
 
 
 def invitation_url(invitation: Invitation) -> str:

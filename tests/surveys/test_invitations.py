@@ -47,6 +47,23 @@ def test_importing_again_updates_instead_of_duplicating(invited):
     assert Workplace.objects.get(external_id="974000001").employees == 20
 
 
+def test_the_same_file_again_reports_its_rows_as_unchanged(invited, tmp_path):
+    """The README promises "nothing new" for a file run twice: a row that changes nothing is
+    counted as unchanged, not updated, and only a row that changes something as updated."""
+    rows = (
+        "Prøvedal barnehage,kindergarten,9901,18,styrer@example.invalid,974000001,nn",
+        "Eksempelvik sykehjem,nursing_home,9902,80,leder@example.invalid,,",
+    )
+    result = import_invitations(invited, csv_file(*rows))
+    assert (result.invitations_created, result.invitations_updated, result.invitations_unchanged) == (0, 0, 2)
+    path = tmp_path / "igjen.csv"
+    path.write_text(HEADER + rows[0] + "\n" + rows[1].replace("leder@", "ny.leder@") + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("create_invitations", "--round", invited.slug, str(path), stdout=out)
+    assert "0 invitations created, 1 updated, 1 unchanged" in out.getvalue()
+    assert Invitation.objects.get(workplace__name="Eksempelvik sykehjem").email == "ny.leder@example.invalid"
+
+
 def test_a_bad_row_rejects_the_whole_file(national_round, register):
     with pytest.raises(InvitationFileError) as excinfo:
         import_invitations(

@@ -182,7 +182,7 @@ def test_the_command_lists_similar_names_exits_non_zero_and_accepts_them_on_requ
     out = io.StringIO()
     call_command("create_invitations", "--round", national_round.slug, str(path), "--accept-similar", stdout=out)
     assert "The same file was imported on" in out.getvalue()
-    assert "0 invitations created, 2 updated" in out.getvalue()
+    assert "0 invitations created, 0 updated, 2 unchanged" in out.getvalue()  # nothing new
 
 
 # --- Database constraints ----------------------------------------------------------------------

@@ -47,8 +47,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 dry_run_note(dry_run)
-                + f"{result.invitations_created} invitations created, {result.invitations_updated} updated "
-                f"({result.workplaces_created} new workplaces, {result.organisation_numbers_recorded} organisation "
-                f"numbers recorded, {result.similar_accepted} similar names accepted)."
+                + f"{result.invitations_created} invitations created, {result.invitations_updated} updated, "
+                f"{result.invitations_unchanged} unchanged ({result.workplaces_created} new workplaces, "
+                f"{result.organisation_numbers_recorded} organisation numbers recorded, {result.similar_accepted} "
+                "similar names accepted)."
             )
         )
