@@ -55,11 +55,13 @@ class TableFileError(Exception):
 class Table:
     """A file read as a table.
 
-    ``rows`` are ``(line, cells)`` pairs: ``line`` is the row's number in the file (the
-    header is line 1), ``cells`` maps each column name to its text (stripped of nothing;
-    empty cells are ``""``). Cells beyond the header are kept under the key ``None`` as a
-    list, as :class:`csv.DictReader` does. ``digest`` is the SHA-256 of the file's bytes
-    (hex), ``name`` the file's name, ``encoding`` and ``separator`` what was read (both
+    ``rows`` are ``(line, cells)`` pairs: ``line`` is the line of the file where the row
+    starts, as an editor numbers them (the header is line 1; a quoted cell with line breaks
+    makes a row span several lines; in a workbook, the sheet's row number), ``cells`` maps
+    each column name to its text (stripped of nothing; empty cells are ``""``). Cells beyond
+    the header are kept under the key ``None`` as a list, as :class:`csv.DictReader` does.
+    ``digest`` is the SHA-256 of the file's bytes (hex), ``name`` the file's name,
+    ``encoding`` and ``separator`` what was read (both
     ``"xlsx"`` for a workbook).
     """
 
@@ -227,7 +229,12 @@ def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str]) -> T
         while columns and not columns[-1]:
             columns.pop()
         rows = []
-        for line, cells in enumerate(reader, start=2):
+        # A quoted cell may hold line breaks, so a record can span several lines of the
+        # file: a record starts on the line after the one where the previous record ended
+        # (``line_num`` counts the lines read so far), which is the line an editor shows.
+        ended = reader.line_num
+        for cells in reader:
+            line, ended = ended + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (Excel leaves ";;;;" rows) are skipped
             row: dict = {column: (cells[index] if index < len(cells) else "") for index, column in enumerate(columns)}

@@ -129,3 +129,19 @@ def test_empty_trailing_columns_excel_leaves_are_dropped_and_surplus_cells_kept(
     table = read_table(b"number;name;;\r\n301;Oslo;;\r\n302;Bergen;x;\r\n;;;\r\n", required=("number", "name"))
     assert table.columns == ["number", "name"]
     assert table.rows == [(2, {"number": "301", "name": "Oslo"}), (3, {"number": "302", "name": "Bergen", None: ["x"]})]
+
+
+def test_rows_are_numbered_by_the_file_line_they_start_on():
+    """A quoted cell with a line break makes its record span two lines: the next record's
+    problem is reported on the line an editor shows it on, not one line too early."""
+    data = b'number,name\r\n301,"Oslo\r\nsentrum"\r\n\r\n302,Bergen\r\n303,"A\nB\nC"\n304,D\n'
+    table = read_table(data, required=("number", "name"))
+    assert [line for line, _row in table.rows] == [2, 5, 6, 9]
+    assert table.rows[0][1]["name"] == "Oslo\r\nsentrum"
+
+
+def test_a_register_error_after_a_multi_line_cell_names_the_file_line(register):
+    data = 'number,name,county,population,centrality\n9901,"Ny\nkommune",46,10,1\n9902,X,46,many,1\n'
+    with pytest.raises(RegisterFileError) as excinfo:
+        import_municipalities(io.StringIO(data))
+    assert excinfo.value.errors[0].startswith("line 4: population 'many'")
