@@ -13,6 +13,9 @@ What it accepts, and why:
 - The encoding is decided for the whole file: a file that is not UTF-8 but has UTF-8
   sequences in it (one row pasted from another file) is refused, and so is a UTF-8 file
   with text encoded twice ("Ã…sen" for "Åsen"), rather than imported with mangled names.
+- Column names are stripped, and the columns the caller requires are found without regard
+  to case (``Number`` is ``number``). A column name that stands twice is refused, naming
+  both columns: otherwise the last column's cells would silently win.
 - A cell with a control character or a character XML 1.0 does not allow (see
   :mod:`surveys.characters`) is refused, naming line, column and character.
 - Anything else is refused with a message that names the problem: UTF-16 ("Unicode text" in
@@ -197,12 +200,46 @@ def _header_fields(first_line: str, separator: str) -> list[str]:
     return [cell.strip() for cell in next(csv.reader([first_line], delimiter=separator), [])]
 
 
+def _header(cells: Sequence[str], required: Sequence[str]) -> list[str]:
+    """The column names of a header row: stripped, a required column's name matched without
+    regard to case ("Number" reads as ``number``), empty trailing cells dropped. A name that
+    stands twice is refused: a dictionary per row would keep only the last column's cell."""
+    written = [cell.strip() for cell in cells]
+    # Excel writes a separator for every column it ever used: empty trailing header
+    # cells are no columns, and what stands under them counts as surplus cells.
+    while written and not written[-1]:
+        written.pop()
+    by_folded: dict[str, list[str]] = {}
+    for name in required:
+        by_folded.setdefault(name.casefold(), []).append(name)
+    # Only where the case tells no two required columns apart: "Q1" and "q1" stay two.
+    canonical = {folded: names[0] for folded, names in by_folded.items() if len(names) == 1}
+    columns = [column if column in required else canonical.get(column.casefold(), column) for column in written]
+    first: dict[str, int] = {}
+    problems = []
+    for index, column in enumerate(columns, start=1):
+        if not column:
+            continue  # an empty header cell names no column anyone reads
+        if column in first:
+            earlier = first[column]
+            spelt = "" if written[earlier - 1] == written[index - 1] else f" (as {written[index - 1]!r})"
+            problems.append(
+                f"line 1, column {index}: the column {column!r} appears twice{spelt}, in columns {earlier} and "
+                f"{index}; remove or rename one"
+            )
+        else:
+            first[column] = index
+    if problems:
+        raise TableFileError(problems)
+    return columns
+
+
 def _choose_separator(text: str, required: Sequence[str]) -> str:
     first_line = text.split("\n", 1)[0].rstrip("\r")
 
     def score(separator: str) -> tuple[int, int]:
-        fields = _header_fields(first_line, separator)
-        return (sum(column in fields for column in required), len(fields))
+        fields = [field.casefold() for field in _header_fields(first_line, separator)]
+        return (sum(column.casefold() in fields for column in required), len(fields))
 
     best = max(SEPARATORS, key=score)
     found, width = score(best)
@@ -223,11 +260,7 @@ def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str]) -> T
     separator = _choose_separator(text, required)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-        columns = [column.strip() for column in next(reader, [])]
-        # Excel writes a separator for every column it ever used: empty trailing header
-        # cells are no columns, and what stands under them counts as surplus cells.
-        while columns and not columns[-1]:
-            columns.pop()
+        columns = _header(next(reader, []), required)
         rows = []
         # A quoted cell may hold line breaks, so a record can span several lines of the
         # file: a record starts on the line after the one where the previous record ended
@@ -263,7 +296,7 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, name: str, digest: str) -> Table:
+def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str]) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -276,9 +309,7 @@ def _read_xlsx(data: bytes, name: str, digest: str) -> Table:
         header = next(values, None)
         if header is None:
             raise TableFileError(["the workbook's first sheet is empty"])
-        columns = [cell_text(cell).strip() for cell in header]
-        while columns and not columns[-1]:
-            columns.pop()
+        columns = _header([cell_text(cell) for cell in header], required)
         rows = []
         for line, cells in enumerate(values, start=2):
             texts = [cell_text(cell) for cell in cells]
@@ -298,17 +329,20 @@ def read_table(source, *, required: Sequence[str] = ()) -> Table:
     """Read a CSV or XLSX file into a :class:`Table`.
 
     ``source`` is a path, bytes, or a file object (binary or text). ``required`` names the
-    columns the caller needs: they help choose the separator, and a header without them
+    columns the caller needs: they are matched without regard to case (and renamed to the
+    spelling given), they help choose the separator, and a header without them
     raises :class:`TableFileError` with a message that says how the file was read (encoding
     and separator), so a file saved with another separator or encoding is recognisable.
-    Raises :class:`TableFileError` for any file that cannot be read, and ``OSError`` for a
-    path that cannot be opened.
+    Raises :class:`TableFileError` for any file that cannot be read (a column name that
+    stands twice included), and ``OSError`` for a path that cannot be opened. Columns the
+    caller reads but does not require keep the file's spelling.
     """
     data, name = _source_bytes(source)
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(XLS_MAGIC):
         raise TableFileError(["the file is an old Excel workbook (.xls); save it as .xlsx or as CSV"])
-    table = _read_xlsx(data, name, digest) if data.startswith(XLSX_MAGIC) else _read_csv(data, name, digest, required)
+    read = _read_xlsx if data.startswith(XLSX_MAGIC) else _read_csv
+    table = read(data, name, digest, required)
     _check_characters(table)
     missing = table.missing(required)
     if missing:

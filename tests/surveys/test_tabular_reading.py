@@ -145,3 +145,54 @@ def test_a_register_error_after_a_multi_line_cell_names_the_file_line(register):
     with pytest.raises(RegisterFileError) as excinfo:
         import_municipalities(io.StringIO(data))
     assert excinfo.value.errors[0].startswith("line 4: population 'many'")
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("number,name,name,county,population,centrality",
+         "line 1, column 3: the column 'name' appears twice, in columns 2 and 3; remove or rename one"),
+        ("number, name ,Name,county,population,centrality",
+         "line 1, column 3: the column 'name' appears twice (as 'Name'), in columns 2 and 3; remove or rename one"),
+    ],
+)  # fmt: skip
+def test_a_repeated_column_is_refused_rather_than_the_last_one_winning(register, header, message):
+    oslo = Municipality.objects.create(number="0301", name="Oslo", county_id="03", population=1, centrality=1)
+    with pytest.raises(RegisterFileError) as excinfo:
+        import_municipalities(io.StringIO(header + "\n0301,Oslo,Bergen,03,709037,1\n"))
+    assert excinfo.value.errors == [message]
+    oslo.refresh_from_db()
+    assert oslo.name == "Oslo"
+
+
+def test_a_repeated_column_in_an_invitation_file_is_refused(national_round, register):
+    from surveys.services.invitations import InvitationFileError
+
+    data = "workplace,workplace_type,municipality,employees,email,email\nSkole,primary_school,9901,3,a@x.invalid,b\n"
+    with pytest.raises(InvitationFileError, match="the column 'email' appears twice, in columns 5 and 6"):
+        import_invitations(national_round, io.StringIO(data))
+    assert not Invitation.objects.exists()
+
+
+def test_a_repeated_column_in_a_workbook_is_refused():
+    with pytest.raises(TableFileError, match="the column 'number' appears twice"):
+        read_table(xlsx([["number", "name", "Number"], [301, "Oslo", 4601]]), required=("number", "name"))
+
+
+def test_headers_are_matched_without_regard_to_case(national_round, register):
+    data = " Number ;NAME;County;Population;Centrality\r\n9901;Nytt navn;46;12000;4\r\n"
+    table = read_table(data.encode("cp1252"), required=("number", "name", "county", "population", "centrality"))
+    assert (table.separator, table.columns) == (";", ["number", "name", "county", "population", "centrality"])
+    assert import_municipalities(io.StringIO(data)).updated == 1
+    assert Municipality.objects.get(number="9901").name == "Nytt navn"
+    population = "Workplace_Type,REGION,Workplaces\nkindergarten,vestlandet,120\n"
+    from surveys.services.population import load_population
+
+    assert load_population(national_round, io.StringIO(population)) == 1
+
+
+def test_only_required_columns_are_matched_without_regard_to_case():
+    """Columns the caller did not name keep their spelling, so two codes that differ in case stay two columns."""
+    table = read_table(b"number,Q1,q1\n301,a,b\n", required=("number",))
+    assert table.columns == ["number", "Q1", "q1"]
+    assert read_table(b"Q1,q1\na,b\n", required=("Q1", "q1")).columns == ["Q1", "q1"]
