@@ -119,3 +119,21 @@ def test_a_question_set_file_with_a_control_character_escape_is_refused(tmp_path
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(QuestionSetFileError, match=r"file\.sections\[0\]\.questions\[0\]\.text\.nb: .*U\+000B"):
         load_questionset_file(path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Barnehagen “BØ”", "KRAGERØ°", "Ørsta «Ø»", "MÜ€LLER"],
+)
+def test_a_windows_1252_letter_before_a_symbol_is_not_taken_for_utf8(name):
+    """Ø (0xD8) before a byte of 0x80-0xBF looks like a UTF-8 pair; the rest of the file decides."""
+    data = f"navn;kommune\nØvre skole;0301\n{name};3814\n".encode("cp1252")
+    table = read_table(data, required=("navn",))
+    assert table.encoding == "Windows-1252"
+    assert [row["navn"] for _line, row in table.rows] == ["Øvre skole", name]
+
+
+def test_a_pasted_utf8_row_in_another_script_is_still_refused():
+    data = "navn;kommune\nØvre skole;0301\n".encode("cp1252") + "Школа Иван;0301\n".encode()
+    with pytest.raises(TableFileError, match="mixes two encodings: line 3 has UTF-8 text, but line 2 is not UTF-8"):
+        read_table(data, required=("navn",))

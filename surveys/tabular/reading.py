@@ -117,11 +117,11 @@ def _decode(data: bytes) -> tuple[str, str]:
     # Not UTF-8 as a whole. If parts of it are UTF-8 (a row pasted from another file, or a
     # file saved twice), reading it all as Windows-1252 would store "Ã…sen" for "Åsen":
     # the encoding is decided for the whole file, and a mixed file is refused.
-    utf8_sequence = _UTF8_MULTIBYTE.search(data)
-    if utf8_sequence is not None:
+    utf8_line = _first_utf8_line(data)
+    if utf8_line is not None:
         raise TableFileError(
             [
-                f"the file mixes two encodings: line {_line_at(data, utf8_sequence.start())} has UTF-8 text, but "
+                f"the file mixes two encodings: line {utf8_line} has UTF-8 text, but "
                 f"line {_line_at(data, not_utf8.start)} is not UTF-8 (byte {data[not_utf8.start]:#04x}, probably "
                 'Windows-1252); save the whole file again as "CSV UTF-8"'
             ]
@@ -137,9 +137,39 @@ def _decode(data: bytes) -> tuple[str, str]:
         ) from exc
 
 
-# A UTF-8 sequence of two to four bytes: in Windows-1252 text these byte pairs ("Ã…", "Ã¸")
-# are as good as never written on purpose.
+# A UTF-8 sequence of two to four bytes.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _first_utf8_line(data: bytes) -> int | None:
+    """In a file that is not UTF-8 as a whole, the number of the first line that holds UTF-8
+    text, or None when every line reads as Windows-1252.
+
+    A line counts as UTF-8 only when the whole line decodes as UTF-8: a Norwegian letter
+    before a Windows-1252 symbol elsewhere on the line ("\u201cB\u00d8\u201d" is
+    ``93 42 D8 94``) looks like a UTF-8 pair but leaves the rest of the line invalid. A line
+    that does decode is still read as Windows-1252 when its only non-ASCII characters are
+    lone characters of the blocks that a capital letter with a diacritic before a symbol
+    makes: ``D8 B0`` ("\u00d8\u00b0") reads as the Arabic U+0630, and in a file whose other
+    lines are Windows-1252 such a line is "KRAGER\u00d8\u00b0", not Arabic. Latin letters
+    (U+0080-U+027F: "Å" as ``C3 85``, Sami "š"), punctuation and symbols, and words in
+    another script (two such characters in a row) count as UTF-8, so a pasted row is found.
+    """
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not _UTF8_MULTIBYTE.search(line):
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if _UNAMBIGUOUS_UTF8.search(text) or _NON_ASCII_RUN.search(text):
+            return number
+    return None
+
+
+# Non-ASCII characters a Windows-1252 letter-and-symbol pair cannot make, read as UTF-8.
+_UNAMBIGUOUS_UTF8 = re.compile("[\u0080-\u027f\u0800-\U0010ffff]")
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]{2}")
 # Windows-1252 readings of UTF-8 letters ("Ã…" for "Å", "Ã¸" for "ø", "â€“" for "–"): in a
 # file that is valid UTF-8, such a pair means the text was encoded twice on its way. Only
 # leads that stand for Latin letters (U+0080-U+027F) and the "â€" of punctuation are taken,
