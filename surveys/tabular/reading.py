@@ -9,7 +9,9 @@ What it accepts, and why:
 - `,` or `;` between fields, decided from the header row (the separator that splits it into
   the most columns; with known required columns, the one that finds most of them).
 - XLSX (the first sheet), read with openpyxl in read-only mode. Numbers come back as text
-  without a trailing ``.0``; dates as ISO dates.
+  without a trailing ``.0``; dates as ISO dates. A formula cell is read as its result as
+  Excel stored it; a formula without a stored result (a file another program wrote) is
+  refused, naming line and column, rather than read as an empty cell.
 - The encoding is decided for the whole file: a file that is not UTF-8 but has UTF-8
   sequences in it (one row pasted from another file) is refused, and so is a UTF-8 file
   with text encoded twice ("Ã…sen" for "Åsen"), rather than imported with mangled names.
@@ -326,22 +328,38 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def _formula(value) -> str | None:
+    """The formula a cell read without ``data_only`` holds, or None for a plain value."""
+    if isinstance(value, str):
+        return value if value.startswith("=") else None
+    text = getattr(value, "text", None)  # openpyxl's ArrayFormula and DataTableFormula
+    return text if isinstance(text, str) else None
+
+
 def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str]) -> Table:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # The same sheet with its formulas: a formula cell that a program other than Excel
+        # wrote has no stored result, and reads as empty in the values above.
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises several kinds for a damaged file
         raise TableFileError([f"the file is not a readable Excel workbook (.xlsx): {exc}"]) from exc
     try:
         sheet = workbook.worksheets[0]
         values = iter(sheet.iter_rows(values_only=True))
+        formula_rows = iter(formulas.worksheets[0].iter_rows(values_only=True))
         header = next(values, None)
         if header is None:
             raise TableFileError(["the workbook's first sheet is empty"])
+        unstored = _unstored_formulas(1, header, next(formula_rows, ()), [str(i) for i in range(1, len(header) + 1)])
+        if unstored:
+            raise TableFileError(unstored)
         columns = _header([cell_text(cell) for cell in header], required)
         rows = []
         for line, cells in enumerate(values, start=2):
+            unstored += _unstored_formulas(line, cells, next(formula_rows, ()), columns)
             texts = [cell_text(cell) for cell in cells]
             if not any(text.strip() for text in texts):
                 continue
@@ -350,9 +368,25 @@ def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str]) -> 
             if extra:
                 row[None] = extra
             rows.append((line, row))
+        if unstored:
+            raise TableFileError(unstored[:50])
     finally:
         workbook.close()
+        formulas.close()
     return Table(columns, rows, digest, name, "xlsx", "xlsx", len(data))
+
+
+def _unstored_formulas(line: int, cells: Sequence, formula_cells: Sequence, columns: Sequence[str]) -> list[str]:
+    """A problem for each cell of a named column that holds a formula without a stored value."""
+    problems = []
+    for index, (value, column) in enumerate(zip(cells, columns, strict=False)):
+        formula = _formula(formula_cells[index]) if value is None and index < len(formula_cells) else None
+        if formula:
+            problems.append(
+                f"line {line}, column {column}: the cell holds a formula ({formula}) without a stored value; "
+                "open the file in Excel and save it again (or paste the values in place of the formulas) first"
+            )
+    return problems
 
 
 def read_table(source, *, required: Sequence[str] = ()) -> Table:

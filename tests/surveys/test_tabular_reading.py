@@ -196,3 +196,30 @@ def test_only_required_columns_are_matched_without_regard_to_case():
     table = read_table(b"number,Q1,q1\n301,a,b\n", required=("number",))
     assert table.columns == ["number", "Q1", "q1"]
     assert read_table(b"Q1,q1\na,b\n", required=("Q1", "q1")).columns == ["Q1", "q1"]
+
+
+def test_a_formula_without_a_stored_value_is_named_not_read_as_empty(national_round, register):
+    """openpyxl and other programs write formulas without their result; only Excel computes it."""
+    from surveys.services.population import PopulationFileError, load_population
+
+    data = xlsx([["workplace_type", "region", "workplaces"], ["kindergarten", "vestlandet", "=100*2"]])
+    with pytest.raises(PopulationFileError) as excinfo:
+        load_population(national_round, data)
+    assert excinfo.value.errors == [
+        "line 2, column workplaces: the cell holds a formula (=100*2) without a stored value; open the file in "
+        "Excel and save it again (or paste the values in place of the formulas) first"
+    ]
+    assert not PopulationCell.objects.exists()
+    with pytest.raises(TableFileError, match="line 1, column 2: the cell holds a formula"):
+        read_table(xlsx([["number", '="na"&"me"'], [301, "Oslo"]]), required=("number",))
+
+
+def test_text_that_starts_with_an_equals_sign_is_text_in_a_workbook():
+    workbook = Workbook()
+    workbook.active.append(["number", "name"])
+    workbook.active.append([301, "=Oslo"])
+    workbook.active["B2"].data_type = "s"  # text, as Excel stores '=Oslo
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), required=("number",))
+    assert table.rows == [(2, {"number": "301", "name": "=Oslo"})]
