@@ -417,7 +417,24 @@ def read_table(source, *, required: Sequence[str] = ()) -> Table:
     return table
 
 
-_DIGITS = re.compile(r"^\d+(?:\.0+)?$")
+_DIGITS = re.compile(r"^[0-9]+(?:\.0+)?$")
+# Digits 0-9, thousands grouped by a space, a no-break space or a narrow no-break space
+# (what Norwegian Excel and word processors write): "1 234", "1\u00a0234". No underscores,
+# signs or other scripts' digits, which Python's int() would take.
+_WHOLE_NUMBER = re.compile("[0-9]+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+")
+
+
+def whole_number(text: str) -> int:
+    """A cell's whole number of 0 or more: ASCII digits only, thousands optionally separated
+    by a space, no-break space or narrow no-break space ("1 234"); surrounding spaces are
+    ignored. Raises ``ValueError`` for anything else: "1_234", "١", "-5", "12 34", "1.5", ""."""
+    text = text.strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(re.sub("[ \u00a0\u202f]", "", text))
+
+
+WHOLE_NUMBER_HINT = "digits 0-9; thousands may be separated by a space"
 
 
 def _code(value, width: int) -> str:

@@ -223,3 +223,13 @@ def test_text_that_starts_with_an_equals_sign_is_text_in_a_workbook():
     workbook.save(buffer)
     table = read_table(buffer.getvalue(), required=("number",))
     assert table.rows == [(2, {"number": "301", "name": "=Oslo"})]
+
+
+def test_whole_numbers_are_ascii_digits_with_spaces_between_thousands():
+    from surveys.tabular.reading import whole_number
+
+    assert [whole_number(t) for t in ("0", " 709037 ", "1 234", "1\u00a0234", "1\u202f234\u202f567")] == [
+        0, 709037, 1234, 1234, 1234567]  # fmt: skip
+    for text in ("", "7_09037", "٣", "١٢", "-5", "+5", "12 34", "1 2345", "1.5", "1e3", "1,234", "1  234"):
+        with pytest.raises(ValueError):
+            whole_number(text)
