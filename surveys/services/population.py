@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..models import ImportKind, PopulationCell, Region, Round, WorkplaceType
-from ..tabular.reading import TableFileError, read_table
+from ..tabular.reading import WHOLE_NUMBER_HINT, TableFileError, read_table, whole_number
 from .answering import bump_data_versions_on_commit
+from .fields import database_problems
 from .imports import record_import
 
 
@@ -21,7 +22,11 @@ class PopulationFileError(Exception):
 def load_population(round_: Round, source, *, imported_by: str = "") -> int:
     """Replace the round's population cells with the file's (CSV or XLSX); returns how many
     cells were loaded. Loading the same file again gives the same cells. Raises
-    PopulationFileError, with nothing changed, for any bad row."""
+    PopulationFileError, with nothing changed, for a file without rows and for any bad row
+    (a count that is not a whole number, or too large for the database, included).
+
+    A round with invitations may have a table too: it then takes the invitations' place as
+    the population (see ``barometer.engine.population.round_population``)."""
     if round_.results_published:
         # The published weights were computed from the population as it was.
         raise PopulationFileError([f"round {round_.slug} has published results; its population can no longer change"])
@@ -29,6 +34,9 @@ def load_population(round_: Round, source, *, imported_by: str = "") -> int:
         table = read_table(source, required=("workplace_type", "region", "workplaces"))
     except TableFileError as exc:
         raise PopulationFileError(exc.errors) from exc
+    if not table.rows:
+        # An empty file would replace the round's population with nothing.
+        raise PopulationFileError(["the file has no rows"])
     regions = {region.code: region for region in Region.objects.all()}
     errors, cells, seen = [], [], set()
     for line, row in table.rows:
@@ -40,12 +48,13 @@ def load_population(round_: Round, source, *, imported_by: str = "") -> int:
         if region is None:
             problems.append(f"region {row.get('region')!r} is not one of {', '.join(sorted(regions))}")
         try:
-            count = int((row.get("workplaces") or "").strip())
-            if count < 0:
-                raise ValueError
+            count = whole_number(row.get("workplaces") or "")
         except ValueError:
-            problems.append(f"workplaces {row.get('workplaces')!r} is not a whole number of 0 or more")
+            problems.append(
+                f"workplaces {row.get('workplaces')!r} is not a whole number of 0 or more ({WHOLE_NUMBER_HINT})"
+            )
             count = None
+        problems += database_problems(PopulationCell, {"workplaces": count})
         if not problems and (workplace_type, region.code) in seen:
             problems.append("the same workplace type and region appear twice")
         if problems:

@@ -20,13 +20,23 @@ from pathlib import Path
 from django.db import transaction
 
 from ..models import County, ImportKind, Municipality, Region
-from ..tabular.reading import Table, TableFileError, county_number, municipality_number, read_table
+from ..tabular.reading import (
+    WHOLE_NUMBER_HINT,
+    Table,
+    TableFileError,
+    county_number,
+    municipality_number,
+    read_table,
+    whole_number,
+)
+from .fields import database_problems
 from .imports import describe_import, previous_import, record_import
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MUNICIPALITY_COLUMNS = ("number", "name", "county", "population", "centrality")
 SSB_REGISTER = DATA_DIR / "ssb" / "municipalities_2024.csv"
 SAMPLE_REGISTER = DATA_DIR / "sample_register.csv"
+SAMPLE_PREFIX = "99"  # no county has it; the invented municipalities 9901-9930 use it
 
 
 class RegisterFileError(Exception):
@@ -70,37 +80,45 @@ def _parse_municipality(line: int, row: dict[str, str], counties: dict[str, Coun
     values = {key: (row.get(key) or "").strip() for key in MUNICIPALITY_COLUMNS}
     problems = []
     number = municipality_number(values["number"])  # spreadsheets drop the leading zero of 0301
-    if not (len(number) == 4 and number.isdigit()):
+    if not (len(number) == 4 and number.isascii() and number.isdigit()):
         problems.append(f"number {values['number']!r} is not a four-digit municipality number")
     if not values["name"]:
         problems.append("name is empty")
     county = counties.get(county_number(values["county"]))
     if county is None:
         problems.append(f"county {values['county']!r} is not a known county number")
+    elif not problems and not _in_county(number, county):
+        prefix = number[:2]
+        why = "" if prefix in counties else f"; {prefix} is no county of the 2024 division (a number from before 2024?)"
+        problems.append(
+            f"number {number} is not in county {county.number}: a municipality number begins with its county's "
+            f"number{why}"
+        )
     try:
-        population = int(values["population"].replace(" ", "").replace("\u00a0", ""))
-        if population < 0:
-            raise ValueError
+        population = whole_number(values["population"])
     except ValueError:
-        problems.append(f"population {values['population']!r} is not a whole number of 0 or more")
+        problems.append(f"population {values['population']!r} is not a whole number of 0 or more ({WHOLE_NUMBER_HINT})")
         population = None
     try:
-        centrality = int(values["centrality"])
+        centrality = whole_number(values["centrality"])
         if not 1 <= centrality <= 6:
             raise ValueError
     except ValueError:
         problems.append(f"centrality {values['centrality']!r} is not a class from 1 to 6")
         centrality = None
+    parsed = {"number": number, "name": values["name"], "county": county, "population": population,
+              "centrality": centrality}  # fmt: skip
+    problems += database_problems(Municipality, {key: parsed[key] for key in ("name", "population")})
     if problems:
         errors.append(f"line {line}: " + "; ".join(problems))
         return None
-    return {
-        "number": number,
-        "name": values["name"],
-        "county": county,
-        "population": population,
-        "centrality": centrality,
-    }
+    return parsed
+
+
+def _in_county(number: str, county: County) -> bool:
+    """Whether a municipality number begins with its county's number, as every number of the
+    2024 register does. Numbers 99xx are no county's: the invented sample register's."""
+    return number.startswith(county.number) or number.startswith(SAMPLE_PREFIX)
 
 
 @transaction.atomic
@@ -117,6 +135,8 @@ def import_municipalities(source, *, is_sample: bool = False, imported_by: str =
     parsed = []
     seen: dict[str, int] = {}
     table = _read_table(source, MUNICIPALITY_COLUMNS)
+    if not table.rows:
+        raise RegisterFileError(["the file has no rows"])
     for line, row in table.rows:
         values = _parse_municipality(line, row, counties, errors)
         if values is None:

@@ -167,3 +167,41 @@ def test_types_too_small_together_take_in_the_smallest_stratum_left():
     assert weights.merged == {nursing: everything, other: everything, health: everything}
     assert weights.of(health) == 80 / 9
     assert weights.of(A) == 10
+
+
+def test_a_population_count_too_large_for_the_column_is_refused(national_round, register, postgresql_integer_range):
+    """On PostgreSQL this ended in a DataError traceback ("integer out of range")."""
+    with pytest.raises(PopulationFileError) as excinfo:
+        load_population(national_round, io.StringIO("workplace_type,region,workplaces\nkindergarten,vestlandet,"
+                                                    "99999999999\n"))  # fmt: skip
+    assert excinfo.value.errors == [
+        "line 2: workplaces 99999999999 is larger than 2147483647, the largest the database can store"
+    ]
+    assert not PopulationCell.objects.exists()
+
+
+def test_a_population_file_with_only_its_header_keeps_the_population(national_round, register, tmp_path):
+    load_population(national_round, io.StringIO("workplace_type,region,workplaces\nkindergarten,vestlandet,120\n"))
+    path = tmp_path / "population.csv"
+    path.write_text("workplace_type,region,workplaces\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"nothing was loaded.\n  the file has no rows"):
+        call_command("load_population", "--round", national_round.slug, str(path))
+    assert PopulationCell.objects.get(round=national_round).workplaces == 120
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1 234", 1234), ("1\u00a0234", 1234), ("1\u202f234", 1234)])
+def test_population_counts_accept_digits_grouped_by_spaces(national_round, register, text, expected):
+    data = f"workplace_type,region,workplaces\nkindergarten,vestlandet,{text}\n"
+    assert load_population(national_round, io.StringIO(data)) == 1
+    assert PopulationCell.objects.get().workplaces == expected
+
+
+@pytest.mark.parametrize("text", ["٣", "1_000", "-1", "1.5", "12 34"])
+def test_population_counts_are_read_in_ascii_digits_only(national_round, register, text):
+    data = f"workplace_type,region,workplaces\nkindergarten,vestlandet,{text}\n"
+    with pytest.raises(PopulationFileError) as excinfo:
+        load_population(national_round, io.StringIO(data))
+    assert excinfo.value.errors == [
+        f"line 2: workplaces {text!r} is not a whole number of 0 or more (digits 0-9; thousands may be separated "
+        "by a space)"
+    ]

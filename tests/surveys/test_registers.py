@@ -96,3 +96,84 @@ def test_the_shipped_ssb_register_is_complete(empty_database):
 def test_import_municipalities_without_a_file_loads_the_ssb_register(empty_database):
     call_command("import_municipalities", stdout=io.StringIO())
     assert Municipality.objects.count() == 357
+
+
+def test_values_too_large_for_their_column_are_refused_before_writing(empty_database, postgresql_integer_range):
+    """On PostgreSQL these ended in a DataError traceback ("integer out of range", varchar(100))."""
+    with pytest.raises(RegisterFileError) as excinfo:
+        import_municipalities(csv_file("0301,Oslo,03,99999999999,1", "4601," + "B" * 150 + ",46,291940,1"))
+    assert excinfo.value.errors == [
+        "line 2: population 99999999999 is larger than 2147483647, the largest the database can store",
+        "line 3: name is 150 characters long; at most 100 fit",
+    ]
+    assert not Municipality.objects.exists()
+
+
+def test_a_file_with_only_its_header_is_refused_and_not_recorded(empty_database, tmp_path):
+    from surveys.models import ImportedFile
+
+    path = tmp_path / "kommuner.csv"
+    path.write_text(HEADER, encoding="utf-8")
+    recorded = ImportedFile.objects.count()
+    with pytest.raises(CommandError, match=r"nothing was imported.\n  the file has no rows"):
+        call_command("import_municipalities", str(path))
+    assert ImportedFile.objects.count() == recorded
+    assert not County.objects.exists()  # a refused file changes nothing, the counties included
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("0301,Oslo,46,709037,1", "line 2: number 0301 is not in county 46: a municipality number begins with its "
+                                  "county's number"),
+        ("3001,Halden,31,31444,3", "line 2: number 3001 is not in county 31: a municipality number begins with "
+                                   "its county's number; 30 is no county of the 2024 division (a number from "
+                                   "before 2024?)"),
+    ],
+)  # fmt: skip
+def test_a_county_that_contradicts_the_number_is_refused(register, row, message):
+    with pytest.raises(RegisterFileError) as excinfo:
+        import_municipalities(csv_file(row))
+    assert excinfo.value.errors == [message]
+    assert not Municipality.objects.filter(number__in=["0301", "3001"]).exists()
+
+
+def test_every_number_in_the_shipped_register_begins_with_its_county():
+    import csv
+
+    from surveys.services.registers import SSB_REGISTER
+
+    with SSB_REGISTER.open(encoding="utf-8-sig") as file:
+        assert all(row["number"].startswith(row["county"]) for row in csv.DictReader(file))
+
+
+@pytest.mark.parametrize(
+    ("population", "centrality", "expected"),
+    [("1 234", "1", 1234), ("1\u00a0234", "2", 1234), ("1\u202f234\u202f567", "3", 1234567), ("709037", "4", 709037)],
+)
+def test_population_accepts_digits_grouped_by_spaces(register, population, centrality, expected):
+    import_municipalities(csv_file(f'9901,Nytt navn,46,"{population}",{centrality}'))
+    assert Municipality.objects.get(number="9901").population == expected
+
+
+@pytest.mark.parametrize(
+    ("population", "centrality", "problem"),
+    [
+        ("7_09037", "1", "population '7_09037' is not a whole number of 0 or more (digits 0-9; thousands may be "
+                         "separated by a space)"),
+        ("٣٠٠", "1", "population '٣٠٠' is not a whole number"),
+        ("12 34", "1", "population '12 34' is not a whole number"),
+        ("700", "١", "centrality '١' is not a class from 1 to 6"),
+        ("700", "+1", "centrality '+1' is not a class from 1 to 6"),
+    ],
+)  # fmt: skip
+def test_numbers_are_read_in_ascii_digits_only(register, population, centrality, problem):
+    with pytest.raises(RegisterFileError) as excinfo:
+        import_municipalities(csv_file(f"9901,Nytt navn,46,{population},{centrality}"))
+    assert excinfo.value.errors[0].startswith("line 2: ") and problem in excinfo.value.errors[0]
+    assert Municipality.objects.get(number="9901").name != "Nytt navn"
+
+
+def test_a_municipality_number_in_other_digits_is_refused(register):
+    with pytest.raises(RegisterFileError, match="number '٩٩٠١' is not a four-digit municipality number"):
+        import_municipalities(csv_file("٩٩٠١,Nytt navn,46,700,1"))

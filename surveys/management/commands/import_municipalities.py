@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from surveys.management import add_dry_run, dry_run_note
 from surveys.services import imports
@@ -19,8 +20,10 @@ class Command(BaseCommand):
         add_dry_run(parser)
 
     def handle(self, *args, file, sample=False, dry_run=False, **options):
+        @transaction.atomic
         def load():
-            # The regions and counties inside the same transaction: a dry run changes nothing at all.
+            # The regions and counties inside the same transaction: a dry run, and a refused
+            # file, change nothing at all.
             load_regions_and_counties()
             return import_municipalities(file, is_sample=sample, imported_by=imports.current_user())
 
