@@ -183,31 +183,3 @@ def _forget_refused_addresses():
     option_masks.clear_cache()
     yield
     clear_blocked()
-
-
-@pytest.fixture
-def postgresql_integer_range(monkeypatch):
-    """Integer columns with PostgreSQL's range on any backend (SQLite stores 64-bit numbers
-    and never says no), so a test can show that a number too large for the column is refused
-    before it is written. IntegerField keeps its range validators cached, so they are
-    dropped before and after."""
-    from django.db import connection, models
-    from django.db.backends.base.operations import BaseDatabaseOperations
-
-    def forget_validators():
-        for model in apps.get_models():
-            for field in model._meta.concrete_fields:
-                # Only integer fields: a CharField's cached list holds the MaxLengthValidator
-                # its __init__ appended, which recomputing would lose.
-                if isinstance(field, models.IntegerField):
-                    field.__dict__.pop("validators", None)
-
-    forget_validators()
-    monkeypatch.setattr(
-        connection.ops,
-        "integer_field_range",
-        functools.partial(BaseDatabaseOperations.integer_field_range, connection.ops),
-    )
-    yield
-    monkeypatch.undo()
-    forget_validators()

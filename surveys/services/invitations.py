@@ -48,7 +48,7 @@ from ..models import (
     is_organisation_number,
     normalised_name,
 )
-from ..tabular.reading import TableFileError, municipality_number, read_table
+from ..tabular.reading import WHOLE_NUMBER_HINT, TableFileError, municipality_number, read_table, whole_number
 from .imports import column_problems, describe_import, previous_import, record_import
 
 REQUIRED_COLUMNS = ("workplace", "workplace_type", "municipality", "email")
@@ -111,11 +111,13 @@ def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) ->
     employees = None
     if value["employees"]:
         try:
-            employees = int(value["employees"])
-            if employees < 1 or not value["employees"].isascii():
+            employees = whole_number(value["employees"])
+            if employees < 1:
                 raise ValueError
         except ValueError:
-            problems.append(f"employees {value['employees']!r} is not a whole number of 1 or more")
+            problems.append(
+                f"employees {value['employees']!r} is not a whole number of 1 or more ({WHOLE_NUMBER_HINT})"
+            )
     language = value["language"] or "nb"
     if language not in LANGUAGES:
         problems.append(f"language {language!r} is not one of nb, nn, en")

@@ -9,8 +9,7 @@ from django.db import transaction
 from ..models import ImportKind, PopulationCell, Region, Round, WorkplaceType
 from ..tabular.reading import WHOLE_NUMBER_HINT, TableFileError, read_table, whole_number
 from .answering import bump_data_versions_on_commit
-from .fields import database_problems
-from .imports import record_import
+from .imports import column_problems, record_import
 
 
 class PopulationFileError(Exception):
@@ -54,7 +53,9 @@ def load_population(round_: Round, source, *, imported_by: str = "") -> int:
                 f"workplaces {row.get('workplaces')!r} is not a whole number of 0 or more ({WHOLE_NUMBER_HINT})"
             )
             count = None
-        problems += database_problems(PopulationCell, {"workplaces": count})
+        problems += [
+            f"workplaces: {reason}" for _column, reason in column_problems(PopulationCell, [("workplaces", "", count)])
+        ]
         if not problems and (workplace_type, region.code) in seen:
             problems.append("the same workplace type and region appear twice")
         if problems:

@@ -24,11 +24,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Max, Prefetch
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ..characters import first_disallowed
 from ..i18n import LANGUAGES
@@ -41,6 +39,7 @@ from ..models import (
     QuestionSetStatus,
     Section,
 )
+from .imports import column_problems
 
 #: A section or question code: it becomes a column of the response export (and a variable
 #: in the statistics tools analysts read it into, whose names start with a letter and hold
@@ -149,28 +148,13 @@ class _Checker:
         return self.column(model, place.rsplit(".", 1)[-1], value, place)
 
     def column(self, model: type[models.Model], name: str, value: Any, place: str) -> bool:
-        """Whether the column ``model.name`` can hold ``value`` exactly.
-
-        The field's own validators decide (its maximum length, a decimal's digits and
-        decimal places); whole numbers must also fit the range every database backend gives
-        the field's type (SQLite's is wider than PostgreSQL's), so a file that loads in
-        development also loads in production.
-        """
-        model_field = model._meta.get_field(name)
-        if isinstance(model_field, models.IntegerField):
-            low, high = BaseDatabaseOperations.integer_field_ranges[model_field.get_internal_type()]
-            if not low <= value <= high:
-                self.error(place, f"must be between {low} and {high}, the range of its database column")
-                return False
-        # Management commands report in English whatever language is active.
-        with translation.override("en"):
-            try:
-                model_field.run_validators(value)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    self.error(place, message)
-                return False
-        return True
+        """Whether the column ``model.name`` can hold ``value`` exactly
+        (``surveys.services.imports.column_problems``: its length, a decimal's digits and
+        places, and a whole number within the range every supported database stores)."""
+        problems = column_problems(model, [(name, place, value)])
+        for _column, reason in problems:
+            self.error(place, reason)
+        return not problems
 
 
 def validate_questionset_data(data: Any) -> None:

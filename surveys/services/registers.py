@@ -29,8 +29,7 @@ from ..tabular.reading import (
     read_table,
     whole_number,
 )
-from .fields import database_problems
-from .imports import describe_import, previous_import, record_import
+from .imports import column_problems, describe_import, previous_import, record_import
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MUNICIPALITY_COLUMNS = ("number", "name", "county", "population", "centrality")
@@ -108,7 +107,10 @@ def _parse_municipality(line: int, row: dict[str, str], counties: dict[str, Coun
         centrality = None
     parsed = {"number": number, "name": values["name"], "county": county, "population": population,
               "centrality": centrality}  # fmt: skip
-    problems += database_problems(Municipality, {key: parsed[key] for key in ("name", "population")})
+    problems += [
+        f"{column}: {reason}"
+        for column, reason in column_problems(Municipality, [(key, key, parsed[key]) for key in ("name", "population")])
+    ]
     if problems:
         errors.append(f"line {line}: " + "; ".join(problems))
         return None

@@ -64,7 +64,7 @@ from ..models import (
 )
 from ..option_masks import BITS_PER_WORD, MASK_FIELDS, MASK_WORDS, mask_values, option_positions
 from ..questionnaire import AnswerValues, Questionnaire
-from ..tabular.reading import TableFileError, municipality_number, read_table
+from ..tabular.reading import WHOLE_NUMBER_HINT, TableFileError, municipality_number, read_table, whole_number
 from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
 from ..tabular.writing import csv_lines as csv_lines
 from .answering import bump_data_versions_on_commit
@@ -339,11 +339,11 @@ def _parse_row(
     employees = None
     if (row.get("employees") or "").strip():
         try:
-            employees = int(row["employees"])
-            if employees < 1 or not row["employees"].strip().isascii():
+            employees = whole_number(row["employees"])
+            if employees < 1:
                 raise ValueError
         except ValueError:
-            problem("employees", f"{row['employees']!r} is not a whole number of 1 or more")
+            problem("employees", f"{row['employees']!r} is not a whole number of 1 or more ({WHOLE_NUMBER_HINT})")
         for column, reason in column_problems(Response, [("employees", "employees", employees)]):
             problem(column, reason)
     language = (row.get("language") or "nb").strip() or "nb"

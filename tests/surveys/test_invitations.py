@@ -129,6 +129,22 @@ def test_values_that_just_fit_their_columns_are_imported(national_round, registe
     assert len(Invitation.objects.get().email) == 254
 
 
+@pytest.mark.parametrize(
+    ("cell", "stored"), [("1 234", 1234), ("1\u00a0234", 1234), ("1_234", None), ("\u0661\u0662", None)]
+)
+def test_employees_are_read_as_every_import_reads_whole_numbers(national_round, register, cell, stored):
+    """Python's int() took "1_234" and Arabic-Indic digits; the register and population
+    imports had already moved to ``whole_number``, the invitation and answer files not."""
+    row = f"Godt sted,kindergarten,9901,{cell},ok@example.invalid,,nb"
+    if stored is None:
+        with pytest.raises(InvitationFileError, match="is not a whole number of 1 or more"):
+            import_invitations(national_round, csv_file(row))
+        assert not Workplace.objects.exists()
+    else:
+        import_invitations(national_round, csv_file(row))
+        assert Workplace.objects.get().employees == stored
+
+
 def test_invitations_are_sent_once_in_their_language(invited):
     assert send_invitations(invited) == 2
     assert send_invitations(invited) == 0

@@ -256,23 +256,23 @@ def test_codes_and_the_slug_must_be_lowercase_slugs(empty_database, questionset_
     ("breakage", "place", "message"),
     [
         (lambda d: d.update(version=99999999999), "(file).version", "2147483647"),
-        (lambda d: d.update(slug="a" * 100), "slug", "at most 80 characters"),
-        (lambda d: d["sections"][0].update(code="s" * 61), "sections[0].code", "at most 60 characters"),
+        (lambda d: d.update(slug="a" * 100), "slug", "longer than the 80 that fit"),
+        (lambda d: d["sections"][0].update(code="s" * 61), "sections[0].code", "longer than the 60 that fit"),
         (
             lambda d: d["sections"][0]["questions"][0].update(code="q" * 70),
             "sections[0].questions[0].code",
-            "at most 60 characters",
+            "longer than the 60 that fit",
         ),
         (
             lambda d: d["sections"][0]["questions"][0]["options"][0].update(code="o" * 61),
             "sections[0].questions[0].options[0].code",
-            "at most 60 characters",
+            "longer than the 60 that fit",
         ),
-        (lambda d: d["title"].update(nb="T" * 201), "(file).title.nb", "at most 200 characters"),
+        (lambda d: d["title"].update(nb="T" * 201), "(file).title.nb", "longer than the 200 that fit"),
         (
             lambda d: d["sections"][0]["questions"][0]["options"][0]["label"].update(en="L" * 301),
             "sections[0].questions[0].options[0].label.en",
-            "at most 300 characters",
+            "longer than the 300 that fit",
         ),
         (
             _first_question(QuestionKind.TEXT, max_length=99999999999),

@@ -538,6 +538,11 @@ def test_a_paper_answer_that_contradicts_its_registered_workplace_is_refused(pap
             "row 2, column employees: 99999999999 is larger than 2147483647, the largest number that can be stored",
         ),
         ({"source_id": "P" * 65}, "row 2, column source_id: 65 characters, longer than the 64 that fit"),
+        (
+            {"employees": "1_234"},
+            "row 2, column employees: '1_234' is not a whole number of 1 or more"
+            " (digits 0-9; thousands may be separated by a space)",
+        ),
     ],
 )
 def test_a_paper_answer_too_big_for_its_columns_is_refused_before_anything_is_written(paper, tmp_path, cells, problem):
