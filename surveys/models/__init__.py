@@ -1,4 +1,7 @@
 from .questionnaire import (
+    CODE_PATTERN,
+    OPTION_CODE_PATTERN,
+    SLUG_PATTERN,
     ConditionMode,
     Option,
     PublishedStructureError,
@@ -39,7 +42,10 @@ from .rounds import (
 )
 
 __all__ = [
+    "CODE_PATTERN",
+    "OPTION_CODE_PATTERN",
     "SECTOR_OF_WORKPLACE_TYPE",
+    "SLUG_PATTERN",
     "Answer",
     "AnswerChoice",
     "Centrality",

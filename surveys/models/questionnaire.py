@@ -12,6 +12,7 @@ rule is enforced here, in the model layer (``save``, ``delete`` and the queryset
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -186,8 +187,32 @@ class QuestionSetPart(models.Model):
             )
 
 
+#: A section or question code: it becomes a column of the response export (and a variable
+#: in the statistics tools analysts read it into, whose names start with a letter and hold
+#: no dot, hyphen or space), the first half of a "question.option" reference, and for a
+#: section a part of the page's address.
+CODE_PATTERN = r"[a-z][a-z0-9_]*"
+#: An option code: the second half of a "question.option" reference and of a
+#: multiple-choice question's column; a scale's options are its numbers ("1" to "6").
+OPTION_CODE_PATTERN = r"[a-z0-9_]+"
+#: A question set's slug: names the set on the command line and in addresses.
+SLUG_PATTERN = r"[a-z0-9]+(?:[-_][a-z0-9]+)*"
+
+validate_code = RegexValidator(
+    rf"\A{CODE_PATTERN}\Z",
+    _("Use a lowercase letter a-z first, then lowercase letters, digits and _."),
+    "invalid_code",
+)
+validate_option_code = RegexValidator(
+    rf"\A{OPTION_CODE_PATTERN}\Z", _("Use lowercase letters a-z, digits and _."), "invalid_code"
+)
+validate_set_slug = RegexValidator(
+    rf"\A{SLUG_PATTERN}\Z", _("Use lowercase letters a-z and digits, with - or _ between them."), "invalid_slug"
+)
+
+
 class QuestionSet(QuestionSetPart):
-    slug = models.SlugField(_("slug"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, validators=[validate_set_slug])
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(
         _("status"), max_length=10, choices=QuestionSetStatus.choices, default=QuestionSetStatus.DRAFT
@@ -283,7 +308,7 @@ class Section(QuestionSetPart, Condition):
     question_set = models.ForeignKey(
         QuestionSet, on_delete=models.CASCADE, related_name="sections", verbose_name=_("question set")
     )
-    code = models.SlugField(_("code"), max_length=60)
+    code = models.SlugField(_("code"), max_length=60, validators=[validate_code])
     position = models.PositiveIntegerField(_("position"))
     title_nb = models.CharField(_("title (bokmål)"), max_length=200)
     title_nn = models.CharField(_("title (nynorsk)"), max_length=200, blank=True)
@@ -331,7 +356,9 @@ class Question(QuestionSetPart, Condition):
         editable=False,
     )
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section"))
-    code = models.SlugField(_("code"), max_length=60, help_text=_("Stable machine name used in exports."))
+    code = models.SlugField(
+        _("code"), max_length=60, help_text=_("Stable machine name used in exports."), validators=[validate_code]
+    )
     position = models.PositiveIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     required = models.BooleanField(_("required"), default=True)
@@ -430,7 +457,9 @@ class Question(QuestionSetPart, Condition):
 
 class Option(QuestionSetPart):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question"))
-    code = models.SlugField(_("code"), max_length=60, help_text=_("Stable machine name used in exports."))
+    code = models.SlugField(
+        _("code"), max_length=60, help_text=_("Stable machine name used in exports."), validators=[validate_option_code]
+    )
     position = models.PositiveIntegerField(_("position"))
     score = models.DecimalField(
         _("score"),

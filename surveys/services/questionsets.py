@@ -31,6 +31,9 @@ from django.utils import timezone
 from ..characters import first_disallowed
 from ..i18n import LANGUAGES
 from ..models import (
+    CODE_PATTERN,
+    OPTION_CODE_PATTERN,
+    SLUG_PATTERN,
     ConditionMode,
     Option,
     Question,
@@ -41,16 +44,9 @@ from ..models import (
 )
 from .imports import column_problems
 
-#: A section or question code: it becomes a column of the response export (and a variable
-#: in the statistics tools analysts read it into, whose names start with a letter and hold
-#: no dot, hyphen or space), the first half of a "question.option" reference, and for a
-#: section a part of the page's address.
-CODE = re.compile(r"[a-z][a-z0-9_]*")
-#: An option code: the second half of a "question.option" reference and of a
-#: multiple-choice question's column; a scale's options are its numbers ("1" to "6").
-OPTION_CODE = re.compile(r"[a-z0-9_]+")
-#: The set's slug: names the set on the command line and in addresses.
-SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+CODE = re.compile(CODE_PATTERN)
+OPTION_CODE = re.compile(OPTION_CODE_PATTERN)
+SLUG = re.compile(SLUG_PATTERN)
 #: The keys each object of the file may have; any other is a misspelling.
 SET_KEYS = ("slug", "version", "status", "title", "intro", "sections")
 SECTION_KEYS = ("code", "title", "intro", "show_if", "questions")

@@ -415,3 +415,24 @@ def test_a_published_file_of_a_version_loaded_as_a_draft_publishes_it(empty_data
     call_command("import_questionset", str(path), stdout=out)
     assert "was loaded as a draft before; it is now published" in out.getvalue()
     assert QuestionSet.objects.get().status == QuestionSetStatus.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "bad", "good"),
+    [("QuestionSet", "slug", "Innovasjonsbarometer", "innovasjonsbarometer-2025"),
+     ("Section", "code", "Role", "role"), ("Question", "code", "role-x", "role_x"),
+     ("Option", "code", "unit-manager", "6")],
+)  # fmt: skip
+def test_the_admin_s_forms_hold_codes_to_the_file_s_rule(model, field, bad, good):
+    """The import refuses codes that are not lowercase slugs; the admin's forms took
+    "Role" and "role-x" (SlugField's rule, which the model's clean_fields runs for a form),
+    and publishing then refused them."""
+    from django.core.exceptions import ValidationError
+
+    from surveys import models
+
+    model_field = getattr(models, model)._meta.get_field(field)
+    with translation.override("nb"), pytest.raises(ValidationError) as refused:
+        model_field.clean(bad, None)
+    assert "små bokstav" in refused.value.messages[0]
+    assert model_field.clean(good, None) == good
