@@ -133,6 +133,25 @@ def test_a_windows_1252_letter_before_a_symbol_is_not_taken_for_utf8(name):
     assert [row["navn"] for _line, row in table.rows] == ["Øvre skole", name]
 
 
+@pytest.mark.parametrize("name", ["KRAGERØ° skole", "Evenes - Evenášši"])
+@pytest.mark.parametrize("other_line", ["Øvre skole", "Oslo"])
+def test_a_windows_1252_file_that_is_valid_utf8_by_chance_is_read_as_windows_1252(name, other_line):
+    """ "ášš" is E1 9A 9A in Windows-1252, a valid UTF-8 sequence for the Ogham U+169A; "Ø°"
+    is D8 B0, the Arabic U+0630. SSB's register saved by Excel as "CSV (semikolonseparert)"
+    was refused as mixed ("Evenášši" beside "Ørland"), and a file whose only such line was
+    "KRAGERØ°" was read as UTF-8 and stored "KRAGERذ" (found by a tester)."""
+    data = f"navn;kommune\n{other_line};0301\n{name};3814\n".encode("cp1252")
+    table = read_table(data, required=("navn",))
+    assert table.encoding == "Windows-1252"
+    assert [row["navn"] for _line, row in table.rows] == [other_line, name]
+
+
+def test_utf8_files_with_sami_letters_and_punctuation_stay_utf8():
+    for text in ("Evenes - Evenášši", "Kautokeino – Guovdageaidnu", "Skole № 1"):
+        table = read_table(f"navn;kommune\n{text};5430\n".encode(), required=("navn",))
+        assert (table.encoding, table.rows[0][1]["navn"]) == ("UTF-8", text)
+
+
 def test_a_pasted_utf8_row_in_another_script_is_still_refused():
     data = "navn;kommune\nØvre skole;0301\n".encode("cp1252") + "Школа Иван;0301\n".encode()
     with pytest.raises(TableFileError, match="mixes two encodings: line 3 has UTF-8 text, but line 2 is not UTF-8"):

@@ -427,6 +427,14 @@ class Question(QuestionSetPart, Condition):
     def owning_set(self):
         return self.section.question_set if self.section_id else self.question_set
 
+    def validate_constraints(self, exclude=None):
+        """The constraints, the code's uniqueness in its set included: a form leaves out the
+        set (it follows the section, ``clean``), and Django skips a constraint on a field
+        left out, so a code the set already had reached the database (a 500 in the admin)."""
+        if exclude and self.section_id:
+            exclude = set(exclude) - {"question_set"}
+        super().validate_constraints(exclude=exclude)
+
     def clean(self):
         if self.section_id:
             self.question_set_id = self.section.question_set_id

@@ -289,9 +289,17 @@ def import_invitations(
     if round_.kind != RoundKind.NATIONAL:
         raise InvitationFileError([f"round {round_.slug} is a self-test; invitations belong to national rounds"])
     try:
-        table = read_table(source, required=REQUIRED_COLUMNS)
+        table = read_table(source, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
     except TableFileError as exc:
         raise InvitationFileError(exc.errors) from exc
+    # A misspelt optional column ("emplyees") would otherwise be left out without a word,
+    # and a run again would empty what the first one stored.
+    unknown = [column for column in table.columns if column and column not in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
+    if unknown:
+        raise InvitationFileError(
+            [f"line 1: unknown column(s) {', '.join(unknown)}; the columns are "
+             f"{', '.join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))}"]
+        )  # fmt: skip
     municipalities = {m.number: m for m in Municipality.objects.select_related("county")}
     errors: list[str] = []
     parsed_rows = []

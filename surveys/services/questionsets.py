@@ -167,7 +167,8 @@ def validate_questionset_data(data: Any) -> None:
         model=QuestionSet,
     )
     check.integer(data, "version", "(file)", minimum=1, model=QuestionSet)
-    if data.get("status", "draft") not in {QuestionSetStatus.DRAFT, QuestionSetStatus.PUBLISHED}:
+    status = data.get("status", "draft")
+    if not isinstance(status, str) or status not in {QuestionSetStatus.DRAFT, QuestionSetStatus.PUBLISHED}:
         check.error("status", "must be draft or published")
     check.texts(data, "title", "(file)", required=True, model=QuestionSet)
     check.texts(data, "intro", "(file)", required=False, model=QuestionSet)
@@ -217,8 +218,9 @@ def validate_questionset_data(data: Any) -> None:
                 question_codes[q_code] = q_place
                 section_of_question[q_code] = s_index
             kind = question.get("kind")
-            if kind not in QuestionKind.values:
+            if not isinstance(kind, str) or kind not in QuestionKind.values:
                 check.error(f"{q_place}.kind", f"unknown kind {kind!r}; use one of {', '.join(QuestionKind.values)}")
+                kind = None
             if not isinstance(question.get("required", True), bool):
                 check.error(f"{q_place}.required", "must be true or false")
             check.texts(question, "text", q_place, required=True, model=Question)
@@ -267,7 +269,11 @@ def validate_questionset_data(data: Any) -> None:
     for place, condition, s_index, on_question in conditions:
         if condition is None:
             continue
-        if not isinstance(condition, dict) or condition.get("mode") not in ConditionMode.values:
+        if (
+            not isinstance(condition, dict)
+            or not isinstance(condition.get("mode"), str)
+            or (condition["mode"] not in ConditionMode.values)
+        ):
             check.error(f"{place}.show_if", 'must be null or {"mode": "any" or "none", "options": [...]}')
             continue
         check.keys(condition, CONDITION_KEYS, f"{place}.show_if")
@@ -276,7 +282,7 @@ def validate_questionset_data(data: Any) -> None:
             check.error(f"{place}.show_if.options", "must be a non-empty list")
             continue
         for ref in refs:
-            if ref not in option_refs:
+            if not isinstance(ref, str) or ref not in option_refs:
                 check.error(f"{place}.show_if.options", f'unknown option "{ref}" (write question.option)')
                 continue
             # A page is decided when it is shown: its display conditions can only depend on
@@ -431,8 +437,14 @@ def load_questionset_file(path) -> dict:
         ) from exc
     except json.JSONDecodeError as exc:
         raise QuestionSetFileError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise QuestionSetFileError([f"{path}: not a question set: {exc}"]) from exc
+    except RecursionError as exc:
+        raise QuestionSetFileError([f"{path}: not a question set: lists or objects nested too deep"]) from exc
     except OSError as exc:
         raise QuestionSetFileError([f"{path}: {exc.strerror}"]) from exc
+    if not isinstance(data, dict):
+        raise QuestionSetFileError(["(file): must be a JSON object"])
     problems = [
         f"{where}: contains the invisible control character {character}; remove it"
         for where, character in _disallowed_characters(data, "file")

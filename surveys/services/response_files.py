@@ -574,7 +574,9 @@ def import_responses(round_: Round, source, *, imported_by: str = "", accept_sim
     questionnaire = Questionnaire.of(round_.question_set)
     expected = set(header(questionnaire)) - IGNORED_COLUMNS - set(IDENTITY_COLUMNS)
     try:
-        table = read_table(source, required=sorted(expected))
+        table = read_table(
+            source, required=sorted(expected), optional=sorted(set(header(questionnaire)) | set(IDENTITY_COLUMNS))
+        )
     except TableFileError as exc:
         raise ResponseFileError([error.replace("line 1:", "row 1:") for error in exc.errors]) from exc
     previous = previous_import(ImportKind.RESPONSES, round_, table.digest)

@@ -31,10 +31,12 @@ digits.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -113,9 +115,17 @@ def _decode(data: bytes) -> tuple[str, str]:
             ]
         )
     try:
-        return data.decode("utf-8-sig"), "UTF-8"
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         not_utf8 = exc
+    else:
+        if _stray_letters_only(text):
+            # Valid UTF-8 only by chance: every non-ASCII character is a lone letter of
+            # another script, which a Windows-1252 letter before one or two symbols makes
+            # ("Even\u00e1\u0161\u0161i" is E1 9A 9A, read as UTF-8 the Ogham U+169A).
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("cp1252"), "Windows-1252"
+        return text, "UTF-8"
     # Not UTF-8 as a whole. If parts of it are UTF-8 (a row pasted from another file, or a
     # file saved twice), reading it all as Windows-1252 would store "Ã…sen" for "Åsen":
     # the encoding is decided for the whole file, and a mixed file is refused.
@@ -164,14 +174,48 @@ def _first_utf8_line(data: bytes) -> int | None:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if _UNAMBIGUOUS_UTF8.search(text) or _NON_ASCII_RUN.search(text):
+        if _utf8_evidence(text):
             return number
     return None
 
 
-# Non-ASCII characters a Windows-1252 letter-and-symbol pair cannot make, read as UTF-8.
-_UNAMBIGUOUS_UTF8 = re.compile("[\u0080-\u027f\u0800-\U0010ffff]")
+def _utf8_evidence(text: str) -> bool:
+    """Whether ``text``, decoded as UTF-8, holds what a Windows-1252 line read as UTF-8
+    cannot make: a Latin letter beyond ASCII ("\u00c5" is ``C3 85``, Sami "\u0161"), a
+    word in another script (two non-ASCII characters in a row), or a lone character beyond
+    U+07FF that is not a letter (punctuation such as "\u2013", "\u20ac", a non-character).
+
+    No evidence: a lone character of U+0280-U+07FF, which a Windows-1252 capital with a
+    diacritic before a symbol makes ("\u00d8\u00b0" is ``D8 B0``, the Arabic U+0630), and
+    a lone letter beyond it, which a small letter with a diacritic before two symbols
+    makes ("\u00e1\u0161\u0161" in SSB's "Even\u00e1\u0161\u0161i" is ``E1 9A 9A``, the
+    Ogham U+169A)."""
+    if _NON_ASCII_RUN.search(text):
+        return True
+    for character in _NON_ASCII.findall(text):
+        code = ord(character)
+        if code <= 0x27F:
+            return True
+        if code <= 0x7FF or (code <= 0xFFFF and unicodedata.category(character).startswith("L")):
+            continue
+        return True
+    return False
+
+
+def _stray_letters_only(text: str) -> bool:
+    """Whether ``text`` has non-ASCII characters, all of them lone letters of other scripts
+    with no UTF-8 evidence (``_utf8_evidence``): a Windows-1252 file that is valid UTF-8 by
+    chance ("KRAGER\u00d8\u00b0", "Even\u00e1\u0161\u0161i"), not a digit such as "\u0663"."""
+    characters = _NON_ASCII.findall(text)
+    return (
+        bool(characters)
+        and not _utf8_evidence(text)
+        and all(unicodedata.category(character).startswith("L") for character in characters)
+    )
+
+
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f]{2}")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 # Windows-1252 readings of UTF-8 letters ("Ã…" for "Å", "Ã¸" for "ø", "â€“" for "–"): in a
 # file that is valid UTF-8, such a pair means the text was encoded twice on its way. Only
 # leads that stand for Latin letters (U+0080-U+027F) and the "â€" of punctuation are taken,
@@ -232,21 +276,22 @@ def _header_fields(first_line: str, separator: str) -> list[str]:
     return [cell.strip() for cell in next(csv.reader([first_line], delimiter=separator), [])]
 
 
-def _header(cells: Sequence[str], required: Sequence[str]) -> list[str]:
-    """The column names of a header row: stripped, a required column's name matched without
-    regard to case ("Number" reads as ``number``), empty trailing cells dropped. A name that
-    stands twice is refused: a dictionary per row would keep only the last column's cell."""
+def _header(cells: Sequence[str], known: Sequence[str]) -> list[str]:
+    """The column names of a header row: stripped, the name of a column the caller knows
+    (required or optional) matched without regard to case ("Number" reads as ``number``),
+    empty trailing cells dropped. A name that stands twice is refused: a dictionary per row
+    would keep only the last column's cell."""
     written = [cell.strip() for cell in cells]
     # Excel writes a separator for every column it ever used: empty trailing header
     # cells are no columns, and what stands under them counts as surplus cells.
     while written and not written[-1]:
         written.pop()
     by_folded: dict[str, list[str]] = {}
-    for name in required:
+    for name in dict.fromkeys(known):  # a name given as required and optional counts once
         by_folded.setdefault(name.casefold(), []).append(name)
-    # Only where the case tells no two required columns apart: "Q1" and "q1" stay two.
+    # Only where the case tells no two known columns apart: "Q1" and "q1" stay two.
     canonical = {folded: names[0] for folded, names in by_folded.items() if len(names) == 1}
-    columns = [column if column in required else canonical.get(column.casefold(), column) for column in written]
+    columns = [column if column in known else canonical.get(column.casefold(), column) for column in written]
     first: dict[str, int] = {}
     problems = []
     for index, column in enumerate(columns, start=1):
@@ -284,7 +329,7 @@ def _choose_separator(text: str, required: Sequence[str]) -> str:
     return best
 
 
-def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str]) -> Table:
+def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
     text, encoding = _decode(data)
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -292,7 +337,7 @@ def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str]) -> T
     separator = _choose_separator(text, required)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-        columns = _header(next(reader, []), required)
+        columns = _header(next(reader, []), (*required, *optional))
         rows = []
         # A quoted cell may hold line breaks, so a record can span several lines of the
         # file: a record starts on the line after the one where the previous record ended
@@ -336,7 +381,7 @@ def _formula(value) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str]) -> Table:
+def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -356,7 +401,7 @@ def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str]) -> 
         unstored = _unstored_formulas(1, header, next(formula_rows, ()), [str(i) for i in range(1, len(header) + 1)])
         if unstored:
             raise TableFileError(unstored)
-        columns = _header([cell_text(cell) for cell in header], required)
+        columns = _header([cell_text(cell) for cell in header], (*required, *optional))
         rows = []
         for line, cells in enumerate(values, start=2):
             unstored += _unstored_formulas(line, cells, next(formula_rows, ()), columns)
@@ -389,24 +434,25 @@ def _unstored_formulas(line: int, cells: Sequence, formula_cells: Sequence, colu
     return problems
 
 
-def read_table(source, *, required: Sequence[str] = ()) -> Table:
+def read_table(source, *, required: Sequence[str] = (), optional: Sequence[str] = ()) -> Table:
     """Read a CSV or XLSX file into a :class:`Table`.
 
     ``source`` is a path, bytes, or a file object (binary or text). ``required`` names the
-    columns the caller needs: they are matched without regard to case (and renamed to the
-    spelling given), they help choose the separator, and a header without them
+    columns the caller needs and ``optional`` those it reads when they are there: both are
+    matched without regard to case (and renamed to the spelling given); the required ones
+    help choose the separator, and a header without them
     raises :class:`TableFileError` with a message that says how the file was read (encoding
     and separator), so a file saved with another separator or encoding is recognisable.
     Raises :class:`TableFileError` for any file that cannot be read (a column name that
     stands twice included), and ``OSError`` for a path that cannot be opened. Columns the
-    caller reads but does not require keep the file's spelling.
+    caller does not name keep the file's spelling.
     """
     data, name = _source_bytes(source)
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(XLS_MAGIC):
         raise TableFileError(["the file is an old Excel workbook (.xls); save it as .xlsx or as CSV"])
     read = _read_xlsx if data.startswith(XLSX_MAGIC) else _read_csv
-    table = read(data, name, digest, required)
+    table = read(data, name, digest, required, optional)
     _check_characters(table)
     missing = table.missing(required)
     if missing:

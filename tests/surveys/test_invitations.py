@@ -184,3 +184,22 @@ def test_commands(invited, tmp_path):
     path.write_text(HEADER + "X,kindergarten,9901,1,bad,,\n", encoding="utf-8")
     with pytest.raises(CommandError, match="line 2: email 'bad'"):
         call_command("create_invitations", "--round", invited.slug, str(path))
+
+
+def test_optional_columns_are_matched_without_regard_to_case_and_unknown_ones_refused(national_round, register):
+    """A header "Employees,Language" was left out without a word: a second run of the same
+    workplaces emptied their employees and reset their language (found by a tester)."""
+    import_invitations(national_round, csv_file("Godt sted,kindergarten,9901,12,ok@example.invalid,,nn"))
+    capitalised = (
+        "Workplace,Workplace_Type,Municipality,Employees,Email,External_ID,Language\n"
+        "Godt sted,kindergarten,9901,12,ok@example.invalid,,nn\n"
+    )
+    import_invitations(national_round, io.StringIO(capitalised))
+    workplace = Workplace.objects.get()
+    assert (workplace.employees, Invitation.objects.get().language) == (12, "nn")
+    misspelt = (
+        "workplace,workplace_type,municipality,emplyees,email\nGodt sted,kindergarten,9901,20,ok@example.invalid\n"
+    )
+    with pytest.raises(InvitationFileError, match="line 1: unknown column\\(s\\) emplyees; the columns are workplace"):
+        import_invitations(national_round, io.StringIO(misspelt))
+    assert Workplace.objects.get().employees == 12

@@ -7,6 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from surveys.models import Question, QuestionKind, QuestionSet, QuestionSetStatus
 from surveys.services.questionsets import (
@@ -436,3 +438,66 @@ def test_the_admin_s_forms_hold_codes_to_the_file_s_rule(model, field, bad, good
         model_field.clean(bad, None)
     assert "små bokstav" in refused.value.messages[0]
     assert model_field.clean(good, None) == good
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=6,
+)
+
+
+def _places(value, path=()):
+    """Every place in a parsed JSON document, as a path of keys and indexes."""
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _places(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _places(child, (*path, index))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.data(), replacement=_JSON_VALUES)
+def test_any_value_anywhere_is_refused_with_its_place_or_accepted_never_a_crash(questionset_data, place, replacement):
+    """A list for "status", a list in "show_if" and the like raised TypeError out of the
+    check (found by a tester): whatever a file holds at any place, the check either accepts
+    it or names the problems, and never raises anything else."""
+    data = copy.deepcopy(questionset_data)
+    path = place.draw(st.sampled_from(list(_places(data))[1:]))
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = replacement
+    try:
+        validate_questionset_data(data)
+    except QuestionSetFileError as exc:
+        assert exc.errors
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("[]", "must be a JSON object"), ("null", "must be a JSON object"), ('"x"', "must be a JSON object"),
+     ('{"version": ' + "9" * 5000 + "}", "not a question set"), ("[" * 100_000, "nested too deep")],
+)  # fmt: skip
+def test_a_file_that_is_no_question_set_at_all_is_refused_in_one_line(tmp_path, db, content, message):
+    path = tmp_path / "sett.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("import_questionset", str(path))
+
+
+def test_a_question_code_the_set_already_has_is_a_form_error_not_a_500(question_set):
+    """The admin's form leaves out the question's set (it follows the section), so Django
+    skipped the unique code per set and the database refused the row (found by a tester)."""
+    from django.core.exceptions import ValidationError
+
+    existing = Question.objects.filter(question_set=question_set).first()
+    twin = Question(
+        section=existing.section, code=existing.code, position=999, kind=QuestionKind.TEXT,
+        text_nb="Et annet spørsmål", required=False,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        twin.full_clean(exclude=["question_set"])  # as the admin's form calls it
+    assert "code" in str(refused.value).lower() or "kode" in str(refused.value).lower()

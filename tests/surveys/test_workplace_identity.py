@@ -592,3 +592,15 @@ def test_names_that_differ_only_in_their_numbers_are_different_units():
     assert _similar("eikely barnehage avd 1", "eikely barnehage avd 2") == 0.0
     assert _similar("importert 9", "importert 19") == 0.0
     assert _similar("eikely barnehage", "eikeli barnehage") >= 0.9
+
+
+def test_identity_and_ignored_columns_are_matched_without_regard_to_case(paper, tmp_path):
+    """ "Workplace" or "Organisation_Number" was refused as an unknown column while "Q1"
+    beside it was read (found by a tester)."""
+    target, _path, rows = paper
+    header = [column.title() if column in {"workplace", "organisation_number", "source_id"} else column
+              for column in rows[0]]  # fmt: skip
+    capitalised = tmp_path / "Papirsvar.csv"
+    capitalised.write_text("".join(csv_lines([header, *rows[1:]])), encoding="utf-8-sig")
+    assert import_responses(target, capitalised).responses == 3
+    assert set(Response.objects.filter(round=target).values_list("source_id", flat=True)) == {"P-1", "P-2", "P-3"}
