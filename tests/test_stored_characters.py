@@ -117,7 +117,7 @@ def test_a_question_set_file_with_a_control_character_escape_is_refused(tmp_path
     data["sections"][0]["questions"][0]["text"]["nb"] += "\u000b"
     path = tmp_path / "sett.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(QuestionSetFileError, match=r"file\.sections\[0\]\.questions\[0\]\.text\.nb: .*U\+000B"):
+    with pytest.raises(QuestionSetFileError, match=r"\(file\)\.sections\[0\]\.questions\[0\]\.text\.nb: .*U\+000B"):
         load_questionset_file(path)
 
 

@@ -161,7 +161,7 @@ def validate_questionset_data(data: Any) -> None:
     check.keys(data, SET_KEYS, "(file)")
     check.code(
         data.get("slug"),
-        "slug",
+        "(file).slug",
         pattern=SLUG,
         rule="slug (lowercase letters a-z, digits, and - or _ between them)",
         model=QuestionSet,
@@ -169,12 +169,12 @@ def validate_questionset_data(data: Any) -> None:
     check.integer(data, "version", "(file)", minimum=1, model=QuestionSet)
     status = data.get("status", "draft")
     if not isinstance(status, str) or status not in {QuestionSetStatus.DRAFT, QuestionSetStatus.PUBLISHED}:
-        check.error("status", "must be draft or published")
+        check.error("(file).status", "must be draft or published")
     check.texts(data, "title", "(file)", required=True, model=QuestionSet)
     check.texts(data, "intro", "(file)", required=False, model=QuestionSet)
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
-        check.error("sections", "must be a non-empty list")
+        check.error("(file).sections", "must be a non-empty list")
         raise QuestionSetFileError(check.errors)
 
     # "question.option" -> the question's code
@@ -331,7 +331,7 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
                 publish(existing)
             return existing
         raise QuestionSetFileError(
-            [f"version: {slug} version {version} already exists with other content; give the file a new version"]
+            [f"(file).version: {slug} version {version} already exists with other content; give the file a new version"]
         )
     if version is None:
         version = (QuestionSet.objects.filter(slug=slug).aggregate(Max("version"))["version__max"] or 0) + 1
@@ -447,7 +447,7 @@ def load_questionset_file(path) -> dict:
         raise QuestionSetFileError(["(file): must be a JSON object"])
     problems = [
         f"{where}: contains the invisible control character {character}; remove it"
-        for where, character in _disallowed_characters(data, "file")
+        for where, character in _disallowed_characters(data, "(file)")
     ]
     problems += [
         f'{where}: the key "{key}" is given {times} times; keep one'

@@ -229,7 +229,7 @@ def test_a_dotted_question_code_is_refused_not_a_crash(empty_database, questions
 @pytest.mark.parametrize(
     ("breakage", "place", "value"),
     [
-        (lambda d: d.update(slug="Innovasjons barometer 2025"), "slug", "Innovasjons barometer 2025"),
+        (lambda d: d.update(slug="Innovasjons barometer 2025"), "(file).slug", "Innovasjons barometer 2025"),
         (lambda d: d["sections"][0].update(code="Profil"), "sections[0].code", "Profil"),
         (lambda d: d["sections"][0]["questions"][0].update(code="role type"), "sections[0].questions[0].code", ""),
         (lambda d: d["sections"][0]["questions"][0].update(code="1role"), "sections[0].questions[0].code", ""),
@@ -258,7 +258,7 @@ def test_codes_and_the_slug_must_be_lowercase_slugs(empty_database, questionset_
     ("breakage", "place", "message"),
     [
         (lambda d: d.update(version=99999999999), "(file).version", "2147483647"),
-        (lambda d: d.update(slug="a" * 100), "slug", "longer than the 80 that fit"),
+        (lambda d: d.update(slug="a" * 100), "(file).slug", "longer than the 80 that fit"),
         (lambda d: d["sections"][0].update(code="s" * 61), "sections[0].code", "longer than the 60 that fit"),
         (
             lambda d: d["sections"][0]["questions"][0].update(code="q" * 70),
