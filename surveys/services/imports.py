@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone, translation
 
-from ..models import ImportedFile, Round
+from ..models import ImportedFile, Round, Workplace, normalised_name
 from ..tabular.reading import Table
 
 T = TypeVar("T")
@@ -74,6 +74,17 @@ def column_problems(model: type[models.Model], values: list[tuple[str, str, obje
         except ValidationError as exc:
             problems.append((column, _reason(exc.error_list[0])))
     return problems
+
+
+def workplace_name_problems(name: str, column: str = "workplace") -> list[tuple[str, str]]:
+    """``column_problems`` for a workplace's name from ``column`` of a file: the name, and the
+    key it is matched by (``normalised_name``; case-folding may lengthen it, "ß" is "ss"),
+    must both fit the register's columns. Shared by the invitation and answer imports."""
+    problems = column_problems(Workplace, [("name", column, name)])
+    if problems:
+        return problems
+    key = column_problems(Workplace, [("name_key", column, normalised_name(name))])
+    return [(where, f"case-folded for matching, {reason}") for where, reason in key]
 
 
 def _reason(error: ValidationError) -> str:

@@ -49,7 +49,7 @@ from ..models import (
     normalised_name,
 )
 from ..tabular.reading import WHOLE_NUMBER_HINT, TableFileError, municipality_number, read_table, whole_number
-from .imports import column_problems, describe_import, previous_import, record_import
+from .imports import column_problems, describe_import, previous_import, record_import, workplace_name_problems
 
 REQUIRED_COLUMNS = ("workplace", "workplace_type", "municipality", "email")
 OPTIONAL_COLUMNS = ("employees", "external_id", "language", "organisation_number")
@@ -146,16 +146,10 @@ def _check_row(line: int, row: dict, municipalities: dict[str, Municipality]) ->
 def _too_big(value: dict, employees: int | None, email_is_valid: bool) -> list[str]:
     """Cells too long or too large for the columns they are written to (a DataError on
     PostgreSQL, silently stored by SQLite), checked by the model fields themselves."""
-    workplace_values = [
-        ("name", "workplace", value["workplace"]),
-        ("employees", "employees", employees),
-        ("external_id", "external_id", value["external_id"]),
-    ]
-    problems = column_problems(Workplace, workplace_values)
-    if all(column != "workplace" for column, _reason in problems):
-        # A name that fits may still not once case-folded ("ß" is "ss"): the key it is matched by.
-        key = column_problems(Workplace, [("name_key", "workplace", normalised_name(value["workplace"]))])
-        problems += [(column, f"case-folded for matching, {reason}") for column, reason in key]
+    problems = workplace_name_problems(value["workplace"])
+    problems += column_problems(
+        Workplace, [("employees", "employees", employees), ("external_id", "external_id", value["external_id"])]
+    )
     if email_is_valid:
         problems += column_problems(Invitation, [("email", "email", value["email"])])
     return [f"{column}: {reason}" for column, reason in problems]

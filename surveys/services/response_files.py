@@ -68,7 +68,7 @@ from ..tabular.reading import WHOLE_NUMBER_HINT, TableFileError, municipality_nu
 from ..tabular.writing import NEUTRALISER, append_xlsx_rows, restore
 from ..tabular.writing import csv_lines as csv_lines
 from .answering import bump_data_versions_on_commit
-from .imports import column_problems, describe_import, previous_import, record_import
+from .imports import column_problems, describe_import, previous_import, record_import, workplace_name_problems
 from .invitations import SimilarWorkplacesError, near_duplicates
 
 PROFILE_COLUMNS = [
@@ -447,12 +447,8 @@ def _identify(line: int, row: dict, parsed: dict, errors: list[str]) -> bool:
             f"row {line}: the workplace is not identified; give its organisation_number, or its workplace name "
             "(with the municipality)"
         )
-    # The name (and the key it is matched by: case-folding may lengthen it, "ß" is "ss") must
-    # fit the register's columns, as the source number must fit the response's.
-    too_long = column_problems(Workplace, [("name", "workplace", name)])
-    if not too_long:
-        too_long = column_problems(Workplace, [("name_key", "workplace", normalised_name(name))])
-        too_long = [(column, f"case-folded for matching, {reason}") for column, reason in too_long]
+    # The name must fit the register's columns, as the source number must fit the response's.
+    too_long = workplace_name_problems(name)
     source_id = str(row.get("source_id") or "").strip()
     too_long += column_problems(Response, [("source_id", "source_id", source_id)])
     problems += [f"row {line}, column {column}: {reason}" for column, reason in too_long]
