@@ -168,3 +168,17 @@ def test_a_forbidden_page_is_in_the_site_style_and_language(
     assert response.status_code == 403
     page = response.content.decode()
     assert heading in page and "<main" in page and "403 Forbidden" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("nb", "kombinasjoner av tre eller flere grupper"), ("nn", "kombinasjonar av tre eller fleire grupper"),
+     ("en", "combinations of three or more groups")],
+)  # fmt: skip
+def test_the_method_page_names_what_the_exact_check_does_not_look_at(client, db, language, words):
+    """It said a hidden figure "cannot be computed from what is shown", while the audit is
+    linear and docs/disclosure.md accepts bounds, longer combinations and two rounds
+    (found by a fresh tester)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/metode/").content.decode()
+    assert words in page and "cannot be computed from what is shown" not in page
