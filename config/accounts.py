@@ -3,8 +3,8 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,5 +27,7 @@ class LogoutView(auth_views.LogoutView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect(self.get_success_url())
+            # As Django's own POST does: the address as it is, never taken for a view name
+            # (``redirect("0")`` would try to reverse "0" and fail with a 500).
+            return HttpResponseRedirect(self.get_success_url())
         return render(request, "registration/logout_confirm.html")

@@ -130,6 +130,8 @@ def test_opening_the_logout_address_asks_and_logging_out_stays_a_post(client, dj
     """A GET to /konto/logout/ (a bookmark, a typed address) was a blank 405; it must not log
     out by itself (a link on another site could), so it shows a page with the button."""
     assert client.get("/konto/logout/").url == "/"  # nobody to log out
+    # A next that is no address was taken for a view name: a 500 (the query-string sweep).
+    assert client.get("/konto/logout/?next=0").status_code == 302
     user = django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
