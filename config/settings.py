@@ -138,6 +138,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that asks the socket, not the server (config.postgresql).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # A database that is restarting must not hold a request for long: fail fast, answer 503.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_barometer")
