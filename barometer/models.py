@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from barometer.engine.published import PublishedRange, UnreadableWording, published_range
 from barometer.formatting import types_in_words, workplaces_in_words
+from surveys.columns import in_stored_range
 from surveys.i18n import translated
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Sector, WorkplaceType
 
@@ -231,7 +232,7 @@ class IndicatorQuerySet(models.QuerySet):
 
 class Indicator(models.Model):
     key = models.SlugField(_("key"), max_length=80, unique=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = in_stored_range(models.PositiveIntegerField(_("position"), default=0))
     active = models.BooleanField(_("shown in reports"), default=True)
     headline = models.BooleanField(
         _("headline"), default=False, help_text=_("Summed up at the top of the workplace report.")
@@ -250,13 +251,15 @@ class Indicator(models.Model):
     option_codes = models.JSONField(
         _("option codes"), default=list, blank=True, help_text=_("Share: the options that count. Empty for means.")
     )
-    min_count = models.PositiveSmallIntegerField(
-        _("minimum count"),
-        default=1,
-        help_text=_(
-            "Share: how many of the options a workplace must have chosen to count (usually 1). "
-            "Index: how many of the statements it must have answered."
-        ),
+    min_count = in_stored_range(
+        models.PositiveSmallIntegerField(
+            _("minimum count"),
+            default=1,
+            help_text=_(
+                "Share: how many of the options a workplace must have chosen to count (usually 1). "
+                "Index: how many of the statements it must have answered."
+            ),
+        )
     )
     higher_is_favourable = models.BooleanField(
         _("higher is favourable"),
@@ -371,7 +374,7 @@ class PublishedSnapshot(models.Model):
     round = models.ForeignKey(
         "surveys.Round", on_delete=models.PROTECT, related_name="published_snapshots", verbose_name=_("round")
     )
-    edition = models.PositiveSmallIntegerField(_("edition"))
+    edition = in_stored_range(models.PositiveSmallIntegerField(_("edition")))
     published_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
     published_by = models.CharField(_("published by"), max_length=150, blank=True)
     figures = models.JSONField(_("figures"))

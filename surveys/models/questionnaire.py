@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..columns import in_stored_range
 from ..i18n import LANGUAGES, text_field_names, translated
 
 
@@ -213,7 +214,7 @@ validate_set_slug = RegexValidator(
 
 class QuestionSet(QuestionSetPart):
     slug = models.SlugField(_("slug"), max_length=80, validators=[validate_set_slug])
-    version = models.PositiveIntegerField(_("version"))
+    version = in_stored_range(models.PositiveIntegerField(_("version")))
     status = models.CharField(
         _("status"), max_length=10, choices=QuestionSetStatus.choices, default=QuestionSetStatus.DRAFT
     )
@@ -225,8 +226,10 @@ class QuestionSet(QuestionSetPart):
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
-    revision = models.PositiveIntegerField(
-        _("text revision"), default=0, editable=False, help_text=_("Counts wording corrections after publishing.")
+    revision = in_stored_range(
+        models.PositiveIntegerField(
+            _("text revision"), default=0, editable=False, help_text=_("Counts wording corrections after publishing.")
+        )
     )
 
     history = HistoricalRecords(verbose_name=_("question set history"))
@@ -309,7 +312,7 @@ class Section(QuestionSetPart, Condition):
         QuestionSet, on_delete=models.CASCADE, related_name="sections", verbose_name=_("question set")
     )
     code = models.SlugField(_("code"), max_length=60, validators=[validate_code])
-    position = models.PositiveIntegerField(_("position"))
+    position = in_stored_range(models.PositiveIntegerField(_("position")))
     title_nb = models.CharField(_("title (bokmål)"), max_length=200)
     title_nn = models.CharField(_("title (nynorsk)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
@@ -359,15 +362,17 @@ class Question(QuestionSetPart, Condition):
     code = models.SlugField(
         _("code"), max_length=60, help_text=_("Stable machine name used in exports."), validators=[validate_code]
     )
-    position = models.PositiveIntegerField(_("position"))
+    position = in_stored_range(models.PositiveIntegerField(_("position")))
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     required = models.BooleanField(_("required"), default=True)
-    max_choices = models.PositiveSmallIntegerField(
-        _("maximum number of choices"), null=True, blank=True, help_text=_("Multiple choice only.")
+    max_choices = in_stored_range(
+        models.PositiveSmallIntegerField(
+            _("maximum number of choices"), null=True, blank=True, help_text=_("Multiple choice only.")
+        )
     )
-    min_value = models.IntegerField(_("smallest number"), null=True, blank=True)
-    max_value = models.IntegerField(_("largest number"), null=True, blank=True)
-    max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
+    min_value = in_stored_range(models.IntegerField(_("smallest number"), null=True, blank=True))
+    max_value = in_stored_range(models.IntegerField(_("largest number"), null=True, blank=True))
+    max_length = in_stored_range(models.PositiveIntegerField(_("maximum length"), null=True, blank=True))
     text_nb = models.TextField(_("question (bokmål)"))
     text_nn = models.TextField(_("question (nynorsk)"), blank=True)
     text_en = models.TextField(_("question (English)"), blank=True)
@@ -468,7 +473,7 @@ class Option(QuestionSetPart):
     code = models.SlugField(
         _("code"), max_length=60, help_text=_("Stable machine name used in exports."), validators=[validate_option_code]
     )
-    position = models.PositiveIntegerField(_("position"))
+    position = in_stored_range(models.PositiveIntegerField(_("position")))
     score = models.DecimalField(
         _("score"),
         max_digits=6,

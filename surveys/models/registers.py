@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
+from ..columns import in_stored_range
+
 # The Central Coordinating Register for Legal Entities (Enhetsregisteret, Brønnøysund):
 # nine digits, the last a modulus-11 check digit over the first eight with these weights.
 ORGANISATION_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -116,7 +118,7 @@ def size_class_for(population: int) -> int:
 class Region(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = in_stored_range(models.PositiveSmallIntegerField(_("position"), default=0))
 
     class Meta:
         ordering = ["position", "name"]
@@ -150,8 +152,8 @@ class Municipality(models.Model):
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
     )
-    population = models.PositiveIntegerField(_("number of inhabitants"))
-    centrality = models.PositiveSmallIntegerField(_("centrality class"), choices=Centrality.choices)
+    population = in_stored_range(models.PositiveIntegerField(_("number of inhabitants")))
+    centrality = in_stored_range(models.PositiveSmallIntegerField(_("centrality class"), choices=Centrality.choices))
     size_class = models.GeneratedField(
         expression=Case(
             When(population__lt=5_000, then=SizeClass.UNDER_5000.value),
@@ -188,7 +190,7 @@ class Workplace(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="workplaces", verbose_name=_("municipality")
     )
-    employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
+    employees = in_stored_range(models.PositiveIntegerField(_("number of employees"), null=True, blank=True))
     external_id = models.CharField(
         _("external identifier"),
         max_length=40,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..columns import in_stored_range
 from ..i18n import FALLBACK_LANGUAGE, LANGUAGES, current_language
 from ..links import new_token, token_digest
 from .questionnaire import Option, Question, QuestionSet, QuestionSetStatus
@@ -157,7 +158,7 @@ class Invitation(TokenDigestMixin, models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
-    reminder_count = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    reminder_count = in_stored_range(models.PositiveSmallIntegerField(_("reminders sent"), default=0))
 
     class Meta:
         ordering = ["round", "workplace__name"]
@@ -226,7 +227,7 @@ class Response(TokenDigestMixin, models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="responses", verbose_name=_("municipality")
     )
-    employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
+    employees = in_stored_range(models.PositiveIntegerField(_("number of employees"), null=True, blank=True))
     status = models.CharField(_("status"), max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
     language = models.CharField(_("language"), max_length=2, choices=[(code, code) for code in LANGUAGES], default="nb")
     started_at = models.DateTimeField(_("started"), default=timezone.now)
@@ -241,10 +242,10 @@ class Response(TokenDigestMixin, models.Model):
     )
     # The options a submitted response chose, as bits (see surveys.option_masks); NULL for
     # drafts and when the question set has too many options for them.
-    option_bits_0 = models.BigIntegerField(null=True, blank=True, editable=False)
-    option_bits_1 = models.BigIntegerField(null=True, blank=True, editable=False)
-    option_bits_2 = models.BigIntegerField(null=True, blank=True, editable=False)
-    option_bits_3 = models.BigIntegerField(null=True, blank=True, editable=False)
+    option_bits_0 = in_stored_range(models.BigIntegerField(null=True, blank=True, editable=False))
+    option_bits_1 = in_stored_range(models.BigIntegerField(null=True, blank=True, editable=False))
+    option_bits_2 = in_stored_range(models.BigIntegerField(null=True, blank=True, editable=False))
+    option_bits_3 = in_stored_range(models.BigIntegerField(null=True, blank=True, editable=False))
 
     objects = ResponseQuerySet.as_manager()
 
@@ -297,7 +298,7 @@ class Response(TokenDigestMixin, models.Model):
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response"))
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question"))
-    number_value = models.IntegerField(_("number"), null=True, blank=True)
+    number_value = in_stored_range(models.IntegerField(_("number"), null=True, blank=True))
     text_value = models.TextField(_("text"), blank=True)
     updated_at = models.DateTimeField(_("saved"), auto_now=True)
 
@@ -346,7 +347,7 @@ class PopulationCell(models.Model):
     region = models.ForeignKey(
         "surveys.Region", on_delete=models.PROTECT, related_name="population_cells", verbose_name=_("region")
     )
-    workplaces = models.PositiveIntegerField(_("workplaces"))
+    workplaces = in_stored_range(models.PositiveIntegerField(_("workplaces")))
 
     class Meta:
         ordering = ["round", "workplace_type", "region"]
@@ -402,7 +403,7 @@ class ImportedFile(models.Model):
     )
     digest = models.CharField(_("SHA-256 digest"), max_length=64)
     file_name = models.CharField(_("file name"), max_length=255)
-    rows = models.PositiveIntegerField(_("rows"))
+    rows = in_stored_range(models.PositiveIntegerField(_("rows")))
     imported_by = models.CharField(_("imported by"), max_length=150, blank=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
 

@@ -1,0 +1,242 @@
+"""Whole numbers are held to the range PostgreSQL stores, on SQLite as well (surveys.columns).
+
+SQLite stored 99999999999 as a question set's version, a population or a number of
+employees typed into the admin; PostgreSQL refuses it, and the set's export did not import
+again. The rule is now the model fields' own, so every model form (the admin's among them)
+and the import checks refuse such a number, whichever database runs, with a message in the
+admin's language.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import formats, translation
+
+from barometer.models import Indicator
+from surveys.columns import StoredMaxValueValidator, StoredMinValueValidator, stored_range
+from surveys.models import (
+    Invitation,
+    Municipality,
+    PopulationCell,
+    Question,
+    QuestionSet,
+    QuestionSetStatus,
+    Region,
+    Workplace,
+)
+from surveys.services.questionsets import export_questionset_data, import_questionset
+
+TOO_LARGE = 99_999_999_999
+LARGER = {
+    "nb": "Skriv et tall som ikke er større enn",
+    "nn": "Skriv eit tal som ikkje er større enn",
+    "en": "Write a number no larger than",
+}
+SMALLER = {
+    "nb": "Skriv et tall som ikke er mindre enn",
+    "nn": "Skriv eit tal som ikkje er mindre enn",
+    "en": "Write a number no smaller than",
+}
+
+
+def _is_key(model, field) -> bool:
+    """A primary key, or a history table's copy of its model's (no form writes either)."""
+    original = getattr(model, "instance_type", None)  # django-simple-history's historical models
+    return isinstance(field, models.AutoField) or (original is not None and field.name == original._meta.pk.name)
+
+
+def integer_fields():
+    """(model, field) for every integer column of the project's models, history tables included."""
+    return [
+        (model, field)
+        for label in ("surveys", "barometer")
+        for model in apps.get_app_config(label).get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.IntegerField) and not _is_key(model, field)
+    ]
+
+
+def editable_integer_fields():
+    return [(model, field) for model, field in integer_fields() if field.editable]
+
+
+def _id(pair) -> str:
+    model, field = pair
+    return f"{model.__name__}.{field.name}"
+
+
+def grouped(number: int, language: str) -> str:
+    with translation.override(language):
+        return formats.number_format(number, force_grouping=True)
+
+
+@pytest.mark.parametrize("pair", integer_fields(), ids=_id)
+def test_every_integer_field_is_held_to_the_range_postgresql_stores(pair):
+    _model, field = pair
+    low, high = stored_range(field)
+    assert [type(v) for v in field.validators].count(StoredMinValueValidator) == 1
+    assert [type(v) for v in field.validators].count(StoredMaxValueValidator) == 1
+    # Checked the same way on every database, SQLite's 64-bit integers included.
+    for value in (low, high):
+        field.run_validators(value)
+    for value in (low - 1, high + 1):
+        with pytest.raises(ValidationError):
+            field.run_validators(value)
+
+
+@pytest.mark.parametrize("pair", editable_integer_fields(), ids=_id)
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_every_model_form_refuses_a_number_its_column_cannot_hold(pair, language):
+    """What a model form runs for the field (``full_clean``), with the message the admin shows."""
+    model, field = pair
+    low, high = stored_range(field)
+    others = [other.name for other in model._meta.fields if other.name != field.name]
+    with translation.override(language):
+        for value, words in ((high + 1, LARGER), (low - 1, SMALLER)):
+            instance = model(**{field.attname: value})
+            with pytest.raises(ValidationError) as refused:
+                instance.clean_fields(exclude=others)
+            if field.choices:
+                continue  # the choices refuse it first, with their own message
+            bound = grouped(low if value < low else high, language)
+            assert refused.value.message_dict == {field.name: [f"{words[language]} {bound}."]}
+
+
+def test_the_admin_refuses_a_question_set_version_postgresql_cannot_store(admin_client):
+    """The fault as it was met: version 99999999999 stored on SQLite, and the set's export
+    refused by the import ("(file).version: 99999999999 is larger than 2147483647")."""
+    url = reverse("admin:surveys_questionset_add")
+    data = {
+        "slug": "stor",
+        "version": str(TOO_LARGE),
+        "title_nb": "Stor versjon",
+        "sections-TOTAL_FORMS": "0",
+        "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["version"] == [f"{LARGER['nb']} {grouped(2_147_483_647, 'nb')}."]
+    assert not QuestionSet.objects.filter(slug="stor").exists()
+    # The largest version that can be stored is taken, and its export imports again.
+    response = admin_client.post(url, {**data, "version": "2147483647"})
+    assert response.status_code == 302
+    stored = QuestionSet.objects.get(slug="stor")
+    assert export_questionset_data(stored)["version"] == 2_147_483_647
+
+
+def test_the_export_of_the_largest_version_imports_again(question_set):
+    data = export_questionset_data(question_set) | {"version": 2_147_483_647, "status": QuestionSetStatus.DRAFT}
+    copy = import_questionset(data)
+    assert import_questionset(export_questionset_data(copy)) == copy
+
+
+def _change(admin_client, obj, changes: dict, language: str = "nb"):
+    """Post the object's admin change form with its own values and ``changes``."""
+    from django.conf import settings
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = [str(item) for item in value] if isinstance(value, list | tuple) else str(value)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()})
+    data.update(changes)
+    return admin_client.post(url, data)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize(
+    ("model", "field", "high"),
+    [
+        (Municipality, "population", 2_147_483_647),
+        (Workplace, "employees", 2_147_483_647),
+        (Region, "position", 32_767),
+        (Invitation, "reminder_count", 32_767),
+        (PopulationCell, "workplaces", 2_147_483_647),
+    ],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_admin_change_forms_refuse_a_number_postgresql_cannot_store(
+    admin_client, national_round, workplace, language, model, field, high
+):
+    from surveys.models import WorkplaceType
+
+    Invitation.objects.create(round=national_round, workplace=workplace, email="leder@example.invalid")
+    PopulationCell.objects.create(
+        round=national_round, workplace_type=WorkplaceType.KINDERGARTEN, region=Region.objects.first(), workplaces=3
+    )
+    obj = model.objects.first()
+    before = getattr(obj, field)
+    response = _change(admin_client, obj, {field: str(high + 1)}, language)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [f"{LARGER[language]} {grouped(high, language)}."]
+    obj.refresh_from_db()
+    assert getattr(obj, field) == before
+
+
+def test_a_question_inline_refuses_bounds_postgresql_cannot_store(admin_client, question_set):
+    """The number bounds of a draft's question, edited in the section's inline."""
+    from surveys.services.questionsets import new_version
+
+    draft = new_version(question_set)
+    question = Question.objects.filter(question_set=draft, kind="rating").first()
+    section = question.section
+    url = reverse("admin:surveys_section_change", args=[section.pk])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: str(form[name].value() or "") for name in form.fields if name != "show_if_options"}
+    formset = page.context["inline_admin_formsets"][0].formset
+    data.update({f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()})
+    for index, inline_form in enumerate(formset.forms):
+        for name in inline_form.fields:
+            value = inline_form[name].value()
+            if value is not None and value is not False:
+                data[inline_form.add_prefix(name)] = str(value)
+        if inline_form.instance.pk == question.pk:
+            data[inline_form.add_prefix("min_value")] = str(-TOO_LARGE)
+            data[inline_form.add_prefix("max_value")] = str(TOO_LARGE)
+            changed = index
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.errors[changed]
+    assert errors["min_value"] == [f"{SMALLER['nb']} {grouped(-2_147_483_648, 'nb')}."]
+    assert errors["max_value"] == [f"{LARGER['nb']} {grouped(2_147_483_647, 'nb')}."]
+    question.refresh_from_db()
+    assert (question.min_value, question.max_value) != (-TOO_LARGE, TOO_LARGE)
+
+
+def test_the_indicator_list_refuses_a_position_postgresql_cannot_store(admin_client, barometer_data):
+    """The indicator list edits positions in place (``list_editable``): the same rule."""
+    indicators = list(Indicator.objects.order_by("pk"))
+    data = {
+        "form-TOTAL_FORMS": str(len(indicators)),
+        "form-INITIAL_FORMS": str(len(indicators)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "_save": "Lagre",
+    }
+    changelist = admin_client.get(reverse("admin:barometer_indicator_changelist"))
+    for index, form in enumerate(changelist.context["cl"].formset.forms):
+        data[f"form-{index}-id"] = str(form.instance.pk)
+        data[f"form-{index}-position"] = str(form.instance.position)
+        if form.instance.active:
+            data[f"form-{index}-active"] = "on"
+        if form.instance.headline:
+            data[f"form-{index}-headline"] = "on"
+    data["form-0-position"] = str(TOO_LARGE)
+    response = admin_client.post(reverse("admin:barometer_indicator_changelist"), data)
+    assert response.status_code == 200
+    assert response.context["cl"].formset.errors[0]["position"] == [f"{LARGER['nb']} {grouped(2_147_483_647, 'nb')}."]
+    assert not Indicator.objects.filter(position=TOO_LARGE).exists()
