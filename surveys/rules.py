@@ -35,14 +35,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .characters import without_disallowed
-from .models import Option, Question, QuestionKind
+from .columns import stored_range
+from .models import Answer, Option, Question, QuestionKind
 
 if TYPE_CHECKING:
     from .questionnaire import AnswerValues, Questionnaire
 
-#: The range of ``Answer.number_value`` (a 32-bit integer column on every database).
-STORED_NUMBER_MIN = -(2**31)
-STORED_NUMBER_MAX = 2**31 - 1
+#: The range of ``Answer.number_value``, as its column stores it on every database.
+STORED_NUMBER_MIN, STORED_NUMBER_MAX = stored_range(Answer._meta.get_field("number_value"))
 
 #: Longest number text read; longer input is not a number anyone typed.
 _MAX_NUMBER_TEXT = 5000

@@ -14,9 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone, translation
 
 from ..models import ImportedFile, Round, Workplace, normalised_name
@@ -52,25 +50,19 @@ def column_problems(model: type[models.Model], values: list[tuple[str, str, obje
     value is too long for the field's ``max_length`` or outside its integer range. Empty
     values are skipped; other checks (choices, formats) are the importer's own.
 
-    The field's own validators run (``Field.run_validators``: ``max_length``, and the
-    backend's range from ``connection.ops.integer_field_range``), and an integer field is
-    held besides to the range every supported backend stores (PostgreSQL's, the smallest), so
-    a file that production's PostgreSQL would refuse with a DataError is refused the same
-    way by a SQLite that would store it.
+    The field's own validators run (``Field.run_validators``), the rule the admin's forms
+    run too: ``max_length``, a decimal's digits, and for an integer field the range its
+    column stores on every supported database (``surveys.columns``, PostgreSQL's), so a
+    file that production's PostgreSQL would refuse with a DataError is refused the same way
+    by a SQLite that would store it.
     """
     problems = []
     for name, column, value in values:
         field = model._meta.get_field(name)
         if value in field.empty_values:
             continue
-        validators = []
-        if isinstance(field, models.IntegerField):
-            low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
-            validators = [MinValueValidator(low), MaxValueValidator(high)]
         try:
             field.run_validators(value)
-            for validator in validators:
-                validator(value)
         except ValidationError as exc:
             problems.append((column, _reason(exc.error_list[0])))
     return problems
