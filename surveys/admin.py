@@ -39,6 +39,7 @@ from .models import (
 )
 from .services.questionsets import (
     PublishRefused,
+    QuestionSetFileError,
     export_questionset_data,
     new_version,
     previous_version,
@@ -246,7 +247,11 @@ class QuestionSetAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHi
     @admin.action(description=_("Copy to a new draft version"))
     def make_new_version(self, request, queryset):
         for question_set in queryset:
-            copy = new_version(question_set)
+            try:
+                copy = new_version(question_set)
+            except QuestionSetFileError as refused:  # no version after it can be stored, say
+                self._refused(request, _("%(set)s was not copied:") % {"set": question_set}, refused.errors)
+                continue
             self.message_user(
                 request,
                 format_html(
@@ -265,15 +270,7 @@ class QuestionSetAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHi
             try:
                 publish(question_set)
             except PublishRefused as refused:
-                self.message_user(
-                    request,
-                    format_html(
-                        "{}<ul>{}</ul>",
-                        _("%(set)s was not published:") % {"set": question_set},
-                        format_html_join("", "<li>{}</li>", ((error,) for error in refused.errors)),
-                    ),
-                    messages.ERROR,
-                )
+                self._refused(request, _("%(set)s was not published:") % {"set": question_set}, refused.errors)
             else:
                 drafts.append(question_set)
         self.message_user(
@@ -281,6 +278,14 @@ class QuestionSetAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHi
             ngettext("%(count)d question set published.", "%(count)d question sets published.", len(drafts))
             % {"count": len(drafts)},
             messages.SUCCESS,
+        )
+
+    def _refused(self, request, lead: str, errors: list[str]) -> None:
+        """An error message: ``lead``, then each reason as an item of a list."""
+        self.message_user(
+            request,
+            format_html("{}<ul>{}</ul>", lead, format_html_join("", "<li>{}</li>", ((error,) for error in errors))),
+            messages.ERROR,
         )
 
     @admin.action(description=_("Retire (no new rounds; answers stay readable)"))

@@ -316,7 +316,8 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
     or the import is refused: a stored version is never overwritten. The status is not
     content: a stored draft is published when the file (or ``status``) says published, and
     a version published since its file was loaded as a draft stays as it is. With no
-    version in the file, the next free number is used.
+    version in the file, the next free number is used (``next_version``; refused when the
+    column cannot store it).
     """
     validate_questionset_data(data)
     slug = data["slug"]
@@ -334,7 +335,7 @@ def import_questionset(data: dict, *, status: str | None = None) -> QuestionSet:
             [f"(file).version: {slug} version {version} already exists with other content; give the file a new version"]
         )
     if version is None:
-        version = (QuestionSet.objects.filter(slug=slug).aggregate(Max("version"))["version__max"] or 0) + 1
+        version = next_version(slug)
 
     question_set = QuestionSet.objects.create(
         slug=slug, version=version, **_texts(data, "title", "title"), **_texts(data, "intro", "intro")
@@ -693,12 +694,29 @@ def dump_questionset(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def next_version(slug: str) -> int:
+    """The version after the newest of the set ``slug`` (1 for a new set). Raises
+    ``QuestionSetFileError`` when that number is more than the version column stores: it
+    follows from an admin's number, which may be the largest the column holds."""
+    latest = QuestionSet.objects.filter(slug=slug).aggregate(Max("version"))["version__max"] or 0
+    problems = column_problems(QuestionSet, [("version", "(file).version", latest + 1)])
+    if problems:
+        raise QuestionSetFileError(
+            [
+                f"{place}: the version after {slug} version {latest} cannot be stored: {reason}"
+                for place, reason in problems
+            ]
+        )
+    return latest + 1
+
+
 @transaction.atomic
 def new_version(question_set: QuestionSet) -> QuestionSet:
-    """Copy a question set, with every text and condition, to a new draft version."""
+    """Copy a question set, with every text and condition, to a new draft version. Raises
+    ``QuestionSetFileError`` when there is no next version (see ``next_version``) or the
+    stored set is not one a file could hold."""
     data = export_questionset_data(question_set)
-    latest = QuestionSet.objects.filter(slug=question_set.slug).aggregate(Max("version"))["version__max"]
-    data["version"] = latest + 1
+    data["version"] = next_version(question_set.slug)
     data["status"] = QuestionSetStatus.DRAFT
     return import_questionset(data)
 

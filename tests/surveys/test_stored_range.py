@@ -240,3 +240,48 @@ def test_the_indicator_list_refuses_a_position_postgresql_cannot_store(admin_cli
     assert response.status_code == 200
     assert response.context["cl"].formset.errors[0]["position"] == [f"{LARGER['nb']} {grouped(2_147_483_647, 'nb')}."]
     assert not Indicator.objects.filter(position=TOO_LARGE).exists()
+
+
+# --- Numbers the code derives from what an admin typed ---------------------------------------
+
+
+def _largest_version(question_set) -> QuestionSet:
+    """A draft copy of ``question_set`` at the largest version the column stores."""
+    data = export_questionset_data(question_set) | {"version": 2_147_483_647, "status": QuestionSetStatus.DRAFT}
+    return import_questionset(data)
+
+
+def test_a_file_without_a_version_is_refused_when_the_next_one_cannot_be_stored(question_set):
+    """A file without a version gets the one after the newest; after the largest one a
+    column stores there is none, and the file is refused like any other bad value."""
+    from surveys.services.questionsets import QuestionSetFileError
+
+    _largest_version(question_set)
+    data = export_questionset_data(question_set) | {"status": QuestionSetStatus.DRAFT}
+    del data["version"]
+    with pytest.raises(QuestionSetFileError) as refused:
+        import_questionset(data)
+    assert refused.value.errors == [
+        f"(file).version: the version after {question_set.slug} version 2147483647 cannot be stored: "
+        "2147483648 is larger than 2147483647, the largest number that can be stored"
+    ]
+    assert not QuestionSet.objects.filter(version__gt=2_147_483_647).exists()
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_copying_the_largest_version_in_the_admin_says_why_it_cannot(admin_client, question_set, settings, language):
+    newest = _largest_version(question_set)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    count = QuestionSet.objects.count()
+    response = admin_client.post(
+        reverse("admin:surveys_questionset_changelist"),
+        {"action": "make_new_version", "_selected_action": [newest.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    with translation.override(language):  # the catalogue's words ("%(set)s ble ikke kopiert:" in bokmål)
+        lead = translation.gettext("%(set)s was not copied:") % {"set": newest}
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message.startswith(f"{lead}<ul><li>")
+    assert "2147483648 is larger than 2147483647, the largest number that can be stored" in message
+    assert QuestionSet.objects.count() == count
