@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ..columns import stored_range
 from ..i18n import LANGUAGES
 from ..models import (
     SECTOR_OF_WORKPLACE_TYPE,
@@ -503,6 +504,9 @@ def send_reminders(round_: Round, group: dict | None = None) -> int:
     reminded_today = ReminderLog.objects.filter(invitation=OuterRef("pk"), sent_at__gte=start_of_day)
     due = unfinished_invitations(round_, group).filter(~Exists(reminded_today))
     label = describe_group(group)
+    # The count starts from what an admin may have typed: at the largest its column stores,
+    # it stays there ("that many or more"), as ReminderLog has every reminder anyway.
+    most = stored_range(Invitation._meta.get_field("reminder_count"))[1]
     sent = 0
     with get_connection() as connection:
         for invitation in due:
@@ -510,7 +514,7 @@ def send_reminders(round_: Round, group: dict | None = None) -> int:
             sent_at = timezone.now()
             ReminderLog.objects.create(invitation=invitation, sent_at=sent_at, group=label)
             Invitation.objects.filter(pk=invitation.pk).update(
-                last_reminded_at=sent_at, reminder_count=invitation.reminder_count + 1
+                last_reminded_at=sent_at, reminder_count=min(invitation.reminder_count + 1, most)
             )
             sent += 1
     return sent

@@ -285,3 +285,22 @@ def test_copying_the_largest_version_in_the_admin_says_why_it_cannot(admin_clien
     assert message.startswith(f"{lead}<ul><li>")
     assert "2147483648 is larger than 2147483647, the largest number that can be stored" in message
     assert QuestionSet.objects.count() == count
+
+
+def test_a_reminder_count_an_admin_set_to_the_largest_stays_there(national_round, workplace):
+    """The count of reminders is an admin's number plus one per reminder: at the largest the
+    column stores it stays there (it reads "that many or more") instead of breaking the run."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from surveys.services.invitations import send_reminders
+
+    high = stored_range(Invitation._meta.get_field("reminder_count"))[1]
+    invitation = Invitation.objects.create(
+        round=national_round, workplace=workplace, email="leder@example.invalid", sent_at=timezone.now()
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(reminder_count=high)
+    assert send_reminders(national_round) == 1
+    assert len(mail.outbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.reminder_count == high
