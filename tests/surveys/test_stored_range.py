@@ -7,6 +7,8 @@ and the import checks refuse such a number, whichever database runs, with a mess
 admin's language.
 """
 
+import io
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -304,3 +306,21 @@ def test_a_reminder_count_an_admin_set_to_the_largest_stays_there(national_round
     assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert invitation.reminder_count == high
+
+
+@pytest.mark.parametrize("days", ["1000000", "999999999", "99999999999", "9" * 30])
+def test_retention_days_beyond_the_calendar_are_refused_with_a_message(db, days):
+    """``apply_retention --days`` counts back from today: a number of days that reaches
+    before the year 1 has no date, and ended in an OverflowError's traceback."""
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=f"--days {days} reaches back before the year 1"):
+        call_command("apply_retention", "--days", days)
+
+
+def test_retention_days_reaching_far_back_still_run(db):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("apply_retention", "--days", "700000", stdout=out)
+    assert "rounds closed more than 700000 days ago" in out.getvalue()

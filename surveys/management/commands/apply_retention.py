@@ -17,7 +17,12 @@ class Command(BaseCommand):
         days = settings.RETENTION_DAYS if days is None else days
         if days < 0:
             raise CommandError("--days must be 0 or more.")
-        result = apply_retention(days)
+        try:
+            result = apply_retention(days)
+        except OverflowError as exc:  # no date lies that far back
+            raise CommandError(
+                f"--days {days} reaches back before the year 1, the first a date can hold; give fewer days."
+            ) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Removed e-mail addresses and links of {result.invitations} invitations and the links of "
