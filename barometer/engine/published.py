@@ -9,7 +9,8 @@ into the range of true values it allows (in per cent):
   because the figure is close to it ("1 in 4" for 25 %, not for 13 %), so a fraction
   coarser than tenths is read no wider than tenths;
 - a percentage "X %" allows half a unit of its last digit: "3 %" is 2.5-3.5 %, "7.5 %"
-  is 7.45-7.55 %;
+  is 7.45-7.55 %; a share is at most 100 %, so a larger percentage is not read (nor is a
+  count of more than its whole, "11 in 10");
 - "half" ("halvparten", "halvdelen") is 1 in 2, but with "over" it means above 50 % (the
   upper end open, 100 %), as published ("over half");
 - a qualifier narrows that to one side: "about"/"om lag"/"omtrent"/"rundt"/"cirka" keeps
@@ -79,6 +80,8 @@ def published_range(wording: str) -> PublishedRange:
         centre, half_step = 100 * numerator / denominator, min(100 / (2 * denominator), _MAX_COUNT_HALF_STEP)
     elif match := _PERCENT.search(text):
         number = Decimal(match.group(1).replace(",", "."))
+        if number > 100:  # no share, as "11 in 10" is none
+            raise UnreadableWording(wording)
         decimals = -number.as_tuple().exponent if number.as_tuple().exponent < 0 else 0
         centre, half_step = float(number), 0.5 / 10**decimals
     elif _HALF.search(text):

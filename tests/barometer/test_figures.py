@@ -82,6 +82,15 @@ def test_a_wording_without_a_figure_is_refused():
         published_range("mange")
 
 
+@pytest.mark.parametrize("wording", ["150 %", "100,5 %", "over 99999 %", "99999999999999999999 prosent"])
+def test_a_percentage_above_a_hundred_is_refused_like_eleven_in_ten(wording):
+    """A share is at most 100 %: a larger one is no figure the rule reads (its range would
+    not be a share, and a large one does not fit the range's columns)."""
+    with pytest.raises(UnreadableWording):
+        published_range(wording)
+    assert published_range("100 %") == PublishedRange(99.5, 100)
+
+
 @pytest.mark.parametrize(
     ("low", "high", "wording", "verdict"),
     [

@@ -324,3 +324,18 @@ def test_retention_days_reaching_far_back_still_run(db):
     out = io.StringIO()
     call_command("apply_retention", "--days", "700000", stdout=out)
     assert "rounds closed more than 700000 days ago" in out.getvalue()
+
+
+def test_a_reference_figure_wording_with_a_percentage_above_a_hundred_is_refused(admin_client, barometer_data):
+    """The admin's wording gives the range the figure allows (``range_low``/``range_high``,
+    per cent in a column of 7 digits): "99999 %" was stored on SQLite as a range from
+    99998.5, and failed on PostgreSQL. A share is at most 100 %."""
+    from barometer.models import ReferenceFigure
+
+    figure = ReferenceFigure.objects.order_by("pk").first()
+    before = (figure.wording_nb, figure.range_low, figure.range_high)
+    response = _change(admin_client, figure, {"wording_nb": "99999 %", "workplace_types": []})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["wording_nb"][0].startswith("Skriv tallet slik det er publisert")
+    figure.refresh_from_db()
+    assert (figure.wording_nb, figure.range_low, figure.range_high) == before
