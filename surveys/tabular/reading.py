@@ -37,6 +37,7 @@ import hashlib
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -381,20 +382,46 @@ def _formula(value) -> str | None:
     return text if isinstance(text, str) else None
 
 
+#: The start of a formula element (``<f>``, ``<f t="shared" ...>``, ``<x:f>``) in a workbook's XML.
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _holds_formulas(data: bytes) -> bool:
+    """Whether any XML part of the workbook ``data`` has a formula element. Text in XML is
+    escaped, so only markup matches; a chart's cell references (``<c:f>``) match too, which
+    only costs a second reading (``_read_xlsx``). Raises ``zipfile.BadZipFile`` for a file
+    that is not a zip archive."""
+    overlap = 32  # longer than any element start the pattern matches in practice
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            if not member.filename.endswith(".xml"):
+                continue
+            with archive.open(member) as part:
+                tail = b""
+                while chunk := part.read(1 << 20):
+                    if _FORMULA_ELEMENT.search(tail + chunk):
+                        return True
+                    tail = chunk[-overlap:]
+    return False
+
+
 def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
     from openpyxl import load_workbook
 
+    formulas = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        # The same sheet with its formulas: a formula cell that a program other than Excel
-        # wrote has no stored result, and reads as empty in the values above.
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # A formula cell that a program other than Excel wrote has no stored result, and
+        # reads as empty in the values above: the sheet is read a second time, with its
+        # formulas, only when the file has any.
+        if _holds_formulas(data):
+            formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises several kinds for a damaged file
         raise TableFileError([f"the file is not a readable Excel workbook (.xlsx): {exc}"]) from exc
     try:
         sheet = workbook.worksheets[0]
         values = iter(sheet.iter_rows(values_only=True))
-        formula_rows = iter(formulas.worksheets[0].iter_rows(values_only=True))
+        formula_rows = iter(formulas.worksheets[0].iter_rows(values_only=True)) if formulas else iter(())
         header = next(values, None)
         if header is None:
             raise TableFileError(["the workbook's first sheet is empty"])
@@ -417,7 +444,8 @@ def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str], opt
             raise TableFileError(unstored[:50])
     finally:
         workbook.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
     return Table(columns, rows, digest, name, "xlsx", "xlsx", len(data))
 
 

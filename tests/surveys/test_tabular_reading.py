@@ -1,6 +1,9 @@
 """Issue 14 item 5: one reader for every imported file, as Norwegian Excel saves them."""
 
+import contextlib
 import io
+import zipfile
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +12,7 @@ from openpyxl import Workbook
 from surveys.models import Invitation, Municipality, PopulationCell
 from surveys.services.invitations import import_invitations
 from surveys.services.registers import RegisterFileError, import_municipalities
+from surveys.tabular import reading
 from surveys.tabular.reading import TableFileError, county_number, municipality_number, read_table
 
 MUNICIPALITIES = "number;name;county;population;centrality\r\n301;Ås-test;3;700000;1\r\n9931;Bø i Øst;46;1200;6\r\n"
@@ -233,3 +237,136 @@ def test_whole_numbers_are_ascii_digits_with_spaces_between_thousands():
     for text in ("", "7_09037", "٣", "١٢", "-5", "+5", "12 34", "1 2345", "1.5", "1e3", "1,234", "1  234"):
         with pytest.raises(ValueError):
             whole_number(text)
+
+
+# --- A workbook is read once, twice only when it holds formulas ------------------------------
+
+
+def rewrite_sheet(data: bytes, edit) -> bytes:
+    """The workbook ``data`` with its first sheet's XML passed through ``edit`` (text to text)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = edit(content.decode()).encode()
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+def with_sheet_xml(data: bytes, replacements: dict[str, str]) -> bytes:
+    """The workbook ``data`` with text of its first sheet's XML replaced: what Excel and other
+    programs write that openpyxl does not (a formula with its stored result, shared formulas)."""
+
+    def edit(text: str) -> str:
+        for old, new in replacements.items():
+            assert old in text, old
+            text = text.replace(old, new)
+        return text
+
+    return rewrite_sheet(data, edit)
+
+
+@contextlib.contextmanager
+def counted(owner, name: str):
+    """Count the calls of ``owner.name`` (a function on a class), which still runs."""
+    original = getattr(owner, name)
+    calls = []
+
+    def wrapper(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    with mock.patch.object(owner, name, wrapper):
+        yield calls
+
+
+@contextlib.contextmanager
+def counted_workbook_reads():
+    """The workbooks openpyxl loads while the block runs."""
+    from openpyxl.reader.excel import ExcelReader
+
+    with counted(ExcelReader, "read") as loaded:
+        yield loaded
+
+
+def _responses_file(national_round, municipality, path):
+    from surveys.models import Round, RoundKind, WorkplaceType
+    from surveys.services.response_files import export_rows, write_xlsx
+    from tests.builders import ResponseBuilder, innovator
+
+    factors = ("safe_operations", "mistakes", "internal_collaboration", "technology", "economy",
+               "employee_involvement", "user_involvement", "political")  # fmt: skip
+    ResponseBuilder(national_round).submitted(
+        workplace_type=WorkplaceType.PRIMARY_SCHOOL,
+        municipality=municipality,
+        answers=innovator(**{f"factor_{factor}": ["4"] for factor in factors}),
+    )
+    rows = list(export_rows(national_round, full=True))
+    write_xlsx(path, {"svar": rows})
+    target = Round.objects.create(
+        slug="kopi", name="Kopi", kind=RoundKind.NATIONAL, question_set=national_round.question_set,
+        opens_at=national_round.opens_at, closes_at=national_round.closes_at,
+    )  # fmt: skip
+    return target
+
+
+@pytest.mark.parametrize("command", ["import_municipalities", "create_invitations", "load_population",
+                                     "import_responses"])  # fmt: skip
+def test_every_import_reads_a_workbook_without_formulas_once(national_round, municipality, tmp_path, command):
+    path = tmp_path / "fil.xlsx"
+    arguments = ["--round", national_round.slug, str(path)]
+    if command == "import_municipalities":
+        path.write_bytes(xlsx([["number", "name", "county", "population", "centrality"], [301, "Ås-test", 3, 7, 1]]))
+        arguments = [str(path)]
+    elif command == "create_invitations":
+        header = ["workplace", "workplace_type", "municipality", "employees", "email"]
+        path.write_bytes(xlsx([header, ["Prøvedal barnehage", "kindergarten", 9901, 18, "styrer@example.invalid"]]))
+    elif command == "load_population":
+        path.write_bytes(xlsx([["workplace_type", "region", "workplaces"], ["kindergarten", "vestlandet", 120]]))
+    else:
+        arguments[1] = _responses_file(national_round, municipality, path).slug
+    with counted_workbook_reads() as loaded:
+        call_command(command, *arguments, stdout=io.StringIO())
+    assert len(loaded) == 1
+
+
+def test_a_workbook_with_formulas_is_read_again_for_them():
+    data = xlsx([["workplace_type", "region", "workplaces"], ["kindergarten", "vestlandet", "=100*2"]])
+    with counted_workbook_reads() as loaded, pytest.raises(TableFileError, match="without a stored value"):
+        read_table(data, required=("workplaces",))
+    assert len(loaded) == 2
+    prefixed = with_sheet_xml(
+        xlsx([["workplaces"], [7]]), {'<c r="A2" t="n"><v>7</v></c>': '<c r="A2"><x:f>3+4</x:f><v>7</v></c>'}
+    )
+    assert reading._holds_formulas(prefixed)
+    assert not reading._holds_formulas(xlsx([["workplaces", "note"], [7, "<f>=1+1</f> & <x:f>"]]))
+
+
+def test_formulas_read_as_their_stored_results_and_named_without_them():
+    """A formula Excel computed reads as its result; one without a result (openpyxl writes
+    them so; a shared formula's other cells hold only a reference to the first) is named
+    with its formula, as the cell would compute it; an empty cell stays empty."""
+    data = xlsx([["number", "total", "note"], [301, 5, "x"], [302, 7, None], [303, 9, None]])
+    stored = with_sheet_xml(
+        data,
+        {
+            '<c r="B2" t="n"><v>5</v></c>': '<c r="B2"><f>A2-296</f><v>5</v></c>',
+            '<c r="B3" t="n"><v>7</v></c>': '<c r="B3"><f t="shared" ref="B3:B4" si="0">A3-295</f><v>7</v></c>',
+            '<c r="B4" t="n"><v>9</v></c>': '<c r="B4"><f t="shared" si="0"/><v>9</v></c>',
+        },
+    )
+    assert [row["total"] for _line, row in read_table(stored, required=("number",)).rows] == ["5", "7", "9"]
+    unstored = with_sheet_xml(
+        data,
+        {
+            '<c r="B3" t="n"><v>7</v></c>': '<c r="B3"><f t="shared" ref="B3:B4" si="0">A3-295</f><v>7</v></c>',
+            '<c r="B4" t="n"><v>9</v></c>': '<c r="B4"><f t="shared" si="0"/></c>',
+        },
+    )
+    with pytest.raises(TableFileError) as refused:
+        read_table(unstored, required=("number",))
+    assert refused.value.errors == [
+        "line 4, column total: the cell holds a formula (=A4-295) without a stored value; open the file in Excel "
+        "and save it again (or paste the values in place of the formulas) first"
+    ]
