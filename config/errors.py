@@ -9,11 +9,13 @@ import sys
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from config.methods import view_methods
 
 RETRY_AFTER_SECONDS = 30
 
@@ -35,12 +37,25 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 class MethodNotAllowedPage:
-    """Gives a 405 from a view (Django's ``HttpResponseNotAllowed``, which has no body: a
-    blank page) the site's page in the visitor's language and frame, keeping its ``Allow``
-    header. A 405 that already has a body is left as it is."""
+    """Answers a method the view does not take (``config.methods.view_methods``) with 405
+    before the view runs, and gives every 405 without a body (Django's
+    ``HttpResponseNotAllowed``: a blank page) the site's page in the visitor's language and
+    frame, keeping its ``Allow`` header. A 405 that already has a body is left as it is.
+
+    Its ``process_view`` must come before the CSRF check's (``MIDDLEWARE``): a PUT, or a
+    POST to a page without a form, is no form of ours that expired, and the CSRF failure
+    page would say it was."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        """405 for a method ``view_func`` does not take; None (go on) for one it takes."""
+        allowed = view_methods(view_func)
+        if request.method in allowed:
+            return None
+        # Logged once as it leaves, page and all, as Django's handler logs every 4xx.
+        return HttpResponseNotAllowed(sorted(allowed))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

@@ -81,6 +81,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a method the view does not take (a PUT, a POST to a page
+    # without a form) is a 405 with its page, not the CSRF page about a form of ours. It
+    # also gives a view's bare 405 a page in the visitor's language and frame (the
+    # language and the user are known by then: it renders on the way back).
+    "config.errors.MethodNotAllowedPage",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Query strings with NUL bytes or huge values get 400 before any view or query runs; after
@@ -88,8 +93,6 @@ MIDDLEWARE = [
     # frame (staff menu or login link), not what the thread's previous request left. The
     # session and the user are read only when used, so no query runs before the guard.
     "config.query_guard.QueryParameterGuardMiddleware",
-    # A view's bare 405 becomes a page in the visitor's language and frame.
-    "config.errors.MethodNotAllowedPage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+
+from config.methods import allow_methods
 
 from . import rules
 from .forms import SectionForm, SelfTestProfileForm
@@ -43,6 +44,7 @@ PROFILE_SECTION = "profile"
 LINK_URL_NAMES = {"welcome", "section", "saved", "review", "report", "report_chart", "report_pdf"}
 
 
+@allow_methods("GET", "HEAD")
 @shared_with_anonymous_visitors
 def home(request: HttpRequest) -> HttpResponse:
     question_set = QuestionSet.objects.filter(status=QuestionSetStatus.PUBLISHED).order_by("-published_at").first()
@@ -51,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allow_methods("GET", "HEAD")
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (tilgjengelighetserklæring)."""
     return render(request, "surveys/accessibility.html", {"contact": settings.ACCESSIBILITY_CONTACT})
@@ -67,7 +70,7 @@ def open_self_test_round() -> Round | None:
 
 
 # HEAD too: a public page that link checkers and uptime monitors ask with HEAD.
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow_methods("GET", "HEAD", "POST")
 @shared_with_anonymous_visitors
 def self_test_start(request: HttpRequest) -> HttpResponse:
     round_ = open_self_test_round()
@@ -159,6 +162,7 @@ def resume_url(response: Response) -> str:
     return settings.SITE_URL + reverse("surveys:welcome", args=[response.link_token])
 
 
+@allow_methods("GET", "HEAD")
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
     response = _response_for_token(request, token, with_profile=True)
     gate = _gate(request, response)
@@ -186,7 +190,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "POST")
 def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
     response = _response_for_token(request, token, with_profile=code == PROFILE_SECTION)
     gate = _gate(request, response)
@@ -341,6 +345,7 @@ def _email_resume_link(response: Response) -> bool:
     return True
 
 
+@allow_methods("GET", "HEAD")
 def saved(request: HttpRequest, token: str) -> HttpResponse:
     response = _response_for_token(request, token)
     gate = _gate(request, response)
@@ -352,7 +357,7 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "POST")
 def review(request: HttpRequest, token: str) -> HttpResponse:
     response = _response_for_token(request, token)
     gate = _gate(request, response)

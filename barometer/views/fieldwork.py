@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from barometer.access import admin_required, fieldwork_required
 from barometer.outputs.charts import daily_chart
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
+from config.methods import allow_methods
 from surveys.dates import in_oslo
 from surveys.models import Round, RoundKind
 
@@ -22,12 +23,14 @@ def _round(slug: str) -> Round:
     return round_
 
 
+@allow_methods("GET", "HEAD")
 @fieldwork_required
 def rounds(request: HttpRequest) -> HttpResponse:
     national = Round.objects.filter(kind=RoundKind.NATIONAL).order_by("-opens_at")
     return render(request, "barometer/staff/rounds.html", {"rounds": national, "now": timezone.now()})
 
 
+@allow_methods("GET", "HEAD")
 @fieldwork_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
@@ -45,6 +48,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@allow_methods("GET", "HEAD")
 @fieldwork_required
 def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
@@ -72,12 +76,14 @@ def _non_respondent_rows(round_: Round):
         ]  # fmt: skip
 
 
+@allow_methods("GET", "HEAD")
 @admin_required
 def non_respondents_csv(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
     return csv_attachment(_non_respondent_rows(round_), f"ikke-svart-{round_.slug}.csv", stream=False)
 
 
+@allow_methods("GET", "HEAD")
 @admin_required
 def non_respondents_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)

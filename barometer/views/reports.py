@@ -29,6 +29,7 @@ from barometer.reports.workplace import (
     report_heading,
     report_round,
 )
+from config.methods import allow_methods
 from surveys.models import Response
 from surveys.questionnaire import AnswerValues, Questionnaire
 
@@ -116,6 +117,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
     )
 
 
+@allow_methods("GET", "HEAD")
 def workplace_report(request: HttpRequest, token: str) -> HttpResponse:
     response = report_response_for_token(request, token)
     if not response.is_submitted:
@@ -130,6 +132,7 @@ def _submitted_for_staff(request: HttpRequest, response_id: int) -> Response:
     return response
 
 
+@allow_methods("GET", "HEAD")
 def workplace_report_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
     return _render_report(request, _submitted_for_staff(request, response_id), None)
 
@@ -141,6 +144,7 @@ def _submitted(request: HttpRequest, token: str) -> Response:
     return response
 
 
+@allow_methods("GET", "HEAD")
 def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     response = _submitted(request, token)
     weighted = wants_weighting(request)
@@ -172,6 +176,7 @@ def _pdf_download(
     return result
 
 
+@allow_methods("GET", "HEAD")
 def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     response = _submitted(request, token)
     return _pdf_download(
@@ -180,6 +185,7 @@ def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     )  # fmt: skip
 
 
+@allow_methods("GET", "HEAD")
 def report_pdf_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
     """The workplace report as PDF for those who may read it by id (admins, the
     municipality's staff: ``report_response_for_staff``), about "the workplace"."""
@@ -190,6 +196,7 @@ def report_pdf_for_staff(request: HttpRequest, response_id: int) -> HttpResponse
     )  # fmt: skip
 
 
+@allow_methods("GET", "HEAD")
 def method(request: HttpRequest) -> HttpResponse:
     """How the figures are computed, in plain language (like the barometers' method notes)."""
     return render(

@@ -27,6 +27,7 @@ from barometer.outputs.charts import ShareBar, shares_chart
 from barometer.reports.aggregate import aggregate_report, describe
 from barometer.reports.findings import findings
 from barometer.views.reports import wants_weighting, weighting_links
+from config.methods import allow_methods
 from surveys.models import Municipality, Round, RoundKind
 from surveys.questionnaire import Questionnaire
 from surveys.services.response_files import codebook_rows, export_rows
@@ -49,6 +50,7 @@ def _invalid(request: HttpRequest, form: AggregateFilterForm) -> HttpResponse:
     return render(request, "barometer/staff/aggregate.html", {"form": form, "report": None}, status=400)
 
 
+@allow_methods("GET", "HEAD")
 @aggregates_required
 def aggregate(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
@@ -96,6 +98,7 @@ def share_bars(report) -> list[ShareBar]:
     ]
 
 
+@allow_methods("GET", "HEAD")
 @aggregates_required
 def aggregate_chart(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
@@ -131,6 +134,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+@allow_methods("GET", "HEAD")
 @aggregates_required
 def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     export = exports.FORMATS.get(file_format)
@@ -162,6 +166,7 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     return response
 
 
+@allow_methods("GET", "HEAD")
 @aggregates_required
 def findings_page(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
@@ -199,18 +204,21 @@ def _national_round(request: HttpRequest) -> Round:
     return round_
 
 
+@allow_methods("GET", "HEAD")
 @raw_export_required
 def data_page(request: HttpRequest) -> HttpResponse:
     rounds = Round.objects.filter(kind=RoundKind.NATIONAL).order_by("-opens_at")
     return render(request, "barometer/staff/data.html", {"rounds": rounds})
 
 
+@allow_methods("GET", "HEAD")
 @raw_export_required
 def raw_csv(request: HttpRequest) -> StreamingHttpResponse:
     round_ = _national_round(request)
     return csv_attachment(export_rows(round_), f"svar-{round_.slug}.csv")
 
 
+@allow_methods("GET", "HEAD")
 @raw_export_required
 def raw_xlsx(request: HttpRequest) -> FileResponse:
     round_ = _national_round(request)
@@ -220,12 +228,14 @@ def raw_xlsx(request: HttpRequest) -> FileResponse:
     )
 
 
+@allow_methods("GET", "HEAD")
 @raw_export_required
 def codebook_csv(request: HttpRequest) -> StreamingHttpResponse:
     round_ = _national_round(request)
     return csv_attachment(codebook_rows(Questionnaire.of(round_.question_set)), f"kodebok-{round_.slug}.csv")
 
 
+@allow_methods("GET", "HEAD")
 @raw_export_required
 def codebook_xlsx(request: HttpRequest) -> FileResponse:
     round_ = _national_round(request)
@@ -234,6 +244,7 @@ def codebook_xlsx(request: HttpRequest) -> FileResponse:
     )
 
 
+@allow_methods("GET", "HEAD")
 @municipality_reports_required
 def workplace_reports(request: HttpRequest) -> HttpResponse:
     """The workplace reports this user may open: their municipality's, or all for admins."""

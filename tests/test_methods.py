@@ -1,0 +1,76 @@
+"""Methods a page does not take get 405 and its page, before the CSRF check.
+
+A tester's PUT to /selvtest/ with a token in the form body got the CSRF failure page,
+which said the answers were saved: the CSRF check ran before the view could say that it
+takes no PUT. Every address is tried here with the methods no page of the site takes, and
+every page without a form with a POST, as a browser with CSRF checks on sends them.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from config.methods import declares_methods, view_methods
+from tests.test_permissions import _world, concrete_url, url_names, world  # noqa: F401 - fixtures
+
+NEVER_TAKEN = ("put", "patch", "delete")
+
+
+def browser():
+    """A client that checks CSRF as a browser's requests are checked, with the CSRF cookie
+    a visit to the site leaves, and the form token that goes with it."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/")
+    return client, client.cookies["csrftoken"].value
+
+
+def every_address(world):  # noqa: F811
+    """Every address of the site and the admin, with the respondent's token and ids that
+    exist (the method is checked before any view looks them up)."""
+    for name, pattern in url_names():
+        regex = pattern.pattern.regex
+        if regex.groups and not regex.groupindex:  # only unnamed groups (an admin history entry)
+            yield name, pattern, reverse(name, args=["1"] * regex.groups)
+        else:
+            yield name, pattern, concrete_url(name, pattern, world, "respondent")
+
+
+def test_every_page_of_ours_declares_the_methods_it_takes():
+    undeclared = [
+        name for name, pattern in url_names() if name.split(":")[0] in {"surveys", "barometer"}
+        and not declares_methods(pattern.callback)
+    ]  # fmt: skip
+    assert not undeclared, f"views without allow_methods(...): {undeclared}"
+
+
+@pytest.mark.parametrize("method", NEVER_TAKEN)
+def test_a_method_no_page_takes_gets_405_not_the_csrf_page(world, method):  # noqa: F811
+    client, token = browser()
+    wrong = []
+    for name, pattern, url in every_address(world):
+        assert method.upper() not in view_methods(pattern.callback), name
+        answer = getattr(client, method)(url, f"csrfmiddlewaretoken={token}", "application/x-www-form-urlencoded")
+        templates = [t.name for t in answer.templates]
+        if answer.status_code != 405 or "405.html" not in templates or method.upper() in answer["Allow"]:
+            wrong.append(f"{name} {url}: {answer.status_code} {templates[:1]}")
+    assert not wrong, wrong
+
+
+def test_a_post_to_a_page_without_a_form_gets_405_not_the_csrf_page(world):  # noqa: F811
+    client, _token = browser()
+    wrong = []
+    for name, pattern, url in every_address(world):
+        if "POST" in view_methods(pattern.callback):
+            continue
+        answer = client.post(url, {"answer": "1"})  # no token: the CSRF check would refuse it
+        if answer.status_code != 405 or "405.html" not in [t.name for t in answer.templates]:
+            wrong.append(f"{name} {url}: {answer.status_code}")
+    assert not wrong, wrong
+
+
+def test_the_405_keeps_the_pages_allow_header(db):
+    client, token = browser()
+    answer = client.put("/selvtest/", f"csrfmiddlewaretoken={token}", "application/x-www-form-urlencoded")
+    assert answer.status_code == 405 and answer["Allow"] == "GET, HEAD, POST"
+    login = client.put("/konto/login/", f"csrfmiddlewaretoken={token}", "application/x-www-form-urlencoded")
+    assert login.status_code == 405 and "PUT" not in login["Allow"] and "POST" in login["Allow"]
