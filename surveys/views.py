@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,12 +21,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.methods import allow_methods
+from config.throttling import Throttled
 
 from . import rules
 from .forms import SectionForm, SelfTestProfileForm
 from .i18n import LANGUAGES, activate_respondent_language, current_language, device_chose_language
 from .links import find_link
-from .models import Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
+from .models import Answer, Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
 from .questionnaire import AnswerValues, Questionnaire
 from .rendering import render_review
 from .services.answering import (
@@ -388,8 +390,41 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+#: What a refused form was for, by the page it was sent to (``csrf_failure``).
+ANSWERS_PAGE, SUBMIT_PAGE, SELF_TEST_PAGE = "surveys:section", "surveys:review", "surveys:self_test"
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "csrf_failure.html", status=403)
+    """The page for a form the CSRF check refused (``CSRF_FAILURE_VIEW``): 403, saying only
+    what is true of this request. Nothing the form sent was saved; answers saved before are
+    said to be saved only when the link's response has some, and it is said that answers
+    were not submitted only for the review page. Why the form could not be used depends on
+    the reason: without the CSRF cookie the browser sent no cookie to check the form by;
+    otherwise the form was not one this browser opened lately.
+
+    Methods a page does not take never come here (``config.errors.MethodNotAllowedPage``
+    answers them with 405 first). A respondent link is looked up as every respondent page
+    looks it up (``find_link``): an unknown link is a 404 and counts towards the address's
+    limit, so this page tells nothing about links that a GET would not."""
+    match = request.resolver_match
+    page = match.view_name if match is not None else ""
+    context = {
+        "cookie_missing": reason == REASON_NO_CSRF_COOKIE,
+        "page": {ANSWERS_PAGE: "answers", SUBMIT_PAGE: "submit", SELF_TEST_PAGE: "self_test"}.get(page, "other"),
+        "submitted": False,
+        "saved": False,
+    }
+    if page in (ANSWERS_PAGE, SUBMIT_PAGE):
+        try:
+            found = find_link(request, match.kwargs.get("token", ""))
+        except Throttled as exc:
+            return too_many_attempts(request, exc)
+        response = getattr(found, "response", None) if isinstance(found, Invitation) else found
+        activate_respondent_language(request, response.language if response is not None else found.language)
+        if response is not None:
+            context["submitted"] = response.is_submitted
+            context["saved"] = Answer.objects.filter(response=response).exists()
+    return render(request, "csrf_failure.html", context, status=403)
 
 
 def too_many_attempts(request: HttpRequest, exception=None) -> HttpResponse:

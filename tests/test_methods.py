@@ -3,10 +3,15 @@
 A tester's PUT to /selvtest/ with a token in the form body got the CSRF failure page,
 which said the answers were saved: the CSRF check ran before the view could say that it
 takes no PUT. Every address is tried here with the methods no page of the site takes, and
-every page without a form with a POST, as a browser with CSRF checks on sends them.
+every page without a form with a POST, as a browser with CSRF checks on sends them; and
+every page that takes a POST, refused by the CSRF check, must not speak of answers (the
+respondent's own pages are in tests/surveys/test_refused_forms.py).
 """
 
+import re
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -74,3 +79,40 @@ def test_the_405_keeps_the_pages_allow_header(db):
     assert answer.status_code == 405 and answer["Allow"] == "GET, HEAD, POST"
     login = client.put("/konto/login/", f"csrfmiddlewaretoken={token}", "application/x-www-form-urlencoded")
     assert login.status_code == 405 and "PUT" not in login["Allow"] and "POST" in login["Allow"]
+
+
+SAVED_CLAIMS = ("are saved", "still saved")
+
+
+def strict_client(with_cookie: bool) -> Client:
+    """A browser in English with CSRF checks on, with the CSRF cookie of an earlier visit or none."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if with_cookie:
+        client.get("/konto/login/")
+    return client
+
+
+def main_text(answer) -> str:
+    main = answer.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+@pytest.mark.parametrize("with_cookie", [True, False])
+def test_a_refused_form_claims_nothing_about_answers_but_on_a_respondents_page(world, with_cookie):  # noqa: F811
+    """Every page that takes a POST, as a browser sends it without the form's token. The
+    respondent's own pages are in tests/surveys/test_refused_forms.py."""
+    wrong = []
+    for name, pattern, url in every_address(world):
+        if name.startswith("admin:") and name not in {"admin:login", "admin:index", "admin:surveys_round_add"}:
+            continue
+        if "POST" not in view_methods(pattern.callback) or name in {"surveys:section", "surveys:review"}:
+            continue
+        answer = strict_client(with_cookie).post(url, {"x": "1"})
+        assert answer.status_code == 403 and "csrf_failure.html" in [t.name for t in answer.templates], name
+        page = main_text(answer)
+        if any(claim in page for claim in SAVED_CLAIMS) or "answer" in page.lower():
+            wrong.append(f"{name}: {page[:300]}")
+        elif "nothing was changed" not in page and "was not started" not in page:
+            wrong.append(f"{name}: says nothing of what became of the form: {page[:300]}")
+    assert not wrong, wrong

@@ -328,14 +328,18 @@ def test_a_closed_round_refuses_answers(client, invitation, question_set):
     assert not Answer.objects.exists()
 
 
-def test_an_expired_form_gets_a_clear_page(invitation, question_set):
+def test_an_expired_form_gets_a_clear_page(client, invitation, question_set):
     from django.test import Client
 
+    client.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    saved = Answer.objects.count()
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    strict.get(url(invitation))  # the CSRF cookie; the form's token is not sent
+    answers = post_data(question_set, ["inc_services"], INNOVATOR_ANSWERS)
+    response = strict.post(section_url(invitation, "incidence"), answers)
     assert response.status_code == 403
     assert response.templates[0].name == "csrf_failure.html"
-    assert not Answer.objects.exists()
+    assert Answer.objects.count() == saved
     # Respondents are "dere" here as on every other page they meet.
     page = response.content.decode()
     assert "sidene dere fylte ut" in page and "Hvis dere brukte" in page and " du " not in page
