@@ -57,7 +57,9 @@ def report_response_for_staff(request: HttpRequest, response_id: int) -> Respons
     registered when it answered). The disclosure check assumes exactly this knowledge, so a
     workplace moved in the register later (a merger, a correction) does not move its reports.
 
-    Raises ``Http404`` for anyone else, so that a guessed id tells nothing."""
+    Raises ``Http404`` for anyone else signed in, so that a guessed id tells nothing. The
+    views that call it send the signed-out to log in first (``signed_in_required``), for
+    every id alike, so that a bookmarked or e-mailed link works after logging in."""
     user = request.user
     if not user.is_authenticated:
         raise Http404("no such report")
@@ -112,6 +114,9 @@ municipality_reports_required = staff_permission_required(VIEW_MUNICIPALITY_REPO
 fieldwork_required = staff_permission_required(VIEW_FIELDWORK)
 # Admins only (superusers): for pages with personal data such as e-mail addresses.
 admin_required = _staff_required(lambda user: user.is_superuser)
+# Any signed-in user; the view decides the rest (a workplace report by id answers 404 to
+# whoever may not read it). The signed-out go to log in, whatever the address names.
+signed_in_required = _staff_required(lambda user: True)
 
 
 #: A response with everything its report reads, in one query written once.

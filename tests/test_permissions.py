@@ -48,8 +48,10 @@ EXPECTED = {
     "barometer:report_chart": row(404, 200, 404, 200, 200, 200, 200),
     "barometer:report_pdf": row(404, 200, 404, 200, 200, 200, 200),
     # The respondent's workplace report by id: its own municipality's staff and admins only.
-    "barometer:staff_report": row(404, 404, 404, 200, 404, 404, 200),
-    "barometer:staff_report_pdf": row(404, 404, 404, 200, 404, 404, 200),
+    # The signed-out are sent to log in (whatever the id: that tells nothing); the signed-in
+    # who may not read it get 404, so that a guessed id tells nothing either.
+    "barometer:staff_report": row(LOGIN, LOGIN, LOGIN, 200, 404, 404, 200),
+    "barometer:staff_report_pdf": row(LOGIN, LOGIN, LOGIN, 200, 404, 404, 200),
     "barometer:staff_reports": row(LOGIN, LOGIN, LOGIN, 200, 200, 403, 200),
     "barometer:method": EVERYONE,
     "barometer:aggregate": AGGREGATES,
@@ -219,3 +221,59 @@ def test_the_admin_is_for_admins_only(world, persona):
     for name in ["admin:index", *changelists]:
         status = client.get(reverse(name)).status_code
         assert status == ADMIN[persona], (name, status)
+
+
+#: Addresses that answer the signed-out with 302 but are no staff pages: the language
+#: switch, and logging out with nobody signed in (to the front page).
+NOT_FOR_LOGIN = {"set_language", "logout"}
+
+
+def staff_addresses(world):
+    """Every address of ours that only a signed-in user may open, with an address of it."""
+    for name, pattern in url_names():
+        if name.startswith("admin:") or name in NOT_FOR_LOGIN:
+            continue
+        if EXPECTED[name]["anonymous"] == LOGIN and EXPECTED[name]["admin"] == 200:
+            yield name, concrete_url(name, pattern, world, "admin")
+
+
+def test_a_signed_out_visitor_of_a_staff_address_is_sent_to_log_in_with_next(world):
+    """A bookmarked or e-mailed staff link leads to the login page, which leads back to it."""
+    from urllib.parse import quote
+
+    addresses = dict(staff_addresses(world))
+    assert {"barometer:staff_report", "barometer:staff_report_pdf", "barometer:aggregate"} <= set(addresses)
+    wrong = []
+    for name, url in addresses.items():
+        answer = Client().get(url)
+        expected = f"/konto/login/?next={quote(url, safe='/')}"
+        if answer.status_code != 302 or answer["Location"] != expected:
+            wrong.append(f"{name} {url}: {answer.status_code} {answer.get('Location')}")
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("name", ["barometer:staff_report", "barometer:staff_report_pdf"])
+def test_a_staff_report_link_opens_after_logging_in(world, name):
+    from django.urls import reverse
+
+    url = reverse(name, args=[world["response"].pk])
+    client = Client()
+    login = client.get(url)["Location"]
+    assert login.startswith("/konto/login/?next=")
+    assert client.get(login).status_code == 200
+    arrived = client.post(login, {"username": "kommune-a", "password": "correct-horse-battery"}, follow=True)
+    assert arrived.redirect_chain[-1][0] == url and arrived.status_code == 200
+
+
+def test_a_staff_report_address_tells_the_signed_out_nothing_about_the_id(world):
+    """Every id, one that exists or not, gets the same answer: to the login page."""
+    from django.urls import reverse
+
+    real = reverse("barometer:staff_report", args=[world["response"].pk])
+    made_up = reverse("barometer:staff_report", args=[world["response"].pk + 10_000])
+    answers = [Client().get(url) for url in (real, made_up)]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert [a["Location"].split("?next=")[0] for a in answers] == ["/konto/login/"] * 2
+    # Signed in, one who may not read it: 404 for both, as before.
+    other = client_for("staff_other", world)
+    assert [other.get(url).status_code for url in (real, made_up)] == [404, 404]

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from barometer.access import report_response_for_staff, report_response_for_token
+from barometer.access import report_response_for_staff, report_response_for_token, signed_in_required
 from barometer.engine.cache import cached, figures_version
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.outputs.charts import DRAWING_VERSION
@@ -133,7 +133,10 @@ def _submitted_for_staff(request: HttpRequest, response_id: int) -> Response:
 
 
 @allow_methods("GET", "HEAD")
+@signed_in_required
 def workplace_report_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
+    """A workplace's report opened by id, about "the workplace": for those who may read it
+    (``report_response_for_staff``); the signed-out are sent to log in and back."""
     return _render_report(request, _submitted_for_staff(request, response_id), None)
 
 
@@ -186,6 +189,7 @@ def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @allow_methods("GET", "HEAD")
+@signed_in_required
 def report_pdf_for_staff(request: HttpRequest, response_id: int) -> HttpResponse:
     """The workplace report as PDF for those who may read it by id (admins, the
     municipality's staff: ``report_response_for_staff``), about "the workplace"."""

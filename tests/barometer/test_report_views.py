@@ -79,10 +79,12 @@ def test_report_is_available_only_after_submitting(client, barometer_data, natio
     assert client.get(f"/s/{invitation.token}/rapport/")["Location"] == f"/s/{invitation.token}/"
 
 
-def test_unknown_tokens_and_guessed_ids_get_404(client, submitted):
+def test_unknown_tokens_get_404_and_ids_send_the_signed_out_to_log_in(client, submitted):
     assert client.get("/s/guessed-token-123/rapport/").status_code == 404
     response_id = Response.objects.get().pk
-    assert client.get(f"/rapporter/{response_id}/").status_code == 404
+    # Every id alike, real or guessed: the login page, then the report for those who may read it.
+    for guess in (response_id, response_id + 1000):
+        assert client.get(f"/rapporter/{guess}/")["Location"] == f"/konto/login/?next=/rapporter/{guess}/"
 
 
 def test_an_admin_can_open_any_workplace_report(admin_client, submitted):
