@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from barometer.engine.groups import Filter
 from barometer.engine.snapshots import is_fixed_set_shape
+from barometer.reports.rounds import default_round, round_choice_label
 from surveys.forms import AnsweringFormMixin
 from surveys.models import Centrality, County, Round, RoundKind, Sector, SizeClass, WorkplaceType
 
@@ -18,8 +19,17 @@ def _group_choices():
     return choices
 
 
+class RoundChoiceField(forms.ModelChoiceField):
+    """A national round, named as ``round_choice_label`` names it (a round in fieldwork
+    says that its figures are preliminary)."""
+
+    def label_from_instance(self, obj: Round) -> str:
+        """The round's name, marked when its figures are preliminary."""
+        return round_choice_label(obj)
+
+
 class AggregateFilterForm(AnsweringFormMixin, forms.Form):
-    round = forms.ModelChoiceField(
+    round = RoundChoiceField(
         label=_("Round"),
         queryset=Round.objects.filter(kind=RoundKind.NATIONAL).order_by("-opens_at"),
         required=False,
@@ -50,9 +60,18 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
 
     def __init__(self, *args, fixed_set_only: bool = False, **kwargs):
         """``fixed_set_only``: for readers of published snapshots (municipality staff), who
-        may choose only the combinations the snapshot publishes."""
+        may choose only the combinations the snapshot publishes.
+
+        A bound form without a round gets the default round (``default_round``: the latest
+        whose figures are final for the reader) in its data, so the list shows the round
+        the page shows, not the first one in it."""
         super().__init__(*args, **kwargs)
         self.fixed_set_only = fixed_set_only
+        if self.is_bound and not self.data.get("round"):
+            chosen = default_round(self.fields["round"].queryset, published_only=fixed_set_only)
+            if chosen is not None:
+                self.data = self.data.copy()
+                self.data["round"] = str(chosen.pk)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
         if fixed_set_only:
@@ -71,9 +90,6 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
                 )
             )
         return cleaned
-
-    def clean_round(self):
-        return self.cleaned_data.get("round") or self.fields["round"].queryset.first()
 
     def to_filter(self) -> Filter:
         data = self.cleaned_data

@@ -1,9 +1,10 @@
 """The aggregate report as files, through one registry of formats (``FORMATS``): CSV, XLSX
 and JSON today; a new format is one ``ExportFormat`` subclass passed to ``register``.
 
-Every file says what its numbers are: the base of each share (whom it is of), the
-weighting and Kish's effective n, the published figures with the range their wording
-allows, their edition, population, scope, source and notes. A hidden figure is written as
+Every file says what its numbers are: whether they are final or preliminary (a round in
+fieldwork), the base of each share (whom it is of), the weighting and Kish's effective n,
+the published figures with the range their wording allows, their edition, population,
+scope, source and notes. A hidden figure is written as
 empty with the reason, never as a number; the figures come from ``RoundFigures`` through
 the report, so the files hide exactly what the page hides.
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from barometer.formatting import NOT_SHOWN_EXPLAINED
 from barometer.models import Rule
 from barometer.reports.aggregate import AggregateReport, PublishedComparison, describe, weighting_statement
+from barometer.reports.rounds import is_preliminary, round_status
 from surveys.tabular.writing import append_xlsx_rows, neutralise
 
 COLUMNS = [
@@ -32,7 +34,7 @@ COLUMNS = [
     "previous_value", "change", "change_low", "change_high",
     "published_norway", "published_norway_range", "published_norway_verdict", "published_norway_details",
     "published_denmark", "published_denmark_range", "published_denmark_verdict", "published_denmark_details",
-    "disclosure",
+    "disclosure", "round_status",
 ]  # fmt: skip
 
 
@@ -77,6 +79,7 @@ def rows(report: AggregateReport) -> list[dict]:
     """One dict per indicator, keyed by ``COLUMNS``."""
     weighting = weighting_statement(report.weighting)
     disclosure = disclosure_statement(report)
+    status = round_status(report.round)
     # On every row: a CSV has no header block, and "base" alone read as the whole round.
     group = describe(report.filter)
     result = []
@@ -105,6 +108,8 @@ def rows(report: AggregateReport) -> list[dict]:
             "change_low": _number(change[1]) if change else None,
             "change_high": _number(change[2]) if change else None,
             "disclosure": disclosure,
+            # On every row too: a CSV of a round in fieldwork must say its figures will change.
+            "round_status": status,
         }
         for country, comparisons in (("norway", row.norway), ("denmark", row.denmark)):
             for suffix, text in _published(comparisons).items():
@@ -141,6 +146,8 @@ def meta(report: AggregateReport) -> dict:
         "round": report.round.slug,
         "round_name": report.round.localized_name,
         "synthetic": report.round.is_synthetic,
+        "preliminary": is_preliminary(report.round),
+        "round_status": round_status(report.round),
         "group": describe(report.filter),
         "workplaces": report.responses,
         "weighted": report.weighted,

@@ -26,6 +26,7 @@ from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
 from barometer.reports.aggregate import aggregate_report, describe
 from barometer.reports.findings import findings
+from barometer.reports.rounds import is_preliminary
 from barometer.views.reports import wants_weighting, weighting_links
 from config.methods import allow_methods
 from surveys.models import Municipality, Round, RoundKind
@@ -64,6 +65,9 @@ def aggregate(request: HttpRequest) -> HttpResponse:
     )
     if report is None:
         return render(request, "barometer/staff/aggregate.html", {"form": form, "report": None, "unpublished": round_})
+    # The chart and the files name the round shown, also when it was the default.
+    query = request.GET.copy()
+    query["round"] = str(round_.pk)
     return render(
         request,
         "barometer/staff/aggregate.html",
@@ -71,9 +75,10 @@ def aggregate(request: HttpRequest) -> HttpResponse:
             **weighting_links(request),
             "form": form,
             "report": report,
+            "preliminary": is_preliminary(round_),
             "group": describe(report.filter),
             "group_in_sentence": in_sentence(describe(report.filter)),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
             "shares": [row for row in report.rows if row.is_share],
             "scores": [row for row in report.rows if not row.is_share],
         },
@@ -183,6 +188,7 @@ def findings_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "round": round_,
             "report": report,
+            "preliminary": round_ is not None and is_preliminary(round_),
             "internal": not published,
             "unpublished": round_ if round_ and report is None else None,
             "findings": report.findings if report else [],
