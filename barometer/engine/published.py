@@ -104,7 +104,7 @@ CONSISTENT, HIGHER, LOWER = "consistent", "higher", "lower"
 #: "too few answers" from "could reveal a small group"), or there is no interval or range.
 NOT_SHOWN = "not_shown"
 #: No verdict: the figure was published for some of the workplace types of the group shown
-#: (``barometer.reports.aggregate.figure_scope``), so the two are about different populations.
+#: (``barometer.reports.scope.figure_scope``), so the two are about different populations.
 OTHER_SCOPE = "other_scope"
 #: No verdict: the figure was published for a wider group than the one shown, of which the
 #: group is only a part (KS' "4 in 10" for nursing homes and upper-secondary schools together
@@ -138,7 +138,7 @@ def published_verdict(estimate, figure, *, weighted: bool = True, scope: str | N
     else holds; ``OTHER_MEASURE`` for a figure that measures something else; ``scope`` when
     the figure is not about the group as it is (``OTHER_SCOPE``: published for some of the
     group's workplace types only; ``WIDER_SCOPE``: published for a wider group the group is
-    a part of; ``barometer.reports.aggregate.figure_scope``); ``UNWEIGHTED`` for an
+    a part of; ``barometer.reports.scope.figure_scope``); ``UNWEIGHTED`` for an
     unweighted share (``weighted`` False); else by ``range_verdict``."""
     if figure is None or not estimate.shown:
         return NOT_SHOWN

@@ -17,18 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter
-from barometer.engine.published import OTHER_SCOPE, WIDER_SCOPE, benchmark, published_verdict
+from barometer.engine.published import benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share, table_decimals, types_in_words, workplaces_of_type
+from barometer.formatting import format_share, table_decimals
 from barometer.models import Country, Indicator, ReferenceFigure
+from barometer.reports.scope import figure_scope
 from surveys.models import County, Round, RoundKind, Sector, WorkplaceType
 from surveys.services.questionsets import export_questionset_data
 
@@ -206,58 +206,6 @@ def aggregate_report(
             )
         )
     return AggregateReport(round_, filter_, group.responses, rows, before, figures.weighting_state, edition)
-
-
-#: The criteria that make a group part of the national population of its workplace types:
-#: KS published national figures, so a county, a municipality size or a centrality class
-#: is a part of the group a figure was published for, never that group itself.
-PART_CRITERIA = ("size_class", "centrality", "county", "employees_band")
-
-
-@dataclass(frozen=True)
-class FigureScope:
-    """How a published figure fits a group (``figure_scope``): ``verdict`` None when the
-    figure was published for the group as it is, else the verdict that says why it is not
-    compared (``OTHER_SCOPE``, ``WIDER_SCOPE``); ``note`` the words shown beside the figure."""
-
-    verdict: str | None
-    note: str = ""
-
-
-def figure_scope(figure: ReferenceFigure, filter_: Filter) -> FigureScope | None:
-    """How a published figure fits the group; None when it is about other types: published
-    for other types, or from an edition that did not ask the group's types (KS 2018 beside
-    a group of "other" workplaces only, ``EDITION_COVERAGE``).
-
-    A figure is judged only beside the group it was published for, nationally, as on the
-    findings page: the same workplace types (for a figure about all types, all workplaces;
-    a group that also holds types its edition did not ask, all workplaces beside KS 2018, is
-    compared as it is, as the method page says). Beside a group that also holds types the
-    figure leaves out it is not compared (``OTHER_SCOPE``, with a note naming the types it
-    was published for); beside a part of its group, fewer types ("4 in 10" for nursing homes
-    and upper-secondary schools beside upper-secondary schools) or a county, a municipality
-    size or a centrality class, it is not compared either (``WIDER_SCOPE``): a part may lie
-    above or below the whole without contradicting it."""
-    types = filter_.covered_types()
-    published = set(figure.workplace_types) if figure.workplace_types else None
-    asked = published if published is not None else figure.covered_types()
-    if types is not None and asked is not None and not types & asked:
-        return None
-    if published is not None and (types is None or not types <= published):
-        note = _("Published for %(types)s only.") % {"types": types_in_words(figure.workplace_types)}
-        return FigureScope(OTHER_SCOPE, note)
-    # The group's types, within those the figure is about: fewer than all of them is a part.
-    fewer_types = types is not None and (asked is None or not asked <= types)
-    if fewer_types or any(name in filter_.active() for name in PART_CRITERIA):
-        return FigureScope(WIDER_SCOPE)
-    if asked is not None and (types is None or types - asked):
-        # Compared as it is (all workplaces beside KS 2018), but the row says so.
-        extra = (types if types is not None else set(WorkplaceType.values)) - asked
-        note = _("The group shown also holds %(types)s, which this edition did not ask.") % {
-            "types": get_text_list([workplaces_of_type(t) for t in sorted(extra)], _("and"))
-        }
-        return FigureScope(None, note)
-    return FigureScope(None)
 
 
 def describe(filter_: Filter) -> str:

@@ -1,0 +1,121 @@
+"""The note that KS 2018 asked only some workplace types, wherever a round's group is set
+beside one of its figures: the statistics page and its files, the findings page, and the
+national row of a workplace's report and a self-test's, on the page and in the PDF (a
+tester found it on the statistics page only)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import translation
+
+from barometer.engine.groups import Filter
+from barometer.models import ReferenceFigure
+from barometer.reports.aggregate import aggregate_report
+from barometer.reports.scope import NATIONAL_ROW, figure_scope, unasked_note, unasked_types
+from surveys.models import Invitation, Municipality, Response, WorkplaceType
+from tests.builders import ResponseBuilder, innovator, non_innovator, publish
+
+GROUP_NOTE = {
+    "nb": "Gruppen som vises, har også virksomheter av andre typer, som ikke var med i denne utgaven.",
+    "en": "The group shown also holds workplaces of other types, which this edition did not ask.",
+}
+NATIONAL_NOTE_EN = "The national figure above also covers workplaces of other types, which this edition did not ask."
+TYPES = [WorkplaceType.PRIMARY_SCHOOL, WorkplaceType.KINDERGARTEN, WorkplaceType.NURSING_HOME]
+LARGE = ["9903", "9914", "9930", "9908", "9920", "9929", "9905", "9916", "9923"]
+
+
+@pytest.fixture
+def published(barometer_data, national_round, register, self_test_round, django_user_model):
+    """A published round of 60 workplaces, an analyst, a workplace's and a self-test's report."""
+    builder = ResponseBuilder(national_round)
+    municipalities = {m.number: m for m in Municipality.objects.all()}
+    for i in range(60):
+        answers = innovator(initiated_by=["employees"]) if i % 3 else non_innovator()
+        builder.submitted(
+            workplace_type=TYPES[i % 3], municipality=municipalities[LARGE[i % len(LARGE)]], answers=answers
+        )
+    publish(national_round)
+    analyst = django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
+    analyst.groups.add(Group.objects.get(name="Analytikere"))
+    client = Client()
+    client.force_login(analyst)
+    workplace = Response.objects.filter(round=national_round, workplace_type=WorkplaceType.NURSING_HOME).first()
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace.workplace)
+    Response.objects.filter(pk=workplace.pk).update(invitation=invitation)
+    self_test = ResponseBuilder(self_test_round).submitted(
+        workplace_type=WorkplaceType.KINDERGARTEN, municipality=municipalities["9903"], answers=innovator()
+    )
+    self_test.workplace, self_test.token = None, "selvtest-token-abcdefghij"  # a self-test has no workplace
+    self_test.save()
+    links = {"workplace": invitation.token, "self_test": "selvtest-token-abcdefghij"}
+    workplace.refresh_from_db()
+    return {
+        "round": national_round, "analyst": client, "workplace": workplace, "self_test": self_test, "links": links,
+    }  # fmt: skip
+
+
+def _figure(key: str) -> ReferenceFigure:
+    return ReferenceFigure.objects.get(key=key)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\xa0", " "))
+
+
+# --- One rule --------------------------------------------------------------------------------
+
+
+def test_every_group_that_holds_types_ks_2018_did_not_ask_gets_the_note(barometer_data, register):
+    """All workplaces, and any part of them that is not limited by type (a county, a size, a
+    centrality class, a band of employees), hold "other" workplaces, which KS 2018 did not
+    ask: the note says so whether the figure is compared (all workplaces) or not (a part)."""
+    national = _figure("no2018-innovated")
+    county = Municipality.objects.first().county.number
+    groups = [
+        Filter(), Filter(county=county), Filter(size_class=2), Filter(centrality=3), Filter(employees_band=2),
+        Filter(workplace_types=("primary_school", "other")),
+    ]  # fmt: skip
+    with translation.override("en"):
+        for filter_ in groups:
+            scope = figure_scope(national, filter_)
+            assert scope.note == GROUP_NOTE["en"], (filter_, scope)
+            assert unasked_types(national, filter_) == ["other"]
+        # A group of the types KS asked, or a figure published for named types: no such note.
+        for filter_ in (Filter(sector="education"), Filter(workplace_type="nursing_home")):
+            assert "did not ask" not in figure_scope(national, filter_).note
+        assert "did not ask" not in figure_scope(_figure("no2018-innovated-education"), Filter()).note
+        # A Danish figure's edition asked every type (``EDITION_COVERAGE``): nothing to say.
+        assert unasked_types(_figure("dk2015-external-collaboration"), Filter()) == []
+        assert unasked_note(national, Filter(), beside=NATIONAL_ROW) == NATIONAL_NOTE_EN
+
+
+def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published):
+    """A county holds "other" workplaces as all workplaces do; its row said only "published
+    for a wider group", as though the county were a part of KS' group."""
+    client, round_ = published["analyst"], published["round"]
+    county = Municipality.objects.get(number=LARGE[0]).county.number
+    query = f"round={round_.pk}&county={county}"
+    html = client.get(f"/statistikk/?{query}", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert GROUP_NOTE["nb"] in html
+    rows = {
+        row["indicator"]: row
+        for row in csv.DictReader(
+            io.StringIO(client.get(f"/statistikk/eksport.csv?{query}", HTTP_ACCEPT_LANGUAGE="nb").content.decode(
+                "utf-8-sig"
+            ))
+        )
+    }  # fmt: skip
+    assert GROUP_NOTE["nb"] in rows["innovated"]["published_norway_details"]
+    data = json.loads(client.get(f"/statistikk/eksport.json?{query}", HTTP_ACCEPT_LANGUAGE="nb").content)
+    innovated = next(row for row in data["indicators"] if row["indicator"] == "innovated")
+    assert GROUP_NOTE["nb"] in innovated["published_norway_details"]
+    with translation.override("en"):
+        row = next(r for r in aggregate_report(round_, Filter(county=county)).rows if r.indicator.key == "innovated")
+    assert {p.figure.key: p.scope for p in row.norway}["no2018-innovated"] == GROUP_NOTE["en"]
