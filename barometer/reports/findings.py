@@ -35,6 +35,7 @@ from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share, lower_first, table_decimals
 from barometer.models import ReferenceFigure
+from barometer.reports.scope import scope_note
 from surveys.models import Centrality, Round, SizeClass
 
 INCIDENCE_YES = ["inc_services.yes", "inc_processes.yes", "inc_communication.yes"]
@@ -177,10 +178,19 @@ class Finding:
     is_share: bool = True
     published_figures: list[ReferenceFigure] = field(default_factory=list)
     table_title: str = ""
+    #: What each published figure's scope adds beside the row it is set beside, by the
+    #: figure's key (``scope_note``): KS 2018 beside all in the round says that the round
+    #: also holds workplaces it did not ask.
+    scope_notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def verdict_text(self) -> str:
         return str(VERDICT_TEXT[self.verdict])
+
+    @property
+    def published_with_notes(self) -> list[tuple[ReferenceFigure, str]]:
+        """Each published figure with its scope note ("" when it has none)."""
+        return [(figure, self.scope_notes.get(figure.key, "")) for figure in self.published_figures]
 
     @property
     def decimals(self) -> int:
@@ -323,6 +333,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
                 difference=None,
                 verdict=_published_verdict(live, shown[0] if shown else None, figures.weighting_state.weighted),
                 published_figures=shown,
+                scope_notes={f.key: scope_note(f, Filter()) for f in shown},
             )
         )
 
@@ -439,13 +450,11 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
     key = "municipal-collaboration"
     if key not in round_figures.by_key:
         return
-    comparisons = [
-        Comparison(str(label), round_figures.group(Filter(workplace_types=types))[key])
-        for label, types in (
-            (_("Primary schools and kindergartens"), _TypeGroup.SCHOOLS),
-            (_("Nursing homes and upper-secondary schools"), _TypeGroup.CARE),
-        )
+    groups = [
+        (_("Primary schools and kindergartens"), Filter(workplace_types=_TypeGroup.SCHOOLS)),
+        (_("Nursing homes and upper-secondary schools"), Filter(workplace_types=_TypeGroup.CARE)),
     ]
+    comparisons = [Comparison(str(label), round_figures.group(filter_)[key]) for label, filter_ in groups]
     difference = difference_of_shares(comparisons[0].estimate, comparisons[1].estimate)
     # In the order of the published sentence and of the rows: schools first.
     keys = [
@@ -457,10 +466,12 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
     # Each row is also set beside its own published figure ("6 in 10", "4 in 10"), not only
     # their difference.
     weighted = round_figures.weighting_state.weighted
-    for comparison, key in zip(comparisons, keys, strict=True):
+    notes = {}
+    for comparison, (_label, filter_), key in zip(comparisons, groups, keys, strict=True):
         if key in by_key:
             comparison.published = by_key[key]
             comparison.published_verdict = _published_verdict(comparison.estimate, by_key[key], weighted)
+            notes[key] = scope_note(by_key[key], filter_)
     result.append(
         Finding(
             key="municipal-by-type",
@@ -477,6 +488,7 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
             difference=difference,
             verdict=_difference_verdict(difference),
             published_figures=figures,
+            scope_notes=notes,
         )
     )
 

@@ -18,6 +18,7 @@ from django.utils import translation
 from barometer.engine.groups import Filter
 from barometer.models import ReferenceFigure
 from barometer.reports.aggregate import aggregate_report
+from barometer.reports.findings import findings
 from barometer.reports.scope import NATIONAL_ROW, figure_scope, unasked_note, unasked_types
 from surveys.models import Invitation, Municipality, Response, WorkplaceType
 from tests.builders import ResponseBuilder, innovator, non_innovator, publish
@@ -119,3 +120,26 @@ def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published)
     with translation.override("en"):
         row = next(r for r in aggregate_report(round_, Filter(county=county)).rows if r.indicator.key == "innovated")
     assert {p.figure.key: p.scope for p in row.norway}["no2018-innovated"] == GROUP_NOTE["en"]
+
+
+# --- The findings page -----------------------------------------------------------------------
+
+
+def test_the_findings_page_says_it_beside_all_in_the_round(published):
+    client, round_ = published["analyst"], published["round"]
+    with translation.override("en"):
+        report = findings(round_)
+    by_key = {finding.key: finding for finding in report.findings}
+    for key in ("employees", "voluntary", "external"):
+        notes = {figure.key: note for figure, note in by_key[key].published_with_notes}
+        norwegian = [k for k in notes if k.startswith("no2018-")]
+        assert norwegian and all(notes[k] == GROUP_NOTE["en"] for k in norwegian), notes
+        assert all(notes[k] == "" for k in notes if k.startswith("dk")), notes  # Danish: every type asked
+    # The rows of named types are each beside the figure published for them: nothing to add.
+    assert all(note == "" for _figure_, note in by_key["municipal-by-type"].published_with_notes)
+    html = client.get(f"/statistikk/funn/?round={round_.pk}", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    employees = html[html.index('id="finding-employees"') :]
+    employees = employees[: employees.index("</table>")]
+    assert GROUP_NOTE["nb"] in employees, employees
+    by_type = html[html.index('id="finding-municipal-by-type"') :]
+    assert GROUP_NOTE["nb"] not in by_type[: by_type.index("</table>")]
