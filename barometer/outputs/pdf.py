@@ -66,7 +66,7 @@ def _indicator(row, staff: bool, published: bool, heading, text) -> None:
     if published:
         lines.append(f"{row.national_label}: {_value(row, row.national)}")
     lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
-    for figure in row.norway + row.denmark:
+    for figure, scope in row.published_with_notes:
         lines.append(
             f"{figure.get_edition_display()}: {figure.wording} – {lower_first(figure.statement)} "
             f"({figure.population_label})"
@@ -75,6 +75,8 @@ def _indicator(row, staff: bool, published: bool, heading, text) -> None:
             lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope_beyond_population})
         if figure.note:
             lines.append(f"  {figure.note}")
+        if scope:
+            lines.append(f"  {scope}")
     lines += row.not_asked
     text("\n".join(lines), 9)
     if row.suggestion:  # under its indicator, as on the page

@@ -14,12 +14,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
+from pypdf import PdfReader
 
 from barometer.engine.groups import Filter
 from barometer.models import ReferenceFigure
 from barometer.reports.aggregate import aggregate_report
 from barometer.reports.findings import findings
 from barometer.reports.scope import NATIONAL_ROW, figure_scope, unasked_note, unasked_types
+from barometer.reports.workplace import build_workplace_report
 from surveys.models import Invitation, Municipality, Response, WorkplaceType
 from tests.builders import ResponseBuilder, innovator, non_innovator, publish
 
@@ -143,3 +145,48 @@ def test_the_findings_page_says_it_beside_all_in_the_round(published):
     assert GROUP_NOTE["nb"] in employees, employees
     by_type = html[html.index('id="finding-municipal-by-type"') :]
     assert GROUP_NOTE["nb"] not in by_type[: by_type.index("</table>")]
+
+
+# --- The reports: the national row beside the published figures --------------------------------
+
+
+def _note_of(report, key: str, figure_key: str) -> str:
+    row = next(r for r in report.rows if r.indicator.key == key)
+    return {figure.key: note for figure, note in row.published_with_notes}[figure_key]
+
+
+@pytest.mark.parametrize("which", ["workplace", "self_test"])
+def test_a_report_says_it_beside_its_national_row(published, admin_client, which):
+    response = published[which]
+    with translation.override("en"):
+        report = build_workplace_report(response)
+        assert report.published
+        assert _note_of(report, "innovated", "no2018-innovated") == NATIONAL_NOTE_EN
+        # A figure published for the workplace's own sector is set beside its type, not the nation.
+        sector_figure = "no2018-innovated-health-care" if which == "workplace" else "no2018-innovated-education"
+        assert _note_of(report, "innovated", sector_figure) == ""
+        assert _note_of(report, "external-collaboration", "dk2015-external-collaboration") == ""
+    url = f"/s/{published['links'][which]}/rapport/"
+    respondent = Client()
+    respondent.cookies["barometer_language"] = "en"
+    html = respondent.get(url).content.decode()
+    assert NATIONAL_NOTE_EN in html
+    admin_client.cookies["barometer_language"] = "en"
+    staff_page = admin_client.get(f"/rapporter/{response.pk}/").content.decode()
+    assert NATIONAL_NOTE_EN in staff_page
+    pdf = respondent.get(f"{url}rapport.pdf")
+    text = _flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
+    assert _flat(NATIONAL_NOTE_EN) in text
+
+
+def test_a_report_before_its_round_is_published_shows_no_national_row_and_no_note(
+    barometer_data, national_round, register
+):
+    municipality = Municipality.objects.get(number=LARGE[0])
+    response = ResponseBuilder(national_round).submitted(
+        workplace_type=WorkplaceType.NURSING_HOME, municipality=municipality, answers=innovator()
+    )
+    with translation.override("en"):
+        report = build_workplace_report(response)
+    assert not report.published
+    assert all(note == "" for row in report.rows for _figure_, note in row.published_with_notes)
