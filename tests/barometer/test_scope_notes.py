@@ -11,7 +11,6 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
 from pypdf import PdfReader
@@ -22,46 +21,15 @@ from barometer.reports.aggregate import aggregate_report
 from barometer.reports.findings import findings
 from barometer.reports.scope import NATIONAL_ROW, figure_scope, unasked_note, unasked_types
 from barometer.reports.workplace import build_workplace_report
-from surveys.models import Invitation, Municipality, Response, WorkplaceType
-from tests.builders import ResponseBuilder, innovator, non_innovator, publish
+from surveys.models import Municipality, WorkplaceType
+from tests.barometer.conftest import PUBLISHED_MUNICIPALITIES
+from tests.builders import ResponseBuilder, innovator
 
 GROUP_NOTE = {
     "nb": "Gruppen som vises, har også virksomheter av andre typer, som ikke var med i denne utgaven.",
     "en": "The group shown also holds workplaces of other types, which this edition did not ask.",
 }
 NATIONAL_NOTE_EN = "The national figure above also covers workplaces of other types, which this edition did not ask."
-TYPES = [WorkplaceType.PRIMARY_SCHOOL, WorkplaceType.KINDERGARTEN, WorkplaceType.NURSING_HOME]
-LARGE = ["9903", "9914", "9930", "9908", "9920", "9929", "9905", "9916", "9923"]
-
-
-@pytest.fixture
-def published(barometer_data, national_round, register, self_test_round, django_user_model):
-    """A published round of 60 workplaces, an analyst, a workplace's and a self-test's report."""
-    builder = ResponseBuilder(national_round)
-    municipalities = {m.number: m for m in Municipality.objects.all()}
-    for i in range(60):
-        answers = innovator(initiated_by=["employees"]) if i % 3 else non_innovator()
-        builder.submitted(
-            workplace_type=TYPES[i % 3], municipality=municipalities[LARGE[i % len(LARGE)]], answers=answers
-        )
-    publish(national_round)
-    analyst = django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
-    analyst.groups.add(Group.objects.get(name="Analytikere"))
-    client = Client()
-    client.force_login(analyst)
-    workplace = Response.objects.filter(round=national_round, workplace_type=WorkplaceType.NURSING_HOME).first()
-    invitation = Invitation.objects.create(round=national_round, workplace=workplace.workplace)
-    Response.objects.filter(pk=workplace.pk).update(invitation=invitation)
-    self_test = ResponseBuilder(self_test_round).submitted(
-        workplace_type=WorkplaceType.KINDERGARTEN, municipality=municipalities["9903"], answers=innovator()
-    )
-    self_test.workplace, self_test.token = None, "selvtest-token-abcdefghij"  # a self-test has no workplace
-    self_test.save()
-    links = {"workplace": invitation.token, "self_test": "selvtest-token-abcdefghij"}
-    workplace.refresh_from_db()
-    return {
-        "round": national_round, "analyst": client, "workplace": workplace, "self_test": self_test, "links": links,
-    }  # fmt: skip
 
 
 def _figure(key: str) -> ReferenceFigure:
@@ -99,11 +67,11 @@ def test_every_group_that_holds_types_ks_2018_did_not_ask_gets_the_note(baromete
         assert unasked_note(national, Filter(), beside=NATIONAL_ROW) == NATIONAL_NOTE_EN
 
 
-def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published):
+def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_reports):
     """A county holds "other" workplaces as all workplaces do; its row said only "published
     for a wider group", as though the county were a part of KS' group."""
-    client, round_ = published["analyst"], published["round"]
-    county = Municipality.objects.get(number=LARGE[0]).county.number
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    county = Municipality.objects.get(number=PUBLISHED_MUNICIPALITIES[0]).county.number
     query = f"round={round_.pk}&county={county}"
     html = client.get(f"/statistikk/?{query}", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     assert GROUP_NOTE["nb"] in html
@@ -127,8 +95,8 @@ def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published)
 # --- The findings page -----------------------------------------------------------------------
 
 
-def test_the_findings_page_says_it_beside_all_in_the_round(published):
-    client, round_ = published["analyst"], published["round"]
+def test_the_findings_page_says_it_beside_all_in_the_round(published_reports):
+    client, round_ = published_reports["analyst"], published_reports["round"]
     with translation.override("en"):
         report = findings(round_)
     by_key = {finding.key: finding for finding in report.findings}
@@ -156,8 +124,8 @@ def _note_of(report, key: str, figure_key: str) -> str:
 
 
 @pytest.mark.parametrize("which", ["workplace", "self_test"])
-def test_a_report_says_it_beside_its_national_row(published, admin_client, which):
-    response = published[which]
+def test_a_report_says_it_beside_its_national_row(published_reports, admin_client, which):
+    response = published_reports[which]
     with translation.override("en"):
         report = build_workplace_report(response)
         assert report.published
@@ -166,7 +134,7 @@ def test_a_report_says_it_beside_its_national_row(published, admin_client, which
         sector_figure = "no2018-innovated-health-care" if which == "workplace" else "no2018-innovated-education"
         assert _note_of(report, "innovated", sector_figure) == ""
         assert _note_of(report, "external-collaboration", "dk2015-external-collaboration") == ""
-    url = f"/s/{published['links'][which]}/rapport/"
+    url = f"/s/{published_reports['links'][which]}/rapport/"
     respondent = Client()
     respondent.cookies["barometer_language"] = "en"
     html = respondent.get(url).content.decode()
@@ -182,7 +150,7 @@ def test_a_report_says_it_beside_its_national_row(published, admin_client, which
 def test_a_report_before_its_round_is_published_shows_no_national_row_and_no_note(
     barometer_data, national_round, register
 ):
-    municipality = Municipality.objects.get(number=LARGE[0])
+    municipality = Municipality.objects.get(number=PUBLISHED_MUNICIPALITIES[0])
     response = ResponseBuilder(national_round).submitted(
         workplace_type=WorkplaceType.NURSING_HOME, municipality=municipality, answers=innovator()
     )
