@@ -142,6 +142,13 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def upper_first(text: str) -> str:
+    """``text`` with an upper-case first letter, the rest as it is: a name from inside a
+    sentence ("alders- og sykehjem") as a row's heading."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def in_sentence(name: str) -> str:
     """A group's name as it reads inside a sentence ("Blant alders- og sykehjem ..."): a
     name that starts with a workplace type's or a sector's label (a common noun) gets a lower-case first
@@ -162,19 +169,36 @@ def name_with_base(name: str, base: str) -> str:
     return _("%(name)s (of %(base)s)") % {"name": name, "base": base}
 
 
-def group_of_base(name: str, base) -> str:
-    """A group's name inside a sentence, with the base its figure counts when that is not
-    all workplaces: "alders- og sykehjem (virksomheter med en innovasjon)", so that a share
-    of the 381 innovators is not read as a share of all 521 nursing homes. ``base`` is a
-    ``barometer.engine.figures.Base``."""
-    text = in_sentence(name)
-    if base is None or base.kind == "workplaces":
-        return text
-    if text.endswith(")"):
-        # A name that ends in its own brackets ("... (klasse 3 av 6, ...)") takes the base
-        # inside them, not in a second pair.
-        return f"{text[:-1]}; {base.label})"
-    return f"{text} ({base.label})"
+def named_base(base) -> str:
+    """The label of a figure's base where a group's name must be followed by it: "" for a
+    share of all the group's workplaces (``base.kind`` "workplaces": the group's name says
+    whom) or for none. ``base`` is a ``barometer.engine.figures.Base``, or the words of a
+    wider group the row is a part of ("workplaces with an innovation"), which are always
+    named."""
+    if base is None:
+        return ""
+    if isinstance(base, str):
+        return base
+    return "" if base.kind == "workplaces" else str(base.label)
+
+
+def among(base) -> str:
+    """What follows a group's name to say whom its figure is of: "among workplaces with an
+    innovation", "" when the group's name says it already (``named_base``). Every kind of
+    group reads with it: "All in the round", "Centrality class 3", "Vestland", "10–19
+    employees", each then ", among ..." (not "... of workplaces with an innovation", which
+    reads as the group belonging to the base)."""
+    label = named_base(base)
+    return str(_("among %(base)s") % {"base": label}) if label else ""
+
+
+def group_with_base(group: str, base) -> str:
+    """A group's name and the base of its figure as one phrase, for a table row, a chart
+    bar or a line of the PDF: "Centrality class 3, among workplaces with an innovation";
+    the name alone when the figure is of all the group's workplaces (``among``). A page
+    shows the same words, the base on a line of its own (the ``group_with_base`` tag)."""
+    words = among(base)
+    return f"{group}, {words}" if words else str(group)
 
 
 def workplaces_of_type(workplace_type: str) -> str:

@@ -69,10 +69,13 @@ def indicator_base(indicator: Indicator, spec: IndicatorSpec) -> Base:
     needs a minimum number of answered statements."""
     population = str(Population(indicator.population).label) if indicator.population else _("all workplaces")
     if spec.rule == INDEX and spec.min_count > 1:
+        # "workplaces that answered ...", not "all workplaces that answered ...": the subgroup
+        # is not all of them, and after a group's name it reads "Vestland, among workplaces ...".
+        of_whom = population if indicator.population not in (None, "", WORKPLACES) else _("workplaces")
         return Base(
             SUBGROUP,
             _("%(population)s that answered at least %(min)s of the %(count)s statements")
-            % {"population": population, "min": spec.min_count, "count": len(spec.question_codes)},
+            % {"population": of_whom, "min": spec.min_count, "count": len(spec.question_codes)},
         )
     return Base(indicator.population or WORKPLACES, population)
 

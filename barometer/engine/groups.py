@@ -10,6 +10,7 @@ from itertools import combinations
 from django.utils.translation import gettext_lazy as _
 
 from barometer.engine.counting import Cell
+from barometer.formatting import upper_first, workplaces_of_type
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, SizeClass, WorkplaceType
 
 # The dimensions a staff filter can combine; each also gives a breakdown of its parent.
@@ -94,12 +95,18 @@ def centrality_label(centrality: int) -> str:
     return str(_("Centrality class %(centrality)s") % {"centrality": centrality})
 
 
+def workplace_type_label(workplace_type: str) -> str:
+    """A workplace type as a group's name, in the plural as the other groups' names are:
+    "Kindergartens" (not "Kindergarten", which reads as one workplace beside a base)."""
+    return upper_first(workplaces_of_type(workplace_type))
+
+
 def peer_filters(
     *, workplace_type: str, size_class: int, centrality: int, county: County
 ) -> list[tuple[str, str, Filter]]:
     """The workplace's peer groups, each on its own (not their intersection): (kind, label, filter)."""
     return [
-        ("workplace_type", str(WorkplaceType(workplace_type).label), Filter(workplace_type=workplace_type)),
+        ("workplace_type", workplace_type_label(workplace_type), Filter(workplace_type=workplace_type)),
         ("size_class", size_class_label(size_class), Filter(size_class=size_class)),
         ("centrality", centrality_label(centrality), Filter(centrality=centrality)),
         ("county", county.name, Filter(county=county.number)),

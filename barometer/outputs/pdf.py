@@ -24,6 +24,7 @@ from barometer.formatting import (
     format_interval,
     format_number,
     format_share,
+    group_with_base,
     lower_first,
 )
 from barometer.reports.aggregate import weighting_statement
@@ -65,7 +66,7 @@ def _indicator(row, staff: bool, published: bool, heading, text) -> None:
     lines = [f"{_('This workplace') if staff else _('Your workplace')}: {_own(row)}"]
     if published:
         lines.append(f"{row.national_label}: {_value(row, row.national)}")
-    lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
+    lines += [f"{group_with_base(peer.label, row.base)}: {_value(row, peer.estimate)}" for peer in row.peers]
     for figure, scope in row.published_with_notes:
         lines.append(
             f"{figure.get_edition_display()}: {figure.wording} – {lower_first(figure.statement)} "
@@ -214,12 +215,24 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                 rating = _("This workplace's rating:") if staff else _("Your rating:")
                 lines = [factor.name, f"{rating} {factor.own or '–'}"]
                 if factor.promoted and factor.hindered:
-                    lines.append(
-                        _("Among %(group)s: %(promoted)s say it promoted the work (5–6) and %(hindered)s that it "
-                          "hindered it (1–2); n = %(n)s.")  # no-break spaces, as in the page's text
-                        % {"group": factor.group, "promoted": format_share(factor.promoted.value),
-                           "hindered": format_share(factor.hindered.value), "n": format_count(factor.promoted.n)}
-                    )  # fmt: skip
+                    shares = {
+                        "group": factor.group,
+                        "base": factor.base,
+                        "promoted": format_share(factor.promoted.value),
+                        "hindered": format_share(factor.hindered.value),
+                        "n": format_count(factor.promoted.n),
+                    }
+                    if factor.base:  # no-break spaces, as in the page's text
+                        sentence = _(
+                            "Among %(group)s: %(promoted)s of %(base)s say it promoted the work (5–6) and "
+                            "%(hindered)s that it hindered it (1–2); n = %(n)s."
+                        )
+                    else:
+                        sentence = _(
+                            "Among %(group)s: %(promoted)s say it promoted the work (5–6) and %(hindered)s "
+                            "that it hindered it (1–2); n = %(n)s."
+                        )
+                    lines.append(sentence % shares)
                 else:
                     lines.append(str(NOT_SHOWN))
                 text("\n".join(lines), 9)

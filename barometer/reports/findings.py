@@ -33,7 +33,7 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share, lower_first, table_decimals
+from barometer.formatting import among, format_share, lower_first, table_decimals
 from barometer.models import ReferenceFigure
 from barometer.reports.scope import scope_note
 from surveys.models import Centrality, Round, SizeClass
@@ -132,9 +132,10 @@ class Comparison:
     """One group's figure in a finding's table: ``label`` names the group, and the words
     under it say whom the figure is of.
 
-    Most rows show their figure's base ("of workplaces with an innovation"). A row whose
+    Most rows name their figure's base after the label ("All in the round, among workplaces
+    with an innovation"; nothing for a share of all the group's workplaces). A row whose
     label already names a subgroup that the base spells out in full would say it twice
-    ("Collaborated with public workplaces outside the municipality, of workplaces with an
+    ("Collaborated with public workplaces outside the municipality, among workplaces with an
     innovation that collaborated with public workplaces outside the municipality"); it
     gives ``within``, the wider group it is part of, or ``qualifier``, the words that
     complete its label, instead. The figure's own ``base`` is unchanged.
@@ -157,11 +158,17 @@ class Comparison:
         return self.estimate.base
 
     @property
-    def shown_base(self) -> str:
-        """What follows "of" under the label ("" when ``qualifier`` is shown instead)."""
+    def shown_base(self) -> Base | str:
+        """The base named after the label (``barometer.formatting.among``): ``within`` when
+        the row has one, else the figure's base; "" when ``qualifier`` is shown instead."""
         if self.qualifier:
             return ""
-        return self.within or self.base.label
+        return self.within or self.base
+
+    @property
+    def among(self) -> str:
+        """The words after the label: "among workplaces with an innovation" ("" for none)."""
+        return among(self.shown_base)
 
 
 @dataclass

@@ -25,7 +25,14 @@ from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
 from barometer.engine.published import benchmark
-from barometer.formatting import format_count, format_estimate, format_interval, group_of_base, workplaces_of_type
+from barometer.formatting import (
+    format_count,
+    format_estimate,
+    format_interval,
+    in_sentence,
+    named_base,
+    workplaces_of_type,
+)
 from barometer.models import Edition, Indicator, Rule
 
 MAX_ITEMS = 2
@@ -125,14 +132,27 @@ def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
 
 
 def _figure_sentence(own_text: str, group: str, figure: Figure) -> str:
-    return _("%(own)s Among %(group)s, %(share)s answered yes (95%% interval %(interval)s, %(n)s answers).") % {
+    """The own answer, then the group's share: "Among nursing homes nationally, 80% of
+    workplaces with an innovation answered yes (...)", naming whom the share is of unless
+    it is of all the group's workplaces (``named_base``)."""
+    values = {
         "own": own_text,
-        "group": group_of_base(group, figure.base),
+        "group": in_sentence(group),
+        "base": named_base(figure.base),
         # The value with as many decimals as its interval ("58,4 %" beside "57,9–58,9 %").
         "share": format_estimate(figure),
         "interval": format_interval(figure.low, figure.high),
         "n": format_count(figure.n),
     }
+    if values["base"]:
+        return (
+            _(
+                "%(own)s Among %(group)s, %(share)s of %(base)s answered yes (95%% interval %(interval)s, "
+                "%(n)s answers)."
+            )
+            % values
+        )
+    return _("%(own)s Among %(group)s, %(share)s answered yes (95%% interval %(interval)s, %(n)s answers).") % values
 
 
 def build_summary(

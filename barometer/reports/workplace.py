@@ -33,9 +33,10 @@ from barometer.formatting import (
     format_count,
     format_number,
     format_share,
-    group_of_base,
+    group_with_base,
     lower_first,
     name_with_base,
+    named_base,
     table_decimals,
     weighting_word,
     workplaces_of_type,
@@ -97,9 +98,10 @@ class IndicatorRow:
 
     @property
     def national_label(self) -> str:
-        """The national row's label, naming the base in brackets: "Nationally (workplaces with an
-        innovation)", so that a line "label: value" (the PDF) holds one colon."""
-        return _("Nationally (%(base)s)") % {"base": self.national.base.label}
+        """The national row's label with the base, as every group's (``group_with_base``):
+        "Nationally, among workplaces with an innovation", "Nationally" for a share of all
+        workplaces; no colon of its own, so that a line "label: value" (the PDF) holds one."""
+        return group_with_base(_("Nationally"), self.national.base)
 
 
 @dataclass
@@ -564,13 +566,17 @@ FACTOR_PREFIX = "factor-"
 class FactorFeedback:
     """One promoting/hindering factor: its name (the question's subject), the workplace's own
     rating, and the shares that rated it 5-6 (promoted) and 1-2 (hindered) in the narrowest
-    shown group among ``groups`` (workplace type, then national): ``group`` names it."""
+    shown group among ``groups`` (workplace type, then national): ``group`` names it, as
+    inside a sentence, and ``base`` whom the shares are of."""
 
     name: str
     own: str | None
     promoted: Figure | None
     hindered: Figure | None
     group: str
+    #: Whom the shares are of, when the group's name does not say it ("workplaces with an
+    #: innovation", ``barometer.formatting.named_base``); "" otherwise.
+    base: str = ""
 
 
 @dataclass
@@ -591,10 +597,11 @@ def is_factor(row: IndicatorRow) -> bool:
 def _factor_figures(
     promoted_row: IndicatorRow | None, hindered_row: IndicatorRow | None, type_name: str
 ) -> tuple[Figure | None, Figure | None, str]:
-    """A factor's shares that promoted and hindered it, both from one group: workplaces of
-    the same type (``type_name``, plural, as in a sentence) when both are shown there, else
-    all workplaces; (None, None, "") when neither group shows both, so that the two shares
-    always describe the same workplaces."""
+    """A factor's shares that promoted and hindered it, both from one group, and the group's
+    name as in a sentence: workplaces of the same type (``type_name``, plural) when both are
+    shown there, else all workplaces, named by whom the shares are of ("workplaces with an
+    innovation", not "all workplaces" followed by it); (None, None, "") when neither group
+    shows both, so that the two shares always describe the same workplaces."""
     if promoted_row is None or hindered_row is None:
         return None, None, ""
     for promoted, hindered, label in (
@@ -603,7 +610,7 @@ def _factor_figures(
             for p, h in zip(promoted_row.peers, hindered_row.peers, strict=False)
             if p.kind == h.kind == "workplace_type"
         ),
-        (promoted_row.national, hindered_row.national, _("all workplaces")),
+        (promoted_row.national, hindered_row.national, named_base(promoted_row.base) or _("all workplaces")),
     ):
         if promoted.shown and hindered.shown:
             return promoted, hindered, label
@@ -629,10 +636,9 @@ def report_blocks(report: WorkplaceReport, answer_summary: list[dict]) -> list[R
                 continue
             slug = question.code.removeprefix("factor_").replace("_", "-")
             found = {row.indicator.key: row for row in rows}
+            type_name = workplaces_of_type(report.response.workplace_type)
             promoted, hindered, group = _factor_figures(
-                found.get(f"{FACTOR_PREFIX}{slug}-promoted"),
-                found.get(f"{FACTOR_PREFIX}{slug}-hindered"),
-                workplaces_of_type(report.response.workplace_type),
+                found.get(f"{FACTOR_PREFIX}{slug}-promoted"), found.get(f"{FACTOR_PREFIX}{slug}-hindered"), type_name
             )
             subject = str(question.text).split(": ", 1)[-1]
             factors.append(
@@ -641,7 +647,9 @@ def report_blocks(report: WorkplaceReport, answer_summary: list[dict]) -> list[R
                     own=report.factor_ratings.get(question.code),
                     promoted=promoted,
                     hindered=hindered,
-                    group=group_of_base(group, found[f"{FACTOR_PREFIX}{slug}-promoted"].base) if group else "",
+                    group=group,
+                    # The national group is named by the base already (``_factor_figures``).
+                    base=named_base(found[f"{FACTOR_PREFIX}{slug}-promoted"].base) if group == type_name else "",
                 )
             )
         blocks.append(ReportBlock(entry["section"], entry["rows"], [r for r in rows if not is_factor(r)], factors))

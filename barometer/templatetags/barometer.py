@@ -1,6 +1,8 @@
 from django import template
+from django.utils.html import conditional_escape, format_html
 
 from barometer.formatting import (
+    among,
     format_change,
     format_count,
     format_estimate,
@@ -63,3 +65,15 @@ def difference(value, as_share=True, decimals=1):
     """A difference between rows of a table, with the table's ``decimals`` ("+16
     prosentpoeng (+10 til +22)" beside rows written "61 %" and "45 %")."""
     return format_change(value, as_share=bool(as_share), decimals=decimals)
+
+
+@register.simple_tag
+def group_with_base(group, base):
+    """A table row's group with the base of its figure, as ``barometer.formatting.group_with_base``
+    words it ("Centrality class 3, among workplaces with an innovation"), the base on a line of
+    its own in small type; a screen reader reads the phrase as it stands. ``base`` is a
+    ``Base`` or the words of a wider group; the group alone when its name says whom."""
+    words = among(base)
+    if not words:
+        return conditional_escape(group)
+    return format_html('{},<br><span class="small fw-normal base">{}</span>', group, words)

@@ -119,10 +119,13 @@ def test_an_existing_database_gets_the_new_wording_unless_an_admin_changed_it(ba
 
 
 def test_a_national_row_label_holds_no_colon_of_its_own():
-    """The PDF writes "label: value"; a label with a colon made "Nationally: all workplaces: 71 %"."""
-    row = SimpleNamespace(national=SimpleNamespace(base=Base(kind="workplaces", label="alle virksomheter")))
-    with translation.override("nb"):
-        assert IndicatorRow.national_label.fget(row) == "Nasjonalt (alle virksomheter)"
+    """The PDF writes "label: value"; a label with a colon made "Nationally: all workplaces: 71 %".
+    A share of all workplaces adds nothing to "Nationally" (the peer rows add nothing either)."""
+    row = SimpleNamespace(national=SimpleNamespace(base=Base(kind="workplaces", label="all workplaces")))
+    with translation.override("en"):
+        assert IndicatorRow.national_label.fget(row) == "Nationally"
+        row.national.base = Base(kind="innovators", label="workplaces with an innovation")
+        assert IndicatorRow.national_label.fget(row) == "Nationally, among workplaces with an innovation"
 
 
 def test_a_workplace_type_inside_a_sentence_starts_in_lower_case():
@@ -143,18 +146,21 @@ def test_a_namesake_municipality_names_its_county_once(register):
 
 
 def test_a_share_of_innovators_names_its_base_beside_the_group():
-    from barometer.engine.figures import Base
-    from barometer.formatting import group_of_base
+    """A summary's share of innovators names that base, so that a share of the 381 innovators
+    is not read as a share of all 521 nursing homes; never in brackets after a name with
+    brackets of its own (a fresh reader found "(klasse 3 av 6 ...) (virksomheter ...)")."""
+    from barometer.engine.figures import Base, Figure
+    from barometer.reports.summary import _figure_sentence
 
+    estimate = Estimate(value=0.8, low=0.7, high=0.9, n=200)
     with translation.override("nb"):
-        assert group_of_base("Alders- og sykehjem", Base("innovators", "virksomheter med en innovasjon")) == (
-            "alders- og sykehjem (virksomheter med en innovasjon)"
-        )
-        assert group_of_base("Alders- og sykehjem", Base("workplaces", "alle virksomheter")) == "alders- og sykehjem"
-        # Never two pairs of brackets in a row (a fresh reader found "(klasse 3 av 6 ...) (virksomheter ...)").
-        assert group_of_base(
-            "Alders- og sykehjem i kommuner (klasse 3 av 6)", Base("innovators", "med en innovasjon")
-        ) == ("alders- og sykehjem i kommuner (klasse 3 av 6; med en innovasjon)")
+        base = Base("innovators", "virksomheter med en innovasjon")
+        group = "Alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)"
+        sentence = _figure_sentence("Dere svarte nei.", group, Figure("x", estimate, base, True, True))
+        assert "alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)" in sentence
+        assert "virksomheter med en innovasjon" in sentence and ") (" not in sentence and ";" not in sentence
+        everyone = Figure("x", estimate, Base("workplaces", "alle virksomheter"), True, True)
+        assert "alle virksomheter" not in _figure_sentence("Dere svarte nei.", "alders- og sykehjem", everyone)
 
 
 def test_an_interval_narrower_than_its_rounding_gets_a_decimal():

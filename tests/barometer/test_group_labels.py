@@ -1,0 +1,258 @@
+"""A group's name and the base of its figure, composed into one phrase, read as one: a tester
+found "Alle i runden av virksomheter med en innovasjon" and "Sentralitetsklasse 3 av ..."
+(a screen reader reads the row's header as it stands). Every kind of group (all in the
+round, nationally, a workplace type, a county, a municipality size, a centrality class, a
+band of employees, a subgroup) beside every kind of base, in every language."""
+
+from __future__ import annotations
+
+import io
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from pypdf import PdfReader
+
+from barometer.engine.figures import Base, Figure
+from barometer.engine.groups import centrality_label, peer_filters, size_class_label
+from barometer.engine.stats import Estimate
+from barometer.formatting import among, group_with_base
+from barometer.reports.findings import findings
+from barometer.reports.summary import _figure_sentence
+from barometer.reports.workplace import IndicatorRow, build_workplace_report
+from surveys.models import County, WorkplaceType
+
+INNOVATORS = Base("innovators", "workplaces with an innovation")
+NON_INNOVATORS = Base("non_innovators", "workplaces without an innovation")
+ALL = Base("workplaces", "all workplaces")
+STATEMENTS = Base("subgroup", "workplaces that answered at least 3 of the 5 statements")
+CULTURE = Base("subgroup", "workplaces with an innovation that answered at least 3 of the 5 culture statements")
+
+
+def _groups() -> list[str]:
+    """A name of every kind of group a row can have, in the active language."""
+    from barometer.reports.findings import _label_band
+
+    return [
+        str(translation.gettext("All in the round")),
+        str(translation.gettext("Nationally")),
+        peer_filters(workplace_type="kindergarten", size_class=1, centrality=3, county=County(number="46", name="X"))[
+            0
+        ][1],
+        "Vestland",
+        size_class_label(1),
+        centrality_label(3),
+        _label_band(10, 19),
+        str(translation.gettext("Primary schools and kindergartens")),
+        str(translation.gettext("Collaborated with public workplaces outside the municipality")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("group", "base", "expected"),
+    [
+        ("All in the round", INNOVATORS, "All in the round, among workplaces with an innovation"),
+        ("Nationally", INNOVATORS, "Nationally, among workplaces with an innovation"),
+        ("Centrality class 3", INNOVATORS, "Centrality class 3, among workplaces with an innovation"),
+        (
+            "Municipalities with under 5,000 inhabitants",
+            NON_INNOVATORS,
+            "Municipalities with under 5,000 inhabitants, among workplaces without an innovation",
+        ),
+        ("Vestland", STATEMENTS, "Vestland, among workplaces that answered at least 3 of the 5 statements"),
+        ("Kindergartens", ALL, "Kindergartens"),  # a share of all the group's workplaces: the group says whom
+        ("10–19 employees", ALL, "10–19 employees"),
+        (
+            "Collaborated with public workplaces outside the municipality",
+            "workplaces with an innovation",  # a findings row's wider group, given as words
+            "Collaborated with public workplaces outside the municipality, among workplaces with an innovation",
+        ),
+    ],
+)
+def test_a_group_and_its_base_read_as_one_phrase_in_english(group, base, expected):
+    with translation.override("en"):
+        assert group_with_base(group, base) == expected
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_every_kind_of_group_beside_every_base_is_the_group_then_the_base(language):
+    """Never "<group> av <base>" (read as the group being of the base) nor the base in
+    brackets after a name with brackets of its own; the group, a comma, then the base."""
+    with translation.override(language):
+        bases = [
+            Base("innovators", str(translation.gettext("workplaces with an innovation"))),
+            Base("non_innovators", str(translation.gettext("workplaces without an innovation"))),
+            Base("subgroup", "x that answered"),
+        ]
+        for group in _groups():
+            for base in bases:
+                phrase = group_with_base(group, base)
+                assert phrase.startswith(f"{group}, ") and phrase.endswith(base.label), phrase
+                assert f"{group} av " not in phrase and f"{group} of " not in phrase and "(" not in phrase[len(group) :]
+            assert group_with_base(group, Base("workplaces", str(translation.gettext("all workplaces")))) == group
+        assert among(None) == "" and among(Base("workplaces", "alle")) == ""
+
+
+def test_an_index_of_all_workplaces_names_its_base_without_all():
+    """ "Nationally, among all workplaces that answered at least 3 of the 5 statements" read as
+    though the national figure were of every workplace."""
+    from barometer.engine.figures import indicator_base
+    from barometer.engine.indicators import IndicatorSpec
+
+    spec = IndicatorSpec(
+        key="culture-index", rule="index", question_codes=tuple("abcde"), option_codes=(), min_count=3,
+        answered_option_ids=frozenset(), counted_option_ids=frozenset(), scores={},
+    )  # fmt: skip
+    with translation.override("en"):
+        base = indicator_base(SimpleNamespace(population="workplaces"), spec)
+        assert base.label == "workplaces that answered at least 3 of the 5 statements"
+        assert indicator_base(SimpleNamespace(population="innovators"), spec).label == (
+            "workplaces with an innovation that answered at least 3 of the 5 statements"
+        )
+
+
+# --- The findings page: every row's header -------------------------------------------------------
+
+
+def _row_headers(html: str) -> list[str]:
+    """Each table row's header as a screen reader reads it: the text, tags dropped."""
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", header).split()) for header in re.findall(r'<th scope="row">(.*?)</th>', html)
+    ]
+
+
+def test_the_findings_rows_name_the_group_then_the_base(published_reports):
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    client.cookies["barometer_language"] = "en"
+    html = client.get(f"/statistikk/funn/?round={round_.pk}").content.decode()
+    headers = _row_headers(html)
+    assert "All in the round, among workplaces with an innovation" in headers, headers
+    assert "Centrality class 3, among workplaces with an innovation" in headers, headers
+    assert "Municipalities with under 5,000 inhabitants, among workplaces with an innovation" in headers, headers
+    assert (
+        "Collaborated with public workplaces outside the municipality, among workplaces with an innovation" in headers
+    )
+    assert "Primary schools and kindergartens, among workplaces with an innovation" in headers, headers
+    # A share of all workplaces: the group alone ("20–49 employees", not "... of all workplaces").
+    assert "20–49 employees" in headers, headers
+    # Words that complete the label read on from it, with no "among" between.
+    assert "Workplaces with an innovation that answered at least 3 of the 5 culture statements" in headers
+    assert not [h for h in headers if " of workplaces" in h or " of all workplaces" in h], headers
+    for language in ("nb", "nn"):
+        client.cookies["barometer_language"] = language
+        headers = _row_headers(client.get(f"/statistikk/funn/?round={round_.pk}").content.decode())
+        assert "Alle i runden" in [h.split(",")[0] for h in headers], headers
+        assert not [h for h in headers if re.search(r"(runden|klasse \d|innbygg\w+|ansatte) av ", h)], headers
+
+
+def test_the_findings_keep_a_qualifier_and_a_wider_group_apart_from_the_base(published_reports):
+    with translation.override("en"):
+        report = findings(published_reports["round"])
+    quality = next(f for f in report.findings if f.key == "quality-outside")
+    assert [c.among for c in quality.comparisons] == ["among workplaces with an innovation"] * 2
+    culture = next(f for f in report.findings if f.key == "culture")
+    assert [c.among for c in culture.comparisons] == ["", ""]  # the qualifier completes the label
+
+
+# --- The reports: the national and the peer rows, the PDF, the sentences ----------------------------
+
+
+@pytest.mark.parametrize("which", ["workplace", "self_test"])
+def test_a_report_names_each_group_then_the_base(published_reports, which):
+    response = published_reports[which]
+    type_name = {"workplace": "Nursing homes", "self_test": "Kindergartens"}[which]
+    with translation.override("en"):
+        report = build_workplace_report(response)
+        rows = {row.indicator.key: row for row in report.rows}
+        external = rows["external-collaboration"]
+        assert external.national_label == "Nationally, among workplaces with an innovation"
+        assert external.peers[0].label == type_name
+        assert rows["innovated"].national_label == "Nationally"  # of all workplaces: nothing to add
+        assert rows["culture-index"].national_label == (
+            "Nationally, among workplaces that answered at least 3 of the 5 statements"
+        )
+    client = Client()
+    client.cookies["barometer_language"] = "en"
+    url = f"/s/{published_reports['links'][which]}/rapport/"
+    headers = _row_headers(client.get(url).content.decode())
+    assert "Nationally, among workplaces with an innovation" in headers, headers
+    assert f"{type_name}, among workplaces with an innovation" in headers, headers
+    assert "Centrality class 1, among workplaces with an innovation" in headers or any(
+        re.fullmatch(r"Centrality class \d, among workplaces with an innovation", h) for h in headers
+    ), headers
+    assert not [h for h in headers if " of workplaces" in h or "(workplaces" in h], headers
+    pdf = client.get(f"{url}rapport.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "Nationally, among workplaces with an innovation: " in text
+    assert f"{type_name}, among workplaces with an innovation: " in text
+
+
+def _figure(value, low, high, base, n=200):
+    return Figure("x", Estimate(n=n, value=value, low=low, high=high), base, True, True)
+
+
+def test_a_summary_sentence_names_the_group_then_whom_the_share_is_of():
+    """ "Among nursing homes nationally (workplaces with an innovation), 80% answered yes" read
+    as though every nursing home had an innovation."""
+    with translation.override("en"):
+        sentence = _figure_sentence("You answered no.", "nursing homes nationally", _figure(0.8, 0.7, 0.9, INNOVATORS))
+        assert sentence == (
+            "You answered no. Among nursing homes nationally, 80% of workplaces with an innovation answered yes "
+            "(95% interval 70–90%, 200 answers)."
+        )
+        sentence = _figure_sentence("You answered no.", "all workplaces nationally", _figure(0.8, 0.7, 0.9, ALL))
+        assert sentence.startswith("You answered no. Among all workplaces nationally, 80% answered yes")
+    with translation.override("nb"):
+        base = Base("innovators", str(translation.gettext("workplaces with an innovation")))
+        sentence = _figure_sentence("Dere svarte nei.", "alders- og sykehjem", _figure(0.8, 0.7, 0.9, base))
+        assert "(virksomheter med en innovasjon)" not in sentence and "virksomheter med en innovasjon" in sentence
+
+
+def test_a_factor_names_the_group_then_whom_the_shares_are_of(published_reports):
+    from barometer.reports.workplace import report_blocks
+    from surveys.questionnaire import AnswerValues, Questionnaire
+
+    response = published_reports["workplace"]
+    with translation.override("en"):
+        report = build_workplace_report(response)
+        answers = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))
+        factors = [factor for block in report_blocks(report, answers) for factor in block.factors if factor.group]
+    assert factors
+    for factor in factors:
+        # Of the same type, the base after the group; nationally, the base names the group.
+        assert (factor.group, factor.base) in {
+            ("nursing homes", "workplaces with an innovation"),
+            ("workplaces with an innovation", ""),
+        }, factor
+    client = Client()
+    client.cookies["barometer_language"] = "en"
+    html = " ".join(client.get(f"/s/{published_reports['links']['workplace']}/rapport/").content.decode().split())
+    promoted = (
+        r"Among (nursing homes: \d+% of workplaces with an innovation|workplaces with an innovation: \d+%) "
+        r"say it promoted"
+    )
+    assert re.search(promoted, html), html
+    assert "(workplaces with an innovation):" not in html and "Among all workplaces: " not in html
+
+
+def test_a_national_row_label_holds_no_colon_of_its_own_in_any_language():
+    """The PDF writes "label: value"."""
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            for base in (INNOVATORS, ALL, STATEMENTS):
+                row = SimpleNamespace(national=SimpleNamespace(base=base))
+                assert ":" not in IndicatorRow.national_label.fget(row)
+
+
+def test_the_peer_group_of_a_workplace_type_is_named_in_the_plural():
+    county = County(number="46", name="Vestland")
+    with translation.override("en"):
+        labels = [label for _kind, label, _filter in peer_filters(
+            workplace_type=WorkplaceType.PRIMARY_SCHOOL, size_class=1, centrality=3, county=county
+        )]  # fmt: skip
+    assert labels == [
+        "Primary and lower-secondary schools", "Municipalities with under 5,000 inhabitants", "Centrality class 3",
+        "Vestland",
+    ]  # fmt: skip
