@@ -131,14 +131,19 @@ def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
     return str(indicator.own_yes if own.value == 1.0 else indicator.own_no)
 
 
-def _figure_sentence(own_text: str, group: str, figure: Figure) -> str:
+def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: bool = False) -> str:
     """The own answer, then the group's share: "Among nursing homes nationally, 80% of
     workplaces with an innovation answered yes (...)", naming whom the share is of unless
-    it is of all the group's workplaces (``named_base``)."""
+    it is of all the group's workplaces (``named_base``). The national group (``nationally``)
+    is named by that base instead: "Among workplaces with an innovation nationally, ...",
+    not "Among all workplaces nationally, 80% of workplaces with an innovation"."""
+    base = named_base(figure.base)
+    if nationally and base:
+        group, base = _("%(base)s nationally") % {"base": base}, ""
     values = {
         "own": own_text,
         "group": in_sentence(group),
-        "base": named_base(figure.base),
+        "base": base,
         # The value with as many decimals as its interval ("58,4 %" beside "57,9–58,9 %").
         "share": format_estimate(figure),
         "interval": format_interval(figure.low, figure.high),
@@ -194,7 +199,7 @@ def build_summary(
                 direction = direction or ("more" if own.value == 1.0 and figure.high < 0.5 else None)
                 if direction is None:
                     break
-                sentence = _figure_sentence(own_text, group.name, figure)
+                sentence = _figure_sentence(own_text, group.name, figure, nationally=group.kind == "national")
                 if hidden:
                     sentence += " " + _(
                         "The figure for %(group)s is not shown: there are too few answers, "

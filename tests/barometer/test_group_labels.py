@@ -204,10 +204,24 @@ def test_a_summary_sentence_names_the_group_then_whom_the_share_is_of():
         )
         sentence = _figure_sentence("You answered no.", "all workplaces nationally", _figure(0.8, 0.7, 0.9, ALL))
         assert sentence.startswith("You answered no. Among all workplaces nationally, 80% answered yes")
+        # All workplaces nationally, of whom a share of innovators: the base names the group
+        # ("Among all workplaces nationally, 80% of workplaces with an innovation" said it twice).
+        national = _figure(0.8, 0.7, 0.9, INNOVATORS)
+        sentence = _figure_sentence("You answered no.", "all workplaces nationally", national, nationally=True)
+        assert sentence.startswith("You answered no. Among workplaces with an innovation nationally, 80% answered yes")
     with translation.override("nb"):
         base = Base("innovators", str(translation.gettext("workplaces with an innovation")))
         sentence = _figure_sentence("Dere svarte nei.", "alders- og sykehjem", _figure(0.8, 0.7, 0.9, base))
         assert "(virksomheter med en innovasjon)" not in sentence and "virksomheter med en innovasjon" in sentence
+
+
+def test_a_summary_compared_nationally_names_the_base_as_the_group(published_reports):
+    response = published_reports["self_test"]
+    with translation.override("en"):
+        summary = build_workplace_report(response).summary
+    sentences = [item.sentence for item in summary.less + summary.more]
+    assert sentences, summary
+    assert not [s for s in sentences if "all workplaces nationally, " in s and " of workplaces with" in s], sentences
 
 
 def test_a_factor_names_the_group_then_whom_the_shares_are_of(published_reports):
