@@ -557,9 +557,9 @@ def test_charts_have_a_text_alternative_and_a_table_with_the_numbers(live_server
         if kind == "Share":  # every share in the table is a bar in the shares chart
             assert in_chart(name, shares_text), f"{name!r} has a table but no bar in the shares chart"
         elif name == culture_name:  # every group in the culture table is a bar in the culture chart
-            # The group's name, without the base a peer row names under it ("of workplaces that ...").
+            # The group's name, without the base a row names after it (", among workplaces that ...").
             groups = indicator.locator("table tbody th").evaluate_all(
-                "(cells) => cells.map((c) => c.firstChild.textContent)"
+                "(cells) => cells.map((c) => c.firstChild.textContent.replace(/,\\s*$/, ''))"
             )
             for group in groups:
                 assert in_chart(group, culture_text), f"{group!r} is in the table but not in the chart {name!r}"
