@@ -150,10 +150,10 @@ def test_the_findings_rows_name_the_group_then_the_base(published_reports):
 def test_the_findings_keep_a_qualifier_and_a_wider_group_apart_from_the_base(published_reports):
     with translation.override("en"):
         report = findings(published_reports["round"])
-    quality = next(f for f in report.findings if f.key == "quality-outside")
-    assert [c.among for c in quality.comparisons] == ["among workplaces with an innovation"] * 2
-    culture = next(f for f in report.findings if f.key == "culture")
-    assert [c.among for c in culture.comparisons] == ["", ""]  # the qualifier completes the label
+        quality = next(f for f in report.findings if f.key == "quality-outside")
+        assert [c.among for c in quality.comparisons] == ["among workplaces with an innovation"] * 2
+        culture = next(f for f in report.findings if f.key == "culture")
+        assert [c.among for c in culture.comparisons] == ["", ""]  # the qualifier completes the label
 
 
 # --- The reports: the national and the peer rows, the PDF, the sentences ----------------------------
