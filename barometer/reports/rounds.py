@@ -42,18 +42,19 @@ def default_round(rounds: QuerySet[Round], *, published_only: bool) -> Round | N
 
 
 def round_choice_label(round_: Round) -> str:
-    """The round's name in a list to choose from, marked when its figures are preliminary."""
+    """The round's name in a list to choose from, marked when its figures are preliminary.
+    The mark comes first: a phone shows only the start of a closed list's choice."""
     if not is_preliminary(round_):
         return round_.localized_name
-    state = _("not open yet") if round_.has_not_opened() else _("in fieldwork: preliminary figures")
-    return _("%(round)s (%(state)s)") % {"round": round_.localized_name, "state": state}
+    state = _("Not open yet") if round_.has_not_opened() else _("Preliminary")
+    return _("%(state)s – %(round)s") % {"round": round_.localized_name, "state": state}
 
 
 def round_status(round_: Round) -> str:
     """Whether the figures of ``round_`` are final, in words for a file (each row of a CSV
     and the file's description)."""
     if is_preliminary(round_):
-        return _("Preliminary: the round takes answers %(deadline)s, so its figures will change.") % {
+        return _("Preliminary: the round accepts answers %(deadline)s, so its figures may change.") % {
             "deadline": deadline(round_.closes_at)
         }
     return _("Final: the round's fieldwork is over.")

@@ -81,9 +81,7 @@ def test_the_statistics_page_shows_the_latest_final_round_by_default(analyst_cli
     assert selected_option(html) == str(closed.pk), "the list must show the round the page shows"
     assert "preliminary-note" not in html
     # The round in fieldwork can still be chosen, and the list says what it is.
-    assert re.search(
-        rf'<option value="{open_.pk}"[^>]*>Runde 2026 \(in fieldwork: preliminary figures\)</option>', html
-    )
+    assert re.search(rf'<option value="{open_.pk}"[^>]*>Preliminary – Runde 2026</option>', html)
     # The chart and the files of the page name the round shown.
     assert f"eksport.csv?round={closed.pk}" in html and f"figur.svg?round={closed.pk}" in html
 
@@ -94,7 +92,7 @@ def test_a_round_in_fieldwork_chosen_says_its_figures_are_preliminary(analyst_cl
     html = page.content.decode()
     assert page.context["report"].round == open_ and selected_option(html) == str(open_.pk)
     note = html[html.index("preliminary-note") : html.index("</p>", html.index("preliminary-note"))]
-    assert "Preliminary figures." in note and "is not over" in note
+    assert "Preliminary figures." in note and "is still open" in note and "may change" in note
     assert "change since the previous round" in note and page.context["report"].previous_round == closed
     findings = analyst_client.get(f"/statistikk/funn/?round={open_.pk}").content.decode()
     assert "preliminary-note" in findings
