@@ -400,7 +400,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     said to be saved only when the link's response has some, and it is said that answers
     were not submitted only for the review page. Why the form could not be used depends on
     the reason: without the CSRF cookie the browser sent no cookie to check the form by;
-    otherwise the form was not one this browser opened lately.
+    otherwise the cookie was replaced (by logging in, or deleted cookies) after the page
+    was opened. Neither another tab nor time alone refuses a form: tabs share the cookie,
+    and it lasts a year (``CSRF_COOKIE_AGE``).
 
     Methods a page does not take never come here (``config.errors.MethodNotAllowedPage``
     answers them with 405 first). A respondent link is looked up as every respondent page

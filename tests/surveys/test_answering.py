@@ -328,7 +328,7 @@ def test_a_closed_round_refuses_answers(client, invitation, question_set):
     assert not Answer.objects.exists()
 
 
-def test_an_expired_form_gets_a_clear_page(client, invitation, question_set):
+def test_a_refused_form_gets_a_clear_page(client, invitation, question_set):
     from django.test import Client
 
     client.post(section_url(invitation, "profile"), post_data(question_set, ["role"], INNOVATOR_ANSWERS))

@@ -24,7 +24,8 @@ def invitation(national_round, workplace):
 
 def browser(*, language="en", with_cookie=True) -> Client:
     """A client that checks CSRF as a browser's requests are checked: with the CSRF cookie a
-    visit leaves (but never the form's token, as a form left open too long), or with none."""
+    visit leaves (but never the form's token, as a form from before the cookie changed), or
+    with none."""
     client = Client(enforce_csrf_checks=True)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     if with_cookie:
@@ -68,7 +69,7 @@ def test_a_refused_later_page_says_the_earlier_answers_are_saved(client, invitat
     answers = post_data(question_set, ["inc_services"], INNOVATOR_ANSWERS)
     page = refused(browser().post(f"/s/{invitation.token}/del/incidence/", answers))
     assert "The answers on the pages you completed before are saved." in page
-    # In bokmål as before: the usual case keeps its text, "dere" and all.
+    # In bokmål as before: the usual case keeps its outcome, "dere" and all.
     nb = refused(browser(language="nb").post(f"/s/{invitation.token}/del/incidence/", answers))
     assert "sidene dere fylte ut før, er lagret" in nb and "Hvis dere brukte" in nb
 
@@ -123,3 +124,54 @@ def test_a_refused_form_from_an_address_over_its_link_limit_gets_the_429_page(in
     assert client.post("/s/wrong-again/del/profile/", {"role": "x"}).status_code == 429
     limited = client.post(f"/s/{invitation.token}/del/profile/", {"role": "x"})
     assert limited.status_code == 429 and limited["Retry-After"]
+
+
+#: What the page said of every refused form and is not true: Django's CSRF cookie is shared
+#: by the browser's tabs (another tab's form is accepted) and lasts a year
+#: (``CSRF_COOKIE_AGE``), so neither another tab nor time alone refuses a form.
+UNTRUE_CAUSES = ("another browser tab", "open for a long time", "expired")
+
+
+def test_a_refused_later_page_says_this_pages_answers_were_not_saved(client, invitation, question_set):
+    """The usual case (the cookie changed) said the earlier answers were saved, and never
+    that this page's were not, as the cookie-missing case does."""
+    client.post(f"/s/{invitation.token}/del/profile/", post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    answers = post_data(question_set, ["inc_services"], INNOVATOR_ANSWERS)
+    page = refused(browser().post(f"/s/{invitation.token}/del/incidence/", answers))
+    assert "The answers on this page were not saved. The answers on the pages you completed before are saved." in page
+    nb = refused(browser(language="nb").post(f"/s/{invitation.token}/del/incidence/", answers))
+    assert "Svarene på denne siden ble ikke lagret." in nb
+
+
+def test_a_refused_form_gives_the_causes_that_refuse_a_form_and_no_others(client, invitation, question_set):
+    client.post(f"/s/{invitation.token}/del/profile/", post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    strict = browser()
+    pages = [
+        strict.post(f"/s/{invitation.token}/del/incidence/", {"inc_services": "x"}),
+        strict.post(f"/s/{invitation.token}/oppsummering/"),
+        strict.post("/selvtest/", {"employees": "12"}),
+        strict.post("/konto/login/", {"username": "x", "password": "y"}),
+    ]
+    for answer in pages:
+        page = refused(answer)
+        assert "The form could not be used" in page
+        assert "logs in" in page and "cookies are deleted" in page
+        assert not any(cause in page for cause in UNTRUE_CAUSES), page
+
+
+def test_what_the_page_says_of_the_csrf_cookie_is_what_django_does(db, django_user_model):
+    """A form from another tab of the same browser, opened before a later page, is accepted;
+    one opened before logging in is refused after it (``rotate_token``). Logging out does not
+    change the cookie (``CSRF_USE_SESSIONS`` is off), so the page does not name it."""
+    assert settings.CSRF_COOKIE_AGE >= 60 * 60 * 24 * 7 and not settings.CSRF_USE_SESSIONS
+    django_user_model.objects.create_user("analytiker", password="correct-horse-battery")
+    client = browser()
+    first_tab = client.get("/konto/login/").context["csrf_token"]
+    client.get("/konto/login/")  # another tab opened later
+    form = {"username": "analytiker", "password": "correct-horse-battery", "csrfmiddlewaretoken": first_tab}
+    assert client.post("/konto/login/", form).status_code == 302  # accepted, and now logged in
+    form["csrfmiddlewaretoken"] = first_tab  # the form opened before logging in
+    assert client.post("/konto/login/", form).status_code == 403
+    before_logout = client.get("/konto/logout/").context["csrf_token"]
+    assert client.post("/konto/logout/", {"csrfmiddlewaretoken": before_logout}).status_code == 302
+    assert client.post("/konto/login/", {**form, "csrfmiddlewaretoken": before_logout}).status_code == 302
