@@ -126,6 +126,19 @@ def test_a_method_a_page_does_not_take_gets_a_page_not_a_blank_405(client, db, l
     assert f"<h1>{heading}</h1>" in html and f'<html lang="{language}"' in html and 'href="/"' in html
 
 
+def test_the_405_page_says_what_was_wrong_without_a_bookmark_of_a_button(client, django_user_model):
+    """It said "for example from a bookmark of a button": a typo, and a bookmark sends a GET,
+    which the pages take. The same neutral words for a respondent and a signed-in user."""
+    user = django_user_model.objects.create_user("analytiker", password="correct-horse-battery", is_staff=True)
+    signed_in = Client()
+    signed_in.force_login(user)
+    for visitor in (client, signed_in):
+        visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        html = visitor.put("/selvtest/").content.decode()
+        assert "bookmark" not in html
+        assert "This page does not accept this kind of request. Go back and use the page's own links" in html
+
+
 def test_opening_the_logout_address_asks_and_logging_out_stays_a_post(client, django_user_model):
     """A GET to /konto/logout/ (a bookmark, a typed address) was a blank 405; it must not log
     out by itself (a link on another site could), so it shows a page with the button."""
