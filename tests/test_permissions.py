@@ -277,3 +277,20 @@ def test_a_staff_report_address_tells_the_signed_out_nothing_about_the_id(world)
     # Signed in, one who may not read it: 404 for both, as before.
     other = client_for("staff_other", world)
     assert [other.get(url).status_code for url in (real, made_up)] == [404, 404]
+
+
+def test_the_login_page_says_why_a_visitor_was_sent_there(world):
+    """A signed-out visitor sent from a staff report to the login page was not told why. The
+    reason is said in words, above the form, only when there is a local address to go back
+    to; not without one, nor for an address on another site (which the login never uses)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    login = client.get(reverse("barometer:staff_report", args=[world["response"].pk]))["Location"]
+    html = client.get(login).content.decode()
+    assert "<p>Log in to see this page.</p>" in html
+    assert html.index("Log in to see this page.") < html.index('name="username"')
+    for plain in ("/konto/login/", "/konto/login/?next=https://example.com/", "/konto/login/?next="):
+        assert "Log in to see this page." not in client.get(plain).content.decode(), plain
