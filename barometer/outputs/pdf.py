@@ -67,7 +67,7 @@ def _indicator(row, staff: bool, published: bool, heading, text) -> None:
     if published:
         lines.append(f"{row.national_label}: {_value(row, row.national)}")
     lines += [f"{group_with_base(peer.label, row.base)}: {_value(row, peer.estimate)}" for peer in row.peers]
-    for figure, scope in row.published_with_notes:
+    for figure in row.published_figures:
         lines.append(
             f"{figure.get_edition_display()}: {figure.wording} – {lower_first(figure.statement)} "
             f"({figure.population_label})"
@@ -76,8 +76,9 @@ def _indicator(row, staff: bool, published: bool, heading, text) -> None:
             lines.append("  " + _("Published for: %(types)s") % {"types": figure.scope_beyond_population})
         if figure.note:
             lines.append(f"  {figure.note}")
-        if scope:
-            lines.append(f"  {scope}")
+    # A paragraph of its own under the published figures, as on the page: inside the 2018
+    # figure's lines it would read as being about that figure.
+    lines += row.national_notes
     lines += row.not_asked
     text("\n".join(lines), 9)
     if row.suggestion:  # under its indicator, as on the page

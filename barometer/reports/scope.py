@@ -12,16 +12,17 @@ difference may come from those workplaces alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext
 
 from barometer.engine.groups import Filter
 from barometer.engine.published import OTHER_SCOPE, WIDER_SCOPE
 from barometer.formatting import types_in_words, workplaces_of_type
-from barometer.models import ReferenceFigure
+from barometer.models import Edition, ReferenceFigure
 from surveys.models import WorkplaceType
 
 #: The criteria that make a group part of the national population of its workplace types:
@@ -30,12 +31,26 @@ from surveys.models import WorkplaceType
 PART_CRITERIA = ("size_class", "centrality", "county", "employees_band")
 
 #: Where the note stands: beside the group shown (the statistics and findings pages, whose
-#: figure sits in the group's own row), or under the national row of a report, which shows
-#: several groups and sets the figures about all workplace types beside the national one.
-GROUP_SHOWN, NATIONAL_ROW = "group_shown", "national_row"
+#: figure sits in the group's own row). A report, which shows several groups, says it in a
+#: paragraph of its own under the published figures, naming the national row by the words the
+#: table shows (``national_row_notes``): inside the 2018 figure's own item, "the national
+#: figure above" was read as the 2018 figure, the one that leaves those workplaces out.
+GROUP_SHOWN = "group_shown"
 _UNASKED = {
-    GROUP_SHOWN: gettext_lazy("The group shown also holds %(types)s, which this edition did not ask."),
-    NATIONAL_ROW: gettext_lazy("The national figure above also covers %(types)s, which this edition did not ask."),
+    GROUP_SHOWN: gettext_lazy("The group shown also holds %(types)s, which this edition did not survey."),
+}
+
+#: The report's note under the published figures, for each edition that did not survey every
+#: type (``EDITION_COVERAGE``): ``row`` is the national row's name as the table shows it,
+#: ``types`` the unasked types as the self-test's list names them, each quoted.
+_NATIONAL_ROW = {
+    Edition.NO_2018: ngettext_lazy(
+        "The row “%(row)s” above also includes workplaces of the type %(types)s, which KS did not survey in "
+        "2018, so a difference from the 2018 figure may partly come from them.",
+        "The row “%(row)s” above also includes workplaces of the types %(types)s, which KS did not survey in "
+        "2018, so a difference from the 2018 figure may partly come from them.",
+        "count",
+    ),
 }
 
 
@@ -50,7 +65,7 @@ class FigureScope:
 
 
 def unasked_types(figure: ReferenceFigure, filter_: Filter) -> list[str]:
-    """The workplace types the group can hold that the figure's edition did not ask, in a
+    """The workplace types the group can hold that the figure's edition did not survey, in a
     fixed order: "other" beside a KS 2018 figure about all workplaces, for all workplaces,
     a county, a size or a centrality class alike. Empty for a figure published for named
     types (its population names them) and for an edition that asked every type."""
@@ -64,13 +79,36 @@ def unasked_types(figure: ReferenceFigure, filter_: Filter) -> list[str]:
 
 
 def unasked_note(figure: ReferenceFigure, filter_: Filter, *, beside: str = GROUP_SHOWN) -> str:
-    """The sentence that says the group holds types the figure's edition did not ask
-    (``unasked_types``), worded for where it stands (``beside``: ``GROUP_SHOWN`` or
-    ``NATIONAL_ROW``); "" when there are none."""
+    """The sentence that says the group holds types the figure's edition did not survey
+    (``unasked_types``), for the statistics and findings pages (``beside``: ``GROUP_SHOWN``);
+    "" when there are none."""
     types = unasked_types(figure, filter_)
     if not types:
         return ""
     return str(_UNASKED[beside]) % {"types": get_text_list([workplaces_of_type(t) for t in types], _("and"))}
+
+
+def type_name(workplace_type: str) -> str:
+    """The workplace type as the self-test's list names it ("Annen virksomhet")."""
+    return str(dict(WorkplaceType.choices).get(workplace_type, workplace_type))
+
+
+def national_row_notes(figures, row: str) -> list[str]:
+    """For each edition among ``figures`` that has a figure about all workplace types and did
+    not survey every type the national row holds (KS 2018 and "other" workplaces), the
+    sentence a report sets under its published figures: the row named ``row`` (the national
+    row's label as the table shows it) holds those types, named as the self-test names them."""
+    notes = []
+    for edition in sorted({figure.edition for figure in figures if not figure.workplace_types}):
+        figure = next(f for f in figures if f.edition == edition and not f.workplace_types)
+        types = unasked_types(figure, Filter())
+        if not types or edition not in _NATIONAL_ROW:
+            continue
+        quoted = [pgettext("a quoted name", "“%(name)s”") % {"name": type_name(t)} for t in types]
+        notes.append(
+            str(_NATIONAL_ROW[edition] % {"count": len(types), "row": row, "types": get_text_list(quoted, _("and"))})
+        )
+    return notes
 
 
 def figure_scope(figure: ReferenceFigure, filter_: Filter) -> FigureScope | None:
@@ -110,3 +148,33 @@ def scope_note(figure: ReferenceFigure, filter_: Filter) -> str:
     figure published for it, say what the statistics page says."""
     scope = figure_scope(figure, filter_)
     return scope.note if scope is not None else ""
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def suggestion_for(indicator, workplace_type: str) -> str:
+    """The indicator's advice ("From the barometer: …") as a report for a workplace of
+    ``workplace_type`` quotes it: a sentence that quotes a published figure whose population
+    leaves that type out (KS 2018's "88 %" to an "other" workplace, ``EDITION_COVERAGE``;
+    a figure published for other types) is left out, as the tables leave the figure out, and
+    the rest of the advice stands; "" when nothing is left. A figure is quoted when the
+    sentence holds its wording in the active language ("88 %"). Without a type (a summary
+    built for no workplace), the advice as written."""
+    text = str(indicator.suggestion)
+    if not workplace_type:
+        return text
+    foreign = [
+        # "3 %" is not quoted by "13 %" or "2,3 %".
+        re.compile(r"(?<![\d,.])" + re.escape(str(figure.wording).replace("\xa0", " ")))
+        for figure in indicator.reference_figures.all()
+        if not figure.applies_to(workplace_type) and str(figure.wording).strip()
+    ]
+    if not text or not foreign:
+        return text
+    kept = [
+        sentence
+        for sentence in _SENTENCE_END.split(text.strip())
+        if not any(wording.search(sentence.replace("\xa0", " ")) for wording in foreign)
+    ]
+    return " ".join(kept)

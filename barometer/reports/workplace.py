@@ -42,9 +42,9 @@ from barometer.formatting import (
     workplaces_of_type,
 )
 from barometer.models import EDITION_COVERAGE, Country, Edition, Indicator, ReferenceFigure, Rule
-from barometer.reports.scope import NATIONAL_ROW, unasked_note
+from barometer.reports.scope import national_row_notes, type_name
 from barometer.reports.summary import Summary, build_summary, comparison_groups
-from surveys.models import AnswerChoice, Response, Round, RoundKind, WorkplaceType
+from surveys.models import AnswerChoice, Response, Round, RoundKind
 
 
 @dataclass
@@ -67,9 +67,10 @@ class IndicatorRow:
     #: Why figures the indicator has are not listed: one sentence for each edition that did
     #: not ask the workplace's type (``not_asked``).
     not_asked: list[str] = field(default_factory=list)
-    #: What a published figure's scope adds beside the national row, by the figure's key
-    #: (``national_scope_notes``): KS 2018 did not ask every type the round holds.
-    scope_notes: dict[str, str] = field(default_factory=dict)
+    #: What the published figures' scope adds about the national row, one sentence per
+    #: edition, set under the published figures (``barometer.reports.scope.national_row_notes``):
+    #: KS 2018 did not survey every type the national row holds.
+    national_notes: list[str] = field(default_factory=list)
 
     @property
     def is_share(self) -> bool:
@@ -80,9 +81,9 @@ class IndicatorRow:
         return self.national.base
 
     @property
-    def published_with_notes(self) -> list[tuple[ReferenceFigure, str]]:
-        """The published figures, Norwegian then Danish, each with its scope note ("")."""
-        return [(figure, self.scope_notes.get(figure.key, "")) for figure in self.norway + self.denmark]
+    def published_figures(self) -> list[ReferenceFigure]:
+        """The published figures, Norwegian then Danish."""
+        return self.norway + self.denmark
 
     @property
     def own_unsure(self) -> str:
@@ -188,22 +189,9 @@ def not_asked(figures, workplace_type: str) -> list[str]:
     return [str(NOT_ASKED[edition]) % {"type": label} for edition in editions if edition in NOT_ASKED]
 
 
-def national_scope_notes(figures) -> dict[str, str]:
-    """What each of ``figures`` adds beside a report's national row, by key: a figure about
-    all workplace types is set beside the national figure (the chart marks it on the
-    national bar), which also holds types its edition may not have asked ("other"
-    workplaces beside KS 2018, ``barometer.reports.scope.unasked_note``). A figure published
-    for named types is set beside the workplace's own type and adds nothing."""
-    return {
-        figure.key: note
-        for figure in figures
-        if not figure.workplace_types and (note := unasked_note(figure, Filter(), beside=NATIONAL_ROW))
-    }
-
-
 def _type_label(workplace_type: str) -> str:
     """The workplace type as the self-test's list names it ("Annen virksomhet")."""
-    return str(dict(WorkplaceType.choices).get(workplace_type, workplace_type))
+    return type_name(workplace_type)
 
 
 def report_heading(response: Response, *, staff: bool) -> str:
@@ -409,8 +397,10 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
                 sentence=_sentence(indicator, mine, national_estimate, published=published),
                 suggestion=indicator.suggestion if _differs_unfavourably(indicator, mine, national_estimate) else "",
                 not_asked=not_asked(every_figure, response.workplace_type),
-                # Only beside a national row: none is shown before the results are published.
-                scope_notes=national_scope_notes(figures) if published else {},
+                # Only about a national row: none is shown before the results are published.
+                national_notes=national_row_notes(figures, group_with_base(_("Nationally"), national_estimate.base))
+                if published
+                else [],
             )
         )
     summary = build_summary(

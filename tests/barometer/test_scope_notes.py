@@ -19,7 +19,7 @@ from barometer.engine.groups import Filter
 from barometer.models import ReferenceFigure
 from barometer.reports.aggregate import aggregate_report
 from barometer.reports.findings import findings
-from barometer.reports.scope import NATIONAL_ROW, figure_scope, unasked_note, unasked_types
+from barometer.reports.scope import figure_scope, national_row_notes, unasked_types
 from barometer.reports.workplace import build_workplace_report
 from surveys.models import Municipality, WorkplaceType
 from tests.barometer.conftest import PUBLISHED_MUNICIPALITIES
@@ -27,9 +27,14 @@ from tests.builders import ResponseBuilder, innovator
 
 GROUP_NOTE = {
     "nb": "Gruppen som vises, har også virksomheter av andre typer, som ikke var med i denne utgaven.",
-    "en": "The group shown also holds workplaces of other types, which this edition did not ask.",
+    "en": "The group shown also holds workplaces of other types, which this edition did not survey.",
 }
-NATIONAL_NOTE_EN = "The national figure above also covers workplaces of other types, which this edition did not ask."
+#: The report's note names the national row as its table shows it, and the type as the
+#: self-test's list names it ("Other workplace"), in a paragraph of its own under the published figures.
+NATIONAL_NOTE_EN = (
+    "The row “Nationally” above also includes workplaces of the type “Other workplace”, which KS did not survey "
+    "in 2018, so a difference from the 2018 figure may partly come from them."
+)
 
 
 def _figure(key: str) -> ReferenceFigure:
@@ -60,11 +65,15 @@ def test_every_group_that_holds_types_ks_2018_did_not_ask_gets_the_note(baromete
             assert unasked_types(national, filter_) == ["other"]
         # A group of the types KS asked, or a figure published for named types: no such note.
         for filter_ in (Filter(sector="education"), Filter(workplace_type="nursing_home")):
-            assert "did not ask" not in figure_scope(national, filter_).note
-        assert "did not ask" not in figure_scope(_figure("no2018-innovated-education"), Filter()).note
+            assert "did not survey" not in figure_scope(national, filter_).note
+        assert "did not survey" not in figure_scope(_figure("no2018-innovated-education"), Filter()).note
         # A Danish figure's edition asked every type (``EDITION_COVERAGE``): nothing to say.
         assert unasked_types(_figure("dk2015-external-collaboration"), Filter()) == []
-        assert unasked_note(national, Filter(), beside=NATIONAL_ROW) == NATIONAL_NOTE_EN
+        assert national_row_notes([national], "Nationally") == [NATIONAL_NOTE_EN]
+        # One sentence per edition, however many of its figures the row lists.
+        assert national_row_notes([national, _figure("no2018-employees-initiate-or-implement")], "Nationally") == [
+            NATIONAL_NOTE_EN
+        ]
 
 
 def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_reports):
@@ -118,33 +127,51 @@ def test_the_findings_page_says_it_beside_all_in_the_round(published_reports):
 # --- The reports: the national row beside the published figures --------------------------------
 
 
-def _note_of(report, key: str, figure_key: str) -> str:
-    row = next(r for r in report.rows if r.indicator.key == key)
-    return {figure.key: note for figure, note in row.published_with_notes}[figure_key]
+def _notes_of(report, key: str) -> list[str]:
+    return next(r for r in report.rows if r.indicator.key == key).national_notes
+
+
+def _indicator_html(html: str, key: str) -> str:
+    block = html[html.index(f'id="indicator-{key}"') :]
+    return block[: block.index('<div class="indicator')] if '<div class="indicator' in block else block
 
 
 @pytest.mark.parametrize("which", ["workplace", "self_test"])
-def test_a_report_says_it_beside_its_national_row(published_reports, admin_client, which):
+def test_a_report_says_it_under_the_published_figures_naming_the_national_row(published_reports, admin_client, which):
+    """Inside the 2018 figure's own item, "the national figure above" was read as the 2018
+    figure, the one that leaves "other" workplaces out: the note stands after the list of
+    published figures and names the national row by the words the table shows."""
     response = published_reports[which]
     with translation.override("en"):
         report = build_workplace_report(response)
         assert report.published
-        assert _note_of(report, "innovated", "no2018-innovated") == NATIONAL_NOTE_EN
-        # A figure published for the workplace's own sector is set beside its type, not the nation.
-        sector_figure = "no2018-innovated-health-care" if which == "workplace" else "no2018-innovated-education"
-        assert _note_of(report, "innovated", sector_figure) == ""
-        assert _note_of(report, "external-collaboration", "dk2015-external-collaboration") == ""
+        assert _notes_of(report, "innovated") == [NATIONAL_NOTE_EN]
+        among_innovators = NATIONAL_NOTE_EN.replace("“Nationally”", "“Nationally, among workplaces with an innovation”")
+        assert _notes_of(report, "employees-initiated-or-implemented") == [among_innovators]
     url = f"/s/{published_reports['links'][which]}/rapport/"
     respondent = Client()
     respondent.cookies["barometer_language"] = "en"
-    html = respondent.get(url).content.decode()
-    assert NATIONAL_NOTE_EN in html
     admin_client.cookies["barometer_language"] = "en"
-    staff_page = admin_client.get(f"/rapporter/{response.pk}/").content.decode()
-    assert NATIONAL_NOTE_EN in staff_page
+    for html in (respondent.get(url).content.decode(), admin_client.get(f"/rapporter/{response.pk}/").content.decode()):
+        block = _indicator_html(html, "innovated")
+        note = block.index(NATIONAL_NOTE_EN)
+        published = block.index('<ul class="published">')
+        assert published < block.index("</ul>", published) < note  # after the list, not in the 2018 item
+        assert "“Nationally”" in NATIONAL_NOTE_EN and ">Nationally</th>" in block  # the row it names
     pdf = respondent.get(f"{url}rapport.pdf")
     text = _flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
-    assert _flat(NATIONAL_NOTE_EN) in text
+    note = text.index(_flat(NATIONAL_NOTE_EN))
+    # After the 2018 figures about all workplaces, under the indicator's published figures.
+    assert text.rindex("Norway, 2018 edition", 0, note) < note
+    assert text.index("Nationally: ") < note
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_the_report_note_names_the_type_as_the_self_test_list_does(barometer_data, language):
+    """Not "andre typer": the type as the self-test's list names it, quoted."""
+    with translation.override(language):
+        (note,) = national_row_notes([_figure("no2018-innovated")], "Nationally")
+        assert str(WorkplaceType.OTHER.label) in note
 
 
 def test_a_report_before_its_round_is_published_shows_no_national_row_and_no_note(
@@ -157,4 +184,4 @@ def test_a_report_before_its_round_is_published_shows_no_national_row_and_no_not
     with translation.override("en"):
         report = build_workplace_report(response)
     assert not report.published
-    assert all(note == "" for row in report.rows for _figure_, note in row.published_with_notes)
+    assert all(row.national_notes == [] for row in report.rows)
