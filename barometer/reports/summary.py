@@ -34,6 +34,7 @@ from barometer.formatting import (
     workplaces_of_type,
 )
 from barometer.models import Edition, Indicator, Rule
+from barometer.reports.scope import suggestion_for
 
 MAX_ITEMS = 2
 CENTRALITY_CLASSES = 6
@@ -207,7 +208,7 @@ def build_summary(
                     ) % {"group": hidden}
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
-                    group.name, hidden, str(indicator.suggestion),
+                    group.name, hidden, suggestion_for(indicator, workplace_type),
                 )  # fmt: skip
                 clarity = figure.low - 0.5 if direction == "less" else 0.5 - figure.high
                 break
@@ -232,7 +233,8 @@ def build_summary(
                     }
                     item = SummaryItem(
                         indicator, direction, sentence, value, None, None, None,
-                        pgettext("comparison group", "the published national figures"), None, str(indicator.suggestion),
+                        pgettext("comparison group", "the published national figures"), None,
+                        suggestion_for(indicator, workplace_type),
                     )  # fmt: skip
                     clarity = abs(value - 0.5)
         if item is not None:

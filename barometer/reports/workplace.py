@@ -42,7 +42,7 @@ from barometer.formatting import (
     workplaces_of_type,
 )
 from barometer.models import EDITION_COVERAGE, Country, Edition, Indicator, ReferenceFigure, Rule
-from barometer.reports.scope import national_row_notes, type_name
+from barometer.reports.scope import national_row_notes, suggestion_for, type_name
 from barometer.reports.summary import Summary, build_summary, comparison_groups
 from surveys.models import AnswerChoice, Response, Round, RoundKind
 
@@ -395,7 +395,9 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
                 norway=[f for f in figures if f.country == Country.NORWAY],
                 denmark=[f for f in figures if f.country == Country.DENMARK],
                 sentence=_sentence(indicator, mine, national_estimate, published=published),
-                suggestion=indicator.suggestion if _differs_unfavourably(indicator, mine, national_estimate) else "",
+                suggestion=suggestion_for(indicator, response.workplace_type)
+                if _differs_unfavourably(indicator, mine, national_estimate)
+                else "",
                 not_asked=not_asked(every_figure, response.workplace_type),
                 # Only about a national row: none is shown before the results are published.
                 national_notes=national_row_notes(figures, group_with_base(_("Nationally"), national_estimate.base))
