@@ -225,8 +225,8 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                     }
                     if factor.base:  # no-break spaces, as in the page's text
                         sentence = _(
-                            "Among %(group)s: %(promoted)s of %(base)s say it promoted the work (5–6) and "
-                            "%(hindered)s that it hindered it (1–2); n = %(n)s."
+                            "Among %(group)s: %(promoted)s say it promoted the work (5–6) and %(hindered)s "
+                            "that it hindered it (1–2). Base: %(base)s; n = %(n)s."
                         )
                     else:
                         sentence = _(

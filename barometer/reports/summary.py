@@ -133,11 +133,14 @@ def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
 
 
 def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: bool = False) -> str:
-    """The own answer, then the group's share: "Among nursing homes nationally, 80% of
-    workplaces with an innovation answered yes (...)", naming whom the share is of unless
-    it is of all the group's workplaces (``named_base``). The national group (``nationally``)
-    is named by that base instead: "Among workplaces with an innovation nationally, ...",
-    not "Among all workplaces nationally, 80% of workplaces with an innovation"."""
+    """The own answer, then the group's share: "Among nursing homes nationally, 80% answered
+    yes (base: workplaces with an innovation; 95% interval ...)". Whom the share is of
+    (``named_base``, unless it is of all the group's workplaces) goes in the parenthesis, not
+    into the sentence: "80 % av virksomheter med en innovasjon ja" is not Norwegian, and an
+    indefinite base after a group ("blant alders- og sykehjem ... av virksomheter ...") reads
+    as another group. The national group (``nationally``) is named by that base instead:
+    "Among workplaces with an innovation nationally, 80% answered yes (...)", not "Among all
+    workplaces nationally" followed by a narrower base."""
     base = named_base(figure.base)
     if nationally and base:
         group, base = _("%(base)s nationally") % {"base": base}, ""
@@ -153,7 +156,7 @@ def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: b
     if values["base"]:
         return (
             _(
-                "%(own)s Among %(group)s, %(share)s of %(base)s answered yes (95%% interval %(interval)s, "
+                "%(own)s Among %(group)s, %(share)s answered yes (base: %(base)s; 95%% interval %(interval)s, "
                 "%(n)s answers)."
             )
             % values

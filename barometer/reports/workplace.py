@@ -228,9 +228,9 @@ def unsure_text(own: OwnValue) -> str:
 
 def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, published: bool = True) -> str:
     """The workplace's own answer, then the national figure, as a person would say them:
-    "Dere har ikke innovert de siste to årene. Nasjonalt svarte 74 % av alle virksomheter
-    ja (400 svar)." The indicator's name is never quoted into the sentence. Before the
-    round's results are published (``published`` false), the own answer only."""
+    "Dere har ikke innovert de siste to årene. Nasjonalt svarte 74 % ja (400 svar)." The
+    indicator's name is never quoted into the sentence. Before the round's results are
+    published (``published`` false), the own answer only."""
     if indicator.rule == Rule.SHARE:
         own_text = unsure_text(own) or (indicator.own_yes if own.value == 1.0 else indicator.own_no)
         if not published:
@@ -239,12 +239,17 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
             return _(
                 "%(own)s The national figure is not shown: there are too few answers, or it could reveal a small group."
             ) % {"own": own_text}
-        return _("%(own)s Nationally, %(share)s of %(population)s answered yes (%(n)s answers).") % {
+        values = {
             "own": own_text,
             "share": format_share(national.value),
-            "population": national.base.label,
+            "base": named_base(national.base),
             "n": format_count(national.n),
         }
+        # Whom the share is of in the parenthesis, as in the summary: "88 % av verksemder med
+        # ein innovasjon ja" is not Norwegian; nothing to add for a share of all workplaces.
+        if values["base"]:
+            return _("%(own)s Nationally, %(share)s answered yes (base: %(base)s; %(n)s answers).") % values
+        return _("%(own)s Nationally, %(share)s answered yes (%(n)s answers).") % values
     if own.value is None:
         own_text = _("Your workplace did not answer enough of the statements to get a score.")
     else:

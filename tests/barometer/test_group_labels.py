@@ -194,25 +194,54 @@ def _figure(value, low, high, base, n=200):
 
 
 def test_a_summary_sentence_names_the_group_then_whom_the_share_is_of():
-    """ "Among nursing homes nationally (workplaces with an innovation), 80% answered yes" read
-    as though every nursing home had an innovation."""
+    """ "Among nursing homes nationally, 80% of workplaces with an innovation answered yes" is
+    no sentence in Norwegian («Blant alders- og sykehjem på landsbasis svarte 66 % av
+    virksomheter med en innovasjon ja»): the share answered yes, and whom it is of (the base)
+    stands in the parenthesis with the interval."""
     with translation.override("en"):
         sentence = _figure_sentence("You answered no.", "nursing homes nationally", _figure(0.8, 0.7, 0.9, INNOVATORS))
         assert sentence == (
-            "You answered no. Among nursing homes nationally, 80% of workplaces with an innovation answered yes "
-            "(95% interval 70–90%, 200 answers)."
+            "You answered no. Among nursing homes nationally, 80% answered yes "
+            "(base: workplaces with an innovation; 95% interval 70–90%, 200 answers)."
         )
         sentence = _figure_sentence("You answered no.", "all workplaces nationally", _figure(0.8, 0.7, 0.9, ALL))
-        assert sentence.startswith("You answered no. Among all workplaces nationally, 80% answered yes")
+        assert sentence == (
+            "You answered no. Among all workplaces nationally, 80% answered yes (95% interval 70–90%, 200 answers)."
+        )
         # All workplaces nationally, of whom a share of innovators: the base names the group
-        # ("Among all workplaces nationally, 80% of workplaces with an innovation" said it twice).
+        # ("Among all workplaces nationally" then a narrower base would contradict itself).
         national = _figure(0.8, 0.7, 0.9, INNOVATORS)
         sentence = _figure_sentence("You answered no.", "all workplaces nationally", national, nationally=True)
-        assert sentence.startswith("You answered no. Among workplaces with an innovation nationally, 80% answered yes")
-    with translation.override("nb"):
-        base = Base("innovators", str(translation.gettext("workplaces with an innovation")))
-        sentence = _figure_sentence("Dere svarte nei.", "alders- og sykehjem", _figure(0.8, 0.7, 0.9, base))
-        assert "(virksomheter med en innovasjon)" not in sentence and "virksomheter med en innovasjon" in sentence
+        assert sentence == (
+            "You answered no. Among workplaces with an innovation nationally, 80% answered yes "
+            "(95% interval 70–90%, 200 answers)."
+        )
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_no_summary_sentence_puts_an_indefinite_base_between_the_share_and_yes(language):
+    """Every group the summary compares with, beside every base, in every language: the share
+    is followed by "answered yes" at once (nb «svarte 80 % ja»), never by "of <base>"."""
+    from barometer.reports.summary import comparison_groups
+
+    with translation.override(language):
+        yes = {"nb": "ja", "nn": "ja", "en": "answered yes"}[language]
+        bases = [
+            Base("innovators", str(translation.gettext("workplaces with an innovation"))),
+            Base("non_innovators", str(translation.gettext("workplaces without an innovation"))),
+            Base("workplaces", str(translation.gettext("all workplaces"))),
+        ]
+        for workplace_type in WorkplaceType.values:
+            for group in comparison_groups(workplace_type=workplace_type, centrality=3):
+                for base in bases:
+                    sentence = _figure_sentence(
+                        "X.", group.name, _figure(0.8, 0.7, 0.9, base), nationally=group.kind == "national"
+                    )
+                    assert re.search(rf"\b80\s?% {yes}\b", sentence), sentence
+                    assert f" av {base.label}" not in sentence and f" of {base.label}" not in sentence, sentence
+                    # The base is named once: in the group's name (nationally) or in the parenthesis.
+                    if base.kind != "workplaces":
+                        assert sentence.count(base.label) == 1, sentence
 
 
 def test_a_summary_compared_nationally_names_the_base_as_the_group(published_reports):
@@ -222,6 +251,23 @@ def test_a_summary_compared_nationally_names_the_base_as_the_group(published_rep
     sentences = [item.sentence for item in summary.less + summary.more]
     assert sentences, summary
     assert not [s for s in sentences if "all workplaces nationally, " in s and " of workplaces with" in s], sentences
+
+
+def test_a_report_row_sentence_names_whom_the_national_share_is_of_in_brackets(published_reports):
+    """nn «Nasjonalt svarte 88 % av verksemder med ein innovasjon ja» is no sentence: the share
+    answered yes, its base in the parenthesis; a share of all workplaces needs none."""
+    with translation.override("en"):
+        rows = {row.indicator.key: row for row in build_workplace_report(published_reports["workplace"]).rows}
+        external, innovated = rows["external-collaboration"].sentence, rows["innovated"].sentence
+    assert re.search(
+        r" Nationally, \d+% answered yes \(base: workplaces with an innovation; [\d,]+ answers\)\.$", external
+    )
+    assert re.search(r" Nationally, \d+% answered yes \([\d,]+ answers\)\.$", innovated), innovated
+    for language in ("nb", "nn"):
+        with translation.override(language):
+            report = build_workplace_report(published_reports["workplace"])
+        for row in report.rows:
+            assert not re.search(r"% av (alle )?(virksomheter|verksemder)", str(row.sentence)), row.sentence
 
 
 def test_a_factor_names_the_group_then_whom_the_shares_are_of(published_reports):
@@ -243,11 +289,13 @@ def test_a_factor_names_the_group_then_whom_the_shares_are_of(published_reports)
     client = Client()
     client.cookies["barometer_language"] = "en"
     html = " ".join(client.get(f"/s/{published_reports['links']['workplace']}/rapport/").content.decode().split())
-    promoted = (
-        r"Among (nursing homes: \d+% of workplaces with an innovation|workplaces with an innovation: \d+%) "
-        r"say it promoted"
-    )
+    promoted = r"Among (nursing homes|workplaces with an innovation): \d+% say it promoted"
     assert re.search(promoted, html), html
+    # Whom the shares are of after the sentence, not between the share and "say".
+    # A group of a type names whom the shares are of after the sentence, not between share and "say".
+    for sentence in re.findall(r"Among nursing homes: [^<]*", html):
+        assert re.search(r"that it hindered it \(1–2\)\. Base: workplaces with an innovation; n = \d+\.", sentence)
+    assert " of workplaces with an innovation say" not in html
     assert "(workplaces with an innovation):" not in html and "Among all workplaces: " not in html
 
 
