@@ -33,7 +33,7 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import among, format_share, lower_first, table_decimals
+from barometer.formatting import among, format_share, lower_first, named_base, table_decimals, upper_first
 from barometer.models import ReferenceFigure
 from barometer.reports.scope import scope_note
 from surveys.models import Centrality, Round, SizeClass
@@ -132,19 +132,22 @@ class Comparison:
     """One group's figure in a finding's table: ``label`` names the group, and the words
     under it say whom the figure is of.
 
-    Most rows name their figure's base after the label ("All in the round, among workplaces
+    Most rows name their figure's base after the label ("Centrality class 3, among workplaces
     with an innovation"; nothing for a share of all the group's workplaces). A row whose
     label already names a subgroup that the base spells out in full would say it twice
     ("Collaborated with public workplaces outside the municipality, among workplaces with an
     innovation that collaborated with public workplaces outside the municipality"); it
     gives ``within``, the wider group it is part of, or ``qualifier``, the words that
-    complete its label, instead. The figure's own ``base`` is unchanged.
+    complete its label, instead. A row whose label is made of the base itself
+    (``base_in_label``: "Workplaces with an innovation, whole round") names it no more.
+    The figure's own ``base`` is unchanged.
     """
 
     label: str
     estimate: Figure
     within: str = ""
     qualifier: str = ""
+    base_in_label: bool = False
     #: The figure published for this group, if any, and the verdict of the row against it.
     published: ReferenceFigure | None = None
     published_verdict: Verdict | None = None
@@ -161,7 +164,7 @@ class Comparison:
     def shown_base(self) -> Base | str:
         """The base named after the label (``barometer.formatting.among``): ``within`` when
         the row has one, else the figure's base; "" when ``qualifier`` is shown instead."""
-        if self.qualifier:
+        if self.qualifier or self.base_in_label:
             return ""
         return self.within or self.base
 
@@ -185,6 +188,8 @@ class Finding:
     is_share: bool = True
     published_figures: list[ReferenceFigure] = field(default_factory=list)
     table_title: str = ""
+    #: The rows are factors ("New technology"), not groups: the rows' column says so.
+    factor_rows: bool = False
     #: What each published figure's scope adds beside the row it is set beside, by the
     #: figure's key (``scope_note``): KS 2018 beside all in the round says that the round
     #: also holds workplaces it did not ask.
@@ -204,6 +209,17 @@ class Finding:
         """The decimals of the finding's table, for every row and the difference
         (``barometer.formatting.table_decimals``)."""
         return table_decimals((c.estimate, self.is_share) for c in self.comparisons)
+
+
+def whole_round(figure: Figure) -> Comparison:
+    """The row of a whole round's figure: "All in the round" for a share of all its
+    workplaces; for a share of some of them, those named first ("Workplaces with an
+    innovation, whole round"), as "All in the round, among workplaces with an innovation"
+    said "all" and then fewer."""
+    base = named_base(figure.base)
+    if not base:
+        return Comparison(str(_("All in the round")), figure)
+    return Comparison(upper_first(_("%(base)s, whole round") % {"base": base}), figure, base_in_label=True)
 
 
 def _difference_verdict(difference, *, expect_positive: bool = True) -> Verdict:
@@ -335,8 +351,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
                 measure=str(measure),
                 published=str(published),
                 source=shown[0].source_title if shown else "",
-                # The row names its base on a line of its own ("of ...").
-                comparisons=[Comparison(str(_("All in the round")), live)],
+                comparisons=[whole_round(live)],
                 difference=None,
                 verdict=_published_verdict(live, shown[0] if shown else None, figures.weighting_state.weighted),
                 published_figures=shown,
@@ -571,6 +586,7 @@ def _factors_contributing_most(result: list[Finding], figures, national: dict, s
             source=source,
             comparisons=comparisons,
             difference=None,
+            factor_rows=True,
             verdict=ranking_verdict([c.estimate for c in named], [c.estimate for c in others]),
         )
     )

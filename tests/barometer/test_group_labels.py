@@ -1,8 +1,9 @@
 """A group's name and the base of its figure, composed into one phrase, read as one: a tester
 found "Alle i runden av virksomheter med en innovasjon" and "Sentralitetsklasse 3 av ..."
-(a screen reader reads the row's header as it stands). Every kind of group (all in the
-round, nationally, a workplace type, a county, a municipality size, a centrality class, a
-band of employees, a subgroup) beside every kind of base, in every language."""
+(a screen reader reads the row's header as it stands). Every kind of group (nationally, a
+workplace type, a county, a municipality size, a centrality class, a band of employees, a
+subgroup) beside every kind of base, in every language; a whole round's share of some of its
+workplaces names those first ("Workplaces with an innovation, whole round")."""
 
 from __future__ import annotations
 
@@ -36,7 +37,6 @@ def _groups() -> list[str]:
     from barometer.reports.findings import _label_band
 
     return [
-        str(translation.gettext("All in the round")),
         str(translation.gettext("Nationally")),
         peer_filters(workplace_type="kindergarten", size_class=1, centrality=3, county=County(number="46", name="X"))[
             0
@@ -53,7 +53,6 @@ def _groups() -> list[str]:
 @pytest.mark.parametrize(
     ("group", "base", "expected"),
     [
-        ("All in the round", INNOVATORS, "All in the round, among workplaces with an innovation"),
         ("Nationally", INNOVATORS, "Nationally, among workplaces with an innovation"),
         ("Centrality class 3", INNOVATORS, "Centrality class 3, among workplaces with an innovation"),
         (
@@ -128,7 +127,10 @@ def test_the_findings_rows_name_the_group_then_the_base(published_reports):
     client.cookies["barometer_language"] = "en"
     html = client.get(f"/statistikk/funn/?round={round_.pk}").content.decode()
     headers = _row_headers(html)
-    assert "All in the round, among workplaces with an innovation" in headers, headers
+    # The whole round's share of innovators: those first, then the round ("All in the round,
+    # among workplaces with an innovation" said "all", then fewer).
+    assert "Workplaces with an innovation, whole round" in headers, headers
+    assert not [h for h in headers if h.startswith("All in the round, ")], headers
     assert "Centrality class 3, among workplaces with an innovation" in headers, headers
     assert "Municipalities with under 5,000 inhabitants, among workplaces with an innovation" in headers, headers
     assert (
@@ -143,8 +145,27 @@ def test_the_findings_rows_name_the_group_then_the_base(published_reports):
     for language in ("nb", "nn"):
         client.cookies["barometer_language"] = language
         headers = _row_headers(client.get(f"/statistikk/funn/?round={round_.pk}").content.decode())
-        assert "Alle i runden" in [h.split(",")[0] for h in headers], headers
+        whole = {
+            "nb": "Virksomheter med en innovasjon, hele runden",
+            "nn": "Verksemder med ein innovasjon, heile runden",
+        }
+        assert whole[language] in headers, headers
+        assert not [h for h in headers if h.startswith("Alle i runden,")], headers
         assert not [h for h in headers if re.search(r"(runden|klasse \d|innbygg\w+|ansatte) av ", h)], headers
+
+
+def test_the_findings_factor_table_heads_its_rows_as_factors(published_reports):
+    """ "New technology, among workplaces with an innovation" is a factor, not a group: its
+    column is "Factor (base)"; the other tables' rows are groups."""
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    client.cookies["barometer_language"] = "en"
+    html = client.get(f"/statistikk/funn/?round={round_.pk}").content.decode()
+    sections = re.findall(
+        r'<section class="card mb-3" aria-labelledby="(finding-[\w-]+|breakdown-\d+)">(.*?)</section>', html, re.S
+    )
+    headings = {key: re.search(r'<thead><tr><th scope="col">([^<]*)</th>', body).group(1) for key, body in sections}
+    assert headings.pop("finding-factors-most") == "Factor (base)", headings
+    assert set(headings.values()) == {"Group (base)"}, headings
 
 
 def test_the_findings_keep_a_qualifier_and_a_wider_group_apart_from_the_base(published_reports):
