@@ -147,8 +147,9 @@ def test_a_namesake_municipality_names_its_county_once(register):
 
 def test_a_share_of_innovators_names_its_base_beside_the_group():
     """A summary's share of innovators names that base, so that a share of the 381 innovators
-    is not read as a share of all 521 nursing homes; never in brackets after a name with
-    brackets of its own (a fresh reader found "(klasse 3 av 6 ...) (virksomheter ...)")."""
+    is not read as a share of all 521 nursing homes; never in brackets of its own after a name
+    with brackets of its own (a fresh reader found "(klasse 3 av 6 ...) (virksomheter ...)"):
+    it opens the parenthesis of the interval ("ja (grunnlag: ...; 95 %-intervall ...)")."""
     from barometer.engine.figures import Base, Figure
     from barometer.reports.summary import _figure_sentence
 
@@ -158,7 +159,7 @@ def test_a_share_of_innovators_names_its_base_beside_the_group():
         group = "Alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)"
         sentence = _figure_sentence("Dere svarte nei.", group, Figure("x", estimate, base, True, True))
         assert "alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)" in sentence
-        assert "virksomheter med en innovasjon" in sentence and ") (" not in sentence and ";" not in sentence
+        assert ") (" not in sentence and "(klasse 3 av 6) svarte 80\xa0% ja (grunnlag: virksomheter med en" in sentence
         everyone = Figure("x", estimate, Base("workplaces", "alle virksomheter"), True, True)
         assert "alle virksomheter" not in _figure_sentence("Dere svarte nei.", "alders- og sykehjem", everyone)
 
