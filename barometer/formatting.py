@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import formats
 from django.utils.text import get_text_list
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Sector, WorkplaceType
@@ -115,18 +115,28 @@ def format_change(change: tuple[float, float, float] | None, *, as_share: bool =
     a share that goes from 40 % to 44 % grew by 4 points, that is 10 per cent.
 
     ``decimals``: one on its own; beside a table of the rows it is the difference of, the
-    table's (``table_decimals``), one more only where the interval's ends would meet."""
+    table's (``table_decimals``), one more only where the interval's ends would meet.
+
+    A number that rounds to zero has no sign ("0 prosentpoeng (−7 til +6)", not "+0"); the
+    unit is singular beside a number written "1" ("−1 percentage point")."""
     if change is None:
         return ""
-    scale, unit = (100, _("percentage points")) if as_share else (1, _("points"))
+    scale = 100 if as_share else 1
     value, low, high = change
     decimals = interval_decimals(low, high, as_share=as_share, decimals=decimals)
 
     def signed(number: float) -> str:
-        return ("−" if number < 0 and round(abs(number) * scale, decimals) else "+") + format_number(
-            abs(number) * scale, decimals
-        )
+        size = round(abs(number) * scale, decimals)
+        if not size:
+            return format_number(0, decimals)
+        return ("−" if number < 0 else "+") + format_number(size, decimals)
 
+    # The count the unit agrees with: the number as written ("1", but "1,0" takes the plural).
+    size = round(abs(value) * scale, decimals)
+    count = int(size) if decimals == 0 else 2
+    # Each call with its words written out, for makemessages.
+    percentage_points = ngettext("percentage point", "percentage points", count)
+    unit = percentage_points if as_share else ngettext("point", "points", count)
     return _("%(change)s %(unit)s (%(low)s to %(high)s)") % {
         "change": signed(value),
         "unit": unit,

@@ -770,8 +770,8 @@ def test_every_row_of_a_table_has_the_tables_decimals(client, analyst, skewed, m
     assert table_decimals([(narrow, False), (wide, False)]) == 1
     assert table_decimals([(wide, False), (None, False)]) == 0
     with translation.override("nb"):
-        # A difference that rounds to zero at the table's decimals is not "−0".
-        assert format_change((-0.001, -0.05, 0.04), decimals=0) == "+0 prosentpoeng (−5 til +4)"
+        # A difference that rounds to zero at the table's decimals is neither "−0" nor "+0".
+        assert format_change((-0.001, -0.05, 0.04), decimals=0) == "0 prosentpoeng (−5 til +4)"
     culture = findings_module.Finding(
         key="culture", title="Kultur", measure="Kulturindeks", published="", source="",
         comparisons=[findings_module.Comparison("Med", narrow), findings_module.Comparison("Uten", wide)],

@@ -188,3 +188,25 @@ def test_a_change_says_its_unit_in_every_language():
     with translation.override("en"):
         assert format_change(change) == "+5.2 percentage points (−1.0 to +11.4)"
     assert format_change(None) == ""
+
+
+def test_a_change_of_zero_has_no_sign_and_a_change_of_one_a_singular_unit():
+    """ "+0 prosentpoeng (−7 til +6)" and "(+0 til +12)": zero is neither more nor less; and
+    "−1 percentage points" is not English."""
+    with translation.override("nb"):
+        assert format_change((0.001, -0.07, 0.06), decimals=0) == "0 prosentpoeng (−7 til +6)"
+        assert format_change((0.06, -0.001, 0.12), decimals=0) == "+6 prosentpoeng (0 til +12)"
+        assert format_change((-0.0004, -0.05, 0.04)) == "0,0 prosentpoeng (−5,0 til +4,0)"
+        assert format_change((-0.01, -0.05, 0.03), decimals=0) == "−1 prosentpoeng (−5 til +3)"
+        assert format_change((1.0, 0.2, 1.8), as_share=False, decimals=0) == "+1 poeng (0 til +2)"
+    with translation.override("nn"):
+        assert format_change((-0.01, -0.05, 0.03), decimals=0) == "−1 prosentpoeng (−5 til +3)"
+        assert format_change((0.001, -0.07, 0.06), decimals=0) == "0 prosentpoeng (−7 til +6)"
+    with translation.override("en"):
+        assert format_change((-0.01, -0.05, 0.03), decimals=0) == "−1 percentage point (−5 to +3)"
+        assert format_change((0.01, -0.05, 0.07), decimals=0) == "+1 percentage point (−5 to +7)"
+        assert format_change((0.02, -0.05, 0.09), decimals=0) == "+2 percentage points (−5 to +9)"
+        assert format_change((0.01, 0.005, 0.015)) == "+1.0 percentage points (+0.5 to +1.5)"
+        assert format_change((0.0, -0.07, 0.06), decimals=0) == "0 percentage points (−7 to +6)"
+        assert format_change((-1.0, -1.8, -0.2), as_share=False, decimals=0) == "−1 point (−2 to 0)"
+        assert format_change((3.0, 1.8, 4.2), as_share=False, decimals=0) == "+3 points (+2 to +4)"
