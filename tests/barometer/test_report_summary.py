@@ -196,6 +196,11 @@ def test_report_page_has_the_summary_first_and_every_answered_block_in_details(c
     # indicators are headings one level below it, never beside it under "In detail".
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", html[html.index('id="summary-title"') :])]
     assert all(later - earlier <= 1 for earlier, later in pairwise(levels)), levels
+    # What looks like a heading is one (WCAG 1.3.1): "Publiserte resultater" below its
+    # indicator, "Deres svar" below its part, so that a screen reader can jump to them.
+    assert not re.search(r'<(p|div|span|strong)\b[^>]*class="[^"]*\bh[1-6]\b', html), html
+    assert '<h5 class="h6 mb-1">Publiserte resultater</h5>' in html
+    assert html.count('<h4 class="h6 mt-3 mb-1">Svarene deres</h4>') == len(page.context["blocks"])
     # The profile inside "About the comparison" is a heading below it, not a new top-level part.
     assert '<h4 id="profile-title"' in html
     in_detail = html[html.index(">I detalj<") : html.rindex("<h2", 0, html.index(">Kilder<"))]
@@ -389,3 +394,19 @@ def test_a_staff_report_s_title_names_the_workplace_not_you(admin_client, demo_r
     html = admin_client.get(f"/rapporter/{response.pk}/").content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert f"Slik ligger {response.workplace.name} an" in title and "deres" not in title
+
+
+def test_no_template_styles_a_non_heading_as_a_heading():
+    """A `<p class="h6">` looks like a heading and is none: a screen reader cannot list it
+    or jump to it (WCAG 1.3.1). A heading styled smaller keeps its level (`<h5 class="h6">`)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    found = []
+    for folder in [*settings.TEMPLATES[0]["DIRS"], *Path(settings.BASE_DIR).glob("*/templates")]:
+        for path in Path(folder).rglob("*.html"):
+            # A heading whose level the includer sets (``<h{{ heading_level }}``) is one too.
+            tags = re.finditer(r'<(?!h[1-6]\b|h\{\{)(\w+)\b[^>]*\bclass="[^"]*\bh[1-6]\b', path.read_text())
+            found += [f"{path}: {match.group(0)}" for match in tags]
+    assert not found, found
