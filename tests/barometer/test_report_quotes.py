@@ -25,6 +25,9 @@ ADVICE = {
     "en": "Ask employees for new solutions and give them room to try them out.",
 }
 QUOTE = {"nn": "88\xa0%", "en": "88%"}
+#: The advice's sentence that quotes KS 2018 (``barometer/data/indicators.json``); a bare
+#: "88" could be any figure or number on the page.
+QUOTING = {"nn": "i heile 88 % av verksemdene", "en": "in 88% of the workplaces"}
 
 
 def _self_test(published_reports, self_test_round, workplace_type, token):
@@ -56,10 +59,10 @@ def test_an_other_workplace_is_not_told_the_2018_figure(published_reports, self_
     client.cookies["barometer_language"] = language
     html = client.get("/s/selvtest-annen-abcdefghij/rapport/").content.decode()
     assert _flat(ADVICE[language]) in _flat(html)
-    assert "88" not in _flat(html).replace("2018", "")
+    assert QUOTING[language] not in _flat(html)
     pdf = client.get("/s/selvtest-annen-abcdefghij/rapport/rapport.pdf")
     text = _flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
-    assert _flat(ADVICE[language]) in text and "88" not in text.replace("2018", "")
+    assert _flat(ADVICE[language]) in text and QUOTING[language] not in text
 
 
 @pytest.mark.parametrize("language", ["nn", "en"])
