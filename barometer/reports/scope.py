@@ -30,15 +30,12 @@ from surveys.models import WorkplaceType
 #: is a part of the group a figure was published for, never that group itself.
 PART_CRITERIA = ("size_class", "centrality", "county", "employees_band")
 
-#: Where the note stands: beside the group shown (the statistics and findings pages, whose
-#: figure sits in the group's own row). A report, which shows several groups, says it in a
-#: paragraph of its own under the published figures, naming the national row by the words the
-#: table shows (``national_row_notes``): inside the 2018 figure's own item, "the national
-#: figure above" was read as the 2018 figure, the one that leaves those workplaces out.
-GROUP_SHOWN = "group_shown"
-_UNASKED = {
-    GROUP_SHOWN: gettext_lazy("The group shown also holds %(types)s, which this edition did not survey."),
-}
+#: The note beside the group shown (the statistics and findings pages, whose figure sits in
+#: the group's own row). A report, which shows several groups, says it in a paragraph of its
+#: own under the published figures, naming the national row by the words the table shows
+#: (``national_row_notes``): inside the 2018 figure's own item, "the national figure above"
+#: was read as the 2018 figure, the one that leaves those workplaces out.
+_UNASKED = gettext_lazy("The group shown also holds %(types)s, which this edition did not survey.")
 
 #: The report's note under the published figures, for each edition that did not survey every
 #: type (``EDITION_COVERAGE``): ``row`` is the national row's name as the table shows it,
@@ -78,14 +75,13 @@ def unasked_types(figure: ReferenceFigure, filter_: Filter) -> list[str]:
     return sorted((held if held is not None else set(WorkplaceType.values)) - asked)
 
 
-def unasked_note(figure: ReferenceFigure, filter_: Filter, *, beside: str = GROUP_SHOWN) -> str:
+def unasked_note(figure: ReferenceFigure, filter_: Filter) -> str:
     """The sentence that says the group holds types the figure's edition did not survey
-    (``unasked_types``), for the statistics and findings pages (``beside``: ``GROUP_SHOWN``);
-    "" when there are none."""
+    (``unasked_types``), for the statistics and findings pages; "" when there are none."""
     types = unasked_types(figure, filter_)
     if not types:
         return ""
-    return str(_UNASKED[beside]) % {"types": get_text_list([workplaces_of_type(t) for t in types], _("and"))}
+    return str(_UNASKED) % {"types": get_text_list([workplaces_of_type(t) for t in types], _("and"))}
 
 
 def type_name(workplace_type: str) -> str:
