@@ -145,6 +145,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "config.postgresql"
     # A database that is restarting must not hold a request for long: fail fast, answer 503.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # The statements every respondent page sends are prepared on the server once a
+    # connection has sent them this many times (config.postgresql's binding_cursor); "off"
+    # behind a pooler in transaction mode that cannot keep prepared statements.
+    _prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2").strip().lower()
+    if _prepare != "off" and not _prepare.isdigit():
+        raise ImproperlyConfigured(f"DATABASE_PREPARE_THRESHOLD must be a whole number or off, not {_prepare!r}")
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", None if _prepare == "off" else int(_prepare))
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_barometer")
 
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

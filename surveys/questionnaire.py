@@ -24,6 +24,7 @@ from .models import (
     Response,
     Section,
 )
+from .statements import binding_cursor
 
 
 @cache
@@ -60,7 +61,7 @@ class AnswerValues:
         """The response's answers in one query (answers left-joined to their choices)."""
         values = cls()
         alias = response._state.db or DEFAULT_DB_ALIAS
-        with connections[alias].cursor() as cursor:
+        with binding_cursor(alias) as cursor:
             cursor.execute(_answers_sql(alias), [response.pk])
             rows = cursor.fetchall()
         for question_id, number, text, option_id in rows:

@@ -9,6 +9,10 @@ instances the way the ORM makes them: the same converters (SQLite's dates are te
 ``Model.from_db``, with every relation cached on both sides as ``select_related`` caches
 it, a missing one (a left join that found nothing) as None, so asking for it costs no query.
 
+These statements run on every respondent page, so they are sent through ``binding_cursor``:
+on PostgreSQL (``config.postgresql``) the server keeps them prepared per connection and
+skips parsing and planning them; elsewhere it is Django's own cursor.
+
 ``tests/surveys/test_link_lookup.py`` compares the results with the ORM's, field for field
 and relation for relation, on SQLite and PostgreSQL.
 """
@@ -24,6 +28,16 @@ from django.db.models import Model
 
 # The range of a signed 64-bit integer column (BigAutoField, and SQLite's INTEGER).
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def binding_cursor(db: str = DEFAULT_DB_ALIAS):
+    """A cursor for a statement sent on every respondent page: the backend's
+    ``binding_cursor()`` where it has one (PostgreSQL through ``config.postgresql``: the
+    server parses and plans the statement once per connection), else ``cursor()``. Both are
+    Django's wrapped cursors, so the statement is logged and counted like any other."""
+    connection = connections[db]
+    opener = getattr(connection, "binding_cursor", None)
+    return opener() if opener is not None else connection.cursor()
 
 
 class _Columns:
@@ -157,7 +171,7 @@ class Prepared:
         written = self._written.get(db)
         if written is None:
             written = self._written[db] = self._write(db)
-        with connections[db].cursor() as cursor:
+        with binding_cursor(db) as cursor:
             cursor.execute(written.sql, params)
             row = cursor.fetchone()
         if row is None:
