@@ -34,8 +34,8 @@ from barometer.engine.groups import Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import among, format_share, lower_first, named_base, table_decimals, upper_first
-from barometer.models import ReferenceFigure
-from barometer.reports.scope import scope_note
+from barometer.models import Edition, ReferenceFigure
+from barometer.reports.scope import claim_note, scope_note
 from surveys.models import Centrality, Round, SizeClass
 
 INCIDENCE_YES = ["inc_services.yes", "inc_processes.yes", "inc_communication.yes"]
@@ -194,6 +194,10 @@ class Finding:
     #: figure's key (``scope_note``): KS 2018 beside all in the round says that the round
     #: also holds workplaces it did not ask.
     scope_notes: dict[str, str] = field(default_factory=dict)
+    #: The same words for the published claim itself, when no figure of its edition stands
+    #: beside it to carry them (``claim_scope``): a claim of KS 2018 tested on groups that
+    #: hold workplace types KS 2018 did not survey.
+    claim_note: str = ""
 
     @property
     def verdict_text(self) -> str:
@@ -220,6 +224,21 @@ def whole_round(figure: Figure) -> Comparison:
     if not base:
         return Comparison(str(_("All in the round")), figure)
     return Comparison(upper_first(_("%(base)s, whole round") % {"base": base}), figure, base_in_label=True)
+
+
+#: The edition whose claims the findings test (``SOURCE_2018``).
+CLAIM_EDITION = Edition.NO_2018
+SOURCE_2018 = "KS: Innovasjonsbarometeret for kommunal sektor 2018 – medarbeidere, ledere og samarbeid"
+
+
+def claim_scope(filters: list[Filter], figures: list[ReferenceFigure] = ()) -> str:
+    """What a finding or a breakdown says about its claim's scope: the scope rule's note
+    (``barometer.reports.scope.claim_note``) for the groups of ``filters``, as the
+    statistics page says it beside a figure; "" when one of the claim's own published
+    ``figures`` of its edition already says it beside that figure (once is enough)."""
+    if any(figure.edition == CLAIM_EDITION for figure in figures):
+        return ""
+    return claim_note(CLAIM_EDITION, filters)
 
 
 def _difference_verdict(difference, *, expect_positive: bool = True) -> Verdict:
@@ -286,6 +305,9 @@ class Breakdown:
     claim: str
     differences: list[tuple[str, str, tuple[float, float, float]]]
     verdict: Verdict
+    source: str = SOURCE_2018
+    #: As ``Finding.claim_note``: every part holds workplace types KS 2018 did not survey.
+    claim_note: str = ""
 
     @property
     def difference(self) -> tuple[float, float, float] | None:
@@ -356,6 +378,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
                 verdict=_published_verdict(live, shown[0] if shown else None, figures.weighting_state.weighted),
                 published_figures=shown,
                 scope_notes={f.key: scope_note(f, Filter()) for f in shown},
+                claim_note=claim_scope([Filter()], shown),
             )
         )
 
@@ -396,6 +419,8 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         """``first`` and ``second`` are (label, Filter) or (label, spec key) pairs; ``within``
         and ``qualifier`` go to both rows (see ``Comparison``)."""
         comparisons = []
+        # A subgroup of a spec ("collaborated outside the municipality") is of all the round.
+        groups = [target if isinstance(target, Filter) else Filter() for _label, target in (first, second)]
         for label, target in (first, second):
             value = figures.group(target).get(indicator_key) if isinstance(target, Filter) else national.get(target)
             if value is None:
@@ -414,17 +439,17 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
                 difference=difference,
                 verdict=_difference_verdict(difference),
                 is_share=is_share,
+                claim_note=claim_scope(groups),
             )
         )
 
-    source_2018 = "KS: Innovasjonsbarometeret for kommunal sektor 2018 – medarbeidere, ledere og samarbeid"
-    _type_groups(result, figures, source_2018)
+    _type_groups(result, figures, SOURCE_2018)
     two_groups(
         "education-vs-health",
         _("More municipal collaboration in education than in health and care"),
         _("Share with municipal collaboration"),
         _("There is more municipal collaboration on innovation in education than in health and care."),
-        source_2018,
+        SOURCE_2018,
         "municipal-collaboration",
         (_("Education and childhood"), Filter(sector="education")),
         (_("Health and care"), Filter(sector="health_care")),
@@ -437,7 +462,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
             "Collaboration with public workplaces outside their own municipality or county goes with a higher "
             "likelihood that the new solutions give better quality."
         ),
-        source_2018,
+        SOURCE_2018,
         "finding-quality-outside",
         (_("Collaborated with public workplaces outside the municipality"), "finding-quality-outside"),
         (_("Did not collaborate with them"), "finding-quality-not-outside"),
@@ -448,7 +473,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         _("Culture goes with innovation"),
         _("Culture index (0–100)"),
         _("Willingness to take risks, openness, recognition and collaboration give more new solutions."),
-        source_2018,
+        SOURCE_2018,
         "culture-index",
         (_("Workplaces with an innovation"), "finding-culture-innovators"),
         (_("Workplaces without an innovation"), "finding-culture-non-innovators"),
@@ -456,7 +481,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
         qualifier=_("that answered at least 3 of the 5 culture statements"),
     )
 
-    _factors_contributing_most(result, figures, national, source_2018)
+    _factors_contributing_most(result, figures, national, SOURCE_2018)
 
     edition = figures.edition if published else None
     return FindingsReport(result, _breakdowns(figures), figures.weighting_state, edition)
@@ -511,6 +536,7 @@ def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str
             verdict=_difference_verdict(difference),
             published_figures=figures,
             scope_notes=notes,
+            claim_note=claim_scope([filter_ for _label, filter_ in groups], figures),
         )
     )
 
@@ -588,6 +614,7 @@ def _factors_contributing_most(result: list[Finding], figures, national: dict, s
             difference=None,
             factor_rows=True,
             verdict=ranking_verdict([c.estimate for c in named], [c.estimate for c in others]),
+            claim_note=claim_scope([Filter()]),
         )
     )
 
@@ -617,7 +644,10 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
         verdict = combined_verdict([difference for _high, _low, difference in differences])
         if verdict == Verdict.TOO_FEW:
             differences = []
-        result.append(Breakdown(str(title), str(measures[key]), rows, str(claim), differences, verdict))
+        note = claim_scope([Filter(**{dimension: value}) for value, _label in parts])
+        result.append(
+            Breakdown(str(title), str(measures[key]), rows, str(claim), differences, verdict, claim_note=note)
+        )
 
     if "innovated" in figures.by_key:
         add(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext
 from barometer.engine.groups import Filter
 from barometer.engine.published import OTHER_SCOPE, WIDER_SCOPE
 from barometer.formatting import types_in_words, workplaces_of_type
-from barometer.models import Edition, ReferenceFigure
+from barometer.models import EDITION_COVERAGE, Edition, ReferenceFigure
 from surveys.models import WorkplaceType
 
 #: The criteria that make a group part of the national population of its workplace types:
@@ -61,6 +61,16 @@ class FigureScope:
     note: str = ""
 
 
+def edition_unasked_types(edition: str, filter_: Filter) -> list[str]:
+    """The workplace types the group can hold that ``edition`` did not survey
+    (``EDITION_COVERAGE``), in a fixed order; empty for an edition that asked every type."""
+    asked = EDITION_COVERAGE.get(edition)
+    if asked is None:
+        return []
+    held = filter_.covered_types()
+    return sorted((held if held is not None else set(WorkplaceType.values)) - asked)
+
+
 def unasked_types(figure: ReferenceFigure, filter_: Filter) -> list[str]:
     """The workplace types the group can hold that the figure's edition did not survey, in a
     fixed order: "other" beside a KS 2018 figure about all workplaces, for all workplaces,
@@ -68,20 +78,28 @@ def unasked_types(figure: ReferenceFigure, filter_: Filter) -> list[str]:
     types (its population names them) and for an edition that asked every type."""
     if figure.workplace_types:
         return []
-    asked = figure.covered_types()
-    if asked is None:
-        return []
-    held = filter_.covered_types()
-    return sorted((held if held is not None else set(WorkplaceType.values)) - asked)
+    return edition_unasked_types(figure.edition, filter_)
+
+
+def _unasked_sentence(types: list[str]) -> str:
+    if not types:
+        return ""
+    return str(_UNASKED) % {"types": get_text_list([workplaces_of_type(t) for t in types], _("and"))}
 
 
 def unasked_note(figure: ReferenceFigure, filter_: Filter) -> str:
     """The sentence that says the group holds types the figure's edition did not survey
     (``unasked_types``), for the statistics and findings pages; "" when there are none."""
-    types = unasked_types(figure, filter_)
-    if not types:
-        return ""
-    return str(_UNASKED) % {"types": get_text_list([workplaces_of_type(t) for t in types], _("and"))}
+    return _unasked_sentence(unasked_types(figure, filter_))
+
+
+def claim_note(edition: str, filters) -> str:
+    """The same sentence for a published claim of ``edition`` that has no figure of its own
+    to stand beside ("collaboration outside the municipality goes with better quality",
+    a breakdown by centrality), tested on the groups of ``filters`` (the rows it compares,
+    or the parts of a breakdown): the types any of them can hold that the edition did not
+    survey; "" when there are none (education against health and care beside KS 2018)."""
+    return _unasked_sentence(sorted({t for filter_ in filters for t in edition_unasked_types(edition, filter_)}))
 
 
 def type_name(workplace_type: str) -> str:

@@ -124,6 +124,49 @@ def test_the_findings_page_says_it_beside_all_in_the_round(published_reports):
     assert GROUP_NOTE["nb"] not in by_type[: by_type.index("</table>")]
 
 
+#: The findings that test a claim of KS 2018 on groups that hold "other" workplaces, which KS
+#: 2018 did not survey, and have no 2018 figure of their own to carry the note: all in the
+#: round split by a subgroup, or by factor; and every breakdown (a size class, a centrality
+#: class, a band of employees holds every type).
+CLAIMS_ON_ALL_TYPES = ("quality-outside", "culture", "factors-most")
+#: Claims tested on the types KS 2018 asked, or noted beside their own 2018 figure.
+CLAIMS_WITHOUT_NOTE = ("education-vs-health", "municipal-by-type", "employees", "voluntary", "external")
+
+
+def _card(html: str, anchor: str) -> str:
+    block = html[html.index(anchor) :]
+    return block[: block.index("</section>")]
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "nn"])
+def test_the_findings_page_says_it_beside_every_claim_tested_on_types_ks_did_not_survey(published_reports, language):
+    """A claim of KS 2018 tested on the round's workplaces of every type (collaboration
+    outside the municipality and quality, culture, the factors, every breakdown) said
+    nothing of the "other" workplaces KS did not survey, while /statistikk/ says it beside
+    the figure: the same sentence, once, under the claim."""
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    with translation.override(language):
+        note = figure_scope(_figure("no2018-innovated"), Filter()).note  # the statistics page's words
+        report = findings(round_, published=True)
+    assert note
+    by_key = {finding.key: finding for finding in report.findings}
+    assert set(CLAIMS_ON_ALL_TYPES) <= set(by_key) and report.breakdowns
+    for key in CLAIMS_ON_ALL_TYPES:
+        assert by_key[key].claim_note == note, key
+    for breakdown in report.breakdowns:
+        assert breakdown.claim_note == note, breakdown.title
+    for key in CLAIMS_WITHOUT_NOTE:
+        assert by_key[key].claim_note == "", key  # no claim note, nor a second one beside a figure's
+    html = _flat(client.get(f"/statistikk/funn/?round={round_.pk}", HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    for key in CLAIMS_ON_ALL_TYPES:
+        assert _card(html, f'id="finding-{key}"').count(note) == 1, key
+    for number in range(1, len(report.breakdowns) + 1):
+        assert _card(html, f'id="breakdown-{number}"').count(note) == 1, number
+    for key in ("education-vs-health", "municipal-by-type"):
+        assert note not in _card(html, f'id="finding-{key}"'), key
+    assert _card(html, 'id="finding-employees"').count(note) == 1  # beside its 2018 figure only
+
+
 # --- The reports: the national row beside the published figures --------------------------------
 
 
