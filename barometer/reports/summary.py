@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from barometer.engine.figures import Figure, GroupFigures
-from barometer.engine.groups import Filter
+from barometer.engine.groups import Filter, centrality_label
 from barometer.engine.indicators import OwnValue
 from barometer.engine.published import benchmark
 from barometer.formatting import (
@@ -57,11 +58,15 @@ def centrality_explained(centrality: int) -> str:
 
 @dataclass(frozen=True)
 class ComparisonGroup:
-    """One group the summary may compare with: its filter and its name in a sentence."""
+    """One group the summary may compare with: its filter and its name in a sentence;
+    ``other_row``, the label of a peer row further down the report that is another group a
+    reader may take for this one ("Centrality class 2", of every type, beside kindergartens
+    of that class), "" when there is none."""
 
     kind: str
     filter: Filter
     name: str
+    other_row: str = ""
 
 
 def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = False) -> list[ComparisonGroup]:
@@ -76,6 +81,8 @@ def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = Fal
             "type_centrality",
             Filter(workplace_type=workplace_type, centrality=centrality),
             same % {"type": type_name, "class": centrality_explained(centrality)},
+            # The report's peer row of the class (``peer_filters``) holds every type.
+            other_row=centrality_label(centrality),
         ),
         ComparisonGroup(
             "workplace_type", Filter(workplace_type=workplace_type), _("%(type)s nationally") % {"type": type_name}
@@ -89,7 +96,7 @@ class SummaryItem:
     """One sentence of the summary: ``direction`` is "less" or "more"; ``share`` 0-1 (for a
     published figure, the middle of the range its wording allows); ``low``/``high`` the
     interval (None for a published figure); ``fallback`` names the
-    narrower group that was hidden, if any."""
+    narrower groups that were hidden, if any (``group`` is then the wider one shown)."""
 
     indicator: Indicator
     direction: str
@@ -132,6 +139,13 @@ def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
     return str(indicator.own_yes if own.value == 1.0 else indicator.own_no)
 
 
+def _shown_name(group: str, figure: Figure, *, nationally: bool) -> str:
+    """The group compared with, as the sentence names it: the national group by the figure's
+    base when it is not all workplaces ("workplaces with an innovation nationally")."""
+    base = named_base(figure.base)
+    return _("%(base)s nationally") % {"base": base} if nationally and base else group
+
+
 def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: bool = False) -> str:
     """The own answer, then the group's share: "Among nursing homes nationally, 80% answered
     yes (base: workplaces with an innovation; 95% interval ...)". Whom the share is of
@@ -143,7 +157,7 @@ def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: b
     workplaces nationally" followed by a narrower base."""
     base = named_base(figure.base)
     if nationally and base:
-        group, base = _("%(base)s nationally") % {"base": base}, ""
+        group, base = _shown_name(group, figure, nationally=True), ""
     values = {
         "own": own_text,
         "group": in_sentence(group),
@@ -162,6 +176,31 @@ def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: b
             % values
         )
     return _("%(own)s Among %(group)s, %(share)s answered yes (95%% interval %(interval)s, %(n)s answers).") % values
+
+
+def _fallback_sentences(hidden: list[ComparisonGroup], shown: str) -> str:
+    """What the summary says when the narrower ``hidden`` groups' figures are not shown and
+    the wider group ``shown`` (its name as the sentence gives it) is compared instead: each
+    hidden group by name, and nothing else about it; the group compared with; and, for a
+    hidden group that a peer row further down may be taken for ("Centrality class 2", all
+    types), that the row is another group, so that its figure is not read as the hidden one."""
+    names = [group.name for group in hidden]
+    if len(names) == 1:
+        text = _(
+            "The figure for %(group)s is not shown: there are too few answers, or it could reveal a small group."
+        ) % {"group": names[0]}
+    else:
+        text = _(
+            "The figures for %(groups)s are not shown: there are too few answers, or they could reveal a small group."
+        ) % {"groups": get_text_list(names, _("and"))}
+    sentences = [text, _("This compares with %(group)s instead, a wider group.") % {"group": in_sentence(shown)}]
+    sentences += [
+        _("%(row)s further down is another group: workplaces of every type in municipalities with that centrality.")
+        % {"row": pgettext("a quoted name", "“%(name)s”") % {"name": group.other_row}}
+        for group in hidden
+        if group.other_row
+    ]
+    return " ".join(sentences)
 
 
 def build_summary(
@@ -191,27 +230,28 @@ def build_summary(
         own_text = _own_text(indicator, own, staff)
         item = None
         if source is not None:
-            hidden = None
+            hidden: list[ComparisonGroup] = []
             for group in groups:
                 if group.kind not in group_figures:
                     group_figures[group.kind] = source.group(group.filter)
                 figure = group_figures[group.kind].get(indicator.key)
                 if figure is None or not figure.shown or figure.low is None or figure.high is None:
-                    hidden = hidden or group.name
+                    hidden.append(group)
                     continue
                 direction = "less" if own.value == 0.0 and figure.low > 0.5 else None
                 direction = direction or ("more" if own.value == 1.0 and figure.high < 0.5 else None)
                 if direction is None:
                     break
-                sentence = _figure_sentence(own_text, group.name, figure, nationally=group.kind == "national")
+                nationally = group.kind == "national"
+                sentence = _figure_sentence(own_text, group.name, figure, nationally=nationally)
                 if hidden:
-                    sentence += " " + _(
-                        "The figure for %(group)s is not shown: there are too few answers, "
-                        "or it could reveal a small group."
-                    ) % {"group": hidden}
+                    # The group as the sentence names it ("workplaces with an innovation nationally").
+                    shown = _shown_name(group.name, figure, nationally=nationally)
+                    sentence += " " + _fallback_sentences(hidden, shown)
+                fallback = get_text_list([h.name for h in hidden], _("and")) if hidden else None
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
-                    group.name, hidden, suggestion_for(indicator, workplace_type),
+                    group.name, fallback, suggestion_for(indicator, workplace_type),
                 )  # fmt: skip
                 clarity = figure.low - 0.5 if direction == "less" else 0.5 - figure.high
                 break

@@ -1,12 +1,15 @@
 """The report's first screen ("how are we doing?"), its details sections, the staff view
 and the charts' addresses (issue 15)."""
 
+import io
 import re
 from itertools import pairwise
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import translation
+from pypdf import PdfReader
 
 from barometer.engine.figures import Base, Figure, GroupFigures
 from barometer.engine.groups import Filter
@@ -93,6 +96,54 @@ def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data,
     assert "((" not in item.sentence and "))" not in item.sentence
     assert "vises ikke: det er for få svar, eller det kunne avsløre en liten gruppe." in item.sentence
     assert source.asked == [NARROW, TYPE]
+
+
+def test_the_fallback_names_the_hidden_group_the_group_shown_and_the_peer_row_apart(barometer_data):
+    """A reader took "not shown" for the chart's "Centrality class 6" (every type), whose
+    figure is shown further down: the summary names the hidden group, the wider group it
+    compares with instead, and says that the class's row is another group."""
+    (innovated,) = indicators("innovated")
+    source = FakeSource({NARROW: {"innovated": HIDDEN}, TYPE: {"innovated": shown(0.75, 0.7, 0.8)}})
+    with translation.override("en"):
+        (item,) = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
+    hidden = "kindergartens in municipalities with the same centrality as yours (class 6 of 6, the least central)"
+    assert f"The figure for {hidden} is not shown: there are too few answers, or it could reveal" in item.sentence
+    assert "This compares with kindergartens nationally instead, a wider group." in item.sentence
+    assert (
+        "“Centrality class 6” further down is another group: workplaces of every type in municipalities with that "
+        "centrality." in item.sentence
+    )
+    # Nothing else of the hidden group: neither its number of answers nor why it is hidden.
+    assert " 3 answers" not in item.sentence and "protect" not in item.sentence
+
+
+def test_two_hidden_groups_are_both_named_and_the_national_one_by_its_base(barometer_data):
+    (employees,) = indicators("employees-initiated-or-implemented")
+    innovators = Base("innovators", "workplaces with an innovation")
+    national = GroupFigures(
+        Filter(), 100, {employees.key: Figure(employees.key, shown(0.9, 0.85, 0.95), innovators, True, True)}
+    )
+
+    class Source(FakeSource):
+        def group(self, filter_):
+            return national if filter_ == Filter() else super().group(filter_)
+
+    source = Source({NARROW: {employees.key: HIDDEN}, TYPE: {employees.key: HIDDEN}})
+    with translation.override("en"):
+        (item,) = build_summary(source, [(employees, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
+    assert item.group == "all workplaces nationally"
+    assert "The figures for kindergartens in municipalities with the same centrality as yours" in item.sentence
+    assert "and kindergartens nationally are not shown: there are too few answers, or they could" in item.sentence
+    assert "This compares with workplaces with an innovation nationally instead, a wider group." in item.sentence
+    assert item.sentence.count("“Centrality class 6”") == 1
+
+
+def test_no_fallback_no_words_about_other_groups(barometer_data):
+    (innovated,) = indicators("innovated")
+    source = FakeSource({NARROW: {"innovated": shown(0.8, 0.7, 0.88)}})
+    with translation.override("en"):
+        (item,) = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
+    assert "not shown" not in item.sentence and "instead" not in item.sentence and "“" not in item.sentence
 
 
 def test_a_group_hidden_to_protect_another_reads_like_any_hidden_group(barometer_data, bokmal):
@@ -410,3 +461,32 @@ def test_no_template_styles_a_non_heading_as_a_heading():
             tags = re.finditer(r'<(?!h[1-6]\b|h\{\{)(\w+)\b[^>]*\bclass="[^"]*\bh[1-6]\b', path.read_text())
             found += [f"{path}: {match.group(0)}" for match in tags]
     assert not found, found
+
+
+def test_the_report_page_and_its_pdf_say_which_group_is_hidden_and_which_is_shown(published_reports, admin_client):
+    """The self-test's kindergarten (centrality class 2) is compared with all workplaces: the
+    page, the staff's page and the PDF each name the two hidden groups, the group shown
+    instead, and "Centrality class 2" further down as another group, whose figure is shown."""
+    self_test = published_reports["self_test"]
+    url = f"/s/{published_reports['links']['self_test']}/rapport/"
+    respondent = Client()
+    for client in (respondent, admin_client):
+        client.cookies["barometer_language"] = "en"
+    expected = [
+        "The figures for kindergartens in municipalities with the same centrality as",
+        "and kindergartens nationally are not shown",
+        "This compares with workplaces with an innovation nationally instead, a wider group.",
+        "“Centrality class 2” further down is another group: workplaces of every type in municipalities with that "
+        "centrality.",
+    ]
+    pages = [respondent.get(url), admin_client.get(f"/rapporter/{self_test.pk}/")]
+    for html in (page.content.decode() for page in pages):
+        summary = html[html.index('id="summary-title"') : html.index("</section>")]
+        summary = re.sub(r"\s+", " ", summary.replace("&#x27;", "'"))
+        for words in expected:
+            assert words in summary, words
+        assert ">Centrality class 2" in html[html.index("</section>") :]  # the row it is told apart from
+    pdf = respondent.get(f"{url}rapport.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
+    for words in expected:
+        assert words in text, words
