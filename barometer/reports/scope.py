@@ -7,7 +7,9 @@ A figure is judged only beside the group it was published for (``figure_scope``)
 it is judged or not, a group that holds workplace types the figure's edition did not ask
 (all workplaces, a county or a size class beside KS 2018, which asked education and health
 and care only: ``EDITION_COVERAGE``) says so beside the figure (``unasked_note``): a
-difference may come from those workplaces alone.
+difference may come from those workplaces alone. A claim of such an edition tested without
+a figure of its own (the findings page's comparisons and breakdowns) says the same words
+under the claim (``claim_note``).
 """
 
 from __future__ import annotations
