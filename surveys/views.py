@@ -10,10 +10,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.middleware.csrf import (
+    REASON_BAD_ORIGIN,
+    REASON_BAD_REFERER,
+    REASON_INSECURE_REFERER,
+    REASON_MALFORMED_REFERER,
+    REASON_NO_CSRF_COOKIE,
+    REASON_NO_REFERER,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -393,16 +401,64 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
 #: What a refused form was for, by the page it was sent to (``csrf_failure``).
 ANSWERS_PAGE, SUBMIT_PAGE, SELF_TEST_PAGE = "surveys:section", "surveys:review", "surveys:self_test"
 
+#: Why Django's CSRF check refused a form, as ``csrf_failure`` tells it (``refusal_cause``).
+#: ``cookie_missing``: no CSRF cookie came with the form; ``cookie_damaged``: the cookie is
+#: not one Django writes (it sends a new one with the refusal); ``cookie_replaced``: the
+#: form's token does not match the cookie, which was replaced after the page was opened
+#: (logging in, deleted cookies); ``token_invalid``: the form came without a token, or a
+#: token that is not one Django writes; ``other_address``: the Origin or Referer names
+#: another site (or an unencrypted page of this one); ``origin_withheld``: the browser sent
+#: no Referer (or ``Origin: null``) on HTTPS; ``origin_unreadable``: the Referer is not an
+#: address.
+CSRF_CAUSES = (
+    "cookie_missing",
+    "cookie_damaged",
+    "cookie_replaced",
+    "token_invalid",
+    "other_address",
+    "origin_withheld",
+    "origin_unreadable",
+)
+
+
+def _reason_prefix(reason_template: str) -> str:
+    """The fixed start of one of Django's reasons with a ``%s`` in it."""
+    return reason_template.split("%s", 1)[0]
+
+
+def refusal_cause(reason: str) -> str:
+    """Which of ``CSRF_CAUSES`` the reason Django gives for refusing a form is. The reasons
+    are ``django.middleware.csrf``'s constants, some with an address or a token's source put
+    in; anything unforeseen counts as a form that came without a valid token, which says no
+    more than that the form could not be checked."""
+    if reason == REASON_NO_CSRF_COOKIE:
+        return "cookie_missing"
+    if reason.startswith("CSRF cookie "):  # "CSRF cookie has incorrect length." and the like
+        return "cookie_damaged"
+    if reason.startswith("CSRF token from ") and reason.endswith(" incorrect."):
+        return "cookie_replaced"
+    if reason == REASON_NO_REFERER or reason == REASON_BAD_ORIGIN % "null":
+        return "origin_withheld"  # a privacy setting can send "Origin: null" as well
+    if reason == REASON_MALFORMED_REFERER:
+        return "origin_unreadable"
+    if reason == REASON_INSECURE_REFERER or reason.startswith(
+        (_reason_prefix(REASON_BAD_ORIGIN), _reason_prefix(REASON_BAD_REFERER))
+    ):
+        return "other_address"
+    # REASON_CSRF_TOKEN_MISSING, "CSRF token from POST has incorrect length." and the like.
+    return "token_invalid"
+
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The page for a form the CSRF check refused (``CSRF_FAILURE_VIEW``): 403, saying only
     what is true of this request. Nothing the form sent was saved; answers saved before are
     said to be saved only when the link's response has some, and it is said that answers
-    were not submitted only for the review page. Why the form could not be used depends on
-    the reason: without the CSRF cookie the browser sent no cookie to check the form by;
-    otherwise the cookie was replaced (by logging in, or deleted cookies) after the page
-    was opened. Neither another tab nor time alone refuses a form: tabs share the cookie,
-    and it lasts a year (``CSRF_COOKIE_AGE``).
+    were not submitted only for the review page. Why the form could not be used is said as
+    Django's reason has it (``refusal_cause``): no cookie or a damaged one; a token that no
+    longer matches the cookie, which was replaced (by logging in, or deleted cookies) after
+    the page was opened; a form without a valid token; a form sent from another address, or
+    from a browser that withheld where it came from. Neither another tab nor time alone
+    refuses a form: tabs share the cookie, and it lasts a year (``CSRF_COOKIE_AGE``).
 
     Methods a page does not take never come here (``config.errors.MethodNotAllowedPage``
     answers them with 405 first). A respondent link is looked up as every respondent page
@@ -410,8 +466,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     limit, so this page tells nothing about links that a GET would not."""
     match = request.resolver_match
     page = match.view_name if match is not None else ""
+    try:
+        site = request.build_absolute_uri("/")
+    except DisallowedHost:  # the host check refuses the request before the CSRF check; to be safe
+        site = ""
     context = {
-        "cookie_missing": reason == REASON_NO_CSRF_COOKIE,
+        "cause": refusal_cause(reason),
+        "site": site,
         "page": {ANSWERS_PAGE: "answers", SUBMIT_PAGE: "submit", SELF_TEST_PAGE: "self_test"}.get(page, "other"),
         "submitted": False,
         "saved": False,

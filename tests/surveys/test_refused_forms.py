@@ -22,13 +22,24 @@ def invitation(national_round, workplace):
     return Invitation.objects.create(round=national_round, workplace=workplace)
 
 
+class StaleFormBrowser(Client):
+    """A browser whose forms carry the token of a page opened before its CSRF cookie was
+    replaced (by logging in, or deleted cookies): Django's "CSRF token from POST incorrect."."""
+
+    stale_token = ""
+
+    def post(self, path, data=None, **extra):
+        return super().post(path, {"csrfmiddlewaretoken": self.stale_token, **(data or {})}, **extra)
+
+
 def browser(*, language="en", with_cookie=True) -> Client:
     """A client that checks CSRF as a browser's requests are checked: with the CSRF cookie a
-    visit leaves (but never the form's token, as a form from before the cookie changed), or
-    with none."""
-    client = Client(enforce_csrf_checks=True)
+    visit leaves and a form opened before the cookie was replaced, or with no cookie."""
+    client = StaleFormBrowser(enforce_csrf_checks=True)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     if with_cookie:
+        client.stale_token = client.get("/konto/login/").context["csrf_token"]
+        del client.cookies[settings.CSRF_COOKIE_NAME]  # deleted cookies: the next page sets a new one
         client.get("/konto/login/")
         assert "csrftoken" in client.cookies
     return client
@@ -175,3 +186,145 @@ def test_what_the_page_says_of_the_csrf_cookie_is_what_django_does(db, django_us
     before_logout = client.get("/konto/logout/").context["csrf_token"]
     assert client.post("/konto/logout/", {"csrfmiddlewaretoken": before_logout}).status_code == 302
     assert client.post("/konto/login/", {**form, "csrfmiddlewaretoken": before_logout}).status_code == 302
+
+
+# Django refuses a form for reasons besides a replaced cookie: a form without a valid token,
+# a form sent from another address (Origin, Referer), a browser that withholds where a form
+# came from (Referer, checked on HTTPS only) and a damaged cookie. The page said for every one
+# of them that the cookie had been replaced by a login or deleted cookies.
+REPLACED_COOKIE = ("logs in", "cookies are deleted")
+
+
+def fresh_browser() -> tuple[Client, str]:
+    """A client with the CSRF cookie of a page it opened and that page's token."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    token = client.get("/konto/login/").context["csrf_token"]
+    return client, token
+
+
+def later_page(client, invitation, question_set) -> tuple[str, dict]:
+    """A respondent's second page, with the first page's answers saved."""
+    client.post(f"/s/{invitation.token}/del/profile/", post_data(question_set, ["role"], INNOVATOR_ANSWERS))
+    return f"/s/{invitation.token}/del/incidence/", post_data(question_set, ["inc_services"], INNOVATOR_ANSWERS)
+
+
+def assert_nothing_saved_beyond(page_text: str) -> None:
+    assert "The answers on this page were not saved. The answers on the pages you completed before are saved." in (
+        page_text
+    )
+
+
+@pytest.mark.parametrize(
+    "token",
+    [None, "x" * 12, "!" * 64],  # missing; the wrong length; characters a token never has
+)
+def test_a_form_without_a_valid_token_is_not_said_to_have_a_replaced_cookie(client, invitation, question_set, token):
+    url, answers = later_page(client, invitation, question_set)
+    strict, _token = fresh_browser()
+    if token is not None:
+        answers["csrfmiddlewaretoken"] = token
+    page = refused(strict.post(url, answers))
+    assert "without the check code this site puts in its forms, or with a damaged one" in page
+    assert not any(claim in page for claim in REPLACED_COOKIE), page
+    assert "did not send the cookie" not in page
+    assert_nothing_saved_beyond(page)
+    assert "Go back, reload the page and answer it again." in page
+    assert Response.objects.get().answers.count() == 1
+
+
+def test_a_token_in_the_header_that_is_damaged_is_a_damaged_token(db):
+    strict, _token = fresh_browser()
+    page = refused(strict.post("/konto/login/", {"username": "x"}, headers={"X-CSRFToken": "short"}))
+    assert "or with a damaged one" in page and "logs in" not in page
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://translate.example.net"},  # REASON_BAD_ORIGIN
+        {"Referer": "https://translate.example.net/s/page/"},  # REASON_BAD_REFERER (HTTPS)
+        {"Referer": "http://testserver/s/page/"},  # REASON_INSECURE_REFERER (HTTPS)
+    ],
+)
+def test_a_form_from_another_address_says_so_and_where_to_open_the_site(client, invitation, question_set, headers):
+    url, answers = later_page(client, invitation, question_set)
+    strict, token = fresh_browser()
+    page = refused(strict.post(url, {**answers, "csrfmiddlewaretoken": token}, secure=True, headers=headers))
+    assert "sent from a page at another address than this site's" in page
+    assert "Open this site at https://testserver/ and try again. If you used a personal link, open it again." in page
+    assert not any(claim in page for claim in REPLACED_COOKIE), page
+    assert "privacy setting" not in page and "Go back, reload" not in page
+    assert_nothing_saved_beyond(page)
+    assert Response.objects.get().answers.count() == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Origin": "null"}],  # REASON_NO_REFERER (HTTPS); an Origin a privacy setting blanks
+)
+def test_a_form_whose_browser_withheld_where_it_came_from_says_so(client, invitation, question_set, headers):
+    url, answers = later_page(client, invitation, question_set)
+    strict, token = fresh_browser()
+    page = refused(strict.post(url, {**answers, "csrfmiddlewaretoken": token}, secure=True, headers=headers))
+    assert "Your browser did not say which page the form was sent from" in page
+    assert "privacy setting or a browser extension" in page
+    assert not any(claim in page for claim in REPLACED_COOKIE), page
+    assert "another address" not in page
+    assert_nothing_saved_beyond(page)
+    assert "Go back, reload the page and answer it again." in page
+
+
+def test_a_form_with_an_unreadable_referer_says_so(db):
+    strict, token = fresh_browser()
+    form = {"username": "x", "password": "y", "csrfmiddlewaretoken": token}
+    page = refused(strict.post("/konto/login/", form, secure=True, headers={"Referer": "not an address"}))
+    assert "in a way that could not be read" in page
+    assert not any(claim in page for claim in REPLACED_COOKIE), page
+    assert "The form was not accepted, so nothing was changed." in page
+    assert "Go back, reload the page and try again." in page
+
+
+def test_a_self_test_from_another_address_is_not_started_and_no_link_is_mentioned(self_test_round):
+    strict, token = fresh_browser()
+    answer = strict.post(
+        "/selvtest/", {"employees": "12", "csrfmiddlewaretoken": token}, headers={"Origin": "https://elsewhere.example"}
+    )
+    page = refused(answer)
+    assert "another address" in page and "The self-test was not started." in page
+    assert "personal link" not in page
+
+
+def test_a_damaged_cookie_says_so_and_a_new_one_is_sent(db):
+    strict, token = fresh_browser()
+    strict.cookies[settings.CSRF_COOKIE_NAME] = "damaged"
+    answer = strict.post("/konto/login/", {"username": "x", "csrfmiddlewaretoken": token})
+    page = refused(answer)
+    assert "damaged copy of the cookie" in page and "logs in" not in page
+    assert len(answer.cookies[settings.CSRF_COOKIE_NAME].value) == 32  # the new one
+
+
+def test_a_form_from_before_the_cookie_was_replaced_keeps_the_replaced_cookie_text(client, invitation, question_set):
+    url, answers = later_page(client, invitation, question_set)
+    page = refused(browser().post(url, answers))
+    assert all(claim in page for claim in REPLACED_COOKIE)
+    assert "check code" not in page and "another address" not in page and "privacy" not in page
+
+
+def test_every_reason_django_gives_has_its_own_cause():
+    from django.middleware import csrf
+
+    from surveys.views import refusal_cause
+
+    assert refusal_cause(csrf.REASON_NO_CSRF_COOKIE) == "cookie_missing"
+    assert refusal_cause("CSRF cookie has incorrect length.") == "cookie_damaged"
+    assert refusal_cause("CSRF token from POST incorrect.") == "cookie_replaced"
+    assert refusal_cause("CSRF token from the 'X-Csrftoken' HTTP header incorrect.") == "cookie_replaced"
+    assert refusal_cause(csrf.REASON_CSRF_TOKEN_MISSING) == "token_invalid"
+    assert refusal_cause("CSRF token from POST has invalid characters.") == "token_invalid"
+    assert refusal_cause(csrf.REASON_BAD_ORIGIN % "https://a.example") == "other_address"
+    assert refusal_cause(csrf.REASON_BAD_REFERER % "https://a.example/") == "other_address"
+    assert refusal_cause(csrf.REASON_INSECURE_REFERER) == "other_address"
+    assert refusal_cause(csrf.REASON_NO_REFERER) == "origin_withheld"
+    assert refusal_cause(csrf.REASON_BAD_ORIGIN % "null") == "origin_withheld"
+    assert refusal_cause(csrf.REASON_MALFORMED_REFERER) == "origin_unreadable"
