@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .characters import AllowedCharactersAdminMixin
-from .dates import deadline, exact_time
+from .dates import deadline, exact_time, shifted
 from .models import (
     Answer,
     AnswerChoice,
@@ -478,10 +479,26 @@ class RoundAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        for round_ in queryset:
-            round_.closes_at = max(round_.closes_at, timezone.now()) + timedelta(days=7)
-            round_.save(update_fields=["closes_at"])
-            self.log_change(request, round_, _("Extended by one week."))
+        now = timezone.now()
+        extended = {round_: shifted(max(round_.closes_at, now), timedelta(days=7)) for round_ in queryset}
+        beyond = [round_ for round_, closes_at in extended.items() if closes_at is None]
+        if beyond:
+            # A week after 24 December 9999 is past the last date a date can hold.
+            self.message_user(
+                request,
+                _(
+                    "Not extended: %(rounds)s would close after 31 December 9999, the last date that can be "
+                    "stored. No round was changed."
+                )
+                % {"rounds": ", ".join(str(round_) for round_ in beyond)},
+                messages.ERROR,
+            )
+            return
+        with transaction.atomic():
+            for round_, closes_at in extended.items():
+                round_.closes_at = closes_at
+                round_.save(update_fields=["closes_at"])
+                self.log_change(request, round_, _("Extended by one week."))
         self.message_user(request, _("The rounds now close a week later."), messages.SUCCESS)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -8,12 +8,14 @@ any other deadline is given with its exact time.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 #: Where the barometer is run and answered; every date shown or downloaded is in this zone.
 OSLO = ZoneInfo("Europe/Oslo")
@@ -22,6 +24,37 @@ OSLO = ZoneInfo("Europe/Oslo")
 def in_oslo(moment: datetime) -> datetime:
     """An aware datetime as Oslo's wall-clock time."""
     return timezone.localtime(moment, OSLO)
+
+
+def on_the_calendar(moment: datetime | None) -> None:
+    """A validator for a moment typed in: its year on Oslo's clock is from 2 to 9999. The
+    calendar of a ``datetime`` starts in the year 1, and a moment early on 1 January of
+    the year 1 in Oslo lies before it in UTC, where the database stores it (an
+    ``OverflowError``, a 500, on saving)."""
+    if moment is None:
+        return
+    try:
+        moment.astimezone(UTC)
+        year = in_oslo(moment).year
+    except OverflowError:
+        year = 1
+    if year < 2:
+        raise ValidationError(
+            gettext_lazy("Choose a date from the year 2 up to and including the year 9999."), code="calendar"
+        )
+
+
+def shifted(moment: datetime, delta: timedelta) -> datetime | None:
+    """``moment + delta``, or None when that lies beyond the dates a ``datetime`` holds (the
+    years 1 to 9999), in UTC or on Oslo's clock, where every date is shown. Dates typed into
+    the admin reach to 31 December 9999, so any arithmetic on them can leave the calendar
+    (an ``OverflowError``: a 500 in the admin or on the page)."""
+    try:
+        moment = moment + delta
+        in_oslo(moment)
+    except OverflowError:
+        return None
+    return moment
 
 
 def last_answer_day(closes_at: datetime) -> date:

@@ -30,6 +30,7 @@ from barometer.reports.workplace import (
     report_round,
 )
 from config.methods import allow_methods
+from surveys.dates import shifted
 from surveys.models import Response
 from surveys.questionnaire import AnswerValues, Questionnaire
 
@@ -93,7 +94,8 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 "blocks": report_blocks(report, summary),
                 "staff": staff,
                 "heading": report_heading(response, staff=staff),
-                "link_expires": response.round.closes_at + timedelta(days=settings.RETENTION_DAYS),
+                # None when that lies past the year 9999: the link is then never removed.
+                "link_expires": shifted(response.round.closes_at, timedelta(days=settings.RETENTION_DAYS)),
                 "weighting_query": "" if weighted else "?vekting=av",
                 "chart_query": chart_query(response, weighted) if token else "",
                 **weighting_links(request),

@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..columns import in_stored_range
+from ..dates import on_the_calendar
 from ..i18n import FALLBACK_LANGUAGE, LANGUAGES, current_language
 from ..links import new_token, token_digest
 from .questionnaire import Option, Question, QuestionSet, QuestionSetStatus
@@ -51,8 +52,8 @@ class Round(models.Model):
     question_set = models.ForeignKey(
         QuestionSet, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("question set")
     )
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
+    opens_at = models.DateTimeField(_("opens"), validators=[on_the_calendar])
+    closes_at = models.DateTimeField(_("closes"), validators=[on_the_calendar])
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, help_text=_("Generated demo data; labelled as such wherever it is shown.")
     )
