@@ -1,5 +1,8 @@
 """Shared helpers for the management commands."""
 
+import argparse
+from collections.abc import Callable
+
 from django.core.management.base import CommandError
 
 
@@ -25,3 +28,23 @@ def add_dry_run(parser) -> None:
 def dry_run_note(dry_run: bool) -> str:
     """The prefix of a dry run's report."""
     return "Dry run, nothing was changed. Would be: " if dry_run else ""
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` for an integer option from ``low`` to ``high``, both included.
+    A value outside them, or not a whole number, is a usage error that names the option and
+    its range (a ``CommandError`` under ``call_command``), before the command does anything:
+    a plain ``type=int`` takes 10**9 workplaces (hours of work) or a number the database
+    cannot store (a traceback)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:  # also a number of more than 4300 digits
+            raise argparse.ArgumentTypeError(f"give a whole number from {low} to {high}, not {text[:20]!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"give a whole number from {low} to {high}, not {value}")
+        return value
+
+    parse.__name__ = f"whole number from {low} to {high}"
+    return parse

@@ -18,8 +18,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from barometer.synthetic import generate_fieldwork_round, generate_round
+from surveys.management import whole_number
 from surveys.models import PopulationCell, QuestionSet, QuestionSetStatus, Region, Response, Round
 
+#: The most workplaces the synthetic previous round may have: many times what a demo needs,
+#: and done in minutes; 10**9 ran for hours and filled the disk.
+MAX_WORKPLACES = 20_000
 DEMO_SLUG = "syntetisk-demo"
 DEMO_NAMES = {
     "name": "Syntetisk demorunde (genererte svar, ikke ekte data)",
@@ -48,8 +52,15 @@ class Command(BaseCommand):
     help = "Create the synthetic demo rounds: a closed previous round and a round in fieldwork (each once)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--workplaces", type=int, default=3000)
-        parser.add_argument("--seed", type=int, default=2018)
+        parser.add_argument(
+            "--workplaces",
+            type=whole_number(1, MAX_WORKPLACES),
+            default=3000,
+            help=f"how many workplaces answer the synthetic previous round (1 to {MAX_WORKPLACES})",
+        )
+        parser.add_argument(
+            "--seed", type=whole_number(0, 2**32 - 1), default=2018, help="the seed of the draw (0 to 2**32 - 1)"
+        )
 
     def handle(self, *args, workplaces, seed, **options):
         question_set = (
@@ -59,8 +70,6 @@ class Command(BaseCommand):
         )
         if question_set is None:
             raise CommandError("Load the question set first (make run does: manage.py setup_demo).")
-        if workplaces < 1:
-            raise CommandError("--workplaces must be at least 1.")
         self.previous_round(question_set, workplaces=workplaces, seed=seed)
         self.fieldwork_round(question_set)
 

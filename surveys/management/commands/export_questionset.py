@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from surveys.columns import stored_range
+from surveys.management import whole_number
 from surveys.models import QuestionSet
 from surveys.services.questionsets import dump_questionset, export_questionset_data
 
@@ -13,7 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
-        parser.add_argument("--version", type=int, dest="set_version", help="version number (default: the newest)")
+        low, high = stored_range(QuestionSet._meta.get_field("version"))
+        parser.add_argument(
+            "--version",
+            type=whole_number(low, high),
+            dest="set_version",
+            help="version number (default: the newest)",
+        )
         parser.add_argument("--output", "-o", help="file to write instead of standard output")
 
     def handle(self, *args, slug, set_version=None, output=None, **options):
@@ -22,7 +30,7 @@ class Command(BaseCommand):
             sets = sets.filter(version=set_version)
         question_set = sets.first()
         if question_set is None:
-            wanted = f"{slug} version {set_version}" if set_version else slug
+            wanted = f"{slug} version {set_version}" if set_version is not None else slug
             raise CommandError(f"No question set {wanted}.")
         text = dump_questionset(export_questionset_data(question_set))
         if output:
