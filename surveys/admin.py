@@ -513,8 +513,17 @@ class InvitationAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_filter = ["round", "workplace__workplace_type"]
     search_fields = ["workplace__name", "email"]
     autocomplete_fields = ["workplace"]
-    readonly_fields = ["token", "created_at"]
+    #: Kept by the system: the link, and what send_invitations and send_reminders did
+    #: (``sent_at`` says the invitation went out, so it is not sent again and may be
+    #: reminded; ``reminder_count`` and ``last_reminded_at`` follow the reminder log).
+    readonly_fields = ["token", "created_at", "sent_at", "last_reminded_at", "reminder_count"]
     list_select_related = ["workplace", "round"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """An invitation's round and workplace are chosen when it is added: its response,
+        link and reminders belong to them, so moving it to another would mix them up."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else ["round", "workplace", *readonly]
 
 
 class ViewOnlyDeletableMixin:

@@ -297,3 +297,83 @@ def test_deleting_responses_in_the_admin_tells_the_round_s_figures(
     assert page.status_code == 302
     assert not Response.objects.filter(pk=response.pk).exists()
     assert cache.get(data_version_key(national_round.pk)) != before
+
+
+#: Fields the system keeps: counts, timestamps of what it did, links and their digests,
+#: generated keys and bit masks, and states changed only by actions. Editing one in the
+#: admin would make it disagree with what happened (an invitation marked sent that was
+#: never sent is never sent; a reminder count not the reminder log's).
+SYSTEM_FIELDS = {
+    "reminder_count",
+    "sent_at",
+    "last_reminded_at",
+    "started_at",
+    "submitted_at",
+    "updated_at",
+    "created_at",
+    "published_at",
+    "results_published_at",
+    "imported_at",
+    "changed_at",
+    "token",
+    "token_digest",
+    "digest",
+    "name_key",
+    "size_class",
+    "text_revision",
+    "range_low",
+    "range_high",
+    "option_bits_0",
+    "option_bits_1",
+    "option_bits_2",
+    "option_bits_3",
+}
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m.__name__)
+def test_no_admin_form_edits_a_field_the_system_keeps(admin_user, rf, populated, model):
+    """``reminder_count``, ``sent_at`` and ``last_reminded_at`` of an invitation could be
+    edited in the admin. Every admin form, to add and to change, leaves such fields read-only."""
+    model_admin = admin.site._registry[model]
+    request = rf.get("/")
+    request.user = admin_user
+    for obj in (None, model.objects.first()):
+        if obj is None and not model_admin.has_add_permission(request):
+            continue
+        if obj is not None and not model_admin.has_change_permission(request, obj):
+            continue
+        editable = set(model_admin.get_form(request, obj).base_fields)
+        assert not editable & SYSTEM_FIELDS, (model.__name__, "add" if obj is None else "change")
+
+
+def test_an_invitation_s_reminders_and_round_stay_as_the_system_keeps_them(admin_client, populated, national_round):
+    from django.utils import timezone
+
+    from surveys.models import Round
+
+    invitation = Invitation.objects.get()
+    Invitation.objects.filter(pk=invitation.pk).update(reminder_count=2, sent_at=timezone.now())
+    invitation.refresh_from_db()
+    other = Round.objects.get(pk=national_round.pk)
+    other.pk, other.slug = None, "en-annen-runde"
+    other.save()
+    url = reverse("admin:surveys_invitation_change", args=[invitation.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert not {"reminder_count", "sent_at", "last_reminded_at", "round", "workplace"} & set(form.fields)
+    answer = admin_client.post(
+        url,
+        {
+            "email": "ny@example.invalid",
+            "language": "nb",
+            "round": other.pk,
+            "reminder_count": "0",
+            "sent_at_0": "",
+            "sent_at_1": "",
+        },
+    )
+    assert answer.status_code == 302
+    after = Invitation.objects.get(pk=invitation.pk)
+    assert after.email == "ny@example.invalid"  # what an admin may correct
+    assert (after.reminder_count, after.sent_at, after.round_id) == (2, invitation.sent_at, national_round.pk)

@@ -165,7 +165,8 @@ def _change(admin_client, obj, changes: dict, language: str = "nb"):
         (Municipality, "population", 2_147_483_647),
         (Workplace, "employees", 2_147_483_647),
         (Region, "position", 32_767),
-        (Invitation, "reminder_count", 32_767),
+        # Invitation.reminder_count is kept by send_reminders and read-only in the admin
+        # (tests/surveys/test_admin.py); its model still refuses 32 768.
         (PopulationCell, "workplaces", 2_147_483_647),
     ],
     ids=lambda value: getattr(value, "__name__", str(value)),
