@@ -85,6 +85,94 @@ def test_pages_carry_a_content_security_policy_without_inline_code(client, db):
     assert "frame-ancestors 'none'" in policy
 
 
+# --- The policy built once (config.csp) gives what django-csp builds -----------------------
+
+
+def library_policy_header(**settings_changes) -> dict:
+    """The headers django-csp's own middleware sets on a plain page."""
+    from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    with override_settings(**settings_changes):
+        response = LibraryCSPMiddleware(lambda request: HttpResponse("page"))(RequestFactory().get("/"))
+    return {name: value for name, value in response.items() if "Content-Security-Policy" in name}
+
+
+def built_once(view, **settings_changes):
+    from django.test import RequestFactory
+
+    from config.csp import CSPMiddleware
+
+    with override_settings(**settings_changes):
+        request = RequestFactory().get("/")
+        return request, CSPMiddleware(view)(request)
+
+
+@pytest.mark.parametrize("path", ["/", "/selvtest/", "/metode/", "/konto/login/", "/finnes-ikke/"])
+def test_every_page_gets_the_policy_django_csp_builds(client, db, path):
+    response = client.get(path)
+    assert {n: v for n, v in response.items() if "Content-Security-Policy" in n} == library_policy_header()
+
+
+def test_a_changed_policy_setting_is_built_again():
+    from django.http import HttpResponse
+
+    changed = {**settings.CONTENT_SECURITY_POLICY}
+    changed["DIRECTIVES"] = {**changed["DIRECTIVES"], "img-src": ["'self'", "https://kart.example.no"]}
+    _request, response = built_once(lambda request: HttpResponse("page"), CONTENT_SECURITY_POLICY=changed)
+    assert "img-src 'self' https://kart.example.no" in response["Content-Security-Policy"]
+    _request, response = built_once(lambda request: HttpResponse("page"))
+    assert "kart.example.no" not in response["Content-Security-Policy"]
+
+
+def test_a_view_that_changes_the_policy_gets_django_csps_own_handling():
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    @csp_update({"img-src": ["https://kart.example.no"]})
+    def updating(request):
+        return HttpResponse("map")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("no policy")
+
+    _request, response = built_once(updating)
+    assert "https://kart.example.no" in response["Content-Security-Policy"]
+    _request, response = built_once(exempt)
+    assert "Content-Security-Policy" not in response
+
+
+def test_a_nonce_used_by_the_page_is_in_its_policy_and_one_asked_for_later_is_refused():
+    from csp.constants import NONCE
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+
+    def with_nonce(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}"></script>')
+
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "script-src": ["'self'", NONCE]}
+    request, response = built_once(with_nonce, CONTENT_SECURITY_POLICY=policy)
+    assert f"script-src 'self' 'nonce-{request._csp_nonce}'" in response["Content-Security-Policy"]
+    request, response = built_once(lambda request: HttpResponse("page"))
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
+
+
+def test_a_report_only_policy_in_the_settings_is_sent_as_django_csp_sends_it():
+    from django.http import HttpResponse
+
+    report_only = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-rapport/"}}
+    _request, response = built_once(
+        lambda request: HttpResponse("page"), CONTENT_SECURITY_POLICY_REPORT_ONLY=report_only
+    )
+    headers = {n: v for n, v in response.items() if "Content-Security-Policy" in n}
+    assert headers == library_policy_header(CONTENT_SECURITY_POLICY_REPORT_ONLY=report_only)
+    assert "Content-Security-Policy-Report-Only" in headers
+
+
 def test_a_database_outage_gets_a_503_try_again_page(db, monkeypatch):
     def database_down():
         raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
