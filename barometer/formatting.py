@@ -162,7 +162,7 @@ def upper_first(text: str) -> str:
 def in_sentence(name: str) -> str:
     """A group's name as it reads inside a sentence ("Blant alders- og sykehjem ..."): a
     name that starts with a workplace type's or a sector's label (a common noun) gets a lower-case first
-    letter; any other name (a county, "Kommuner med ...") is returned as it is, since it
+    letter; any other name (a county, "Vestland") is returned as it is, since it
     may start with a proper noun."""
     text = str(name)
     if any(text.startswith(str(label)) for label in (*WorkplaceType.labels, *Sector.labels)):
@@ -195,16 +195,18 @@ def named_base(base) -> str:
 def among(base) -> str:
     """What follows a group's name to say whom its figure is of: "among workplaces with an
     innovation", "" when the group's name says it already (``named_base``). Every kind of
-    group reads with it: "All in the round", "Centrality class 3", "Vestland", "10–19
-    employees", each then ", among ..." (not "... of workplaces with an innovation", which
-    reads as the group belonging to the base)."""
+    group reads with it: "All in the round", "Workplaces in municipalities in centrality class
+    3", "Workplaces in Vestland", "Workplaces with 10–19 employees", each then ", among ..."
+    (not "... of workplaces with an innovation", which reads as the group belonging to the
+    base). A group is named as workplaces (``barometer.engine.groups``): "Vestland, among
+    ..." read as a share of the county."""
     label = named_base(base)
     return str(_("among %(base)s") % {"base": label}) if label else ""
 
 
 def group_with_base(group: str, base) -> str:
     """A group's name and the base of its figure as one phrase, for a table row, a chart
-    bar or a line of the PDF: "Centrality class 3, among workplaces with an innovation";
+    bar or a line of the PDF: "Workplaces in Vestland, among workplaces with an innovation";
     the name alone when the figure is of all the group's workplaces (``among``). A page
     shows the same words, the base on a line of its own (the ``group_with_base`` tag)."""
     words = among(base)

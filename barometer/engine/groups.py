@@ -84,15 +84,28 @@ def cell_value(cell: Cell, name: str, value) -> bool:
     return part_of(cell, name) == value
 
 
+# A group's name says that its members are workplaces: a share beside "Municipalities with
+# 5,000-19,999 inhabitants" or "Vestland" reads as a share of those municipalities or of the
+# county, while it is a share of the workplaces in them.
+
+
 def size_class_label(size_class: int) -> str:
-    """A municipality size class as a group's name: "Municipalities with 5,000-19,999
-    inhabitants" (not the bare size, which reads as a count beside a base)."""
-    return str(_("Municipalities with %(size)s") % {"size": SizeClass(size_class).label})
+    """A municipality size class as a group's name: "Workplaces in municipalities with
+    5,000-19,999 inhabitants" (not the bare size, which reads as a count beside a base, nor
+    "Municipalities with ...", which reads as a share of municipalities)."""
+    return str(_("Workplaces in municipalities with %(size)s") % {"size": SizeClass(size_class).label})
 
 
 def centrality_label(centrality: int) -> str:
-    """A centrality class (SSB's 1-6) as a group's name: "Centrality class 2"."""
-    return str(_("Centrality class %(centrality)s") % {"centrality": centrality})
+    """A centrality class (SSB's 1-6, a class of municipalities) as a group's name:
+    "Workplaces in municipalities in centrality class 2"."""
+    return str(_("Workplaces in municipalities in centrality class %(centrality)s") % {"centrality": centrality})
+
+
+def county_label(county_name: str) -> str:
+    """A county as a group's name: "Workplaces in Vestland" (the bare name reads as a share
+    of the county)."""
+    return str(_("Workplaces in %(county)s") % {"county": county_name})
 
 
 def workplace_type_label(workplace_type: str) -> str:
@@ -109,5 +122,5 @@ def peer_filters(
         ("workplace_type", workplace_type_label(workplace_type), Filter(workplace_type=workplace_type)),
         ("size_class", size_class_label(size_class), Filter(size_class=size_class)),
         ("centrality", centrality_label(centrality), Filter(centrality=centrality)),
-        ("county", county.name, Filter(county=county.number)),
+        ("county", county_label(county.name), Filter(county=county.number)),
     ]

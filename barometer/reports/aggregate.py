@@ -18,18 +18,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
-from barometer.engine.groups import Filter
+from barometer.engine.groups import Filter, workplace_type_label
 from barometer.engine.published import benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import format_share, table_decimals
+from barometer.formatting import format_share, table_decimals, upper_first, workplaces_in_words
 from barometer.models import Country, Indicator, ReferenceFigure
 from barometer.reports.scope import figure_scope
-from surveys.models import County, Round, RoundKind, Sector, WorkplaceType
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, Round, RoundKind
 from surveys.services.questionsets import export_questionset_data
 
 
@@ -209,22 +210,36 @@ def aggregate_report(
 
 
 def describe(filter_: Filter) -> str:
+    """The group a filter chooses, named as workplaces: "Kindergartens in municipalities with
+    under 5,000 inhabitants, in Vestland", "Workplaces in the health and care sector",
+    "Workplaces in municipalities in centrality class 3", "all workplaces". Never
+    "municipalities with ..." or a county's name on its own: beside a share they read as a
+    share of the municipalities or of the county. It starts with a common noun, so inside a
+    sentence it takes a lower-case first letter (``lower_first``)."""
     from surveys.models import Centrality, SizeClass
 
-    parts = []
     active = filter_.active()
-    if "sector" in active:
-        parts.append(str(Sector(active["sector"]).label))
-    if "workplace_type" in active:
-        parts.append(str(WorkplaceType(active["workplace_type"]).label))
+    where = []
     if "size_class" in active:
-        parts.append(_("municipalities with %(size)s") % {"size": SizeClass(active["size_class"]).label})
+        where.append(_("in municipalities with %(size)s") % {"size": SizeClass(active["size_class"]).label})
     if "centrality" in active:
-        parts.append(_("centrality %(label)s") % {"label": Centrality(active["centrality"]).label})
+        where.append(
+            _("in municipalities in centrality class %(label)s") % {"label": Centrality(active["centrality"]).label}
+        )
     if "county" in active:
         county = County.objects.filter(number=active["county"]).first()
-        parts.append(county.name if county else active["county"])
-    return ", ".join(parts) if parts else _("all workplaces")
+        where.append(_("in %(county)s") % {"county": county.name if county else active["county"]})
+    if "workplace_type" in active:
+        who = workplace_type_label(active["workplace_type"])
+    elif "sector" in active:
+        sector = [t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s == active["sector"]]
+        who = upper_first(workplaces_in_words(sector))
+    elif where:
+        # "Workplaces" alone is a column heading elsewhere ("Antall virksomheter").
+        who = str(pgettext("a group's name, followed by where", "Workplaces"))
+    else:
+        return str(_("all workplaces"))
+    return f"{who} {', '.join(str(part) for part in where)}" if where else who
 
 
 def weighting_statement(state: WeightingState) -> str:

@@ -132,7 +132,7 @@ class Comparison:
     """One group's figure in a finding's table: ``label`` names the group, and the words
     under it say whom the figure is of.
 
-    Most rows name their figure's base after the label ("Centrality class 3, among workplaces
+    Most rows name their figure's base after the label ("Kindergartens, among workplaces
     with an innovation"; nothing for a share of all the group's workplaces). A row whose
     label already names a subgroup that the base spells out in full would say it twice
     ("Collaborated with public workplaces outside the municipality, among workplaces with an
@@ -639,7 +639,7 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
         for high_part, low_part in product(higher, lower):
             high_row, low_row = by_value[high_part], by_value[low_part]
             difference = difference_of_shares(high_row.estimate, low_row.estimate)
-            # The parts' labels are common nouns ("Municipalities with ...", "Centrality class 1").
+            # The parts' labels start with a common noun ("Workplaces in municipalities with ...").
             differences.append((high_row.label, lower_first(low_row.label), difference))
         verdict = combined_verdict([difference for _high, _low, difference in differences])
         if verdict == Verdict.TOO_FEW:
@@ -720,5 +720,5 @@ def _breakdowns(figures: RoundFigures) -> list[Breakdown]:
 
 def _label_band(low: int, high: int | None) -> str:
     if high is None:
-        return str(_("%(low)s employees or more") % {"low": low})
-    return str(_("%(low)s–%(high)s employees") % {"low": low, "high": high})
+        return str(_("Workplaces with %(low)s employees or more") % {"low": low})
+    return str(_("Workplaces with %(low)s–%(high)s employees") % {"low": low, "high": high})

@@ -70,7 +70,7 @@ def difference(value, as_share=True, decimals=1):
 @register.simple_tag
 def group_with_base(group, base):
     """A table row's group with the base of its figure, as ``barometer.formatting.group_with_base``
-    words it ("Centrality class 3, among workplaces with an innovation"), the base on a line of
+    words it ("Workplaces in Vestland, among workplaces with an innovation"), the base on a line of
     its own in small type; a screen reader reads the phrase as it stands. ``base`` is a
     ``Base`` or the words of a wider group; the group alone when its name says whom."""
     words = among(base)

@@ -20,7 +20,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
-from barometer.formatting import NOT_SHOWN, in_sentence, name_with_base, weighting_word
+from barometer.formatting import NOT_SHOWN, lower_first, name_with_base, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -77,7 +77,7 @@ def aggregate(request: HttpRequest) -> HttpResponse:
             "report": report,
             "preliminary": is_preliminary(round_),
             "group": describe(report.filter),
-            "group_in_sentence": in_sentence(describe(report.filter)),
+            "group_in_sentence": lower_first(describe(report.filter)),
             "query": query.urlencode(),
             "shares": [row for row in report.rows if row.is_share],
             "scores": [row for row in report.rows if not row.is_share],
@@ -119,7 +119,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             return ""
         bars = share_bars(report)
         title = _("Shares in %(group)s (%(weighting)s); each bar is a share of the workplaces in brackets") % {
-            "group": in_sentence(describe(report.filter)),
+            "group": lower_first(describe(report.filter)),
             "weighting": weighting_word(report.weighted),
         }
         return shares_chart(

@@ -379,7 +379,8 @@ def test_downloads_carry_sources_edition_population_notes_and_weighting(client, 
     assert {r["group"] for r in rows} == {"alle virksomheter"}  # "sector=" is not a filter of the form
     education = client.get(f"/statistikk/eksport.csv?round={skewed.pk}&group=sector:education")
     grouped = list(csv.DictReader(io.StringIO(education.content.decode("utf-8-sig"))))
-    assert {r["group"] for r in grouped} == {"Oppvekst og utdanning"}
+    # The group is named as workplaces, as on the page.
+    assert {r["group"] for r in grouped} == {"Virksomheter i sektoren oppvekst og utdanning"}
     assert "-oppvekst-og-utdanning" in education["Content-Disposition"]
     assert "-oppvekst" not in download["Content-Disposition"]
     figure = ReferenceFigure.objects.get(key="no2018-municipal-collaboration-schools-kindergartens")
@@ -626,11 +627,12 @@ def test_a_figure_for_some_types_is_not_said_to_be_about_all_workplaces(baromete
 def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, analyst, skewed):
     client.force_login(analyst)
     chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}&group=sector:health_care").content.decode()
-    assert "Andeler i helse og omsorg" in chart  # a sector's name is a common noun inside a sentence
+    # A sector's workplaces, in lower case inside a sentence.
+    assert "Andeler i virksomheter i sektoren helse og omsorg" in chart
     # What the brackets hold, said plainly (it read "each of the workplaces in brackets").
     assert "hver stolpe er en andel av virksomhetene i parentes" in chart
     html = client.get(f"/statistikk/?round={skewed.pk}&group=sector:health_care").content.decode()
-    assert "Indikatorer for helse og omsorg" in html
+    assert "Indikatorer for virksomheter i sektoren helse og omsorg" in html
     # Each bar names its base once: "(among workplaces without an innovation)" in a name is
     # not followed by "(of workplaces without an innovation)".
     with translation.override("nb"):

@@ -8,6 +8,7 @@ workplaces names those first ("Workplaces with an innovation, whole round")."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from types import SimpleNamespace
 
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 from barometer.engine.figures import Base, Figure
 from barometer.engine.groups import centrality_label, peer_filters, size_class_label
 from barometer.engine.stats import Estimate
-from barometer.formatting import among, group_with_base
+from barometer.formatting import among, group_with_base, lower_first
 from barometer.reports.findings import findings
 from barometer.reports.summary import _figure_sentence
 from barometer.reports.workplace import IndicatorRow, build_workplace_report
@@ -131,14 +132,19 @@ def test_the_findings_rows_name_the_group_then_the_base(published_reports):
     # among workplaces with an innovation" said "all", then fewer).
     assert "Workplaces with an innovation, whole round" in headers, headers
     assert not [h for h in headers if h.startswith("All in the round, ")], headers
-    assert "Centrality class 3, among workplaces with an innovation" in headers, headers
-    assert "Municipalities with under 5,000 inhabitants, among workplaces with an innovation" in headers, headers
+    assert "Workplaces in municipalities in centrality class 3, among workplaces with an innovation" in headers
+    assert (
+        "Workplaces in municipalities with under 5,000 inhabitants, among workplaces with an innovation" in headers
+    ), headers
     assert (
         "Collaborated with public workplaces outside the municipality, among workplaces with an innovation" in headers
     )
     assert "Primary schools and kindergartens, among workplaces with an innovation" in headers, headers
-    # A share of all workplaces: the group alone ("20–49 employees", not "... of all workplaces").
-    assert "20–49 employees" in headers, headers
+    # A share of all workplaces: the group alone ("Workplaces with 20–49 employees", not "... of
+    # all workplaces"); named as workplaces, since a share beside "20–49 employees" reads as a
+    # share of employees.
+    assert "Workplaces with 20–49 employees" in headers, headers
+    assert not [h for h in headers if re.match(r"(Municipalities|Centrality|\d)", h)], headers
     # Words that complete the label read on from it, with no "among" between.
     assert "Workplaces with an innovation that answered at least 3 of the 5 culture statements" in headers
     assert not [h for h in headers if " of workplaces" in h or " of all workplaces" in h], headers
@@ -200,9 +206,17 @@ def test_a_report_names_each_group_then_the_base(published_reports, which):
     headers = _row_headers(client.get(url).content.decode())
     assert "Nationally, among workplaces with an innovation" in headers, headers
     assert f"{type_name}, among workplaces with an innovation" in headers, headers
-    assert "Centrality class 1, among workplaces with an innovation" in headers or any(
-        re.fullmatch(r"Centrality class \d, among workplaces with an innovation", h) for h in headers
+    assert any(
+        re.fullmatch(r"Workplaces in municipalities in centrality class \d, among workplaces with an innovation", h)
+        for h in headers
     ), headers
+    assert any(
+        re.fullmatch(r"Workplaces in municipalities with .+ inhabitants( or more)?, among workplaces with an \w+", h)
+        for h in headers
+    ), headers
+    county = response.municipality.county.name
+    assert f"Workplaces in {county}, among workplaces with an innovation" in headers, headers
+    assert not [h for h in headers if h.startswith((county, "Municipalities", "Centrality"))], headers
     assert not [h for h in headers if " of workplaces" in h or "(workplaces" in h], headers
     pdf = client.get(f"{url}rapport.pdf")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
@@ -335,7 +349,59 @@ def test_the_peer_group_of_a_workplace_type_is_named_in_the_plural():
         labels = [label for _kind, label, _filter in peer_filters(
             workplace_type=WorkplaceType.PRIMARY_SCHOOL, size_class=1, centrality=3, county=county
         )]  # fmt: skip
+    # Each names workplaces: "Municipalities with under 5,000 inhabitants 71%" read as 71% of
+    # the municipalities, "Vestland 71%" as 71% of the county.
     assert labels == [
-        "Primary and lower-secondary schools", "Municipalities with under 5,000 inhabitants", "Centrality class 3",
-        "Vestland",
+        "Primary and lower-secondary schools", "Workplaces in municipalities with under 5,000 inhabitants",
+        "Workplaces in municipalities in centrality class 3", "Workplaces in Vestland",
     ]  # fmt: skip
+
+
+# --- A group that names municipalities, a county or employees reads as workplaces ------------------
+
+
+def test_a_chosen_group_is_named_as_workplaces():
+    """ "Kommuner med 5 000–19 999 innbyggere 71 %" read as 71 % of the municipalities; the
+    share is of the workplaces in them. The statistics page, its chart and its files name the
+    chosen group with ``describe``."""
+    from barometer.engine.groups import Filter
+    from barometer.reports.aggregate import describe
+
+    with translation.override("en"):
+        assert describe(Filter()) == "all workplaces"
+        assert describe(Filter(size_class=2)) == "Workplaces in municipalities with 5,000–19,999 inhabitants"
+        assert describe(Filter(centrality=3)) == "Workplaces in municipalities in centrality class 3"
+        assert describe(Filter(workplace_type="kindergarten")) == "Kindergartens"
+        assert (
+            describe(Filter(workplace_type="kindergarten", size_class=1))
+            == "Kindergartens in municipalities with under 5,000 inhabitants"
+        )
+        assert describe(Filter(sector="health_care", centrality=6)) == (
+            "Workplaces in the health and care sector in municipalities in centrality class 6 - least central"
+        )
+
+
+@pytest.mark.django_db
+def test_a_county_is_named_as_its_workplaces(register):
+    from barometer.engine.groups import Filter
+    from barometer.reports.aggregate import describe
+
+    county = County.objects.order_by("number").first()
+    with translation.override("en"):
+        assert describe(Filter(county=county.number)) == f"Workplaces in {county.name}"
+        nursing_homes = describe(Filter(workplace_type="nursing_home", county=county.number))
+        assert nursing_homes == f"Nursing homes in {county.name}"
+
+
+def test_the_statistics_page_chart_and_files_name_a_size_class_as_workplaces(published_reports):
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    client.cookies["barometer_language"] = "en"
+    query = f"round={round_.pk}&size_class=1"
+    group = "Workplaces in municipalities with under 5,000 inhabitants"
+    html = client.get(f"/statistikk/?{query}").content.decode()
+    assert f": {group}</h2>" in html
+    assert f"Indicators for {lower_first(group)}" in html
+    chart = client.get(f"/statistikk/figur.svg?{query}").content.decode()
+    assert f"<title>Shares in {lower_first(group)}" in chart
+    data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
+    assert data["group"] == group, data["group"]
