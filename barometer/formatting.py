@@ -170,15 +170,6 @@ def in_sentence(name: str) -> str:
     return text
 
 
-def name_with_base(name: str, base: str) -> str:
-    """A share's label with its base: "Had an innovation (of all workplaces)", unless the
-    name already says it ("... (among workplaces without an innovation)")."""
-    name, base = str(name), str(base)
-    if base in name:
-        return name
-    return _("%(name)s (of %(base)s)") % {"name": name, "base": base}
-
-
 def named_base(base) -> str:
     """The label of a figure's base where a group's name must be followed by it: "" for a
     share of all the group's workplaces (``base.kind`` "workplaces": the group's name says
@@ -208,9 +199,16 @@ def group_with_base(group: str, base) -> str:
     """A group's name and the base of its figure as one phrase, for a table row, a chart
     bar or a line of the PDF: "Workplaces in Vestland, among workplaces with an innovation";
     the name alone when the figure is of all the group's workplaces (``among``). A page
-    shows the same words, the base on a line of its own (the ``group_with_base`` tag)."""
+    shows the same words, the base on a line of its own (the ``group_with_base`` tag).
+
+    A chart's bar is worded the same way, an indicator's name in the group's place ("The
+    innovation was put to use, among workplaces with an innovation"): never "... (of ...)",
+    which mixed "av" and "blant" beside the tables. A name that says its base already ("...
+    (among workplaces without an innovation)") is not followed by it again."""
     words = among(base)
-    return f"{group}, {words}" if words else str(group)
+    if not words or named_base(base) in str(group):
+        return str(group)
+    return f"{group}, {words}"
 
 
 def workplaces_of_type(workplace_type: str) -> str:

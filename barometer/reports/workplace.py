@@ -35,7 +35,6 @@ from barometer.formatting import (
     format_share,
     group_with_base,
     lower_first,
-    name_with_base,
     named_base,
     table_decimals,
     weighting_word,
@@ -494,7 +493,8 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
             peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
             bars.append(
                 ShareBar(
-                    label=name_with_base(row.indicator.name, row.base.label),
+                    # As the tables word a group and its base: "..., among workplaces with an innovation".
+                    label=group_with_base(row.indicator.name, row.base),
                     value=row.national.value if row.national.shown else None,
                     low=row.national.low,
                     high=row.national.high,
@@ -506,8 +506,8 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         return shares_chart(
             bars,
             title=_(
-                "Shares nationally and in your peer group (%(weighting)s); each bar is a share of the workplaces in "
-                "brackets"
+                "Shares nationally and in your peer group (%(weighting)s): among all workplaces, or among those a "
+                "bar names"
             )
             % {"weighting": weighting},
             national_label=_("Nationally (with 95% interval)"),
@@ -519,12 +519,13 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
             image_format=image_format,
         )
     row = rows[0]
-    labels = [_("Your workplace"), row.national_label] + [p.label for p in row.peers]
+    # Each group with the base, as its table's rows ("Nationally, among workplaces that answered ...").
+    labels = [_("Your workplace"), row.national_label] + [group_with_base(p.label, row.base) for p in row.peers]
     values = [row.own.value, row.national.value if row.national.shown else None] + [
         p.estimate.value if p.estimate.shown else None for p in row.peers
     ]
-    # The base is in the national bar's label ("Nationally (... that answered at least 3 of the 5
-    # statements"); the title is the indicator's name, as its table's heading, and the weighting.
+    # The base is in each group's label; the title is the indicator's name, as its table's
+    # heading, and the weighting.
     title = _("%(name)s (%(weighting)s)") % {"name": row.indicator.name, "weighting": weighting}
     return scores_chart(labels, values, title=title, hidden_label=hidden, image_format=image_format)
 

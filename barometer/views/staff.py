@@ -20,7 +20,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
-from barometer.formatting import NOT_SHOWN, lower_first, name_with_base, weighting_word
+from barometer.formatting import NOT_SHOWN, group_with_base, lower_first, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -92,7 +92,8 @@ def share_bars(report) -> list[ShareBar]:
     beside unweighted ones)."""
     return [
         ShareBar(
-            label=name_with_base(row.indicator.name, row.base.label),
+            # As the tables word a group and its base: "..., among workplaces with an innovation".
+            label=group_with_base(row.indicator.name, row.base),
             value=row.estimate.value if row.estimate.shown else None,
             low=row.estimate.low,
             high=row.estimate.high,
@@ -118,7 +119,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         if report is None:
             return ""
         bars = share_bars(report)
-        title = _("Shares in %(group)s (%(weighting)s); each bar is a share of the workplaces in brackets") % {
+        title = _("Shares among %(group)s (%(weighting)s): among all of them, or among those a bar names") % {
             "group": lower_first(describe(report.filter)),
             "weighting": weighting_word(report.weighted),
         }

@@ -30,7 +30,7 @@ from barometer.engine.published import (
 )
 from barometer.engine.stats import Estimate, t_critical
 from barometer.engine.suppression import GroupDecision, NoSuppression, Suppressed
-from barometer.formatting import name_with_base
+from barometer.formatting import group_with_base
 from barometer.models import ReferenceFigure
 from barometer.outputs import exports
 from barometer.reports.aggregate import aggregate_report
@@ -626,22 +626,27 @@ def test_a_figure_for_some_types_is_not_said_to_be_about_all_workplaces(baromete
 
 def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, analyst, skewed):
     client.force_login(analyst)
+    client.cookies["barometer_language"] = "en"
     chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}&group=sector:health_care").content.decode()
     # A sector's workplaces, in lower case inside a sentence.
-    assert "Andeler i virksomheter i sektoren helse og omsorg" in chart
-    # What the brackets hold, said plainly (it read "each of the workplaces in brackets").
-    assert "hver stolpe er en andel av virksomhetene i parentes" in chart
+    assert "Shares among workplaces in the health and care sector" in chart
+    # Whom each bar is of, said with "among" as the tables say it (it read "each bar is a
+    # share of the workplaces in brackets", the bars "(of ...)": "av" beside "blant").
+    assert "among all of them, or among those a bar names" in chart
+    assert "(of " not in chart and "in brackets" not in chart
+    client.cookies["barometer_language"] = "nb"
     html = client.get(f"/statistikk/?round={skewed.pk}&group=sector:health_care").content.decode()
     assert "Indikatorer for virksomheter i sektoren helse og omsorg" in html
     # Each bar names its base once: "(among workplaces without an innovation)" in a name is
-    # not followed by "(of workplaces without an innovation)".
+    # not followed by ", among workplaces without an innovation".
     with translation.override("nb"):
         labels = [
-            (name_with_base(row.indicator.name, row.base.label), str(row.base.label))
+            (group_with_base(row.indicator.name, row.base), str(row.base.label))
             for row in aggregate_report(skewed, Filter()).rows
         ]
     assert all(label.count(base) == 1 for label, base in labels if base != "alle virksomheter"), labels
-    assert any(label.endswith("(av virksomheter med en innovasjon)") for label, _base in labels)
+    assert any(label.endswith(", blant virksomheter med en innovasjon") for label, _base in labels)
+    assert not any(" (av " in label for label, _base in labels), labels
 
 
 def test_a_hidden_figure_gets_a_verdict_code_that_names_no_reason(barometer_data):

@@ -7,6 +7,7 @@ workplaces names those first ("Workplaces with an innovation, whole round")."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -402,6 +403,34 @@ def test_the_statistics_page_chart_and_files_name_a_size_class_as_workplaces(pub
     assert f": {group}</h2>" in html
     assert f"Indicators for {lower_first(group)}" in html
     chart = client.get(f"/statistikk/figur.svg?{query}").content.decode()
-    assert f"<title>Shares in {lower_first(group)}" in chart
+    assert f"<title>Shares among {lower_first(group)}" in chart
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
     assert data["group"] == group, data["group"]
+
+
+# --- The charts word a share's base as the tables do ------------------------------------------------
+
+
+def _chart_text(svg: str) -> str:
+    """A chart's drawn text, its lines (each a text element) joined by spaces."""
+    return " ".join(html.unescape(text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def test_the_report_charts_name_each_base_with_among_as_the_tables_do(published_reports):
+    """The charts said "(of workplaces with an innovation)" and "each bar is a share of the
+    workplaces in brackets", the tables "..., among workplaces with an innovation": in
+    Norwegian "av" beside "blant" for the same base."""
+    client = Client()
+    url = f"/s/{published_reports['links']['workplace']}/rapport/"
+    shares = _chart_text(client.get(f"{url}figur/shares.svg?sprak=en").content.decode())
+    assert "Improved quality, among workplaces with an innovation" in shares, shares
+    assert "among all workplaces, or among those a bar names" in shares, shares
+    assert "(of " not in shares and "in brackets" not in shares, shares
+    # The culture chart: each group with the base, as the rows of its table.
+    culture = _chart_text(client.get(f"{url}figur/culture.svg?sprak=en").content.decode())
+    base = "among workplaces that answered at least 3 of the 5 statements"
+    assert f"Nationally, {base}" in culture and f"Nursing homes, {base}" in culture, culture
+    client.cookies["barometer_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "Shares nationally and in your peer group: among all workplaces, or among those a bar names." in page
+    assert "share of the workplaces named in its label" not in page
