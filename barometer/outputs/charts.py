@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
+from django.utils.translation import gettext as _
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -26,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 5
+DRAWING_VERSION = 6
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
@@ -115,6 +116,17 @@ def without_inline_styles(svg: str) -> str:
     return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
 
 
+def chart_title(title: str, *, preliminary: bool = False) -> str:
+    """The chart's title as drawn and as its SVG names it (its text alternative when opened
+    on its own): marked first when its figures are preliminary (a round still in fieldwork,
+    ``barometer.reports.rounds.is_preliminary``), as the page and the files say, since a
+    chart is saved and shared without the page around it. The mark comes first, where a
+    reader (and a screen reader) starts."""
+    if not preliminary:
+        return str(title)
+    return _("Preliminary figures: %(title)s") % {"title": title}
+
+
 def _wrap(label: str, width: int = 38) -> str:
     words, lines, line = label.split(), [], ""
     for word in words:
@@ -169,12 +181,15 @@ def shares_chart(
     hidden_label: str,
     own_label: str | None = None,
     image_format: str = "svg",
+    preliminary: bool = False,
 ) -> str | bytes:
     """Horizontal bars, each under its label: the national share with its interval, a
     diamond for the peer group, a vertical tick for the published Norwegian figure and,
     with ``own_label``, a star for the workplace's own answer (100 % for yes, 0 % for no).
-    The legend names only the marks drawn.
+    The legend names only the marks drawn. ``preliminary``: the figures may still change,
+    and the title says so first (``chart_title``).
     Phone first: see ``PHONE_WIDTH_INCHES``; the legend sits below the axis, clear of it."""
+    title = chart_title(title, preliminary=preliminary)
     with drawing_settings(PHONE_RC):
         labels = [_wrap(bar.label, LABEL_CHARACTERS) for bar in bars]
         positions, label_positions, height = _stacked_layout(labels)
@@ -241,10 +256,18 @@ def shares_chart(
 
 
 def scores_chart(
-    labels: list[str], values: list[float | None], *, title: str, hidden_label: str, image_format: str = "svg"
+    labels: list[str],
+    values: list[float | None],
+    *,
+    title: str,
+    hidden_label: str,
+    image_format: str = "svg",
+    preliminary: bool = False,
 ) -> str | bytes:
     """Horizontal bars for index scores (0-100), each under its label; the first bar is the
-    workplace's own (orange, hatched). Phone first, like ``shares_chart``."""
+    workplace's own (orange, hatched). Phone first, like ``shares_chart``; ``preliminary``
+    as there."""
+    title = chart_title(title, preliminary=preliminary)
     with drawing_settings(PHONE_RC):
         wrapped = [_wrap(label, LABEL_CHARACTERS) for label in labels]
         positions, label_positions, height = _stacked_layout(wrapped)

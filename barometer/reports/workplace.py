@@ -41,6 +41,7 @@ from barometer.formatting import (
     workplaces_of_type,
 )
 from barometer.models import EDITION_COVERAGE, Country, Edition, Indicator, ReferenceFigure, Rule
+from barometer.reports.rounds import is_preliminary
 from barometer.reports.scope import national_row_notes, suggestion_for, type_name
 from barometer.reports.summary import Summary, build_summary, comparison_groups
 from surveys.models import AnswerChoice, Response, Round, RoundKind
@@ -135,6 +136,15 @@ class WorkplaceReport:
     @property
     def is_synthetic(self) -> bool:
         return bool(self.round and self.round.is_synthetic)
+
+    @property
+    def preliminary(self) -> bool:
+        """Whether the round's figures shown may still change (``is_preliminary``): never,
+        as things are, since the report shows a round's figures only once its results are
+        published, which needs a closed round whose dates can then no longer change; so a
+        cached report or chart needs no key for it. Its charts and their captions say so
+        should that change, as every chart of a preliminary round does."""
+        return bool(self.published and self.round is not None and is_preliminary(self.round))
 
     @property
     def pending_text(self) -> str:
@@ -517,6 +527,7 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
             own_label=_("Your workplace: yes = 100%, no = 0%"),
             hidden_label=hidden,
             image_format=image_format,
+            preliminary=report.preliminary,
         )
     row = rows[0]
     # Each group with the base, as its table's rows ("Nationally, among workplaces that answered ...").
@@ -527,7 +538,9 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
     # The base is in each group's label; the title is the indicator's name, as its table's
     # heading, and the weighting.
     title = _("%(name)s (%(weighting)s)") % {"name": row.indicator.name, "weighting": weighting}
-    return scores_chart(labels, values, title=title, hidden_label=hidden, image_format=image_format)
+    return scores_chart(
+        labels, values, title=title, hidden_label=hidden, image_format=image_format, preliminary=report.preliminary
+    )
 
 
 def pending_results_text(report: WorkplaceReport) -> str:

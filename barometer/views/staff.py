@@ -113,6 +113,9 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
     round_ = form.cleaned_data["round"]
     weighted = wants_weighting(request)
     published = _published_only(request)
+    # Whether the figures may still change moves with the clock, not with any answer: it is
+    # part of the key, so that a chart drawn during fieldwork is not served once it is over.
+    preliminary = is_preliminary(round_)
 
     def draw() -> str:
         report = aggregate_report(round_, form.to_filter(), weighted=weighted, published=published)
@@ -130,10 +133,11 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             peer_label="",
             published_label=_("Published, Norway"),
             hidden_label=str(NOT_SHOWN),
+            preliminary=preliminary,
         )
 
     # Code changes (a new drawing) move the figures version itself (``code_digest``).
-    parts = (form.to_filter(), weighted, published, get_language())
+    parts = (form.to_filter(), weighted, published, preliminary, get_language())
     svg = cached(round_.pk, "aggregate-chart", parts, draw)
     if not svg:
         raise Http404("not published")

@@ -42,3 +42,37 @@ def test_the_legend_names_only_the_marks_the_chart_draws():
     marked = [ShareBar(label="Andel", value=0.4, low=0.3, high=0.5, peer=0.3, published=0.45)]
     svg = shares_chart(marked, peer_label="Like virksomheter", published_label="Publisert", **labels)
     assert "Publisert" in svg and "Like virksomheter" in svg
+
+
+def test_a_chart_of_preliminary_figures_says_so_first_in_its_title_and_text_alternative():
+    """A chart of a round still in fieldwork carried no mark, while its page and files said
+    the figures were preliminary; saved or shared alone, it passed for final figures."""
+    from django.utils import translation
+
+    bars = [ShareBar(label="Andel", value=0.4, low=0.3, high=0.5)]
+    labels = {"national_label": "Landet", "peer_label": "", "published_label": "Publisert", "hidden_label": "Skjult"}
+    with translation.override("en"):
+        final = shares_chart(bars, title="Shares", **labels)
+        preliminary = shares_chart(bars, title="Shares", preliminary=True, **labels)
+        scores = scores_chart(["Culture"], [62.0], title="Index", hidden_label="Hidden", preliminary=True)
+    assert "Preliminary" not in final
+    for svg, title in ((preliminary, "Shares"), (scores, "Index")):
+        # The SVG's own title (its text alternative opened on its own) and the drawn title.
+        assert re.search(rf"<title>[^<]*Preliminary figures: {title}", svg), svg[:600]
+        assert re.search(rf"<text[^>]*>Preliminary figures: {title}</text>", svg), "not drawn"
+
+
+def test_a_report_chart_is_marked_when_its_figures_are_preliminary(published_reports, monkeypatch):
+    """A report draws a round's figures only once they are published, so after its fieldwork:
+    its charts are never preliminary as things are, and say so if that changes."""
+    from django.utils import translation
+
+    from barometer.reports.workplace import WorkplaceReport, available_charts, build_workplace_report, chart_image
+
+    report = build_workplace_report(published_reports["workplace"])
+    assert report.published and report.preliminary is False
+    monkeypatch.setattr(WorkplaceReport, "preliminary", property(lambda self: True))
+    with translation.override("en"):
+        charts = {name: chart_image(report, name) for name in available_charts(report)}
+    assert set(charts) == {"shares", "culture"}
+    assert all("<title>Preliminary figures: " in svg for svg in charts.values())

@@ -142,3 +142,34 @@ def test_with_no_final_round_the_round_in_fieldwork_is_shown_and_called_prelimin
     page = analyst_client.get("/statistikk/")
     assert page.context["report"].round == only
     assert "preliminary-note" in page.content.decode()
+
+
+def _chart_figure(html: str) -> str:
+    """The statistics page's chart: its image with its text alternative, and its caption."""
+    start = html.index('<figure class="chart')
+    return html[start : html.index("</figure>", start)]
+
+
+def test_the_chart_of_a_round_in_fieldwork_says_its_figures_are_preliminary(analyst_client, rounds):
+    """The page and the files said "preliminary"; the chart, its text alternative and its
+    caption did not, and a chart is saved and shared without the page."""
+    _published, closed, open_ = rounds
+    chart = analyst_client.get(f"/statistikk/figur.svg?round={open_.pk}").content.decode()
+    assert "<title>Preliminary figures: Shares among all workplaces" in chart
+    assert re.search(r"<text[^>]*>Preliminary figures: Shares", chart)
+    figure = _chart_figure(analyst_client.get(f"/statistikk/?round={open_.pk}").content.decode())
+    assert 'alt="Preliminary figures. Bar chart' in figure
+    assert "<figcaption" in figure and "<strong>Preliminary figures.</strong>" in figure
+    # A round whose fieldwork is over is not marked.
+    assert "Preliminary" not in analyst_client.get(f"/statistikk/figur.svg?round={closed.pk}").content.decode()
+    assert "Preliminary" not in _chart_figure(analyst_client.get(f"/statistikk/?round={closed.pk}").content.decode())
+
+
+def test_a_cached_preliminary_chart_is_not_served_once_the_fieldwork_is_over(analyst_client, rounds):
+    """Closing moves no figure (no answer comes in), so the figures version stays: the
+    chart's cache key holds whether its figures are preliminary."""
+    _published, _closed, open_ = rounds
+    address = f"/statistikk/figur.svg?round={open_.pk}"
+    assert "Preliminary figures" in analyst_client.get(address).content.decode()
+    type(open_).objects.filter(pk=open_.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    assert "Preliminary" not in analyst_client.get(address).content.decode()
