@@ -1,5 +1,6 @@
 """Following a round during fieldwork: counts, reminders by group, the dashboard."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -132,9 +133,15 @@ def test_the_dashboard_for_analysts_and_the_contact_list_for_admins_only(fieldwo
     analyst.groups.add(Group.objects.get(name="Analytikere"))
     client = Client()
     client.force_login(analyst)
+    client.cookies["barometer_language"] = "en"
     page = client.get(f"/statistikk/runder/{round_.slug}/")
     assert page.status_code == 200
     assert page.context["progress"]["overall"][0].submitted == 4
+    # A response rate beside a county or a size class is one of the invited workplaces in it.
+    html = page.content.decode()
+    for table in ("progress-county", "progress-size"):
+        caption = re.search(rf'<caption id="{table}">([^<]*)</caption>', html).group(1)
+        assert caption.startswith("Invited workplaces by "), caption
     assert client.get(f"/statistikk/runder/{round_.slug}/ikke-svart.csv").status_code == 403
     listing = admin_client.get(f"/statistikk/runder/{round_.slug}/ikke-svart.csv").content.decode()
     assert listing.count("@example.invalid") == 8
