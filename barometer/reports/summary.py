@@ -60,7 +60,8 @@ def centrality_explained(centrality: int) -> str:
 class ComparisonGroup:
     """One group the summary may compare with: its filter and its name in a sentence;
     ``other_row``, the label of a peer row further down the report that is another group a
-    reader may take for this one ("Centrality class 2", of every type, beside kindergartens
+    reader may take for this one ("Workplaces in municipalities in centrality class 2", of
+    every type, beside kindergartens
     of that class), "" when there is none."""
 
     kind: str
@@ -182,7 +183,7 @@ def _fallback_sentences(hidden: list[ComparisonGroup], shown: str) -> str:
     """What the summary says when the narrower ``hidden`` groups' figures are not shown and
     the wider group ``shown`` (its name as the sentence gives it) is compared instead: each
     hidden group by name, and nothing else about it; the group compared with; and, for a
-    hidden group that a peer row further down may be taken for ("Centrality class 2", all
+    hidden group that a peer row further down may be taken for (the centrality class, all
     types), that the row is another group, so that its figure is not read as the hidden one."""
     names = [group.name for group in hidden]
     if len(names) == 1:
@@ -195,7 +196,7 @@ def _fallback_sentences(hidden: list[ComparisonGroup], shown: str) -> str:
         ) % {"groups": get_text_list(names, _("and"))}
     sentences = [text, _("This compares with %(group)s instead, a wider group.") % {"group": in_sentence(shown)}]
     sentences += [
-        _("%(row)s further down is another group: workplaces of every type in municipalities with that centrality.")
+        _("%(row)s further down is another group, with workplaces of every type.")
         % {"row": pgettext("a quoted name", "“%(name)s”") % {"name": group.other_row}}
         for group in hidden
         if group.other_row

@@ -110,8 +110,8 @@ def test_the_fallback_names_the_hidden_group_the_group_shown_and_the_peer_row_ap
     assert f"The figure for {hidden} is not shown: there are too few answers, or it could reveal" in item.sentence
     assert "This compares with kindergartens nationally instead, a wider group." in item.sentence
     assert (
-        "“Centrality class 6” further down is another group: workplaces of every type in municipalities with that "
-        "centrality." in item.sentence
+        "“Workplaces in municipalities in centrality class 6” further down is another group, with workplaces of "
+        "every type." in item.sentence
     )
     # Nothing else of the hidden group: neither its number of answers nor why it is hidden.
     assert " 3 answers" not in item.sentence and "protect" not in item.sentence
@@ -135,7 +135,7 @@ def test_two_hidden_groups_are_both_named_and_the_national_one_by_its_base(barom
     assert "The figures for kindergartens in municipalities with the same centrality as yours" in item.sentence
     assert "and kindergartens nationally are not shown: there are too few answers, or they could" in item.sentence
     assert "This compares with workplaces with an innovation nationally instead, a wider group." in item.sentence
-    assert item.sentence.count("“Centrality class 6”") == 1
+    assert item.sentence.count("“Workplaces in municipalities in centrality class 6”") == 1
 
 
 def test_no_fallback_no_words_about_other_groups(barometer_data):
@@ -476,8 +476,8 @@ def test_the_report_page_and_its_pdf_say_which_group_is_hidden_and_which_is_show
         "The figures for kindergartens in municipalities with the same centrality as",
         "and kindergartens nationally are not shown",
         "This compares with workplaces with an innovation nationally instead, a wider group.",
-        "“Centrality class 2” further down is another group: workplaces of every type in municipalities with that "
-        "centrality.",
+        "“Workplaces in municipalities in centrality class 2” further down is another group, with workplaces of "
+        "every type.",
     ]
     pages = [respondent.get(url), admin_client.get(f"/rapporter/{self_test.pk}/")]
     for html in (page.content.decode() for page in pages):
@@ -485,7 +485,8 @@ def test_the_report_page_and_its_pdf_say_which_group_is_hidden_and_which_is_show
         summary = re.sub(r"\s+", " ", summary.replace("&#x27;", "'"))
         for words in expected:
             assert words in summary, words
-        assert ">Centrality class 2" in html[html.index("</section>") :]  # the row it is told apart from
+        # The row it is told apart from.
+        assert ">Workplaces in municipalities in centrality class 2" in html[html.index("</section>") :]
     pdf = respondent.get(f"{url}rapport.pdf")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
     for words in expected:
