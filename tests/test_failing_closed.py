@@ -49,3 +49,29 @@ def test_check_deploy_reports_the_development_key():
         [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert "security.W009" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("given", "expected"), [("", "2"), ("0", "0"), ("7", "7"), ("off", "None"), ("OFF", "None")])
+def test_the_prepare_threshold_is_read_from_the_environment(given, expected):
+    url = "postgres://postgres@127.0.0.1:5432/elsewhere"
+    variables = {"DATABASE_URL": url, "SECRET_KEY": "k" * 60}
+    if given:
+        variables["DATABASE_PREPARE_THRESHOLD"] = given
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS_VARIABLES}
+    env.pop("DATABASE_PREPARE_THRESHOLD", None)
+    env.update(variables, DJANGO_SETTINGS_MODULE="config.settings")
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.split() == [expected], result.stderr
+
+
+@pytest.mark.parametrize("given", ["-1", "two", "2.5"])
+def test_a_prepare_threshold_that_is_not_a_count_stops_the_start_with_its_name(given):
+    result = _settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/elsewhere",
+        SECRET_KEY="k" * 60,
+        DATABASE_PREPARE_THRESHOLD=given,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD must be a whole number or off" in result.stderr
