@@ -24,10 +24,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from barometer.formatting import format_number
+from barometer.formatting import format_number, format_share
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 6
+DRAWING_VERSION = 7
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
@@ -232,7 +232,8 @@ def shares_chart(
                     linestyle="none", clip_on=False,
                 )  # fmt: skip
         axes.set_xlim(0, 100)
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{format_number(value, 0)} %"))
+        # The axis writes percentages as the tables do: "50 %" in Norwegian, "50%" in English.
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_share(value / 100, 0)))
         axes.set_xticks([0, 25, 50, 75, 100])
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)

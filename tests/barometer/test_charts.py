@@ -76,3 +76,19 @@ def test_a_report_chart_is_marked_when_its_figures_are_preliminary(published_rep
         charts = {name: chart_image(report, name) for name in available_charts(report)}
     assert set(charts) == {"shares", "culture"}
     assert all("<title>Preliminary figures: " in svg for svg in charts.values())
+
+
+def test_the_share_axis_writes_percentages_as_the_language_does():
+    """Norwegian puts a space before the percent sign, English none ("50%"); the axis wrote
+    "50 %" in every language."""
+    from django.utils import translation
+
+    bars = [ShareBar(label="Andel", value=0.4, low=0.3, high=0.5)]
+    labels = {"title": "Andeler", "national_label": "Landet", "peer_label": "", "published_label": ""}
+    labels["hidden_label"] = ""
+    with translation.override("en"):
+        english = shares_chart(bars, **labels)
+    with translation.override("nb"):
+        bokmal = shares_chart(bars, **labels)
+    assert ">50%<" in english and ">50 %<" not in english
+    assert ">50\u00a0%<" in bokmal or ">50 %<" in bokmal
