@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number, format_share
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 7
+DRAWING_VERSION = 8
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
@@ -127,8 +127,15 @@ def chart_title(title: str, *, preliminary: bool = False) -> str:
     return _("Preliminary figures: %(title)s") % {"title": title}
 
 
+#: A space a label is never broken at: inside a number ("5 000") or before its percent sign
+#: ("95 %", "95 %-intervall"); it is kept as a no-break space.
+_UNBREAKABLE_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d|%)")
+
+
 def _wrap(label: str, width: int = 38) -> str:
-    words, lines, line = label.split(), [], ""
+    """``label`` in lines of at most ``width`` characters where its words allow, broken only
+    at the spaces between words, never inside a number or before a percent sign."""
+    words, lines, line = re.split(r"[ \t\n]+", _UNBREAKABLE_SPACE.sub("\u00a0", label).strip()), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)

@@ -166,14 +166,25 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
         content = BOM + content  # Excel then reads Norwegian letters right
     response = HttpResponse(content, content_type=export.content_type)
     # The group in the name too, so that files for two groups are never saved as one.
-    # ASCII for the header: æ, ø and å as Norwegian writes them without (slugify drops them).
-    plain = describe(report.filter).translate(
-        str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
-    )
-    group = slugify(plain) if report.filter.active() else ""
+    group = file_name_part(describe(report.filter)) if report.filter.active() else ""
     suffix = (f"-{group}" if group else "") + ("" if report.weighted else "-uvektet")
     response["Content-Disposition"] = f'attachment; filename="barometer-{report.round.slug}{suffix}.{export.extension}"'
     return response
+
+
+#: Spaces inside a number as the site writes it ("5 000"): plain, no-break or thin no-break.
+_DIGIT_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d)")
+
+
+def file_name_part(text: str) -> str:
+    """``text`` (a group's name) as ASCII for a download's file name: "Virksomheter i
+    kommuner med 5 000–19 999 innbyggere" -> "virksomheter-i-kommuner-med-5000-19999-innbyggere".
+    A number keeps its digits together and a range its dash (slugify alone made "5-00019-999"
+    of it); æ, ø and å are written as Norwegian writes them without (slugify drops them)."""
+    text = _DIGIT_GROUP_SPACE.sub("", text)
+    text = re.sub(r"\s*[–—]\s*", "-", text)
+    text = text.translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"}))
+    return slugify(text)
 
 
 @allow_methods("GET", "HEAD")

@@ -92,3 +92,21 @@ def test_the_share_axis_writes_percentages_as_the_language_does():
         bokmal = shares_chart(bars, **labels)
     assert ">50%<" in english and ">50 %<" not in english
     assert ">50\u00a0%<" in bokmal or ">50 %<" in bokmal
+
+
+def test_a_label_is_never_broken_inside_a_number_or_before_its_percent_sign():
+    """A phone showed "… med 5" / "000–19 999 innbyggere" and "Nasjonalt (med 95" / "%-intervall)"."""
+    from barometer.outputs.charts import _wrap
+
+    for label, width in [
+        ("Virksomheter i kommuner med 5 000–19 999 innbyggere, blant virksomheter som svarte", 32),
+        ("Verksemder i kommunar med 5\u00a0000–19\u00a0999 innbyggjarar", 28),
+        ("Nasjonalt (med 95 %-intervall)", 16),
+        ("Nasjonalt (med 95\u00a0%-intervall)", 16),
+    ]:
+        lines = _wrap(label, width).split("\n")
+        assert len(lines) > 1
+        for line in lines:
+            assert not line.endswith(tuple("0123456789")) or line == lines[-1], lines
+            assert not line.startswith(("%", "000", "999")), lines
+        assert " ".join(lines).replace("\u00a0", " ") == label.replace("\u00a0", " ")

@@ -885,3 +885,19 @@ def test_all_workplaces_beside_ks_2018_are_compared_and_the_row_says_other_types
         r for r in aggregate_report(skewed, Filter(sector="education")).rows if r.indicator.key == "innovated"
     )
     assert all("other types" not in p.scope for p in schools.norway)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Virksomheter i kommuner med 5 000–19 999 innbyggere, i Vestland", "5000-19999-innbyggere-i-vestland"),
+        ("Verksemder i kommunar med 5\u00a0000\u202f–\u202f19\u00a0999 innbyggjarar", "5000-19999-innbyggjarar"),
+        ("Kindergartens in municipalities with 5,000–19,999 inhabitants", "with-5000-19999-inhabitants"),
+        ("Barnehager i Trøndelag – Trööndelage, Bø", "barnehager-i-trondelag-troondelage-bo"),
+    ],
+)
+def test_a_download_names_its_group_with_numbers_and_ranges_kept_whole(name, expected):
+    """slugify alone made "5-00019-999" of "5 000–19 999": one number where there were two."""
+    from barometer.views.staff import file_name_part
+
+    assert file_name_part(name).endswith(expected)

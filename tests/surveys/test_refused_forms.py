@@ -166,7 +166,7 @@ def test_a_refused_form_gives_the_causes_that_refuse_a_form_and_no_others(client
     for answer in pages:
         page = refused(answer)
         assert "The form could not be used" in page
-        assert "logs in" in page and "cookies are deleted" in page
+        assert "logged in on this browser" in page and "cookies were deleted" in page
         assert not any(cause in page for cause in UNTRUE_CAUSES), page
 
 
@@ -192,7 +192,7 @@ def test_what_the_page_says_of_the_csrf_cookie_is_what_django_does(db, django_us
 # a form sent from another address (Origin, Referer), a browser that withholds where a form
 # came from (Referer, checked on HTTPS only) and a damaged cookie. The page said for every one
 # of them that the cookie had been replaced by a login or deleted cookies.
-REPLACED_COOKIE = ("logs in", "cookies are deleted")
+REPLACED_COOKIE = ("logged in on this browser", "cookies were deleted")
 
 
 def fresh_browser() -> tuple[Client, str]:
@@ -236,7 +236,7 @@ def test_a_form_without_a_valid_token_is_not_said_to_have_a_replaced_cookie(clie
 def test_a_token_in_the_header_that_is_damaged_is_a_damaged_token(db):
     strict, _token = fresh_browser()
     page = refused(strict.post("/konto/login/", {"username": "x"}, headers={"X-CSRFToken": "short"}))
-    assert "or with a damaged one" in page and "logs in" not in page
+    assert "or with a damaged one" in page and "logged in on this browser" not in page
 
 
 @pytest.mark.parametrize(
@@ -252,7 +252,10 @@ def test_a_form_from_another_address_says_so_and_where_to_open_the_site(client, 
     strict, token = fresh_browser()
     page = refused(strict.post(url, {**answers, "csrfmiddlewaretoken": token}, secure=True, headers=headers))
     assert "sent from a page at another address than this site's" in page
-    assert "Open this site at https://testserver/ and try again. If you used a personal link, open it again." in page
+    # The site's front page does not lead back to the questionnaire: the personal link does.
+    assert "Open your personal link again, straight in the browser, and answer this page once more." in page
+    assert "Open this site at" not in page
+    assert "saved copy" not in page
     assert not any(claim in page for claim in REPLACED_COOKIE), page
     assert "privacy setting" not in page and "Go back, reload" not in page
     assert_nothing_saved_beyond(page)
@@ -269,6 +272,9 @@ def test_a_form_whose_browser_withheld_where_it_came_from_says_so(client, invita
     page = refused(strict.post(url, {**answers, "csrfmiddlewaretoken": token}, secure=True, headers=headers))
     assert "Your browser did not say which page the form was sent from" in page
     assert "privacy setting or a browser extension" in page
+    # A saved copy of a page sends "Origin: null": it belongs here, not under another address.
+    assert "a page opened from a saved copy does not say it" in page
+    assert "allow it" not in page  # nothing a manager can act on
     assert not any(claim in page for claim in REPLACED_COOKIE), page
     assert "another address" not in page
     assert_nothing_saved_beyond(page)
@@ -300,7 +306,7 @@ def test_a_damaged_cookie_says_so_and_a_new_one_is_sent(db):
     strict.cookies[settings.CSRF_COOKIE_NAME] = "damaged"
     answer = strict.post("/konto/login/", {"username": "x", "csrfmiddlewaretoken": token})
     page = refused(answer)
-    assert "damaged copy of the cookie" in page and "logs in" not in page
+    assert "damaged copy of the cookie" in page and "logged in on this browser" not in page
     assert len(answer.cookies[settings.CSRF_COOKIE_NAME].value) == 32  # the new one
 
 
