@@ -40,6 +40,15 @@ EDITION_COVERAGE: dict[str, frozenset[str]] = {
 }
 
 
+#: Who published each edition and the year it asked, as a sentence names them ("which KS did
+#: not survey in 2018"): the notes that say a group holds types an edition did not ask name
+#: the edition by these (``barometer.reports.scope.unasked_in_words``).
+EDITION_PUBLISHER: dict[str, tuple[str, str]] = {
+    Edition.NO_2018: ("KS", "2018"),
+    Edition.NO_2020: ("KS", "2020"),
+}
+
+
 class Country(models.TextChoices):
     NORWAY = "NO", _("Norway")
     DENMARK = "DK", _("Denmark")

@@ -8,8 +8,11 @@ it is judged or not, a group that holds workplace types the figure's edition did
 (all workplaces, a county or a size class beside KS 2018, which asked education and health
 and care only: ``EDITION_COVERAGE``) says so beside the figure (``unasked_note``): a
 difference may come from those workplaces alone. A claim of such an edition tested without
-a figure of its own (the findings page's comparisons and breakdowns) says the same words
-under the claim (``claim_note``).
+a figure of its own (the findings page's comparisons and breakdowns) says it under the claim,
+of the group or groups in its table (``claim_note``). Every such note names the types as the
+self-test's list names them and the edition by its publisher and year (``unasked_in_words``):
+"workplaces of the type “Other workplace”, which KS did not survey in 2018", never "other
+types, which this edition did not survey".
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ from dataclasses import dataclass
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 
 from barometer.engine.groups import Filter
 from barometer.engine.published import OTHER_SCOPE, WIDER_SCOPE
-from barometer.formatting import types_in_words, workplaces_of_type
-from barometer.models import EDITION_COVERAGE, Edition, ReferenceFigure
+from barometer.formatting import types_in_words
+from barometer.models import EDITION_COVERAGE, EDITION_PUBLISHER, ReferenceFigure
 from surveys.models import WorkplaceType
 
 #: The criteria that make a group part of the national population of its workplace types:
@@ -37,20 +40,41 @@ PART_CRITERIA = ("size_class", "centrality", "county", "employees_band")
 #: own under the published figures, naming the national row by the words the table shows
 #: (``national_row_notes``): inside the 2018 figure's own item, "the national figure above"
 #: was read as the 2018 figure, the one that leaves those workplaces out.
-_UNASKED = gettext_lazy("The group shown also holds %(types)s, which this edition did not survey.")
+#: Every note's words come from ``unasked_in_words``: ``types`` the unasked types as the
+#: self-test's list names them, each quoted; ``publisher`` and ``year`` the edition's.
+_UNASKED = ngettext_lazy(
+    "The group shown also includes workplaces of the type %(types)s, which %(publisher)s did not survey in %(year)s.",
+    "The group shown also includes workplaces of the types %(types)s, which %(publisher)s did not survey in %(year)s.",
+    "count",
+)
+
+#: The findings page's note under a claim tested without a figure of its edition beside it:
+#: of the one group its table shows (all in the round, by factor), or of the several (two
+#: rows compared, the parts of a breakdown).
+_CLAIM = ngettext_lazy(
+    "The group in the table also includes workplaces of the type %(types)s, which %(publisher)s did not survey "
+    "in %(year)s.",
+    "The group in the table also includes workplaces of the types %(types)s, which %(publisher)s did not survey "
+    "in %(year)s.",
+    "count",
+)
+_CLAIM_GROUPS = ngettext_lazy(
+    "The groups in the table also include workplaces of the type %(types)s, which %(publisher)s did not survey "
+    "in %(year)s.",
+    "The groups in the table also include workplaces of the types %(types)s, which %(publisher)s did not survey "
+    "in %(year)s.",
+    "count",
+)
 
 #: The report's note under the published figures, for each edition that did not survey every
-#: type (``EDITION_COVERAGE``): ``row`` is the national row's name as the table shows it,
-#: ``types`` the unasked types as the self-test's list names them, each quoted.
-_NATIONAL_ROW = {
-    Edition.NO_2018: ngettext_lazy(
-        "The row “%(row)s” above also includes workplaces of the type %(types)s, which KS did not survey in "
-        "2018, so a difference from the 2018 figure may partly come from them.",
-        "The row “%(row)s” above also includes workplaces of the types %(types)s, which KS did not survey in "
-        "2018, so a difference from the 2018 figure may partly come from them.",
-        "count",
-    ),
-}
+#: type (``EDITION_COVERAGE``): ``row`` is the national row's name as the table shows it.
+_NATIONAL_ROW = ngettext_lazy(
+    "The row “%(row)s” above also includes workplaces of the type %(types)s, which %(publisher)s did not survey "
+    "in %(year)s, so a difference from the %(year)s figure may partly come from them.",
+    "The row “%(row)s” above also includes workplaces of the types %(types)s, which %(publisher)s did not survey "
+    "in %(year)s, so a difference from the %(year)s figure may partly come from them.",
+    "count",
+)
 
 
 @dataclass(frozen=True)
@@ -83,30 +107,39 @@ def unasked_types(figure: ReferenceFigure, filter_: Filter) -> list[str]:
     return edition_unasked_types(figure.edition, filter_)
 
 
-def _unasked_sentence(types: list[str]) -> str:
-    if not types:
-        return ""
-    return str(_UNASKED) % {"types": get_text_list([workplaces_of_type(t) for t in types], _("and"))}
+def type_name(workplace_type: str) -> str:
+    """The workplace type as the self-test's list names it ("Annen virksomhet")."""
+    return str(dict(WorkplaceType.choices).get(workplace_type, workplace_type))
+
+
+def unasked_in_words(edition: str, types: list[str]) -> dict[str, object]:
+    """What every note about types an edition did not survey fills in: ``count`` (for the
+    plural), ``types`` (each as the self-test's list names it, quoted: "“Other workplace”"),
+    and the edition's ``publisher`` and ``year`` ("KS", "2018": ``EDITION_PUBLISHER``)."""
+    publisher, year = EDITION_PUBLISHER[edition]
+    quoted = [pgettext("a quoted name", "“%(name)s”") % {"name": type_name(t)} for t in types]
+    return {"count": len(types), "types": get_text_list(quoted, _("and")), "publisher": publisher, "year": year}
 
 
 def unasked_note(figure: ReferenceFigure, filter_: Filter) -> str:
     """The sentence that says the group holds types the figure's edition did not survey
     (``unasked_types``), for the statistics and findings pages; "" when there are none."""
-    return _unasked_sentence(unasked_types(figure, filter_))
+    types = unasked_types(figure, filter_)
+    return str(_UNASKED % unasked_in_words(figure.edition, types)) if types else ""
 
 
 def claim_note(edition: str, filters) -> str:
-    """The same sentence for a published claim of ``edition`` that has no figure of its own
-    to stand beside ("collaboration outside the municipality goes with better quality",
-    a breakdown by centrality), tested on the groups of ``filters`` (the rows it compares,
-    or the parts of a breakdown): the types any of them can hold that the edition did not
-    survey; "" when there are none (education against health and care beside KS 2018)."""
-    return _unasked_sentence(sorted({t for filter_ in filters for t in edition_unasked_types(edition, filter_)}))
-
-
-def type_name(workplace_type: str) -> str:
-    """The workplace type as the self-test's list names it ("Annen virksomhet")."""
-    return str(dict(WorkplaceType.choices).get(workplace_type, workplace_type))
+    """The same for a published claim of ``edition`` that has no figure of its own to stand
+    beside ("collaboration outside the municipality goes with better quality", a breakdown by
+    centrality), tested on the groups of ``filters`` (the rows it compares, or the parts of a
+    breakdown: "the groups in the table" when there are several): the types any of them can
+    hold that the edition did not survey; "" when there are none (education against health
+    and care beside KS 2018)."""
+    filters = list(filters)
+    types = sorted({t for filter_ in filters for t in edition_unasked_types(edition, filter_)})
+    if not types:
+        return ""
+    return str((_CLAIM_GROUPS if len(filters) > 1 else _CLAIM) % unasked_in_words(edition, types))
 
 
 def national_row_notes(figures, row: str) -> list[str]:
@@ -118,12 +151,8 @@ def national_row_notes(figures, row: str) -> list[str]:
     for edition in sorted({figure.edition for figure in figures if not figure.workplace_types}):
         figure = next(f for f in figures if f.edition == edition and not f.workplace_types)
         types = unasked_types(figure, Filter())
-        if not types or edition not in _NATIONAL_ROW:
-            continue
-        quoted = [pgettext("a quoted name", "“%(name)s”") % {"name": type_name(t)} for t in types]
-        notes.append(
-            str(_NATIONAL_ROW[edition] % {"count": len(types), "row": row, "types": get_text_list(quoted, _("and"))})
-        )
+        if types:
+            notes.append(str(_NATIONAL_ROW % {**unasked_in_words(edition, types), "row": row}))
     return notes
 
 

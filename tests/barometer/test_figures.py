@@ -880,11 +880,11 @@ def test_all_workplaces_beside_ks_2018_are_compared_and_the_row_says_other_types
         row = next(r for r in aggregate_report(skewed, Filter()).rows if r.indicator.key == "innovated")
     national = next(p for p in row.norway if p.figure.key == "no2018-innovated")
     assert national.verdict not in {OTHER_SCOPE, WIDER_SCOPE}  # compared (unweighted here: no population)
-    assert "workplaces of other types" in national.scope
+    assert "workplaces of the type “Other workplace”, which KS did not survey in 2018" in national.scope
     schools = next(
         r for r in aggregate_report(skewed, Filter(sector="education")).rows if r.indicator.key == "innovated"
     )
-    assert all("other types" not in p.scope for p in schools.norway)
+    assert all("did not survey" not in p.scope for p in schools.norway)
 
 
 @pytest.mark.parametrize(

@@ -16,19 +16,29 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from barometer.engine.groups import Filter
-from barometer.models import ReferenceFigure
+from barometer.models import EDITION_COVERAGE, EDITION_PUBLISHER, Edition, ReferenceFigure
 from barometer.reports.aggregate import aggregate_report
 from barometer.reports.findings import findings
-from barometer.reports.scope import figure_scope, national_row_notes, unasked_types
+from barometer.reports.scope import claim_note, figure_scope, national_row_notes, unasked_in_words, unasked_types
 from barometer.reports.workplace import build_workplace_report
 from surveys.models import Municipality, WorkplaceType
 from tests.barometer.conftest import PUBLISHED_MUNICIPALITIES
 from tests.builders import ResponseBuilder, innovator
 
-GROUP_NOTE = {
-    "nb": "Gruppen som vises, har også virksomheter av andre typer, som ikke var med i denne utgaven.",
-    "en": "The group shown also holds workplaces of other types, which this edition did not survey.",
-}
+#: The note beside the group shown names the type as the self-test's list names it and the
+#: edition by its publisher and year: "andre typer, som ikke var med i denne utgaven" named neither.
+GROUP_NOTE_EN = (
+    "The group shown also includes workplaces of the type “Other workplace”, which KS did not survey in 2018."
+)
+#: The findings' note under a claim with no figure of its own: of the groups its table shows.
+GROUPS_NOTE_EN = (
+    "The groups in the table also include workplaces of the type “Other workplace”, which KS did not survey in 2018."
+)
+GROUP_IN_TABLE_NOTE_EN = (
+    "The group in the table also includes workplaces of the type “Other workplace”, which KS did not survey in 2018."
+)
+#: What the old notes said instead of naming the type and the edition.
+VAGUE = ("andre typer", "denne utgaven", "other types", "this edition", "denne utgåva")
 #: The report's note names the national row as its table shows it, and the type as the
 #: self-test's list names it ("Other workplace"), in a paragraph of its own under the published figures.
 NATIONAL_NOTE_EN = (
@@ -61,7 +71,7 @@ def test_every_group_that_holds_types_ks_2018_did_not_ask_gets_the_note(baromete
     with translation.override("en"):
         for filter_ in groups:
             scope = figure_scope(national, filter_)
-            assert scope.note == GROUP_NOTE["en"], (filter_, scope)
+            assert scope.note == GROUP_NOTE_EN, (filter_, scope)
             assert unasked_types(national, filter_) == ["other"]
         # A group of the types KS asked, or a figure published for named types: no such note.
         for filter_ in (Filter(sector="education"), Filter(workplace_type="nursing_home")):
@@ -82,8 +92,11 @@ def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_
     client, round_ = published_reports["analyst"], published_reports["round"]
     county = Municipality.objects.get(number=PUBLISHED_MUNICIPALITIES[0]).county.number
     query = f"round={round_.pk}&county={county}"
+    with translation.override("nb"):
+        nb_note = figure_scope(_figure("no2018-innovated"), Filter(county=county)).note
+    _assert_names_type_and_edition(nb_note, "nb")
     html = client.get(f"/statistikk/?{query}", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
-    assert GROUP_NOTE["nb"] in html
+    assert nb_note in html
     rows = {
         row["indicator"]: row
         for row in csv.DictReader(
@@ -92,36 +105,45 @@ def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_
             ))
         )
     }  # fmt: skip
-    assert GROUP_NOTE["nb"] in rows["innovated"]["published_norway_details"]
+    assert nb_note in rows["innovated"]["published_norway_details"]
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}", HTTP_ACCEPT_LANGUAGE="nb").content)
     innovated = next(row for row in data["indicators"] if row["indicator"] == "innovated")
-    assert GROUP_NOTE["nb"] in innovated["published_norway_details"]
+    assert nb_note in innovated["published_norway_details"]
     with translation.override("en"):
         row = next(r for r in aggregate_report(round_, Filter(county=county)).rows if r.indicator.key == "innovated")
-    assert {p.figure.key: p.scope for p in row.norway}["no2018-innovated"] == GROUP_NOTE["en"]
+    assert {p.figure.key: p.scope for p in row.norway}["no2018-innovated"] == GROUP_NOTE_EN
 
 
 # --- The findings page -----------------------------------------------------------------------
 
 
+def _assert_names_type_and_edition(note: str, language: str) -> None:
+    with translation.override(language):
+        assert f"{WorkplaceType.OTHER.label}" in note, note
+    assert "KS" in note and "2018" in note, note
+    assert not any(words in note for words in VAGUE), note
+
+
 def test_the_findings_page_says_it_beside_all_in_the_round(published_reports):
     client, round_ = published_reports["analyst"], published_reports["round"]
+    with translation.override("nb"):
+        nb_note = figure_scope(_figure("no2018-innovated"), Filter()).note
     with translation.override("en"):
         report = findings(round_)
     by_key = {finding.key: finding for finding in report.findings}
     for key in ("employees", "voluntary", "external"):
         notes = {figure.key: note for figure, note in by_key[key].published_with_notes}
         norwegian = [k for k in notes if k.startswith("no2018-")]
-        assert norwegian and all(notes[k] == GROUP_NOTE["en"] for k in norwegian), notes
+        assert norwegian and all(notes[k] == GROUP_NOTE_EN for k in norwegian), notes
         assert all(notes[k] == "" for k in notes if k.startswith("dk")), notes  # Danish: every type asked
     # The rows of named types are each beside the figure published for them: nothing to add.
     assert all(note == "" for _figure_, note in by_key["municipal-by-type"].published_with_notes)
     html = client.get(f"/statistikk/funn/?round={round_.pk}", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     employees = html[html.index('id="finding-employees"') :]
     employees = employees[: employees.index("</table>")]
-    assert GROUP_NOTE["nb"] in employees, employees
+    assert nb_note in employees, employees
     by_type = html[html.index('id="finding-municipal-by-type"') :]
-    assert GROUP_NOTE["nb"] not in by_type[: by_type.index("</table>")]
+    assert nb_note not in by_type[: by_type.index("</table>")]
 
 
 #: The findings that test a claim of KS 2018 on groups that hold "other" workplaces, which KS
@@ -129,6 +151,9 @@ def test_the_findings_page_says_it_beside_all_in_the_round(published_reports):
 #: round split by a subgroup, or by factor; and every breakdown (a size class, a centrality
 #: class, a band of employees holds every type).
 CLAIMS_ON_ALL_TYPES = ("quality-outside", "culture", "factors-most")
+#: Of these, the claims whose table shows one group (all in the round, by factor); the others
+#: compare two groups, as every breakdown shows several.
+CLAIMS_ON_ONE_GROUP = ("factors-most",)
 #: Claims tested on the types KS 2018 asked, or noted beside their own 2018 figure.
 CLAIMS_WITHOUT_NOTE = ("education-vs-health", "municipal-by-type", "employees", "voluntary", "external")
 
@@ -143,28 +168,37 @@ def test_the_findings_page_says_it_beside_every_claim_tested_on_types_ks_did_not
     """A claim of KS 2018 tested on the round's workplaces of every type (collaboration
     outside the municipality and quality, culture, the factors, every breakdown) said
     nothing of the "other" workplaces KS did not survey, while /statistikk/ says it beside
-    the figure: the same sentence, once, under the claim."""
+    the figure: a sentence of its own, once, under the claim, of the groups its table shows
+    (plural for a breakdown's several groups), naming the type as the self-test's list does
+    and the edition by publisher and year, as the reports' note does."""
     client, round_ = published_reports["analyst"], published_reports["round"]
     with translation.override(language):
-        note = figure_scope(_figure("no2018-innovated"), Filter()).note  # the statistics page's words
+        beside_figure = figure_scope(_figure("no2018-innovated"), Filter()).note  # the statistics page's words
         report = findings(round_, published=True)
-    assert note
     by_key = {finding.key: finding for finding in report.findings}
     assert set(CLAIMS_ON_ALL_TYPES) <= set(by_key) and report.breakdowns
-    for key in CLAIMS_ON_ALL_TYPES:
-        assert by_key[key].claim_note == note, key
-    for breakdown in report.breakdowns:
-        assert breakdown.claim_note == note, breakdown.title
+    notes = {key: by_key[key].claim_note for key in CLAIMS_ON_ALL_TYPES}
+    notes |= {number: b.claim_note for number, b in enumerate(report.breakdowns, start=1)}
+    for key, note in notes.items():
+        _assert_names_type_and_edition(note, language)
+        assert note != beside_figure, key  # of the table's groups, not "the group shown"
+    one_group = {notes[key] for key in CLAIMS_ON_ONE_GROUP}
+    several = {note for key, note in notes.items() if key not in CLAIMS_ON_ONE_GROUP}
+    assert len(one_group) == 1 and len(several) == 1 and one_group != several
+    if language == "en":
+        assert one_group == {GROUP_IN_TABLE_NOTE_EN} and several == {GROUPS_NOTE_EN}
     for key in CLAIMS_WITHOUT_NOTE:
         assert by_key[key].claim_note == "", key  # no claim note, nor a second one beside a figure's
     html = _flat(client.get(f"/statistikk/funn/?round={round_.pk}", HTTP_ACCEPT_LANGUAGE=language).content.decode())
     for key in CLAIMS_ON_ALL_TYPES:
-        assert _card(html, f'id="finding-{key}"').count(note) == 1, key
+        assert _card(html, f'id="finding-{key}"').count(notes[key]) == 1, key
     for number in range(1, len(report.breakdowns) + 1):
-        assert _card(html, f'id="breakdown-{number}"').count(note) == 1, number
+        card = _card(html, f'id="breakdown-{number}"')
+        assert card.count(notes[number]) == 1, number
+        assert not any(words in card for words in VAGUE), number
     for key in ("education-vs-health", "municipal-by-type"):
-        assert note not in _card(html, f'id="finding-{key}"'), key
-    assert _card(html, 'id="finding-employees"').count(note) == 1  # beside its 2018 figure only
+        assert all(note not in _card(html, f'id="finding-{key}"') for note in notes.values()), key
+    assert _card(html, 'id="finding-employees"').count(beside_figure) == 1  # beside its 2018 figure only
 
 
 # --- The reports: the national row beside the published figures --------------------------------
@@ -207,6 +241,21 @@ def test_a_report_says_it_under_the_published_figures_naming_the_national_row(pu
     # After the 2018 figures about all workplaces, under the indicator's published figures.
     assert text.rindex("Norway, 2018 edition", 0, note) < note
     assert text.index("Nationally: ") < note
+
+
+def test_every_note_names_the_types_and_the_edition_by_publisher_and_year_from_one_helper(barometer_data):
+    """The edition is named by its publisher and year as the reference data give them
+    (``EDITION_PUBLISHER``), for every edition that did not survey every type; several types
+    are named in the plural, each as the self-test's list names it."""
+    assert set(EDITION_COVERAGE) <= set(EDITION_PUBLISHER)
+    with translation.override("en"):
+        words = unasked_in_words(Edition.NO_2018, ["nursing_home", "other"])
+        assert (words["count"], words["types"]) == (2, "“Nursing home” and “Other workplace”")
+        assert (words["publisher"], words["year"]) == ("KS", "2018")
+        several = claim_note(Edition.NO_2018, [Filter(workplace_type="other"), Filter(workplace_type="primary_school")])
+        assert several == GROUPS_NOTE_EN
+        assert claim_note(Edition.NO_2018, [Filter()]) == GROUP_IN_TABLE_NOTE_EN
+        assert claim_note(Edition.NO_2018, [Filter(sector="education"), Filter(sector="health_care")]) == ""
 
 
 @pytest.mark.parametrize("language", ["nb", "nn"])
