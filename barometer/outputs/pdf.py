@@ -178,6 +178,9 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                     if item.suggestion:
                         text(_("From the barometer:") + " " + item.suggestion, 9)
                     pdf.ln(1)
+        if summary.fallback_note:
+            # Once, after the items it is about, as on the page.
+            text(summary.fallback_note)
         if summary.empty and staff and not report.summary_not_asked:
             text(_("On none of the yes-or-no questions does the workplace clearly differ from most comparable "
                    "workplaces: either the groups' figures lie too close to 50%%, or there are too few answers to "

@@ -15,12 +15,13 @@ with the published national figures (Norway 2018) and says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from barometer.engine.figures import Figure, GroupFigures
 from barometer.engine.groups import Filter, centrality_label
@@ -97,7 +98,9 @@ class SummaryItem:
     """One sentence of the summary: ``direction`` is "less" or "more"; ``share`` 0-1 (for a
     published figure, the middle of the range its wording allows); ``low``/``high`` the
     interval (None for a published figure); ``fallback`` names the
-    narrower groups that were hidden, if any (``group`` is then the wider one shown)."""
+    narrower groups that were hidden, if any (``group`` is then the wider one shown);
+    ``hidden`` those groups and ``compared_as`` the group shown as the sentence names it
+    (``Summary.fallback_note`` says why once for every item that shares them)."""
 
     indicator: Indicator
     direction: str
@@ -109,16 +112,21 @@ class SummaryItem:
     group: str
     fallback: str | None
     suggestion: str
+    hidden: tuple[ComparisonGroup, ...] = ()
+    compared_as: str = ""
 
 
 @dataclass(frozen=True)
 class Summary:
     """The first screen: what the workplace does less and more than most; ``source`` is
-    "figures" (the round's or snapshot's) or "published" (national figures of 2018)."""
+    "figures" (the round's or snapshot's) or "published" (national figures of 2018);
+    ``fallback_note`` the paragraph under the items that says, once, which narrower groups
+    are not shown for the items that compare with a wider one ("" when none share it)."""
 
     less: list[SummaryItem]
     more: list[SummaryItem]
     source: str
+    fallback_note: str = ""
 
     @property
     def empty(self) -> bool:
@@ -179,12 +187,52 @@ def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: b
     return _("%(own)s Among %(group)s, %(share)s answered yes (95%% interval %(interval)s, %(n)s answers).") % values
 
 
+def _other_rows(hidden) -> list[str]:
+    """For a hidden group that a peer row further down may be taken for (the centrality
+    class, all types), that the row is another group, so that its figure is not read as the
+    hidden one."""
+    return [
+        _("%(row)s further down is another group, with workplaces of every type.")
+        % {"row": pgettext("a quoted name", "“%(name)s”") % {"name": group.other_row}}
+        for group in hidden
+        if group.other_row
+    ]
+
+
+def shared_fallback_note(hidden, shown: str, *, every_item: bool) -> str:
+    """The paragraph under the summary's items that says once what each of them would
+    otherwise repeat: the narrower ``hidden`` groups are not shown, and nothing else about
+    them; the items compare with the wider group ``shown`` instead (every item, or, when
+    ``every_item`` is false, those whose sentence names it: the others compare with a group
+    of their own and keep their own words); and a peer row that may be taken for a hidden
+    group is another group."""
+    if every_item:
+        template = ngettext(
+            "The summary compares with %(group)s, a wider group, because the figure for %(groups)s is not shown: "
+            "there are too few answers, or it could reveal a small group.",
+            "The summary compares with %(group)s, a wider group, because the figures for %(groups)s are not "
+            "shown: there are too few answers, or they could reveal a small group.",
+            len(hidden),
+        )
+    else:
+        template = ngettext(
+            "Where the summary compares with %(group)s, a wider group, it is because the figure for %(groups)s "
+            "is not shown: there are too few answers, or it could reveal a small group.",
+            "Where the summary compares with %(group)s, a wider group, it is because the figures for %(groups)s "
+            "are not shown: there are too few answers, or they could reveal a small group.",
+            len(hidden),
+        )
+    names = get_text_list([group.name for group in hidden], _("and"))
+    return " ".join([template % {"groups": names, "group": in_sentence(shown)}, *_other_rows(hidden)])
+
+
 def _fallback_sentences(hidden: list[ComparisonGroup], shown: str) -> str:
     """What the summary says when the narrower ``hidden`` groups' figures are not shown and
     the wider group ``shown`` (its name as the sentence gives it) is compared instead: each
     hidden group by name, and nothing else about it; the group compared with; and, for a
     hidden group that a peer row further down may be taken for (the centrality class, all
-    types), that the row is another group, so that its figure is not read as the hidden one."""
+    types), that the row is another group (``_other_rows``). Said after the item's own
+    sentence only when its comparison differs from the others' (``_with_fallback_said_once``)."""
     names = [group.name for group in hidden]
     if len(names) == 1:
         text = _(
@@ -195,13 +243,7 @@ def _fallback_sentences(hidden: list[ComparisonGroup], shown: str) -> str:
             "The figures for %(groups)s are not shown: there are too few answers, or they could reveal a small group."
         ) % {"groups": get_text_list(names, _("and"))}
     sentences = [text, _("This compares with %(group)s instead, a wider group.") % {"group": in_sentence(shown)}]
-    sentences += [
-        _("%(row)s further down is another group, with workplaces of every type.")
-        % {"row": pgettext("a quoted name", "“%(name)s”") % {"name": group.other_row}}
-        for group in hidden
-        if group.other_row
-    ]
-    return " ".join(sentences)
+    return " ".join([*sentences, *_other_rows(hidden)])
 
 
 def build_summary(
@@ -245,14 +287,12 @@ def build_summary(
                     break
                 nationally = group.kind == "national"
                 sentence = _figure_sentence(own_text, group.name, figure, nationally=nationally)
-                if hidden:
-                    # The group as the sentence names it ("workplaces with an innovation nationally").
-                    shown = _shown_name(group.name, figure, nationally=nationally)
-                    sentence += " " + _fallback_sentences(hidden, shown)
                 fallback = get_text_list([h.name for h in hidden], _("and")) if hidden else None
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
-                    group.name, fallback, suggestion_for(indicator, workplace_type),
+                    group.name, fallback, suggestion_for(indicator, workplace_type), tuple(hidden),
+                    # The group as the sentence names it ("workplaces with an innovation nationally").
+                    _shown_name(group.name, figure, nationally=nationally) if hidden else "",
                 )  # fmt: skip
                 clarity = figure.low - 0.5 if direction == "less" else 0.5 - figure.high
                 break
@@ -283,8 +323,34 @@ def build_summary(
                     clarity = abs(value - 0.5)
         if item is not None:
             (less if item.direction == "less" else more).append(((not indicator.headline, -clarity), item))
-    return Summary(
-        less=[item for _key, item in sorted(less, key=lambda pair: pair[0])[:MAX_ITEMS]],
-        more=[item for _key, item in sorted(more, key=lambda pair: pair[0])[:MAX_ITEMS]],
-        source="figures" if source is not None else "published",
+    return _with_fallback_said_once(
+        Summary(
+            less=[item for _key, item in sorted(less, key=lambda pair: pair[0])[:MAX_ITEMS]],
+            more=[item for _key, item in sorted(more, key=lambda pair: pair[0])[:MAX_ITEMS]],
+            source="figures" if source is not None else "published",
+        )
     )
+
+
+def _with_fallback_said_once(summary: Summary) -> Summary:
+    """The summary with what its items compared with a wider group would each repeat (which
+    narrower groups are not shown, and which group is compared instead) said once, in
+    ``fallback_note`` under the items, for the items that share it: all of them, or at least
+    two when some differ. An item whose comparison differs keeps its own sentences, after
+    its own; every item's sentence names the group it compares with."""
+    items = summary.less + summary.more
+    keys = [(item.hidden, item.compared_as) if item.hidden else None for item in items]
+    counts = Counter(key for key in keys if key is not None)
+    shared = None
+    if counts:
+        key, count = counts.most_common(1)[0]
+        shared = key if count >= 2 or count == len(items) else None
+
+    def own(item: SummaryItem) -> SummaryItem:
+        if not item.hidden or (item.hidden, item.compared_as) == shared:
+            return item
+        return replace(item, sentence=f"{item.sentence} {_fallback_sentences(list(item.hidden), item.compared_as)}")
+
+    note = shared_fallback_note(*shared, every_item=counts[shared] == len(items)) if shared else ""
+    return replace(summary, less=[own(i) for i in summary.less], more=[own(i) for i in summary.more],
+                   fallback_note=note)  # fmt: skip

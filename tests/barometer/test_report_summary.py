@@ -91,10 +91,12 @@ def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data,
     summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
     (item,) = summary.less
     assert item.group == "barnehager på landsbasis"
-    # Its own sentence, not brackets around a group name that has brackets of its own.
-    assert item.fallback and " Tallet for barnehager i kommuner med samme sentralitet" in item.sentence
-    assert "((" not in item.sentence and "))" not in item.sentence
-    assert "vises ikke: det er for få svar, eller det kunne avsløre en liten gruppe." in item.sentence
+    # The item names the group it compares with; why is said once, under the items.
+    assert "Blant barnehager på landsbasis svarte" in item.sentence
+    assert item.fallback and "barnehager i kommuner med samme sentralitet" in summary.fallback_note
+    assert "samme sentralitet" not in item.sentence
+    # Its own sentences, not brackets around a group name that has brackets of its own.
+    assert "((" not in summary.fallback_note and "))" not in summary.fallback_note
     assert source.asked == [NARROW, TYPE]
 
 
@@ -105,16 +107,17 @@ def test_the_fallback_names_the_hidden_group_the_group_shown_and_the_peer_row_ap
     (innovated,) = indicators("innovated")
     source = FakeSource({NARROW: {"innovated": HIDDEN}, TYPE: {"innovated": shown(0.75, 0.7, 0.8)}})
     with translation.override("en"):
-        (item,) = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
+        summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
+    (item,) = summary.less
     hidden = "kindergartens in municipalities with the same centrality as yours (class 6 of 6, the least central)"
-    assert f"The figure for {hidden} is not shown: there are too few answers, or it could reveal" in item.sentence
-    assert "This compares with kindergartens nationally instead, a wider group." in item.sentence
-    assert (
-        "“Workplaces in municipalities in centrality class 6” further down is another group, with workplaces of "
-        "every type." in item.sentence
+    assert summary.fallback_note == (
+        f"The summary compares with kindergartens nationally, a wider group, because the figure for {hidden} is "
+        "not shown: there are too few answers, or it could reveal a small group. “Workplaces in municipalities in "
+        "centrality class 6” further down is another group, with workplaces of every type."
     )
+    assert "Among kindergartens nationally, 75%" in item.sentence and "not shown" not in item.sentence
     # Nothing else of the hidden group: neither its number of answers nor why it is hidden.
-    assert " 3 answers" not in item.sentence and "protect" not in item.sentence
+    assert " 3 answers" not in summary.fallback_note and "protect" not in summary.fallback_note
 
 
 def test_two_hidden_groups_are_both_named_and_the_national_one_by_its_base(barometer_data):
@@ -130,20 +133,79 @@ def test_two_hidden_groups_are_both_named_and_the_national_one_by_its_base(barom
 
     source = Source({NARROW: {employees.key: HIDDEN}, TYPE: {employees.key: HIDDEN}})
     with translation.override("en"):
-        (item,) = build_summary(source, [(employees, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
+        summary = build_summary(source, [(employees, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
+    (item,) = summary.less
     assert item.group == "all workplaces nationally"
-    assert "The figures for kindergartens in municipalities with the same centrality as yours" in item.sentence
-    assert "and kindergartens nationally are not shown: there are too few answers, or they could" in item.sentence
-    assert "This compares with workplaces with an innovation nationally instead, a wider group." in item.sentence
-    assert item.sentence.count("“Workplaces in municipalities in centrality class 6”") == 1
+    note = summary.fallback_note
+    assert note.startswith(
+        "The summary compares with workplaces with an innovation nationally, a wider group, because the figures "
+        "for kindergartens in municipalities with the same centrality as yours"
+    )
+    assert "and kindergartens nationally are not shown: there are too few answers, or they could" in note
+    assert note.count("“Workplaces in municipalities in centrality class 6”") == 1
+
+
+def test_the_same_fallback_is_said_once_under_the_items_not_after_each(barometer_data):
+    """A reviewer read the same 60 words after every item when the narrow group was hidden for
+    all of them: said once, in the summary's note; each item still names the group it compares with."""
+    keys = ["innovated", "external-collaboration", "value-quality", "spread"]
+    inds = indicators(*keys)
+    own = [OwnValue(True, 0.0)] * 2 + [OwnValue(True, 1.0)] * 2
+    source = FakeSource({
+        NARROW: dict.fromkeys(keys, HIDDEN),
+        TYPE: {"innovated": shown(0.8, 0.7, 0.88), "external-collaboration": shown(0.7, 0.6, 0.79),
+               "value-quality": shown(0.3, 0.2, 0.42), "spread": shown(0.2, 0.12, 0.3)},
+    })  # fmt: skip
+    with translation.override("en"):
+        summary = build_summary(source, list(zip(inds, own, strict=True)), comparison_groups(**GROUPS))
+    items = summary.less + summary.more
+    assert len(items) == 4
+    for item in items:
+        assert "Among kindergartens nationally, " in item.sentence, item.sentence
+        assert "not shown" not in item.sentence and "further down" not in item.sentence, item.sentence
+    assert summary.fallback_note.startswith("The summary compares with kindergartens nationally, a wider group,")
+    assert summary.fallback_note.count("not shown") == 1
+
+
+def test_an_item_whose_comparison_differs_keeps_its_own_words(barometer_data):
+    """Two items compare with kindergartens nationally, a third with all workplaces (its type's
+    figure hidden too), a fourth with its own narrow group: the two share the note, which
+    says it is about where the summary compares with kindergartens nationally; the third
+    keeps its own sentences; the fourth says nothing of hidden groups."""
+    keys = ["innovated", "external-collaboration", "value-quality", "spread"]
+    inds = indicators(*keys)
+    own = [OwnValue(True, 0.0)] * 2 + [OwnValue(True, 1.0)] * 2
+    source = FakeSource({
+        NARROW: {"innovated": HIDDEN, "external-collaboration": HIDDEN, "value-quality": HIDDEN,
+                 "spread": shown(0.2, 0.12, 0.3)},
+        TYPE: {"innovated": shown(0.8, 0.7, 0.88), "external-collaboration": shown(0.7, 0.6, 0.79),
+               "value-quality": HIDDEN},
+        Filter(): {"value-quality": shown(0.3, 0.2, 0.42)},
+    })  # fmt: skip
+    with translation.override("en"):
+        summary = build_summary(source, list(zip(inds, own, strict=True)), comparison_groups(**GROUPS))
+    by_key = {item.indicator.key: item for item in summary.less + summary.more}
+    assert summary.fallback_note.startswith(
+        "Where the summary compares with kindergartens nationally, a wider group, it is because the figure for "
+        "kindergartens in municipalities with the same centrality as yours"
+    )
+    for key in ("innovated", "external-collaboration"):
+        assert "Among kindergartens nationally, " in by_key[key].sentence and "not shown" not in by_key[key].sentence
+    own_words = by_key["value-quality"].sentence
+    assert "Among all workplaces nationally, " in own_words
+    assert "and kindergartens nationally are not shown" in own_words
+    assert "This compares with all workplaces nationally instead, a wider group." in own_words
+    assert "not shown" not in by_key["spread"].sentence and "same centrality as yours" in by_key["spread"].sentence
 
 
 def test_no_fallback_no_words_about_other_groups(barometer_data):
     (innovated,) = indicators("innovated")
     source = FakeSource({NARROW: {"innovated": shown(0.8, 0.7, 0.88)}})
     with translation.override("en"):
-        (item,) = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
+        summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
+    (item,) = summary.less
     assert "not shown" not in item.sentence and "instead" not in item.sentence and "“" not in item.sentence
+    assert summary.fallback_note == ""
 
 
 def test_a_group_hidden_to_protect_another_reads_like_any_hidden_group(barometer_data, bokmal):
@@ -154,10 +216,10 @@ def test_a_group_hidden_to_protect_another_reads_like_any_hidden_group(barometer
     sentences = []
     for hidden in (HIDDEN, protecting):
         source = FakeSource({NARROW: {"innovated": hidden}, TYPE: {"innovated": shown(0.75, 0.7, 0.8)}})
-        (item,) = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS)).less
-        sentences.append(item.sentence)
+        summary = build_summary(source, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS))
+        sentences.append((summary.less[0].sentence, summary.fallback_note))
     assert sentences[0] == sentences[1]
-    assert "eller det kunne avsløre en liten gruppe" in sentences[1]
+    assert "47" not in sentences[1][1] and "barnehager i kommuner med samme sentralitet" in sentences[1][1]
 
 
 def test_no_qualifying_indicator_gives_an_empty_summary(barometer_data, client, bokmal):
@@ -473,9 +535,9 @@ def test_the_report_page_and_its_pdf_say_which_group_is_hidden_and_which_is_show
     for client in (respondent, admin_client):
         client.cookies["barometer_language"] = "en"
     expected = [
-        "The figures for kindergartens in municipalities with the same centrality as",
+        "The summary compares with workplaces with an innovation nationally, a wider group, because the figures "
+        "for kindergartens in municipalities with the same centrality as",
         "and kindergartens nationally are not shown",
-        "This compares with workplaces with an innovation nationally instead, a wider group.",
         "“Workplaces in municipalities in centrality class 2” further down is another group, with workplaces of "
         "every type.",
     ]
@@ -483,11 +545,49 @@ def test_the_report_page_and_its_pdf_say_which_group_is_hidden_and_which_is_show
     for html in (page.content.decode() for page in pages):
         summary = html[html.index('id="summary-title"') : html.index("</section>")]
         summary = re.sub(r"\s+", " ", summary.replace("&#x27;", "'"))
+        items = re.findall(r"<li>.*?</li>", summary)
         for words in expected:
-            assert words in summary, words
+            assert summary.count(words) == 1, words  # once, not after every item
+            assert not any(words in item for item in items), words  # in no item's list entry
+        # After the lists, as a paragraph of its own.
+        assert summary.rindex("</ul>") < summary.index('<p class="small summary-fallback">')
         # The row it is told apart from.
         assert ">Workplaces in municipalities in centrality class 2" in html[html.index("</section>") :]
     pdf = respondent.get(f"{url}rapport.pdf")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
     for words in expected:
-        assert words in text, words
+        assert text.count(words) == 1, words
+
+
+def test_a_report_of_several_items_says_the_fallback_once_on_the_page_the_staff_view_and_the_pdf(
+    published_reports, admin_client, self_test_round
+):
+    """A kindergarten's self-test that differs from most on three questions, each compared
+    with workplaces with an innovation nationally: the reason is said once, after the lists,
+    in no list item, on the respondent's page, the staff view and the PDF; every item names
+    the group it compares with."""
+    municipality = published_reports["self_test"].municipality
+    response = ResponseBuilder(self_test_round).submitted(
+        workplace_type=WorkplaceType.KINDERGARTEN, municipality=municipality,
+        answers=innovator(collaborated_with=["users"], spread=["yes"]),
+    )  # fmt: skip
+    response.workplace, response.token = None, "selvtest-token-severalitems"
+    response.save()
+    url = f"/s/{response.token}/rapport/"
+    respondent = Client()
+    for client in (respondent, admin_client):
+        client.cookies["barometer_language"] = "en"
+    reason = "because the figures for kindergartens in municipalities with the same centrality as"
+    for html in (respondent.get(url).content.decode(), admin_client.get(f"/rapporter/{response.pk}/").content.decode()):
+        summary = re.sub(r"\s+", " ", html[html.index('id="summary-title"') : html.index("</section>")])
+        items = re.findall(r"<li>.*?</li>", summary)
+        assert len(items) >= 2, items
+        assert all("Among workplaces with an innovation nationally, " in item for item in items), items
+        assert summary.count(reason) == 1 and summary.count("not shown") == 1
+        assert not any("not shown" in item or "further down" in item for item in items), items
+        assert summary.rindex("</ul>") < summary.index('<p class="small summary-fallback">')
+    pdf = respondent.get(f"{url}rapport.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
+    assert text.count(reason) == 1
+    assert text.count("Among workplaces with an innovation nationally, ") >= 2
+    assert text.rindex("Among workplaces with an innovation nationally, ") < text.index(reason)
