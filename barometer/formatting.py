@@ -29,6 +29,19 @@ def weighting_word(weighted: bool) -> str:
     return str(_("weighted") if weighted else _("unweighted"))
 
 
+def with_weighting(name: str, weighted: bool) -> str:
+    """A name with its weighting, for a chart's title or a column's heading: "Share with
+    external collaboration (weighted)"; a name that ends in brackets takes the word inside
+    them, not a second pair: "Culture index for new ideas (0–100, weighted)". Brackets
+    that hold a comma already get it after a semicolon ("(5–6 on the scale from 1, ...;
+    weighted)"), so that the word does not read as one more item of theirs."""
+    name, word = str(name), weighting_word(weighted)
+    if name.endswith(")") and "(" in name:
+        inside = name[name.rindex("(") + 1 : -1]
+        return f"{name[:-1]}{'; ' if ',' in inside else ', '}{word})"
+    return str(_("%(name)s (%(weighting)s)") % {"name": name, "weighting": word})
+
+
 def format_number(value: float | None, decimals: int = 1) -> str:
     """``value`` rounded to ``decimals`` as the reader's language writes it: decimal comma and
     thousands grouped with a no-break space in Norwegian ("1 575,7"), "1,575.7" in English;

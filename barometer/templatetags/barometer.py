@@ -10,6 +10,7 @@ from barometer.formatting import (
     format_number,
     format_share,
     lower_first,
+    with_weighting,
 )
 
 register = template.Library()
@@ -65,6 +66,13 @@ def difference(value, as_share=True, decimals=1):
     """A difference between rows of a table, with the table's ``decimals`` ("+16
     prosentpoeng (+10 til +22)" beside rows written "61 %" and "45 %")."""
     return format_change(value, as_share=bool(as_share), decimals=decimals)
+
+
+@register.simple_tag
+def weighted_name(name, weighted):
+    """A name with its weighting, as ``barometer.formatting.with_weighting`` words it:
+    "Share ... (weighted)", "Culture index (0–100, weighted)" (never two pairs of brackets)."""
+    return with_weighting(name, weighted)
 
 
 @register.simple_tag
