@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from barometer.formatting import format_number, format_share
+from barometer.formatting import format_number, format_share, lower_first
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
 DRAWING_VERSION = 8
@@ -121,9 +121,16 @@ def chart_title(title: str, *, preliminary: bool = False) -> str:
     on its own): marked first when its figures are preliminary (a round still in fieldwork,
     ``barometer.reports.rounds.is_preliminary``), as the page and the files say, since a
     chart is saved and shared without the page around it. The mark comes first, where a
-    reader (and a screen reader) starts."""
+    reader (and a screen reader) starts.
+
+    After the mark's colon the title goes on in lower case ("Preliminary figures: share
+    answering yes ...", not "...: Share ..."), unless it starts with an abbreviation ("KS").
+    A title holds one colon at most: the mark's."""
+    title = str(title)
     if not preliminary:
-        return str(title)
+        return title
+    if not title[:2].isupper():
+        title = lower_first(title)
     return _("Preliminary figures: %(title)s") % {"title": title}
 
 

@@ -24,7 +24,6 @@ from barometer.formatting import (
     format_interval,
     format_number,
     format_share,
-    group_with_base,
     lower_first,
 )
 from barometer.reports.aggregate import weighting_statement
@@ -63,10 +62,12 @@ def _indicator(row, staff: bool, published: bool, heading, text) -> None:
     heading(str(row.indicator.name), 11)
     if not is_factor(row) and not staff:
         text(row.sentence)  # "Dere har ...": the web page leaves it out for staff too
-    lines = [f"{_('This workplace') if staff else _('Your workplace')}: {_own(row)}"]
+    # Every group's figure has the row's base: said once, above the lines, not on each.
+    lines = [row.among_base] if row.among_base and (published or row.peers) else []
+    lines.append(f"{_('This workplace') if staff else _('Your workplace')}: {_own(row)}")
     if published:
-        lines.append(f"{row.national_label}: {_value(row, row.national)}")
-    lines += [f"{group_with_base(peer.label, row.base)}: {_value(row, peer.estimate)}" for peer in row.peers]
+        lines.append(f"{_('Nationally')}: {_value(row, row.national)}")
+    lines += [f"{peer.label}: {_value(row, peer.estimate)}" for peer in row.peers]
     for figure in row.published_figures:
         lines.append(
             f"{figure.get_edition_display()}: {figure.wording} – {lower_first(figure.statement)} "

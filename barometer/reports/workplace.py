@@ -30,6 +30,7 @@ from barometer.engine.published import benchmark
 from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
 from barometer.formatting import (
     NOT_SHOWN,
+    among,
     format_count,
     format_number,
     format_share,
@@ -37,7 +38,9 @@ from barometer.formatting import (
     lower_first,
     named_base,
     table_decimals,
+    upper_first,
     weighting_word,
+    with_weighting,
     workplaces_of_type,
 )
 from barometer.models import EDITION_COVERAGE, Country, Edition, Indicator, ReferenceFigure, Rule
@@ -96,6 +99,14 @@ class IndicatorRow:
         own score), ``barometer.formatting.table_decimals``; a figure not shown (all of
         them before the round's results are published) counts for nothing."""
         return table_decimals([(self.national, self.is_share)] + [(p.estimate, self.is_share) for p in self.peers])
+
+    @property
+    def among_base(self) -> str:
+        """Whom every group's figure in the row's table is of, said once above it: "Among
+        workplaces that answered at least 3 of the 5 statements"; "" for all workplaces.
+        Every group of the row has its base (``base``), so the table's rows, its chart's
+        bars and the PDF's lines name the group alone (``barometer.formatting.among``)."""
+        return upper_first(among(self.base))
 
     @property
     def national_label(self) -> str:
@@ -516,8 +527,8 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         return shares_chart(
             bars,
             title=_(
-                "Shares nationally and in your peer group (%(weighting)s): among all workplaces, or among those a "
-                "bar names"
+                "Share answering yes, nationally and in your peer group (%(weighting)s). Where a bar says "
+                "“among …”, the share is of those."
             )
             % {"weighting": weighting},
             national_label=_("Nationally (with 95% interval)"),
@@ -530,14 +541,14 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
             preliminary=report.preliminary,
         )
     row = rows[0]
-    # Each group with the base, as its table's rows ("Nationally, among workplaces that answered ...").
-    labels = [_("Your workplace"), row.national_label] + [group_with_base(p.label, row.base) for p in row.peers]
+    # Every group's figure has the row's base: it is said once, in the title (the
+    # indicator's name with its weighting, as its table's heading), and the bars are the
+    # groups alone, as its table's rows ("Nationally", not "Nationally, among ..." each time).
+    labels = [_("Your workplace"), _("Nationally")] + [p.label for p in row.peers]
     values = [row.own.value, row.national.value if row.national.shown else None] + [
         p.estimate.value if p.estimate.shown else None for p in row.peers
     ]
-    # The base is in each group's label; the title is the indicator's name, as its table's
-    # heading, and the weighting.
-    title = _("%(name)s (%(weighting)s)") % {"name": row.indicator.name, "weighting": weighting}
+    title = group_with_base(with_weighting(row.indicator.name, report.weighting.weighted), row.base)
     return scores_chart(
         labels, values, title=title, hidden_label=hidden, image_format=image_format, preliminary=report.preliminary
     )

@@ -20,7 +20,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
-from barometer.formatting import NOT_SHOWN, group_with_base, lower_first, weighting_word
+from barometer.formatting import NOT_SHOWN, group_with_base, lower_first, with_weighting
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -122,9 +122,9 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         if report is None:
             return ""
         bars = share_bars(report)
-        title = _("Shares among %(group)s (%(weighting)s): among all of them, or among those a bar names") % {
-            "group": lower_first(describe(report.filter)),
-            "weighting": weighting_word(report.weighted),
+        # One colon at most (the preliminary mark's); the weighting inside a name's own brackets.
+        title = _("Share answering yes among %(group)s. Where a bar says “among …”, the share is of those.") % {
+            "group": with_weighting(lower_first(describe(report.filter)), report.weighted),
         }
         return shares_chart(
             bars,

@@ -56,10 +56,22 @@ def test_a_chart_of_preliminary_figures_says_so_first_in_its_title_and_text_alte
         preliminary = shares_chart(bars, title="Shares", preliminary=True, **labels)
         scores = scores_chart(["Culture"], [62.0], title="Index", hidden_label="Hidden", preliminary=True)
     assert "Preliminary" not in final
-    for svg, title in ((preliminary, "Shares"), (scores, "Index")):
-        # The SVG's own title (its text alternative opened on its own) and the drawn title.
+    for svg, title in ((preliminary, "shares"), (scores, "index")):
+        # The SVG's own title (its text alternative opened on its own) and the drawn title,
+        # in lower case after the mark's colon ("Preliminary figures: Shares" had a capital).
         assert re.search(rf"<title>[^<]*Preliminary figures: {title}", svg), svg[:600]
         assert re.search(rf"<text[^>]*>Preliminary figures: {title}</text>", svg), "not drawn"
+
+
+def test_a_preliminary_title_keeps_an_abbreviation_and_its_own_capitals_when_final():
+    from django.utils import translation
+
+    from barometer.outputs.charts import chart_title
+
+    with translation.override("en"):
+        assert chart_title("Share answering yes") == "Share answering yes"
+        assert chart_title("Share answering yes", preliminary=True) == "Preliminary figures: share answering yes"
+        assert chart_title("KS figures", preliminary=True) == "Preliminary figures: KS figures"
 
 
 def test_a_report_chart_is_marked_when_its_figures_are_preliminary(published_reports, monkeypatch):

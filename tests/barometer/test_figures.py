@@ -5,6 +5,7 @@ ranges and verdicts, and the hooks for a suppression decided elsewhere."""
 import csv
 import io
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -629,10 +630,13 @@ def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, a
     client.cookies["barometer_language"] = "en"
     chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}&group=sector:health_care").content.decode()
     # A sector's workplaces, in lower case inside a sentence.
-    assert "Shares among workplaces in the health and care sector" in chart
+    wording = r"[Ss]hare answering yes among workplaces in the health and care sector \((un)?weighted\)\. "
+    assert re.search(wording, chart)
     # Whom each bar is of, said with "among" as the tables say it (it read "each bar is a
-    # share of the workplaces in brackets", the bars "(of ...)": "av" beside "blant").
-    assert "among all of them, or among those a bar names" in chart
+    # share of the workplaces in brackets", the bars "(of ...)": "av" beside "blant"), in
+    # words a reader follows (not "among those a bar names"), with one colon at most.
+    assert "Where a bar says “among …”, the share is of those." in chart
+    assert "a bar names" not in chart
     assert "(of " not in chart and "in brackets" not in chart
     client.cookies["barometer_language"] = "nb"
     html = client.get(f"/statistikk/?round={skewed.pk}&group=sector:health_care").content.decode()

@@ -204,25 +204,28 @@ def test_a_report_names_each_group_then_the_base(published_reports, which):
     client = Client()
     client.cookies["barometer_language"] = "en"
     url = f"/s/{published_reports['links'][which]}/rapport/"
-    headers = _row_headers(client.get(url).content.decode())
-    assert "Nationally, among workplaces with an innovation" in headers, headers
-    assert f"{type_name}, among workplaces with an innovation" in headers, headers
-    assert any(
-        re.fullmatch(r"Workplaces in municipalities in centrality class \d, among workplaces with an innovation", h)
-        for h in headers
-    ), headers
-    assert any(
-        re.fullmatch(r"Workplaces in municipalities with .+ inhabitants( or more)?, among workplaces with an \w+", h)
-        for h in headers
-    ), headers
+    page = client.get(url).content.decode()
+    headers = _row_headers(page)
+    # Every group of an indicator's table has the same base: said once, in its caption, and
+    # each row names the group alone (not "..., among workplaces with an innovation" on each).
+    found = re.findall(r"<caption[^>]*>(.*?)</caption>", page)
+    captions = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in found]
+    assert any(c.endswith(". Among workplaces with an innovation") for c in captions), captions
+    assert any(c.endswith(". Among workplaces that answered at least 3 of the 5 statements") for c in captions)
+    assert "Nationally" in headers and type_name in headers, headers
+    assert not [h for h in headers if ", among " in h], headers
+    assert any(re.fullmatch(r"Workplaces in municipalities in centrality class \d", h) for h in headers), headers
+    assert any(re.fullmatch(r"Workplaces in municipalities with .+ inhabitants( or more)?", h) for h in headers)
     county = response.municipality.county.name
-    assert f"Workplaces in {county}, among workplaces with an innovation" in headers, headers
+    assert f"Workplaces in {county}" in headers, headers
     assert not [h for h in headers if h.startswith((county, "Municipalities", "Centrality"))], headers
     assert not [h for h in headers if " of workplaces" in h or "(workplaces" in h], headers
     pdf = client.get(f"{url}rapport.pdf")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
-    assert "Nationally, among workplaces with an innovation: " in text
-    assert f"{type_name}, among workplaces with an innovation: " in text
+    assert "Among workplaces with an innovation " in text
+    assert f"{type_name}: " in text
+    assert "Nationally, among workplaces with an innovation: " not in text
+    assert f"{type_name}, among workplaces with an innovation: " not in text
 
 
 def _figure(value, low, high, base, n=200):
@@ -440,7 +443,7 @@ def test_the_statistics_page_chart_and_files_name_a_size_class_as_workplaces(pub
     assert f": {group}</h2>" in html
     assert f"Indicators for {lower_first(group)}" in html
     chart = client.get(f"/statistikk/figur.svg?{query}").content.decode()
-    assert f"<title>Shares among {lower_first(group)}" in chart
+    assert f"<title>Share answering yes among {lower_first(group)} (unweighted). Where a bar says" in chart
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
     assert data["group"] == group, data["group"]
 
@@ -461,13 +464,57 @@ def test_the_report_charts_name_each_base_with_among_as_the_tables_do(published_
     url = f"/s/{published_reports['links']['workplace']}/rapport/"
     shares = _chart_text(client.get(f"{url}figur/shares.svg?sprak=en").content.decode())
     assert "Improved quality, among workplaces with an innovation" in shares, shares
-    assert "among all workplaces, or among those a bar names" in shares, shares
-    assert "(of " not in shares and "in brackets" not in shares, shares
-    # The culture chart: each group with the base, as the rows of its table.
-    culture = _chart_text(client.get(f"{url}figur/culture.svg?sprak=en").content.decode())
+    assert "Where a bar says “among …”, the share is of those." in shares, shares
+    assert "a bar names" not in shares and "(of " not in shares and "in brackets" not in shares, shares
+    # The culture chart: every bar has the same base, said once in the title ("(0–100,
+    # unweighted)", one pair of brackets), not on each bar as "Nationally, among ...".
+    culture_svg = client.get(f"{url}figur/culture.svg?sprak=en").content.decode()
+    culture = _chart_text(culture_svg)
     base = "among workplaces that answered at least 3 of the 5 statements"
-    assert f"Nationally, {base}" in culture and f"Nursing homes, {base}" in culture, culture
+    title = re.search(r"<title>([^<]*)</title>", culture_svg).group(1)
+    assert html.unescape(title).endswith(f"(0–100, unweighted), {base}"), title
+    assert ") (" not in title, title
+    assert culture.count("statements") == 1, culture  # in the title only
+    assert "Nationally" in culture and f"Nursing homes, {base}" not in culture, culture
     client.cookies["barometer_language"] = "en"
     page = client.get(url).content.decode()
-    assert "Shares nationally and in your peer group: among all workplaces, or among those a bar names." in page
+    assert (
+        "Share answering yes, nationally and in your peer group. Where a bar says “among …”, the share is of "
+        "those." in page
+    )
+    assert "a bar names" not in page
     assert "share of the workplaces named in its label" not in page
+
+
+# --- A name that ends in brackets takes its weighting inside them ---------------------------------
+
+
+def test_a_name_in_brackets_takes_the_weighting_inside_them():
+    """ "Kulturindeks for nye ideer (0–100) (vektet)" had two pairs of brackets."""
+    from barometer.formatting import with_weighting
+
+    with translation.override("en"):
+        assert (
+            with_weighting("Culture index for new ideas (0–100)", True)
+            == "Culture index for new ideas (0–100, weighted)"
+        )
+        assert with_weighting("Share with external collaboration", False) == (
+            "Share with external collaboration (unweighted)"
+        )
+        # Brackets holding a comma already: the word after a semicolon, not as one more item.
+        assert with_weighting("Share (5–6 on the scale from 1, hindered, to 6, promoted)", True) == (
+            "Share (5–6 on the scale from 1, hindered, to 6, promoted; weighted)"
+        )
+
+
+def test_the_findings_columns_and_the_statistics_base_column_read_as_the_tables_do(published_reports):
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    client.cookies["barometer_language"] = "en"
+    findings = client.get(f"/statistikk/funn/?round={round_.pk}").content.decode()
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', findings)
+    assert headers, findings[:500]
+    assert not [h for h in headers if re.search(r"\) \((un)?weighted\)", h)], headers
+    page = client.get(f"/statistikk/?round={round_.pk}").content.decode()
+    # "Andel eller skår av (grunnlag)" mixed "av" with the tables' "blant".
+    assert "Share or score among (base)" in page
+    assert "Share or score of (base)" not in page

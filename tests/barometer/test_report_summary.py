@@ -15,7 +15,7 @@ from barometer.engine.figures import Base, Figure, GroupFigures
 from barometer.engine.groups import Filter
 from barometer.engine.indicators import OwnValue
 from barometer.engine.stats import Estimate, Suppressed
-from barometer.formatting import among
+from barometer.formatting import among, upper_first
 from barometer.models import Indicator, StaffMembership
 from barometer.reports.summary import build_summary, comparison_groups
 from barometer.synthetic import generate_round
@@ -327,18 +327,18 @@ def test_report_page_has_the_summary_first_and_every_answered_block_in_details(c
     if factors is not None:
         assert len(factors.factors) == 8
         assert '<ul class="factors' in html and "(5–6)" in html and "(1–2)" in html
-    # A peer group's share of innovators names that base after the group's name, as the
-    # national row does ("Centrality class 3, among workplaces with an innovation").
+    # Every group of an indicator's table has the row's base (a share of innovators): the
+    # table says it once, in its caption ("Blant virksomheter med en innovasjon"), and
+    # its rows name the group alone, not "..., blant ..." on each.
     rows = [row for block in blocks for row in block.rows if row.peers and row.base.kind != "workplaces"]
     assert rows
     with translation.override("nb"):
         words = {row.indicator.key: among(row.base) for row in rows}
     for row in rows:
         table = html[html.index(f'id="indicator-{row.indicator.key}"') :].split("</table>", 1)[0]
-        # The national row and every peer group's.
-        assert table.count(f',<br><span class="small fw-normal base">{words[row.indicator.key]}<') == (
-            len(row.peers) + 1
-        ), table
+        caption = table.split("<caption", 1)[1].split("</caption>", 1)[0]
+        assert caption.endswith(f"</span>{upper_first(words[row.indicator.key])}"), caption
+        assert words[row.indicator.key] not in table.split("</caption>", 1)[1], table
 
 
 def test_factor_feedback_shows_own_rating_beside_the_distribution(client, barometer_data, question_set, register,
