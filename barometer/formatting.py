@@ -224,6 +224,14 @@ def group_with_base(group: str, base) -> str:
     return f"{group}, {words}"
 
 
+def shared_among(bases) -> str:
+    """What follows every row's group when all the rows of one table or chart share a base:
+    "among workplaces with an innovation", said once (in its caption or title) and left off
+    the rows; "" when the bases differ, or none is named (``among``)."""
+    words = {among(base) for base in bases}
+    return words.pop() if len(words) == 1 else ""
+
+
 def workplaces_of_type(workplace_type: str) -> str:
     """The workplace type in the plural, lower case, for use inside a sentence."""
     names = {

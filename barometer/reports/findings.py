@@ -33,7 +33,15 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
-from barometer.formatting import among, format_share, lower_first, named_base, table_decimals, upper_first
+from barometer.formatting import (
+    among,
+    format_share,
+    lower_first,
+    named_base,
+    shared_among,
+    table_decimals,
+    upper_first,
+)
 from barometer.models import Edition, ReferenceFigure
 from barometer.reports.scope import claim_note, scope_note
 from surveys.models import Centrality, Round, SizeClass
@@ -214,6 +222,15 @@ class Finding:
         (``barometer.formatting.table_decimals``)."""
         return table_decimals((c.estimate, self.is_share) for c in self.comparisons)
 
+    @property
+    def among_all(self) -> str:
+        """The base every row shares ("among workplaces with an innovation"), said once in
+        the table's caption and left off its rows; "" when they differ or a row has words of
+        its own (``qualifier``)."""
+        if any(c.qualifier for c in self.comparisons):
+            return ""
+        return shared_among(c.shown_base for c in self.comparisons)
+
 
 def whole_round(figure: Figure) -> Comparison:
     """The row of a whole round's figure: "All in the round" for a share of all its
@@ -322,6 +339,11 @@ class Breakdown:
     def decimals(self) -> int:
         """The decimals of the breakdown's table, for every row and every difference."""
         return table_decimals((row.estimate, True) for row in self.rows)
+
+    @property
+    def among_all(self) -> str:
+        """The base every row shares, said once in the table's caption (``Finding.among_all``)."""
+        return shared_among(row.shown_base for row in self.rows)
 
 
 def _breakdown(figures: RoundFigures, key: str, dimension: str, parts: list[tuple[object, str]]) -> list[Comparison]:

@@ -133,14 +133,16 @@ def test_the_findings_rows_name_the_group_then_the_base(published_reports):
     # among workplaces with an innovation" said "all", then fewer).
     assert "Workplaces with an innovation, whole round" in headers, headers
     assert not [h for h in headers if h.startswith("All in the round, ")], headers
-    assert "Workplaces in municipalities in centrality class 3, among workplaces with an innovation" in headers
-    assert (
-        "Workplaces in municipalities with under 5,000 inhabitants, among workplaces with an innovation" in headers
-    ), headers
-    assert (
-        "Collaborated with public workplaces outside the municipality, among workplaces with an innovation" in headers
-    )
-    assert "Primary schools and kindergartens, among workplaces with an innovation" in headers, headers
+    # A table whose rows all share a base says it once, in its caption, and the rows name
+    # the group alone ("..., among workplaces with an innovation" on every row before).
+    assert "Workplaces in municipalities in centrality class 3" in headers, headers
+    assert "Workplaces in municipalities with under 5,000 inhabitants" in headers, headers
+    assert "Collaborated with public workplaces outside the municipality" in headers, headers
+    assert "Primary schools and kindergartens" in headers, headers
+    assert not [h for h in headers if h.endswith(", among workplaces with an innovation")], headers
+    found = re.findall(r"<caption[^>]*>(.*?)</caption>", html)
+    captions = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in found]
+    assert any(c.endswith(". Among workplaces with an innovation") for c in captions), captions
     # A share of all workplaces: the group alone ("Workplaces with 20–49 employees", not "... of
     # all workplaces"); named as workplaces, since a share beside "20–49 employees" reads as a
     # share of employees.

@@ -191,7 +191,8 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
     # public workplaces outside the municipality, of workplaces with an innovation that
     # collaborated with public workplaces outside the municipality").
     rows = re.findall(r'<th scope="row">(.*?)<br><span class="small fw-normal base">(.*?)</span>', html, re.S)
-    assert len(rows) >= 10, rows
+    # (Only rows whose bases differ within a table name theirs: a shared one is in the caption.)
+    assert len(rows) >= 2, rows
     for label, under in rows:
         assert label.strip().lower() not in under.lower(), (label, under)
     culture = html[html.index('id="finding-culture"') :]
