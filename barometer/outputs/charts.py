@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number, format_share, lower_first
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 8
+DRAWING_VERSION = 9
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
