@@ -196,6 +196,17 @@ def named_base(base) -> str:
     return "" if base.kind == "workplaces" else str(base.label)
 
 
+def base_in_group(base, grouped: bool) -> str:
+    """A figure's base as a table's column or a file's ``base`` field names it: in a table or
+    file of one group (a filter on ``/statistikk/``), a figure of all workplaces is of all
+    the group's workplaces ("all the group's workplaces"): "all workplaces" beside
+    "Kindergartens in Vestland" read as a national figure. Any other base is the group's
+    own already ("workplaces with an innovation")."""
+    if grouped and base.kind == "workplaces":
+        return str(_("all the group's workplaces"))
+    return str(base.label)
+
+
 def among(base) -> str:
     """What follows a group's name to say whom its figure is of: "among workplaces with an
     innovation", "" when the group's name says it already (``named_base``). Every kind of

@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number, format_share, lower_first
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 9
+DRAWING_VERSION = 10
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
@@ -276,12 +276,15 @@ def scores_chart(
     *,
     title: str,
     hidden_label: str,
+    own_missing_label: str = "",
     image_format: str = "svg",
     preliminary: bool = False,
 ) -> str | bytes:
     """Horizontal bars for index scores (0-100), each under its label; the first bar is the
-    workplace's own (orange, hatched). Phone first, like ``shares_chart``; ``preliminary``
-    as there."""
+    workplace's own (orange, hatched). A missing value is a figure not shown
+    (``hidden_label``), except the workplace's own, which has no score when it answered too
+    few statements (``own_missing_label``, when given). Phone first, like ``shares_chart``;
+    ``preliminary`` as there."""
     title = chart_title(title, preliminary=preliminary)
     with drawing_settings(PHONE_RC):
         wrapped = [_wrap(label, LABEL_CHARACTERS) for label in labels]
@@ -291,10 +294,11 @@ def scores_chart(
             zip(positions, label_positions, wrapped, values, strict=True)
         ):
             axes.text(0, text_y, label, va="top", ha="left", color=BLACK)
-            if value is None:
-                axes.text(1, y, hidden_label, va="center", ha="left", color=GREY, fontstyle="italic")
-                continue
             own = index == 0
+            if value is None:
+                missing = own_missing_label if own and own_missing_label else hidden_label
+                axes.text(1, y, missing, va="center", ha="left", color=GREY, fontstyle="italic")
+                continue
             axes.barh(y, value, color=ORANGE if own else NAVY, hatch="//" if own else "", edgecolor="white", height=0.6)
             axes.text(value + 1, y, format_number(value, 0), va="center", ha="left", color="#111111")
         axes.set_xlim(0, 110)

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
-from barometer.formatting import NOT_SHOWN_EXPLAINED
+from barometer.formatting import NOT_SHOWN_EXPLAINED, base_in_group
 from barometer.models import Rule
 from barometer.reports.aggregate import AggregateReport, PublishedComparison, describe, weighting_statement
 from barometer.reports.rounds import is_preliminary, round_status
@@ -70,7 +70,9 @@ def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
         )
         parts = [figure.get_edition_display(), figure.population_label, scope, figure.note]
         parts.append(figure.source_title + (f" <{figure.source_url}>" if figure.source_url else ""))
-        details.append("; ".join(part for part in parts if part))
+        # A part that is a sentence ("… in 2018.") loses its full stop before the next "; ".
+        kept = [str(part) for part in parts if part]
+        details.append("; ".join([part.rstrip(".") if part.endswith(".") else part for part in kept[:-1]] + kept[-1:]))
     return {"": "; ".join(wordings), "_range": "; ".join(ranges), "_verdict": "; ".join(verdicts),
             "_details": " | ".join(details)}  # fmt: skip
 
@@ -82,6 +84,7 @@ def rows(report: AggregateReport) -> list[dict]:
     status = round_status(report.round)
     # On every row: a CSV has no header block, and "base" alone read as the whole round.
     group = describe(report.filter)
+    grouped = bool(report.filter.active())
     result = []
     for row in report.rows:
         figure = row.estimate
@@ -94,7 +97,7 @@ def rows(report: AggregateReport) -> list[dict]:
             "rule": row.indicator.rule,
             "scale": scale(row.indicator.rule),
             "population": row.indicator.population,
-            "base": figure.base.label,
+            "base": base_in_group(figure.base, grouped),
             "weighting": weighting,
             "workplaces": figure.n if shown else None,
             "effective_n": _number(figure.effective_n, 1) if shown else None,

@@ -108,13 +108,6 @@ class IndicatorRow:
         bars and the PDF's lines name the group alone (``barometer.formatting.among``)."""
         return upper_first(among(self.base))
 
-    @property
-    def national_label(self) -> str:
-        """The national row's label with the base, as every group's (``group_with_base``):
-        "Nationally, among workplaces with an innovation", "Nationally" for a share of all
-        workplaces; no colon of its own, so that a line "label: value" (the PDF) holds one."""
-        return group_with_base(_("Nationally"), self.national.base)
-
 
 @dataclass
 class WorkplaceReport:
@@ -425,9 +418,8 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
                 else "",
                 not_asked=not_asked(every_figure, response.workplace_type),
                 # Only about a national row: none is shown before the results are published.
-                national_notes=national_row_notes(figures, group_with_base(_("Nationally"), national_estimate.base))
-                if published
-                else [],
+                # The row as the table names it: its base is said once, above the table.
+                national_notes=national_row_notes(figures, str(_("Nationally"))) if published else [],
             )
         )
     summary = build_summary(
@@ -527,8 +519,8 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         return shares_chart(
             bars,
             title=_(
-                "Share answering yes, nationally and in your peer group (%(weighting)s). Where a bar says "
-                "“among …”, the share is of those."
+                "Share answering yes, nationally and in your peer group (%(weighting)s). Where a bar names a "
+                "group of workplaces, the share is among those."
             )
             % {"weighting": weighting},
             national_label=_("Nationally (with 95% interval)"),
@@ -550,7 +542,14 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
     ]
     title = group_with_base(with_weighting(row.indicator.name, report.weighting.weighted), row.base)
     return scores_chart(
-        labels, values, title=title, hidden_label=hidden, image_format=image_format, preliminary=report.preliminary
+        labels,
+        values,
+        title=title,
+        hidden_label=hidden,
+        # Too few statements answered is no score, not a figure hidden to protect anyone.
+        own_missing_label=_("no score"),
+        image_format=image_format,
+        preliminary=report.preliminary,
     )
 
 

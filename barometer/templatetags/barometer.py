@@ -12,6 +12,9 @@ from barometer.formatting import (
     lower_first,
     with_weighting,
 )
+from barometer.formatting import (
+    base_in_group as _base_in_group,
+)
 
 register = template.Library()
 
@@ -20,6 +23,12 @@ register = template.Library()
 def share(value):
     """0.88 -> "88 %" (Norwegian) or "88%" (English)."""
     return format_share(value)
+
+
+@register.filter
+def base_in_group(base, grouped):
+    """``barometer.formatting.base_in_group``: ``{{ row.base|base_in_group:report.filter.active }}``."""
+    return _base_in_group(base, bool(grouped))
 
 
 @register.filter

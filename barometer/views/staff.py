@@ -20,7 +20,7 @@ from barometer.access import (
     staff_municipality_id,
 )
 from barometer.engine.cache import cached
-from barometer.formatting import NOT_SHOWN, group_with_base, lower_first, with_weighting
+from barometer.formatting import NOT_SHOWN, group_with_base, lower_first, weighting_word
 from barometer.forms import AggregateFilterForm
 from barometer.outputs import exports
 from barometer.outputs.charts import ShareBar, shares_chart
@@ -122,10 +122,12 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         if report is None:
             return ""
         bars = share_bars(report)
-        # One colon at most (the preliminary mark's); the weighting inside a name's own brackets.
-        title = _("Share answering yes among %(group)s. Where a bar says “among …”, the share is of those.") % {
-            "group": with_weighting(lower_first(describe(report.filter)), report.weighted),
-        }
+        # One colon at most (the preliminary mark's). The weighting goes with the share, not
+        # inside the group's own brackets ("(most central)" is not weighted).
+        title = _(
+            "Share answering yes (%(weighting)s) among %(group)s. Where a bar names a group of workplaces, "
+            "the share is among those."
+        ) % {"weighting": weighting_word(report.weighted), "group": lower_first(describe(report.filter))}
         return shares_chart(
             bars,
             title=title,

@@ -122,3 +122,13 @@ def test_a_label_is_never_broken_inside_a_number_or_before_its_percent_sign():
             assert not line.endswith(tuple("0123456789")) or line == lines[-1], lines
             assert not line.startswith(("%", "000", "999")), lines
         assert " ".join(lines).replace("\u00a0", " ") == label.replace("\u00a0", " ")
+
+
+def test_the_workplaces_own_missing_score_is_no_score_not_a_hidden_figure():
+    """The culture chart said "Your workplace: not shown" for a workplace that answered too
+    few statements; "not shown" is what the legend says of figures hidden to protect others."""
+    svg = scores_chart(
+        ["Your workplace", "Nationally", "Peers"], [None, 62.0, None],
+        title="Culture", hidden_label="not shown", own_missing_label="no score",
+    )  # fmt: skip
+    assert svg.count("no score") == 1 and svg.count("not shown") == 1

@@ -256,7 +256,7 @@ def test_every_share_names_its_base(client, analyst, skewed):
     response = Response.objects.filter(round=skewed).first()
     workplace = build_workplace_report(response)
     wp_row = next(r for r in workplace.rows if r.indicator.key == "external-collaboration")
-    assert str(wp_row.base.label) in wp_row.national_label
+    assert str(wp_row.base.label) in wp_row.among_base  # said once, above the table
     rows = list(
         csv.DictReader(
             io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))
@@ -388,10 +388,9 @@ def test_downloads_carry_sources_edition_population_notes_and_weighting(client, 
     details = row["published_norway_details"]
     assert figure.source_title in details and figure.get_edition_display() in details
     assert figure.population_label in details and figure.note in details
-    # Its note no longer says whom it was published for; the details still do.
-    assert "Published for primary and lower-secondary schools and kindergartens only." in details or (
-        "Publisert bare for grunnskoler og barnehager." in details
-    ), details
+    # Its note no longer says whom it was published for; the details still do (a part
+    # among others: no full stop before the "; ").
+    assert "Publisert bare for grunnskoler og barnehager; " in details, details
     assert "55-65 %" in row["published_norway_range"].split("; ") and row["weighting"]
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
     assert data["sources"] and data["weighting"]
@@ -630,13 +629,13 @@ def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, a
     client.cookies["barometer_language"] = "en"
     chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}&group=sector:health_care").content.decode()
     # A sector's workplaces, in lower case inside a sentence.
-    wording = r"[Ss]hare answering yes among workplaces in the health and care sector \((un)?weighted\)\. "
+    wording = r"[Ss]hare answering yes \((un)?weighted\) among workplaces in the health and care sector\. "
     assert re.search(wording, chart)
     # Whom each bar is of, said with "among" as the tables say it (it read "each bar is a
     # share of the workplaces in brackets", the bars "(of ...)": "av" beside "blant"), in
     # words a reader follows (not "among those a bar names"), with one colon at most.
-    assert "Where a bar says “among …”, the share is of those." in chart
-    assert "a bar names" not in chart
+    assert "Where a bar names a group of workplaces, the share is among those." in chart
+    assert "among those a bar names" not in chart
     assert "(of " not in chart and "in brackets" not in chart
     client.cookies["barometer_language"] = "nb"
     html = client.get(f"/statistikk/?round={skewed.pk}&group=sector:health_care").content.decode()

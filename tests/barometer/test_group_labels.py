@@ -24,7 +24,7 @@ from barometer.engine.stats import Estimate
 from barometer.formatting import among, group_with_base, lower_first
 from barometer.reports.findings import findings
 from barometer.reports.summary import _figure_sentence
-from barometer.reports.workplace import IndicatorRow, build_workplace_report
+from barometer.reports.workplace import build_workplace_report
 from surveys.models import County, WorkplaceType
 
 INNOVATORS = Base("innovators", "workplaces with an innovation")
@@ -197,12 +197,14 @@ def test_a_report_names_each_group_then_the_base(published_reports, which):
         report = build_workplace_report(response)
         rows = {row.indicator.key: row for row in report.rows}
         external = rows["external-collaboration"]
-        assert external.national_label == "Nationally, among workplaces with an innovation"
+        assert external.among_base == "Among workplaces with an innovation"
         assert external.peers[0].label == type_name
-        assert rows["innovated"].national_label == "Nationally"  # of all workplaces: nothing to add
-        assert rows["culture-index"].national_label == (
-            "Nationally, among workplaces that answered at least 3 of the 5 statements"
-        )
+        assert rows["innovated"].among_base == ""  # of all workplaces: nothing to add
+        assert rows["culture-index"].among_base == "Among workplaces that answered at least 3 of the 5 statements"
+        # A note under the published figures names the national row as the table does.
+        for row in report.rows:
+            for note in row.national_notes:
+                assert note.startswith("The row “Nationally” above"), note
     client = Client()
     client.cookies["barometer_language"] = "en"
     url = f"/s/{published_reports['links'][which]}/rapport/"
@@ -340,15 +342,6 @@ def test_a_factor_names_the_group_then_whom_the_shares_are_of(published_reports)
     assert "(workplaces with an innovation):" not in html and "Among all workplaces: " not in html
 
 
-def test_a_national_row_label_holds_no_colon_of_its_own_in_any_language():
-    """The PDF writes "label: value"."""
-    for language in ("nb", "nn", "en"):
-        with translation.override(language):
-            for base in (INNOVATORS, ALL, STATEMENTS):
-                row = SimpleNamespace(national=SimpleNamespace(base=base))
-                assert ":" not in IndicatorRow.national_label.fget(row)
-
-
 def test_the_peer_group_of_a_workplace_type_is_named_in_the_plural():
     county = County(number="46", name="Vestland")
     with translation.override("en"):
@@ -445,7 +438,7 @@ def test_the_statistics_page_chart_and_files_name_a_size_class_as_workplaces(pub
     assert f": {group}</h2>" in html
     assert f"Indicators for {lower_first(group)}" in html
     chart = client.get(f"/statistikk/figur.svg?{query}").content.decode()
-    assert f"<title>Share answering yes among {lower_first(group)} (unweighted). Where a bar says" in chart
+    assert f"<title>Share answering yes (unweighted) among {lower_first(group)}. Where a bar names" in chart
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
     assert data["group"] == group, data["group"]
 
@@ -466,8 +459,8 @@ def test_the_report_charts_name_each_base_with_among_as_the_tables_do(published_
     url = f"/s/{published_reports['links']['workplace']}/rapport/"
     shares = _chart_text(client.get(f"{url}figur/shares.svg?sprak=en").content.decode())
     assert "Improved quality, among workplaces with an innovation" in shares, shares
-    assert "Where a bar says “among …”, the share is of those." in shares, shares
-    assert "a bar names" not in shares and "(of " not in shares and "in brackets" not in shares, shares
+    assert "Where a bar names a group of workplaces, the share is among those." in shares, shares
+    assert "among those a bar names" not in shares and "(of " not in shares and "in brackets" not in shares, shares
     # The culture chart: every bar has the same base, said once in the title ("(0–100,
     # unweighted)", one pair of brackets), not on each bar as "Nationally, among ...".
     culture_svg = client.get(f"{url}figur/culture.svg?sprak=en").content.decode()
@@ -481,10 +474,9 @@ def test_the_report_charts_name_each_base_with_among_as_the_tables_do(published_
     client.cookies["barometer_language"] = "en"
     page = client.get(url).content.decode()
     assert (
-        "Share answering yes, nationally and in your peer group. Where a bar says “among …”, the share is of "
-        "those." in page
+        "Share answering yes, nationally and in your peer group. Where a bar names a group of workplaces, the share "
+        "is among those." in page
     )
-    assert "a bar names" not in page
     assert "share of the workplaces named in its label" not in page
 
 
@@ -517,6 +509,20 @@ def test_the_findings_columns_and_the_statistics_base_column_read_as_the_tables_
     assert headers, findings[:500]
     assert not [h for h in headers if re.search(r"\) \((un)?weighted\)", h)], headers
     page = client.get(f"/statistikk/?round={round_.pk}").content.decode()
-    # "Andel eller skår av (grunnlag)" mixed "av" with the tables' "blant".
-    assert "Share or score among (base)" in page
-    assert "Share or score of (base)" not in page
+    # "Andel eller skår av (grunnlag)" headed a column that holds only the base.
+    assert '<th scope="col">Base</th>' in page
+    assert "Share or score of (base)" not in page and "Share or score among (base)" not in page
+
+
+def test_a_groups_table_and_file_say_all_the_groups_workplaces_not_all_workplaces(published_reports):
+    """Beside "Kindergartens in Vestland", a base of "all workplaces" read as a national figure."""
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    client.cookies["barometer_language"] = "en"
+    grouped = client.get(f"/statistikk/?round={round_.pk}&group=type:kindergarten").content.decode()
+    assert '<td class="base">all the group&#x27;s workplaces</td>' in grouped
+    assert '<td class="base">all workplaces</td>' not in grouped
+    everyone = client.get(f"/statistikk/?round={round_.pk}").content.decode()
+    assert '<td class="base">all workplaces</td>' in everyone
+    exported = client.get(f"/statistikk/eksport.json?round={round_.pk}&group=type:kindergarten")
+    bases = {row["base"] for row in json.loads(exported.content)["indicators"]}
+    assert "all the group's workplaces" in bases and "all workplaces" not in bases

@@ -105,10 +105,12 @@ def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_
             ))
         )
     }  # fmt: skip
-    assert nb_note in rows["innovated"]["published_norway_details"]
+    # In a file the note is one part among others: its full stop goes before the "; ".
+    assert nb_note.rstrip(".") + "; " in rows["innovated"]["published_norway_details"]
+    assert ".;" not in rows["innovated"]["published_norway_details"]
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}", HTTP_ACCEPT_LANGUAGE="nb").content)
     innovated = next(row for row in data["indicators"] if row["indicator"] == "innovated")
-    assert nb_note in innovated["published_norway_details"]
+    assert nb_note.rstrip(".") + "; " in innovated["published_norway_details"]
     with translation.override("en"):
         row = next(r for r in aggregate_report(round_, Filter(county=county)).rows if r.indicator.key == "innovated")
     assert {p.figure.key: p.scope for p in row.norway}["no2018-innovated"] == GROUP_NOTE_EN
@@ -223,8 +225,8 @@ def test_a_report_says_it_under_the_published_figures_naming_the_national_row(pu
         report = build_workplace_report(response)
         assert report.published
         assert _notes_of(report, "innovated") == [NATIONAL_NOTE_EN]
-        among_innovators = NATIONAL_NOTE_EN.replace("“Nationally”", "“Nationally, among workplaces with an innovation”")
-        assert _notes_of(report, "employees-initiated-or-implemented") == [among_innovators]
+        # The row as its table names it: the base is said once, above the table.
+        assert _notes_of(report, "employees-initiated-or-implemented") == [NATIONAL_NOTE_EN]
     url = f"/s/{published_reports['links'][which]}/rapport/"
     respondent = Client()
     respondent.cookies["barometer_language"] = "en"

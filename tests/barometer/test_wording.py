@@ -14,7 +14,6 @@ from barometer.engine.figures import Base, NamedStratum, WeightingState
 from barometer.engine.stats import Estimate
 from barometer.formatting import format_change, format_count, format_interval, format_number, in_sentence
 from barometer.models import ReferenceFigure
-from barometer.reports.workplace import IndicatorRow
 from surveys.forms import MunicipalityChoiceField
 from surveys.models import County, Municipality
 
@@ -118,16 +117,6 @@ def test_an_existing_database_gets_the_new_wording_unless_an_admin_changed_it(ba
     assert ReferenceFigure.objects.get(key="no2018-innovated-education").note_nb == "Skrevet av en administrator."
 
 
-def test_a_national_row_label_holds_no_colon_of_its_own():
-    """The PDF writes "label: value"; a label with a colon made "Nationally: all workplaces: 71 %".
-    A share of all workplaces adds nothing to "Nationally" (the peer rows add nothing either)."""
-    row = SimpleNamespace(national=SimpleNamespace(base=Base(kind="workplaces", label="all workplaces")))
-    with translation.override("en"):
-        assert IndicatorRow.national_label.fget(row) == "Nationally"
-        row.national.base = Base(kind="innovators", label="workplaces with an innovation")
-        assert IndicatorRow.national_label.fget(row) == "Nationally, among workplaces with an innovation"
-
-
 def test_a_workplace_type_inside_a_sentence_starts_in_lower_case():
     with translation.override("nb"):
         assert in_sentence("Alders- og sykehjem") == "alders- og sykehjem"
@@ -150,7 +139,7 @@ def test_a_share_of_innovators_names_its_base_beside_the_group():
     is not read as a share of all 521 nursing homes; never in brackets of its own after a name
     with brackets of its own (a fresh reader found "(klasse 3 av 6 ...) (virksomheter ...)"):
     it opens the parenthesis of the interval ("ja (grunnlag: ...; 95 %-intervall ...)")."""
-    from barometer.engine.figures import Base, Figure
+    from barometer.engine.figures import Figure
     from barometer.reports.summary import _figure_sentence
 
     estimate = Estimate(value=0.8, low=0.7, high=0.9, n=200)

@@ -541,8 +541,12 @@ def test_charts_have_a_text_alternative_and_a_table_with_the_numbers(live_server
     shares_src, culture_src = page.eval_on_selector_all("main figure img", "(images) => images.map((i) => i.src)")
     shares_title, shares_text = chart_text(page, shares_src)
     culture_title, culture_text = chart_text(page, culture_src)
-    # The chart's title is the indicator's name and its weighting: "Culture index ... (weighted)".
-    culture_name, weighting = re.fullmatch(r"(.*) \((weighted|unweighted)\)", culture_title).groups()
+    # The chart's title is the indicator's name with its weighting inside the name's own
+    # brackets, then the base its groups share: "Culture index ... (0–100, weighted), among ...".
+    prefix, inside, weighting = re.fullmatch(
+        r"(.*?)(?:\(([^()]*?)(?:, |; )|\()(weighted|unweighted)\)(?:, among .*)?", culture_title
+    ).groups()
+    culture_name = f"{prefix}({inside})" if inside else prefix.rstrip()
     assert f"({weighting})" in shares_title, shares_title  # both charts say the same weighting
     indicators = page.locator("main .indicator")
     assert indicators.count() >= 5

@@ -278,7 +278,9 @@ def test_a_form_whose_browser_withheld_where_it_came_from_says_so(client, invita
     assert not any(claim in page for claim in REPLACED_COOKIE), page
     assert "another address" not in page
     assert_nothing_saved_beyond(page)
-    assert "Go back, reload the page and answer it again." in page
+    # Reloading a saved copy would fail again: the personal link leads back.
+    assert "Open your personal link again, straight in the browser, and answer this page once more." in page
+    assert "Go back, reload" not in page
 
 
 def test_a_form_with_an_unreadable_referer_says_so(db):
