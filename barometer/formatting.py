@@ -202,9 +202,9 @@ def base_in_group(base, grouped: bool) -> str:
     the group's workplaces ("all the group's workplaces"): "all workplaces" beside
     "Kindergartens in Vestland" read as a national figure. Any other base is the group's
     own already ("workplaces with an innovation")."""
-    if grouped and base.kind == "workplaces":
-        return str(_("all the group's workplaces"))
-    return str(base.label)
+    if named_base(base) or not grouped:
+        return str(base.label)
+    return str(_("all the group's workplaces"))
 
 
 def among(base) -> str:

@@ -72,7 +72,7 @@ def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
         parts.append(figure.source_title + (f" <{figure.source_url}>" if figure.source_url else ""))
         # A part that is a sentence ("… in 2018.") loses its full stop before the next "; ".
         kept = [str(part) for part in parts if part]
-        details.append("; ".join([part.rstrip(".") if part.endswith(".") else part for part in kept[:-1]] + kept[-1:]))
+        details.append("; ".join([part.rstrip(".") for part in kept[:-1]] + kept[-1:]))
     return {"": "; ".join(wordings), "_range": "; ".join(ranges), "_verdict": "; ".join(verdicts),
             "_details": " | ".join(details)}  # fmt: skip
 

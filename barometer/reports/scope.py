@@ -142,17 +142,18 @@ def claim_note(edition: str, filters) -> str:
     return str((_CLAIM_GROUPS if len(filters) > 1 else _CLAIM) % unasked_in_words(edition, types))
 
 
-def national_row_notes(figures, row: str) -> list[str]:
+def national_row_notes(figures) -> list[str]:
     """For each edition among ``figures`` that has a figure about all workplace types and did
     not survey every type the national row holds (KS 2018 and "other" workplaces), the
-    sentence a report sets under its published figures: the row named ``row`` (the national
-    row's label as the table shows it) holds those types, named as the self-test names them."""
+    sentence a report sets under its published figures: the row «Nationally» (named as the
+    report's table names it; its base is said once, above the table) holds those types,
+    named as the self-test names them."""
     notes = []
     for edition in sorted({figure.edition for figure in figures if not figure.workplace_types}):
         figure = next(f for f in figures if f.edition == edition and not f.workplace_types)
         types = unasked_types(figure, Filter())
         if types:
-            notes.append(str(_NATIONAL_ROW % {**unasked_in_words(edition, types), "row": row}))
+            notes.append(str(_NATIONAL_ROW % {**unasked_in_words(edition, types), "row": _("Nationally")}))
     return notes
 
 

@@ -97,10 +97,10 @@ def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = Fal
 class SummaryItem:
     """One sentence of the summary: ``direction`` is "less" or "more"; ``share`` 0-1 (for a
     published figure, the middle of the range its wording allows); ``low``/``high`` the
-    interval (None for a published figure); ``fallback`` names the
-    narrower groups that were hidden, if any (``group`` is then the wider one shown);
-    ``hidden`` those groups and ``compared_as`` the group shown as the sentence names it
-    (``Summary.fallback_note`` says why once for every item that shares them)."""
+    interval (None for a published figure); ``hidden`` the narrower groups that were not
+    shown, if any (``group`` is then the wider one shown), and ``compared_as`` the group
+    shown as the sentence names it (``Summary.fallback_note`` says why once for every item
+    that shares them)."""
 
     indicator: Indicator
     direction: str
@@ -110,7 +110,6 @@ class SummaryItem:
     high: float | None
     n: int | None
     group: str
-    fallback: str | None
     suggestion: str
     hidden: tuple[ComparisonGroup, ...] = ()
     compared_as: str = ""
@@ -287,10 +286,9 @@ def build_summary(
                     break
                 nationally = group.kind == "national"
                 sentence = _figure_sentence(own_text, group.name, figure, nationally=nationally)
-                fallback = get_text_list([h.name for h in hidden], _("and")) if hidden else None
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
-                    group.name, fallback, suggestion_for(indicator, workplace_type), tuple(hidden),
+                    group.name, suggestion_for(indicator, workplace_type), tuple(hidden),
                     # The group as the sentence names it ("workplaces with an innovation nationally").
                     _shown_name(group.name, figure, nationally=nationally) if hidden else "",
                 )  # fmt: skip
@@ -317,7 +315,7 @@ def build_summary(
                     }
                     item = SummaryItem(
                         indicator, direction, sentence, value, None, None, None,
-                        pgettext("comparison group", "the published national figures"), None,
+                        pgettext("comparison group", "the published national figures"),
                         suggestion_for(indicator, workplace_type),
                     )  # fmt: skip
                     clarity = abs(value - 0.5)

@@ -418,8 +418,7 @@ def build_workplace_report(response: Response, *, weighted: bool = True, staff: 
                 else "",
                 not_asked=not_asked(every_figure, response.workplace_type),
                 # Only about a national row: none is shown before the results are published.
-                # The row as the table names it: its base is said once, above the table.
-                national_notes=national_row_notes(figures, str(_("Nationally"))) if published else [],
+                national_notes=national_row_notes(figures) if published else [],
             )
         )
     summary = build_summary(

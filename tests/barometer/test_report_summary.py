@@ -93,7 +93,7 @@ def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data,
     assert item.group == "barnehager på landsbasis"
     # The item names the group it compares with; why is said once, under the items.
     assert "Blant barnehager på landsbasis svarte" in item.sentence
-    assert item.fallback and "barnehager i kommuner med samme sentralitet" in summary.fallback_note
+    assert item.hidden and "barnehager i kommuner med samme sentralitet" in summary.fallback_note
     assert "samme sentralitet" not in item.sentence
     # Its own sentences, not brackets around a group name that has brackets of its own.
     assert "((" not in summary.fallback_note and "))" not in summary.fallback_note

@@ -79,11 +79,9 @@ def test_every_group_that_holds_types_ks_2018_did_not_ask_gets_the_note(baromete
         assert "did not survey" not in figure_scope(_figure("no2018-innovated-education"), Filter()).note
         # A Danish figure's edition asked every type (``EDITION_COVERAGE``): nothing to say.
         assert unasked_types(_figure("dk2015-external-collaboration"), Filter()) == []
-        assert national_row_notes([national], "Nationally") == [NATIONAL_NOTE_EN]
+        assert national_row_notes([national]) == [NATIONAL_NOTE_EN]
         # One sentence per edition, however many of its figures the row lists.
-        assert national_row_notes([national, _figure("no2018-employees-initiate-or-implement")], "Nationally") == [
-            NATIONAL_NOTE_EN
-        ]
+        assert national_row_notes([national, _figure("no2018-employees-initiate-or-implement")]) == [NATIONAL_NOTE_EN]
 
 
 def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_reports):
@@ -264,7 +262,7 @@ def test_every_note_names_the_types_and_the_edition_by_publisher_and_year_from_o
 def test_the_report_note_names_the_type_as_the_self_test_list_does(barometer_data, language):
     """Not "andre typer": the type as the self-test's list names it, quoted."""
     with translation.override(language):
-        (note,) = national_row_notes([_figure("no2018-innovated")], "Nationally")
+        (note,) = national_row_notes([_figure("no2018-innovated")])
         assert str(WorkplaceType.OTHER.label) in note
 
 
