@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
@@ -54,6 +54,14 @@ class CellTable:
     indicator_keys: tuple[str, ...]
     widths: tuple[int, ...]
     cells: dict[CellKey, tuple[int, tuple[float, ...]]]
+    # What the engine works out from the counts and keeps for the table's life (the
+    # suppression's arrays and decisions); never pickled into the shared cache.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["derived"] = {}
+        return state
 
     def offsets(self) -> dict[str, int]:
         """Where each indicator's accumulators start in a cell's flat tuple."""

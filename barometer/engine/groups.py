@@ -16,6 +16,20 @@ from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Centrality, County, SizeCla
 # The dimensions a staff filter can combine; each also gives a breakdown of its parent.
 DIMENSIONS = ("sector", "workplace_type", "size_class", "centrality", "county", "employees_band")
 
+# The criteria that choose workplace types. They nest (every type belongs to one sector), so
+# a group's sector is the sum of its types: small-group protection treats the groups they
+# make within the same other criteria as one hierarchy (``barometer.engine.suppression``).
+TYPE_CRITERIA = ("sector", "workplace_type", "workplace_types")
+
+# The unions of workplace types a page shows as groups: KS' 2018 report compares primary
+# schools and kindergartens with nursing homes and upper-secondary schools (BAROMETER.md,
+# municipal collaboration by type of workplace). Small-group protection counts them among
+# the groups a reader can see.
+TYPE_UNIONS = (
+    ("primary_school", "kindergarten"),
+    ("nursing_home", "upper_secondary"),
+)
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -53,6 +67,12 @@ class Filter:
         """Every filter a user could ask for with some of these criteria dropped."""
         active = list(self.active())
         return [self.without(*dropped) for size in range(1, len(active) + 1) for dropped in combinations(active, size)]
+
+    def type_set(self) -> frozenset[str]:
+        """The workplace types this group can contain, all of them when it is not limited by
+        type (an empty set for criteria that exclude each other)."""
+        covered = self.covered_types()
+        return frozenset(WorkplaceType.values if covered is None else covered)
 
     def covered_types(self) -> set[str] | None:
         """The workplace types this group can contain; None when it is not limited by type."""

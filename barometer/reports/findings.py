@@ -30,7 +30,7 @@ from barometer.engine.figures import (
     WeightingState,
     resolved_indicators,
 )
-from barometer.engine.groups import Filter, centrality_label, size_class_label
+from barometer.engine.groups import TYPE_UNIONS, Filter, centrality_label, size_class_label
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import (
@@ -510,8 +510,7 @@ def findings(round_: Round, *, weighted: bool = True, published: bool = False) -
 
 
 class _TypeGroup:
-    SCHOOLS = ("primary_school", "kindergarten")
-    CARE = ("nursing_home", "upper_secondary")
+    SCHOOLS, CARE = TYPE_UNIONS
 
 
 def _type_groups(result: list[Finding], round_figures: RoundFigures, source: str) -> None:
