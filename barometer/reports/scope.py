@@ -198,6 +198,36 @@ def scope_note(figure: ReferenceFigure, filter_: Filter) -> str:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
+#: Counts up to ten as the advice spells them out ("Seks av ti", "six in ten"), in bokmål,
+#: nynorsk and English, each with the digit a published wording writes ("6 av 10").
+_COUNT_WORDS = {
+    **dict.fromkeys(("en", "ett", "én", "ein", "eitt", "éin", "one"), "1"),
+    **dict.fromkeys(("to", "two"), "2"),
+    **dict.fromkeys(("tre", "three"), "3"),
+    **dict.fromkeys(("fire", "four"), "4"),
+    **dict.fromkeys(("fem", "five"), "5"),
+    **dict.fromkeys(("seks", "six"), "6"),
+    **dict.fromkeys(("sju", "syv", "seven"), "7"),
+    **dict.fromkeys(("åtte", "eight"), "8"),
+    **dict.fromkeys(("ni", "nine"), "9"),
+    **dict.fromkeys(("ti", "ten"), "10"),
+}
+_COUNT = r"(\d+|" + "|".join(sorted(map(re.escape, _COUNT_WORDS), key=len, reverse=True)) + r")"
+#: "x av y" / "x in y" / "x of y": only there is a word such as "to" or "ten" read as a count.
+_COUNT_OF = re.compile(r"(?<![\w,.])" + _COUNT + r"\s+(av|in|of)\s+" + _COUNT + r"(?!\w)")
+
+
+def _as_digits(text: str) -> str:
+    """``text`` lower-cased, with non-breaking spaces as spaces and each count written out in
+    words ("Seks av ti", "six in ten") in digits ("6 av 10", "6 in 10"), so that a published
+    wording is found however the advice writes it."""
+
+    def digits(match: re.Match) -> str:
+        first, word, second = match.groups()
+        return f"{_COUNT_WORDS.get(first, first)} {word} {_COUNT_WORDS.get(second, second)}"
+
+    return _COUNT_OF.sub(digits, text.replace("\xa0", " ").lower())
+
 
 def suggestion_for(indicator, workplace_type: str) -> str:
     """The indicator's advice ("From the barometer: …") as a report for a workplace of
@@ -205,14 +235,15 @@ def suggestion_for(indicator, workplace_type: str) -> str:
     leaves that type out (KS 2018's "88 %" to an "other" workplace, ``EDITION_COVERAGE``;
     a figure published for other types) is left out, as the tables leave the figure out, and
     the rest of the advice stands; "" when nothing is left. A figure is quoted when the
-    sentence holds its wording in the active language ("88 %"). Without a type (a summary
+    sentence holds its wording in the active language ("88 %"), in any case and with a count
+    in digits or words ("6 av 10" is quoted by "Seks av ti"). Without a type (a summary
     built for no workplace), the advice as written."""
     text = str(indicator.suggestion)
     if not workplace_type:
         return text
     foreign = [
         # "3 %" is not quoted by "13 %" or "2,3 %".
-        re.compile(r"(?<![\d,.])" + re.escape(str(figure.wording).replace("\xa0", " ")))
+        re.compile(r"(?<![\d,.])" + re.escape(_as_digits(str(figure.wording))))
         for figure in indicator.reference_figures.all()
         if not figure.applies_to(workplace_type) and str(figure.wording).strip()
     ]
@@ -221,6 +252,6 @@ def suggestion_for(indicator, workplace_type: str) -> str:
     kept = [
         sentence
         for sentence in _SENTENCE_END.split(text.strip())
-        if not any(wording.search(sentence.replace("\xa0", " ")) for wording in foreign)
+        if not any(wording.search(_as_digits(sentence)) for wording in foreign)
     ]
     return " ".join(kept)
