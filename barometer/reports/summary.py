@@ -33,10 +33,12 @@ from barometer.formatting import (
     format_interval,
     in_sentence,
     named_base,
+    types_in_words,
     workplaces_of_type,
 )
 from barometer.models import Edition, Indicator, Rule
 from barometer.reports.scope import suggestion_for
+from surveys.models import WorkplaceType
 
 MAX_ITEMS = 2
 CENTRALITY_CLASSES = 6
@@ -309,10 +311,7 @@ def build_summary(
                 direction = "less" if own.value == 0.0 and allowed.low >= 50 else None
                 direction = direction or ("more" if own.value == 1.0 and allowed.high <= 50 else None)
                 if direction:
-                    sentence = _("%(own)s In the published national barometer (2018), %(share)s answered yes.") % {
-                        "own": own_text,
-                        "share": reference.wording,
-                    }
+                    sentence = _published_sentence(own_text, reference)
                     item = SummaryItem(
                         indicator, direction, sentence, value, None, None, None,
                         pgettext("comparison group", "the published national figures"),
@@ -328,6 +327,23 @@ def build_summary(
             source="figures" if source is not None else "published",
         )
     )
+
+
+def _published_sentence(own_text: str, reference) -> str:
+    """The summary's sentence that compares the workplace with a published figure of the
+    national barometer (2018): its wording as published ("8 av 10"), whom it is a share of
+    (its base: "all workplaces", "workplaces with an innovation") and, when it covers only
+    some workplace types (those it was published for, else those its edition asked: KS 2018
+    asked education and health and care only), which, named as a sentence names them."""
+    covered = reference.covered_types()
+    words = {"own": own_text, "share": reference.wording, "base": str(reference.get_population_display())}
+    if covered is None:
+        return _("%(own)s In the published national barometer (2018), %(share)s answered yes (base: %(base)s).") % words
+    types = types_in_words([t for t in WorkplaceType.values if t in covered])
+    return _(
+        "%(own)s In the published national barometer (2018), %(share)s answered yes (base: %(base)s; "
+        "published for %(types)s)."
+    ) % {**words, "types": types}
 
 
 def _with_fallback_said_once(summary: Summary) -> Summary:

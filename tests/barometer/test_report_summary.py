@@ -229,23 +229,31 @@ def test_no_qualifying_indicator_gives_an_empty_summary(barometer_data, client, 
     assert summary.empty
 
 
-def test_without_figures_the_summary_compares_with_published_national_figures(barometer_data, bokmal):
+def test_without_figures_the_summary_compares_with_published_national_figures(barometer_data):
     (innovated,) = indicators("innovated")
-    summary = build_summary(
-        None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
-    )
-    assert summary.source == "published"
-    (item,) = summary.less
-    assert "2018" in item.sentence
-    # The figure published for its own types (education: "8 av 10"), as published, not the
-    # all-types 74 % nor "80 %", a precision the source does not claim.
-    assert "svarte 8 av 10 ja" in item.sentence
-    # Without a figure for its own types, the figure for all the types 2018 asked.
-    (external,) = indicators("external-collaboration")
-    (item,) = build_summary(
-        None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
-    ).less
-    assert "svarte 6 av 10 ja" in item.sentence
+    with translation.override("en"):
+        summary = build_summary(
+            None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
+        )
+        assert summary.source == "published"
+        (item,) = summary.less
+        assert "2018" in item.sentence
+        # The figure published for its own types (education: "8 in 10"), as published, not the
+        # all-types 74 % nor "80 %", a precision the source does not claim; with whom it is
+        # a share of and the types it was published for.
+        assert item.sentence.endswith(
+            "In the published national barometer (2018), 8 in 10 answered yes "
+            "(base: all workplaces; published for the education and childhood sector)."
+        )
+        # Without a figure for its own types, the figure for all the types 2018 asked: those.
+        (external,) = indicators("external-collaboration")
+        (item,) = build_summary(
+            None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
+        ).less
+        assert item.sentence.endswith(
+            "In the published national barometer (2018), 6 in 10 answered yes (base: workplaces with an "
+            "innovation; published for the education and childhood sector and the health and care sector)."
+        )
     # KS 2018 did not ask "other" workplaces: nothing of 2018 is theirs to be compared with.
     assert build_summary(
         None, [(innovated, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="other"
@@ -591,3 +599,19 @@ def test_a_report_of_several_items_says_the_fallback_once_on_the_page_the_staff_
     assert text.count(reason) == 1
     assert text.count("Among workplaces with an innovation nationally, ") >= 2
     assert text.rindex("Among workplaces with an innovation nationally, ") < text.index(reason)
+
+
+def test_a_published_figure_about_every_type_says_its_base_only(barometer_data, monkeypatch):
+    """Were the 2018 edition to cover every type, the sentence names the base and no types."""
+    import barometer.models
+
+    coverage = {k: v for k, v in barometer.models.EDITION_COVERAGE.items() if k != "NO-2018"}
+    monkeypatch.setattr(barometer.models, "EDITION_COVERAGE", coverage)
+    (external,) = indicators("external-collaboration")
+    with translation.override("en"):
+        (item,) = build_summary(
+            None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
+        ).less
+    assert item.sentence.endswith(
+        "In the published national barometer (2018), 6 in 10 answered yes (base: workplaces with an innovation)."
+    )
