@@ -181,6 +181,23 @@ class Comparison:
         """The words after the label: "among workplaces with an innovation" ("" for none)."""
         return among(self.shown_base)
 
+    @property
+    def names_base(self) -> bool:
+        """Whether the row itself says whom its figure is of: base words after the label, a
+        ``qualifier``, or a label made of a named base ("Workplaces with an innovation, whole
+        round"); False for a share of all the group's workplaces."""
+        return bool(self.among or self.qualifier or (self.base_in_label and named_base(self.base)))
+
+
+def rows_heading(rows: list[Comparison], shared: str, *, factors: bool = False) -> str:
+    """The heading of a table's column of row labels: "Group (base)" («Gruppe (grunnlag)»)
+    only when some row names its base; "Group" when the caption says the base every row
+    shares (``shared``) or no row has one to name. "Factor" for rows that are factors."""
+    with_base = not shared and any(row.names_base for row in rows)
+    if factors:
+        return str(_("Factor (base)") if with_base else _("Factor"))
+    return str(_("Group (base)") if with_base else _("Group"))
+
 
 @dataclass
 class Finding:
@@ -230,6 +247,12 @@ class Finding:
         if any(c.qualifier for c in self.comparisons):
             return ""
         return shared_among(c.shown_base for c in self.comparisons)
+
+    @property
+    def rows_heading(self) -> str:
+        """The heading over the rows' labels (``rows_heading``): "(base)" only when the rows
+        carry one."""
+        return rows_heading(self.comparisons, self.among_all, factors=self.factor_rows)
 
 
 def whole_round(figure: Figure) -> Comparison:
@@ -344,6 +367,11 @@ class Breakdown:
     def among_all(self) -> str:
         """The base every row shares, said once in the table's caption (``Finding.among_all``)."""
         return shared_among(row.shown_base for row in self.rows)
+
+    @property
+    def rows_heading(self) -> str:
+        """The heading over the rows' labels, as ``Finding.rows_heading``."""
+        return rows_heading(self.rows, self.among_all)
 
 
 def _breakdown(figures: RoundFigures, key: str, dimension: str, parts: list[tuple[object, str]]) -> list[Comparison]:

@@ -173,8 +173,36 @@ def test_the_findings_factor_table_heads_its_rows_as_factors(published_reports):
         r'<section class="card mb-3" aria-labelledby="(finding-[\w-]+|breakdown-\d+)">(.*?)</section>', html, re.S
     )
     headings = {key: re.search(r'<thead><tr><th scope="col">([^<]*)</th>', body).group(1) for key, body in sections}
-    assert headings.pop("finding-factors-most") == "Factor (base)", headings
-    assert set(headings.values()) == {"Group (base)"}, headings
+    assert headings.pop("finding-factors-most") in ("Factor (base)", "Factor"), headings
+    assert set(headings.values()) <= {"Group (base)", "Group"}, headings
+
+
+def test_the_findings_heading_says_base_only_over_rows_that_carry_one(published_reports):
+    """A table whose caption states the base every row shares heads its rows "Group", not
+    "Group (base)": the rows carry no base. The same for the factors' table."""
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    client.cookies["barometer_language"] = "en"
+    html = client.get(f"/statistikk/funn/?round={round_.pk}").content.decode()
+    sections = re.findall(
+        r'<section class="card mb-3" aria-labelledby="(finding-[\w-]+|breakdown-\d+)">(.*?)</section>', html, re.S
+    )
+    seen = set()
+    for key, body in sections:
+        heading = re.search(r'<thead><tr><th scope="col">([^<]*)</th>', body).group(1)
+        shared = 'class="small base"' in body.split("</caption>")[0]
+        rows = re.findall(r'<th scope="row">(.*?)</th>', body, re.S)
+        carried = any(
+            ", among " in row or "whole round" in row or 'class="small fw-normal base"' in row for row in rows
+        )
+        if shared or not carried:
+            assert "(base)" not in heading, (key, heading, rows)
+        seen.add(heading)
+    assert "Group" in seen, seen
+    with translation.override("en"):
+        report = findings(round_)
+        for item in [*report.findings, *report.breakdowns]:
+            if item.among_all:
+                assert "(base)" not in item.rows_heading, item.title
 
 
 def test_the_findings_keep_a_qualifier_and_a_wider_group_apart_from_the_base(published_reports):
