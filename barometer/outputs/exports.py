@@ -63,10 +63,14 @@ def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
         ranges.append(f"{allowed.low:g}-{allowed.high:g} %" if allowed else "")
         verdicts.append(item.verdict or "")
         # A figure published for some types says which, also where it covers the group shown.
-        scope = item.scope or (
-            _("Published for %(types)s only.") % {"types": figure.scope_beyond_population}
-            if figure.scope_beyond_population
-            else ""
+        scope = (
+            item.scope
+            or item.unasked
+            or (
+                _("Published for %(types)s only.") % {"types": figure.scope_beyond_population}
+                if figure.scope_beyond_population
+                else ""
+            )
         )
         parts = [figure.get_edition_display(), figure.population_label, scope, figure.note]
         parts.append(figure.source_title + (f" <{figure.source_url}>" if figure.source_url else ""))

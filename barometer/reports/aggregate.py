@@ -24,7 +24,7 @@ from barometer.engine.comparability import is_comparable
 from barometer.engine.disclosure import MIN_PUBLISHED
 from barometer.engine.figures import Base, Figure, RoundFigures, WeightingState
 from barometer.engine.groups import Filter, municipalities_phrase, workplace_type_label
-from barometer.engine.published import benchmark, published_verdict
+from barometer.engine.published import OTHER_SCOPE, benchmark, published_verdict
 from barometer.engine.snapshots import PublishedFigures
 from barometer.engine.stats import difference_of_shares
 from barometer.formatting import format_share, table_decimals, upper_first, workplaces_in_words
@@ -54,12 +54,16 @@ class PublishedComparison:
     (``WIDER_SCOPE``), nor one that measures something else (``OTHER_MEASURE``, see
     ``ReferenceFigure.same_measure``). ``verdict`` is None for means, which have no
     published counterpart to meet. ``covers`` says whether the figure was published for
-    the group as it is (``figure_scope``)."""
+    the group as it is (``figure_scope``). ``unasked`` says that the group holds types the
+    figure's edition did not ask (``unasked_note``): the same for every figure of the
+    edition, so a page says it once, under its table (``AggregateReport.unasked_notes``),
+    not in each cell."""
 
     figure: ReferenceFigure
     verdict: str | None
     scope: str
     covers: bool = True
+    unasked: str = ""
 
 
 @dataclass
@@ -133,6 +137,14 @@ class AggregateReport:
         return self.weighting.weighted
 
     @property
+    def unasked_notes(self) -> list[str]:
+        """Each different note that the group holds types a published figure's edition did not
+        ask (``PublishedComparison.unasked``), once, in the table's order: said under the
+        table, not in every cell."""
+        notes = [item.unasked for row in self.rows for item in row.norway + row.denmark if item.unasked]
+        return list(dict.fromkeys(notes))
+
+    @property
     def weighting_available(self) -> bool:
         return self.weighting.available
 
@@ -189,8 +201,9 @@ def aggregate_report(
             PublishedComparison(
                 f,
                 published_verdict(current, f, weighted=weighted, scope=scope.verdict) if item.spec.is_share else None,
-                scope.note,
+                scope.note if scope.verdict == OTHER_SCOPE else "",
                 covers=scope.verdict is None,
+                unasked="" if scope.verdict == OTHER_SCOPE else scope.note,
             )
             for f in item.indicator.reference_figures.all()
             if (scope := figure_scope(f, filter_)) is not None

@@ -877,17 +877,17 @@ def test_an_other_workplaces_report_says_why_it_has_no_2018_figure(client, skewe
 
 def test_all_workplaces_beside_ks_2018_are_compared_and_the_row_says_other_types_are_in(skewed):
     """KS 2018 asked four workplace types; all workplaces are still compared with its
-    figures (the method page says so), and each such figure's note now says so on the row
+    figures (the method page says so), and each such figure says so (``unasked``, said once under the table)
     (found by a fresh helper: "lower" read as like for like)."""
     with translation.override("en"):
         row = next(r for r in aggregate_report(skewed, Filter()).rows if r.indicator.key == "innovated")
     national = next(p for p in row.norway if p.figure.key == "no2018-innovated")
     assert national.verdict not in {OTHER_SCOPE, WIDER_SCOPE}  # compared (unweighted here: no population)
-    assert "workplaces of the type “Other workplace”, which KS did not survey in 2018" in national.scope
+    assert "workplaces of the type “Other workplace”, which KS did not survey in 2018" in national.unasked
     schools = next(
         r for r in aggregate_report(skewed, Filter(sector="education")).rows if r.indicator.key == "innovated"
     )
-    assert all("did not survey" not in p.scope for p in schools.norway)
+    assert all("did not survey" not in p.unasked for p in schools.norway)
 
 
 @pytest.mark.parametrize(

@@ -111,7 +111,19 @@ def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_
     assert nb_note.rstrip(".") + "; " in innovated["published_norway_details"]
     with translation.override("en"):
         row = next(r for r in aggregate_report(round_, Filter(county=county)).rows if r.indicator.key == "innovated")
-    assert {p.figure.key: p.scope for p in row.norway}["no2018-innovated"] == GROUP_NOTE_EN
+    assert {p.figure.key: p.unasked for p in row.norway}["no2018-innovated"] == GROUP_NOTE_EN
+
+
+def test_the_statistics_page_says_the_unasked_note_once_under_the_table_not_in_every_cell(published_reports):
+    """On ``/statistikk/?county=46`` every KS 2018 cell repeated "The group shown also
+    includes ...": the note is the same for every figure of the edition, so it is said once."""
+    client, round_ = published_reports["analyst"], published_reports["round"]
+    county = Municipality.objects.get(number=PUBLISHED_MUNICIPALITIES[0]).county.number
+    client.cookies["barometer_language"] = "en"
+    html = _flat(client.get(f"/statistikk/?round={round_.pk}&county={county}").content.decode())
+    table, after = html.split("</table>", 1)
+    assert GROUP_NOTE_EN not in table, table[-2000:]
+    assert after.count(GROUP_NOTE_EN) == 1, after[:2000]
 
 
 # --- The findings page -----------------------------------------------------------------------
