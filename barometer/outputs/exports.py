@@ -22,10 +22,12 @@ from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
+from barometer.engine.groups import Filter
 from barometer.formatting import NOT_SHOWN_EXPLAINED, base_in_group
 from barometer.models import Rule
 from barometer.reports.aggregate import AggregateReport, PublishedComparison, describe, weighting_statement
 from barometer.reports.rounds import is_preliminary, round_status
+from barometer.reports.scope import unasked_note
 from surveys.tabular.writing import append_xlsx_rows, neutralise
 
 COLUMNS = [
@@ -53,8 +55,10 @@ def _number(value, digits=4):
     return None if value is None else round(value, digits)
 
 
-def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
-    """The published figures of one country as four text columns."""
+def _published(comparisons: list[PublishedComparison], filter_: Filter) -> dict[str, str]:
+    """The published figures of one country as four text columns, for the group of
+    ``filter_``: a note that the group holds types an edition did not ask is worded for a
+    file ("The group in this file ...", ``unasked_note``), not as the page words it."""
     wordings, ranges, verdicts, details = [], [], [], []
     for item in comparisons:
         figure = item.figure
@@ -62,10 +66,10 @@ def _published(comparisons: list[PublishedComparison]) -> dict[str, str]:
         allowed = figure.published_range()
         ranges.append(f"{allowed.low:g}-{allowed.high:g} %" if allowed else "")
         verdicts.append(item.verdict or "")
-        # A figure published for some types says which, also where it covers the group shown.
+        # A figure published for some types says which, also where it covers the file's group.
         scope = (
             item.scope
-            or item.unasked
+            or (unasked_note(figure, filter_, in_file=True) if item.unasked else "")
             or (
                 _("Published for %(types)s only.") % {"types": figure.scope_beyond_population}
                 if figure.scope_beyond_population
@@ -119,7 +123,7 @@ def rows(report: AggregateReport) -> list[dict]:
             "round_status": status,
         }
         for country, comparisons in (("norway", row.norway), ("denmark", row.denmark)):
-            for suffix, text in _published(comparisons).items():
+            for suffix, text in _published(comparisons, report.filter).items():
                 entry[f"published_{country}{suffix}"] = text
         result.append(entry)
     return result

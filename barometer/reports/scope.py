@@ -47,6 +47,14 @@ _UNASKED = ngettext_lazy(
     "The group shown also includes workplaces of the types %(types)s, which %(publisher)s did not survey in %(year)s.",
     "count",
 )
+#: The same in a downloaded file, where nothing is "shown".
+_UNASKED_FILE = ngettext_lazy(
+    "The group in this file also includes workplaces of the type %(types)s, which %(publisher)s did not survey in "
+    "%(year)s.",
+    "The group in this file also includes workplaces of the types %(types)s, which %(publisher)s did not survey in "
+    "%(year)s.",
+    "count",
+)
 
 #: The findings page's note under a claim tested without a figure of its edition beside it:
 #: of the one group its table shows (all in the round, by factor), or of the several (two
@@ -121,11 +129,15 @@ def unasked_in_words(edition: str, types: list[str]) -> dict[str, object]:
     return {"count": len(types), "types": get_text_list(quoted, _("and")), "publisher": publisher, "year": year}
 
 
-def unasked_note(figure: ReferenceFigure, filter_: Filter) -> str:
+def unasked_note(figure: ReferenceFigure, filter_: Filter, *, in_file: bool = False) -> str:
     """The sentence that says the group holds types the figure's edition did not survey
-    (``unasked_types``), for the statistics and findings pages; "" when there are none."""
+    (``unasked_types``), for the statistics and findings pages ("The group shown ..."), or
+    with ``in_file`` for a downloaded file ("The group in this file ..."); "" when there are
+    none."""
     types = unasked_types(figure, filter_)
-    return str(_UNASKED % unasked_in_words(figure.edition, types)) if types else ""
+    if not types:
+        return ""
+    return str((_UNASKED_FILE if in_file else _UNASKED) % unasked_in_words(figure.edition, types))
 
 
 def claim_note(edition: str, filters) -> str:

@@ -19,7 +19,14 @@ from barometer.engine.groups import Filter
 from barometer.models import EDITION_COVERAGE, EDITION_PUBLISHER, Edition, ReferenceFigure
 from barometer.reports.aggregate import aggregate_report
 from barometer.reports.findings import findings
-from barometer.reports.scope import claim_note, figure_scope, national_row_notes, unasked_in_words, unasked_types
+from barometer.reports.scope import (
+    claim_note,
+    figure_scope,
+    national_row_notes,
+    unasked_in_words,
+    unasked_note,
+    unasked_types,
+)
 from barometer.reports.workplace import build_workplace_report
 from surveys.models import Municipality, WorkplaceType
 from tests.barometer.conftest import PUBLISHED_MUNICIPALITIES
@@ -103,12 +110,21 @@ def test_the_statistics_page_and_its_files_say_it_beside_a_county_too(published_
             ))
         )
     }  # fmt: skip
+    # A file words it for a file: nothing in it is "shown" («Gruppen som vises»).
+    with translation.override("nb"):
+        file_note = unasked_note(_figure("no2018-innovated"), Filter(county=county), in_file=True)
+    _assert_names_type_and_edition(file_note, "nb")
     # In a file the note is one part among others: its full stop goes before the "; ".
-    assert nb_note.rstrip(".") + "; " in rows["innovated"]["published_norway_details"]
+    assert file_note.rstrip(".") + "; " in rows["innovated"]["published_norway_details"]
+    assert nb_note.rstrip(".") not in rows["innovated"]["published_norway_details"]
     assert ".;" not in rows["innovated"]["published_norway_details"]
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}", HTTP_ACCEPT_LANGUAGE="nb").content)
     innovated = next(row for row in data["indicators"] if row["indicator"] == "innovated")
-    assert nb_note.rstrip(".") + "; " in innovated["published_norway_details"]
+    assert file_note.rstrip(".") + "; " in innovated["published_norway_details"]
+    assert "som vises" not in json.dumps(data, ensure_ascii=False)
+    with translation.override("en"):
+        english = unasked_note(_figure("no2018-innovated"), Filter(county=county), in_file=True)
+    assert english == GROUP_NOTE_EN.replace("The group shown", "The group in this file"), english
     with translation.override("en"):
         row = next(r for r in aggregate_report(round_, Filter(county=county)).rows if r.indicator.key == "innovated")
     assert {p.figure.key: p.unasked for p in row.norway}["no2018-innovated"] == GROUP_NOTE_EN
