@@ -473,6 +473,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     context = {
         "cause": refusal_cause(reason),
         "site": site,
+        # A form refused for its address may be the deployment's fault (CSRF_TRUSTED_ORIGINS,
+        # a proxy's X-Forwarded-Proto), which the page cannot see: the respondent can tell us.
+        "contact": settings.ACCESSIBILITY_CONTACT,
         "page": {ANSWERS_PAGE: "answers", SUBMIT_PAGE: "submit", SELF_TEST_PAGE: "self_test"}.get(page, "other"),
         "submitted": False,
         "saved": False,

@@ -165,7 +165,7 @@ def test_a_refused_form_gives_the_causes_that_refuse_a_form_and_no_others(client
     ]
     for answer in pages:
         page = refused(answer)
-        assert "The form could not be used" in page
+        assert "The form was refused" in page and "could not be used" not in page
         assert "logged in on this browser" in page and "cookies were deleted" in page
         assert not any(cause in page for cause in UNTRUE_CAUSES), page
 
@@ -251,7 +251,14 @@ def test_a_form_from_another_address_says_so_and_where_to_open_the_site(client, 
     url, answers = later_page(client, invitation, question_set)
     strict, token = fresh_browser()
     page = refused(strict.post(url, {**answers, "csrfmiddlewaretoken": token}, secure=True, headers=headers))
-    assert "sent from a page at another address than this site's" in page
+    assert "reported that the form came from another address than this site's" in page
+    # The same refusal comes of a deployment fault (CSRF_TRUSTED_ORIGINS, a proxy's
+    # X-Forwarded-Proto): the page does not say that the respondent sent it from elsewhere,
+    # says it may be the site's fault, and whom to tell if it keeps happening.
+    assert "The form was sent from a page at another address" not in page
+    assert "a fault in how this site is set up" in page
+    contact = settings.ACCESSIBILITY_CONTACT
+    assert f"If it keeps happening, tell us at {contact}" in page
     # The site's front page does not lead back to the questionnaire: the personal link does.
     assert "Open your personal link again, straight in the browser, and answer this page once more." in page
     assert "Open this site at" not in page
