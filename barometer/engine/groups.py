@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from barometer.engine.counting import Cell
 from barometer.formatting import upper_first, workplaces_of_type
@@ -118,8 +119,12 @@ def size_class_label(size_class: int) -> str:
 
 def centrality_label(centrality: int) -> str:
     """A centrality class (SSB's 1-6, a class of municipalities) as a group's name:
-    "Workplaces in municipalities in centrality class 2"."""
-    return str(_("Workplaces in municipalities in centrality class %(centrality)s") % {"centrality": centrality})
+    "Workplaces in municipalities in centrality class 2", and the ends named as everywhere
+    else (``centrality_words``): "... centrality class 1 (most central)", "... 6 (least
+    central)". The same words as the group's name in filters and files
+    (``barometer.reports.aggregate.describe``)."""
+    who = pgettext("a group's name, followed by where", "Workplaces")
+    return f"{who} {municipalities_phrase(None, centrality)}"
 
 
 def centrality_words(centrality: int) -> str:

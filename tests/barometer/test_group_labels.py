@@ -19,7 +19,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from barometer.engine.figures import Base, Figure
-from barometer.engine.groups import centrality_label, peer_filters, size_class_label
+from barometer.engine.groups import Filter, centrality_label, peer_filters, size_class_label
 from barometer.engine.stats import Estimate
 from barometer.formatting import among, group_with_base, lower_first
 from barometer.reports.findings import findings
@@ -554,3 +554,18 @@ def test_a_groups_table_and_file_say_all_the_groups_workplaces_not_all_workplace
     exported = client.get(f"/statistikk/eksport.json?round={round_.pk}&group=type:kindergarten")
     bases = {row["base"] for row in json.loads(exported.content)["indicators"]}
     assert "all the group's workplaces" in bases and "all workplaces" not in bases
+
+
+def test_a_centrality_class_at_either_end_is_named_so_in_every_group_name():
+    """A report's peer row, a findings breakdown and a summary named class 1 and 6 bare
+    ("centrality class 6") while filters and files said "(least central)"."""
+    from barometer.reports.aggregate import describe
+
+    with translation.override("en"):
+        assert centrality_label(1) == "Workplaces in municipalities in centrality class 1 (most central)"
+        assert centrality_label(6) == "Workplaces in municipalities in centrality class 6 (least central)"
+        assert centrality_label(3) == "Workplaces in municipalities in centrality class 3"
+        assert centrality_label(6) == describe(Filter(centrality=6))
+    with translation.override("nb"):
+        assert centrality_label(1).endswith("(mest sentral)"), centrality_label(1)
+        assert centrality_label(6).endswith("(minst sentral)"), centrality_label(6)

@@ -113,7 +113,7 @@ def test_the_fallback_names_the_hidden_group_the_group_shown_and_the_peer_row_ap
     assert summary.fallback_note == (
         f"The summary compares with kindergartens nationally, a wider group, because the figure for {hidden} is "
         "not shown: there are too few answers, or it could reveal a small group. “Workplaces in municipalities in "
-        "centrality class 6” further down is another group, with workplaces of every type."
+        "centrality class 6 (least central)” further down is another group, with workplaces of every type."
     )
     assert "Among kindergartens nationally, 75%" in item.sentence and "not shown" not in item.sentence
     # Nothing else of the hidden group: neither its number of answers nor why it is hidden.
@@ -142,7 +142,7 @@ def test_two_hidden_groups_are_both_named_and_the_national_one_by_its_base(barom
         "for kindergartens in municipalities with the same centrality as yours"
     )
     assert "and kindergartens nationally are not shown: there are too few answers, or they could" in note
-    assert note.count("“Workplaces in municipalities in centrality class 6”") == 1
+    assert note.count("“Workplaces in municipalities in centrality class 6 (least central)”") == 1
 
 
 def test_the_same_fallback_is_said_once_under_the_items_not_after_each(barometer_data):
