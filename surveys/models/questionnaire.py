@@ -74,8 +74,9 @@ class StructureQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             if texts:
                 for obj in locked:
-                    for field in texts:
-                        obj.record_wording_change(field, getattr(obj, field), kwargs[field])
+                    if obj.record_wording_changes({field: (getattr(obj, field), kwargs[field]) for field in texts}):
+                        # The update below does not write the revision: bump it in the database.
+                        obj.bump_owning_revision()
             return super().update(**kwargs)
 
     update.queryset_only = True
@@ -116,8 +117,15 @@ class QuestionSetPart(models.Model):
             stored = type(self).objects.select_for_update().get(pk=self.pk)
             if any(getattr(stored, f.attname) != getattr(self, f.attname) for f in self.structural_fields()):
                 raise PublishedStructureError()
-            for field in self.text_fields():
-                self.record_wording_change(field, getattr(stored, field), getattr(self, field))
+            texts = {field: (getattr(stored, field), getattr(self, field)) for field in self.text_fields()}
+            if self.record_wording_changes(texts):
+                if self.owning_set() is self:
+                    # This save writes the set's own row, revision included: an update of the
+                    # revision beforehand would be overwritten. The row is locked, so the
+                    # stored revision is the latest.
+                    self.revision = stored.revision + 1
+                else:
+                    self.bump_owning_revision()
             return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -174,10 +182,18 @@ class QuestionSetPart(models.Model):
     def label_for_history(self) -> str:
         return str(self)
 
-    def record_wording_change(self, field: str, old: str, new: str) -> None:
-        if old != new:
-            # Readers cache a set's structure under its revision: a new text means a new one.
-            QuestionSet.objects.filter(pk=self.owning_set().pk).update(revision=models.F("revision") + 1)
+    def record_wording_changes(self, texts: dict[str, tuple[str, str]]) -> bool:
+        """Record each text that changes, ``{field: (old, new)}``, as a ``WordingChange``.
+
+        Returns whether any changed. The caller bumps the owning set's revision once for
+        them (``bump_owning_revision``, or the set's own save): readers cache a set's
+        structure and its rendered pages under its revision, so a new text needs a new one.
+        """
+        changed = False
+        for field, (old, new) in texts.items():
+            if old == new:
+                continue
+            changed = True
             WordingChange.objects.create(
                 question_set_id=self.owning_set().pk,
                 object_type=str(self._meta.verbose_name),
@@ -186,6 +202,11 @@ class QuestionSetPart(models.Model):
                 old_text=old or "",
                 new_text=new or "",
             )
+        return changed
+
+    def bump_owning_revision(self) -> None:
+        """Count one more wording correction on the owning set, in the database."""
+        QuestionSet.objects.filter(pk=self.owning_set().pk).update(revision=models.F("revision") + 1)
 
 
 #: A section or question code: it becomes a column of the response export (and a variable

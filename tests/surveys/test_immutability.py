@@ -154,3 +154,43 @@ def test_a_wording_correction_reaches_the_cached_questionnaire(question_set):
     again = Questionnaire.of(QuestionSet.objects.get(pk=question_set.pk))
     assert again is not first
     assert next(q for q in again.questions if q.code == "role").text_en == "What is your role?"
+
+
+def test_correcting_the_set_s_own_title_bumps_its_revision_once(question_set):
+    """The set's own save writes its revision: a bump made before it must not be undone."""
+    from surveys.questionnaire import Questionnaire
+
+    first = Questionnaire.of(question_set)
+    before = question_set.revision
+    question_set.title_en = "The Innovation Barometer, corrected"
+    question_set.intro_en = "A corrected introduction."
+    question_set.save()
+    question_set.refresh_from_db()
+    assert question_set.revision == before + 1  # two texts, one save: one new revision
+    assert question_set.wording_changes.filter(field__in=["title_en", "intro_en"]).count() == 2
+    again = Questionnaire.of(QuestionSet.objects.get(pk=question_set.pk))
+    assert again is not first
+
+
+def test_saving_the_set_without_a_new_text_keeps_its_revision(question_set):
+    before = question_set.revision
+    question_set.save()
+    question_set.refresh_from_db()
+    assert question_set.revision == before
+
+
+def test_a_queryset_correction_of_the_set_s_title_bumps_its_revision(question_set):
+    before = question_set.revision
+    QuestionSet.objects.filter(pk=question_set.pk).update(title_en="Corrected through a queryset")
+    question_set.refresh_from_db()
+    assert (question_set.revision, question_set.title_en) == (before + 1, "Corrected through a queryset")
+
+
+def test_a_question_s_two_corrected_texts_bump_the_set_s_revision_once(question_set):
+    question = Question.objects.get(question_set=question_set, code="role")
+    before = question_set.revision
+    question.text_en = "Your role?"
+    question.help_en = "Choose the one that fits best."
+    question.save()
+    question_set.refresh_from_db()
+    assert question_set.revision == before + 1
