@@ -15,7 +15,7 @@ Only a 200 response to a GET or HEAD without a query string, from an anonymous v
 whose only cookies are the CSRF and language cookies, is kept or served from a kept copy,
 and only when the view set no header of its own; everyone else gets the view itself. The
 kept copy holds a slot where the CSRF token was, filled per request with a fresh token for
-the visitor (``get_token``, which also sets the cookie).
+the visitor (``get_token``, which also sets the cookie); a page without one gets none.
 """
 
 from __future__ import annotations
@@ -71,7 +71,13 @@ def _shareable(request: HttpRequest) -> bool:
 
 
 def _with_token(body: str, request: HttpRequest) -> str:
-    """A kept page with the visitor's own CSRF token in its slot (and the cookie to go with it)."""
+    """A kept page with the visitor's own CSRF token in its slot (and the cookie to go with it).
+
+    A page without a form that needs one (the front page: its only form is the language
+    switch, config/urls.py) has no slot and costs the visitor no new CSRF secret or cookie.
+    """
+    if _TOKEN_SLOT not in body:
+        return body
     field = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
     return body.replace(_TOKEN_SLOT, field)
 

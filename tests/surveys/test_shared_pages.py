@@ -37,7 +37,32 @@ def test_a_second_anonymous_visitor_gets_the_kept_page_without_a_query(self_test
     assert (first.status_code, second.status_code) == (200, 200)
     assert first_queries > 0 and second_queries == 0
     assert without_token(second) == without_token(first)
-    assert TOKEN.search(second.content.decode()), "the kept page has no CSRF token"
+    if path == "/selvtest/":
+        assert TOKEN.search(second.content.decode()), "the kept page has no CSRF token"
+
+
+def test_the_front_page_makes_a_new_visitor_no_csrf_secret(self_test_round):
+    """Its only form is the language switch, which needs no token (config/urls.py): a
+    first visit costs no new secret, and sets no cookie."""
+    for _ in range(2):  # rendered, then kept
+        page, _queries = get(Client(), "/")
+        assert page.status_code == 200
+        assert "csrfmiddlewaretoken" not in page.content.decode()
+        assert not page.cookies, page.cookies
+
+
+def test_the_language_switch_works_without_a_csrf_token_and_only_towards_this_site(self_test_round):
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get("/")
+    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": "/selvtest/"})
+    assert (switched.status_code, switched["Location"]) == (302, "/selvtest/")
+    assert switched.cookies["barometer_language"].value == "en"
+    assert "Where does your workplace stand?" in visitor.get("/").content.decode()
+    # Django's view still sends no one to another site, and a GET changes nothing.
+    away = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "nn", "next": "https://evil.example/"})
+    assert away["Location"] == "/"
+    looked = Client().get("/i18n/setlang/?language=nn&next=/")
+    assert "barometer_language" not in looked.cookies
 
 
 def test_the_token_on_a_kept_page_is_the_visitors_own_and_starts_a_self_test(self_test_round, municipality):
