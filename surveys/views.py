@@ -36,6 +36,7 @@ from .forms import SectionForm, SelfTestProfileForm
 from .i18n import LANGUAGES, activate_respondent_language, current_language, device_chose_language
 from .links import find_link
 from .models import Answer, Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
+from .page_shells import render_page
 from .questionnaire import AnswerValues, Questionnaire
 from .rendering import render_review
 from .services.answering import (
@@ -46,6 +47,7 @@ from .services.answering import (
     submit_response,
 )
 from .shared_pages import shared_with_anonymous_visitors
+from .templatetags.dates import deadline
 
 REPORT_URL_NAME = "barometer:report"
 # The questionnaire page that shows the workplace as registered (partials/profile.html).
@@ -182,22 +184,39 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     values = AnswerValues.for_response(response)
     next_section = questionnaire.first_incomplete_section(values)
     started = bool(values.options or values.numbers or values.texts)
-    return render(
+    question_set = response.question_set
+    section_total = len(questionnaire.expected_sections(values))
+    return render_page(
         request,
         "surveys/welcome.html",
-        {
-            "response": response,
-            "question_set": response.question_set,
-            "started": started,
+        key=_shell_key(question_set, started, section_total),
+        shared={"question_set": question_set, "started": started, "section_total": section_total},
+        own={
             "next_url": (
                 reverse("surveys:section", args=[token, next_section.code])
                 if next_section
                 else reverse("surveys:review", args=[token])
             ),
             "resume_url": resume_url(response),
-            "section_total": len(questionnaire.expected_sections(values)),
+            "deadline": deadline(response.round.closes_at),
+            "profile": _profile_box(response),
         },
+        extra={"response": response},
     )
+
+
+def _shell_key(question_set: QuestionSet, *flags) -> tuple | None:
+    """The key of a page's kept shell (``surveys.page_shells``): the set and its revision,
+    which name its texts, and what else the page shows; None for a draft, whose texts
+    change without a new revision."""
+    if question_set.status == QuestionSetStatus.DRAFT:
+        return None
+    return (question_set.pk, question_set.revision, *flags)
+
+
+def _profile_box(response: Response) -> str:
+    """The workplace as registered (the welcome page and the profile section)."""
+    return render_to_string("partials/profile.html", {"response": response})
 
 
 @allow_methods("GET", "POST")
@@ -274,22 +293,35 @@ def _after_change_from_review(token: str, questionnaire: Questionnaire, values: 
 def _render_section(request, response, questionnaire, current, form, values) -> HttpResponse:
     previous, following = questionnaire.neighbours(current, values)
     show_profile = current.code == PROFILE_SECTION
-    return render(
+    progress = _progress(questionnaire, values, current)
+    shared = {
+        "section": current,
+        "show_profile": show_profile,
+        "has_errors": bool(form.errors),
+        "parts_skipped": progress["skipped"],
+        "is_last": following is None,
+        "from_review": _from_review(request),
+        "answers_form_id": "answers",
+    }
+    return render_page(
         request,
         "surveys/section.html",
-        {
-            "response": response,
-            "section": current,
-            "show_profile": show_profile,
-            "form": form,
-            "progress": _progress(questionnaire, values, current),
-            "previous": previous,
-            "is_last": following is None,
-            "from_review": _from_review(request),
-            "answers_form_id": "answers",
+        key=_shell_key(questionnaire.question_set, current.pk, *(shared[name] for name in SECTION_SHELL_FLAGS)),
+        shared=shared,
+        own={
+            "progress": {name: progress[name] for name in ("number", "total", "percent")},
+            "profile": _profile_box(response) if show_profile else "",
+            "error_summary": render_to_string("partials/error_summary.html", {"errors": form.error_summary()}),
+            "answers": form.as_answers(),
         },
+        # The whole ``progress`` (with ``skipped``) for a page rendered normally and for the tests.
+        extra={"response": response, "form": form, "previous": previous, "progress": progress},
         status=400 if form.errors else 200,
     )
+
+
+#: What a section page shows besides its section's texts (the rest of the shell's key).
+SECTION_SHELL_FLAGS = ("show_profile", "has_errors", "parts_skipped", "is_last", "from_review")
 
 
 def _switch_language(request, response, current, questions, values, language: str) -> HttpResponse:

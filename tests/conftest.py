@@ -18,6 +18,7 @@ from django.db.models.signals import post_migrate
 from django.utils import timezone, translation
 
 from surveys.models import Municipality, QuestionSet, Round, RoundKind, Workplace, WorkplaceType
+from surveys.page_shells import clear_page_shells
 from surveys.questionnaire import Questionnaire
 from surveys.services.questionsets import load_questionset_file
 from surveys.shared_pages import clear_shared_pages
@@ -52,10 +53,12 @@ def _fresh_process_caches():
     test that corrects a wording (a new revision) is rolled back: the next test to correct one
     would otherwise get the first one's texts from the per-revision cache. The front page and
     the self-test's first page are kept per language (``surveys.shared_pages``) and would
-    show the previous test's rounds.
+    show the previous test's rounds. The questionnaire's page shells are kept per question set
+    revision (``surveys.page_shells``), which a rolled-back correction repeats.
     """
     Questionnaire.clear_cache()
     clear_shared_pages()
+    clear_page_shells()
 
 
 @pytest.fixture(autouse=True)
