@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,7 +60,6 @@ from django.shortcuts import render
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.loader import get_template
-from django.test.signals import template_rendered
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -143,6 +143,16 @@ def _shell(request: HttpRequest, template_name: str, shared: dict, own: dict) ->
     return _Shell(pieces)
 
 
+def _tell_the_test_client(template_name: str, context: dict) -> None:
+    """Give the test client's ``response.context`` and ``templates`` as for a page rendered
+    (sent before a shell is rendered, so the page's own values come first in ``context``).
+    Only the tests import ``django.test``: a server never does, nor pays for the import."""
+    signals = sys.modules.get("django.test.signals")
+    if signals is not None and signals.template_rendered.receivers:
+        template = get_template(template_name).template
+        signals.template_rendered.send(sender=template, template=template, context=Context(context))
+
+
 def render_page(
     request: HttpRequest,
     template_name: str,
@@ -159,10 +169,7 @@ def render_page(
     context = {**shared, **own, **(extra or {})}
     if key is None or not _may_keep(request):
         return render(request, template_name, context, status=status)
-    if template_rendered.receivers:
-        # The test client's ``response.context`` and ``templates``, as for a page rendered; sent
-        # before a shell is rendered, so the page's own values come first in ``context``.
-        template_rendered.send(sender=None, template=get_template(template_name).template, context=Context(context))
+    _tell_the_test_client(template_name, context)
     full_key = (template_name, get_language(), *key)
     shell = _SHELLS.get(full_key)
     if shell is None:
