@@ -60,6 +60,7 @@ from django.shortcuts import render
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.loader import get_template
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
@@ -182,9 +183,16 @@ def render_page(
     values = {CSRF_SLOT: get_token(request), PATH_SLOT: request.get_full_path()}
     for name, value in own.items():
         values.update(_flat(name, value))
-    printing = Context()  # autoescape on, as the engine renders pages
-    body = "".join(
-        text if index % 2 == 0 else render_value_in_context(values[text], printing)
-        for index, text in enumerate(shell.pieces)
-    )
-    return HttpResponse(body, status=status)
+    printed = {name: _printed(value) for name, value in values.items()}
+    pieces = list(shell.pieces)
+    pieces[1::2] = [printed[name] for name in shell.pieces[1::2]]
+    return HttpResponse("".join(pieces), status=status)
+
+
+def _printed(value) -> str:
+    """``value`` as ``{{ value }}`` prints it on a page (autoescape on, as the engine renders
+    pages): escaped, unless it is safe HTML; a number localized. A string needs only the
+    escaping (``render_value_in_context`` leaves it as it is otherwise)."""
+    if isinstance(value, str):
+        return conditional_escape(value)
+    return render_value_in_context(value, Context())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client, override_settings
 
 from surveys import page_shells
@@ -133,3 +134,19 @@ def test_a_slot_changed_by_the_template_keeps_no_shell(invitation, monkeypatch):
         normal = blanked(client.get(f"/s/{invitation.token}/"))
     assert blanked(client.get(f"/s/{invitation.token}/")) == normal
     assert not page_shells._SHELLS
+
+
+def test_a_value_that_looks_like_a_slot_is_printed_as_it_is(question_set, rf):
+    """Values go into a copy of the kept pieces, split before: nothing in a value is filled."""
+    request = rf.get("/s/abc/?fra=oppsummering&x=1")
+    request.user = AnonymousUser()
+    own = {"next_url": "\x00resume_url\x00", "resume_url": 'https://x/?a=1&b="2"', "deadline": "", "profile": ""}
+    shared = {"question_set": question_set, "started": False, "section_total": 3}
+    html = page_shells.render_page(request, "surveys/welcome.html", key=("test",), shared=shared, own=own)
+    html = html.content.decode()
+    assert 'href="\x00resume_url\x00"' in html
+    assert "https://x/?a=1&amp;b=&quot;2&quot;" in html
+    assert 'name="next" type="hidden" value="/s/abc/?fra=oppsummering&amp;x=1"' in html
+    with override_settings(PAGE_SHELLS=False):
+        normal = page_shells.render_page(request, "surveys/welcome.html", key=("test",), shared=shared, own=own)
+    assert TOKEN.sub("-", normal.content.decode()) == TOKEN.sub("-", html)
