@@ -16,17 +16,19 @@ Shapes:
   literal text and slot names, ``pieces[0]``, ``name``, ``pieces[2]``, ``name``, ...;
 * the **key** is ``(template name, active language, *key)``, where the view's ``key`` holds
   everything in ``shared`` that shows on the page: the question set's pk and revision, the
-  section's code, and the flags and counts the template branches on. A wording correction
+  section's pk, and the flags and counts the template branches on. A wording correction
   bumps the revision, so it gets a new shell.
 
 The view gives three dicts: ``shared`` (the shell's context, determined by the key),
 ``own`` (this request's values: each becomes a slot in the shell and is filled as ``{{ }}``
 would print it, escaped unless it is safe HTML such as the rendered answer form) and
 ``extra`` (only for a page rendered normally and for the test client's ``context``; never
-seen by a shell). Every page also gets two slots of its own: the CSRF token (filled with a
-fresh ``get_token(request)``, which sets the cookie as ``{% csrf_token %}`` does) and
-``request.get_full_path`` (the shell's template sees a stand-in ``request`` that knows
-nothing else).
+seen by a shell). A value in ``own`` may only be printed, ``{{ name }}`` or as a
+``blocktranslate`` argument: never tested in ``{% if %}``, counted for a plural or passed
+through a filter (a slot is always true and a filter would print it changed). Every page
+also gets two slots of its own: the CSRF token (filled with a fresh ``get_token(request)``,
+which sets the cookie as ``{% csrf_token %}`` does) and ``request.get_full_path`` (the
+shell's template sees a stand-in ``request`` that knows nothing else).
 
 Why no respondent's data can be kept in a shell or reach another respondent: the shell is
 rendered from ``shared`` (question set objects, flags and counts named in the key), slot
