@@ -417,15 +417,14 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     summary = questionnaire.answer_summary(values)
     # One reverse for every part's "Change" link: the address up to the part's code.
     change = reverse("surveys:section", args=[token, "-"])[: -len("-/")]
-    return render(
+    return render_page(
         request,
         "surveys/review.html",
-        {
-            "response": response,
-            "answers": render_review(summary, lambda code: f"{change}{code}/?{FROM_REVIEW[0]}={FROM_REVIEW[1]}"),
-            "missing": [entry for entry in summary if entry["section"].code in missing],
-            "incomplete_section": questionnaire.first_incomplete_section(values),
-        },
+        # A refused submit lists the respondent's missing parts with their links: rendered normally.
+        key=None if missing else _shell_key(questionnaire.question_set),
+        shared={"missing": [entry for entry in summary if entry["section"].code in missing]},
+        own={"answers": render_review(summary, lambda code: f"{change}{code}/?{FROM_REVIEW[0]}={FROM_REVIEW[1]}")},
+        extra={"response": response},
         status=400 if missing else 200,
     )
 

@@ -65,6 +65,7 @@ def test_shelled_pages_are_the_pages_rendered_normally(invitation, question_set)
     response = Response.objects.get(invitation=invitation)
     visible = Questionnaire.of(question_set).visible_sections(AnswerValues.for_response(response))
     urls = [f"/s/{token}/", *(f"/s/{token}/del/{s.code}/" for s in visible), f"/s/{token}/del/newest/?fra=oppsummering"]
+    urls.append(f"/s/{token}/oppsummering/")
     invalid = {"action": "next", "newest_description": 'Ny "rutine" <b>&</b>', "newest_type": "bogus"}
     for language in LANGUAGES:
         client.cookies["barometer_language"] = language
@@ -74,6 +75,9 @@ def test_shelled_pages_are_the_pages_rendered_normally(invitation, question_set)
         normal, first, kept = both_ways(client, "post", f"/s/{token}/del/newest/", invalid)
         assert normal[0] == 400 and first == normal and kept == normal, language
         assert "&quot;rutine&quot; &lt;b&gt;&amp;&lt;/b&gt;" in kept[1]
+        # A submit refused for missing answers lists them, rendered normally, as it was.
+        normal, first, kept = both_ways(client, "post", f"/s/{token}/oppsummering/", {})
+        assert normal[0] == 400 and first == normal and kept == normal, language
     assert len(page_shells._SHELLS) >= len(LANGUAGES) * (len(urls) + 1)
 
 
@@ -88,7 +92,12 @@ def test_no_respondent_s_values_reach_another_or_stay_in_a_shell(invitation, oth
         assert answer(client, token, question_set, "newest", newest, action="back").status_code == 302
         pages[token] = "".join(
             client.get(url).content.decode()
-            for url in (f"/s/{token}/", f"/s/{token}/del/profile/", f"/s/{token}/del/newest/")
+            for url in (
+                f"/s/{token}/",
+                f"/s/{token}/del/profile/",
+                f"/s/{token}/del/newest/",
+                f"/s/{token}/oppsummering/",
+            )
         )
     mine, theirs = pages[invitation.token], pages[other_invitation.token]
     assert "Første hemmelighet" in mine and "Eksempelvik skole" in mine and invitation.token in mine
