@@ -314,9 +314,10 @@ SHARED_PAGE_SECONDS = int(os.environ.get("SHARED_PAGE_SECONDS", "10"))
 # The page frame's {% kept %} fragments are rendered once per language and login state in
 # each process (surveys/templatetags/kept.py); False renders them for every request.
 KEPT_FRAGMENTS = True
-# The questionnaire's welcome, section and review pages are rendered once per question set
-# revision, section, language and flags with slots for each respondent's values, and kept
-# in each process (surveys/page_shells.py); False renders them for every request.
+# The questionnaire's welcome, section and review pages and the workplace report's frame
+# are rendered once per question set revision, section, language and flags with slots for
+# each respondent's values, and kept in each process (surveys/page_shells.py); False
+# renders them for every request.
 PAGE_SHELLS = True
 
 # Privacy: managers' e-mail addresses and invitation links are removed this many days after

@@ -3,10 +3,12 @@
 Half the CPU of a questionnaire page went to the template engine, although almost all of
 the page (the frame, the section's title and introduction, the buttons, the wording of the
 progress line) is the same for every respondent who sees that section of that revision in
-that language. The same holds for the welcome page and the review (whose answers are
-rendered in Python, ``surveys.rendering``, and go into a slot). ``render_page`` renders the
-template once per key with *slots* where the per-request values go, keeps the result in
-this process and, for every request, joins the kept pieces with that request's values.
+that language. The same holds for the welcome page, the review (whose answers are
+rendered in Python, ``surveys.rendering``, and go into a slot) and the frame around a
+workplace report (``barometer.views.reports``: its body, cached per response, is a slot).
+``render_page`` renders the template once per key with *slots* where the per-request
+values go, keeps the result in this process and, for every request, joins the kept pieces
+with that request's values.
 
 Shapes:
 

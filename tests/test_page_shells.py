@@ -159,3 +159,40 @@ def test_a_value_that_looks_like_a_slot_is_printed_as_it_is(question_set, rf):
     with override_settings(PAGE_SHELLS=False):
         normal = page_shells.render_page(request, "surveys/welcome.html", key=("test",), shared=shared, own=own)
     assert TOKEN.sub("-", normal.content.decode()) == TOKEN.sub("-", html)
+
+
+def _submitted(invitation: Invitation) -> Invitation:
+    from tests.builders import ResponseBuilder, innovator
+
+    national_round, workplace = invitation.round, invitation.workplace
+    response = ResponseBuilder(national_round).submitted(
+        workplace_type=workplace.workplace_type,
+        municipality=workplace.municipality,
+        workplace=workplace,
+        answers=innovator(initiated_by=["employees"], collaborated_with=["other_municipalities"]),
+    )
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    return invitation
+
+
+def test_the_workplace_report_s_frame_is_kept_and_its_body_is_the_workplace_s_own(
+    barometer_data, invitation, other_invitation, admin_user
+):
+    mine, theirs = _submitted(invitation), _submitted(other_invitation)
+    client = Client()
+    for language in LANGUAGES:
+        client.cookies["barometer_language"] = language
+        for invited in (mine, theirs):
+            normal, first, kept = both_ways(client, "get", f"/s/{invited.token}/rapport/")
+            assert normal[0] == 200 and first == normal and kept == normal, language
+    report_shells = [key for key in page_shells._SHELLS if key[0] == "barometer/report.html"]
+    assert len(report_shells) == len(LANGUAGES)  # one frame per language, whoever's report
+    kept = "".join(piece for shell in page_shells._SHELLS.values() for piece in shell.pieces)
+    for value in (mine.token, theirs.token, "Eksempelvik", "Annenby"):
+        assert value not in kept
+    # Staff read the report about the workplace by name: rendered normally, never kept.
+    analyst = Client()
+    analyst.force_login(admin_user)
+    response = Response.objects.get(invitation=mine)
+    assert analyst.get(f"/rapporter/{response.pk}/").status_code == 200
+    assert len(page_shells._SHELLS) == len(report_shells)

@@ -32,6 +32,7 @@ from barometer.reports.workplace import (
 from config.methods import allow_methods
 from surveys.dates import shifted
 from surveys.models import Response
+from surveys.page_shells import render_page
 from surveys.questionnaire import AnswerValues, Questionnaire
 
 
@@ -106,16 +107,15 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
 
     comparison, also = _report_version_rounds(response)
     page = cached(comparison, "report", (response.pk, bool(token), weighted, get_language()), body, also=also)
-    return render(
+    # The frame around the report's body comes from a kept shell (``surveys.page_shells``):
+    # it depends only on the language and these two flags; the body and heading are slots.
+    return render_page(
         request,
         "barometer/report.html",
-        {
-            "body": mark_safe(page["body"]),
-            "synthetic": page["synthetic"],
-            "response": response,
-            "staff": staff,
-            "heading": report_heading(response, staff=staff),
-        },
+        key=("workplace-report", staff, page["synthetic"]),
+        shared={"staff": staff, "synthetic": page["synthetic"]},
+        own={"body": mark_safe(page["body"]), "heading": report_heading(response, staff=staff)},
+        extra={"response": response},
     )
 
 
