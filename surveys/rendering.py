@@ -19,8 +19,8 @@ suite checks (axe, keyboard):
   (``id_<name>_0``; a single input's id is ``id_<name>``).
 
 Used for ``SectionForm`` and ``SelfTestProfileForm`` (``AnsweringFormMixin.as_answers``)
-and for the review page's list of answers (``render_review``); the login, password and
-staff forms stay with crispy-forms.
+for the review page's list of answers (``render_review``) and for the workplace as
+registered (``render_profile``); the login, password and staff forms stay with crispy-forms.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from django import forms
 from django.forms.widgets import ChoiceWidget
+from django.utils import formats
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
@@ -291,4 +292,50 @@ def render_review(summary: list[dict], section_url) -> SafeString:
     return mark_safe("".join(out))
 
 
-__all__ = ["render_answer_form", "render_field", "render_review"]
+def render_profile(response, *, staff: bool = False, heading_level: int = 2) -> SafeString:
+    """The workplace as registered, as the welcome page, the questionnaire's first part and
+    the report show it: a ``<section>`` with a heading of ``heading_level`` (2 on a page of
+    its own, 4 inside the report's part about the comparison) and a description list of the
+    workplace's name (when invited), type, municipality and number of employees (when
+    given, grouped in thousands as the reader's language writes numbers). A respondent
+    reads about "your workplace", staff about "the workplace"; an invited respondent is
+    told how to report a wrong entry.
+
+    Written here rather than in a template: it is on the welcome page and the first part,
+    which a respondent opens most, and the template took a third of the welcome page's time.
+    """
+    workplace = response.workplace
+    if staff:
+        title = gettext("The workplace, as registered")
+    elif workplace is not None:
+        title = gettext("Your workplace, as registered")
+    else:
+        title = gettext("Your workplace (self-test)")
+    rows = []
+    if workplace is not None:
+        rows.append((gettext("Workplace"), workplace.name))
+    rows.append((gettext("Type of workplace"), response.get_workplace_type_display()))
+    rows.append((gettext("Municipality"), response.municipality.name if response.municipality else ""))
+    if response.employees:
+        employees = formats.number_format(response.employees, decimal_pos=0, use_l10n=True, force_grouping=True)
+        rows.append((gettext("Number of employees"), employees))
+    level = int(heading_level)
+    out = [
+        '<section class="profile card mb-4" aria-labelledby="profile-title">\n  <div class="card-body">\n'
+        f'    <h{level} id="profile-title" class="h5">{escape(title)}</h{level}>\n    <dl class="row mb-0">\n'
+    ]
+    out.extend(
+        f'      <dt class="col-sm-5">{escape(term)}</dt><dd class="col-sm-7">{escape(value)}</dd>\n'
+        for term, value in rows
+    )
+    out.append("    </dl>\n")
+    if workplace is not None and not staff:
+        wrong = gettext(
+            "If any of this is wrong, answer anyway and tell the survey team by replying to the invitation e-mail."
+        )
+        out.append(f'    <p class="small mb-0 mt-2">{escape(wrong)}</p>\n')
+    out.append("  </div>\n</section>\n")
+    return mark_safe("".join(out))
+
+
+__all__ = ["render_answer_form", "render_field", "render_profile", "render_review"]

@@ -38,7 +38,7 @@ from .links import find_link
 from .models import Answer, Invitation, QuestionSet, QuestionSetStatus, Response, Round, RoundKind
 from .page_shells import render_page
 from .questionnaire import AnswerValues, Questionnaire
-from .rendering import render_review
+from .rendering import render_profile, render_review
 from .services.answering import (
     ResponseLocked,
     response_for_invitation,
@@ -50,7 +50,7 @@ from .shared_pages import shared_with_anonymous_visitors
 from .templatetags.dates import deadline
 
 REPORT_URL_NAME = "barometer:report"
-# The questionnaire page that shows the workplace as registered (partials/profile.html).
+# The questionnaire page that shows the workplace as registered (rendering.render_profile).
 PROFILE_SECTION = "profile"
 # Pages reached through a respondent link: the 429 page there talks about wrong links.
 LINK_URL_NAMES = {"welcome", "section", "saved", "review", "report", "report_chart", "report_pdf"}
@@ -216,7 +216,7 @@ def _shell_key(question_set: QuestionSet, *flags) -> tuple | None:
 
 def _profile_box(response: Response) -> str:
     """The workplace as registered (the welcome page and the profile section)."""
-    return render_to_string("partials/profile.html", {"response": response})
+    return render_profile(response)
 
 
 @allow_methods("GET", "POST")

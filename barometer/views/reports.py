@@ -34,6 +34,7 @@ from surveys.dates import shifted
 from surveys.models import Response
 from surveys.page_shells import render_page
 from surveys.questionnaire import AnswerValues, Questionnaire
+from surveys.rendering import render_profile
 
 
 def _comparison_round_id(response: Response) -> int | None:
@@ -95,6 +96,8 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 "blocks": report_blocks(report, summary),
                 "staff": staff,
                 "heading": report_heading(response, staff=staff),
+                # Inside the "About the comparison" part (h3).
+                "profile": render_profile(response, staff=staff, heading_level=4),
                 # None when that lies past the year 9999: the link is then never removed.
                 "link_expires": shifted(response.round.closes_at, timedelta(days=settings.RETENTION_DAYS)),
                 "weighting_query": "" if weighted else "?vekting=av",

@@ -324,3 +324,33 @@ def test_the_review_lists_every_answer_escaped_with_a_change_link_per_part():
         '<dt><span lang="nb">Spørsmål 0</span></dt>' in english
         and '<h2 class="h4" id="review-value">Value</h2>' in english
     )
+
+
+def test_the_workplace_as_registered_names_whose_it_is_and_escapes_every_value(municipality, workplace):
+    """``render_profile`` (the welcome page, the first part and the report's comparison part)."""
+    from django.utils import translation
+
+    from surveys.models import Response
+    from surveys.rendering import render_profile
+
+    workplace.name = 'Bø & "Vik" <skole>'
+    invited = Response(workplace=workplace, workplace_type="kindergarten", municipality=municipality, employees=1500)
+    self_test = Response(workplace=None, workplace_type="nursing_home", municipality=municipality, employees=None)
+    with translation.override("nb"):
+        html = render_profile(invited)
+        assert '<h2 id="profile-title" class="h5">Virksomheten deres slik den er registrert</h2>' in html
+        assert "Bø &amp; &quot;Vik&quot; &lt;skole&gt;" in html and "<skole>" not in html
+        assert '<dd class="col-sm-7">1\xa0500</dd>' in html  # grouped with a no-break space
+        assert "Hvis noe av dette er feil" in html  # how to report a wrong entry
+        staff = render_profile(invited, staff=True, heading_level=4)
+        assert staff.startswith('<section class="profile card mb-4"') and "<h4 " in staff
+        assert 'class="small mb-0 mt-2"' not in staff  # staff are not told to reply to the invitation
+        own = render_profile(self_test)
+        assert "Virksomhet</dt>" in html and "Antall medarbeidere" in html
+        assert "Virksomhet</dt>" not in own and "Antall medarbeidere" not in own
+        assert 'class="small mb-0 mt-2"' not in own  # a self-test has no invitation to reply to
+    with translation.override("en"):
+        english = render_profile(invited)
+        assert "Your workplace, as registered" in english and '<dd class="col-sm-7">1,500</dd>' in english
+        assert "Your workplace (self-test)" in render_profile(self_test)
+        assert "The workplace, as registered" in render_profile(invited, staff=True)
