@@ -81,6 +81,20 @@ class ResponseBuilder:
         return response
 
 
+def submitted_by_invitation(invitation):
+    """``invitation``'s workplace has submitted an innovator's answers (employees initiated,
+    collaboration with other municipalities) in the invitation's round; returns the invitation."""
+    workplace = invitation.workplace
+    response = ResponseBuilder(invitation.round).submitted(
+        workplace_type=workplace.workplace_type,
+        municipality=workplace.municipality,
+        workplace=workplace,
+        answers=innovator(initiated_by=["employees"], collaborated_with=["other_municipalities"]),
+    )
+    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    return invitation
+
+
 def publish(round_):
     """Close ``round_`` (its fieldwork ended an hour ago) and publish its results: the
     snapshot every public and municipality page reads."""

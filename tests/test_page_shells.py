@@ -17,6 +17,7 @@ from surveys import page_shells
 from surveys.models import Invitation, Response, Section, Workplace, WorkplaceType
 from surveys.questionnaire import AnswerValues, Questionnaire
 from tests.answering import INNOVATOR_ANSWERS, post_data
+from tests.builders import submitted_by_invitation
 
 LANGUAGES = ("nb", "nn", "en")
 # Every CSRF token differs; everything else must be the same byte for byte.
@@ -161,24 +162,10 @@ def test_a_value_that_looks_like_a_slot_is_printed_as_it_is(question_set, rf):
     assert TOKEN.sub("-", normal.content.decode()) == TOKEN.sub("-", html)
 
 
-def _submitted(invitation: Invitation) -> Invitation:
-    from tests.builders import ResponseBuilder, innovator
-
-    national_round, workplace = invitation.round, invitation.workplace
-    response = ResponseBuilder(national_round).submitted(
-        workplace_type=workplace.workplace_type,
-        municipality=workplace.municipality,
-        workplace=workplace,
-        answers=innovator(initiated_by=["employees"], collaborated_with=["other_municipalities"]),
-    )
-    Response.objects.filter(pk=response.pk).update(invitation=invitation)
-    return invitation
-
-
 def test_the_workplace_report_s_frame_is_kept_and_its_body_is_the_workplace_s_own(
     barometer_data, invitation, other_invitation, admin_user
 ):
-    mine, theirs = _submitted(invitation), _submitted(other_invitation)
+    mine, theirs = submitted_by_invitation(invitation), submitted_by_invitation(other_invitation)
     client = Client()
     for language in LANGUAGES:
         client.cookies["barometer_language"] = language

@@ -19,21 +19,13 @@ from barometer.synthetic import generate_round
 from surveys import option_masks
 from surveys.models import Invitation, Municipality, Response, Round, RoundKind, WorkplaceType
 from surveys.questionnaire import Questionnaire
-from tests.builders import ResponseBuilder, innovator, publish
+from tests.builders import ResponseBuilder, innovator, publish, submitted_by_invitation
 
 
 @pytest.fixture
 def submitted(barometer_data, national_round, workplace):
     """One invited workplace that has submitted, in a round with few other answers."""
-    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
-    response = ResponseBuilder(national_round).submitted(
-        workplace_type=workplace.workplace_type,
-        municipality=workplace.municipality,
-        workplace=workplace,
-        answers=innovator(initiated_by=["employees"], collaborated_with=["other_municipalities"]),
-    )
-    Response.objects.filter(pk=response.pk).update(invitation=invitation)
-    return invitation
+    return submitted_by_invitation(Invitation.objects.create(round=national_round, workplace=workplace))
 
 
 def test_report_names_its_sources_and_waits_for_the_published_results(client, submitted):

@@ -11,8 +11,8 @@ import pytest
 from django.contrib.messages import get_messages
 
 from surveys.dates import shifted
-from surveys.models import Invitation, Response, Round
-from tests.builders import ResponseBuilder, innovator
+from surveys.models import Invitation, Round
+from tests.builders import submitted_by_invitation
 
 LAST_WEEK = datetime(9999, 12, 28, 12, tzinfo=UTC)
 
@@ -58,14 +58,7 @@ def test_extending_an_ordinary_round_still_adds_a_week(admin_client, national_ro
 def test_the_report_of_a_round_closing_at_the_calendars_end_opens(client, barometer_data, national_round, workplace):
     Round.objects.filter(pk=national_round.pk).update(closes_at=datetime(9999, 12, 31, 22, tzinfo=UTC))
     national_round.refresh_from_db()
-    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
-    response = ResponseBuilder(national_round).submitted(
-        workplace_type=workplace.workplace_type,
-        municipality=workplace.municipality,
-        workplace=workplace,
-        answers=innovator(initiated_by=["employees"], collaborated_with=["other_municipalities"]),
-    )
-    Response.objects.filter(pk=response.pk).update(invitation=invitation)
+    invitation = submitted_by_invitation(Invitation.objects.create(round=national_round, workplace=workplace))
     page = client.get(f"/s/{invitation.token}/rapport/")
     assert page.status_code == 200
     assert "this link stops working" not in page.content.decode()
