@@ -30,8 +30,9 @@ seen by a shell). A value in ``own`` may only be printed, ``{{ name }}`` or as a
 ``blocktranslate`` argument: never tested in ``{% if %}``, counted for a plural or passed
 through a filter (a slot is always true and a filter would print it changed). Every page
 also gets two slots of its own: the CSRF token (filled with a fresh ``get_token(request)``,
-which sets the cookie as ``{% csrf_token %}`` does) and ``request.get_full_path`` (the
-shell's template sees a stand-in ``request`` that knows nothing else).
+which sets the cookie as ``{% csrf_token %}`` does, and only on a page with a form that
+carries one, as when rendered normally) and ``request.get_full_path`` (the shell's template
+sees a stand-in ``request`` that knows nothing else).
 
 Why no respondent's data can be kept in a shell or reach another respondent: the shell is
 rendered from ``shared`` (question set objects, flags and counts named in the key), slot
@@ -87,6 +88,9 @@ def slot(name: str) -> str:
 @dataclass(frozen=True)
 class _Shell:
     pieces: tuple[str, ...]  # literal text, slot name, literal text, slot name, ..., literal text
+    #: Whether the page has a form with a CSRF token: only then is one drawn for the visitor
+    #: (a page without one, rendered normally, draws none and sets no cookie).
+    has_token: bool
 
 
 _SHELLS: dict[tuple, _Shell] = {}
@@ -146,7 +150,7 @@ def _shell(request: HttpRequest, template_name: str, shared: dict, own: dict) ->
     if any("\x00" in text for text in pieces[::2]) or not set(pieces[1::2]) <= known:
         logger.error("Page shell of %s not kept: a slot was changed or unknown", template_name)
         return None
-    return _Shell(pieces)
+    return _Shell(pieces, has_token=CSRF_SLOT in pieces[1::2])
 
 
 def _tell_the_test_client(template_name: str, context: dict) -> None:
@@ -185,7 +189,9 @@ def render_page(
         if len(_SHELLS) >= MAX_SHELLS:
             _SHELLS.clear()
         _SHELLS[full_key] = shell
-    values = {CSRF_SLOT: get_token(request), PATH_SLOT: request.get_full_path()}
+    values = {PATH_SLOT: request.get_full_path()}
+    if shell.has_token:
+        values[CSRF_SLOT] = get_token(request)
     for name, value in own.items():
         values.update(_flat(name, value))
     printed = {name: _printed(value) for name, value in values.items()}

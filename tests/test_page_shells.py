@@ -183,3 +183,24 @@ def test_the_workplace_report_s_frame_is_kept_and_its_body_is_the_workplace_s_ow
     response = Response.objects.get(invitation=mine)
     assert analyst.get(f"/rapporter/{response.pk}/").status_code == 200
     assert len(page_shells._SHELLS) == len(report_shells)
+
+
+def test_a_shell_sets_the_cookies_the_page_rendered_normally_sets(barometer_data, invitation, other_invitation):
+    """A page without a form that carries a CSRF token (the welcome page, the report) draws
+    a new visitor no CSRF secret and sets no cookie, from a shell as rendered normally; a
+    page with one (a part, the review) sets the CSRF cookie both ways (a tester's finding)."""
+    reported = submitted_by_invitation(other_invitation)
+    token = invitation.token
+    Client().get(f"/s/{token}/")  # the response exists now
+    expected = {
+        f"/s/{token}/": set(),
+        f"/s/{token}/del/profile/": {"csrftoken"},
+        f"/s/{token}/oppsummering/": {"csrftoken"},
+        f"/s/{reported.token}/rapport/": set(),
+    }
+    for url, cookies in expected.items():
+        with override_settings(PAGE_SHELLS=False):
+            normal = Client().get(url)
+        made, kept = Client().get(url), Client().get(url)
+        assert normal.status_code == made.status_code == kept.status_code == 200, url
+        assert set(normal.cookies) == set(made.cookies) == set(kept.cookies) == cookies, url

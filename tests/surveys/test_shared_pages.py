@@ -51,18 +51,66 @@ def test_the_front_page_makes_a_new_visitor_no_csrf_secret(self_test_round):
         assert not page.cookies, page.cookies
 
 
-def test_the_language_switch_works_without_a_csrf_token_and_only_towards_this_site(self_test_round):
-    visitor = Client(enforce_csrf_checks=True)
-    visitor.get("/")
-    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": "/selvtest/"})
-    assert (switched.status_code, switched["Location"]) == (302, "/selvtest/")
-    assert switched.cookies["barometer_language"].value == "en"
-    assert "Where does your workplace stand?" in visitor.get("/").content.decode()
+def test_the_language_switch_takes_no_token_from_this_site_s_own_pages(self_test_round):
+    """As a browser sends the form from a page of this site: ``Sec-Fetch-Site`` or, where
+    the browser sends no such header (plain HTTP), an ``Origin`` naming this site."""
+    for headers in ({"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_ORIGIN": "http://testserver"}):
+        visitor = Client(enforce_csrf_checks=True)
+        visitor.get("/")
+        switched = visitor.post("/i18n/setlang/", {"language": "en", "next": "/selvtest/"}, **headers)
+        assert (switched.status_code, switched["Location"]) == (302, "/selvtest/"), headers
+        assert switched.cookies["barometer_language"].value == "en"
+        assert "Where does your workplace stand?" in visitor.get("/").content.decode()
     # Django's view still sends no one to another site, and a GET changes nothing.
-    away = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "nn", "next": "https://evil.example/"})
+    away = Client(enforce_csrf_checks=True).post(
+        "/i18n/setlang/", {"language": "nn", "next": "https://evil.example/"}, HTTP_SEC_FETCH_SITE="same-origin"
+    )
     assert away["Location"] == "/"
     looked = Client().get("/i18n/setlang/?language=nn&next=/")
     assert "barometer_language" not in looked.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "https://other.testserver"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {},  # a browser that says nothing of where the form came from
+    ],
+)
+def test_another_site_cannot_choose_a_visitor_s_language(self_test_round, headers):
+    """Without a token, a post the browser does not say came from this site gets the CSRF
+    check, and so the refusal page: no language cookie, nothing kept for a response."""
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get("/konto/login/")  # a CSRF cookie, as a visitor of any page with a form has
+    forged = visitor.post("/i18n/setlang/", {"language": "en", "next": "/"}, **headers)
+    assert forged.status_code == 403 and "csrf_failure.html" in [t.name for t in forged.templates]
+    assert "barometer_language" not in forged.cookies
+    # With the form's token the check passes, as it did before the token was left out.
+    token = visitor.cookies["csrftoken"].value
+    with_token = visitor.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+    assert with_token.status_code == 302 and with_token.cookies["barometer_language"].value == "en"
+
+
+def test_a_forged_switch_does_not_change_a_response_s_language(national_round, workplace):
+    """The language a device chose is also the one a respondent's answers, e-mails and
+    report are kept in: another site's form must not choose it (a tester's finding)."""
+    from surveys.models import Invitation
+
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace, language="nn")
+    victim = Client(enforce_csrf_checks=True)
+    assert victim.get(f"/s/{invitation.token}/").status_code == 200
+    victim.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": "/"},
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    victim.get(f"/s/{invitation.token}/")
+    assert Response.objects.get(invitation=invitation).language == "nn"
+    assert 'lang="nn"' in Client().get(f"/s/{invitation.token}/").content.decode()
 
 
 def test_the_token_on_a_kept_page_is_the_visitors_own_and_starts_a_self_test(self_test_round, municipality):
