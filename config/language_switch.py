@@ -8,8 +8,10 @@ time: a third of a kept front page's time.
 The token is not what tells a forged switch apart, though: the browser does. A form sent
 from a page of this site comes with ``Sec-Fetch-Site: same-origin`` (every current
 browser, on HTTPS and on localhost) or with an ``Origin`` header naming this site (every
-current browser, on every POST). Only such a post is taken without a token. Anything
-else (another site's form, a post whose browser sends neither header) goes through
+current browser, on every POST), or, where a proxy or an old browser strips both, with a
+``Referer`` on this site. Only such a post is taken without a token; this site is what
+Django's own check trusts (its host, ``CSRF_TRUSTED_ORIGINS`` with its wildcards). Anything
+else (another site's form, a post that names no origin at all) goes through
 Django's full CSRF check as before: a token or the refusal page. So another site cannot
 choose the language for a visitor of ours, which matters because the language chosen on a
 device is also the language a respondent's answers, e-mails and report are kept in
@@ -20,28 +22,64 @@ device is also the language a respondent's answers, e-mails and report are kept 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.http import is_same_domain
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
+
+
+def _trusted_origin(request: HttpRequest, origin: str) -> bool:
+    """Whether ``origin`` ("scheme://host[:port]") is this site's, as Django's CSRF check
+    trusts an ``Origin``: this site's own (the scheme and host Django sees, behind a proxy
+    through ``SECURE_PROXY_SSL_HEADER``), an entry of ``CSRF_TRUSTED_ORIGINS``, or a
+    subdomain an entry such as ``https://*.example.no`` names."""
+    try:
+        if origin == f"{request.scheme}://{request.get_host()}":
+            return True
+    except DisallowedHost:
+        pass
+    trusted = settings.CSRF_TRUSTED_ORIGINS
+    if origin in trusted:
+        return True
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    return any(
+        is_same_domain(parts.netloc, urlsplit(entry).netloc.lstrip("*"))
+        for entry in trusted
+        if "*" in entry and urlsplit(entry).scheme == parts.scheme
+    )
 
 
 def _sent_from_this_site(request: HttpRequest) -> bool:
     """Whether the browser says the request was sent from a page of this site.
 
     ``Sec-Fetch-Site`` when the browser sends it (only "same-origin" counts: "same-site" is
-    another host of the same domain); otherwise an ``Origin`` that is this site's own
-    (scheme and host as Django sees them, behind a proxy through ``SECURE_PROXY_SSL_HEADER``)
-    or one of ``CSRF_TRUSTED_ORIGINS``. Neither header: False.
+    another host of the same domain); otherwise an ``Origin`` this site trusts
+    (``_trusted_origin``); otherwise, as for a browser or a proxy that strips both, a
+    ``Referer`` whose scheme and host this site trusts (a page of another site cannot send
+    ours, only none). None of the three: False.
     """
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site == "same-origin"
     origin = request.headers.get("Origin")
-    if not origin or origin == "null":
+    if origin is not None:
+        return origin != "null" and _trusted_origin(request, origin)
+    referer = request.headers.get("Referer")
+    if not referer:
         return False
-    return origin == f"{request.scheme}://{request.get_host()}" or origin in settings.CSRF_TRUSTED_ORIGINS
+    try:
+        parts = urlsplit(referer)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc) and _trusted_origin(request, f"{parts.scheme}://{parts.netloc}")
 
 
 @csrf_exempt

@@ -77,6 +77,9 @@ def test_the_language_switch_takes_no_token_from_this_site_s_own_pages(self_test
         {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "https://other.testserver"},
         {"HTTP_ORIGIN": "https://evil.example"},
         {"HTTP_ORIGIN": "null"},
+        {"HTTP_ORIGIN": "http://testserver.evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "none", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_REFERER": "https://evil.example/side"},
         {},  # a browser that says nothing of where the form came from
     ],
 )
@@ -92,6 +95,23 @@ def test_another_site_cannot_choose_a_visitor_s_language(self_test_round, header
     token = visitor.cookies["csrftoken"].value
     with_token = visitor.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
     assert with_token.status_code == 302 and with_token.cookies["barometer_language"].value == "en"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # A browser that sends no Sec-Fetch-Site, on a site whose origin is a trusted one
+        # behind a proxy that passes another Host (a wildcard entry, as Django reads it).
+        {"HTTP_HOST": "app.internal", "HTTP_ORIGIN": "https://www.example.no"},
+        # A proxy or an old browser that strips Origin and Sec-Fetch-Site keeps the Referer.
+        {"HTTP_REFERER": "http://testserver/metode/"},
+    ],
+)
+def test_the_language_switch_trusts_this_site_as_django_s_csrf_check_does(self_test_round, settings, headers):
+    settings.ALLOWED_HOSTS = ["app.internal", "testserver"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.no"]
+    switched = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en", "next": "/"}, **headers)
+    assert switched.status_code == 302 and switched.cookies["barometer_language"].value == "en"
 
 
 def test_a_forged_switch_does_not_change_a_response_s_language(national_round, workplace):
