@@ -317,7 +317,7 @@ def render_profile(response, *, staff: bool = False, heading_level: int = 2) -> 
     rows.append((gettext("Type of workplace"), response.get_workplace_type_display()))
     rows.append((gettext("Municipality"), response.municipality.name if response.municipality else ""))
     if response.employees:
-        employees = formats.number_format(response.employees, decimal_pos=0, use_l10n=True, force_grouping=True)
+        employees = formats.number_format(response.employees, force_grouping=True)
         rows.append((gettext("Number of employees"), employees))
     level = int(heading_level)
     out = [

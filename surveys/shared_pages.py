@@ -74,7 +74,7 @@ def _with_token(body: str, request: HttpRequest) -> str:
     """A kept page with the visitor's own CSRF token in its slot (and the cookie to go with it).
 
     A page without a form that needs one (the front page: its only form is the language
-    switch, config/urls.py) has no slot and costs the visitor no new CSRF secret or cookie.
+    switch, ``config.language_switch``) has no slot and costs the visitor no new CSRF secret or cookie.
     """
     if _TOKEN_SLOT not in body:
         return body

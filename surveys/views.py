@@ -199,7 +199,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
             ),
             "resume_url": resume_url(response),
             "deadline": deadline(response.round.closes_at),
-            "profile": _profile_box(response),
+            "profile": render_profile(response),
         },
         extra={"response": response},
     )
@@ -212,11 +212,6 @@ def _shell_key(question_set: QuestionSet, *flags) -> tuple | None:
     if question_set.status == QuestionSetStatus.DRAFT:
         return None
     return (question_set.pk, question_set.revision, *flags)
-
-
-def _profile_box(response: Response) -> str:
-    """The workplace as registered (the welcome page and the profile section)."""
-    return render_profile(response)
 
 
 @allow_methods("GET", "POST")
@@ -310,7 +305,7 @@ def _render_section(request, response, questionnaire, current, form, values) -> 
         shared=shared,
         own={
             "progress": {name: progress[name] for name in ("number", "total", "percent")},
-            "profile": _profile_box(response) if show_profile else "",
+            "profile": render_profile(response) if show_profile else "",
             "error_summary": render_to_string("partials/error_summary.html", {"errors": form.error_summary()}),
             "answers": form.as_answers(),
         },

@@ -111,11 +111,12 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
     comparison, also = _report_version_rounds(response)
     page = cached(comparison, "report", (response.pk, bool(token), weighted, get_language()), body, also=also)
     # The frame around the report's body comes from a kept shell (``surveys.page_shells``):
-    # it depends only on the language and these two flags; the body and heading are slots.
+    # it depends only on the language and these two flags (the template's name is in the
+    # shell's key already); the body and heading are slots.
     return render_page(
         request,
         "barometer/report.html",
-        key=("workplace-report", staff, page["synthetic"]),
+        key=(staff, page["synthetic"]),
         shared={"staff": staff, "synthetic": page["synthetic"]},
         own={"body": mark_safe(page["body"]), "heading": report_heading(response, staff=staff)},
         extra={"response": response},
