@@ -125,7 +125,7 @@ class IndicatorAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
         (None, {"fields": ["key", "position", "active", "headline", "rule", "population"]}),
         (_("Rule"), {"fields": ["question_codes", "option_codes", "min_count", "higher_is_favourable"]}),
         (
-            "Texts",
+            _("Texts"),
             {
                 "fields": [
                     "name_nb",
@@ -137,6 +137,9 @@ class IndicatorAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
                     "own_no_nb",
                     "own_no_nn",
                     "own_no_en",
+                    "share_clause_nb",
+                    "share_clause_nn",
+                    "share_clause_en",
                     "suggestion_nb",
                     "suggestion_nn",
                     "suggestion_en",

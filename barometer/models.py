@@ -285,6 +285,18 @@ class Indicator(models.Model):
     own_no_nb = models.CharField(_("sentence when it does not (bokmål)"), max_length=300, blank=True)
     own_no_nn = models.CharField(_("sentence when it does not (nynorsk)"), max_length=300, blank=True)
     own_no_en = models.CharField(_("sentence when it does not (English)"), max_length=300, blank=True)
+    share_clause_nb = models.CharField(
+        _("what the share counts (bokmål)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Share: the words that complete “80 % of nursing homes …” in the reports, for example "
+            "“har tatt i bruk minst én innovasjon de siste to årene”. Without them a report names the "
+            "share by the indicator's name."
+        ),
+    )
+    share_clause_nn = models.CharField(_("what the share counts (nynorsk)"), max_length=300, blank=True)
+    share_clause_en = models.CharField(_("what the share counts (English)"), max_length=300, blank=True)
     suggestion_nb = models.TextField(_("suggestion (bokmål)"), blank=True)
     suggestion_nn = models.TextField(_("suggestion (nynorsk)"), blank=True)
     suggestion_en = models.TextField(_("suggestion (English)"), blank=True)
@@ -307,6 +319,7 @@ class Indicator(models.Model):
     name = translated("name")
     own_yes = translated("own_yes")
     own_no = translated("own_no")
+    share_clause = translated("share_clause")
     suggestion = translated("suggestion")
 
     def __str__(self):

@@ -73,6 +73,7 @@ def load_indicators(path: Path = DATA_DIR / "indicators.json", *, overwrite=Fals
             **_texts(item, "name"),
             **_texts(item, "own_yes"),
             **_texts(item, "own_no"),
+            **_texts(item, "share_clause"),
             **_texts(item, "suggestion"),
             "position": position,
             "rule": item["rule"],

@@ -15,7 +15,7 @@ from barometer.engine.stats import index_score
 
 SHARE, MEAN, INDEX = "share", "mean", "index"
 #: Option codes of answers that are neither yes nor no: a workplace that chose one of them
-#: did not say no, though a share counts it as not answering yes.
+#: did not say no, though a share counts it among the workplaces the measure does not hold for.
 UNSURE_CODES = frozenset({"dont_know", "not_relevant"})
 
 
@@ -111,7 +111,7 @@ class OwnValue:
     (1.0/0.0 for a share, the score for a mean or an index).
 
     ``unsure`` is the option code ("dont_know" or "not_relevant") of a share that is 0.0
-    only because the workplace answered so: the figures count it as not answering yes (the
+    only because the workplace answered so: the figures count it as not holding (the
     barometer's shares are of everyone who answered), but the workplace did not say no, and
     its report must not say it did. Empty otherwise.
     """

@@ -124,7 +124,7 @@ def chart_title(title: str, *, preliminary: bool = False) -> str:
     reader (and a screen reader) starts.
 
     After the mark's colon the title goes on in lower case ("Preliminary figures: share
-    answering yes ...", not "...: Share ..."), unless it starts with an abbreviation ("KS").
+    of ...", not "...: Share ..."), unless it starts with an abbreviation ("KS").
     A title holds one colon at most: the mark's."""
     title = str(title)
     if not preliminary:

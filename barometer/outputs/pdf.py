@@ -153,8 +153,8 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
     summary = report.summary
     if summary is not None:
         heading(_("In short"))
-        text(_("The summary covers the yes-or-no questions; scores, such as the culture index, are compared in the "
-               "tables below."), 9)  # fmt: skip
+        text(_("The summary covers the measures that either hold for a workplace or do not; scores, such as the "
+               "culture index, are compared in the tables below."), 9)  # fmt: skip
         if report.summary_not_asked:
             text(report.summary_not_asked)
         elif summary.source == "published":
@@ -183,19 +183,19 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
             # Once, after the items it is about, as on the page.
             text(summary.fallback_note)
         if summary.empty and staff and not report.summary_not_asked:
-            text(_("On none of the yes-or-no questions does the workplace clearly differ from most comparable "
+            text(_("On none of these measures does the workplace clearly differ from most comparable "
                    "workplaces: either the groups' figures lie too close to 50%%, or there are too few answers to "
                    "tell.") % {})  # fmt: skip
         elif summary.empty and not report.summary_not_asked:
-            text(_("On none of the yes-or-no questions do you clearly differ from most comparable workplaces: "
+            text(_("On none of these measures do you clearly differ from most comparable workplaces: "
                    "either the groups' figures lie too close to 50%%, or there are too few answers to "
                    "tell.") % {})  # fmt: skip
         pdf.ln(2)
     heading(_("How to read the figures"), 11)
     # "%%" and "% {}": the same catalogue entries as the page's {% translate %} (which escapes %).
-    text(_("A percentage is the share of the group's workplaces that answered yes, weighted where the report "
-           "says so; the 95%% interval shows how uncertain it is (if the survey were repeated, the true share "
-           "would lie within such intervals 95 times out of 100), "
+    text(_("A percentage is the share of the group's workplaces for which the measure holds, weighted where "
+           "the report says so; the 95%% interval shows how uncertain it is (if the survey were repeated, the true "
+           "share would lie within such intervals 95 times out of 100), "
            "and n is the number of workplaces that answered. “Not shown” means "
            "a figure is hidden to protect the workplaces that answered: there are too few answers, or it could "
            "reveal a small group.") % {}, 9)  # fmt: skip

@@ -1,9 +1,10 @@
 """The first screen of a workplace report: "how are we doing?".
 
-At most two things the workplace does less than most comparable workplaces (it answered
-no, and the whole 95 % interval of the comparison group lies above 50 %) and at most two it
-does more (it answered yes, and the interval lies below 50 %), each as a sentence with the
-figure, the group named in words and what the barometer found.
+At most two things the workplace does less than most comparable workplaces (the measure
+does not hold for it, and the whole 95 % interval of the comparison group lies above 50 %)
+and at most two it does more (it holds, and the interval lies below 50 %), each as a
+sentence with the figure and what it counts (``share_statement``), the group named in words
+and what the barometer found.
 
 The figures come from a *figure source*: any object with ``group(filter_) -> GroupFigures``
 (``RoundFigures`` or a published snapshot's ``PublishedFigures``), asked only for groups
@@ -34,6 +35,7 @@ from barometer.formatting import (
     in_sentence,
     named_base,
     types_in_words,
+    upper_first,
     workplaces_of_type,
 )
 from barometer.models import Edition, Indicator, Rule
@@ -143,10 +145,34 @@ def _eligible(indicator: Indicator, own: OwnValue) -> bool:
 
 def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
     if staff:
-        template = _("“%(name)s”: this workplace answered yes.") if own.value == 1.0 else None
-        template = template or _("“%(name)s”: this workplace answered no.")
+        # Whether the measure holds, not "answered yes": few of them are yes/no questions.
+        template = _("“%(name)s”: holds for this workplace.") if own.value == 1.0 else None
+        template = template or _("“%(name)s”: does not hold for this workplace.")
         return template % {"name": indicator.name}
     return str(indicator.own_yes if own.value == 1.0 else indicator.own_no)
+
+
+def share_statement(indicator: Indicator, share: str, group: str = "") -> str:
+    """What a share of a group is, as a sentence's main clause, first letter upper-case: "80 %
+    av barnehager på landsbasis har tatt i bruk minst én innovasjon de siste to årene".
+    ``share`` is the share as shown ("80 %", "8 av 10", "over halvparten"); ``group`` the
+    group in sentence form, or "" for a published figure, whose base is said apart.
+
+    The words are the indicator's ``share_clause``, which says what the share counts. An
+    indicator without them (an admin's own) is named instead: "For 80 % av ... gjelder
+    «Ledere satte i gang»". Never "80 % answered yes": most measures are no yes/no question
+    (who initiated, what value, a factor's 5 or 6 on a scale)."""
+    clause = str(indicator.share_clause or "")
+    if clause:
+        if not group:
+            return upper_first(f"{share} {clause}")
+        return upper_first(
+            _("%(share)s of %(group)s %(counted)s") % {"share": share, "group": group, "counted": clause}
+        )
+    values = {"share": share, "group": group, "name": indicator.name}
+    if not group:
+        return upper_first(_("For %(share)s, “%(name)s” holds") % values)
+    return upper_first(_("For %(share)s of %(group)s, “%(name)s” holds") % values)
 
 
 def _shown_name(group: str, figure: Figure, *, nationally: bool) -> str:
@@ -156,36 +182,30 @@ def _shown_name(group: str, figure: Figure, *, nationally: bool) -> str:
     return _("%(base)s nationally") % {"base": base} if nationally and base else group
 
 
-def _figure_sentence(own_text: str, group: str, figure: Figure, *, nationally: bool = False) -> str:
-    """The own answer, then the group's share: "Among nursing homes nationally, 80% answered
-    yes (base: workplaces with an innovation; 95% interval ...)". Whom the share is of
-    (``named_base``, unless it is of all the group's workplaces) goes in the parenthesis, not
-    into the sentence: "80 % av virksomheter med en innovasjon ja" is not Norwegian, and an
-    indefinite base after a group ("blant alders- og sykehjem ... av virksomheter ...") reads
-    as another group. The national group (``nationally``) is named by that base instead:
-    "Among workplaces with an innovation nationally, 80% answered yes (...)", not "Among all
-    workplaces nationally" followed by a narrower base."""
+def _figure_sentence(
+    indicator: Indicator, own_text: str, group: str, figure: Figure, *, nationally: bool = False
+) -> str:
+    """The own answer, then what the group's share counts: "80 % av alders- og sykehjem på
+    landsbasis oppgir at ... (grunnlag: virksomheter med en innovasjon; 95 %-intervall ...)"
+    (``share_statement``). Whom the share is of (``named_base``, unless it is of all the
+    group's workplaces) goes in the parenthesis: an indefinite base after a group ("av alders-
+    og sykehjem ... av virksomheter med en innovasjon") reads as another group. The national
+    group (``nationally``) is named by that base instead: "80 % av virksomheter med en
+    innovasjon på landsbasis ...", not "all workplaces nationally" and a narrower base."""
     base = named_base(figure.base)
     if nationally and base:
         group, base = _shown_name(group, figure, nationally=True), ""
     values = {
         "own": own_text,
-        "group": in_sentence(group),
-        "base": base,
         # The value with as many decimals as its interval ("58,4 %" beside "57,9–58,9 %").
-        "share": format_estimate(figure),
+        "statement": share_statement(indicator, format_estimate(figure), in_sentence(group)),
+        "base": base,
         "interval": format_interval(figure.low, figure.high),
         "n": format_count(figure.n),
     }
     if values["base"]:
-        return (
-            _(
-                "%(own)s Among %(group)s, %(share)s answered yes (base: %(base)s; 95%% interval %(interval)s, "
-                "%(n)s answers)."
-            )
-            % values
-        )
-    return _("%(own)s Among %(group)s, %(share)s answered yes (95%% interval %(interval)s, %(n)s answers).") % values
+        return _("%(own)s %(statement)s (base: %(base)s; 95%% interval %(interval)s, %(n)s answers).") % values
+    return _("%(own)s %(statement)s (95%% interval %(interval)s, %(n)s answers).") % values
 
 
 def _other_rows(hidden) -> list[str]:
@@ -287,7 +307,7 @@ def build_summary(
                 if direction is None:
                     break
                 nationally = group.kind == "national"
-                sentence = _figure_sentence(own_text, group.name, figure, nationally=nationally)
+                sentence = _figure_sentence(indicator, own_text, group.name, figure, nationally=nationally)
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
                     group.name, suggestion_for(indicator, workplace_type), tuple(hidden),
@@ -311,7 +331,7 @@ def build_summary(
                 direction = "less" if own.value == 0.0 and allowed.low >= 50 else None
                 direction = direction or ("more" if own.value == 1.0 and allowed.high <= 50 else None)
                 if direction:
-                    sentence = _published_sentence(own_text, reference)
+                    sentence = _published_sentence(indicator, own_text, reference)
                     item = SummaryItem(
                         indicator, direction, sentence, value, None, None, None,
                         pgettext("comparison group", "the published national figures"),
@@ -329,20 +349,24 @@ def build_summary(
     )
 
 
-def _published_sentence(own_text: str, reference) -> str:
+def _published_sentence(indicator: Indicator, own_text: str, reference) -> str:
     """The summary's sentence that compares the workplace with a published figure of the
-    national barometer (2018): its wording as published ("8 av 10"), whom it is a share of
-    (its base: "all workplaces", "workplaces with an innovation") and, when it covers only
-    some workplace types (those it was published for, else those its edition asked: KS 2018
-    asked education and health and care only), which, named as a sentence names them."""
+    national barometer (2018): the share in its published words ("8 av 10") and what it
+    counts (``share_statement``), whom it is a share of (its base: "all workplaces",
+    "workplaces with an innovation") and, when it covers only some workplace types (those it
+    was published for, else those its edition asked: KS 2018 asked education and health and
+    care only), which, named as a sentence names them."""
     covered = reference.covered_types()
-    words = {"own": own_text, "share": reference.wording, "base": str(reference.get_population_display())}
+    words = {
+        "own": own_text,
+        "statement": share_statement(indicator, str(reference.wording)),
+        "base": str(reference.get_population_display()),
+    }
     if covered is None:
-        return _("%(own)s In the published national barometer (2018), %(share)s answered yes (base: %(base)s).") % words
+        return _("%(own)s %(statement)s, according to the national barometer of 2018 (base: %(base)s).") % words
     types = types_in_words([t for t in WorkplaceType.values if t in covered])
     return _(
-        "%(own)s In the published national barometer (2018), %(share)s answered yes (base: %(base)s; "
-        "published for %(types)s)."
+        "%(own)s %(statement)s, according to the national barometer of 2018 (base: %(base)s; published for %(types)s)."
     ) % {**words, "types": types}
 
 

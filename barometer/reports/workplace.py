@@ -46,7 +46,7 @@ from barometer.formatting import (
 from barometer.models import EDITION_COVERAGE, Country, Edition, Indicator, ReferenceFigure, Rule
 from barometer.reports.rounds import is_preliminary
 from barometer.reports.scope import national_row_notes, suggestion_for, type_name
-from barometer.reports.summary import Summary, build_summary, comparison_groups
+from barometer.reports.summary import Summary, build_summary, comparison_groups, share_statement
 from surveys.models import AnswerChoice, Response, Round, RoundKind
 
 
@@ -231,19 +231,21 @@ def unsure_answer(own: OwnValue) -> str:
 
 def unsure_text(own: OwnValue) -> str:
     """The sentence for a share the workplace answered "don't know" or "not relevant" to
-    (``OwnValue.unsure``): it did not say no, and the figures count it as not yes ("" for
-    any other answer). Addressed to the workplace, as the sentence it replaces."""
+    (``OwnValue.unsure``): it did not say no, and the figures count it among the workplaces
+    the measure does not hold for ("" for any other answer). Addressed to the workplace, as
+    the sentence it replaces."""
     if not own.unsure:
         return ""
-    template = _("You answered “%(answer)s”; the figures count that as not answering yes.")
+    template = _("You answered “%(answer)s”; the figures count your workplace among those it does not hold for.")
     return template % {"answer": lower_first(unsure_answer(own))}
 
 
 def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, published: bool = True) -> str:
     """The workplace's own answer, then the national figure, as a person would say them:
-    "Dere har ikke innovert de siste to årene. Nasjonalt svarte 74 % ja (400 svar)." The
-    indicator's name is never quoted into the sentence. Before the round's results are
-    published (``published`` false), the own answer only."""
+    "Virksomheten deres har ikke tatt i bruk noen innovasjon de siste to årene. 74 % av alle
+    virksomheter på landsbasis har tatt i bruk minst én innovasjon de siste to årene (400
+    svar)." The indicator's name is never quoted into the sentence. Before the round's
+    results are published (``published`` false), the own answer only."""
     if indicator.rule == Rule.SHARE:
         own_text = unsure_text(own) or (indicator.own_yes if own.value == 1.0 else indicator.own_no)
         if not published:
@@ -252,17 +254,17 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
             return _(
                 "%(own)s The national figure is not shown: there are too few answers, or it could reveal a small group."
             ) % {"own": own_text}
+        # The national group named by whom the share is of ("virksomheter med en innovasjon
+        # på landsbasis"), as in the summary: "88 % av virksomheter med en innovasjon ja" and
+        # "Nasjonalt svarte 88 % ja" said neither whom nor what.
+        base = named_base(national.base)
+        group = _("%(base)s nationally") % {"base": base} if base else _("all workplaces nationally")
         values = {
             "own": own_text,
-            "share": format_share(national.value),
-            "base": named_base(national.base),
+            "statement": share_statement(indicator, format_share(national.value), group),
             "n": format_count(national.n),
         }
-        # Whom the share is of in the parenthesis, as in the summary: "88 % av verksemder med
-        # ein innovasjon ja" is not Norwegian; nothing to add for a share of all workplaces.
-        if values["base"]:
-            return _("%(own)s Nationally, %(share)s answered yes (base: %(base)s; %(n)s answers).") % values
-        return _("%(own)s Nationally, %(share)s answered yes (%(n)s answers).") % values
+        return _("%(own)s %(statement)s (%(n)s answers).") % values
     if own.value is None:
         own_text = _("Your workplace did not answer enough of the statements to get a score.")
     else:
@@ -518,15 +520,16 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
         return shares_chart(
             bars,
             title=_(
-                "Share answering yes, nationally and in your peer group (%(weighting)s). Where a bar names a "
-                "group of workplaces, the share is among those."
+                "Share of workplaces for which each measure holds, nationally and in your peer group "
+                "(%(weighting)s). Where a bar names a group of workplaces, the share is among those."
             )
             % {"weighting": weighting},
             national_label=_("Nationally (with 95% interval)"),
             peer_label=_("Same type of workplace as yours: %(type)s")
             % {"type": workplaces_of_type(report.response.workplace_type)},
             published_label=_("Published, Norway"),
-            own_label=_("Your workplace: yes = 100%, no = 0%"),
+            # No break inside either half: a line "ikke" on its own in the legend said nothing.
+            own_label=_("Your workplace: 100% if it holds, 0% if not"),
             hidden_label=hidden,
             image_format=image_format,
             preliminary=report.preliminary,

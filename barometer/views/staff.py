@@ -125,8 +125,8 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
         # One colon at most (the preliminary mark's). The weighting goes with the share, not
         # inside the group's own brackets ("(most central)" is not weighted).
         title = _(
-            "Share answering yes (%(weighting)s) among %(group)s. Where a bar names a group of workplaces, "
-            "the share is among those."
+            "Share of %(group)s for which each measure holds (%(weighting)s). Where a bar names a group of "
+            "workplaces, the share is among those."
         ) % {"weighting": weighting_word(report.weighted), "group": lower_first(describe(report.filter))}
         return shares_chart(
             bars,

@@ -156,7 +156,9 @@ def test_the_chart_of_a_round_in_fieldwork_says_its_figures_are_preliminary(anal
     _published, closed, open_ = rounds
     chart = analyst_client.get(f"/statistikk/figur.svg?round={open_.pk}").content.decode()
     # After the mark's colon, the title goes on in lower case: one colon, no capital after it.
-    assert "<title>Preliminary figures: share answering yes (unweighted) among all workplaces. Where" in chart
+    assert (
+        "<title>Preliminary figures: share of all workplaces for which each measure holds (unweighted). Where" in chart
+    )
     assert re.search(r"<text[^>]*>Preliminary figures: share", chart)
     figure = _chart_figure(analyst_client.get(f"/statistikk/?round={open_.pk}").content.decode())
     assert 'alt="Preliminary figures. Bar chart' in figure

@@ -629,7 +629,7 @@ def test_the_chart_names_the_group_inside_its_title_and_each_base_once(client, a
     client.cookies["barometer_language"] = "en"
     chart = client.get(f"/statistikk/figur.svg?round={skewed.pk}&group=sector:health_care").content.decode()
     # A sector's workplaces, in lower case inside a sentence.
-    wording = r"[Ss]hare answering yes \((un)?weighted\) among workplaces in the health and care sector\. "
+    wording = r"[Ss]hare of workplaces in the health and care sector for which each measure holds \((un)?weighted\)\. "
     assert re.search(wording, chart)
     # Whom each bar is of, said with "among" as the tables say it (it read "each bar is a
     # share of the workplaces in brackets", the bars "(of ...)": "av" beside "blant"), in
@@ -833,7 +833,8 @@ def test_every_row_of_a_table_has_the_tables_decimals(client, analyst, skewed, m
         )
         assert "<strong>40,0\u00a0%</strong>" in cell and "30,0–50,0\u00a0%" in cell, cell
         # A figure on its own (the summary): its value as precise as its interval.
-        sentence = _figure_sentence("Dere svarte ja.", "alle virksomheter", row.national)
+        indicator = SimpleNamespace(share_clause="har tatt i bruk minst én innovasjon", name="")
+        sentence = _figure_sentence(indicator, "Dere svarte ja.", "alle virksomheter", row.national)
         assert "58,0\u00a0%" in sentence and "57,8–58,3\u00a0%" in sentence, sentence
 
 

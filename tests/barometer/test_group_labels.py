@@ -264,52 +264,70 @@ def _figure(value, low, high, base, n=200):
     return Figure("x", Estimate(n=n, value=value, low=low, high=high), base, True, True)
 
 
+#: An indicator as the summary's sentences use it: what its share counts, and its name.
+EXTERNAL = SimpleNamespace(
+    share_clause="collaborated with actors outside the workplace on their newest innovation",
+    name="Collaborated with someone outside the workplace",
+)
+
+
 def test_a_summary_sentence_names_the_group_then_whom_the_share_is_of():
     """ "Among nursing homes nationally, 80% of workplaces with an innovation answered yes" is
     no sentence in Norwegian («Blant alders- og sykehjem på landsbasis svarte 66 % av
-    virksomheter med en innovasjon ja»): the share answered yes, and whom it is of (the base)
-    stands in the parenthesis with the interval."""
+    virksomheter med en innovasjon ja»), and "answered yes" says nothing of what the share
+    counts: the share of the group, then what it counts, and whom it is of (the base) in the
+    parenthesis with the interval."""
     with translation.override("en"):
-        sentence = _figure_sentence("You answered no.", "nursing homes nationally", _figure(0.8, 0.7, 0.9, INNOVATORS))
+        figure = _figure(0.8, 0.7, 0.9, INNOVATORS)
+        sentence = _figure_sentence(EXTERNAL, "You answered no.", "nursing homes nationally", figure)
         assert sentence == (
-            "You answered no. Among nursing homes nationally, 80% answered yes "
-            "(base: workplaces with an innovation; 95% interval 70–90%, 200 answers)."
+            "You answered no. 80% of nursing homes nationally collaborated with actors outside the workplace on "
+            "their newest innovation (base: workplaces with an innovation; 95% interval 70–90%, 200 answers)."
         )
-        sentence = _figure_sentence("You answered no.", "all workplaces nationally", _figure(0.8, 0.7, 0.9, ALL))
+        sentence = _figure_sentence(
+            EXTERNAL, "You answered no.", "all workplaces nationally", _figure(0.8, 0.7, 0.9, ALL)
+        )
         assert sentence == (
-            "You answered no. Among all workplaces nationally, 80% answered yes (95% interval 70–90%, 200 answers)."
+            "You answered no. 80% of all workplaces nationally collaborated with actors outside the workplace on "
+            "their newest innovation (95% interval 70–90%, 200 answers)."
         )
         # All workplaces nationally, of whom a share of innovators: the base names the group
-        # ("Among all workplaces nationally" then a narrower base would contradict itself).
-        national = _figure(0.8, 0.7, 0.9, INNOVATORS)
-        sentence = _figure_sentence("You answered no.", "all workplaces nationally", national, nationally=True)
+        # ("all workplaces nationally" then a narrower base would contradict itself).
+        sentence = _figure_sentence(EXTERNAL, "You answered no.", "all workplaces nationally", figure, nationally=True)
         assert sentence == (
-            "You answered no. Among workplaces with an innovation nationally, 80% answered yes "
-            "(95% interval 70–90%, 200 answers)."
+            "You answered no. 80% of workplaces with an innovation nationally collaborated with actors outside the "
+            "workplace on their newest innovation (95% interval 70–90%, 200 answers)."
         )
+        # An indicator without the words (an admin's own) is named, never "answered yes".
+        unnamed = SimpleNamespace(share_clause="", name="Leaders initiated")
+        sentence = _figure_sentence(unnamed, "You answered no.", "nursing homes nationally", figure)
+        assert sentence.startswith("You answered no. For 80% of nursing homes nationally, “Leaders initiated” holds (")
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_no_summary_sentence_puts_an_indefinite_base_between_the_share_and_yes(language):
     """Every group the summary compares with, beside every base, in every language: the share
-    is followed by "answered yes" at once (nb «svarte 80 % ja»), never by "of <base>"."""
+    of the group is followed by what it counts at once, never by "of <base>" after the
+    group's name (an indefinite base after a group reads as another group), and the base is
+    named once."""
     from barometer.reports.summary import comparison_groups
 
     with translation.override(language):
-        yes = {"nb": "ja", "nn": "ja", "en": "answered yes"}[language]
+        of = {"nb": "av", "nn": "av", "en": "of"}[language]
         bases = [
             Base("innovators", str(translation.gettext("workplaces with an innovation"))),
             Base("non_innovators", str(translation.gettext("workplaces without an innovation"))),
             Base("workplaces", str(translation.gettext("all workplaces"))),
         ]
+        indicator = SimpleNamespace(share_clause="COUNTED", name="NAME")
         for workplace_type in WorkplaceType.values:
             for group in comparison_groups(workplace_type=workplace_type, centrality=3):
                 for base in bases:
                     sentence = _figure_sentence(
-                        "X.", group.name, _figure(0.8, 0.7, 0.9, base), nationally=group.kind == "national"
+                        indicator, "X.", group.name, _figure(0.8, 0.7, 0.9, base), nationally=group.kind == "national"
                     )
-                    assert re.search(rf"\b80\s?% {yes}\b", sentence), sentence
-                    assert f" av {base.label}" not in sentence and f" of {base.label}" not in sentence, sentence
+                    assert re.search(rf"^X\. 80\s?% {of} .*\S COUNTED \(", sentence), sentence
+                    assert not re.search(rf"(\)|\w) {of} {re.escape(base.label)}", sentence), sentence
                     # The base is named once: in the group's name (nationally) or in the parenthesis.
                     if base.kind != "workplaces":
                         assert sentence.count(base.label) == 1, sentence
@@ -325,20 +343,32 @@ def test_a_summary_compared_nationally_names_the_base_as_the_group(published_rep
 
 
 def test_a_report_row_sentence_names_whom_the_national_share_is_of_in_brackets(published_reports):
-    """nn «Nasjonalt svarte 88 % av verksemder med ein innovasjon ja» is no sentence: the share
-    answered yes, its base in the parenthesis; a share of all workplaces needs none."""
+    """nn «Nasjonalt svarte 88 % av verksemder med ein innovasjon ja» is no sentence, and
+    "answered yes" said nothing of what the share counts: the share of the national group,
+    named by whom it is of (a share of all workplaces of all of them), then what it counts."""
     with translation.override("en"):
         rows = {row.indicator.key: row for row in build_workplace_report(published_reports["workplace"]).rows}
         external, innovated = rows["external-collaboration"].sentence, rows["innovated"].sentence
     assert re.search(
-        r" Nationally, \d+% answered yes \(base: workplaces with an innovation; [\d,]+ answers\)\.$", external
-    )
-    assert re.search(r" Nationally, \d+% answered yes \([\d,]+ answers\)\.$", innovated), innovated
+        r" \d+% of workplaces with an innovation nationally collaborated with actors outside the workplace on "
+        r"their newest innovation \([\d,]+ answers\)\.$",
+        external,
+    ), external
+    assert re.search(
+        r" \d+% of all workplaces nationally have taken at least one innovation into use in the last two years "
+        r"\([\d,]+ answers\)\.$",
+        innovated,
+    ), innovated
     for language in ("nb", "nn"):
         with translation.override(language):
             report = build_workplace_report(published_reports["workplace"])
         for row in report.rows:
-            assert not re.search(r"% av (alle )?(virksomheter|verksemder)", str(row.sentence)), row.sentence
+            sentence = str(row.sentence)
+            assert not re.search(r"\bja\b", sentence), sentence
+            if row.indicator.is_share and row.national.shown:
+                # The national group, then at once what the share counts.
+                clause = getattr(row.indicator, f"share_clause_{language}")
+                assert f" på landsbasis {clause} (" in sentence, sentence
 
 
 def test_a_factor_names_the_group_then_whom_the_shares_are_of(published_reports):
@@ -466,7 +496,7 @@ def test_the_statistics_page_chart_and_files_name_a_size_class_as_workplaces(pub
     assert f": {group}</h2>" in html
     assert f"Indicators for {lower_first(group)}" in html
     chart = client.get(f"/statistikk/figur.svg?{query}").content.decode()
-    assert f"<title>Share answering yes (unweighted) among {lower_first(group)}. Where a bar names" in chart
+    assert f"<title>Share of {lower_first(group)} for which each measure holds (unweighted). Where a bar names" in chart
     data = json.loads(client.get(f"/statistikk/eksport.json?{query}").content)
     assert data["group"] == group, data["group"]
 
@@ -502,8 +532,8 @@ def test_the_report_charts_name_each_base_with_among_as_the_tables_do(published_
     client.cookies["barometer_language"] = "en"
     page = client.get(url).content.decode()
     assert (
-        "Share answering yes, nationally and in your peer group. Where a bar names a group of workplaces, the share "
-        "is among those." in page
+        "Share of workplaces for which each measure holds, nationally and in your peer group. Where a bar names a "
+        "group of workplaces, the share is among those." in page
     )
     assert "share of the workplaces named in its label" not in page
 

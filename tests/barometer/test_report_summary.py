@@ -92,7 +92,7 @@ def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data,
     (item,) = summary.less
     assert item.group == "barnehager på landsbasis"
     # The item names the group it compares with; why is said once, under the items.
-    assert "Blant barnehager på landsbasis svarte" in item.sentence
+    assert "75\xa0% av barnehager på landsbasis har tatt i bruk" in item.sentence
     assert item.hidden and "barnehager i kommuner med samme sentralitet" in summary.fallback_note
     assert "samme sentralitet" not in item.sentence
     # Its own sentences, not brackets around a group name that has brackets of its own.
@@ -115,7 +115,7 @@ def test_the_fallback_names_the_hidden_group_the_group_shown_and_the_peer_row_ap
         "not shown: there are too few answers, or it could reveal a small group. “Workplaces in municipalities in "
         "centrality class 6 (least central)” further down is another group, with workplaces of every type."
     )
-    assert "Among kindergartens nationally, 75%" in item.sentence and "not shown" not in item.sentence
+    assert "75% of kindergartens nationally have taken" in item.sentence and "not shown" not in item.sentence
     # Nothing else of the hidden group: neither its number of answers nor why it is hidden.
     assert " 3 answers" not in summary.fallback_note and "protect" not in summary.fallback_note
 
@@ -161,7 +161,7 @@ def test_the_same_fallback_is_said_once_under_the_items_not_after_each(barometer
     items = summary.less + summary.more
     assert len(items) == 4
     for item in items:
-        assert "Among kindergartens nationally, " in item.sentence, item.sentence
+        assert "% of kindergartens nationally " in item.sentence, item.sentence
         assert "not shown" not in item.sentence and "further down" not in item.sentence, item.sentence
     assert summary.fallback_note.startswith("The summary compares with kindergartens nationally, a wider group,")
     assert summary.fallback_note.count("not shown") == 1
@@ -190,9 +190,9 @@ def test_an_item_whose_comparison_differs_keeps_its_own_words(barometer_data):
         "kindergartens in municipalities with the same centrality as yours"
     )
     for key in ("innovated", "external-collaboration"):
-        assert "Among kindergartens nationally, " in by_key[key].sentence and "not shown" not in by_key[key].sentence
+        assert "% of kindergartens nationally " in by_key[key].sentence and "not shown" not in by_key[key].sentence
     own_words = by_key["value-quality"].sentence
-    assert "Among all workplaces nationally, " in own_words
+    assert "% of all workplaces nationally say that" in own_words
     assert "and kindergartens nationally are not shown" in own_words
     assert "This compares with all workplaces nationally instead, a wider group." in own_words
     assert "not shown" not in by_key["spread"].sentence and "same centrality as yours" in by_key["spread"].sentence
@@ -242,8 +242,8 @@ def test_without_figures_the_summary_compares_with_published_national_figures(ba
         # all-types 74 % nor "80 %", a precision the source does not claim; with whom it is
         # a share of and the types it was published for.
         assert item.sentence.endswith(
-            "In the published national barometer (2018), 8 in 10 answered yes "
-            "(base: all workplaces; published for the education and childhood sector)."
+            " 8 in 10 have taken at least one innovation into use in the last two years, according to the national "
+            "barometer of 2018 (base: all workplaces; published for the education and childhood sector)."
         )
         # Without a figure for its own types, the figure for all the types 2018 asked: those.
         (external,) = indicators("external-collaboration")
@@ -251,8 +251,9 @@ def test_without_figures_the_summary_compares_with_published_national_figures(ba
             None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
         ).less
         assert item.sentence.endswith(
-            "In the published national barometer (2018), 6 in 10 answered yes (base: workplaces with an "
-            "innovation; published for the education and childhood sector and the health and care sector)."
+            " 6 in 10 collaborated with actors outside the workplace on their newest innovation, according to the "
+            "national barometer of 2018 (base: workplaces with an innovation; published for the education and "
+            "childhood sector and the health and care sector)."
         )
     # KS 2018 did not ask "other" workplaces: nothing of 2018 is theirs to be compared with.
     assert build_summary(
@@ -267,7 +268,7 @@ def test_staff_wording_is_third_person(barometer_data, bokmal):
                             staff=True)  # fmt: skip
     sentence = summary.less[0].sentence
     assert "Dere" not in sentence and "deres" not in sentence
-    assert "Denne virksomheten svarte nei" in sentence
+    assert sentence.startswith("«Har innovert de siste to årene»: gjelder ikke denne virksomheten. 80")
 
 
 def build_demo_report(question_set) -> tuple[int, int]:
@@ -402,7 +403,10 @@ def test_the_respondent_report_addresses_the_workplace_one_way(client, demo_repo
     main = nb[nb.index("<main") : nb.index("</main>")]
     # "dere/deres" for the workplace; never "du/din/ditt/dine" beside it.
     assert not re.search(r"\b(din|ditt|dine)\b", re.sub(r"<[^>]+>", " ", main))
-    assert "Nasjonalt gjelder «" not in main and "Nasjonalt svarte" in main
+    # What the national share counts, said of the workplaces: never "svarte ja" for a
+    # measure that is no yes/no question, nor the indicator's name quoted into the sentence.
+    assert "Nasjonalt gjelder «" not in main and " ja (" not in main
+    assert re.search(r"\d\xa0% av (alle virksomheter|virksomheter med en innovasjon) på landsbasis \w", main)
     nn = client.get(f"/s/{invitation.token}/rapport/", HTTP_ACCEPT_LANGUAGE="nn").content.decode()
     nn_main = re.sub(r"<[^>]+>", " ", nn[nn.index("<main") : nn.index("</main>")])
     assert not re.search(r"\b(di|din|ditt|dine)\b", nn_main)
@@ -445,7 +449,7 @@ def test_chart_text_is_at_least_12_css_px_on_a_phone(client, demo_report, name):
     # Rendered size = font size x rendered width / the SVG's own width (the image shrinks to fit).
     assert min(sizes) * PHONE_IMAGE_WIDTH / own_width >= 12
     if name == "shares":
-        assert "Virksomheten deres: ja =" in svg  # "you" has its own legend entry
+        assert "Virksomheten deres:" in svg and "0\xa0%\xa0hvis\xa0ikke" in svg  # "you" has its own legend entry
         assert "Samme virksomhetstype som" in svg and "grunnskoler" in svg
 
 
@@ -590,15 +594,15 @@ def test_a_report_of_several_items_says_the_fallback_once_on_the_page_the_staff_
         summary = re.sub(r"\s+", " ", html[html.index('id="summary-title"') : html.index("</section>")])
         items = re.findall(r"<li>.*?</li>", summary)
         assert len(items) >= 2, items
-        assert all("Among workplaces with an innovation nationally, " in item for item in items), items
+        assert all("% of workplaces with an innovation nationally " in item for item in items), items
         assert summary.count(reason) == 1 and summary.count("not shown") == 1
         assert not any("not shown" in item or "further down" in item for item in items), items
         assert summary.rindex("</ul>") < summary.index('<p class="small summary-fallback">')
     pdf = respondent.get(f"{url}rapport.pdf")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages))
     assert text.count(reason) == 1
-    assert text.count("Among workplaces with an innovation nationally, ") >= 2
-    assert text.rindex("Among workplaces with an innovation nationally, ") < text.index(reason)
+    # The items come before the reason (the details further down name the same group).
+    assert text[: text.index(reason)].count("% of workplaces with an innovation nationally ") >= 2
 
 
 def test_a_published_figure_about_every_type_says_its_base_only(barometer_data, monkeypatch):
@@ -613,5 +617,6 @@ def test_a_published_figure_about_every_type_says_its_base_only(barometer_data, 
             None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
         ).less
     assert item.sentence.endswith(
-        "In the published national barometer (2018), 6 in 10 answered yes (base: workplaces with an innovation)."
+        " 6 in 10 collaborated with actors outside the workplace on their newest innovation, according to the "
+        "national barometer of 2018 (base: workplaces with an innovation)."
     )

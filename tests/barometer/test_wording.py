@@ -138,7 +138,7 @@ def test_a_share_of_innovators_names_its_base_beside_the_group():
     """A summary's share of innovators names that base, so that a share of the 381 innovators
     is not read as a share of all 521 nursing homes; never in brackets of its own after a name
     with brackets of its own (a fresh reader found "(klasse 3 av 6 ...) (virksomheter ...)"):
-    it opens the parenthesis of the interval ("ja (grunnlag: ...; 95 %-intervall ...)")."""
+    it opens the parenthesis of the interval ("... (grunnlag: ...; 95 %-intervall ...)")."""
     from barometer.engine.figures import Figure
     from barometer.reports.summary import _figure_sentence
 
@@ -146,11 +146,15 @@ def test_a_share_of_innovators_names_its_base_beside_the_group():
     with translation.override("nb"):
         base = Base("innovators", "virksomheter med en innovasjon")
         group = "Alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)"
-        sentence = _figure_sentence("Dere svarte nei.", group, Figure("x", estimate, base, True, True))
+        indicator = SimpleNamespace(share_clause="samarbeidet med aktører utenfor virksomheten", name="")
+        sentence = _figure_sentence(indicator, "Dere svarte nei.", group, Figure("x", estimate, base, True, True))
         assert "alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)" in sentence
-        assert ") (" not in sentence and "(klasse 3 av 6) svarte 80\xa0% ja (grunnlag: virksomheter med en" in sentence
+        assert ") (" not in sentence
+        assert "(klasse 3 av 6) samarbeidet med aktører utenfor virksomheten (grunnlag: virksomheter med en" in sentence
         everyone = Figure("x", estimate, Base("workplaces", "alle virksomheter"), True, True)
-        assert "alle virksomheter" not in _figure_sentence("Dere svarte nei.", "alders- og sykehjem", everyone)
+        assert "alle virksomheter" not in _figure_sentence(
+            indicator, "Dere svarte nei.", "alders- og sykehjem", everyone
+        )
 
 
 def test_an_interval_narrower_than_its_rounding_gets_a_decimal():

@@ -74,7 +74,9 @@ def test_a_dont_know_answer_is_never_reported_as_no(client, invitation, question
     for key in ("innovated", "work-in-progress"):
         row = rows[key]
         assert row.own.value == 0.0 and row.own.unsure == "dont_know" and row.own_unsure == "Vet ikke"
-        assert row.sentence.startswith("Dere svarte «vet ikke». I tallene telles det som et svar som ikke er ja.")
+        assert row.sentence.startswith(
+            "Dere svarte «vet ikke». I tallene telles virksomheten deres blant dem dette ikke gjelder for."
+        )
         assert not row.suggestion
     html = report.content.decode()
     assert "<td>Vet ikke</td>" in html and "Dere har ikke innovasjonsarbeid på gang" not in html

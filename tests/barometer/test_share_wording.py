@@ -1,0 +1,153 @@
+"""A share says what it counts. The reports said "80 % answered yes" (nb «svarte 80 % ja»)
+for every share, though most are no yes/no question: who initiated the newest innovation,
+what kind of value it created, whether a factor was rated 5 or 6 on a scale of 1 to 6. Each
+shipped share indicator now has the words that complete "80 % of <group> …" in bokmål,
+nynorsk and English (``share_clause``), and no page, chart or PDF a respondent or an analyst
+reads says "answered yes" of a share."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from importlib import import_module
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from pypdf import PdfReader
+
+from barometer.models import Indicator
+from barometer.reference_data import DATA_DIR
+from barometer.reports.summary import share_statement
+from barometer.reports.workplace import build_workplace_report
+
+LANGUAGES = ("nb", "nn", "en")
+
+#: The words a share was described with before, in every language: none may come back.
+ANSWERED_YES = re.compile(r"answer(ed|ing) yes|\bsvar(te|a)\b[^.]{0,20}\bja\b|ja = 100|yes = 100|ja/nei")
+
+
+def _shipped():
+    return json.loads((DATA_DIR / "indicators.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("definition", [d for d in _shipped() if d["rule"] == "share"], ids=lambda d: d["key"])
+def test_every_shipped_share_says_what_it_counts_in_every_language(definition):
+    clause = definition["share_clause"]
+    assert set(clause) == set(LANGUAGES)
+    for language, words in clause.items():
+        # It completes "80 % av barnehager på landsbasis …": lower case, no full stop, and
+        # not the old yes/no wording.
+        assert words and words == words.strip() and words[0].islower() and not words.endswith("."), (language, words)
+        assert not ANSWERED_YES.search(words), words
+    # What it counts is the newest innovation's when the share is of innovators.
+    if definition["population"] == "innovators":
+        assert "innovasjonen" in clause["nb"] and "innovasjonen" in clause["nn"] and "innovation" in clause["en"]
+    assert clause["nb"] != clause["nn"] or "på gang" in clause["nb"]
+
+
+def test_a_share_statement_reads_as_a_sentence_in_every_language(barometer_data):
+    innovated = Indicator.objects.get(key="innovated")
+    factor = Indicator.objects.get(key="factor-mistakes-promoted")
+    expected = {
+        "nb": (
+            "80\xa0% av barnehager på landsbasis har tatt i bruk minst én innovasjon de siste to årene",
+            "Over halvparten oppgir at måten de håndterer feil på, fremmet arbeidet med den nyeste innovasjonen "
+            "(5 eller 6 på skalaen fra 1 til 6)",
+        ),
+        "nn": (
+            "80\xa0% av barnehagar på landsbasis har teke i bruk minst éin innovasjon dei siste to åra",
+            "Over halvparten oppgir at måten dei handterer feil på, fremja arbeidet med den nyaste innovasjonen "
+            "(5 eller 6 på skalaen frå 1 til 6)",
+        ),
+        "en": (
+            "80% of kindergartens nationally have taken at least one innovation into use in the last two years",
+            "Over half say that the way they handle mistakes promoted the work on their newest innovation "
+            "(5 or 6 on the scale from 1 to 6)",
+        ),
+    }
+    groups = {"nb": "barnehager på landsbasis", "nn": "barnehagar på landsbasis", "en": "kindergartens nationally"}
+    over_half = {"nb": "over halvparten", "nn": "over halvparten", "en": "over half"}
+    for language in LANGUAGES:
+        with translation.override(language):
+            share = "80\xa0%" if language != "en" else "80%"
+            assert share_statement(innovated, share, groups[language]) == expected[language][0]
+            # A published figure's own words, capitalised where they start the sentence.
+            assert share_statement(factor, over_half[language]) == expected[language][1]
+
+
+def test_an_indicator_without_the_words_is_named_not_said_to_be_answered_yes(barometer_data):
+    leaders = Indicator.objects.get(key="leaders-initiated")
+    Indicator.objects.filter(pk=leaders.pk).update(share_clause_nb="", share_clause_nn="", share_clause_en="")
+    leaders.refresh_from_db()
+    with translation.override("nb"):
+        assert (
+            share_statement(leaders, "30\xa0%", "barnehager")
+            == "For 30\xa0% av barnehager gjelder «Ledere satte i gang»"
+        )
+    # Nynorsk and English fall back to bokmål's words when only those are given.
+    Indicator.objects.filter(pk=leaders.pk).update(share_clause_nb="oppgir at ledere satte i gang")
+    leaders.refresh_from_db()
+    with translation.override("nn"):
+        assert (
+            share_statement(leaders, "30\xa0%", "barnehagar") == "30\xa0% av barnehagar oppgir at ledere satte i gang"
+        )
+
+
+def test_an_existing_database_gets_the_words_where_the_indicator_counts_as_shipped(barometer_data):
+    from django.apps import apps
+
+    migration = import_module("barometer.migrations.0022_indicators_say_what_a_share_counts")
+    shipped = {d["key"]: d for d in _shipped()}
+    assert set(migration.CLAUSES) == {key for key, d in shipped.items() if d["rule"] == "share"}
+    for key, (questions, options, words) in migration.CLAUSES.items():
+        assert (questions, options, words) == (
+            shipped[key]["question_codes"],
+            shipped[key]["option_codes"],
+            shipped[key]["share_clause"],
+        )
+    # As a database migrated before this change has them: no words at all.
+    Indicator.objects.update(share_clause_nb="", share_clause_nn="", share_clause_en="")
+    # An admin's own words are kept; a share an admin redefined gets none (they would be wrong).
+    Indicator.objects.filter(key="spread").update(share_clause_nb="egne ord")
+    Indicator.objects.filter(key="evaluated").update(option_codes=["external"])
+    migration.forwards(apps, None)
+    by_key = {indicator.key: indicator for indicator in Indicator.objects.all()}
+    assert by_key["innovated"].share_clause_en == shipped["innovated"]["share_clause"]["en"]
+    assert by_key["factor-economy-hindered"].share_clause_nn == shipped["factor-economy-hindered"]["share_clause"]["nn"]
+    assert (by_key["spread"].share_clause_nb, by_key["spread"].share_clause_en) == ("egne ord", "")
+    assert by_key["evaluated"].share_clause_nb == ""
+    assert by_key["culture-index"].share_clause_nb == ""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_report_chart_or_pdf_says_a_share_was_answered_yes(published_reports, admin_client, language):
+    """The respondent's report, its charts and PDF, the staff view of it and the statistics
+    page with its chart: what every share counts, in its own words."""
+    response = published_reports["workplace"]
+    respondent = Client()
+    for client in (respondent, admin_client):
+        client.cookies["barometer_language"] = language
+    token = response.link_token
+    pages = {
+        "report": respondent.get(f"/s/{token}/rapport/").content.decode(),
+        "staff report": admin_client.get(f"/rapporter/{response.pk}/").content.decode(),
+        "chart": respondent.get(f"/s/{token}/rapport/figur/shares.svg").content.decode(),
+        "statistics": admin_client.get(f"/statistikk/?round={response.round_id}").content.decode(),
+        "statistics chart": admin_client.get(f"/statistikk/figur.svg?round={response.round_id}").content.decode(),
+    }
+    pdf = respondent.get(f"/s/{token}/rapport/rapport.pdf")
+    assert pdf.status_code == 200 and all(text.startswith("<") for text in pages.values())
+    pages["pdf"] = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for name, text in pages.items():
+        text = re.sub(r"\s+", " ", text)
+        assert not ANSWERED_YES.search(text), (name, ANSWERED_YES.search(text).group(0))
+    # Every row of the report says what its national share counts, in this language.
+    with translation.override(language):
+        report = build_workplace_report(response)
+    rows = [row for row in report.rows if row.indicator.is_share and row.national.shown]
+    assert rows
+    for row in rows:
+        clause = getattr(row.indicator, f"share_clause_{language}")
+        assert f" {clause} (" in row.sentence, row.sentence
