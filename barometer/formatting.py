@@ -58,11 +58,33 @@ def format_count(value: int | None) -> str:
     return format_number(value, 0)
 
 
+#: The most decimals a share is written with to keep it from reading as none or all.
+MOST_SHARE_DECIMALS = 2
+
+
 def format_share(value: float | None, decimals: int = 0) -> str:
-    """A share between 0 and 1 as a percentage."""
+    """A share between 0 and 1 as a percentage with ``decimals`` ("88 %"; "" for None).
+
+    A share that is neither none nor all is never written "0 %" or "100 %": one workplace
+    of 200 is "0,5 %", not "0 %", which reads as none of them. It gets more decimals, up to
+    ``MOST_SHARE_DECIMALS``, until it rounds to neither, and beyond them is written "under
+    0,01 %" (or "over 99,99 %")."""
     if value is None:
         return ""
-    return format_number(value * 100, decimals) + _percent_sign()
+    percent = value * 100
+    most = max(decimals, MOST_SHARE_DECIMALS)
+
+    def none_or_all(places: int) -> bool:
+        rounded = round(percent, places)
+        return (rounded == 0 and percent > 0) or (rounded == 100 and percent < 100)
+
+    while decimals < most and none_or_all(decimals):
+        decimals += 1
+    if none_or_all(decimals):
+        limit = 10**-decimals
+        bound, template = (limit, _("under %(share)s")) if percent < 50 else (100 - limit, _("over %(share)s"))
+        return str(template % {"share": format_number(bound, decimals) + _percent_sign()})
+    return format_number(percent, decimals) + _percent_sign()
 
 
 def format_interval(low: float | None, high: float | None, *, as_share: bool = True, decimals: int = 0) -> str:

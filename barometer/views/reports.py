@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 
 from barometer.access import report_response_for_staff, report_response_for_token, signed_in_required
 from barometer.engine.cache import cached, figures_version
-from barometer.engine.disclosure import MIN_PUBLISHED
+from barometer.engine.disclosure import MIN_PUBLISHED, MIN_UNKNOWN
 from barometer.outputs.charts import DRAWING_VERSION
 from barometer.outputs.pdf import report_pdf
 from barometer.reports.workplace import (
@@ -216,6 +216,7 @@ def method(request: HttpRequest) -> HttpResponse:
             "min_group": settings.BAROMETER_MIN_GROUP_SIZE,
             "min_stratum": settings.BAROMETER_MIN_STRATUM_RESPONDENTS,
             "min_published": MIN_PUBLISHED,
+            "min_unknown": MIN_UNKNOWN,
             "retention_days": settings.RETENTION_DAYS,
         },
     )

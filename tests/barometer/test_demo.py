@@ -1,6 +1,7 @@
 """The demo on SSB's real register: a synthetic previous round and a round in fieldwork."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -182,3 +183,24 @@ def test_the_method_page_names_what_the_exact_check_does_not_look_at(client, db,
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = client.get("/metode/").content.decode()
     assert words in page and "cannot be computed from what is shown" not in page
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_method_page_gives_each_threshold_from_the_rule_that_applies_it(client, db, language, settings):
+    """The page wrote "at least 6" and "at least 5" into its text, and analysts' live pages
+    say groups under ``BAROMETER_MIN_GROUP_SIZE`` (5) are hidden, which no public page
+    explained beside the published rule's 6. Every number now comes from the rule's own
+    constant, and the live figures' rule is said apart, with its own number."""
+    from barometer.engine.disclosure import MIN_PUBLISHED, MIN_UNKNOWN
+
+    settings.BAROMETER_MIN_GROUP_SIZE = 4  # a deployment's own, to tell it from 5 and 6
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/metode/").content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)
+    least = {"nb": "minst", "nn": "minst", "en": "at least"}[language]
+    fewer = {"nb": "færre enn", "nn": "færre enn", "en": "fewer than"}[language]
+    assert text.count(f"{least} {MIN_PUBLISHED} ") >= 3, text
+    assert f"{least} {MIN_UNKNOWN} " in text
+    live = page[page.index('id="live-figures"') :]
+    live = live[: live.index("</p>")]
+    assert f"{fewer} 4 " in live and f"{least} {MIN_PUBLISHED} " in live

@@ -203,3 +203,27 @@ def test_a_change_of_zero_has_no_sign_and_a_change_of_one_a_singular_unit():
         assert format_change((0.0, -0.07, 0.06), decimals=0) == "0 percentage points (−7 to +6)"
         assert format_change((-1.0, -1.8, -0.2), as_share=False, decimals=0) == "−1 point (−2 to 0)"
         assert format_change((3.0, 1.8, 4.2), as_share=False, decimals=0) == "+3 points (+2 to +4)"
+
+
+def test_a_share_that_is_neither_none_nor_all_is_never_written_so():
+    """One workplace of 200 was written "0 %", which reads as none of them; 199 of 200 as
+    "100 %". Such a share gets the decimals it needs, and beyond two says "under"/"over"."""
+    from barometer.formatting import format_estimate, format_share
+
+    with translation.override("nb"):
+        assert format_share(1 / 200) == "0,5\xa0%"
+        assert format_share(199 / 200) == "99,5\xa0%"
+        assert format_share(1 / 3000) == "0,03\xa0%"
+        assert format_share(1 / 150_000) == "under 0,01\xa0%"
+        assert format_share(1 - 1 / 150_000) == "over 99,99\xa0%"
+        # None and all, and every share that rounds to neither, as before.
+        assert (format_share(0), format_share(1), format_share(0.884), format_share(0.006)) == (
+            "0\xa0%",
+            "100\xa0%",
+            "88\xa0%",
+            "1\xa0%",
+        )
+        # The value beside its interval: "0,5 % (0–3 %)", not "0 % (0–3 %)".
+        assert format_estimate(Estimate(value=1 / 200, low=0.0009, high=0.028, n=200)) == "0,5\xa0%"
+    with translation.override("en"):
+        assert format_share(1 / 200) == "0.5%" and format_share(1 / 150_000) == "under 0.01%"
