@@ -13,12 +13,18 @@ These statements run on every respondent page, so they are sent through ``bindin
 on PostgreSQL (``config.postgresql``) the server keeps them prepared per connection and
 skips parsing and planning them; elsewhere it is Django's own cursor.
 
+A ``Prepared`` query may also bring a **correlated** value along (``Correlated``): a
+subquery written per database that takes one joined model's key, such as a response's
+answers aggregated to JSON, kept on that model's instance for whoever asks for it next.
+
 ``tests/surveys/test_link_lookup.py`` compares the results with the ORM's, field for field
 and relation for relation, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.apps import apps
@@ -73,14 +79,38 @@ class _Columns:
         return self.model.from_db(db, self.attnames, values)
 
 
-class _Written:
-    """A ``Prepared`` query written for one database: the SQL, each model's columns, and
-    for each relation (parent's index, the relation, its own index)."""
+@dataclass(frozen=True)
+class Correlated:
+    """One more column of a ``Prepared`` query: a subquery on the key of the model reached
+    by ``path`` (``""`` for the queried model itself, else a path in its ``related``).
 
-    def __init__(self, sql: str, columns: list[_Columns], links: list[tuple[int, object, int]]):
+    ``write(connection, key)`` returns the subquery's SQL for that database, ``key`` being the
+    quoted key column it compares with, or None where it has no way to write it (the column
+    is then left out and nothing is kept). The value the database returns, as the driver
+    gives it, is kept in the instance's ``__dict__`` under ``name`` when that instance exists
+    (a left join that found nothing keeps nothing)."""
+
+    path: str
+    name: str
+    write: Callable[[object, str], str | None]
+
+
+class _Written:
+    """A ``Prepared`` query written for one database: the SQL, each model's columns, for
+    each relation (parent's index, the relation, its own index), and for each correlated
+    column written (index of the instance it goes to, its name, its index in the row)."""
+
+    def __init__(
+        self,
+        sql: str,
+        columns: list[_Columns],
+        links: list[tuple[int, object, int]],
+        correlated: list[tuple[int, str, int]] = (),
+    ):
         self.sql = sql
         self.columns = columns
         self.links = links
+        self.correlated = correlated
 
 
 class Prepared:
@@ -96,17 +126,27 @@ class Prepared:
       order, ``where`` must find at most one row (a unique column): the statement has no
       LIMIT, which lets the planner choose its indexes.
 
+    - ``correlated``: ``Correlated`` columns, each kept on its instance.
+
     ``first(params)`` returns the first row's instance with its relations, or None. The
     model may be named (``"surveys.Invitation"``) for a module the models import. It reads
     the model's table as it is: no default manager's filtering and no database router (the
     database is ``db``, ``default`` unless given).
     """
 
-    def __init__(self, model: type[Model] | str, related: tuple[str, ...], where: str, order: str = ""):
+    def __init__(
+        self,
+        model: type[Model] | str,
+        related: tuple[str, ...],
+        where: str,
+        order: str = "",
+        correlated: tuple[Correlated, ...] = (),
+    ):
         self._model = model
         self.related = related
         self.where = where
         self.order = order
+        self.correlated = correlated
         self._written: dict[str, _Written] = {}
 
     @cached_property
@@ -116,8 +156,10 @@ class Prepared:
     def _write(self, db: str) -> _Written:
         """Raises ``ImproperlyConfigured`` for a model this way of reading does not support:
         one whose primary key is not its first column (a missing relation is told by that
-        column being NULL) or one that inherits another model's table."""
-        quote = connections[db].ops.quote_name
+        column being NULL) or one that inherits another model's table, and ``KeyError`` for a
+        correlated column on a path not in ``related``."""
+        connection = connections[db]
+        quote = connection.ops.quote_name
         models: list[tuple[type[Model], str]] = [(self.model, "t0")]
         joins, links = [], []
         aliases = {(): 0}  # relation path -> index in models
@@ -151,6 +193,14 @@ class Prepared:
         for field in self.model._meta.concrete_fields:
             names[field.name] = names[field.attname] = f"t0.{quote(field.column)}"
         select = ", ".join(f"{c.alias}.{quote(field.column)}" for c in columns for field in c.fields)
+        correlated = []
+        for extra in self.correlated:
+            index = aliases[tuple(extra.path.split("__")) if extra.path else ()]
+            model, alias = models[index]
+            subquery = extra.write(connection, f"{alias}.{quote(model._meta.pk.column)}")
+            if subquery is not None:
+                select += f", ({subquery})"
+                correlated.append((index, extra.name, start + len(correlated)))
         sql = f"SELECT {select} FROM {quote(self.model._meta.db_table)} t0 {' '.join(joins)}"
         sql += f" WHERE {self.where.format(**names)}"
         if self.order:
@@ -158,7 +208,7 @@ class Prepared:
         # A lookup on a unique column has no LIMIT: with one, PostgreSQL's planner may expect
         # to find the row early and scan a table instead of using an index (it scanned every
         # response for an invitation's when few responses had one).
-        return _Written(sql, columns, links)
+        return _Written(sql, columns, links, correlated)
 
     def first(self, params: list, db: str = DEFAULT_DB_ALIAS) -> Model | None:
         """The first row as an instance of the model with its relations, or None.
@@ -184,4 +234,7 @@ class Prepared:
             relation.set_cached_value(parent, related)
             if related is not None and relation.one_to_one:
                 relation.remote_field.set_cached_value(related, parent)
+        for index, name, position in written.correlated:
+            if instances[index] is not None:
+                instances[index].__dict__[name] = row[position]
         return instances[0]
