@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from functools import cache
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
@@ -27,7 +28,7 @@ from django_ratelimit.core import get_usage
 from config.clientip import client_ip
 from config.throttling import Throttled
 
-from .statements import Prepared
+from .statements import Correlated, Prepared
 
 MAX_TOKEN_LENGTH = 64
 RATE_GROUP = "respondent-links"
@@ -92,29 +93,44 @@ def clear_blocked() -> None:
     _BLOCKED.clear()
 
 
-#: An invitation with its response (if started) and the response's round and question set.
-_INVITATION = Prepared("surveys.Invitation", ("response__round", "response__question_set"), "{token_digest} = %s")
-#: The same with what the profile box shows (the workplace and the response's municipality),
-#: for the two pages that show it: one statement instead of two.
-_INVITATION_WITH_PROFILE = Prepared(
-    "surveys.Invitation",
-    ("response__round", "response__question_set", "response__workplace", "response__municipality"),
-    "{token_digest} = %s",
-)
+#: An invitation with its response (if started) and the response's round and question set;
+#: with the profile, what the profile box shows too (the workplace and the response's
+#: municipality), for the two pages that show it: one statement instead of two.
+_INVITATION_RELATED = ("response__round", "response__question_set")
+_PROFILE_RELATED = ("response__workplace", "response__municipality")
 #: A self-test's response with its round, question set and municipality (the profile box
 #: shows it). It has no invitation, which Django then knows without a query.
-_SELF_TEST = Prepared("surveys.Response", ("round", "question_set", "municipality"), "{token_digest} = %s")
+_SELF_TEST_RELATED = ("round", "question_set", "municipality")
 
 
-def find_link(request: HttpRequest | None, token: str, *, with_profile: bool = False):
+@cache
+def _statements(with_profile: bool, with_answers: bool) -> tuple[Prepared, Prepared]:
+    """The invitation's and the self-test's statement for these options, made on first use
+    (the answers' subquery is written by ``surveys.questionnaire``, which needs the models,
+    which need this module)."""
+    from .questionnaire import ANSWER_ROWS, AnswerRows
+
+    def answers(path: str) -> tuple[Correlated, ...]:
+        return (Correlated(path, ANSWER_ROWS, AnswerRows()),) if with_answers else ()
+
+    related = _INVITATION_RELATED + (_PROFILE_RELATED if with_profile else ())
+    return (
+        Prepared("surveys.Invitation", related, "{token_digest} = %s", correlated=answers("response")),
+        Prepared("surveys.Response", _SELF_TEST_RELATED, "{token_digest} = %s", correlated=answers("")),
+    )
+
+
+def find_link(request: HttpRequest | None, token: str, *, with_profile: bool = False, with_answers: bool = False):
     """The invitation or self-test response a link token belongs to, or 404.
 
     An invitation comes with its response (if started), and a self-test's response with
     its round, question set and municipality, in one query written once
     (``surveys.statements.Prepared``). ``with_profile`` brings an invitation's workplace
-    and the response's municipality too (a self-test has no workplace). Raises ``Ratelimited``
-    (answered with 429) when the address has tried too many unknown links lately
-    (``Throttled``, a ``Ratelimited`` that says when to try again).
+    and the response's municipality too (a self-test has no workplace). ``with_answers``
+    reads the response's answers in the same statement, for ``AnswerValues.for_page``
+    (``surveys.questionnaire.AnswerRows``; an invitation not started yet has none to read).
+    Raises ``Ratelimited`` (answered with 429) when the address has tried too many unknown
+    links lately (``Throttled``, a ``Ratelimited`` that says when to try again).
     """
     wait = _seconds_blocked_here(request) if request is not None else 0
     if wait:
@@ -124,8 +140,8 @@ def find_link(request: HttpRequest | None, token: str, *, with_profile: bool = F
         digest = token_digest(token)
         # The digest is unique: no ordering (the models' default ordering would join the
         # round and the workplace).
-        invitations = _INVITATION_WITH_PROFILE if with_profile else _INVITATION
-        found = invitations.first([digest]) or _SELF_TEST.first([digest])
+        invitations, self_tests = _statements(with_profile, with_answers)
+        found = invitations.first([digest]) or self_tests.first([digest])
         if found is not None and not same_token(found.token, token):
             found = None
     if found is None:

@@ -7,6 +7,7 @@ is done in memory.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -28,17 +29,64 @@ from .statements import binding_cursor
 
 
 @cache
+def _answer_rows(alias: str) -> tuple[list[str], str, str, str]:
+    """The pieces of the statement that reads a response's answers, on database ``alias``:
+    the columns (question, number, text, option), the tables (answers left-joined to their
+    choices), the column the response's key is compared with, and the order they were
+    stored in. Both ways of reading answers (``_answers_sql`` and ``AnswerRows``) are
+    written from these, so they read the same rows in the same order."""
+    quote = connections[alias].ops.quote_name
+    answer, choice = quote(Answer._meta.db_table), quote(AnswerChoice._meta.db_table)
+    columns = [f"a.{quote('question_id')}", f"a.{quote('number_value')}", f"a.{quote('text_value')}"]
+    columns.append(f"c.{quote('option_id')}")
+    tables = f"{answer} a LEFT OUTER JOIN {choice} c ON c.{quote('answer_id')} = a.{quote('id')}"
+    return columns, tables, f"a.{quote('response_id')}", f"a.{quote('id')}, c.{quote('id')}"
+
+
+@cache
 def _answers_sql(alias: str) -> str:
     """The statement ``AnswerValues.for_response`` sends, written once per database: the
     response's answers left-joined to their choices, in the order they were stored. Every
     respondent page sends it; the ORM took longer to compile it than the database to run it."""
-    quote = connections[alias].ops.quote_name
-    answer, choice = quote(Answer._meta.db_table), quote(AnswerChoice._meta.db_table)
-    return (
-        f"SELECT a.{quote('question_id')}, a.{quote('number_value')}, a.{quote('text_value')}, c.{quote('option_id')}"
-        f" FROM {answer} a LEFT OUTER JOIN {choice} c ON c.{quote('answer_id')} = a.{quote('id')}"
-        f" WHERE a.{quote('response_id')} = %s ORDER BY a.{quote('id')}, c.{quote('id')}"
-    )
+    columns, tables, response, order = _answer_rows(alias)
+    return f"SELECT {', '.join(columns)} FROM {tables} WHERE {response} = %s ORDER BY {order}"
+
+
+class AnswerRows:
+    """The rows ``AnswerValues.for_response`` reads, as one value of a link's own statement
+    (``surveys.links``): a subquery aggregating them to a JSON array of
+    ``[question_id, number_value, text_value, option_id]`` arrays in the order they were
+    stored, kept on the response as ``ANSWER_ROWS`` (``surveys.statements.Correlated``).
+
+    Written per database as Django's functions are (``as_<vendor>``); None for a database
+    without a way here, whose pages then read the answers with their own statement."""
+
+    def __call__(self, connection, key: str) -> str | None:
+        method = getattr(self, f"as_{connection.vendor}", None)
+        return method(_answer_rows(connection.alias), key) if method is not None else None
+
+    @staticmethod
+    def as_postgresql(pieces, key: str) -> str:
+        # No rows give NULL, which ``AnswerValues.from_rows`` reads as none.
+        columns, tables, response, order = pieces
+        rows = f"json_agg(json_build_array({', '.join(columns)}) ORDER BY {order})"
+        return f"SELECT {rows} FROM {tables} WHERE {response} = {key}"
+
+    @staticmethod
+    def as_sqlite(pieces, key: str) -> str:
+        # SQLite before 3.44 has no ORDER BY in an aggregate; an aggregate over an ordered
+        # subquery reads it in order (the subquery is not flattened into an aggregate query).
+        columns, tables, response, order = pieces
+        named = ", ".join(f"{column} AS v{index}" for index, column in enumerate(columns))
+        inner = f"SELECT {named} FROM {tables} WHERE {response} = {key} ORDER BY {order}"
+        listed = ", ".join(f"v{index}" for index in range(len(columns)))
+        return f"SELECT json_group_array(json_array({listed})) FROM ({inner})"
+
+
+#: Where a response read with its link keeps its answers' rows (``AnswerRows``) until
+#: ``AnswerValues.for_page`` takes them.
+ANSWER_ROWS = "_answer_rows"
+_NOT_READ = object()
 
 
 @dataclass
@@ -59,11 +107,30 @@ class AnswerValues:
     @classmethod
     def for_response(cls, response: Response) -> AnswerValues:
         """The response's answers in one query (answers left-joined to their choices)."""
-        values = cls()
         alias = response._state.db or DEFAULT_DB_ALIAS
         with binding_cursor(alias) as cursor:
             cursor.execute(_answers_sql(alias), [response.pk])
-            rows = cursor.fetchall()
+            return cls.from_rows(cursor.fetchall())
+
+    @classmethod
+    def for_page(cls, response: Response) -> AnswerValues:
+        """The response's answers as its link's statement read them (``find_link`` with
+        ``with_answers``), without a query; for a response read otherwise, or a second time,
+        ``for_response``'s query. The rows are taken once: a page that saves answers and
+        then asks again gets them from the database."""
+        rows = response.__dict__.pop(ANSWER_ROWS, _NOT_READ)
+        if rows is _NOT_READ:
+            return cls.for_response(response)
+        if isinstance(rows, str | bytes):  # SQLite's driver returns JSON as text
+            rows = json.loads(rows)
+        return cls.from_rows(rows or ())
+
+    @classmethod
+    def from_rows(cls, rows) -> AnswerValues:
+        """The values of ``(question_id, number_value, text_value, option_id)`` rows of a
+        response's answers left-joined to their choices, in the order they were stored (a
+        multiple choice's options keep that order)."""
+        values = cls()
         for question_id, number, text, option_id in rows:
             if option_id is not None:
                 values.options.setdefault(question_id, []).append(option_id)

@@ -122,12 +122,15 @@ def self_test_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _response_for_token(request: HttpRequest, token: str, *, with_profile: bool = False) -> Response:
+def _response_for_token(
+    request: HttpRequest, token: str, *, with_profile: bool = False, with_answers: bool = False
+) -> Response:
     """The response behind a respondent link, or 404. Activates the response's language
     on a device that has not chosen one, and remembers a language chosen on this one.
     ``with_profile``: for a page with the profile box, the workplace and municipality come
-    in the same query (``find_link``)."""
-    found = find_link(request, token, with_profile=with_profile)
+    in the same query (``find_link``); ``with_answers``: the answers too, for
+    ``AnswerValues.for_page``."""
+    found = find_link(request, token, with_profile=with_profile, with_answers=with_answers)
     chose_language = device_chose_language(request)
     if isinstance(found, Invitation):
         response = response_for_invitation(found, language=current_language() if chose_language else found.language)
@@ -176,12 +179,12 @@ def resume_url(response: Response) -> str:
 
 @allow_methods("GET", "HEAD")
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
-    response = _response_for_token(request, token, with_profile=True)
+    response = _response_for_token(request, token, with_profile=True, with_answers=True)
     gate = _gate(request, response)
     if gate:
         return gate
     questionnaire = Questionnaire.for_response(response)
-    values = AnswerValues.for_response(response)
+    values = AnswerValues.for_page(response)
     next_section = questionnaire.first_incomplete_section(values)
     started = bool(values.options or values.numbers or values.texts)
     question_set = response.question_set
@@ -216,7 +219,9 @@ def _shell_key(question_set: QuestionSet, *flags) -> tuple | None:
 
 @allow_methods("GET", "POST")
 def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
-    response = _response_for_token(request, token, with_profile=code == PROFILE_SECTION)
+    # The answers come with the link on a save too: they are read before the save's own
+    # transaction, as a statement of their own would read them.
+    response = _response_for_token(request, token, with_profile=code == PROFILE_SECTION, with_answers=True)
     gate = _gate(request, response)
     if gate:
         return gate
@@ -224,7 +229,7 @@ def section(request: HttpRequest, token: str, code: str) -> HttpResponse:
     current = questionnaire.section(code)
     if current is None:
         raise Http404("unknown section")
-    values = AnswerValues.for_response(response)
+    values = AnswerValues.for_page(response)
     if current not in questionnaire.visible_sections(values):
         # Skipped by the answers given so far: go where the respondent should be.
         return redirect("surveys:welcome", token=token)
@@ -396,7 +401,8 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
 
 @allow_methods("GET", "POST")
 def review(request: HttpRequest, token: str) -> HttpResponse:
-    response = _response_for_token(request, token)
+    # A submit reads the answers after it, from the database (a refused one shows them).
+    response = _response_for_token(request, token, with_answers=request.method != "POST")
     gate = _gate(request, response)
     if gate:
         return gate
@@ -408,7 +414,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         if result.submitted:
             return redirect(REPORT_URL_NAME, token=token)
         missing = result.missing_section_codes
-    values = AnswerValues.for_response(response)
+    values = AnswerValues.for_page(response)
     summary = questionnaire.answer_summary(values)
     # One reverse for every part's "Change" link: the address up to the part's code.
     change = reverse("surveys:section", args=[token, "-"])[: -len("-/")]
