@@ -27,10 +27,11 @@ SHOW, SAVE, REVIEW, SUBMIT = 4, 8, 10, 10
 # started response, and the workplace report once its body is cached. Starting a self-test
 # creates a draft, so it is counted for the per-address throttle (issue 13) like a saved
 # page: in the shared cache, which on the database cache costs a count, a read and a write.
-HOME, SELF_TEST_FORM, SELF_TEST_START, WELCOME, REPORT_CACHED = 2, 2, 6, 2, 7
+# The welcome page reads the answers in the link's own statement: that one statement.
+HOME, SELF_TEST_FORM, SELF_TEST_START, WELCOME, REPORT_CACHED = 2, 2, 6, 1, 7
 # The welcome page and the first questionnaire page show the workplace as registered: its
-# name and municipality come in the link's own query, so they cost the link and the answers.
-PROFILE_PAGE = 2
+# name and municipality come in the link's own statement, with the answers: one statement.
+PROFILE_PAGE = 1
 # A self-test's link is looked for among the invitations first: one statement more.
 SELF_TEST_LINK = 1
 # The first report of a round computes its figures; still a fixed number of queries (on
