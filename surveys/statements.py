@@ -79,16 +79,31 @@ class _Columns:
         return self.model.from_db(db, self.attnames, values)
 
 
+def _joined(quote, relation, parent_alias: str, alias: str) -> str:
+    """``table alias ON condition`` joining ``relation``'s model as ``alias`` to its parent."""
+    target = relation.related_model
+    if relation.concrete:  # a forward foreign key or one-to-one field
+        on = f"{alias}.{quote(target._meta.pk.column)} = {parent_alias}.{quote(relation.column)}"
+    else:  # the reverse side of a one-to-one field
+        on = f"{alias}.{quote(relation.field.column)} = {parent_alias}.{quote(relation.model._meta.pk.column)}"
+    return f"{quote(target._meta.db_table)} {alias} ON {on}"
+
+
 @dataclass(frozen=True)
 class Correlated:
     """One more column of a ``Prepared`` query: a subquery on the key of the model reached
     by ``path`` (``""`` for the queried model itself, else a path in its ``related``).
 
-    ``write(connection, key)`` returns the subquery's SQL for that database, ``key`` being the
-    quoted key column it compares with, or None where it has no way to write it (the column
-    is then left out and nothing is kept). The value the database returns, as the driver
-    gives it, is kept in the instance's ``__dict__`` under ``name`` when that instance exists
-    (a left join that found nothing keeps nothing)."""
+    ``write(connection, key)`` returns the subquery's SQL for that database, or None where it
+    has no way to write it (the column is then left out and nothing is kept). ``key`` is an
+    SQL expression giving that model's key: a scalar subquery on the statement's own
+    condition, not a reference to the joined row, so the database runs the column's subquery
+    once and counts its cost once. (Correlated with the row, PostgreSQL's planner multiplies
+    its cost by the rows it expects the left joins to give, 2,000 for a link whose response
+    it had no statistics for, which passed ``jit_above_cost``: every execution then compiled
+    JIT code, about 35 ms.) The value the database returns, as the driver gives it, is kept
+    in the instance's ``__dict__`` under ``name`` when that instance exists (a left join that
+    found nothing keeps nothing)."""
 
     path: str
     name: str
@@ -126,7 +141,8 @@ class Prepared:
       order, ``where`` must find at most one row (a unique column): the statement has no
       LIMIT, which lets the planner choose its indexes.
 
-    - ``correlated``: ``Correlated`` columns, each kept on its instance.
+    - ``correlated``: ``Correlated`` columns, each kept on its instance (not with an
+      ``order``; each repeats ``where`` and its parameters).
 
     ``first(params)`` returns the first row's instance with its relations, or None. The
     model may be named (``"surveys.Invitation"``) for a module the models import. It reads
@@ -156,8 +172,8 @@ class Prepared:
     def _write(self, db: str) -> _Written:
         """Raises ``ImproperlyConfigured`` for a model this way of reading does not support:
         one whose primary key is not its first column (a missing relation is told by that
-        column being NULL) or one that inherits another model's table, and ``KeyError`` for a
-        correlated column on a path not in ``related``."""
+        column being NULL) or one that inherits another model's table, or a correlated column
+        with an order; ``KeyError`` for a correlated column on a path not in ``related``."""
         connection = connections[db]
         quote = connection.ops.quote_name
         models: list[tuple[type[Model], str]] = [(self.model, "t0")]
@@ -174,11 +190,7 @@ class Prepared:
                 relation = parent._meta.get_field(step[-1])
                 target = relation.related_model
                 alias = f"t{len(models)}"
-                if relation.concrete:  # a forward foreign key or one-to-one field
-                    on = f"{alias}.{quote(target._meta.pk.column)} = {parent_alias}.{quote(relation.column)}"
-                else:  # the reverse side of a one-to-one field
-                    on = f"{alias}.{quote(relation.field.column)} = {parent_alias}.{quote(parent._meta.pk.column)}"
-                joins.append(f"LEFT OUTER JOIN {quote(target._meta.db_table)} {alias} ON {on}")
+                joins.append(f"LEFT OUTER JOIN {_joined(quote, relation, parent_alias, alias)}")
                 aliases[step] = len(models)
                 links.append((parent_index, relation, len(models)))
                 models.append((target, alias))
@@ -195,9 +207,11 @@ class Prepared:
         select = ", ".join(f"{c.alias}.{quote(field.column)}" for c in columns for field in c.fields)
         correlated = []
         for extra in self.correlated:
-            index = aliases[tuple(extra.path.split("__")) if extra.path else ()]
-            model, alias = models[index]
-            subquery = extra.write(connection, f"{alias}.{quote(model._meta.pk.column)}")
+            if self.order:
+                raise ImproperlyConfigured("Prepared cannot bring a correlated column with an order")
+            path = tuple(extra.path.split("__")) if extra.path else ()
+            index = aliases[path]
+            subquery = extra.write(connection, f"({self._key(quote, path, models[index][0])})")
             if subquery is not None:
                 select += f", ({subquery})"
                 correlated.append((index, extra.name, start + len(correlated)))
@@ -209,6 +223,21 @@ class Prepared:
         # to find the row early and scan a table instead of using an index (it scanned every
         # response for an invitation's when few responses had one).
         return _Written(sql, columns, links, correlated)
+
+    def _key(self, quote, path: tuple[str, ...], target: type[Model]) -> str:
+        """``SELECT`` of the key of the model at ``path`` in the row ``where`` finds, on
+        aliases of its own (``k0``, ``k1``, ...), with inner joins: no row, no key."""
+        model, joins = self.model, []
+        for depth, name in enumerate(path, start=1):
+            relation = model._meta.get_field(name)
+            joins.append(f"JOIN {_joined(quote, relation, f'k{depth - 1}', f'k{depth}')}")
+            model = relation.related_model
+        names = {}
+        for field in self.model._meta.concrete_fields:
+            names[field.name] = names[field.attname] = f"k0.{quote(field.column)}"
+        key = f"k{len(path)}.{quote(target._meta.pk.column)}"
+        tables = f"{quote(self.model._meta.db_table)} k0 {' '.join(joins)}"
+        return f"SELECT {key} FROM {tables} WHERE {self.where.format(**names)}"
 
     def first(self, params: list, db: str = DEFAULT_DB_ALIAS) -> Model | None:
         """The first row as an instance of the model with its relations, or None.
@@ -222,7 +251,8 @@ class Prepared:
         if written is None:
             written = self._written[db] = self._write(db)
         with binding_cursor(db) as cursor:
-            cursor.execute(written.sql, params)
+            # Each correlated column's key subquery comes before the WHERE, with its parameters.
+            cursor.execute(written.sql, list(params) * (1 + len(written.correlated)))
             row = cursor.fetchone()
         if row is None:
             return None

@@ -147,3 +147,23 @@ def test_a_database_without_a_way_to_write_the_subquery_reads_the_answers_on_the
     other = Other()
     other.vendor = vendor
     assert AnswerRows()(other, "t0.id") is None
+
+
+def test_on_postgresql_the_answers_subquery_runs_once_whatever_rows_the_planner_expects(national_round, workplace):
+    """Correlated with the joined row, the subquery's cost was counted once per row the
+    planner expected from the link's left joins (2,000 for an invitation's response once),
+    which passed ``jit_above_cost`` and compiled JIT code on every page: it must be an
+    InitPlan (run once), never a SubPlan (run per row)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    from surveys.links import _statements, token_digest
+
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    response_for_invitation(invitation, language="nb")
+    for with_profile in (False, True):
+        for statement in _statements(with_profile, True):
+            written = statement._write(connection.alias)
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + written.sql, [token_digest(invitation.token)] * 2)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "InitPlan" in plan and "SubPlan" not in plan, plan
