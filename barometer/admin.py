@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +148,25 @@ class IndicatorAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
         ),
         (_("Comparison"), {"fields": ["reference_figures"]}),
     ]
+
+    #: What a share counts; its words (``share_clause_*``) were written for them.
+    DEFINITION = ("question_codes", "option_codes", "min_count", "population", "rule")
+    WORDS = ("share_clause_nb", "share_clause_nn", "share_clause_en")
+
+    def save_model(self, request, obj, form, change):
+        """Saves, and warns when a share now counts something else but kept the words
+        written for what it counted (a report would say them of the new count)."""
+        super().save_model(request, obj, form, change)
+        changed = set(form.changed_data)
+        kept_words = [getattr(obj, name) for name in self.WORDS if getattr(obj, name)]
+        if change and obj.is_share and changed & set(self.DEFINITION) and not changed & set(self.WORDS) and kept_words:
+            messages.warning(
+                request,
+                _(
+                    "The indicator now counts something else, but what the share counts is worded as before: "
+                    "check those words in every language, or empty them to have the reports name the indicator."
+                ),
+            )
 
 
 @admin.register(StaffMembership)

@@ -319,7 +319,6 @@ class Indicator(models.Model):
     name = translated("name")
     own_yes = translated("own_yes")
     own_no = translated("own_no")
-    share_clause = translated("share_clause")
     suggestion = translated("suggestion")
 
     def __str__(self):

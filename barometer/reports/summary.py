@@ -40,6 +40,7 @@ from barometer.formatting import (
 )
 from barometer.models import Edition, Indicator, Rule
 from barometer.reports.scope import suggestion_for
+from surveys.i18n import current_language
 from surveys.models import WorkplaceType
 
 MAX_ITEMS = 2
@@ -152,26 +153,21 @@ def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
     return str(indicator.own_yes if own.value == 1.0 else indicator.own_no)
 
 
-def share_statement(indicator: Indicator, share: str, group: str = "") -> str:
+def share_statement(indicator: Indicator, share: str, group: str) -> str:
     """What a share of a group is, as a sentence's main clause, first letter upper-case: "80 %
-    av barnehager på landsbasis har tatt i bruk minst én innovasjon de siste to årene".
-    ``share`` is the share as shown ("80 %", "8 av 10", "over halvparten"); ``group`` the
-    group in sentence form, or "" for a published figure, whose base is said apart.
+    av barnehager på landsbasis har innført minst én innovasjon de siste to årene".
+    ``share`` is the share as shown ("80 %"); ``group`` the group in sentence form.
 
-    The words are the indicator's ``share_clause``, which says what the share counts. An
-    indicator without them (an admin's own) is named instead: "For 80 % av ... gjelder
-    «Ledere satte i gang»". Never "80 % answered yes": most measures are no yes/no question
-    (who initiated, what value, a factor's 5 or 6 on a scale)."""
-    clause = str(indicator.share_clause or "")
+    The words are the indicator's ``share_clause`` in the reader's language, which says what
+    the share counts. Without them in that language (an admin's own indicator, or one whose
+    words are only in bokmål) the indicator is named instead: "For 80 % av ... stemmer
+    «Ledere satte i gang»", never another language's words inside this one's sentence.
+    Never "80 % answered yes": most measures are no yes/no question (who initiated, what
+    value, a factor's 5 or 6 on a scale)."""
+    clause = str(getattr(indicator, f"share_clause_{current_language()}", "") or "")
+    values = {"share": share, "group": group, "counted": clause, "name": indicator.name}
     if clause:
-        if not group:
-            return upper_first(f"{share} {clause}")
-        return upper_first(
-            _("%(share)s of %(group)s %(counted)s") % {"share": share, "group": group, "counted": clause}
-        )
-    values = {"share": share, "group": group, "name": indicator.name}
-    if not group:
-        return upper_first(_("For %(share)s, “%(name)s” holds") % values)
+        return upper_first(_("%(share)s of %(group)s %(counted)s") % values)
     return upper_first(_("For %(share)s of %(group)s, “%(name)s” holds") % values)
 
 
@@ -331,7 +327,7 @@ def build_summary(
                 direction = "less" if own.value == 0.0 and allowed.low >= 50 else None
                 direction = direction or ("more" if own.value == 1.0 and allowed.high <= 50 else None)
                 if direction:
-                    sentence = _published_sentence(indicator, own_text, reference)
+                    sentence = _published_sentence(own_text, reference)
                     item = SummaryItem(
                         indicator, direction, sentence, value, None, None, None,
                         pgettext("comparison group", "the published national figures"),
@@ -349,24 +345,34 @@ def build_summary(
     )
 
 
-def _published_sentence(indicator: Indicator, own_text: str, reference) -> str:
+def _published_sentence(own_text: str, reference) -> str:
     """The summary's sentence that compares the workplace with a published figure of the
-    national barometer (2018): the share in its published words ("8 av 10") and what it
-    counts (``share_statement``), whom it is a share of (its base: "all workplaces",
-    "workplaces with an innovation") and, when it covers only some workplace types (those it
-    was published for, else those its edition asked: KS 2018 asked education and health and
-    care only), which, named as a sentence names them."""
+    national barometer (2018): the figure in its published words ("8 av 10") beside the
+    statement it was published for, quoted, not the indicator's own words: 2018 counted
+    some things otherwise (political leadership as "an important cause", collaboration in
+    innovation in general, not on the newest innovation). Then whom it is a share of (its
+    base: "all workplaces", "workplaces with an innovation") and, when it covers only some
+    workplace types (those it was published for, else those its edition asked: KS 2018
+    asked education and health and care only), which, named as a sentence names them."""
     covered = reference.covered_types()
     words = {
         "own": own_text,
-        "statement": share_statement(indicator, str(reference.wording)),
+        "statement": str(reference.statement),
+        "share": str(reference.wording),
         "base": str(reference.get_population_display()),
     }
     if covered is None:
-        return _("%(own)s %(statement)s, according to the national barometer of 2018 (base: %(base)s).") % words
+        return (
+            _(
+                "%(own)s In the national barometer of 2018, the figure for “%(statement)s” was %(share)s "
+                "(base: %(base)s)."
+            )
+            % words
+        )
     types = types_in_words([t for t in WorkplaceType.values if t in covered])
     return _(
-        "%(own)s %(statement)s, according to the national barometer of 2018 (base: %(base)s; published for %(types)s)."
+        "%(own)s In the national barometer of 2018, the figure for “%(statement)s” was %(share)s "
+        "(base: %(base)s; published for %(types)s)."
     ) % {**words, "types": types}
 
 

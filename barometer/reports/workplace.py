@@ -236,7 +236,9 @@ def unsure_text(own: OwnValue) -> str:
     the sentence it replaces."""
     if not own.unsure:
         return ""
-    template = _("You answered “%(answer)s”; the figures count your workplace among those it does not hold for.")
+    template = _(
+        "You answered “%(answer)s”; the figures count your workplace among those for which this does not hold."
+    )
     return template % {"answer": lower_first(unsure_answer(own))}
 
 

@@ -833,7 +833,7 @@ def test_every_row_of_a_table_has_the_tables_decimals(client, analyst, skewed, m
         )
         assert "<strong>40,0\u00a0%</strong>" in cell and "30,0–50,0\u00a0%" in cell, cell
         # A figure on its own (the summary): its value as precise as its interval.
-        indicator = SimpleNamespace(share_clause="har tatt i bruk minst én innovasjon", name="")
+        indicator = SimpleNamespace(share_clause_nb="har innført minst én innovasjon", name="")
         sentence = _figure_sentence(indicator, "Dere svarte ja.", "alle virksomheter", row.national)
         assert "58,0\u00a0%" in sentence and "57,8–58,3\u00a0%" in sentence, sentence
 

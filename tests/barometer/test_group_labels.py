@@ -266,7 +266,7 @@ def _figure(value, low, high, base, n=200):
 
 #: An indicator as the summary's sentences use it: what its share counts, and its name.
 EXTERNAL = SimpleNamespace(
-    share_clause="collaborated with actors outside the workplace on their newest innovation",
+    share_clause_en="collaborated with actors outside the workplace on their newest innovation",
     name="Collaborated with someone outside the workplace",
 )
 
@@ -299,7 +299,7 @@ def test_a_summary_sentence_names_the_group_then_whom_the_share_is_of():
             "workplace on their newest innovation (95% interval 70–90%, 200 answers)."
         )
         # An indicator without the words (an admin's own) is named, never "answered yes".
-        unnamed = SimpleNamespace(share_clause="", name="Leaders initiated")
+        unnamed = SimpleNamespace(share_clause_en="", name="Leaders initiated")
         sentence = _figure_sentence(unnamed, "You answered no.", "nursing homes nationally", figure)
         assert sentence.startswith("You answered no. For 80% of nursing homes nationally, “Leaders initiated” holds (")
 
@@ -319,7 +319,7 @@ def test_no_summary_sentence_puts_an_indefinite_base_between_the_share_and_yes(l
             Base("non_innovators", str(translation.gettext("workplaces without an innovation"))),
             Base("workplaces", str(translation.gettext("all workplaces"))),
         ]
-        indicator = SimpleNamespace(share_clause="COUNTED", name="NAME")
+        indicator = SimpleNamespace(**{f"share_clause_{language}": "COUNTED"}, name="NAME")
         for workplace_type in WorkplaceType.values:
             for group in comparison_groups(workplace_type=workplace_type, centrality=3):
                 for base in bases:
@@ -355,7 +355,7 @@ def test_a_report_row_sentence_names_whom_the_national_share_is_of_in_brackets(p
         external,
     ), external
     assert re.search(
-        r" \d+% of all workplaces nationally have taken at least one innovation into use in the last two years "
+        r" \d+% of all workplaces nationally have introduced at least one innovation in the last two years "
         r"\([\d,]+ answers\)\.$",
         innovated,
     ), innovated

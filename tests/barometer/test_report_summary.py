@@ -81,7 +81,7 @@ def test_less_and_more_at_most_two_each_with_group_in_words(barometer_data, bokm
     sentence = summary.less[0].sentence
     assert sentence.startswith("Virksomheten deres har ikke")
     assert "barnehager i kommuner med samme sentralitet som deres (klasse 6 av 6, de minst sentrale)" in sentence
-    assert "80\xa0%" in sentence and "95 %-intervall 70–88\xa0%" in sentence
+    assert "80\xa0%" in sentence and "95\xa0%-intervall 70–88\xa0%" in sentence
     assert source.asked == [NARROW]  # only groups of the published fixed set
 
 
@@ -115,7 +115,7 @@ def test_the_fallback_names_the_hidden_group_the_group_shown_and_the_peer_row_ap
         "not shown: there are too few answers, or it could reveal a small group. “Workplaces in municipalities in "
         "centrality class 6 (least central)” further down is another group, with workplaces of every type."
     )
-    assert "75% of kindergartens nationally have taken" in item.sentence and "not shown" not in item.sentence
+    assert "75% of kindergartens nationally have introduced" in item.sentence and "not shown" not in item.sentence
     # Nothing else of the hidden group: neither its number of answers nor why it is hidden.
     assert " 3 answers" not in summary.fallback_note and "protect" not in summary.fallback_note
 
@@ -242,8 +242,8 @@ def test_without_figures_the_summary_compares_with_published_national_figures(ba
         # all-types 74 % nor "80 %", a precision the source does not claim; with whom it is
         # a share of and the types it was published for.
         assert item.sentence.endswith(
-            " 8 in 10 have taken at least one innovation into use in the last two years, according to the national "
-            "barometer of 2018 (base: all workplaces; published for the education and childhood sector)."
+            " In the national barometer of 2018, the figure for “Education workplaces with at least one innovation” "
+            "was 8 in 10 (base: all workplaces; published for the education and childhood sector)."
         )
         # Without a figure for its own types, the figure for all the types 2018 asked: those.
         (external,) = indicators("external-collaboration")
@@ -251,8 +251,8 @@ def test_without_figures_the_summary_compares_with_published_national_figures(ba
             None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
         ).less
         assert item.sentence.endswith(
-            " 6 in 10 collaborated with actors outside the workplace on their newest innovation, according to the "
-            "national barometer of 2018 (base: workplaces with an innovation; published for the education and "
+            " In the national barometer of 2018, the figure for “Have external collaboration in innovation "
+            "processes” was 6 in 10 (base: workplaces with an innovation; published for the education and "
             "childhood sector and the health and care sector)."
         )
     # KS 2018 did not ask "other" workplaces: nothing of 2018 is theirs to be compared with.
@@ -268,7 +268,7 @@ def test_staff_wording_is_third_person(barometer_data, bokmal):
                             staff=True)  # fmt: skip
     sentence = summary.less[0].sentence
     assert "Dere" not in sentence and "deres" not in sentence
-    assert sentence.startswith("«Har innovert de siste to årene»: gjelder ikke denne virksomheten. 80")
+    assert sentence.startswith("«Har innovert de siste to årene»: stemmer ikke for denne virksomheten. 80")
 
 
 def build_demo_report(question_set) -> tuple[int, int]:
@@ -617,6 +617,6 @@ def test_a_published_figure_about_every_type_says_its_base_only(barometer_data, 
             None, [(external, OwnValue(True, 0.0))], comparison_groups(**GROUPS), workplace_type="kindergarten"
         ).less
     assert item.sentence.endswith(
-        " 6 in 10 collaborated with actors outside the workplace on their newest innovation, according to the "
-        "national barometer of 2018 (base: workplaces with an innovation)."
+        " In the national barometer of 2018, the figure for “Have external collaboration in innovation processes” "
+        "was 6 in 10 (base: workplaces with an innovation)."
     )

@@ -41,9 +41,13 @@ def test_every_shipped_share_says_what_it_counts_in_every_language(definition):
         # not the old yes/no wording.
         assert words and words == words.strip() and words[0].islower() and not words.endswith("."), (language, words)
         assert not ANSWERED_YES.search(words), words
-    # What it counts is the newest innovation's when the share is of innovators.
+    # A share of innovators is about each workplace's own newest innovation, said so: "den
+    # nyeste innovasjonen" just after the reader's own sentence read as the reader's.
     if definition["population"] == "innovators":
-        assert "innovasjonen" in clause["nb"] and "innovasjonen" in clause["nn"] and "innovation" in clause["en"]
+        assert "sin nyeste innovasjon" in clause["nb"] or "egen nyeste innovasjon" in clause["nb"], clause["nb"]
+        assert "innovasjonen sin" in clause["nn"] or "eigen nyaste innovasjon" in clause["nn"], clause["nn"]
+        assert "their newest innovation" in clause["en"], clause["en"]
+        assert "den nyeste innovasjonen" not in clause["nb"]
     assert clause["nb"] != clause["nn"] or "på gang" in clause["nb"]
 
 
@@ -53,72 +57,101 @@ def test_a_share_statement_reads_as_a_sentence_in_every_language(barometer_data)
     expected = {
         "nb": (
             "80\xa0% av barnehager på landsbasis har tatt i bruk minst én innovasjon de siste to årene",
-            "Over halvparten oppgir at måten de håndterer feil på, fremmet arbeidet med den nyeste innovasjonen "
-            "(5 eller 6 på skalaen fra 1 til 6)",
+            "51\xa0% av barnehager på landsbasis oppgir at måten de håndterer feil på, fremmet arbeidet med egen "
+            "nyeste innovasjon (5 eller 6 på skalaen fra 1 til 6)",
         ),
         "nn": (
             "80\xa0% av barnehagar på landsbasis har teke i bruk minst éin innovasjon dei siste to åra",
-            "Over halvparten oppgir at måten dei handterer feil på, fremja arbeidet med den nyaste innovasjonen "
-            "(5 eller 6 på skalaen frå 1 til 6)",
+            "51\xa0% av barnehagar på landsbasis oppgir at måten dei handterer feil på, fremja arbeidet med eigen "
+            "nyaste innovasjon (5 eller 6 på skalaen frå 1 til 6)",
         ),
         "en": (
-            "80% of kindergartens nationally have taken at least one innovation into use in the last two years",
-            "Over half say that the way they handle mistakes promoted the work on their newest innovation "
-            "(5 or 6 on the scale from 1 to 6)",
+            "80% of kindergartens nationally have introduced at least one innovation in the last two years",
+            "51% of kindergartens nationally say that the way they handle mistakes promoted the work on their newest "
+            "innovation (5 or 6 on the scale from 1 to 6)",
         ),
     }
     groups = {"nb": "barnehager på landsbasis", "nn": "barnehagar på landsbasis", "en": "kindergartens nationally"}
-    over_half = {"nb": "over halvparten", "nn": "over halvparten", "en": "over half"}
     for language in LANGUAGES:
         with translation.override(language):
-            share = "80\xa0%" if language != "en" else "80%"
-            assert share_statement(innovated, share, groups[language]) == expected[language][0]
-            # A published figure's own words, capitalised where they start the sentence.
-            assert share_statement(factor, over_half[language]) == expected[language][1]
+            percent = "%" if language == "en" else "\xa0%"
+            assert share_statement(innovated, f"80{percent}", groups[language]) == expected[language][0]
+            assert share_statement(factor, f"51{percent}", groups[language]) == expected[language][1]
 
 
-def test_an_indicator_without_the_words_is_named_not_said_to_be_answered_yes(barometer_data):
+def test_an_indicator_without_the_words_in_the_language_is_named_not_said_to_be_answered_yes(barometer_data):
     leaders = Indicator.objects.get(key="leaders-initiated")
     Indicator.objects.filter(pk=leaders.pk).update(share_clause_nb="", share_clause_nn="", share_clause_en="")
     leaders.refresh_from_db()
     with translation.override("nb"):
         assert (
             share_statement(leaders, "30\xa0%", "barnehager")
-            == "For 30\xa0% av barnehager gjelder «Ledere satte i gang»"
+            == "For 30\xa0% av barnehager stemmer «Ledere satte i gang»"
         )
-    # Nynorsk and English fall back to bokmål's words when only those are given.
+    # Words in bokmål only: a nynorsk or English sentence names the indicator rather than
+    # carry bokmål words inside it.
     Indicator.objects.filter(pk=leaders.pk).update(share_clause_nb="oppgir at ledere satte i gang")
     leaders.refresh_from_db()
-    with translation.override("nn"):
+    with translation.override("nb"):
         assert (
-            share_statement(leaders, "30\xa0%", "barnehagar") == "30\xa0% av barnehagar oppgir at ledere satte i gang"
+            share_statement(leaders, "30\xa0%", "barnehager") == "30\xa0% av barnehager oppgir at ledere satte i gang"
         )
+    with translation.override("en"):
+        assert share_statement(leaders, "30%", "kindergartens") == "For 30% of kindergartens, “Leaders initiated” holds"
+
+
+def test_a_published_figure_is_compared_in_its_own_words_not_the_indicator_s(barometer_data):
+    """2018 published collaboration *on innovation* with other workplaces in the own
+    municipality, not on the newest innovation: the summary said the round's words of it
+    ("Over halvparten samarbeidet ... om sin nyeste innovasjon, ifølge ... 2018"), which
+    2018 did not measure. It quotes the published statement beside its published words."""
+    from barometer.engine.indicators import OwnValue
+    from barometer.reports.summary import build_summary, comparison_groups
+
+    own_municipality = Indicator.objects.get(key="collaboration-own-municipality")
+    with translation.override("nb"):
+        groups = comparison_groups(workplace_type="kindergarten", centrality=3)
+        summary = build_summary(None, [(own_municipality, OwnValue(True, 0.0))], groups, workplace_type="kindergarten")
+    (item,) = summary.less
+    assert (
+        " I det nasjonale barometeret fra 2018 var tallet for «Samarbeider om innovasjon med andre virksomheter i "
+        "egen (fylkes)kommune» over halvparten (grunnlag: virksomheter med en innovasjon"
+    ) in item.sentence, item.sentence
+    assert own_municipality.share_clause_nb not in item.sentence
 
 
 def test_an_existing_database_gets_the_words_where_the_indicator_counts_as_shipped(barometer_data):
     from django.apps import apps
 
-    migration = import_module("barometer.migrations.0022_indicators_say_what_a_share_counts")
+    first = import_module("barometer.migrations.0022_indicators_say_what_a_share_counts")
+    second = import_module("barometer.migrations.0023_share_words_say_whose_innovation_and_the_whole_option")
     shipped = {d["key"]: d for d in _shipped()}
-    assert set(migration.CLAUSES) == {key for key, d in shipped.items() if d["rule"] == "share"}
-    for key, (questions, options, words) in migration.CLAUSES.items():
-        assert (questions, options, words) == (
-            shipped[key]["question_codes"],
-            shipped[key]["option_codes"],
-            shipped[key]["share_clause"],
-        )
+    assert set(first.CLAUSES) == {key for key, d in shipped.items() if d["rule"] == "share"}
+    for key, (questions, options, words) in first.CLAUSES.items():
+        assert (questions, options) == (shipped[key]["question_codes"], shipped[key]["option_codes"])
+        # 0022's words, as 0023 changes them, are the shipped ones.
+        for language, text in words.items():
+            change = second.CHANGES.get(key, {}).get(f"share_clause_{language}")
+            if change is not None:
+                assert change[0] == text
+                text = change[1]
+            assert text == shipped[key]["share_clause"][language], (key, language)
     # As a database migrated before this change has them: no words at all.
     Indicator.objects.update(share_clause_nb="", share_clause_nn="", share_clause_en="")
     # An admin's own words are kept; a share an admin redefined gets none (they would be wrong).
     Indicator.objects.filter(key="spread").update(share_clause_nb="egne ord")
     Indicator.objects.filter(key="evaluated").update(option_codes=["external"])
-    migration.forwards(apps, None)
+    first.forwards(apps, None)
+    second.forwards(apps, None)
     by_key = {indicator.key: indicator for indicator in Indicator.objects.all()}
     assert by_key["innovated"].share_clause_en == shipped["innovated"]["share_clause"]["en"]
+    assert by_key["value-quality"].share_clause_nb == shipped["value-quality"]["share_clause"]["nb"]
     assert by_key["factor-economy-hindered"].share_clause_nn == shipped["factor-economy-hindered"]["share_clause"]["nn"]
     assert (by_key["spread"].share_clause_nb, by_key["spread"].share_clause_en) == ("egne ord", "")
     assert by_key["evaluated"].share_clause_nb == ""
     assert by_key["culture-index"].share_clause_nb == ""
+    second.backwards(apps, None)
+    assert Indicator.objects.get(key="value-quality").share_clause_nb == first.CLAUSES["value-quality"][2]["nb"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

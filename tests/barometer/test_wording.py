@@ -68,7 +68,7 @@ def test_english_writes_a_percent_sign_without_a_space_in_text_as_in_figures():
         assert "95% interval 66–78%" in figure and " %" not in figure, figure
     with translation.override("nb"):
         figure = render_to_string("barometer/partials/report_figure.html", {"estimate": estimate, "is_share": True})
-        assert "95 %-intervall 66–78\u00a0%" in figure, figure
+        assert "95\u00a0%-intervall 66–78\u00a0%" in figure, figure
 
 
 def test_a_value_has_as_many_decimals_as_its_interval():
@@ -146,7 +146,7 @@ def test_a_share_of_innovators_names_its_base_beside_the_group():
     with translation.override("nb"):
         base = Base("innovators", "virksomheter med en innovasjon")
         group = "Alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)"
-        indicator = SimpleNamespace(share_clause="samarbeidet med aktører utenfor virksomheten", name="")
+        indicator = SimpleNamespace(share_clause_nb="samarbeidet med aktører utenfor virksomheten", name="")
         sentence = _figure_sentence(indicator, "Dere svarte nei.", group, Figure("x", estimate, base, True, True))
         assert "alders- og sykehjem i kommuner med samme sentralitet som deres (klasse 3 av 6)" in sentence
         assert ") (" not in sentence

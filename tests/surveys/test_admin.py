@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from surveys.models import Invitation, Option, Question, QuestionSet, QuestionSetStatus, Response, Section
@@ -232,6 +233,15 @@ def test_indicators_take_questions_and_options_from_lists(admin_client, baromete
         {"initiated_by", "implemented_by"},
         {"leaders", "employees"},
     )
+    # It counts something else now; the words of what it counts were written for the old count.
+    warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert any("teller nå noe annet" in warning for warning in warnings), warnings
+    admin_client.get(response.url)  # the page the admin comes back to shows (and uses up) it
+    # Worded anew with the new count: no warning.
+    data.update(share_clause_nb="oppgir at ledere eller medarbeidere satte i gang egen nyeste innovasjon")
+    data.update(option_codes=["leaders"])
+    reworded = admin_client.post(url, data)
+    assert not [m for m in get_messages(reworded.wsgi_request) if m.level_tag == "warning"]
     stray = admin_client.post(url, {**data, "option_codes": ["leaders", "quality"]})
     assert stray.status_code == 200
     assert "quality" in str(stray.context["adminform"].form.errors["option_codes"])

@@ -75,7 +75,7 @@ def test_a_dont_know_answer_is_never_reported_as_no(client, invitation, question
         row = rows[key]
         assert row.own.value == 0.0 and row.own.unsure == "dont_know" and row.own_unsure == "Vet ikke"
         assert row.sentence.startswith(
-            "Dere svarte «vet ikke». I tallene telles virksomheten deres blant dem dette ikke gjelder for."
+            "Dere svarte «vet ikke». I tallene telles virksomheten deres blant dem dette ikke stemmer for."
         )
         assert not row.suggestion
     html = report.content.decode()
