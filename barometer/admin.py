@@ -158,8 +158,8 @@ class IndicatorAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
         written for what it counted (a report would say them of the new count)."""
         super().save_model(request, obj, form, change)
         changed = set(form.changed_data)
-        kept_words = [getattr(obj, name) for name in self.WORDS if getattr(obj, name)]
-        if change and obj.is_share and changed & set(self.DEFINITION) and not changed & set(self.WORDS) and kept_words:
+        has_words = any(getattr(obj, name) for name in self.WORDS)
+        if change and obj.is_share and changed & set(self.DEFINITION) and not changed & set(self.WORDS) and has_words:
             messages.warning(
                 request,
                 _(

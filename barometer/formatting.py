@@ -135,7 +135,8 @@ def format_estimate(estimate, *, as_share: bool = True, decimals: int | None = N
     beside "77,5–78,3", not "78"): a share as a percentage, a score as a number; "" when it
     has no value. ``estimate`` has ``value``, ``low`` and ``high`` (an ``Estimate`` or a
     ``Figure``). In a table, ``decimals`` is the table's (``table_decimals``), so that
-    every row has the same; the value gets more only if its own interval needs them."""
+    every row has the same; the value gets more only if its own interval needs them, or,
+    for a share, if it would otherwise read as none or all (``format_share``)."""
     if estimate.value is None:
         return ""
     decimals = interval_decimals(estimate.low, estimate.high, as_share=as_share, decimals=decimals or 0)

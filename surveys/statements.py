@@ -201,9 +201,7 @@ class Prepared:
         for model, alias in models:
             columns.append(_Columns(model, alias, start, db))
             start += len(columns[-1].fields)
-        names = {}
-        for field in self.model._meta.concrete_fields:
-            names[field.name] = names[field.attname] = f"t0.{quote(field.column)}"
+        names = self._names(quote, "t0")
         select = ", ".join(f"{c.alias}.{quote(field.column)}" for c in columns for field in c.fields)
         correlated = []
         for extra in self.correlated:
@@ -224,6 +222,14 @@ class Prepared:
         # response for an invitation's when few responses had one).
         return _Written(sql, columns, links, correlated)
 
+    def _names(self, quote, alias: str) -> dict[str, str]:
+        """Each field of the queried model, by name and by attribute name, as a column of
+        ``alias``: what ``where``'s placeholders are filled with."""
+        names = {}
+        for field in self.model._meta.concrete_fields:
+            names[field.name] = names[field.attname] = f"{alias}.{quote(field.column)}"
+        return names
+
     def _key(self, quote, path: tuple[str, ...], target: type[Model]) -> str:
         """``SELECT`` of the key of the model at ``path`` in the row ``where`` finds, on
         aliases of its own (``k0``, ``k1``, ...), with inner joins: no row, no key."""
@@ -232,9 +238,7 @@ class Prepared:
             relation = model._meta.get_field(name)
             joins.append(f"JOIN {_joined(quote, relation, f'k{depth - 1}', f'k{depth}')}")
             model = relation.related_model
-        names = {}
-        for field in self.model._meta.concrete_fields:
-            names[field.name] = names[field.attname] = f"k0.{quote(field.column)}"
+        names = self._names(quote, "k0")
         key = f"k{len(path)}.{quote(target._meta.pk.column)}"
         tables = f"{quote(self.model._meta.db_table)} k0 {' '.join(joins)}"
         return f"SELECT {key} FROM {tables} WHERE {self.where.format(**names)}"

@@ -147,9 +147,9 @@ def _eligible(indicator: Indicator, own: OwnValue) -> bool:
 def _own_text(indicator: Indicator, own: OwnValue, staff: bool) -> str:
     if staff:
         # Whether the measure holds, not "answered yes": few of them are yes/no questions.
-        template = _("“%(name)s”: holds for this workplace.") if own.value == 1.0 else None
-        template = template or _("“%(name)s”: does not hold for this workplace.")
-        return template % {"name": indicator.name}
+        if own.value == 1.0:
+            return _("“%(name)s”: holds for this workplace.") % {"name": indicator.name}
+        return _("“%(name)s”: does not hold for this workplace.") % {"name": indicator.name}
     return str(indicator.own_yes if own.value == 1.0 else indicator.own_no)
 
 
@@ -171,7 +171,7 @@ def share_statement(indicator: Indicator, share: str, group: str) -> str:
     return upper_first(_("For %(share)s of %(group)s, “%(name)s” holds") % values)
 
 
-def _shown_name(group: str, figure: Figure, *, nationally: bool) -> str:
+def shown_group_name(group: str, figure: Figure, *, nationally: bool) -> str:
     """The group compared with, as the sentence names it: the national group by the figure's
     base when it is not all workplaces ("workplaces with an innovation nationally")."""
     base = named_base(figure.base)
@@ -190,7 +190,7 @@ def _figure_sentence(
     innovasjon på landsbasis ...", not "all workplaces nationally" and a narrower base."""
     base = named_base(figure.base)
     if nationally and base:
-        group, base = _shown_name(group, figure, nationally=True), ""
+        group, base = shown_group_name(group, figure, nationally=True), ""
     values = {
         "own": own_text,
         # The value with as many decimals as its interval ("58,4 %" beside "57,9–58,9 %").
@@ -308,7 +308,7 @@ def build_summary(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
                     group.name, suggestion_for(indicator, workplace_type), tuple(hidden),
                     # The group as the sentence names it ("workplaces with an innovation nationally").
-                    _shown_name(group.name, figure, nationally=nationally) if hidden else "",
+                    shown_group_name(group.name, figure, nationally=nationally) if hidden else "",
                 )  # fmt: skip
                 clarity = figure.low - 0.5 if direction == "less" else 0.5 - figure.high
                 break

@@ -46,7 +46,7 @@ from barometer.formatting import (
 from barometer.models import EDITION_COVERAGE, Country, Edition, Indicator, ReferenceFigure, Rule
 from barometer.reports.rounds import is_preliminary
 from barometer.reports.scope import national_row_notes, suggestion_for, type_name
-from barometer.reports.summary import Summary, build_summary, comparison_groups, share_statement
+from barometer.reports.summary import Summary, build_summary, comparison_groups, share_statement, shown_group_name
 from surveys.models import AnswerChoice, Response, Round, RoundKind
 
 
@@ -259,8 +259,7 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
         # The national group named by whom the share is of ("virksomheter med en innovasjon
         # på landsbasis"), as in the summary: "88 % av virksomheter med en innovasjon ja" and
         # "Nasjonalt svarte 88 % ja" said neither whom nor what.
-        base = named_base(national.base)
-        group = _("%(base)s nationally") % {"base": base} if base else _("all workplaces nationally")
+        group = shown_group_name(_("all workplaces nationally"), national, nationally=True)
         values = {
             "own": own_text,
             "statement": share_statement(indicator, format_share(national.value), group),
