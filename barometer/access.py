@@ -28,6 +28,9 @@ EXPORT_RAW = "barometer.export_raw_responses"
 VIEW_MUNICIPALITY_REPORTS = "barometer.view_municipality_reports"
 VIEW_FIELDWORK = "barometer.view_fieldwork"
 
+#: What a workplace report reads of its response, as ``select_related`` paths.
+REPORT_RELATED = ("round", "question_set", "workplace", "municipality__county")
+
 
 def reads_live_figures(user) -> bool:
     """The trusted tier: admins and analysts (who may export raw answers anyway) read live
@@ -36,14 +39,16 @@ def reads_live_figures(user) -> bool:
 
 
 def report_response_for_token(request: HttpRequest, token: str) -> Response:
-    """The response behind a respondent's link, which may see its own report only; its
-    pages are shown in the response's language unless the device chose one."""
-    found = find_link(request, token)
+    """The response behind a respondent's link, which may see its own report only, with
+    every relation its report reads, found with the link in one statement; its pages are
+    shown in the response's language unless the device chose one. Raises ``Http404`` for
+    an unknown link or an invitation not started (``find_link``)."""
+    found = find_link(request, token, response_related=REPORT_RELATED)
     response = getattr(found, "response", None) if isinstance(found, Invitation) else found
     if response is None:
         raise Http404("not started")
     activate_respondent_language(request, response.language)
-    return _with_report_relations(response.pk)
+    return response
 
 
 def staff_municipality_id(user) -> int | None:
@@ -119,10 +124,8 @@ admin_required = _staff_required(lambda user: user.is_superuser)
 signed_in_required = _staff_required(lambda user: True)
 
 
-#: A response with everything its report reads, in one query written once.
-_REPORT_RESPONSE = Prepared(
-    Response, ("round", "question_set", "workplace", "municipality__county", "invitation"), "{id} = %s"
-)
+#: A response by id with everything its report reads, in one query written once.
+_REPORT_RESPONSE = Prepared(Response, (*REPORT_RELATED, "invitation"), "{id} = %s")
 
 
 def _with_report_relations(response_id: int) -> Response:

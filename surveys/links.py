@@ -104,7 +104,9 @@ _SELF_TEST_RELATED = ("round", "question_set", "municipality")
 
 
 @cache
-def _statements(with_profile: bool, with_answers: bool) -> tuple[Prepared, Prepared]:
+def _statements(
+    with_profile: bool, with_answers: bool, response_related: tuple[str, ...] = ()
+) -> tuple[Prepared, Prepared]:
     """The invitation's and the self-test's statement for these options, made on first use
     (the answers' subquery is written by ``surveys.questionnaire``, which needs the models,
     which need this module)."""
@@ -114,13 +116,23 @@ def _statements(with_profile: bool, with_answers: bool) -> tuple[Prepared, Prepa
         return (Correlated(path, ANSWER_ROWS, AnswerRows()),) if with_answers else ()
 
     related = _INVITATION_RELATED + (_PROFILE_RELATED if with_profile else ())
+    related += tuple(f"response__{path}" for path in response_related)
     return (
         Prepared("surveys.Invitation", related, "{token_digest} = %s", correlated=answers("response")),
-        Prepared("surveys.Response", _SELF_TEST_RELATED, "{token_digest} = %s", correlated=answers("")),
+        Prepared(
+            "surveys.Response", _SELF_TEST_RELATED + response_related, "{token_digest} = %s", correlated=answers("")
+        ),
     )
 
 
-def find_link(request: HttpRequest | None, token: str, *, with_profile: bool = False, with_answers: bool = False):
+def find_link(
+    request: HttpRequest | None,
+    token: str,
+    *,
+    with_profile: bool = False,
+    with_answers: bool = False,
+    response_related: tuple[str, ...] = (),
+):
     """The invitation or self-test response a link token belongs to, or 404.
 
     An invitation comes with its response (if started), and a self-test's response with
@@ -129,6 +141,10 @@ def find_link(request: HttpRequest | None, token: str, *, with_profile: bool = F
     and the response's municipality too (a self-test has no workplace). ``with_answers``
     reads the response's answers in the same statement, for ``AnswerValues.for_page``
     (``surveys.questionnaire.AnswerRows``; an invitation not started yet has none to read).
+    ``response_related`` names more of the response's forward relations to bring along, as
+    ``select_related`` paths from the response (``("workplace", "municipality__county")``,
+    what a workplace report reads); a self-test's response has no workplace or invitation,
+    which Django then knows without a query.
     Raises ``Ratelimited`` (answered with 429) when the address has tried too many unknown
     links lately (``Throttled``, a ``Ratelimited`` that says when to try again).
     """
@@ -140,7 +156,7 @@ def find_link(request: HttpRequest | None, token: str, *, with_profile: bool = F
         digest = token_digest(token)
         # The digest is unique: no ordering (the models' default ordering would join the
         # round and the workplace).
-        invitations, self_tests = _statements(with_profile, with_answers)
+        invitations, self_tests = _statements(with_profile, with_answers, tuple(response_related))
         found = invitations.first([digest]) or self_tests.first([digest])
         if found is not None and not same_token(found.token, token):
             found = None

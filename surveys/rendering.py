@@ -37,6 +37,7 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext
 
 from .i18n import localized_html
+from .models.registers import WorkplaceType
 
 
 def _attributes(attrs: dict) -> str:
@@ -314,7 +315,8 @@ def render_profile(response, *, staff: bool = False, heading_level: int = 2) -> 
     rows = []
     if workplace is not None:
         rows.append((gettext("Workplace"), workplace.name))
-    rows.append((gettext("Type of workplace"), response.get_workplace_type_display()))
+    # The enum's label, not ``get_workplace_type_display()``, which hashes every choice on each call.
+    rows.append((gettext("Type of workplace"), WorkplaceType(response.workplace_type).label))
     rows.append((gettext("Municipality"), response.municipality.name if response.municipality else ""))
     if response.employees:
         employees = formats.number_format(response.employees, force_grouping=True)

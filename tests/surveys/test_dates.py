@@ -32,6 +32,8 @@ def test_a_midnight_deadline_names_the_day_before_as_the_last_day():
         assert dates.deadline(closes) == "til og med 14. desember 2026"
     with translation.override("en"):
         assert dates.deadline(closes) == "until and including 14 December 2026"  # British English (config/formats/en)
+    with translation.override("nb"):  # the wording is kept per language, not once for the first
+        assert dates.deadline(closes) == "til og med 14. desember 2026"
 
 
 def test_a_deadline_given_in_utc_is_read_in_oslo():

@@ -118,6 +118,46 @@ def test_a_report_s_response_comes_with_every_relation_its_report_reads(national
         _with_report_relations(response.pk + 10_000)
 
 
+def test_a_report_s_link_brings_every_relation_its_report_reads_in_the_link_s_statement(
+    national_round, workplace, self_test_round, municipality
+):
+    """``report_response_for_token``: an invitation's response in one statement, a
+    self-test's in two (no invitation has its digest), as the ORM's ``select_related``
+    gives them; a link whose invitation is not started yet is a 404."""
+    from django.test import RequestFactory
+
+    from barometer.access import REPORT_RELATED, report_response_for_token
+
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    with pytest.raises(Http404):
+        report_response_for_token(RequestFactory().get("/"), invitation.token)
+    invited = response_for_invitation(invitation, language="nb")
+    self_test = start_self_test(
+        round=self_test_round, workplace_type="kindergarten", municipality=municipality, employees=12, language="en"
+    )
+    for response, link, expected_statements in ((invited, invitation.token, 1), (self_test, self_test.token, 2)):
+        expected = Response.objects.select_related(*REPORT_RELATED, "invitation").get(pk=response.pk)
+        with CaptureQueriesContext(connection) as captured:
+            found = report_response_for_token(RequestFactory().get("/"), link)
+            pairs = [
+                (found, expected),
+                (found.round, expected.round),
+                (found.question_set, expected.question_set),
+                (found.municipality, expected.municipality),
+                (found.municipality.county, expected.municipality.county),
+            ]
+            workplace_found, invitation_found = found.workplace, found.invitation
+        assert len(captured) == expected_statements
+        for got, wanted in pairs:
+            assert type(got) is type(wanted)
+            assert fields(got) == fields(wanted)
+        if expected.workplace is None:
+            assert workplace_found is None and invitation_found is None
+        else:
+            assert fields(workplace_found) == fields(expected.workplace)
+            assert fields(invitation_found) == fields(expected.invitation)
+
+
 def test_the_latest_published_round_is_the_one_the_orm_finds(national_round, question_set):
     from datetime import timedelta
 

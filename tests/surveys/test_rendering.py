@@ -341,6 +341,7 @@ def test_the_workplace_as_registered_names_whose_it_is_and_escapes_every_value(m
         assert '<h2 id="profile-title" class="h5">Virksomheten deres slik den er registrert</h2>' in html
         assert "Bø &amp; &quot;Vik&quot; &lt;skole&gt;" in html and "<skole>" not in html
         assert '<dd class="col-sm-7">1\xa0500</dd>' in html  # grouped with a no-break space
+        assert '<dd class="col-sm-7">Barnehage</dd>' in html  # the type in the reader's language
         assert "Hvis noe av dette er feil" in html  # how to report a wrong entry
         staff = render_profile(invited, staff=True, heading_level=4)
         assert staff.startswith('<section class="profile card mb-4"') and "<h4 " in staff
@@ -352,5 +353,6 @@ def test_the_workplace_as_registered_names_whose_it_is_and_escapes_every_value(m
     with translation.override("en"):
         english = render_profile(invited)
         assert "Your workplace, as registered" in english and '<dd class="col-sm-7">1,500</dd>' in english
+        assert '<dd class="col-sm-7">Kindergarten</dd>' in english
         assert "Your workplace (self-test)" in render_profile(self_test)
         assert "The workplace, as registered" in render_profile(invited, staff=True)
