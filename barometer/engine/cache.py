@@ -1,8 +1,10 @@
 """The one way derived figures (cell tables, reports, charts) are cached.
 
-Everything goes through ``cached``, which stores under Django's cache ``version=``: the
-round's *figures version*. That version is made of every input that can change a figure,
-so a cached value is never stale and nothing needs to be deleted:
+Everything goes through ``cached``, which stores each value with the round's *figures
+version* it was computed for, and reads it in the same round trip as the counters that
+make up the version (one ``get_many``): a value stored for another version is computed
+again and replaces it. That version is made of every input that can change a figure, so a
+cached value is never stale and nothing needs to be deleted:
 
 - the round's data version (``surveys.services.answering.data_version_key``), and that of
   any other round the value reads (``also``): bumped after answers are submitted, imported
@@ -95,39 +97,58 @@ def settings_digest() -> str:
     return hashlib.sha256(repr(values).encode()).hexdigest()[:12]
 
 
-def figures_version(round_id: int | None, *also: int) -> str:
-    """The version every cached figure of the round is stored under (a short string).
-
-    ``round_id`` None stands for "no round" (a report without a comparison round). ``also``
-    names more rounds whose data the value reads (a workplace report compared with another
-    round reads its own round's answers): their data versions are part of the version too.
-    """
+def _version_keys(round_id: int | None, also: tuple[int, ...]) -> tuple[list[int], list[str]]:
+    """The rounds a figures version is made of and their counters' keys, then the two
+    shared counters' keys: ``(rounds, keys)``."""
     rounds = [round_id or 0, *also]
-    data_keys = [data_version_key(each) for each in rounds]
-    # One round trip for all the counters (a database or Redis query each otherwise).
-    counters = cache.get_many([*data_keys, REFERENCE_VERSION_KEY, REGISTER_VERSION_KEY])
+    return rounds, [*(data_version_key(each) for each in rounds), REFERENCE_VERSION_KEY, REGISTER_VERSION_KEY]
+
+
+def _version_from(rounds: list[int], keys: list[str], counters: dict) -> str:
+    """The figures version for ``rounds`` from the counters read under ``keys``
+    (``_version_keys``); a counter not in the cache counts as 0."""
     data = ".".join(
-        str(int(counters.get(key) or 0) if each else 0) for each, key in zip(rounds, data_keys, strict=True)
+        str(int(counters.get(key) or 0) if each else 0) for each, key in zip(rounds, keys[: len(rounds)], strict=True)
     )
     reference = int(counters.get(REFERENCE_VERSION_KEY) or 0)
     register = int(counters.get(REGISTER_VERSION_KEY) or 0)
     return f"f{CACHE_FORMAT}-d{data}-r{reference}-g{register}-s{settings_digest()}-c{code_digest()}"
 
 
+def figures_version(round_id: int | None, *also: int) -> str:
+    """The version every cached figure of the round is stored under (a short string).
+
+    ``round_id`` None stands for "no round" (a report without a comparison round). ``also``
+    names more rounds whose data the value reads (a workplace report compared with another
+    round reads its own round's answers): their data versions are part of the version too.
+    One round trip for all the counters (a database or Redis query each otherwise).
+    """
+    rounds, keys = _version_keys(round_id, also)
+    return _version_from(rounds, keys, cache.get_many(keys))
+
+
 def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], T], *, also: tuple[int, ...] = ()) -> T:
     """The value under ``name`` and ``parts`` for the round, computed and stored when the
-    round's figures version has none. ``parts`` must name everything else the value depends
-    on (language, weighting, viewer, ...); they are joined with ":" into the key. ``also``:
-    other rounds whose data the value reads (``figures_version``).
+    cache holds none for the round's current figures version. ``parts`` must name everything
+    else the value depends on (language, weighting, viewer, ...); they are joined with ":"
+    into the key. ``also``: other rounds whose data the value reads (``figures_version``).
+
+    The value is stored as ``(version, value)`` under a key without the version, and read
+    with the version's counters in one ``get_many``: one round trip on a hit, not two. A
+    value stored for another version (older data, other code) is never returned; it is
+    computed again and replaces the old one, so only the newest version of a value is kept.
     """
     key = ":".join(["barometer", name, str(round_id or 0), *(str(part) for part in parts)])
     # The database cache's key column holds 255 characters (with prefix and version), and
     # memcached refuses spaces and control characters: such keys are hashed.
     if len(key) > 180 or any(ord(c) <= 32 or ord(c) == 127 for c in key):
         key = f"barometer:{name}:{round_id or 0}:{hashlib.sha256(key.encode()).hexdigest()}"
-    version = figures_version(round_id, *also)
-    value = cache.get(key, version=version)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_TIMEOUT, version=version)
+    rounds, keys = _version_keys(round_id, also)
+    found = cache.get_many([*keys, key])
+    version = _version_from(rounds, keys, found)
+    stored = found.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+        return stored[1]
+    value = compute()
+    cache.set(key, (version, value), CACHE_TIMEOUT)
     return value

@@ -905,3 +905,42 @@ def test_a_download_names_its_group_with_numbers_and_ranges_kept_whole(name, exp
     from barometer.views.staff import file_name_part
 
     assert file_name_part(name).endswith(expected)
+
+
+def test_a_cached_value_is_read_with_its_version_in_one_round_trip_and_never_served_stale(db):
+    """``cached``: a hit is one ``get_many`` (the counters and the value); a value stored for
+    an older figures version is computed again and replaces it; another round's data
+    version, or a value stored in another shape, changes nothing it should not."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from barometer.engine.cache import cached
+    from surveys.services.answering import bump_data_version
+
+    cache.clear()
+    computed = []
+
+    def compute():
+        computed.append(len(computed) + 1)
+        return {"figure": len(computed)}
+
+    assert cached(7, "probe", ("nb",), compute) == {"figure": 1}
+    with CaptureQueriesContext(connection) as captured:
+        assert cached(7, "probe", ("nb",), compute) == {"figure": 1}
+    assert len(captured) == 1  # the database cache: one SELECT for counters and value
+    assert computed == [1]
+    bump_data_version(8)  # another round's answers
+    assert cached(7, "probe", ("nb",), compute) == {"figure": 1}
+    bump_data_version(7)  # this round's answers: the stored value is for an older version
+    assert cached(7, "probe", ("nb",), compute) == {"figure": 2}
+    assert cached(7, "probe", ("nb",), compute) == {"figure": 2}
+    assert cached(7, "probe", ("en",), compute) == {"figure": 3}  # other parts, another key
+    # A value another round's data goes into moves with that round too (``also``).
+    assert cached(7, "probe", ("nb",), compute, also=(8,)) == {"figure": 4}
+    bump_data_version(8)
+    assert cached(7, "probe", ("nb",), compute, also=(8,)) == {"figure": 5}
+    # Whatever else stands under the key (an entry of an earlier format) is never returned.
+    cache.set("barometer:probe:7:de", {"figure": "old"})
+    assert cached(7, "probe", ("de",), compute) == {"figure": 6}
+    assert computed == [1, 2, 3, 4, 5, 6]

@@ -60,13 +60,15 @@ def test_query_counts_of_the_report_views_are_pinned(admin_client, weighted_roun
 # reads its three counters in one query. The workplace report reads the published snapshot
 # (one query) instead of counting the round and reading its population, and its summary
 # reads the same snapshot: 34 -> 22 cold, including the own factor ratings (issue 15).
+# -1 each, -2 for the chart cold (issue 16): a cached value is read in the same round trip
+# as the counters of its figures version (``barometer.engine.cache.cached``).
 PINNED = {
-    "workplace report": (22, 5),
+    "workplace report": (21, 4),
     # +1 cold (issue 16): counting first checks that every counted response has its option
     # bit masks (and reads the options' bit positions), then counts one row per response.
-    "statistics": (23, 14),
-    "statistics chart": (27, 5),
-    "statistics csv": (20, 11),
+    "statistics": (22, 13),
+    "statistics chart": (25, 4),
+    "statistics csv": (19, 10),
     # -1 each: the findings page's form offers the round only, so it reads no counties.
-    "findings": (23, 14),
+    "findings": (22, 13),
 }

@@ -29,8 +29,8 @@ SHOW, SAVE, REVIEW, SUBMIT = 4, 8, 10, 10
 # page: in the shared cache, which on the database cache costs a count, a read and a write.
 # The welcome page reads the answers in the link's own statement: that one statement.
 # The cached workplace report: the link with every relation the report reads (one
-# statement), the latest published round, the figures' version and the cached body.
-HOME, SELF_TEST_FORM, SELF_TEST_START, WELCOME, REPORT_CACHED = 2, 2, 6, 1, 4
+# statement), the latest published round, and the cached body with its figures version.
+HOME, SELF_TEST_FORM, SELF_TEST_START, WELCOME, REPORT_CACHED = 2, 2, 6, 1, 3
 # The welcome page and the first questionnaire page show the workplace as registered: its
 # name and municipality come in the link's own statement, with the answers: one statement.
 PROFILE_PAGE = 1
