@@ -62,29 +62,47 @@ def format_count(value: int | None) -> str:
 MOST_SHARE_DECIMALS = 2
 
 
+def _none_or_all(percent: float, decimals: int) -> bool:
+    """Whether a percentage that is neither 0 nor 100 rounds to one of them."""
+    rounded = round(percent, decimals)
+    return (rounded == 0 and percent > 0) or (rounded == 100 and percent < 100)
+
+
+def share_decimals(value: float | None, decimals: int = 0) -> int:
+    """How many decimals the share ``value`` (0-1) needs so as not to read as none or all:
+    ``decimals``, or more up to ``MOST_SHARE_DECIMALS`` (one workplace of 200 is "0,5 %",
+    not "0 %"). A share beyond that is written "under 0,01 %" (``format_share``)."""
+    if value is None:
+        return decimals
+    percent, most = value * 100, max(decimals, MOST_SHARE_DECIMALS)
+    while decimals < most and _none_or_all(percent, decimals):
+        decimals += 1
+    return decimals
+
+
 def format_share(value: float | None, decimals: int = 0) -> str:
     """A share between 0 and 1 as a percentage with ``decimals`` ("88 %"; "" for None).
 
     A share that is neither none nor all is never written "0 %" or "100 %": one workplace
     of 200 is "0,5 %", not "0 %", which reads as none of them. It gets more decimals, up to
-    ``MOST_SHARE_DECIMALS``, until it rounds to neither, and beyond them is written "under
-    0,01 %" (or "over 99,99 %")."""
+    ``MOST_SHARE_DECIMALS``, until it rounds to neither (``share_decimals``), and beyond
+    them is written "under 0,01 %" (or "over 99,99 %")."""
     if value is None:
         return ""
     percent = value * 100
-    most = max(decimals, MOST_SHARE_DECIMALS)
-
-    def none_or_all(places: int) -> bool:
-        rounded = round(percent, places)
-        return (rounded == 0 and percent > 0) or (rounded == 100 and percent < 100)
-
-    while decimals < most and none_or_all(decimals):
-        decimals += 1
-    if none_or_all(decimals):
+    decimals = share_decimals(value, decimals)
+    if _none_or_all(percent, decimals):
         limit = 10**-decimals
         bound, template = (limit, _("under %(share)s")) if percent < 50 else (100 - limit, _("over %(share)s"))
         return str(template % {"share": format_number(bound, decimals) + _percent_sign()})
     return format_number(percent, decimals) + _percent_sign()
+
+
+def shares_decimals(values) -> int:
+    """How many decimals every share of one table or column is written with: the most any
+    of ``values`` (shares 0-1, None counting for nothing) needs (``share_decimals``), so that
+    "0,5 %" never stands beside "1 %" in the same column."""
+    return max((share_decimals(value) for value in values if value is not None), default=0)
 
 
 def format_interval(low: float | None, high: float | None, *, as_share: bool = True, decimals: int = 0) -> str:
@@ -112,18 +130,31 @@ def interval_decimals(low: float | None, high: float | None, *, as_share: bool =
     return decimals
 
 
+def estimate_decimals(estimate, *, as_share: bool = True, decimals: int = 0) -> int:
+    """How many decimals an estimate's value and its interval are both written with:
+    ``decimals``, or more where the interval's ends would meet once rounded
+    (``interval_decimals``) or, for a share, where the value would read as none or all
+    (``share_decimals``): "0,5 % (0,1–2,8 %)", never "0,5 % (0–3 %)". ``estimate`` has
+    ``value``, ``low`` and ``high`` (an ``Estimate`` or a ``Figure``)."""
+    decimals = interval_decimals(estimate.low, estimate.high, as_share=as_share, decimals=decimals)
+    if as_share and estimate.value is not None:
+        decimals = share_decimals(estimate.value, decimals)
+    return decimals
+
+
 def table_decimals(rows) -> int:
     """How many decimals every number of one table is written with: the most any of its
     rows needs, so that a table never shows "77,9 | 77,5–78,3" beside "58 | 57–59".
 
-    ``rows`` are (estimate, as_share) pairs; an estimate has ``low`` and ``high`` (an
-    ``Estimate`` or a ``Figure``; one not shown, or None, counts for nothing). A row needs
-    the decimals its interval is written with on its own (``interval_decimals``: none,
-    unless its ends would meet once rounded). Each row's value and interval, and a
-    difference or change between rows, are then written with this many
-    (``format_estimate``, ``format_interval``, ``format_change``)."""
+    ``rows`` are (estimate, as_share) pairs; an estimate has ``value``, ``low`` and
+    ``high`` (an ``Estimate`` or a ``Figure``; one not shown, or None, counts for nothing).
+    A row needs the decimals its value and interval are written with on their own
+    (``estimate_decimals``: none, unless its interval's ends would meet once rounded or its
+    share would read as none or all). Each row's value and interval, and a difference or
+    change between rows, are then written with this many (``format_estimate``,
+    ``format_estimate_interval``, ``format_change``)."""
     needed = [
-        interval_decimals(estimate.low, estimate.high, as_share=as_share)
+        estimate_decimals(estimate, as_share=as_share)
         for estimate, as_share in rows
         if estimate is not None and getattr(estimate, "shown", True)
     ]
@@ -136,11 +167,20 @@ def format_estimate(estimate, *, as_share: bool = True, decimals: int | None = N
     has no value. ``estimate`` has ``value``, ``low`` and ``high`` (an ``Estimate`` or a
     ``Figure``). In a table, ``decimals`` is the table's (``table_decimals``), so that
     every row has the same; the value gets more only if its own interval needs them, or,
-    for a share, if it would otherwise read as none or all (``format_share``)."""
+    for a share, if it would otherwise read as none or all (``estimate_decimals``), and
+    its interval then gets them too (``format_estimate_interval``)."""
     if estimate.value is None:
         return ""
-    decimals = interval_decimals(estimate.low, estimate.high, as_share=as_share, decimals=decimals or 0)
+    decimals = estimate_decimals(estimate, as_share=as_share, decimals=decimals or 0)
     return format_share(estimate.value, decimals) if as_share else format_number(estimate.value, decimals)
+
+
+def format_estimate_interval(estimate, *, as_share: bool = True, decimals: int | None = None) -> str:
+    """An estimate's 95 % interval with the decimals its value is written with
+    (``estimate_decimals``, as ``format_estimate``): "0,1–2,8 %" beside "0,5 %"; "" when an
+    end is missing."""
+    decimals = estimate_decimals(estimate, as_share=as_share, decimals=decimals or 0)
+    return format_interval(estimate.low, estimate.high, as_share=as_share, decimals=decimals)
 
 
 def format_change(change: tuple[float, float, float] | None, *, as_share: bool = True, decimals: int = 1) -> str:

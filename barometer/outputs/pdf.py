@@ -21,7 +21,7 @@ from barometer.formatting import (
     NOT_SHOWN,
     format_count,
     format_estimate,
-    format_interval,
+    format_estimate_interval,
     format_number,
     format_share,
     lower_first,
@@ -51,7 +51,7 @@ def _value(row, estimate) -> str:
     if not estimate.shown:
         return str(NOT_SHOWN)
     n = format_count(estimate.n)
-    interval = format_interval(estimate.low, estimate.high, as_share=row.is_share, decimals=row.decimals)
+    interval = format_estimate_interval(estimate, as_share=row.is_share, decimals=row.decimals)
     return f"{format_estimate(estimate, as_share=row.is_share, decimals=row.decimals)} ({interval}, n = {n})"
 
 

@@ -31,7 +31,7 @@ from barometer.engine.published import benchmark
 from barometer.formatting import (
     format_count,
     format_estimate,
-    format_interval,
+    format_estimate_interval,
     in_sentence,
     named_base,
     types_in_words,
@@ -196,7 +196,7 @@ def _figure_sentence(
         # The value with as many decimals as its interval ("58,4 %" beside "57,9–58,9 %").
         "statement": share_statement(indicator, format_estimate(figure), in_sentence(group)),
         "base": base,
-        "interval": format_interval(figure.low, figure.high),
+        "interval": format_estimate_interval(figure),
         "n": format_count(figure.n),
     }
     if values["base"]:

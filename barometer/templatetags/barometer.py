@@ -6,10 +6,11 @@ from barometer.formatting import (
     format_change,
     format_count,
     format_estimate,
-    format_interval,
+    format_estimate_interval,
     format_number,
     format_share,
     lower_first,
+    shares_decimals,
     with_weighting,
 )
 from barometer.formatting import (
@@ -20,9 +21,18 @@ register = template.Library()
 
 
 @register.filter
-def share(value):
-    """0.88 -> "88 %" (Norwegian) or "88%" (English)."""
-    return format_share(value)
+def share(value, decimals=0):
+    """0.88 -> "88 %" (Norwegian) or "88%" (English); in a column, with the column's
+    ``decimals`` (``barometer.formatting.shares_decimals``)."""
+    return format_share(value, int(decimals or 0))
+
+
+@register.filter
+def column_decimals(rows, attribute):
+    """The decimals every share in one column is written with: ``{% with
+    decimals=rows|column_decimals:"rate" %}`` and then ``{{ row.rate|share:decimals }}``, so
+    that "0,5 %" never stands beside "1 %" (``barometer.formatting.shares_decimals``)."""
+    return shares_decimals(getattr(row, attribute) for row in rows)
 
 
 @register.filter
@@ -58,9 +68,9 @@ def value(estimate, as_share=True, decimals=None):
 
 @register.simple_tag
 def interval(estimate, as_share=True, decimals=0):
-    """The 95 % interval of an estimate, formatted for the active language; in a table with
-    the table's ``decimals``."""
-    return format_interval(estimate.low, estimate.high, as_share=bool(as_share), decimals=decimals or 0)
+    """The 95 % interval of an estimate, formatted for the active language with the
+    decimals its value is written with; in a table, at least the table's ``decimals``."""
+    return format_estimate_interval(estimate, as_share=bool(as_share), decimals=decimals or 0)
 
 
 @register.filter

@@ -223,7 +223,50 @@ def test_a_share_that_is_neither_none_nor_all_is_never_written_so():
             "88\xa0%",
             "1\xa0%",
         )
-        # The value beside its interval: "0,5 % (0–3 %)", not "0 % (0–3 %)".
+        # The value beside its interval: "0,5 %", not "0 %".
         assert format_estimate(Estimate(value=1 / 200, low=0.0009, high=0.028, n=200)) == "0,5\xa0%"
     with translation.override("en"):
         assert format_share(1 / 200) == "0.5%" and format_share(1 / 150_000) == "under 0.01%"
+
+
+def test_a_value_and_its_interval_are_written_with_the_same_decimals():
+    """ "0,5 % (0–3 %)": the value took a decimal so as not to read as none, its interval
+    kept none. Both now have the value's, on the page, in a table, in the PDF's lines and in
+    the summary; and a table or a column of shares is written with one number of decimals,
+    so that "0,5 %" never stands beside "1 %"."""
+    from barometer.formatting import (
+        estimate_decimals,
+        format_estimate,
+        format_estimate_interval,
+        shares_decimals,
+        table_decimals,
+    )
+    from barometer.templatetags.barometer import column_decimals
+
+    rare = Estimate(value=1 / 200, low=0.0009, high=0.028, n=200)
+    common = Estimate(value=0.58, low=0.52, high=0.64, n=200)
+    with translation.override("nb"):
+        assert estimate_decimals(rare) == 1
+        assert (format_estimate(rare), format_estimate_interval(rare)) == ("0,5\xa0%", "0,1–2,8\xa0%")
+        assert (format_estimate(common), format_estimate_interval(common)) == ("58\xa0%", "52–64\xa0%")
+        # In one table every row takes the decimals the rare share needs.
+        decimals = table_decimals([(rare, True), (common, True)])
+        assert decimals == 1
+        row = render_to_string(
+            "barometer/partials/estimate_row.html", {"estimate": common, "is_share": True, "decimals": decimals}
+        )
+        assert "<td>58,0\xa0%</td>" in row and "52,0–64,0\xa0%" in row, row
+        figure = render_to_string("barometer/partials/report_figure.html", {"estimate": rare, "is_share": True})
+        assert "0,5\xa0%" in figure and "0,1–2,8\xa0%" in figure, figure
+        # An index is a score, never a share: its decimals follow its interval only.
+        assert estimate_decimals(Estimate(value=0.004, low=0.0, high=3.1, n=30), as_share=False) == 0
+        # Plain shares in a column (the response rate of each group in fieldwork).
+        assert shares_decimals([0.005, 0.42, None]) == 1 and shares_decimals([0.42, 0.5]) == 0
+        rows = [SimpleNamespace(rate=1 / 200), SimpleNamespace(rate=0.42), SimpleNamespace(rate=None)]
+        assert column_decimals(rows, "rate") == 1
+        table = render_to_string(
+            "barometer/staff/_progress_table.html", {"rows": [SimpleNamespace(label="A", invited=200, opened=1,
+            started=1, submitted=1, rate=1 / 200, imported=0), SimpleNamespace(label="B", invited=50, opened=21,
+            started=21, submitted=21, rate=0.42, imported=0)], "id": "t", "caption": "c", "group_label": "g"},
+        )  # fmt: skip
+        assert "<td>0,5\xa0%</td>" in table and "<td>42,0\xa0%</td>" in table, table
