@@ -67,13 +67,21 @@ class ComparisonGroup:
     """One group the summary may compare with: its filter and its name in a sentence;
     ``other_row``, the label of a peer row further down the report that is another group a
     reader may take for this one ("Workplaces in municipalities in centrality class 2", of
-    every type, beside kindergartens
-    of that class), "" when there is none."""
+    every type, beside kindergartens of that class), "" when there is none. In a share's
+    sentence the group of the same centrality is named without its class, which the
+    sentence's parenthesis gives (``sentence_name``, ``note``): "33 % av barnehager i
+    kommuner med samme sentralitet som deres oppgir at ... (sentralitet: klasse 5 av 6,
+    der ...; grunnlag: ...)", not a verb that comes after two lines of explanation."""
 
     kind: str
     filter: Filter
     name: str
     other_row: str = ""
+    #: The name inside a share's sentence when ``name`` holds an explanation that would part
+    #: the sentence's subject from its verb, and that explanation, said in the sentence's
+    #: parenthesis instead ("" when the name is short enough).
+    sentence_name: str = ""
+    note: str = ""
 
 
 def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = False) -> list[ComparisonGroup]:
@@ -81,15 +89,20 @@ def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = Fal
     type_name = workplaces_of_type(workplace_type)
     if staff:
         same = _("%(type)s in municipalities with the same centrality as this workplace's (%(class)s)")
+        in_sentence = _("%(type)s in municipalities with the same centrality as this workplace's")
     else:
         same = _("%(type)s in municipalities with the same centrality as yours (%(class)s)")
+        in_sentence = _("%(type)s in municipalities with the same centrality as yours")
+    explained = centrality_explained(centrality)
     return [
         ComparisonGroup(
             "type_centrality",
             Filter(workplace_type=workplace_type, centrality=centrality),
-            same % {"type": type_name, "class": centrality_explained(centrality)},
+            same % {"type": type_name, "class": explained},
             # The report's peer row of the class (``peer_filters``) holds every type.
             other_row=centrality_label(centrality),
+            sentence_name=in_sentence % {"type": type_name},
+            note=_("centrality: %(class)s") % {"class": explained},
         ),
         ComparisonGroup(
             "workplace_type", Filter(workplace_type=workplace_type), _("%(type)s nationally") % {"type": type_name}
@@ -179,7 +192,7 @@ def shown_group_name(group: str, figure: Figure, *, nationally: bool) -> str:
 
 
 def _figure_sentence(
-    indicator: Indicator, own_text: str, group: str, figure: Figure, *, nationally: bool = False
+    indicator: Indicator, own_text: str, group: str, figure: Figure, *, nationally: bool = False, note: str = ""
 ) -> str:
     """The own answer, then what the group's share counts: "80 % av alders- og sykehjem på
     landsbasis oppgir at ... (grunnlag: virksomheter med en innovasjon; 95 %-intervall ...)"
@@ -187,7 +200,9 @@ def _figure_sentence(
     group's workplaces) goes in the parenthesis: an indefinite base after a group ("av alders-
     og sykehjem ... av virksomheter med en innovasjon") reads as another group. The national
     group (``nationally``) is named by that base instead: "80 % av virksomheter med en
-    innovasjon på landsbasis ...", not "all workplaces nationally" and a narrower base."""
+    innovasjon på landsbasis ...", not "all workplaces nationally" and a narrower base.
+    ``note`` is what the group's name in the sentence leaves out (``ComparisonGroup.note``),
+    said first in the parenthesis."""
     base = named_base(figure.base)
     if nationally and base:
         group, base = shown_group_name(group, figure, nationally=True), ""
@@ -198,8 +213,15 @@ def _figure_sentence(
         "base": base,
         "interval": format_estimate_interval(figure),
         "n": format_count(figure.n),
+        "note": note,
     }
-    if values["base"]:
+    if note and base:
+        return (
+            _("%(own)s %(statement)s (%(note)s; base: %(base)s; 95%% interval %(interval)s, %(n)s answers).") % values
+        )
+    if note:
+        return _("%(own)s %(statement)s (%(note)s; 95%% interval %(interval)s, %(n)s answers).") % values
+    if base:
         return _("%(own)s %(statement)s (base: %(base)s; 95%% interval %(interval)s, %(n)s answers).") % values
     return _("%(own)s %(statement)s (95%% interval %(interval)s, %(n)s answers).") % values
 
@@ -303,7 +325,14 @@ def build_summary(
                 if direction is None:
                     break
                 nationally = group.kind == "national"
-                sentence = _figure_sentence(indicator, own_text, group.name, figure, nationally=nationally)
+                sentence = _figure_sentence(
+                    indicator,
+                    own_text,
+                    group.sentence_name or group.name,
+                    figure,
+                    nationally=nationally,
+                    note=group.note,
+                )
                 item = SummaryItem(
                     indicator, direction, sentence, figure.value, figure.low, figure.high, figure.n,
                     group.name, suggestion_for(indicator, workplace_type), tuple(hidden),

@@ -80,9 +80,47 @@ def test_less_and_more_at_most_two_each_with_group_in_words(barometer_data, bokm
     assert {item.indicator.key for item in summary.more} == {"value-quality", "spread"}
     sentence = summary.less[0].sentence
     assert sentence.startswith("Virksomheten deres har ikke")
-    assert "barnehager i kommuner med samme sentralitet som deres (klasse 6 av 6, de minst sentrale)" in sentence
-    assert "80\xa0%" in sentence and "95\xa0%-intervall 70–88\xa0%" in sentence
+    # The group's class is said in the parenthesis, so that the verb follows its subject.
+    assert "80\xa0% av barnehager i kommuner med samme sentralitet som deres har tatt i bruk" in sentence
+    assert sentence.endswith(
+        "(sentralitet: klasse 6 av 6, de minst sentrale; 95\xa0%-intervall 70–88\xa0%, 120 svar)."
+    ), sentence
+    # Elsewhere (the groups not shown, the row headings) the name keeps its class.
+    assert summary.less[0].group.endswith("som deres (klasse 6 av 6, de minst sentrale)")
     assert source.asked == [NARROW]  # only groups of the published fixed set
+
+
+def test_the_centrality_class_is_said_in_the_parenthesis_in_every_language_and_for_staff(barometer_data):
+    """Before: «80 % av barnehager i kommuner med samme sentralitet som deres (klasse 3 av 6,
+    der 1 er de mest sentrale og 6 de minst sentrale) har ...»: two lines between the
+    subject and its verb. The class now opens the parenthesis, before the base."""
+    (value_quality,) = indicators("value-quality")
+    innovators = Base("innovators", "workplaces with an innovation")
+
+    class OfInnovators:
+        def group(self, filter_: Filter) -> GroupFigures:
+            estimate = shown(0.8, 0.7, 0.88)
+            return GroupFigures(
+                filter_, 100, {"value-quality": Figure("value-quality", estimate, innovators, True, True)}
+            )
+
+    def sentence(language: str, *, staff: bool = False) -> str:
+        with translation.override(language):
+            groups = comparison_groups(workplace_type=WorkplaceType.KINDERGARTEN, centrality=3, staff=staff)
+            summary = build_summary(OfInnovators(), [(value_quality, OwnValue(True, 0.0))], groups, staff=staff)
+            (item,) = summary.less
+            return item.sentence
+
+    nb = sentence("nb")
+    assert "80\xa0% av barnehager i kommuner med samme sentralitet som deres oppgir at" in nb, nb
+    assert "(sentralitet: klasse 3 av 6, der 1 er de mest sentrale og 6 de minst sentrale; grunnlag: " in nb, nb
+    nn = sentence("nn")
+    assert "80\xa0% av barnehagar i kommunar med same sentralitet som dykkar " in nn, nn
+    assert "(sentralitet: klasse 3 av 6, der 1 er dei mest sentrale og 6 dei minst sentrale; grunnlag: " in nn, nn
+    en = sentence("en")
+    assert "80% of kindergartens in municipalities with the same centrality as yours " in en, en
+    assert "(centrality: class 3 of 6, where 1 is the most central and 6 the least; base: " in en, en
+    assert "sentralitet som kommunen til virksomheten oppgir at" in sentence("nb", staff=True)
 
 
 def test_a_hidden_group_falls_back_to_the_next_wider_and_says_so(barometer_data, bokmal):
