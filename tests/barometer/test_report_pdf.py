@@ -88,7 +88,7 @@ def test_staff_get_the_report_as_pdf_about_the_workplace(client, admin_client, b
 def test_the_pdf_follows_the_page_part_by_part(client, barometer_data, question_set, register):
     """The PDF listed the indicators in the indicators' order, the page in the
     questionnaire's, part by part with the factors and the answers: now both the same."""
-    report, _invitation, pages, _links = pdf_text(client, barometer_data, question_set, register, "nb")
+    report, invitation, pages, _links = pdf_text(client, barometer_data, question_set, register, "nb")
     everything = flat(" ".join(pages))
     from barometer.reports.workplace import report_blocks
     from surveys.questionnaire import AnswerValues, Questionnaire
@@ -112,3 +112,7 @@ def test_the_pdf_follows_the_page_part_by_part(client, barometer_data, question_
             position = everything.index(flat(factor.name)[:30], position)
         assert everything.find("Svarene deres", position) >= 0
     assert any(block.factors for block in blocks) and "Vurderingen deres:" in everything
+    # Whom the factors' shares are of, as on the page: "don't know" and "not relevant" count.
+    said = "Hver andel er av alle som svarte om faktoren, også dem som svarte «Vet ikke» eller «Ikke relevant»."
+    assert flat(said) in everything
+    assert said in client.get(f"/s/{invitation.token}/rapport/").content.decode()

@@ -97,7 +97,8 @@ def test_an_indicator_without_the_words_in_the_language_is_named_not_said_to_be_
             share_statement(leaders, "30\xa0%", "barnehager") == "30\xa0% av barnehager oppgir at ledere satte i gang"
         )
     with translation.override("en"):
-        assert share_statement(leaders, "30%", "kindergartens") == "For 30% of kindergartens, “Leaders initiated” holds"
+        english = share_statement(leaders, "30%", "kindergartens")
+        assert english == "For 30% of kindergartens, “Managers initiated” holds"
 
 
 def test_a_published_figure_is_compared_in_its_own_words_not_the_indicator_s(barometer_data):
@@ -125,16 +126,18 @@ def test_an_existing_database_gets_the_words_where_the_indicator_counts_as_shipp
 
     first = import_module("barometer.migrations.0022_indicators_say_what_a_share_counts")
     second = import_module("barometer.migrations.0023_share_words_say_whose_innovation_and_the_whole_option")
+    third = import_module(ENGLISH_TEXTS_MIGRATION)
     shipped = {d["key"]: d for d in _shipped()}
     assert set(first.CLAUSES) == {key for key, d in shipped.items() if d["rule"] == "share"}
     for key, (questions, options, words) in first.CLAUSES.items():
         assert (questions, options) == (shipped[key]["question_codes"], shipped[key]["option_codes"])
-        # 0022's words, as 0023 changes them, are the shipped ones.
+        # 0022's words, as 0023 and 0024 change them, are the shipped ones.
         for language, text in words.items():
-            change = second.CHANGES.get(key, {}).get(f"share_clause_{language}")
-            if change is not None:
-                assert change[0] == text
-                text = change[1]
+            for later in (second, third):
+                change = later.CHANGES.get(key, {}).get(f"share_clause_{language}")
+                if change is not None:
+                    assert change[0] == text
+                    text = change[1]
             assert text == shipped[key]["share_clause"][language], (key, language)
     # As a database migrated before this change has them: no words at all.
     Indicator.objects.update(share_clause_nb="", share_clause_nn="", share_clause_en="")
@@ -152,6 +155,47 @@ def test_an_existing_database_gets_the_words_where_the_indicator_counts_as_shipp
     assert by_key["culture-index"].share_clause_nb == ""
     second.backwards(apps, None)
     assert Indicator.objects.get(key="value-quality").share_clause_nb == first.CLAUSES["value-quality"][2]["nb"]
+
+
+ENGLISH_TEXTS_MIGRATION = "barometer.migrations.0024_english_texts_say_managers_and_someone_else_s_solution"
+
+
+def test_the_english_texts_say_managers_and_someone_else_s_solution_as_the_questionnaire_does(barometer_data):
+    """ "Leaders initiated" stood above "managers were among those who ..."; the option is
+    "Managers". "others' solution" is neither the option's "someone else's solution" nor
+    English. Shipped data and an existing database (migration 0024) both say it as the
+    questionnaire does; an admin's own words are kept."""
+    from django.apps import apps
+
+    from barometer.models import ReferenceFigure
+
+    migration = import_module(ENGLISH_TEXTS_MIGRATION)
+    shipped = {d["key"]: d for d in _shipped()}
+    figures = {f["key"]: f for f in json.loads((DATA_DIR / "reference_figures.json").read_text(encoding="utf-8"))}
+    for key, fields in migration.CHANGES.items():
+        for field, (_before, after) in fields.items():
+            assert shipped[key][field.removesuffix("_en")]["en"] == after, (key, field)
+    for key, fields in migration.REFERENCE_CHANGES.items():
+        for field, (_before, after) in fields.items():
+            assert figures[key][field.removesuffix("_en")]["en"] == after, (key, field)
+    every_text = json.dumps([*shipped.values(), *figures.values()], ensure_ascii=False)
+    assert "others' solution\"" not in every_text and "others' solution." not in every_text
+    assert "Leaders" not in every_text and "leaders were" not in every_text
+    # A database with the words shipped before, and an admin's own words in one place.
+    for key, fields in migration.CHANGES.items():
+        Indicator.objects.filter(key=key).update(**{field: before for field, (before, _after) in fields.items()})
+    ReferenceFigure.objects.filter(key="no2018-novelty-copy").update(
+        statement_en=migration.REFERENCE_CHANGES["no2018-novelty-copy"]["statement_en"][0]
+    )
+    Indicator.objects.filter(key="novelty-adapted").update(own_no_en="Our own words.")
+    migration.forwards(apps, None)
+    leaders, copy = Indicator.objects.get(key="leaders-initiated"), Indicator.objects.get(key="novelty-copy")
+    assert leaders.name_en == "Managers initiated" and "managers were among" in leaders.own_yes_en
+    assert copy.share_clause_en.endswith("copy of someone else's solution")
+    assert Indicator.objects.get(key="novelty-adapted").own_no_en == "Our own words."
+    assert ReferenceFigure.objects.get(key="no2018-novelty-copy").statement_en.endswith("someone else's solution")
+    migration.backwards(apps, None)
+    assert Indicator.objects.get(key="leaders-initiated").name_en == "Leaders initiated"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
