@@ -293,6 +293,10 @@ def render_review(summary: list[dict], section_url) -> SafeString:
     return mark_safe("".join(out))
 
 
+#: Each workplace type's label (lazy: it is translated when shown).
+_TYPE_LABELS = dict(WorkplaceType.choices)
+
+
 def render_profile(response, *, staff: bool = False, heading_level: int = 2) -> SafeString:
     """The workplace as registered, as the welcome page, the questionnaire's first part and
     the report show it: a ``<section>`` with a heading of ``heading_level`` (2 on a page of
@@ -315,8 +319,9 @@ def render_profile(response, *, staff: bool = False, heading_level: int = 2) -> 
     rows = []
     if workplace is not None:
         rows.append((gettext("Workplace"), workplace.name))
-    # The enum's label, not ``get_workplace_type_display()``, which hashes every choice on each call.
-    rows.append((gettext("Type of workplace"), WorkplaceType(response.workplace_type).label))
+    # A dict made once, not ``get_workplace_type_display()``, which hashes every choice on each
+    # call; an unknown value is shown as it is, as that method shows it.
+    rows.append((gettext("Type of workplace"), _TYPE_LABELS.get(response.workplace_type, response.workplace_type)))
     rows.append((gettext("Municipality"), response.municipality.name if response.municipality else ""))
     if response.employees:
         employees = formats.number_format(response.employees, force_grouping=True)

@@ -1,10 +1,11 @@
 """The one way derived figures (cell tables, reports, charts) are cached.
 
 Everything goes through ``cached``, which stores each value with the round's *figures
-version* it was computed for, and reads it in the same round trip as the counters that
-make up the version (one ``get_many``): a value stored for another version is computed
-again and replaces it. That version is made of every input that can change a figure, so a
-cached value is never stale and nothing needs to be deleted:
+version* it was computed for (its fixed part in the key, the part that moves with the data
+beside the value), and reads it in the same round trip as the counters that make up the
+version (one ``get_many``): a value stored for other data is computed again and replaces
+it. That version is made of every input that can change a figure, so a cached value is
+never stale and nothing needs to be deleted:
 
 - the round's data version (``surveys.services.answering.data_version_key``), and that of
   any other round the value reads (``also``): bumped after answers are submitted, imported
@@ -104,15 +105,22 @@ def _version_keys(round_id: int | None, also: tuple[int, ...]) -> tuple[list[int
     return rounds, [*(data_version_key(each) for each in rounds), REFERENCE_VERSION_KEY, REGISTER_VERSION_KEY]
 
 
-def _version_from(rounds: list[int], keys: list[str], counters: dict) -> str:
-    """The figures version for ``rounds`` from the counters read under ``keys``
-    (``_version_keys``); a counter not in the cache counts as 0."""
+def _data_version(rounds: list[int], keys: list[str], counters: dict) -> str:
+    """The part of a figures version that moves with the data: the rounds' data versions,
+    the reference and the register version (``d3.1-r2-g5``), from the counters read under
+    ``keys`` (``_version_keys``); a counter not in the cache counts as 0."""
     data = ".".join(
         str(int(counters.get(key) or 0) if each else 0) for each, key in zip(rounds, keys[: len(rounds)], strict=True)
     )
     reference = int(counters.get(REFERENCE_VERSION_KEY) or 0)
     register = int(counters.get(REGISTER_VERSION_KEY) or 0)
-    return f"f{CACHE_FORMAT}-d{data}-r{reference}-g{register}-s{settings_digest()}-c{code_digest()}"
+    return f"d{data}-r{reference}-g{register}"
+
+
+def _fixed_version() -> str:
+    """The part of a figures version fixed for a process: the cache format, the settings
+    that shape figures and the code (``f4-s…-c…``)."""
+    return f"f{CACHE_FORMAT}-s{settings_digest()}-c{code_digest()}"
 
 
 def figures_version(round_id: int | None, *also: int) -> str:
@@ -124,7 +132,7 @@ def figures_version(round_id: int | None, *also: int) -> str:
     One round trip for all the counters (a database or Redis query each otherwise).
     """
     rounds, keys = _version_keys(round_id, also)
-    return _version_from(rounds, keys, cache.get_many(keys))
+    return f"{_fixed_version()}-{_data_version(rounds, keys, cache.get_many(keys))}"
 
 
 def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], T], *, also: tuple[int, ...] = ()) -> T:
@@ -133,19 +141,23 @@ def cached(round_id: int | None, name: str, parts: tuple, compute: Callable[[], 
     else the value depends on (language, weighting, viewer, ...); they are joined with ":"
     into the key. ``also``: other rounds whose data the value reads (``figures_version``).
 
-    The value is stored as ``(version, value)`` under a key without the version, and read
-    with the version's counters in one ``get_many``: one round trip on a hit, not two. A
-    value stored for another version (older data, other code) is never returned; it is
-    computed again and replaces the old one, so only the newest version of a value is kept.
+    The key holds the part of the version fixed for the process (the cache format, the
+    settings and the code, ``_fixed_version``), so processes running other code or settings
+    (a rolling deploy) keep entries of their own. Beside the value is stored the part that
+    moves with the data (``_data_version``), read with its counters in the same
+    ``get_many``: one round trip on a hit, not two. A value stored for other data is never
+    returned: it is computed again and stored in its place. (Two processes computing the
+    same value for different data at once may leave the older one stored; the next reader
+    then computes it again.)
     """
-    key = ":".join(["barometer", name, str(round_id or 0), *(str(part) for part in parts)])
+    key = ":".join(["barometer", name, _fixed_version(), str(round_id or 0), *(str(part) for part in parts)])
     # The database cache's key column holds 255 characters (with prefix and version), and
     # memcached refuses spaces and control characters: such keys are hashed.
     if len(key) > 180 or any(ord(c) <= 32 or ord(c) == 127 for c in key):
         key = f"barometer:{name}:{round_id or 0}:{hashlib.sha256(key.encode()).hexdigest()}"
     rounds, keys = _version_keys(round_id, also)
     found = cache.get_many([*keys, key])
-    version = _version_from(rounds, keys, found)
+    version = _data_version(rounds, keys, found)
     stored = found.get(key)
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
         return stored[1]

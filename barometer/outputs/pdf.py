@@ -163,13 +163,13 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
                    "results."))  # fmt: skip
         if staff:
             headings = (
-                _("Where the workplace does less than most of the workplaces it is compared with"),
-                _("Where the workplace does more than most of the workplaces it is compared with"),
+                _("Where the workplace does less than most of those it is compared with"),
+                _("Where the workplace does more than most of those it is compared with"),
             )
         else:
             headings = (
-                _("Where you do less than most of the workplaces you are compared with"),
-                _("Where you do more than most of the workplaces you are compared with"),
+                _("Where you do less than most of those you are compared with"),
+                _("Where you do more than most of those you are compared with"),
             )
         for title_of_items, items in zip(headings, (summary.less, summary.more), strict=True):
             if items:
@@ -215,8 +215,8 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
             _indicator(row, staff, report.published, heading, text)
         if block.factors:
             text(_("Each factor was rated from 1 (hindered the work to a great extent) to 6 (promoted it to a great "
-                   "extent).") + " " + _("Each share is of all who answered about the factor, those who answered "
-                                         "“Don't know” or “Not relevant” included."), 9)  # fmt: skip
+                   "extent).") + " " + _("Each share is of everyone who answered about the factor, including those "
+                                         "who answered “Don't know” or “Not relevant”."), 9)  # fmt: skip
             for factor in block.factors:
                 rating = _("This workplace's rating:") if staff else _("Your rating:")
                 lines = [factor.name, f"{rating} {factor.own or '–'}"]

@@ -89,10 +89,10 @@ def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = Fal
     type_name = workplaces_of_type(workplace_type)
     if staff:
         same = _("%(type)s in municipalities with the same centrality as this workplace's (%(class)s)")
-        in_sentence = _("%(type)s in municipalities with the same centrality as this workplace's")
+        named_in_sentence = _("%(type)s in municipalities with the same centrality as this workplace's")
     else:
         same = _("%(type)s in municipalities with the same centrality as yours (%(class)s)")
-        in_sentence = _("%(type)s in municipalities with the same centrality as yours")
+        named_in_sentence = _("%(type)s in municipalities with the same centrality as yours")
     explained = centrality_explained(centrality)
     return [
         ComparisonGroup(
@@ -101,7 +101,7 @@ def comparison_groups(*, workplace_type: str, centrality: int, staff: bool = Fal
             same % {"type": type_name, "class": explained},
             # The report's peer row of the class (``peer_filters``) holds every type.
             other_row=centrality_label(centrality),
-            sentence_name=in_sentence % {"type": type_name},
+            sentence_name=named_in_sentence % {"type": type_name},
             note=_("centrality: %(class)s") % {"class": explained},
         ),
         ComparisonGroup(

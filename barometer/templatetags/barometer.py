@@ -32,7 +32,7 @@ def column_decimals(rows, attribute):
     """The decimals every share in one column is written with: ``{% with
     decimals=rows|column_decimals:"rate" %}`` and then ``{{ row.rate|share:decimals }}``, so
     that "0,5 %" never stands beside "1 %" (``barometer.formatting.shares_decimals``)."""
-    return shares_decimals(getattr(row, attribute) for row in rows)
+    return shares_decimals(getattr(row, attribute, None) for row in rows or ())
 
 
 @register.filter

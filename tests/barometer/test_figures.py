@@ -940,7 +940,32 @@ def test_a_cached_value_is_read_with_its_version_in_one_round_trip_and_never_ser
     assert cached(7, "probe", ("nb",), compute, also=(8,)) == {"figure": 4}
     bump_data_version(8)
     assert cached(7, "probe", ("nb",), compute, also=(8,)) == {"figure": 5}
-    # Whatever else stands under the key (an entry of an earlier format) is never returned.
-    cache.set("barometer:probe:7:de", {"figure": "old"})
+    # Whatever else stands under the key (an entry of another shape) is never returned.
+    cache.set(f"barometer:probe:{cache_module._fixed_version()}:7:de", {"figure": "old"})
     assert cached(7, "probe", ("de",), compute) == {"figure": 6}
     assert computed == [1, 2, 3, 4, 5, 6]
+
+
+def test_processes_with_other_code_keep_cached_values_of_their_own(db, monkeypatch):
+    """During a rolling deploy two codes read the same cache: each keeps its own entry (the
+    code is in the key), rather than each replacing the other's on every request."""
+    from django.core.cache import cache
+
+    from barometer.engine.cache import cached
+
+    cache.clear()
+    computed = []
+
+    def compute():
+        computed.append(cache_module.code_digest())
+        return len(computed)
+
+    assert cached(7, "probe", ("nb",), compute) == 1
+    old_code = cache_module.code_digest()
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "newer-code")
+    assert cached(7, "probe", ("nb",), compute) == 2  # new code: its own value
+    monkeypatch.setattr(cache_module, "code_digest", lambda: old_code)
+    assert cached(7, "probe", ("nb",), compute) == 1  # the old code's entry is still there
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "newer-code")
+    assert cached(7, "probe", ("nb",), compute) == 2
+    assert computed == [old_code, "newer-code"]

@@ -113,6 +113,6 @@ def test_the_pdf_follows_the_page_part_by_part(client, barometer_data, question_
         assert everything.find("Svarene deres", position) >= 0
     assert any(block.factors for block in blocks) and "Vurderingen deres:" in everything
     # Whom the factors' shares are of, as on the page: "don't know" and "not relevant" count.
-    said = "Hver andel er av alle som svarte om faktoren, også dem som svarte «Vet ikke» eller «Ikke relevant»."
+    said = "Hver andel er regnet av alle som svarte om forholdet, også dem som svarte «Vet ikke» eller «Ikke relevant»."
     assert flat(said) in everything
     assert said in client.get(f"/s/{invitation.token}/rapport/").content.decode()

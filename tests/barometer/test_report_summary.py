@@ -630,8 +630,8 @@ def test_a_report_of_several_items_says_the_fallback_once_on_the_page_the_staff_
     reason = "because the figures for kindergartens in municipalities with the same centrality as"
     # The headings hold for the wider group compared with ("comparable workplaces" did not).
     own, staff = respondent.get(url).content.decode(), admin_client.get(f"/rapporter/{response.pk}/").content.decode()
-    assert re.search(r"Where you do (less|more) than most of the workplaces you are compared with</h3>", own)
-    staff_heading = r"Where the workplace does (less|more) than most of the workplaces it is compared with</h3>"
+    assert re.search(r"Where you do (less|more) than most of those you are compared with</h3>", own)
+    staff_heading = r"Where the workplace does (less|more) than most of those it is compared with</h3>"
     assert re.search(staff_heading, staff)
     assert "comparable workplaces</h3>" not in own + staff
     for html in (own, staff):

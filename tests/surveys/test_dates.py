@@ -46,6 +46,23 @@ def test_a_deadline_given_in_utc_is_read_in_oslo():
         assert dates.deadline(datetime(2026, 6, 14, 22, 0, tzinfo=ZoneInfo("UTC"))) == "til og med 14. juni 2026"
 
 
+def test_a_kept_deadline_is_written_again_when_a_format_setting_changes():
+    """The wording is kept per moment and language (``surveys.dates.deadline``); a changed
+    format setting must not leave the old wording in place."""
+    from django.test import override_settings
+
+    closes = oslo(2026, 12, 15, 12, 0)
+    with translation.override("nb"):
+        assert dates.deadline(closes) == "til 15. desember 2026 kl. 12:00"
+        assert dates._deadline_in.cache_info().currsize >= 1
+        with override_settings(FORMAT_MODULE_PATH="config.formats"):
+            assert dates._deadline_in.cache_info().currsize == 0  # forgotten
+            assert dates.deadline(closes) == "til 15. desember 2026 kl. 12:00"
+        dates.deadline(closes)
+        with override_settings(TEMPLATES=[]):  # not a setting the wording depends on
+            assert dates._deadline_in.cache_info().currsize >= 1
+
+
 def test_any_other_deadline_gives_the_exact_time():
     with translation.override("nb"):
         assert dates.deadline(oslo(2026, 12, 15, 12, 0)) == "til 15. desember 2026 kl. 12:00"

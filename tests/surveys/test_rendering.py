@@ -342,6 +342,8 @@ def test_the_workplace_as_registered_names_whose_it_is_and_escapes_every_value(m
         assert "Bø &amp; &quot;Vik&quot; &lt;skole&gt;" in html and "<skole>" not in html
         assert '<dd class="col-sm-7">1\xa0500</dd>' in html  # grouped with a no-break space
         assert '<dd class="col-sm-7">Barnehage</dd>' in html  # the type in the reader's language
+        unknown = Response(workplace=None, workplace_type="retired_type", municipality=municipality)
+        assert '<dd class="col-sm-7">retired_type</dd>' in render_profile(unknown)  # shown as stored, no 500
         assert "Hvis noe av dette er feil" in html  # how to report a wrong entry
         staff = render_profile(invited, staff=True, heading_level=4)
         assert staff.startswith('<section class="profile card mb-4"') and "<h4 " in staff
