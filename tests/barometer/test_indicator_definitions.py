@@ -65,10 +65,9 @@ def test_municipal_collaboration_is_named_as_bokmal_nynorsk_and_english_say_it()
     (definition,) = [d for d in _shipped() if d["key"] == "municipal-collaboration"]
     assert set(definition["option_codes"]) == {"own_municipality", "other_municipalities"}
     assert definition["name"] == {
-        "nb": "Andel som samarbeidet med andre (fylkes)kommunale virksomheter, i egen eller en annen (fylkes)kommune",
-        "nn": "Prosentdel som samarbeidde med andre (fylkes)kommunale verksemder, i eigen eller ein annan "
-        "(fylkes)kommune",
-        "en": "Share that collaborated with other municipal or county workplaces, in their own municipality or another",
+        "nb": "Samarbeidet med andre (fylkes)kommunale virksomheter, i egen eller en annen (fylkes)kommune",
+        "nn": "Samarbeidde med andre (fylkes)kommunale verksemder, i eigen eller ein annan (fylkes)kommune",
+        "en": "Collaborated with other municipal or county workplaces, in their own municipality or another",
     }
 
 
@@ -87,10 +86,14 @@ def test_an_existing_database_gets_the_new_names_unless_an_admin_changed_them(ba
     from django.apps import apps
 
     migration = import_module("barometer.migrations.0021_collaboration_names_say_what_they_count")
+    later = import_module("barometer.migrations.0025_collaboration_names_say_what_holds")
     shipped = {d["key"]: d["name"] for d in _shipped()}
     for key, fields in migration.INDICATORS.items():
         for field, (before, after) in fields.items():
-            assert after == shipped[key][field.removeprefix("name_")]
+            # 0021's names, as 0025 changes them, are the shipped ones.
+            renamed = later.CHANGES.get(key, {}).get(field)
+            now = renamed[1] if renamed and renamed[0] == after else after
+            assert now == shipped[key][field.removeprefix("name_")]
             Indicator.objects.filter(key=key).update(**{field: before})
     Indicator.objects.filter(key="collaboration-own-municipality").update(name_en="An admin's own name")
     migration.forwards(apps, None)
@@ -103,3 +106,35 @@ def test_an_existing_database_gets_the_new_names_unless_an_admin_changed_them(ba
                 assert getattr(indicator, field) == after
     migration.backwards(apps, None)
     assert Indicator.objects.get(key="municipal-collaboration").name_nb == "Kommunalt samarbeid"
+
+
+def test_every_indicator_is_named_by_what_holds_not_as_a_share(barometer_data):
+    """The staff view says of a name whether it holds for the workplace («… : stemmer for
+    denne virksomheten»), which «Andel som samarbeidet …» cannot. The shipped names and an
+    existing database (migration 0025, after 0021's names) say what holds; an admin's own
+    name is kept."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from barometer.models import Indicator
+
+    earlier = import_module("barometer.migrations.0021_collaboration_names_say_what_they_count")
+    migration = import_module("barometer.migrations.0025_collaboration_names_say_what_holds")
+    shipped = {d["key"]: d for d in _shipped()}
+    for definition in shipped.values():
+        for language, prefix in (("nb", "Andel som"), ("nn", "Prosentdel som"), ("en", "Share that")):
+            assert not definition["name"][language].startswith(prefix), (definition["key"], language)
+    for key, fields in migration.CHANGES.items():
+        for field, (before, after) in fields.items():
+            assert earlier.INDICATORS[key][field][1] == before, (key, field)
+            assert shipped[key]["name"][field.removeprefix("name_")] == after, (key, field)
+    for key, fields in migration.CHANGES.items():
+        Indicator.objects.filter(key=key).update(**{field: before for field, (before, _after) in fields.items()})
+    Indicator.objects.filter(key="collaboration-own-municipality").update(name_nb="Vårt eget navn")
+    migration.forwards(apps, None)
+    assert Indicator.objects.get(key="municipal-collaboration").name_nb.startswith("Samarbeidet med andre")
+    assert Indicator.objects.get(key="collaboration-outside-municipality").name_en.startswith("Collaborated with")
+    assert Indicator.objects.get(key="collaboration-own-municipality").name_nb == "Vårt eget navn"
+    migration.backwards(apps, None)
+    assert Indicator.objects.get(key="municipal-collaboration").name_nb.startswith("Andel som")
