@@ -93,30 +93,27 @@ def clear_blocked() -> None:
     _BLOCKED.clear()
 
 
-#: An invitation with its response (if started) and the response's round and question set;
-#: with the profile, what the profile box shows too (the workplace and the response's
-#: municipality), for the two pages that show it: one statement instead of two.
+#: An invitation with its response (if started) and the response's round and question set.
 _INVITATION_RELATED = ("response__round", "response__question_set")
-_PROFILE_RELATED = ("response__workplace", "response__municipality")
 #: A self-test's response with its round, question set and municipality (the profile box
 #: shows it). It has no invitation, which Django then knows without a query.
 _SELF_TEST_RELATED = ("round", "question_set", "municipality")
+#: What the profile box shows of a response (the workplace and the response's municipality),
+#: for the two pages that show it: one statement instead of two.
+PROFILE_RELATED = ("workplace", "municipality")
 
 
 @cache
-def _statements(
-    with_profile: bool, with_answers: bool, response_related: tuple[str, ...] = ()
-) -> tuple[Prepared, Prepared]:
+def _statements(with_answers: bool, response_related: tuple[str, ...] = ()) -> tuple[Prepared, Prepared]:
     """The invitation's and the self-test's statement for these options, made on first use
     (the answers' subquery is written by ``surveys.questionnaire``, which needs the models,
-    which need this module)."""
+    which need this module). ``response_related`` are paths from the response."""
     from .questionnaire import ANSWER_ROWS, AnswerRows
 
     def answers(path: str) -> tuple[Correlated, ...]:
         return (Correlated(path, ANSWER_ROWS, AnswerRows()),) if with_answers else ()
 
-    related = _INVITATION_RELATED + (_PROFILE_RELATED if with_profile else ())
-    related += tuple(f"response__{path}" for path in response_related)
+    related = _INVITATION_RELATED + tuple(f"response__{path}" for path in response_related)
     return (
         Prepared("surveys.Invitation", related, "{token_digest} = %s", correlated=answers("response")),
         Prepared(
@@ -156,7 +153,9 @@ def find_link(
         digest = token_digest(token)
         # The digest is unique: no ordering (the models' default ordering would join the
         # round and the workplace).
-        invitations, self_tests = _statements(with_profile, with_answers, tuple(response_related))
+        # The profile is one more set of the response's relations (``PROFILE_RELATED``).
+        related = tuple(response_related) + (PROFILE_RELATED if with_profile else ())
+        invitations, self_tests = _statements(with_answers, related)
         found = invitations.first([digest]) or self_tests.first([digest])
         if found is not None and not same_token(found.token, token):
             found = None
