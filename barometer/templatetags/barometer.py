@@ -28,11 +28,13 @@ def share(value, decimals=0):
 
 
 @register.filter
-def column_decimals(rows, attribute):
-    """The decimals every share in one column is written with: ``{% with
-    decimals=rows|column_decimals:"rate" %}`` and then ``{{ row.rate|share:decimals }}``, so
-    that "0,5 %" never stands beside "1 %" (``barometer.formatting.shares_decimals``)."""
-    return shares_decimals(getattr(row, attribute, None) for row in rows or ())
+def column_decimals(rows, attributes):
+    """The decimals every share in one column, or in columns read side by side, is written
+    with: ``{% with decimals=rows|column_decimals:"rate" %}`` (or ``"population_share,
+    respondent_share"``) and then ``{{ row.rate|share:decimals }}``, so that "0,5 %" never
+    stands beside "1 %" (``barometer.formatting.shares_decimals``)."""
+    names = [name.strip() for name in str(attributes).split(",")]
+    return shares_decimals(getattr(row, name, None) for row in rows or () for name in names)
 
 
 @register.filter

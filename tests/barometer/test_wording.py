@@ -264,6 +264,10 @@ def test_a_value_and_its_interval_are_written_with_the_same_decimals():
         assert shares_decimals([0.005, 0.42, None]) == 1 and shares_decimals([0.42, 0.5]) == 0
         rows = [SimpleNamespace(rate=1 / 200), SimpleNamespace(rate=0.42), SimpleNamespace(rate=None)]
         assert column_decimals(rows, "rate") == 1
+        # Two columns read side by side (shares of the population and of the respondents).
+        cells = [SimpleNamespace(population=1 / 200, respondents=0.02)]
+        cells.append(SimpleNamespace(population=0.3, respondents=0.4))
+        assert column_decimals(cells, "respondents") == 0 and column_decimals(cells, "population, respondents") == 1
         table = render_to_string(
             "barometer/staff/_progress_table.html", {"rows": [SimpleNamespace(label="A", invited=200, opened=1,
             started=1, submitted=1, rate=1 / 200, imported=0), SimpleNamespace(label="B", invited=50, opened=21,
