@@ -14,6 +14,7 @@ from functools import cache, cached_property
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch
 
+from .i18n import current_language, localized
 from .models import (
     Answer,
     AnswerChoice,
@@ -96,6 +97,9 @@ class AnswerValues:
     options: dict[int, list[int]] = field(default_factory=dict)
     numbers: dict[int, int | None] = field(default_factory=dict)
     texts: dict[int, str] = field(default_factory=dict)
+    #: ``Questionnaire.visible_sections``' last answer for these values: (questionnaire, the
+    #: chosen option ids it was computed from, the sections). Not part of the values.
+    _visible: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def chosen_option_ids(self) -> set[int]:
@@ -236,8 +240,20 @@ class Questionnaire:
         return next((section for section in self.sections if section.code == code), None)
 
     def visible_sections(self, values: AnswerValues) -> list[Section]:
+        """The sections shown for these answers, in order: a section whose condition holds
+        and that has a question shown.
+
+        They depend on the chosen options only, and a page asks for them three or four
+        times (its own check, the progress bar, the neighbours, the next incomplete part),
+        so the last result is kept on ``values`` with the options it was computed from.
+        """
         chosen = values.chosen_option_ids
-        return [s for s in self.sections if s.condition_holds(chosen) and self._shown(s, chosen)]
+        kept = values._visible
+        if kept is not None and kept[0] is self and kept[1] == chosen:
+            return list(kept[2])
+        visible = [s for s in self.sections if s.condition_holds(chosen) and self._shown(s, chosen)]
+        values._visible = (self, chosen, visible)
+        return list(visible)
 
     def expected_sections(self, values: AnswerValues) -> list[Section]:
         """The sections a respondent can expect to see, for the progress bar.
@@ -313,14 +329,18 @@ class Questionnaire:
         return (visible[index - 1] if index else None, visible[index + 1] if index + 1 < len(visible) else None)
 
     def answer_summary(self, values: AnswerValues) -> list[dict]:
-        """The visible sections with each visible question and its answer as text, for display."""
+        """The visible sections with each visible question and its answer as text, for display:
+        ``[{"section": Section, "rows": [{"question": Question, "answer": [str, ...]}]}]``, an
+        option by its label in the active language."""
         options = self.options_by_id
+        language = current_language()
         summary = []
         for section in self.visible_sections(values):
             rows = []
             for question in self.visible_questions(section, values):
                 if question.pk in values.options:
-                    answer = [options[pk].label for pk in values.options[question.pk] if pk in options]
+                    chosen = [options[pk] for pk in values.options[question.pk] if pk in options]
+                    answer = [localized(option, "label", language) for option in chosen]
                 elif question.pk in values.numbers:
                     answer = [str(values.numbers[question.pk])]
                 elif question.pk in values.texts:

@@ -36,7 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext
 
-from .i18n import localized_html
+from .i18n import current_language, localized_html
 from .models.registers import WorkplaceType
 
 
@@ -264,13 +264,14 @@ def render_review(summary: list[dict], section_url) -> SafeString:
     Written here rather than in the template for the reason the forms are: the review lists
     every question answered, and its loops were most of the page's time.
     """
+    language = current_language()  # once: asking for it is a context-local lookup
     change = escape(gettext("Change"))
     not_answered = f"<em>{escape(gettext('Not answered'))}</em>"
     the_part = gettext("the part “%(title)s”")
     out = ['<div class="review">\n']
     for entry in summary:
         code = escape(entry["section"].code)
-        title = localized_html(entry["section"], "title")
+        title = localized_html(entry["section"], "title", language)
         out.append(
             f'  <section class="mb-4" aria-labelledby="review-{code}">\n'
             '    <div class="d-flex flex-wrap justify-content-between align-items-baseline gap-2 border-bottom mb-2">\n'
@@ -287,7 +288,7 @@ def render_review(summary: list[dict], section_url) -> SafeString:
                 shown = escape(normalize_newlines(str(answer[0]))).replace("\n", "<br>")
             else:
                 shown = not_answered
-            out.append(f"      <dt>{localized_html(row['question'], 'text')}</dt>\n      <dd>{shown}</dd>\n")
+            out.append(f"      <dt>{localized_html(row['question'], 'text', language)}</dt>\n      <dd>{shown}</dd>\n")
         out.append("    </dl>\n  </section>\n")
     out.append("</div>")
     return mark_safe("".join(out))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from barometer.engine.figures import resolved_indicators
 from barometer.engine.indicators import OwnValue, evaluate
 from surveys.models import Answer, AnswerChoice, Invitation, Response, ResponseStatus
+from surveys.questionnaire import AnswerValues, Questionnaire
 from tests.answering import INNOVATOR_ANSWERS, NON_INNOVATOR_ANSWERS, answer_all, option_id, post_data
 
 INNOVATION_SECTIONS = ["newest", "initiation", "implementation", "collaboration", "value", "factors"]
@@ -270,6 +271,34 @@ def test_a_hidden_section_cannot_be_opened_directly(client, invitation, question
     answer_all(client, invitation.token, question_set, NON_INNOVATOR_ANSWERS)
     response = client.get(section_url(invitation, "initiation"))
     assert response["Location"] == url(invitation)
+
+
+def test_a_page_works_out_which_parts_are_shown_once(client, invitation, question_set, monkeypatch):
+    """The page's own check, the progress bar and the neighbours all ask which parts are
+    shown; the answer is worked out once a page, from one pass over the conditions."""
+    answer_all(client, invitation.token, question_set, INNOVATOR_ANSWERS)
+    client.get(section_url(invitation, "newest"))  # the questionnaire is kept in memory now
+    passes = []
+    original = Questionnaire._shown
+    monkeypatch.setattr(Questionnaire, "_shown", lambda self, *args: passes.append(1) or original(self, *args))
+    page = client.get(section_url(invitation, "newest"))
+    assert page.status_code == 200 and page.context["progress"]["number"] == 3
+    sections = len(Questionnaire.of(question_set).sections)
+    # One pass over the sections that are shown, and one for the page's own questions.
+    assert len(passes) <= sections + 1
+
+
+def test_which_parts_are_shown_follows_the_answers_as_they_change(question_set):
+    questionnaire = Questionnaire.of(question_set)
+    values = AnswerValues()
+    codes = lambda: [section.code for section in questionnaire.visible_sections(values)]  # noqa: E731
+    before = codes()
+    assert "newest" not in before and "in_progress" in before and codes() == before
+    # A "yes" to a kind of innovation, stored on the same values, brings the innovation parts.
+    services = next(question for question in questionnaire.questions if question.code == "inc_services")
+    values.options[services.pk] = [int(option_id(question_set, "inc_services", "yes"))]
+    assert "newest" in codes() and "in_progress" not in codes()
+    assert [section.code for section in questionnaire.visible_sections(AnswerValues())] == before
 
 
 def test_submitting_twice_gives_one_submission(client, invitation, question_set):
