@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from barometer.engine.snapshots import LATEST_PUBLISHED_ROUND_ID
 from surveys.i18n import activate_respondent_language
 from surveys.links import find_link
 from surveys.models import Invitation, Response
@@ -30,6 +31,9 @@ VIEW_FIELDWORK = "barometer.view_fieldwork"
 
 #: What a workplace report reads of its response, as ``select_related`` paths.
 REPORT_RELATED = ("round", "question_set", "workplace", "municipality__county")
+#: And what it reads besides, in the same statement: the round it compares with during
+#: fieldwork (``barometer.reports.workplace.report_round_id``).
+REPORT_COLUMNS = (LATEST_PUBLISHED_ROUND_ID,)
 
 
 def reads_live_figures(user) -> bool:
@@ -43,7 +47,7 @@ def report_response_for_token(request: HttpRequest, token: str) -> Response:
     every relation its report reads, found with the link in one statement; its pages are
     shown in the response's language unless the device chose one. Raises ``Http404`` for
     an unknown link or an invitation not started (``find_link``)."""
-    found = find_link(request, token, response_related=REPORT_RELATED)
+    found = find_link(request, token, response_related=REPORT_RELATED, response_columns=REPORT_COLUMNS)
     response = getattr(found, "response", None) if isinstance(found, Invitation) else found
     if response is None:
         raise Http404("not started")

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from dataclasses import replace
 from functools import cache
 
 from django.conf import settings
@@ -104,20 +105,28 @@ PROFILE_RELATED = ("workplace", "municipality")
 
 
 @cache
-def _statements(with_answers: bool, response_related: tuple[str, ...] = ()) -> tuple[Prepared, Prepared]:
+def _statements(
+    with_answers: bool, response_related: tuple[str, ...] = (), response_columns: tuple[Correlated, ...] = ()
+) -> tuple[Prepared, Prepared]:
     """The invitation's and the self-test's statement for these options, made on first use
     (the answers' subquery is written by ``surveys.questionnaire``, which needs the models,
-    which need this module). ``response_related`` are paths from the response."""
+    which need this module). ``response_related`` are paths from the response, and
+    ``response_columns`` columns whose paths start at the response."""
     from .questionnaire import ANSWER_ROWS, AnswerRows
 
-    def answers(path: str) -> tuple[Correlated, ...]:
-        return (Correlated(path, ANSWER_ROWS, AnswerRows()),) if with_answers else ()
+    def columns(path: str) -> tuple[Correlated, ...]:
+        answers = (Correlated("", ANSWER_ROWS, AnswerRows()),) if with_answers else ()
+        # From the invitation, the response is one step further.
+        return tuple(
+            replace(column, path="__".join(step for step in (path, column.path) if step))
+            for column in answers + response_columns
+        )
 
     related = _INVITATION_RELATED + tuple(f"response__{path}" for path in response_related)
     return (
-        Prepared("surveys.Invitation", related, "{token_digest} = %s", correlated=answers("response")),
+        Prepared("surveys.Invitation", related, "{token_digest} = %s", correlated=columns("response")),
         Prepared(
-            "surveys.Response", _SELF_TEST_RELATED + response_related, "{token_digest} = %s", correlated=answers("")
+            "surveys.Response", _SELF_TEST_RELATED + response_related, "{token_digest} = %s", correlated=columns("")
         ),
     )
 
@@ -129,6 +138,7 @@ def find_link(
     with_profile: bool = False,
     with_answers: bool = False,
     response_related: tuple[str, ...] = (),
+    response_columns: tuple[Correlated, ...] = (),
 ):
     """The invitation or self-test response a link token belongs to, or 404.
 
@@ -141,7 +151,9 @@ def find_link(
     ``response_related`` names more of the response's forward relations to bring along, as
     ``select_related`` paths from the response (``("workplace", "municipality__county")``,
     what a workplace report reads); a self-test's response has no workplace or invitation,
-    which Django then knows without a query.
+    which Django then knows without a query. ``response_columns`` are more values read in
+    the same statement and kept on the response (``surveys.statements.Correlated``, paths
+    from the response), such as the round a report compares with.
     Raises ``Ratelimited`` (answered with 429) when the address has tried too many unknown
     links lately (``Throttled``, a ``Ratelimited`` that says when to try again).
     """
@@ -155,7 +167,7 @@ def find_link(
         # round and the workplace).
         # The profile is one more set of the response's relations (``PROFILE_RELATED``).
         related = tuple(response_related) + (PROFILE_RELATED if with_profile else ())
-        invitations, self_tests = _statements(with_answers, related)
+        invitations, self_tests = _statements(with_answers, related, tuple(response_columns))
         found = invitations.first([digest]) or self_tests.first([digest])
         if found is not None and not same_token(found.token, token):
             found = None

@@ -107,13 +107,18 @@ class Correlated:
 
     path: str
     name: str
-    write: Callable[[object, str], str | None]
+    write: Callable[[object, str | None], str | None]
+    #: False for a subquery that stands alone, the same for every row (the latest published
+    #: round, say): ``write`` is then given no key (None) and the statement no parameters
+    #: for it; the value is still kept on the instance at ``path``.
+    keyed: bool = True
 
 
 class _Written:
     """A ``Prepared`` query written for one database: the SQL, each model's columns, for
     each relation (parent's index, the relation, its own index), and for each correlated
-    column written (index of the instance it goes to, its name, its index in the row)."""
+    column written (index of the instance it goes to, its name, its index in the row), and
+    how many of those take the key (each repeats the statement's parameters)."""
 
     def __init__(
         self,
@@ -121,11 +126,13 @@ class _Written:
         columns: list[_Columns],
         links: list[tuple[int, object, int]],
         correlated: list[tuple[int, str, int]] = (),
+        keys: int = 0,
     ):
         self.sql = sql
         self.columns = columns
         self.links = links
         self.correlated = correlated
+        self.keys = keys
 
 
 class Prepared:
@@ -142,7 +149,7 @@ class Prepared:
       LIMIT, which lets the planner choose its indexes.
 
     - ``correlated``: ``Correlated`` columns, each kept on its instance (not with an
-      ``order``; each repeats ``where`` and its parameters).
+      ``order``; each keyed one repeats ``where`` and its parameters).
 
     ``first(params)`` returns the first row's instance with its relations, or None. The
     model may be named (``"surveys.Invitation"``) for a module the models import. It reads
@@ -203,16 +210,18 @@ class Prepared:
             start += len(columns[-1].fields)
         names = self._names(quote, "t0")
         select = ", ".join(f"{c.alias}.{quote(field.column)}" for c in columns for field in c.fields)
-        correlated = []
+        correlated, keys = [], 0
         for extra in self.correlated:
             if self.order:
                 raise ImproperlyConfigured("Prepared cannot bring a correlated column with an order")
             path = tuple(extra.path.split("__")) if extra.path else ()
             index = aliases[path]
-            subquery = extra.write(connection, f"({self._key(quote, path, models[index][0])})")
+            key = f"({self._key(quote, path, models[index][0])})" if extra.keyed else None
+            subquery = extra.write(connection, key)
             if subquery is not None:
                 select += f", ({subquery})"
                 correlated.append((index, extra.name, start + len(correlated)))
+                keys += extra.keyed
         sql = f"SELECT {select} FROM {quote(self.model._meta.db_table)} t0 {' '.join(joins)}"
         sql += f" WHERE {self.where.format(**names)}"
         if self.order:
@@ -220,7 +229,7 @@ class Prepared:
         # A lookup on a unique column has no LIMIT: with one, PostgreSQL's planner may expect
         # to find the row early and scan a table instead of using an index (it scanned every
         # response for an invitation's when few responses had one).
-        return _Written(sql, columns, links, correlated)
+        return _Written(sql, columns, links, correlated, keys)
 
     def _names(self, quote, alias: str) -> dict[str, str]:
         """Each field of the queried model, by name and by attribute name, as a column of
@@ -255,8 +264,8 @@ class Prepared:
         if written is None:
             written = self._written[db] = self._write(db)
         with binding_cursor(db) as cursor:
-            # Each correlated column's key subquery comes before the WHERE, with its parameters.
-            cursor.execute(written.sql, list(params) * (1 + len(written.correlated)))
+            # Each keyed column's key subquery comes before the WHERE, with its parameters.
+            cursor.execute(written.sql, list(params) * (1 + written.keys))
             row = cursor.fetchone()
         if row is None:
             return None

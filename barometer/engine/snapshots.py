@@ -19,7 +19,7 @@ from barometer.engine.groups import Filter
 from barometer.engine.stats import Estimate, Suppressed
 from barometer.models import PublishedSnapshot
 from surveys.models import SECTOR_OF_WORKPLACE_TYPE, Round, RoundKind
-from surveys.statements import Prepared
+from surveys.statements import Correlated, Prepared
 
 #: Every hidden figure reads alike, whatever hid it (a small group, a protecting
 #: suppression, a base with no workplaces, a group outside the fixed set): a page must not
@@ -164,4 +164,40 @@ def latest_published_round() -> Round | None:
     return _LATEST_PUBLISHED.first([RoundKind.NATIONAL.value])
 
 
-__all__ = ["HIDDEN", "PublishedFigures", "group_key", "is_fixed_set_shape", "latest_published_round"]
+#: Where a response read with ``LATEST_PUBLISHED_ROUND_ID`` keeps that id (None: no round
+#: is published).
+LATEST_PUBLISHED_ID = "_latest_published_round_id"
+
+
+def _latest_published_id(connection, key: None) -> str:
+    """``latest_published_round``'s id as a subquery that stands alone, written for
+    ``connection`` from the model's columns (the same order: closing date, then id)."""
+    quote, meta = connection.ops.quote_name, Round._meta
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    # The kind is a fixed word of ours ("national"), not input: written as a literal, the
+    # column needs no parameter of its own.
+    return (
+        f"SELECT {column('id')} FROM {quote(meta.db_table)} WHERE {column('kind')} = '{RoundKind.NATIONAL.value}'"
+        f" AND {column('results_published_at')} IS NOT NULL ORDER BY {column('closes_at')} DESC, {column('id')} DESC"
+        " LIMIT 1"
+    )
+
+
+#: The latest published national round's id, read with a respondent's link in its statement
+#: (``surveys.links.find_link``'s ``response_columns``): a report during fieldwork compares
+#: with that round, and asking for it was a round trip of its own on every report.
+LATEST_PUBLISHED_ROUND_ID = Correlated("", LATEST_PUBLISHED_ID, _latest_published_id, keyed=False)
+
+
+__all__ = [
+    "HIDDEN",
+    "LATEST_PUBLISHED_ID",
+    "LATEST_PUBLISHED_ROUND_ID",
+    "PublishedFigures",
+    "group_key",
+    "is_fixed_set_shape",
+    "latest_published_round",
+]

@@ -27,7 +27,7 @@ from barometer.engine.figures import (
 from barometer.engine.groups import Filter, peer_filters
 from barometer.engine.indicators import OwnValue, evaluate
 from barometer.engine.published import benchmark
-from barometer.engine.snapshots import HIDDEN, PublishedFigures, latest_published_round
+from barometer.engine.snapshots import HIDDEN, LATEST_PUBLISHED_ID, PublishedFigures, latest_published_round
 from barometer.formatting import (
     NOT_SHOWN,
     among,
@@ -346,6 +346,24 @@ def report_round(response: Response) -> Round | None:
         if own is not None and own.results_published_at is not None:
             return own
         return latest_published_round() or own
+    return _self_test_report_round()
+
+
+def report_round_id(response: Response) -> int | None:
+    """``report_round``'s id, without a statement of its own for an invited response read
+    with ``LATEST_PUBLISHED_ROUND_ID`` (a respondent's link: ``barometer.access``): the id
+    came with the link. Every workplace report asks this first, for its cache's key."""
+    if response.round.kind != RoundKind.SELF_TEST and LATEST_PUBLISHED_ID in response.__dict__:
+        own = comparison_round(response)
+        if own is not None and own.results_published_at is not None:
+            return own.pk
+        latest = response.__dict__[LATEST_PUBLISHED_ID]
+        return latest if latest is not None else (own.pk if own is not None else None)
+    round_ = report_round(response)
+    return round_.pk if round_ is not None else None
+
+
+def _self_test_report_round() -> Round | None:
     now = timezone.now()
     published, closed = Q(results_published_at__isnull=False), Q(closes_at__lte=now)
     rank = Case(When(published, then=Value(0)), When(closed, then=Value(1)), default=Value(2))

@@ -27,7 +27,7 @@ from barometer.reports.workplace import (
     chart_image,
     report_blocks,
     report_heading,
-    report_round,
+    report_round_id,
 )
 from config.methods import allow_methods
 from surveys.dates import shifted
@@ -38,8 +38,7 @@ from surveys.rendering import render_profile
 
 
 def _comparison_round_id(response: Response) -> int | None:
-    round_ = report_round(response)
-    return round_.pk if round_ else None
+    return report_round_id(response)
 
 
 def _report_version_rounds(response: Response) -> tuple[int | None, tuple[int, ...]]:

@@ -186,6 +186,69 @@ def test_the_latest_published_round_is_the_one_the_orm_finds(national_round, que
     assert found.slug == "published-1" and fields(found) == fields(expected)
 
 
+def test_a_report_s_link_brings_the_round_it_compares_with_at_every_stage(
+    national_round, workplace, question_set, self_test_round, municipality
+):
+    """The latest published national round's id comes in the link's own statement
+    (``LATEST_PUBLISHED_ROUND_ID``, a column with no key and no parameter of its own, beside
+    the answers' keyed one), and ``report_round_id`` then names the round ``report_round``
+    names, without a statement: before any round is published, while the response's own
+    round is in fieldwork and another is published, and once its own is published."""
+    from datetime import timedelta
+
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from barometer.access import REPORT_COLUMNS, REPORT_RELATED, report_response_for_token
+    from barometer.engine.snapshots import LATEST_PUBLISHED_ID, latest_published_round
+    from barometer.reports.workplace import report_round, report_round_id
+    from surveys.models import Round, RoundKind
+    from surveys.questionnaire import AnswerValues
+
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace)
+    invited = response_for_invitation(invitation, language="nb")
+    self_test = start_self_test(
+        round=self_test_round, workplace_type="kindergarten", municipality=municipality, employees=12, language="en"
+    )
+    now = timezone.now()
+
+    def published(slug: str, closed_days_ago: int) -> Round:
+        return Round.objects.create(
+            slug=slug, name=slug, kind=RoundKind.NATIONAL, question_set=question_set, results_published_at=now,
+            opens_at=now - timedelta(days=closed_days_ago + 60), closes_at=now - timedelta(days=closed_days_ago),
+        )  # fmt: skip
+
+    def check(expected_id):
+        latest = latest_published_round()
+        assert (latest.pk if latest else None) == expected_id
+        found = report_response_for_token(RequestFactory().get("/"), invitation.token)
+        assert found.__dict__[LATEST_PUBLISHED_ID] == expected_id
+        with CaptureQueriesContext(connection) as captured:
+            comparison = report_round_id(found)
+        assert len(captured) == 0
+        fresh = Response.objects.select_related(*REPORT_RELATED).get(pk=invited.pk)
+        assert comparison == report_round(fresh).pk
+        # A self-test's response keeps it too; its comparison is ranked apart (one statement).
+        assert (
+            report_response_for_token(RequestFactory().get("/"), self_test.token).__dict__[LATEST_PUBLISHED_ID]
+            == expected_id
+        )
+        # With the answers' keyed column in the same statement, both are read right.
+        with_answers = find_link(None, invitation.token, with_answers=True, response_columns=REPORT_COLUMNS)
+        assert with_answers.response.__dict__[LATEST_PUBLISHED_ID] == expected_id
+        assert AnswerValues.for_page(with_answers.response) == AnswerValues.for_response(invited)
+        return comparison
+
+    assert check(None) == national_round.pk  # nothing published: its own round
+    older, newer = published("older", 400), published("newer", 30)
+    published("oldest", 800)
+    assert check(newer.pk) == newer.pk  # in fieldwork: the latest published round
+    Round.objects.filter(pk=older.pk).update(closes_at=now - timedelta(days=1))
+    assert check(older.pk) == older.pk
+    Round.objects.filter(pk=national_round.pk).update(results_published_at=now)
+    assert check(national_round.pk) == national_round.pk  # its own round, once published
+
+
 def test_a_model_whose_key_is_not_its_first_column_is_refused(db):
     from django.core.exceptions import ImproperlyConfigured
 
