@@ -32,7 +32,7 @@ from barometer.engine.disclosure import (
 )
 from barometer.engine.disclosure.gauss import column_classes
 from barometer.engine.disclosure.linear import EchelonBasis
-from barometer.engine.disclosure.model import CellSet
+from barometer.engine.disclosure.model import CellSet, derived_sets
 from barometer.engine.disclosure.modular import ModularBasis, residue
 
 SECTOR = {"primary_school": "education", "kindergarten": "education", "upper_secondary": "education",
@@ -312,6 +312,43 @@ def test_difference_of_two_nested_groups_of_several_cells():
               cell("kindergarten", "1401", 2): 2, cell("kindergarten", "1101"): 7,
               cell("upper_secondary", "1302", 2): 6, cell("upper_secondary", "1301"): 7}  # fmt: skip
     _leaks_then_closed(counts, groups_extra=FINDINGS, expected_subject=" minus ")
+
+
+def test_a_difference_of_many_workplaces_with_few_on_a_figure_s_base():
+    # Centrality 4 minus the findings' nursing homes and upper-secondary schools gives the
+    # kindergartens and primary schools of 1302: 16 workplaces, but 3 innovators. A
+    # numerator on the innovators' base (num:employees) is about those 3, however many
+    # workplaces the set holds; so is the 1302 kindergartens' cell with its one innovator.
+    counts = {cell("kindergarten", "1302", 2): (1, 6), cell("primary_school", "1302", 2): (2, 7),
+              cell("upper_secondary", "1302", 2): (6, 1), cell("upper_secondary", "1301"): (7, 1),
+              cell("kindergarten", "1101"): (4, 5), cell("primary_school", "1303"): (3, 4),
+              cell("kindergarten", "1401"): (5, 5)}  # fmt: skip
+    data = round_data(counts)
+    naive = leaks(data, naive_suppression(data, fixed_groups(data.cells, FINDINGS)))
+    assert "centrality=4 minus nursing homes and upper-secondary schools (num:employees)" in {
+        f"{leak.subject} ({leak.quantity})" for leak in naive
+    }
+    assert any(
+        "kindergarten in municipality 1302" in leak.subject and leak.quantity == "num:employees" for leak in naive
+    )
+    _leaks_then_closed(counts, groups_extra=FINDINGS, expected_subject=" minus ")
+
+
+def test_a_difference_a_municipality_knows_all_but_a_few_of():
+    # County 13 minus the upper-secondary schools of size class 1 leaves 20 workplaces: too
+    # many for the public, but 1302's staff read the reports of 17 of them, so 3 are left.
+    counts = {cell("kindergarten", "1302"): 7, cell("nursing_home", "1303"): 3, cell("primary_school", "1302"): 1,
+              cell("upper_secondary", "1302"): 9, cell("upper_secondary", "1301"): 7,
+              cell("kindergarten", "1101"): 7}  # fmt: skip
+    data = round_data(counts)
+    groups = fixed_groups(data.cells)
+    viewer = next(v for v in municipalities(data) if v.name.endswith("1302"))
+    label = "county=13 minus workplace_type=upper_secondary;size_class=1"
+    assert label not in {cell_set.label for cell_set in derived_sets(data, groups)}
+    assert label in {cell_set.label for cell_set in derived_sets(data, groups, [viewer.known])}
+    naive = leaks(data, naive_suppression(data, groups, municipality_staff(data)), [viewer])
+    assert any(leak.subject == label for leak in naive), [str(leak) for leak in naive]
+    _leaks_then_closed(counts, viewers=(viewer,), expected_subject=" minus ")
 
 
 def test_same_group_described_twice():

@@ -10,9 +10,11 @@ also knows some rows: a municipality knows every count of its own workplaces' ce
 known constant and so changes which of its cell's totals are sensitive, not the span).
 
 Sensitive: every figure hidden by the public rule; every figure hidden for any reason
-whose group has 1-4 workplaces unknown to the viewer; every count of a finest cell, and of
-a difference of two nested groups or a group's part in one stratum (``model.derived_sets``), with 1-4 workplaces
-unknown to the viewer (2-5 when the respondent's own cell is in it: 1-4 others). The
+whose group has 1-4 workplaces unknown to the viewer; every total of a finest cell, and of
+a difference of two nested groups or a group's part in one stratum (``model.derived_sets``),
+with 1-4 workplaces unknown to the viewer among those the total is about
+(``model.population_of``: a numerator's base) (2-5 when the respondent's own cell is in it:
+1-4 others). The
 audit fails when a sensitive count lies in the span of the shown rows plus the viewer's
 known rows, decided by exact rational elimination.
 """
@@ -29,6 +31,7 @@ from barometer.engine.disclosure.model import (
     Quantity,
     RoundData,
     derived_sets,
+    population_of,
 )
 
 CELL_SENSITIVE_MAX = 4
@@ -223,7 +226,9 @@ def audit(
     viewers = list(viewers)
     published_groups = {f.group.key: f.group for f in shown} | {f.group.key: f.group for f in hidden}
     # The strata are shown as cell sets; derived_sets adds them itself.
-    differences = derived_sets(data, [g for g in published_groups.values() if isinstance(g, Group)])
+    differences = derived_sets(
+        data, [g for g in published_groups.values() if isinstance(g, Group)], [viewer.known for viewer in viewers]
+    )
     quantities = sorted({f.quantity for f in shown} | {f.quantity for f in hidden} | _all_quantities(data))
     leaks: list[Leak] = []
     workplaces = data.workplaces.count
@@ -237,10 +242,21 @@ def audit(
 
     # Cells by number, so that the loops below hash small integers, not cells.
     number = {cell: i for i, cell in enumerate(cells)}
-    count_of = {cell: data.values[cell].get(workplaces, 0) for cell in cells}
-    small_cells = [(number[c], c, count_of[c]) for c in cells if 0 < count_of[c] <= CELL_SENSITIVE_MAX + 1]
+    # The workplaces a total of each quantity is about (a numerator: its base's).
+    population = {q: population_of(data, data.base_of(q), q) for q in _all_quantities(data)}
+    populations = sorted(set(population.values()))
+    # Cells with 1-5 workplaces on some population: a total of theirs may be sensitive.
+    small_cells = [
+        (number[c], c)
+        for c in cells
+        if any(0 < data.values[c].get(count, 0) <= CELL_SENSITIVE_MAX + 1 for count in populations)
+    ]
     sizes: dict[tuple[str, Quantity], int] = {}
-    difference_size = {d.key: sum(count_of.get(cell, 0) for cell in d.cells) for d in differences}
+    difference_size = {
+        (d.key, count): sum(data.values[cell].get(count, 0) for cell in d.cells)
+        for d in differences
+        for count in populations
+    }
 
     def size_of(group: Group, count: Quantity) -> int:
         """The group's total of the base count ``count`` (cached)."""
@@ -285,8 +301,11 @@ def audit(
         system = _System(data, atoms, [f for f in shown if f.quantity in inside_set], members_of)
         # Every small cell's residual, filed under its first column (None: empty residual).
         first_columns: dict[int | None, list[tuple[int, FinestCell, int, Quantity]]] = {}
-        for cell_id, cell, count in small_cells:
+        for cell_id, cell in small_cells:
             for quantity in inside:
+                count = data.values[cell].get(population.get(quantity, workplaces), 0)
+                if not 0 < count <= CELL_SENSITIVE_MAX + 1:
+                    continue
                 residual = system.cell_residual(cell_id, cell, quantity)
                 first_columns.setdefault(min(residual) if residual else None, []).append(
                     (cell_id, cell, count, quantity)
@@ -330,12 +349,14 @@ def audit(
                         leaks.extend(Leak(viewer.name, cell.name, name) for name in names[quantity])
             # Differences of two nested groups: like cells, but several of them.
             for difference in differences:
-                unknown = difference_size[difference.key] - sum(
-                    count_of[cell] for cell in known if cell in difference.cells
-                )
-                if not 0 < unknown <= CELL_SENSITIVE_MAX + 1:
-                    continue
+                known_in = [cell for cell in known if cell in difference.cells]
                 for quantity in inside:
+                    count = population.get(quantity, workplaces)
+                    unknown = difference_size[(difference.key, count)] - sum(
+                        data.values[cell].get(count, 0) for cell in known_in
+                    )
+                    if not 0 < unknown <= CELL_SENSITIVE_MAX + 1:
+                        continue
                     if not derivable_by_viewer(system.set_residual(difference.key, difference.cells, quantity)):
                         continue
                     for viewer in group_of_viewers:

@@ -34,6 +34,7 @@ from barometer.engine.disclosure.model import (
     Quantity,
     RoundData,
     derived_sets,
+    population_of,
 )
 from barometer.engine.disclosure.modular import PRIME, ModularBasis, Vector, monic, reduce_by, residue
 from barometer.engine.disclosure.rule import Decisions, Reason, StaffKnowledge, primary_suppression
@@ -149,11 +150,15 @@ class _Block:
 
     def base_total(self, group: Group, base: Base) -> int:
         """The group's number of workplaces on ``base`` (cached)."""
-        key = (group.key, base.key)
+        return self.population_total(group, base.count)
+
+    def population_total(self, group: Group, count: Quantity) -> int:
+        """The group's total of the count quantity ``count`` (cached)."""
+        key = (group.key, count)
         found = self._totals.get(key)
         if found is None:
             cells = (cell for index in self.members(group) for cell in self.classes[index])
-            found = self._totals[key] = _count(self.data, cells, base.count)
+            found = self._totals[key] = _count(self.data, cells, count)
         return found
 
     def members(self, group: Group) -> list[int]:
@@ -287,7 +292,8 @@ def _sensitive(
     group's is (the known cells' part is known), so the whole group's row stands for it.
     A single cell can only be told apart when it is the one unknown cell of its class. A
     difference of two nested groups (``derived``) with 1 to ``cell_max`` unknown workplaces
-    is sensitive like a cell.
+    is sensitive like a cell. A cell's or a set's total of a quantity is judged on the
+    workplaces it is about (``population_of``): a numerator on its base's workplaces.
     """
     known_cells = [cell for cell in known if cell in block.class_of]
     for group in groups:
@@ -305,16 +311,18 @@ def _sensitive(
             if reason.always_sensitive or unknown <= SMALL_CELL_MAX:
                 yield f"{group.label} / {quantity}", block.vector(quantity, 0, members)
     for cell_set in derived:
-        unknown = block.total(cell_set) - _count(data, (cell for cell in known_cells if cell in cell_set.cells))
-        if 0 < unknown <= cell_max:
-            members = block.members(cell_set)
-            for _base, quantity in block.quantities:
-                yield f"{cell_set.label} / {quantity}", block.vector(quantity, 0, members)
+        known_in_set = [cell for cell in known_cells if cell in cell_set.cells]
+        for base, quantity in block.quantities:
+            count = population_of(data, base, quantity)
+            unknown = block.population_total(cell_set, count) - _count(data, known_in_set, count)
+            if 0 < unknown <= cell_max:
+                yield f"{cell_set.label} / {quantity}", block.vector(quantity, 0, block.members(cell_set))
     for index, cells in enumerate(block.classes):
         unknown = [cell for cell in cells if cell not in known]
-        if len(unknown) == 1 and 0 < _count(data, unknown) <= cell_max:
-            for _base, quantity in block.quantities:
-                yield f"{unknown[0].name} / {quantity}", block.vector(quantity, 0, [index])
+        if len(unknown) == 1:
+            for base, quantity in block.quantities:
+                if 0 < _count(data, unknown, population_of(data, base, quantity)) <= cell_max:
+                    yield f"{unknown[0].name} / {quantity}", block.vector(quantity, 0, [index])
 
 
 def _known_classes(block: _Block, known: frozenset[FinestCell]) -> list[int]:
@@ -483,23 +491,21 @@ def _viewer_risks(
                 if sensitive and derivable(residuals.of_group(group, quantity)):
                     found.append((f"{group.label} / {quantity}", block.vector(quantity, 0, block.members(group))))
         for cell_set in derived:
-            unknown = residuals.total(cell_set) - _count(data, (cell for cell in known_cells if cell in cell_set.cells))
-            if not 0 < unknown <= SMALL_CELL_MAX:
-                continue
-            for _base, quantity in block.quantities:
-                if derivable(residuals.of_group(cell_set, quantity)):
+            known_in_set = [cell for cell in known_cells if cell in cell_set.cells]
+            for base, quantity in block.quantities:
+                count = population_of(data, base, quantity)
+                unknown = block.population_total(cell_set, count) - _count(data, known_in_set, count)
+                if 0 < unknown <= SMALL_CELL_MAX and derivable(residuals.of_group(cell_set, quantity)):
                     found.append((f"{cell_set.label} / {quantity}", block.vector(quantity, 0, block.members(cell_set))))
         for class_index, cells in enumerate(block.classes):
-            if class_index in touched:
-                unknown = [cell for cell in cells if cell not in known]
-                if len(unknown) != 1 or not 0 < _count(data, unknown) <= SMALL_CELL_MAX:
-                    continue
-            elif len(cells) != 1 or not 0 < residuals.counts[class_index] <= SMALL_CELL_MAX:
+            unknown = [cell for cell in cells if cell not in known]
+            if len(unknown) != 1 or (class_index not in touched and len(cells) != 1):
                 continue
-            for _base, quantity in block.quantities:
+            for base, quantity in block.quantities:
+                if not 0 < _count(data, unknown, population_of(data, base, quantity)) <= SMALL_CELL_MAX:
+                    continue
                 if derivable(residuals.of_class(class_index, quantity)):
-                    name = next(cell for cell in cells if cell not in known).name
-                    found.append((f"{name} / {quantity}", block.vector(quantity, 0, [class_index])))
+                    found.append((f"{unknown[0].name} / {quantity}", block.vector(quantity, 0, [class_index])))
         if found:
             risks[index] = found
     return risks
@@ -515,9 +521,10 @@ def secondary_suppression(
     or by any viewer in ``staff`` (the reports of its cells known).
 
     Sensitive: every (group, base) hidden by the rule, every finest cell and every
-    difference of two nested groups or part of a group in one stratum (``derived_sets``) with 1-4 workplaces (1-5 for
-    the respondent inside it), and for a viewer in ``staff`` every hidden figure of a group
-    with 1-4 workplaces unknown to that viewer.
+    difference of two nested groups or part of a group in one stratum (``derived_sets``)
+    with 1-4 workplaces (1-5 for the respondent inside it) among those a total is about
+    (``population_of``: a numerator's base), and for a viewer in ``staff`` every hidden
+    figure of a group, cell or difference with 1-4 such workplaces unknown to that viewer.
 
     A viewer's own pass runs only in the blocks where the viewer could derive something
     from what the public pass published; a viewer's pass publishes a subset of the
@@ -525,7 +532,7 @@ def secondary_suppression(
     """
     hidden = primary_suppression(data, groups, staff)
     classes = column_classes(data, groups)
-    derived = derived_sets(data, groups)
+    derived = derived_sets(data, groups, [viewer.cells for viewer in staff])
     public = _pass(data, groups, classes, hidden, frozenset(), cell_max=RESPONDENT_CELL_MAX, derived=derived)
     residuals = [_PublicResiduals(block, data) for block in public]
     for viewer in staff:

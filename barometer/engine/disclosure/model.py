@@ -311,47 +311,109 @@ class CellSet:
         return cell in self.cells
 
 
-def nested_differences(data: RoundData, groups: Iterable[Group], limit: int = DIFFERENCE_MAX) -> list[CellSet]:
+def population_of(data: RoundData, base: Base, quantity: Quantity) -> Quantity:
+    """The count quantity whose workplaces a total of ``quantity`` is about, for judging
+    whether it is sensitive: a numerator, sum or sum of squares is about the workplaces on
+    its own base (how many of a cell's 2 innovators collaborated outside tells about those
+    2, however many workplaces the cell has); a base's own count is about all workplaces
+    (that 2 of a cell's 10 workplaces innovated is a figure about the 10)."""
+    return data.workplaces.count if quantity == base.count else base.count
+
+
+class FewUnknown:
+    """Whether a set of cells holds 1 to ``limit`` workplaces that some viewer does not
+    know, on some population (a base's count: ``population_of``): the public, who knows
+    no cell, or a viewer who knows the cells of one of ``known_sets`` (a municipality's
+    staff know their own workplaces' reports). Such a set's totals are sensitive for that
+    viewer, however many workplaces the set holds in all.
+
+    ``FewUnknown(data, known_sets)(cells, limit)`` -> bool."""
+
+    def __init__(self, data: RoundData, known_sets: Iterable[frozenset[FinestCell]] = ()):
+        self.values = data.values
+        self.populations = tuple(dict.fromkeys(base.count for base in data.bases))
+        self.owners: dict[FinestCell, list[int]] = {}
+        for index, known in enumerate(known_sets):
+            for cell in known:
+                self.owners.setdefault(cell, []).append(index)
+
+    def __call__(self, cells: Iterable[FinestCell], limit: int) -> bool:
+        cells = list(cells)
+        for count in self.populations:
+            total, known = 0, {}
+            for cell in cells:
+                value = self.values[cell].get(count, 0)
+                if value:
+                    total += value
+                    for index in self.owners.get(cell, ()):
+                        known[index] = known.get(index, 0) + value
+            if 0 < total <= limit or any(0 < total - part <= limit for part in known.values()):
+                return True
+        return False
+
+
+def nested_differences(
+    data: RoundData,
+    groups: Iterable[Group],
+    limit: int = DIFFERENCE_MAX,
+    known_sets: Iterable[frozenset[FinestCell]] = (),
+) -> list[CellSet]:
     """Every set A minus B, for groups A and B of ``groups`` where B's cells (those with
-    workplaces) are a proper subset of A's, that holds 1 to ``limit`` workplaces and more
-    than one cell (a single cell is sensitive anyway). Publishing both A and B would tell
-    the totals of those few workplaces, for example a county and its primary schools when
-    the county has 2 other workplaces. Sorted by key; each set once."""
+    workplaces) are a proper subset of A's, that holds more than one cell (a single cell
+    is sensitive anyway) and 1 to ``limit`` workplaces unknown to some viewer on some
+    population (``FewUnknown``: the public, or a viewer knowing one of ``known_sets``).
+    Publishing both A and B would tell the totals of those few workplaces: a county and its
+    primary schools when the county has 2 other workplaces; the innovators of a centrality
+    class and of the one county inside it when 3 innovators are left; or a class and a
+    county inside it when a municipality's staff know all but 4 of the rest. Sorted by
+    key; each set once."""
     count = data.workplaces.count
+    few_unknown = FewUnknown(data, known_sets)
     sized = []
     for group in groups:
         members = frozenset(cell for cell in data.cells if group.contains(cell))
         sized.append((group, members, sum(data.values[cell].get(count, 0) for cell in members)))
     found: dict[frozenset, CellSet] = {}
+    rejected: set[frozenset] = set()
     for outer, outer_cells, outer_total in sized:
         for inner, inner_cells, inner_total in sized:
-            if not 0 < outer_total - inner_total <= limit or len(outer_cells) - len(inner_cells) < 2:
+            if outer_total <= inner_total or len(outer_cells) - len(inner_cells) < 2:
                 continue
             if inner_cells < outer_cells:
                 difference = outer_cells - inner_cells
-                if difference not in found:
-                    key = f"{outer.key} minus {inner.key}"
-                    found[difference] = CellSet(key, f"{outer.label} minus {inner.label}", difference)
+                if difference in found or difference in rejected:
+                    continue
+                if not few_unknown(difference, limit):
+                    rejected.add(difference)
+                    continue
+                key = f"{outer.key} minus {inner.key}"
+                found[difference] = CellSet(key, f"{outer.label} minus {inner.label}", difference)
     return sorted(found.values(), key=lambda cell_set: cell_set.key)
 
 
-def stratum_parts(data: RoundData, groups: Iterable[Group], limit: int = DIFFERENCE_MAX) -> list[CellSet]:
+def stratum_parts(
+    data: RoundData,
+    groups: Iterable[Group],
+    limit: int = DIFFERENCE_MAX,
+    known_sets: Iterable[frozenset[FinestCell]] = (),
+) -> list[CellSet]:
     """Every part of a group of ``groups`` that lies in one weighting stratum
-    (``RoundData.known_sets``), when the group spans several strata, the part holds 1 to
-    ``limit`` workplaces and more than one cell (a single cell is sensitive anyway).
+    (``RoundData.known_sets``), when the group spans several strata, the part holds more
+    than one cell (a single cell is sensitive anyway) and 1 to ``limit`` workplaces unknown
+    to some viewer on some population (``FewUnknown``).
 
     Weighted figures use each stratum's own weight, so a group's n, weighted n and sum of
     squared weights are three equations in its counts per stratum: a group that spans up
     to three strata gives away each part (an attacker worked out a municipality's
     kindergartens this way, 14 of them). Such a part of a few workplaces is sensitive like
     a cell. Sorted by key; each set of cells once."""
-    count = data.workplaces.count
     stratum_of: dict[FinestCell, int] = {}
     for index, cell_set in enumerate(data.known_sets):
         for cell in cell_set.cells:
             stratum_of[cell] = index
     if not stratum_of:
         return []
+    few_unknown = FewUnknown(data, known_sets)
     found: dict[frozenset, CellSet] = {}
     for group in groups:
         parts: dict[int, list[FinestCell]] = {}
@@ -361,21 +423,25 @@ def stratum_parts(data: RoundData, groups: Iterable[Group], limit: int = DIFFERE
         if len(parts) < 2:
             continue
         for index, cells in parts.items():
-            size = sum(data.values[cell].get(count, 0) for cell in cells)
             members = frozenset(cells)
-            if len(cells) > 1 and 0 < size <= limit and members not in found:
+            if len(cells) > 1 and members not in found and few_unknown(cells, limit):
                 stratum = data.known_sets[index]
                 found[members] = CellSet(f"{group.key} in {stratum.key}", f"{group.label} in {stratum.label}", members)
     return sorted(found.values(), key=lambda cell_set: cell_set.key)
 
 
-def derived_sets(data: RoundData, groups: Iterable[Group]) -> list[CellSet]:
+def derived_sets(
+    data: RoundData, groups: Iterable[Group], known_sets: Iterable[frozenset[FinestCell]] = ()
+) -> list[CellSet]:
     """The sets of cells that are no group but whose totals publishing ``groups`` can give
-    away, each sensitive when it holds 1 to ``DIFFERENCE_MAX`` workplaces: differences of
-    two nested groups or strata (``nested_differences``) and a group's parts in one
-    weighting stratum (``stratum_parts``). Each set of cells once; the suppression and the
-    audit both take their list from here."""
+    away, each sensitive when it holds 1 to ``DIFFERENCE_MAX`` workplaces unknown to some
+    viewer on some population (the public, or one knowing one of ``known_sets``):
+    differences of two nested groups or strata (``nested_differences``) and a group's parts
+    in one weighting stratum (``stratum_parts``). Each set of cells once; the suppression
+    and the audit both take their list from here, and judge each set per viewer and per
+    population themselves."""
     groups = sorted(groups, key=lambda group: group.key)
-    found = nested_differences(data, [*groups, *data.known_sets])
+    known_sets = [known for known in known_sets if known]
+    found = nested_differences(data, [*groups, *data.known_sets], known_sets=known_sets)
     seen = {cell_set.cells for cell_set in found}
-    return found + [part for part in stratum_parts(data, groups) if part.cells not in seen]
+    return found + [part for part in stratum_parts(data, groups, known_sets=known_sets) if part.cells not in seen]
