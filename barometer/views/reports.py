@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from barometer.access import report_response_for_staff, report_response_for_token, signed_in_required
-from barometer.engine.cache import cached, figures_version
+from barometer.engine.cache import cached
 from barometer.engine.disclosure import MIN_PUBLISHED, MIN_UNKNOWN
 from barometer.outputs.charts import DRAWING_VERSION
 from barometer.outputs.pdf import report_pdf
@@ -62,17 +62,20 @@ def weighting_links(request: HttpRequest) -> dict[str, str]:
     return {"weighting_off_url": "?" + off.urlencode(), "weighting_on_url": "?" + on.urlencode()}
 
 
-def chart_query(response: Response, weighted: bool) -> str:
-    """The query string of a chart's address: everything that changes the chart's content
-    (language, weighting, and the comparison round's figures version, which changes with
-    every answer counted or snapshot published), so a chart opened on its own or taken
-    from a cache is the one the page shows."""
+def chart_query(weighted: bool) -> str:
+    """The query string of a chart's address: what the page was read in that changes the
+    chart (its language and the weighting), so a chart opened on its own address is the
+    one the page shows.
+
+    Nothing that moves with the data: a chart is drawn from the figures the server holds
+    when it is asked for (``report_chart`` reads the same cache under the same version as
+    the page), and it is personal, never kept by a browser or a proxy (``private,
+    no-store``). A version in the address would tell whoever reloads their report how
+    often the round's data changed, a live count of submissions during fieldwork."""
     params = QueryDict(mutable=True)
     params["sprak"] = get_language()
     if not weighted:
         params["vekting"] = "av"
-    comparison, also = _report_version_rounds(response)
-    params["utgave"] = f"{figures_version(comparison, *also)}-d{DRAWING_VERSION}"
     return params.urlencode()
 
 
@@ -100,7 +103,7 @@ def _render_report(request: HttpRequest, response: Response, token: str | None) 
                 # None when that lies past the year 9999: the link is then never removed.
                 "link_expires": shifted(response.round.closes_at, timedelta(days=settings.RETENTION_DAYS)),
                 "weighting_query": "" if weighted else "?vekting=av",
-                "chart_query": chart_query(response, weighted) if token else "",
+                "chart_query": chart_query(weighted) if token else "",
                 **weighting_links(request),
             },
             request=request,

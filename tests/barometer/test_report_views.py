@@ -17,7 +17,7 @@ from barometer.engine.snapshots import latest_published_round
 from barometer.reports.workplace import report_round
 from barometer.synthetic import generate_round
 from surveys import option_masks
-from surveys.models import Invitation, Municipality, Response, Round, RoundKind, WorkplaceType
+from surveys.models import Invitation, Municipality, Response, Round, RoundKind, Workplace, WorkplaceType
 from surveys.questionnaire import Questionnaire
 from tests.builders import ResponseBuilder, innovator, publish, submitted_by_invitation
 
@@ -201,8 +201,30 @@ def test_a_report_compared_with_another_round_drops_an_answer_deleted_since(
         delete_answers(Answer.objects.filter(response=response, question=question))
     again = client.get("/s/selvtest-token-1234567890/rapport/")
     assert "Ola Nordmann ringte oss" not in again.content.decode()
-    chart_addresses = [re.findall(r"utgave=[^&\"]+", page.content.decode()) for page in (first, again)]
-    assert chart_addresses[0] and chart_addresses[0] != chart_addresses[1]
+    # A chart is drawn from what the server holds when asked: its address names no version.
+    chart_addresses = [re.findall(r'src="([^"]*\.svg[^"]*)"', page.content.decode()) for page in (first, again)]
+    assert chart_addresses[0] and chart_addresses[0] == chart_addresses[1]
+    assert not any("utgave" in address for address in chart_addresses[0])
+
+
+def test_a_report_tells_nothing_of_other_workplaces_submitting(client, submitted, national_round, question_set):
+    """Reloading one's own report during fieldwork must not show how often the round's
+    data changed: no counter, digest or anything else in the page moves when another
+    workplace submits (the chart addresses once carried the round's data version)."""
+    from surveys.services.answering import bump_data_version
+
+    publish(generate_round(question_set=question_set, slug="published", name="Published", workplaces=60).round)
+    url = f"/s/{submitted.token}/rapport/"
+    first = client.get(url).content.decode()
+    assert ".svg?" in first  # compared with the published round: charts are shown
+    other_workplace = Workplace.objects.create(
+        name="Nabobarnehagen", workplace_type=submitted.workplace.workplace_type,
+        municipality=submitted.workplace.municipality, employees=14,
+    )  # fmt: skip
+    submitted_by_invitation(Invitation.objects.create(round=national_round, workplace=other_workplace))
+    bump_data_version(national_round.pk)
+    again = client.get(url).content.decode()
+    assert again == first
 
 
 def test_a_self_test_finds_its_round_in_one_query_as_published_then_closed_then_opened(
