@@ -351,6 +351,23 @@ def test_a_difference_a_municipality_knows_all_but_a_few_of():
     _leaks_then_closed(counts, viewers=(viewer,), expected_subject=" minus ")
 
 
+def test_cells_no_group_tells_apart_are_sensitive_together(monkeypatch):
+    # 1301 and 1304 lie in the same county, size class and centrality: no group of the fixed
+    # set tells their kindergartens apart, so every figure counts the 3 together, and that
+    # total of 3 workplaces is what an attacker can work out (each cell alone never).
+    monkeypatch.setitem(MUNICIPALITIES, "1304", ("13", 1, 4))
+    counts = {cell("primary_school", "1304"): 7, cell("kindergarten", "1301"): 2, cell("primary_school", "1401"): 3,
+              cell("kindergarten", "1401"): 7, cell("upper_secondary", "1302"): 2, cell("nursing_home", "1303"): 3,
+              cell("kindergarten", "1101"): 3, cell("kindergarten", "1304"): 1}  # fmt: skip
+    data = round_data(counts)
+    naive = leaks(data, naive_suppression(data, fixed_groups(data.cells), municipality_staff(data)))
+    assert any(
+        leak.subject.startswith("kindergarten in municipality 1301") and "no group tells apart" in leak.subject
+        for leak in naive
+    ), [str(leak) for leak in naive]
+    _leaks_then_closed(counts, expected_subject="no group tells apart")
+
+
 def test_same_group_described_twice():
     # County 12 holds only primary schools, so "county 12" and "primary schools in
     # county 12" are the same workplaces: hiding one description is not enough.

@@ -12,7 +12,8 @@ known constant and so changes which of its cell's totals are sensitive, not the 
 Sensitive: every figure hidden by the public rule; every figure hidden for any reason
 whose group has 1-4 workplaces unknown to the viewer; every total of a finest cell, and of
 a difference of two nested groups or a group's part in one stratum (``model.derived_sets``),
-with 1-4 workplaces unknown to the viewer among those the total is about
+or of cells no group tells apart (counted together by every figure), with 1-4 workplaces
+unknown to the viewer among those the total is about
 (``model.population_of``: a numerator's base) (2-5 when the respondent's own cell is in it:
 1-4 others). The
 audit fails when a sensitive count lies in the span of the shown rows plus the viewer's
@@ -26,6 +27,9 @@ from dataclasses import dataclass
 
 from barometer.engine.disclosure.linear import EchelonBasis, Vector
 from barometer.engine.disclosure.model import (
+    DIFFERENCE_MAX,
+    CellSet,
+    FewUnknown,
     FinestCell,
     Group,
     Quantity,
@@ -226,9 +230,9 @@ def audit(
     viewers = list(viewers)
     published_groups = {f.group.key: f.group for f in shown} | {f.group.key: f.group for f in hidden}
     # The strata are shown as cell sets; derived_sets adds them itself.
-    differences = derived_sets(
-        data, [g for g in published_groups.values() if isinstance(g, Group)], [viewer.known for viewer in viewers]
-    )
+    known_sets = [viewer.known for viewer in viewers]
+    differences = derived_sets(data, [g for g in published_groups.values() if isinstance(g, Group)], known_sets)
+    differences += _untold_sets(data, list(published_groups.values()), known_sets, {d.cells for d in differences})
     quantities = sorted({f.quantity for f in shown} | {f.quantity for f in hidden} | _all_quantities(data))
     leaks: list[Leak] = []
     workplaces = data.workplaces.count
@@ -364,6 +368,27 @@ def audit(
                         if 0 < others <= CELL_SENSITIVE_MAX:
                             leaks.extend(Leak(viewer.name, difference.label, name) for name in names[quantity])
     return AuditResult(leaks=tuple(leaks), viewers=len(viewers), rows=len(shown))
+
+
+def _untold_sets(data: RoundData, sets: list, known_sets: list, seen: set) -> list[CellSet]:
+    """The sets of several finest cells that no shown or hidden group (nor weighting
+    stratum) tells apart: every such figure counts them together, so their total is what
+    can be derived, never a part. Each is sensitive like a cell when some viewer has 1 to 5
+    of its workplaces unknown on some population (``FewUnknown``); found here from the
+    groups themselves, apart from the suppression's own classes."""
+    together: dict[tuple, list[FinestCell]] = {}
+    for cell in data.cells:
+        weight = data.weights[cell] if data.weights is not None else None
+        together.setdefault((tuple(group.contains(cell) for group in sets), weight), []).append(cell)
+    few_unknown = FewUnknown(data, known_sets)
+    found = []
+    for cells in together.values():
+        members = frozenset(cells)
+        if len(cells) > 1 and members not in seen and few_unknown(cells, DIFFERENCE_MAX):
+            first = min(cells)
+            label = f"{first.name} and {len(cells) - 1} more cells no group tells apart"
+            found.append(CellSet(f"untold:{label}", label, members))
+    return sorted(found, key=lambda cell_set: cell_set.key)
 
 
 def _all_quantities(data: RoundData) -> set[Quantity]:

@@ -290,7 +290,9 @@ def _sensitive(
 
     A hidden group's count over its unknown cells is derivable exactly when the whole
     group's is (the known cells' part is known), so the whole group's row stands for it.
-    A single cell can only be told apart when it is the one unknown cell of its class. A
+    A class (cells no group tells apart) is told as one total: its unknown cells are
+    sensitive together when they hold 1 to ``cell_max`` workplaces (one such cell alone
+    when the viewer knows the others). A
     difference of two nested groups (``derived``) with 1 to ``cell_max`` unknown workplaces
     is sensitive like a cell. A cell's or a set's total of a quantity is judged on the
     workplaces it is about (``population_of``): a numerator on its base's workplaces.
@@ -319,10 +321,18 @@ def _sensitive(
                 yield f"{cell_set.label} / {quantity}", block.vector(quantity, 0, block.members(cell_set))
     for index, cells in enumerate(block.classes):
         unknown = [cell for cell in cells if cell not in known]
-        if len(unknown) == 1:
-            for base, quantity in block.quantities:
-                if 0 < _count(data, unknown, population_of(data, base, quantity)) <= cell_max:
-                    yield f"{unknown[0].name} / {quantity}", block.vector(quantity, 0, [index])
+        if not unknown:
+            continue
+        for base, quantity in block.quantities:
+            if 0 < _count(data, unknown, population_of(data, base, quantity)) <= cell_max:
+                yield f"{class_name(unknown)} / {quantity}", block.vector(quantity, 0, [index])
+
+
+def class_name(cells: list[FinestCell]) -> str:
+    """How a leak names a class's cells: the one cell, or the first and how many more."""
+    if len(cells) == 1:
+        return cells[0].name
+    return f"{cells[0].name} and {len(cells) - 1} more cells no group tells apart"
 
 
 def _known_classes(block: _Block, known: frozenset[FinestCell]) -> list[int]:
@@ -498,14 +508,14 @@ def _viewer_risks(
                 if 0 < unknown <= SMALL_CELL_MAX and derivable(residuals.of_group(cell_set, quantity)):
                     found.append((f"{cell_set.label} / {quantity}", block.vector(quantity, 0, block.members(cell_set))))
         for class_index, cells in enumerate(block.classes):
-            unknown = [cell for cell in cells if cell not in known]
-            if len(unknown) != 1 or (class_index not in touched and len(cells) != 1):
+            unknown = cells if class_index not in touched else [cell for cell in cells if cell not in known]
+            if not unknown:
                 continue
             for base, quantity in block.quantities:
                 if not 0 < _count(data, unknown, population_of(data, base, quantity)) <= SMALL_CELL_MAX:
                     continue
                 if derivable(residuals.of_class(class_index, quantity)):
-                    found.append((f"{unknown[0].name} / {quantity}", block.vector(quantity, 0, [class_index])))
+                    found.append((f"{class_name(unknown)} / {quantity}", block.vector(quantity, 0, [class_index])))
         if found:
             risks[index] = found
     return risks
