@@ -82,8 +82,9 @@ def test_an_admin_form_refuses_a_control_character(admin_client, workplace):
     assert workplace.name == "Eksempelvik skole"
 
 
-def test_a_utf8_file_with_one_windows_1252_row_is_refused_naming_the_encodings():
-    data = "navn,kommune\nÅsen skole,0301\n".encode() + "Øvre skole,0301\n".encode("cp1252")
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_a_utf8_file_with_one_windows_1252_row_is_refused_naming_the_encodings(end):
+    data = f"navn,kommune{end}Åsen skole,0301{end}".encode() + f"Øvre skole,0301{end}".encode("cp1252")
     with pytest.raises(TableFileError, match="mixes two encodings: line 2 has UTF-8 text, but line 3 is not UTF-8"):
         read_table(data, required=("navn",))
 

@@ -168,7 +168,7 @@ def _first_utf8_line(data: bytes) -> int | None:
     (U+0080-U+027F: "Å" as ``C3 85``, Sami "š"), punctuation and symbols, and words in
     another script (two such characters in a row) count as UTF-8, so a pasted row is found.
     """
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    for number, line in enumerate(_BYTES_LINE_END.split(data), start=1):
         if not _UTF8_MULTIBYTE.search(line):
             continue
         try:
@@ -228,8 +228,13 @@ _CONTINUATION = (
 _DOUBLE_ENCODED = re.compile(f"[\u00c2-\u00c9][{_CONTINUATION}]|\u00e2[{_CONTINUATION}][{_CONTINUATION}]")
 
 
+#: The end of a line in a file's bytes: CR LF, LF, or CR alone.
+_BYTES_LINE_END = re.compile(rb"\r\n?|\n")
+
+
 def _line_at(data: bytes, position: int) -> int:
-    return data.count(b"\n", 0, position) + 1
+    """The line (from 1) on which byte ``position`` of ``data`` stands, whatever ends its lines."""
+    return len(_BYTES_LINE_END.findall(data, 0, position)) + 1
 
 
 def _double_encoded(text: str) -> str | None:
@@ -312,8 +317,16 @@ def _header(cells: Sequence[str], known: Sequence[str]) -> list[str]:
     return columns
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def _choose_separator(text: str, required: Sequence[str]) -> str:
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    """The separator of ``SEPARATORS`` that splits the header (the first line of ``text``)
+    best: into most of the ``required`` columns, then into most columns. Raises
+    :class:`TableFileError` for a header that only another separator splits, and
+    ``csv.Error`` for a header cell longer than the csv module's field limit."""
+    # Lines end in CR LF (Excel), LF, or CR alone (older Mac programs).
+    first_line = _LINE_END.split(text, maxsplit=1)[0]
 
     def score(separator: str) -> tuple[int, int]:
         fields = [field.casefold() for field in _header_fields(first_line, separator)]
@@ -335,8 +348,9 @@ def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str], opti
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise TableFileError(["the file is empty"])
-    separator = _choose_separator(text, required)
+    separator = None
     try:
+        separator = _choose_separator(text, required)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
         columns = _header(next(reader, []), (*required, *optional))
         rows = []
@@ -354,7 +368,8 @@ def _read_csv(data: bytes, name: str, digest: str, required: Sequence[str], opti
                 row[None] = extra  # as csv.DictReader keeps them
             rows.append((line, row))
     except csv.Error as exc:
-        raise TableFileError([f"the file is not valid CSV ({encoding}, separated by '{separator}'): {exc}"]) from exc
+        read_as = f"{encoding}, separated by '{separator}'" if separator else encoding
+        raise TableFileError([f"the file is not valid CSV ({read_as}): {exc}"]) from exc
     return Table(columns, rows, digest, name, encoding, separator, len(data))
 
 
@@ -417,35 +432,54 @@ def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str], opt
         if _holds_formulas(data):
             formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises several kinds for a damaged file
-        raise TableFileError([f"the file is not a readable Excel workbook (.xlsx): {exc}"]) from exc
+        raise _unreadable_workbook(exc) from exc
     try:
-        sheet = workbook.worksheets[0]
-        values = iter(sheet.iter_rows(values_only=True))
-        formula_rows = iter(formulas.worksheets[0].iter_rows(values_only=True)) if formulas else iter(())
-        header = next(values, None)
-        if header is None:
-            raise TableFileError(["the workbook's first sheet is empty"])
-        unstored = _unstored_formulas(1, header, next(formula_rows, ()), [str(i) for i in range(1, len(header) + 1)])
-        if unstored:
-            raise TableFileError(unstored)
-        columns = _header([cell_text(cell) for cell in header], (*required, *optional))
-        rows = []
-        for line, cells in enumerate(values, start=2):
-            unstored += _unstored_formulas(line, cells, next(formula_rows, ()), columns)
-            texts = [cell_text(cell) for cell in cells]
-            if not any(text.strip() for text in texts):
-                continue
-            row: dict = {column: (texts[index] if index < len(texts) else "") for index, column in enumerate(columns)}
-            extra = [text for text in texts[len(columns) :] if text.strip()]
-            if extra:
-                row[None] = extra
-            rows.append((line, row))
-        if unstored:
-            raise TableFileError(unstored[:50])
+        return _read_sheets(workbook, formulas, data, name, digest, (*required, *optional))
+    except TableFileError:
+        raise
+    except Exception as exc:  # a damaged cell is found only when its row is read
+        raise _unreadable_workbook(exc) from exc
     finally:
         workbook.close()
         if formulas is not None:
             formulas.close()
+
+
+def _unreadable_workbook(exc: Exception) -> TableFileError:
+    """The refusal of a workbook openpyxl cannot read, naming what it found: a damaged
+    archive, XML that ends early, a number cell holding text, a date Excel cannot hold, a
+    shared string that is not there."""
+    return TableFileError([f"the file is not a readable Excel workbook (.xlsx): {exc or type(exc).__name__}"])
+
+
+def _read_sheets(workbook, formulas, data: bytes, name: str, digest: str, known: Sequence[str]) -> Table:
+    """The first sheet of ``workbook`` (values) as a :class:`Table`, its formulas read from
+    ``formulas`` (the same file read with its formulas, or None when it has none). Raises
+    :class:`TableFileError` for an empty sheet, a repeated column or a formula without a
+    stored value, and whatever openpyxl raises for a damaged cell."""
+    sheet = workbook.worksheets[0]
+    values = iter(sheet.iter_rows(values_only=True))
+    formula_rows = iter(formulas.worksheets[0].iter_rows(values_only=True)) if formulas else iter(())
+    header = next(values, None)
+    if header is None:
+        raise TableFileError(["the workbook's first sheet is empty"])
+    unstored = _unstored_formulas(1, header, next(formula_rows, ()), [str(i) for i in range(1, len(header) + 1)])
+    if unstored:
+        raise TableFileError(unstored)
+    columns = _header([cell_text(cell) for cell in header], known)
+    rows = []
+    for line, cells in enumerate(values, start=2):
+        unstored += _unstored_formulas(line, cells, next(formula_rows, ()), columns)
+        texts = [cell_text(cell) for cell in cells]
+        if not any(text.strip() for text in texts):
+            continue
+        row: dict = {column: (texts[index] if index < len(texts) else "") for index, column in enumerate(columns)}
+        extra = [text for text in texts[len(columns) :] if text.strip()]
+        if extra:
+            row[None] = extra
+        rows.append((line, row))
+    if unstored:
+        raise TableFileError(unstored[:50])
     return Table(columns, rows, digest, name, "xlsx", "xlsx", len(data))
 
 

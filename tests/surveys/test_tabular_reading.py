@@ -370,3 +370,51 @@ def test_formulas_read_as_their_stored_results_and_named_without_them():
         "line 4, column total: the cell holds a formula (=A4-295) without a stored value; open the file in Excel "
         "and save it again (or paste the values in place of the formulas) first"
     ]
+
+
+def _truncated(text: str) -> str:
+    return text[: len(text) // 2]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {'<c r="A2" t="n"><v>301</v></c>': '<c r="A2" t="n"><v>abc</v></c>'},
+        {'<c r="A2" t="n"><v>301</v></c>': '<c r="A2" t="d"><v>2026-13-45</v></c>'},
+        {'<c r="A2" t="n"><v>301</v></c>': '<c r="A!2" t="n"><v>301</v></c>'},
+        {'<c r="A2" t="n"><v>301</v></c>': '<c r="A2" t="s"><v>999</v></c>'},
+        _truncated,
+    ],
+    ids=["text-in-a-number", "impossible-date", "bad-reference", "missing-shared-string", "truncated-xml"],
+)
+def test_a_damaged_sheet_is_refused_as_an_unreadable_workbook(damage):
+    """A workbook whose cells openpyxl cannot read (damaged by hand or by another program) is
+    refused with the reader's message, however far into the sheet the damage lies."""
+    data = xlsx([["number", "name"], [301, "Oslo"]])
+    damaged = rewrite_sheet(data, damage) if callable(damage) else with_sheet_xml(data, damage)
+    with pytest.raises(TableFileError, match=r"not a readable Excel workbook \(\.xlsx\)"):
+        read_table(damaged, required=("number",))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"number;name\r301;Oslo\r302;Bergen\r",
+        b"number;name\n301;Oslo\n302;Bergen\n",
+    ],
+    ids=["cr-only", "lf-only"],
+)
+def test_every_line_ending_is_read(data):
+    """Old Mac programs end lines with a carriage return only; the header and the rows are
+    found as with any other line ending."""
+    table = read_table(data, required=("number", "name"))
+    assert table.separator == ";"
+    assert [(line, row["name"]) for line, row in table.rows] == [(2, "Oslo"), (3, "Bergen")]
+
+
+@pytest.mark.parametrize("where", ["header", "row"])
+def test_a_cell_longer_than_csv_allows_is_refused_clearly(where):
+    huge = "x" * 200_000
+    header, row = ("number;" + huge, "301;Oslo") if where == "header" else ("number;name", "301;" + huge)
+    with pytest.raises(TableFileError, match="not valid CSV"):
+        read_table(f"{header}\r\n{row}\r\n".encode(), required=("number",))
