@@ -35,7 +35,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -316,6 +316,38 @@ class ImportResult:
 
 MAX_ERRORS = 200
 
+#: The earliest and latest moments a ``submitted`` cell may name, before the round's period
+#: is checked: comparing or storing a moment near year 1 or 9999 in UTC can overflow.
+_EARLIEST, _LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def submission_moment(text: str) -> datetime:
+    """The aware moment a ``submitted`` cell names: a date and time in ISO 8601
+    (``2018-03-01 14:05``, ``2018-03-01T14:05:00+01:00``), read in the project's time zone
+    when it has no offset, or a date alone (``2018-03-01``), read as noon of that day.
+
+    Raises ``ValueError`` with a message for the admin for text in neither form, for a
+    date or time that does not exist (``2026-02-30``, ``25:00``, an offset of ``+25:00``)
+    and for a year before 1900 or after 8999."""
+    not_a_moment = f"{text!r} is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DD HH:MM)"
+    try:
+        parsed = parse_datetime(text)
+        if parsed is None:
+            day = parse_date(text)
+            parsed = datetime.combine(day, time(12)) if day else None
+    except ValueError:  # well formed, but no such date, time or offset
+        raise ValueError(f"{text!r} is no date and time that exists") from None
+    if parsed is None:
+        raise ValueError(not_a_moment)
+    try:
+        moment = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+        within = _EARLIEST <= moment <= _LATEST
+    except (ValueError, OverflowError):
+        within = False
+    if not within:
+        raise ValueError(f"{text!r} is outside the years 1900 to 8999")
+    return moment
+
 
 def _parse_row(
     line: int, row: dict[str, str], questionnaire: Questionnaire, municipalities, errors: list[str], period=(None, None)
@@ -352,13 +384,11 @@ def _parse_row(
     submitted_text = (row.get("submitted") or "").strip()
     submitted = timezone.now()
     if submitted_text:
-        parsed = parse_datetime(submitted_text)
-        if parsed is None and parse_date(submitted_text):
-            parsed = datetime.combine(parse_date(submitted_text), time(12))
-        if parsed is None:
-            problem("submitted", f"{submitted_text!r} is not a date (YYYY-MM-DD) or date and time")
+        try:
+            submitted = submission_moment(submitted_text)
+        except ValueError as exc:
+            problem("submitted", str(exc))
         else:
-            submitted = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
             if submitted > timezone.now():
                 problem("submitted", f"{submitted_text!r} is in the future")
             elif period[0] and period[1] and not period[0] <= submitted < period[1]:

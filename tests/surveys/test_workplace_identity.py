@@ -604,3 +604,30 @@ def test_identity_and_ignored_columns_are_matched_without_regard_to_case(paper, 
     capitalised.write_text("".join(csv_lines([header, *rows[1:]])), encoding="utf-8-sig")
     assert import_responses(target, capitalised).responses == 3
     assert set(Response.objects.filter(round=target).values_list("source_id", flat=True)) == {"P-1", "P-2", "P-3"}
+
+
+@pytest.mark.parametrize(
+    ("when", "reason"),
+    [
+        ("2026-02-30", "'2026-02-30' is no date and time that exists"),
+        ("2018-03-01 25:00", "'2018-03-01 25:00' is no date and time that exists"),
+        ("2018-03-01T12:00:00+25:00", "'2018-03-01T12:00:00+25:00' is no date and time that exists"),
+        ("0001-01-01T00:30:00+01:00", "'0001-01-01T00:30:00+01:00' is outside the years 1900 to 8999"),
+        ("9999-12-31T23:59:00-01:00", "'9999-12-31T23:59:00-01:00' is outside the years 1900 to 8999"),
+        ("1. mars 2018", "'1. mars 2018' is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DD HH:MM)"),
+    ],
+)
+def test_a_submitted_date_that_does_not_exist_is_refused_by_row_and_column(paper, tmp_path, when, reason):
+    """A well-formed date that no calendar has (30 February, 25 o'clock, an offset of 25
+    hours) or one a database cannot store is named, not read into a traceback."""
+    target, _path, rows = paper
+    row = list(rows[1])
+    row[rows[0].index("submitted")] = when
+    dated = tmp_path / "umulig.csv"
+    dated.write_text("".join(csv_lines([rows[0], row])), encoding="utf-8")
+    with pytest.raises(ResponseFileError) as excinfo:
+        import_responses(target, dated)
+    assert excinfo.value.errors == [f"row 2, column submitted: {reason}"]
+    with pytest.raises(CommandError, match="column submitted"):
+        call_command("import_responses", "--round", target.slug, str(dated))
+    assert not Response.objects.filter(round=target).exists()
