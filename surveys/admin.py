@@ -38,6 +38,7 @@ from .models import (
     WordingChange,
     Workplace,
 )
+from .models.rounds import PUBLISHED_POPULATION_MESSAGE
 from .services.questionsets import (
     PublishRefused,
     QuestionSetFileError,
@@ -578,8 +579,40 @@ class AnswerAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.Mod
 
 @admin.register(PopulationCell)
 class PopulationCellAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+    """A round's population cells. Once the round's results are published they are read
+    only: the published weights were computed from them, and ``load_population`` refuses
+    to replace them too. A new cell for such a round is refused by
+    :meth:`PopulationCell.clean`."""
+
     list_display = ["round", "workplace_type", "region", "workplaces"]
     list_filter = ["round", "region", "workplace_type"]
+    list_select_related = ["round", "region"]
+
+    @staticmethod
+    def _published(obj) -> bool:
+        return obj is not None and obj.round.results_published
+
+    def has_change_permission(self, request, obj=None):
+        return not self._published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._published(obj) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (PopulationCellAdmin._delete_unpublished_selected, name, description)
+        return actions
+
+    @staticmethod
+    def _delete_unpublished_selected(modeladmin, request, queryset):
+        """Django's "delete selected", refused with the reason (nothing deleted) when a
+        selected cell belongs to a round with published results."""
+        if queryset.filter(round__results_published_at__isnull=False).exists():
+            modeladmin.message_user(request, PUBLISHED_POPULATION_MESSAGE, messages.ERROR)
+            return None
+        return delete_selected(modeladmin, request, queryset)
 
 
 @admin.register(ReminderLog)

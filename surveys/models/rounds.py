@@ -335,6 +335,10 @@ class AnswerChoice(models.Model):
         return str(self.option)
 
 
+#: Why a published round's population cells stay as they are.
+PUBLISHED_POPULATION_MESSAGE = _("The round's results are published; its population can no longer change.")
+
+
 class PopulationCell(models.Model):
     """How many workplaces of a type a region has, for weighting a round to its population.
 
@@ -362,6 +366,14 @@ class PopulationCell(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.get_workplace_type_display()}, {self.region} = {self.workplaces}"
+
+    def clean(self):
+        """Refuse a cell for a round with published results: its published weights were
+        computed from the population as it was (``load_population`` refuses it too).
+        Raises ``ValidationError`` on ``round``."""
+        super().clean()
+        if self.round_id and Round.objects.filter(pk=self.round_id, results_published_at__isnull=False).exists():
+            raise ValidationError({"round": PUBLISHED_POPULATION_MESSAGE}, code="results_published")
 
 
 class ReminderLog(models.Model):

@@ -277,12 +277,16 @@ def import_invitations(
     A row is matched by organisation number, else by external id, else by its normalised
     name (:func:`~surveys.models.normalised_name`) in its municipality; a matched workplace
     without an organisation number gets the row's. Raises :class:`InvitationFileError`
-    (nothing changed) for a bad row (a value too long or too large for its column
-    included), an exact duplicate in the file or a row that contradicts the register, and
-    :class:`SimilarWorkplacesError` for near-duplicate names unless ``accept_similar``.
+    (nothing changed) for a self-test or a round with published results, for a bad row (a
+    value too long or too large for its column included), an exact duplicate in the file
+    or a row that contradicts the register, and :class:`SimilarWorkplacesError` for
+    near-duplicate names unless ``accept_similar``.
     """
     if round_.kind != RoundKind.NATIONAL:
         raise InvitationFileError([f"round {round_.slug} is a self-test; invitations belong to national rounds"])
+    if round_.results_published:
+        # The published figures were weighted and judged on the frame as it was.
+        raise InvitationFileError([f"round {round_.slug} has published results; its invitations can no longer change"])
     try:
         table = read_table(source, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
     except TableFileError as exc:

@@ -171,6 +171,41 @@ def test_publishing_freezes_the_figures(closed_round, municipality):
         snapshot.delete()
 
 
+def test_a_published_rounds_frame_can_no_longer_change(closed_round, municipality, admin_client):
+    """The published weights and the disclosure control were computed from the round's
+    population and invitations as they were: after publishing, no file and no admin page
+    changes them (found by a tester: ``create_invitations`` and the population cells'
+    admin did)."""
+    from surveys.models import Invitation, Region
+    from surveys.services.invitations import InvitationFileError, import_invitations
+
+    region = Region.objects.get(code=municipality.county.region.code)
+    cell = PopulationCell.objects.create(round=closed_round, workplace_type="kindergarten", region=region,
+                                         workplaces=40)  # fmt: skip
+    _publish(closed_round)
+    closed_round.refresh_from_db()
+    invitations = (
+        "workplace,workplace_type,municipality,employees,email\nNy barnehage,kindergarten,{},12,ny@example.invalid\n"
+    )
+    with pytest.raises(InvitationFileError, match="published results; its invitations can no longer change"):
+        import_invitations(closed_round, io.StringIO(invitations.format(municipality.number)))
+    assert not Invitation.objects.filter(round=closed_round).exists()
+
+    change = f"/admin/surveys/populationcell/{cell.pk}/change/"
+    fields = {"round": closed_round.pk, "workplace_type": "kindergarten", "region": region.pk, "workplaces": 4}
+    assert admin_client.post(change, fields).status_code == 403
+    assert admin_client.post(f"/admin/surveys/populationcell/{cell.pk}/delete/", {"post": "yes"}).status_code == 403
+    listed = admin_client.post(
+        "/admin/surveys/populationcell/",
+        {"action": "delete_selected", "_selected_action": [cell.pk], "post": "yes"},
+        follow=True,
+    )
+    assert "populasjonen kan ikke lenger endres" in listed.content.decode()  # the admin speaks bokmål
+    added = admin_client.post("/admin/surveys/populationcell/add/", fields | {"workplace_type": "nursing_home"})
+    assert added.status_code == 200 and "populasjonen kan ikke lenger endres" in added.content.decode()
+    assert list(PopulationCell.objects.filter(round=closed_round).values_list("workplaces", flat=True)) == [40]
+
+
 def test_deleting_answers_on_request_keeps_the_snapshot(closed_round):
     _publish(closed_round)
     Response.objects.filter(round=closed_round).first().delete()
