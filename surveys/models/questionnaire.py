@@ -165,13 +165,17 @@ class QuestionSetPart(models.Model):
     #: Fields that may change on a published set besides texts (bookkeeping only).
     unlocked_fields: tuple[str, ...] = ()
 
-    def owning_set(self) -> "QuestionSet":
+    def owning_set(self) -> "QuestionSet | None":
+        """The question set this part belongs to, or None while its parent is not chosen
+        yet (a form posted without one)."""
         raise NotImplementedError
 
     def stored_set_status(self) -> str:
-        """The owning set's status as stored now (not as edited in memory)."""
+        """The owning set's status as stored now (not as edited in memory). A part without
+        a parent yet, or with a parent not stored, counts as a draft's: the form names the
+        missing parent."""
         owner = self.owning_set()
-        if owner.pk is None:
+        if owner is None or owner.pk is None:
             return QuestionSetStatus.DRAFT
         return QuestionSet.objects.values_list("status", flat=True).get(pk=owner.pk)
 
@@ -368,7 +372,7 @@ class Section(QuestionSetPart, Condition):
         return f"{self.code}: {self.title_nb}"
 
     def owning_set(self):
-        return self.question_set
+        return self.question_set if self.question_set_id else None
 
 
 class Question(QuestionSetPart, Condition):
@@ -451,7 +455,9 @@ class Question(QuestionSetPart, Condition):
         return super().save(*args, **kwargs)
 
     def owning_set(self):
-        return self.section.question_set if self.section_id else self.question_set
+        if self.section_id:
+            return self.section.question_set
+        return self.question_set if self.question_set_id else None
 
     def validate_constraints(self, exclude=None):
         """The constraints, the code's uniqueness in its set included: a form leaves out the
@@ -532,7 +538,7 @@ class Option(QuestionSetPart):
         return f"{self.question.code}.{self.code}"
 
     def owning_set(self):
-        return self.question.owning_set()
+        return self.question.owning_set() if self.question_id else None
 
 
 class WordingChange(models.Model):
