@@ -3,9 +3,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from barometer.models import Indicator, ReferenceFigure, StaffMembership
+from surveys.admin_keys import StoredKeyMultipleChoiceField, StoredKeysAdminMixin
 from surveys.characters import AllowedCharactersAdminMixin
 from surveys.models import Option, Question, WorkplaceType
 
@@ -32,7 +34,7 @@ class ReferenceFigureForm(forms.ModelForm):
 
 
 @admin.register(ReferenceFigure)
-class ReferenceFigureAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
+class ReferenceFigureAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, SimpleHistoryAdmin):
     form = ReferenceFigureForm
     # A source address typed without a scheme is read as https (Django 6's default, and
     # every source the barometer cites is served over https).
@@ -114,7 +116,7 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, SimpleHistoryAdmin):
     form = IndicatorForm
     list_display = ["key", "name_nb", "rule", "population", "position", "active", "headline"]
     list_filter = ["rule", "population", "active"]
@@ -170,7 +172,7 @@ class IndicatorAdmin(AllowedCharactersAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class StaffMembershipAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["user", "municipality"]
     search_fields = ["user__username", "municipality__name"]
     autocomplete_fields = ["municipality"]
@@ -203,7 +205,7 @@ def permission_label(permission) -> str:
     return f"{permission.content_type} | {name}"
 
 
-class TranslatedPermissionsField(forms.ModelMultipleChoiceField):
+class TranslatedPermissionsField(StoredKeyMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return permission_label(obj)
 
@@ -227,7 +229,42 @@ def _register_translated_auth_admin() -> None:
     for model, base in ((user_model, UserAdmin), (Group, GroupAdmin)):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
-        admin.site.register(model, type(base.__name__, (TranslatedPermissionsMixin, base), {}))
+        admin.site.register(model, type(base.__name__, (StoredKeysAdminMixin, TranslatedPermissionsMixin, base), {}))
+
+
+class AxesRequestMixin:
+    """For django-axes' admin of access attempts: its action "Clean up expired attempts"
+    reads the moment of the request from an attribute that axes sets only on a login
+    (``request.axes_attempt_time``), so in the admin it ended in a server error. The
+    request gets axes' attributes first, as a login's has them."""
+
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):
+        from axes.handlers.proxy import AxesProxyHandler
+
+        AxesProxyHandler.update_request(request)
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext("Cleaned up %(count)d expired access attempt.", "Cleaned up %(count)d expired access attempts.",
+                     count) % {"count": count},
+        )  # fmt: skip
+
+
+def _check_keys_in_library_admin() -> None:
+    """Every other app's admin (django-axes' login records) checks the keys it is posted,
+    as the project's own do (:class:`surveys.admin_keys.StoredKeysAdminMixin`). Runs after
+    the other apps' admin modules: ``barometer`` is the last installed app."""
+    from axes.models import AccessAttempt
+
+    for model, model_admin in list(admin.site._registry.items()):
+        if isinstance(model_admin, StoredKeysAdminMixin):
+            continue
+        base = type(model_admin)
+        mixins = (StoredKeysAdminMixin, AxesRequestMixin) if model is AccessAttempt else (StoredKeysAdminMixin,)
+        admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (*mixins, base), {}))
 
 
 _register_translated_auth_admin()
+_check_keys_in_library_admin()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_keys import StoredKeysAdminMixin
 from .characters import AllowedCharactersAdminMixin
 from .dates import deadline, exact_time, shifted
 from .models import (
@@ -157,12 +158,12 @@ class LockedInlineMixin:
         return readonly
 
 
-class SectionInline(AllowedCharactersAdminMixin, LockedInlineMixin, admin.TabularInline):
+class SectionInline(StoredKeysAdminMixin, AllowedCharactersAdminMixin, LockedInlineMixin, admin.TabularInline):
     model = Section
     fields = ["position", "code", "title_nb", "title_nn", "title_en"]
 
 
-class QuestionInline(AllowedCharactersAdminMixin, LockedInlineMixin, admin.StackedInline):
+class QuestionInline(StoredKeysAdminMixin, AllowedCharactersAdminMixin, LockedInlineMixin, admin.StackedInline):
     model = Question
     fields = [
         ("position", "code", "kind", "required"),
@@ -173,13 +174,13 @@ class QuestionInline(AllowedCharactersAdminMixin, LockedInlineMixin, admin.Stack
     ]
 
 
-class OptionInline(AllowedCharactersAdminMixin, LockedInlineMixin, admin.TabularInline):
+class OptionInline(StoredKeysAdminMixin, AllowedCharactersAdminMixin, LockedInlineMixin, admin.TabularInline):
     model = Option
     fields = ["position", "code", "label_nb", "label_nn", "label_en", "score", "exclusive"]
 
 
 @admin.register(QuestionSet)
-class QuestionSetAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
+class QuestionSetAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["slug", "version", "status", "title_nb", "published_at", "section_count"]
     list_filter = ["status", "slug"]
     search_fields = ["slug", "title_nb", "title_nn", "title_en"]
@@ -305,7 +306,7 @@ class QuestionSetAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHi
 
 
 @admin.register(Section)
-class SectionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
+class SectionAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["code", "title_nb", "question_set", "position"]
     list_filter = ["question_set"]
     search_fields = ["code", "title_nb"]
@@ -328,7 +329,7 @@ class SectionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistor
 
 
 @admin.register(Question)
-class QuestionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
+class QuestionAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["code", "text_nb", "kind", "required", "section", "question_set"]
     list_filter = ["question_set", "kind", "required"]
     search_fields = ["code", "text_nb", "text_nn", "text_en"]
@@ -357,7 +358,7 @@ class QuestionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHisto
 
 
 @admin.register(Option)
-class OptionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
+class OptionAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "label_nb", "score", "exclusive"]
     list_filter = ["question__question_set", "exclusive"]
     search_fields = ["code", "label_nb", "question__code"]
@@ -365,7 +366,7 @@ class OptionAdmin(AllowedCharactersAdminMixin, StructureLockMixin, SimpleHistory
 
 
 @admin.register(WordingChange)
-class WordingChangeAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class WordingChangeAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     """The audit trail of text corrections in published sets: read only, so no add, change
     or delete (and hence no "delete selected")."""
 
@@ -384,19 +385,19 @@ class WordingChangeAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class RegionAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "position"]
 
 
 @admin.register(County)
-class CountyAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class CountyAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "region"]
     list_filter = ["region"]
     search_fields = ["number", "name"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class MunicipalityAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "county", "population", "size_class", "centrality", "is_sample"]
     list_filter = ["county", "size_class", "centrality", "is_sample"]
     search_fields = ["number", "name"]
@@ -405,7 +406,7 @@ class MunicipalityAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Workplace)
-class WorkplaceAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class WorkplaceAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     actions = ["delete_responses"]
     list_display = ["name", "organisation_number", "workplace_type", "municipality", "employees", "is_synthetic"]
     list_filter = ["workplace_type", "municipality__county", "is_synthetic"]
@@ -441,7 +442,7 @@ class WorkplaceAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class RoundAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     actions = ["extend_by_a_week"]
     list_display = ["name", "slug", "kind", "question_set", "opens_at", "closes_at", "answers_taken", "is_synthetic"]
     readonly_fields = ["answers_taken"]
@@ -509,7 +510,7 @@ class RoundAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class InvitationAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["workplace", "round", "email", "sent_at", "reminder_count"]
     list_filter = ["round", "workplace__workplace_type"]
     search_fields = ["workplace__name", "email"]
@@ -542,7 +543,7 @@ class ViewOnlyDeletableMixin:
         return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
 
 
-class AnswerChoiceInline(admin.TabularInline):
+class AnswerChoiceInline(StoredKeysAdminMixin, admin.TabularInline):
     model = AnswerChoice
     fields = ["option"]
     readonly_fields = ["option"]
@@ -554,7 +555,7 @@ class AnswerChoiceInline(admin.TabularInline):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
+class AnswerAdmin(ViewOnlyDeletableMixin, StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["response", "question", "number_value", "text_value"]
     list_filter = ["question__question_set", "question__section"]
     search_fields = ["question__code"]
@@ -578,7 +579,7 @@ class AnswerAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.Mod
 
 
 @admin.register(PopulationCell)
-class PopulationCellAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class PopulationCellAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     """A round's population cells. Once the round's results are published they are read
     only: the published weights were computed from them, and ``load_population`` refuses
     to replace them too. A new cell for such a round is refused by
@@ -616,7 +617,7 @@ class PopulationCellAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
+class ReminderLogAdmin(ViewOnlyDeletableMixin, StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["sent_at", "invitation", "group"]
     list_filter = ["invitation__round"]
     search_fields = ["invitation__workplace__name"]
@@ -630,7 +631,7 @@ class ReminderLogAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admi
 
 
 @admin.register(ImportedFile)
-class ImportedFileAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
+class ImportedFileAdmin(ViewOnlyDeletableMixin, StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     """The files the import commands loaded; a record, so nobody edits it."""
 
     list_display = ["imported_at", "kind", "round", "file_name", "rows", "imported_by", "digest"]
@@ -646,7 +647,7 @@ class ImportedFileAdmin(ViewOnlyDeletableMixin, AllowedCharactersAdminMixin, adm
 
 
 @admin.register(Response)
-class ResponseAdmin(AllowedCharactersAdminMixin, admin.ModelAdmin):
+class ResponseAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "round", "status", "language", "workplace_type", "municipality", "submitted_at"]
     list_filter = ["round", "status", "language", "workplace_type"]
     search_fields = ["workplace__name", "municipality__name", "source_id"]
