@@ -268,20 +268,28 @@ class QuestionSetAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, Struct
 
     @admin.action(description=_("Publish (freezes the structure)"))
     def publish_sets(self, request, queryset):
-        drafts = []
+        """Publish the chosen drafts. Each refused one gets an error with its reasons; the
+        count of those published is said only when there are any, and a choice without a
+        draft is told so rather than "0 published"."""
+        drafts, refusals = [], 0
         for question_set in queryset.filter(status=QuestionSetStatus.DRAFT):
             try:
                 publish(question_set)
             except PublishRefused as refused:
+                refusals += 1
                 self._refused(request, _("%(set)s was not published:") % {"set": question_set}, refused.errors)
             else:
                 drafts.append(question_set)
-        self.message_user(
-            request,
-            ngettext("%(count)d question set published.", "%(count)d question sets published.", len(drafts))
-            % {"count": len(drafts)},
-            messages.SUCCESS,
-        )
+        if drafts:
+            self.message_user(
+                request,
+                ngettext("%(count)d question set published.", "%(count)d question sets published.", len(drafts))
+                % {"count": len(drafts)},
+                messages.SUCCESS,
+            )
+        elif not refusals:
+            self.message_user(request, _("Nothing was published: none of the chosen question sets is a draft."),
+                              messages.WARNING)  # fmt: skip
 
     def _refused(self, request, lead: str, errors: list[str]) -> None:
         """An error message: ``lead``, then each reason as an item of a list."""
@@ -297,6 +305,10 @@ class QuestionSetAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, Struct
         for question_set in published:
             question_set.status = QuestionSetStatus.RETIRED
             question_set.save()
+        if not published:
+            self.message_user(request, _("Nothing was retired: none of the chosen question sets is published."),
+                              messages.WARNING)  # fmt: skip
+            return
         self.message_user(
             request,
             ngettext("%(count)d question set retired.", "%(count)d question sets retired.", len(published))

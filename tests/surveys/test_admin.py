@@ -121,6 +121,50 @@ def test_publish_and_retire_actions(admin_client, question_set):
     assert dict(QuestionSet.objects.values_list("version", "status")) == {1: "retired", 2: "published"}
 
 
+@pytest.fixture
+def same_page_draft(question_set):
+    """A draft whose question "which" depends on "tried" on the same page (built in the
+    admin), which publishing refuses."""
+    import json
+
+    from surveys.services.questionsets import import_questionset
+    from tests.surveys.test_questionset_versions import SAME_PAGE_CASE
+
+    data = json.loads(SAME_PAGE_CASE.read_text(encoding="utf-8"))
+    data["status"] = "draft"
+    data["sections"][0]["questions"][1]["show_if"] = None
+    draft = import_questionset(data)
+    which = Question.objects.get(question_set=draft, code="which")
+    which.show_if_options.set([Option.objects.get(question__question_set=draft, question__code="tried", code="yes")])
+    return draft
+
+
+def _messages(response) -> list[tuple[str, str]]:
+    return [(message.level_tag, str(message)) for message in response.context["messages"]]
+
+
+def test_publishing_nothing_is_never_reported_as_a_success(admin_client, question_set, same_page_draft):
+    """A refused draft gets its reasons and nothing green beside them ("0 question sets
+    published" read as if something had gone well); a choice without a draft, or without a
+    published set to retire, is told so."""
+    changelist = reverse("admin:surveys_questionset_changelist")
+
+    def act(action, chosen):
+        return _messages(admin_client.post(changelist, {"action": action, "_selected_action": [chosen.pk]},
+                                           follow=True))  # fmt: skip
+
+    refused = act("publish_sets", same_page_draft)
+    assert [level for level, _text in refused] == ["error"]
+    assert "ble ikke publisert" in refused[0][1] and "depends on question &quot;tried&quot;" in refused[0][1]
+    assert act("publish_sets", question_set) == [
+        ("warning", "Ingenting ble publisert: ingen av de valgte spørsmålssettene er et utkast.")
+    ]
+    assert act("retire_sets", same_page_draft) == [
+        ("warning", "Ingenting ble tatt ut av bruk: ingen av de valgte spørsmålssettene er publisert.")
+    ]
+    assert QuestionSet.objects.get(pk=same_page_draft.pk).status == QuestionSetStatus.DRAFT
+
+
 # --- A protected structure explains itself (issue 15, item 7) ------------------------------------
 
 
