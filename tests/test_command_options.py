@@ -68,3 +68,40 @@ def test_from_the_command_line_it_is_a_usage_error_not_a_traceback(tmp_path):
     assert run.returncode == 2
     assert "usage: manage.py seed_demo" in run.stderr and "give a whole number from 1 to 20000" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("command", ["export_responses", "export_questionset"])
+@pytest.mark.parametrize("where", ["no such folder", "a folder", "under a file"])
+def test_an_export_to_a_path_it_cannot_write_names_the_path(national_round, tmp_path, command, where):
+    """``export_responses -o /nonexistent/x.csv`` ended in a traceback; the path is named."""
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    (tmp_path / "fil.txt").write_text("x", encoding="utf-8")
+    path = {"no such folder": tmp_path / "finnes-ikke" / "ut.csv", "a folder": folder,
+            "under a file": tmp_path / "fil.txt" / "ut.csv"}[where]  # fmt: skip
+    question_set = national_round.question_set
+    arguments = ["--round", national_round.slug] if command == "export_responses" else [question_set.slug]
+    with pytest.raises(CommandError, match=r"cannot write the file .*; nothing was written"):
+        call_command(command, *arguments, "--output", str(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fil.txt", "mappe"]
+    assert not any(folder.iterdir())
+
+
+def test_an_export_that_fails_halfway_leaves_the_earlier_file(national_round, tmp_path, monkeypatch):
+    """The file takes the place of the earlier one only when the whole export is written:
+    the responses are written as they are read, and a failure halfway left half a file."""
+    path = tmp_path / "ut.csv"
+    path.write_text("forrige eksport\n", encoding="utf-8")
+    call_command("export_responses", "--round", national_round.slug, "--output", str(path))
+    whole = path.read_bytes()
+    assert whole != b"forrige eksport\n"
+
+    def broken(*args, **kwargs):
+        yield "første linje\n"
+        raise RuntimeError("databasen forsvant")
+
+    monkeypatch.setattr("surveys.management.commands.export_responses.csv_lines", broken)
+    with pytest.raises(RuntimeError):
+        call_command("export_responses", "--round", national_round.slug, "--output", str(path))
+    assert path.read_bytes() == whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ut.csv"]

@@ -1,7 +1,12 @@
 """Shared helpers for the management commands."""
 
 import argparse
-from collections.abc import Callable
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
 
 from django.core.management.base import CommandError
 
@@ -48,3 +53,35 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
 
     parse.__name__ = f"whole number from {low} to {high}"
     return parse
+
+
+@contextlib.contextmanager
+def output_file(path: str, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[TextIO]:
+    """A text file to write a command's output to, which takes the place of ``path`` only
+    when the block ends without an error: a command that fails halfway leaves an earlier
+    file at ``path`` as it was, and never a part of a file.
+
+    The file is written beside ``path`` under a temporary name and renamed over it, so it
+    is readable by its owner only (the responses' export names workplaces). A path
+    that cannot be written (a folder that does not exist, a folder, no permission, a full
+    disk) raises ``CommandError`` naming the path and the reason; other errors propagate,
+    with the temporary file removed."""
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(21, "Is a directory", str(target))
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot write the file ({exc.strerror or exc}); nothing was written") from exc
+    try:
+        with os.fdopen(descriptor, "w", encoding=encoding, newline=newline) as handle:
+            yield handle
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise CommandError(f"{path}: cannot write the file ({exc.strerror or exc}); nothing was written") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.columns import stored_range
-from surveys.management import whole_number
+from surveys.management import output_file, whole_number
 from surveys.models import QuestionSet
 from surveys.services.questionsets import dump_questionset, export_questionset_data
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"No question set {wanted}.")
         text = dump_questionset(export_questionset_data(question_set))
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
+            with output_file(output) as handle:
                 handle.write(text)
         else:
             self.stdout.write(text, ending="")

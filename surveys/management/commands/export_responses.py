@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from surveys.management import round_or_error
+from surveys.management import output_file, round_or_error
 from surveys.services.response_files import csv_lines, export_rows
 
 BOM = "\ufeff"  # as barometer.views.downloads.BOM
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, round_slug, output=None, **options):
         round_ = round_or_error(round_slug)
         if output:
-            with open(output, "w", encoding="utf-8-sig", newline="") as handle:
+            with output_file(output, encoding="utf-8-sig", newline="") as handle:
                 handle.writelines(csv_lines(export_rows(round_, full=True)))
         else:
             # The same bytes as the file: UTF-8 with a byte-order mark, whatever the terminal's encoding.
