@@ -64,6 +64,27 @@ def test_the_same_file_again_reports_its_rows_as_unchanged(invited, tmp_path):
     assert Invitation.objects.get(workplace__name="Eksempelvik sykehjem").email == "ny.leder@example.invalid"
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_file_that_retypes_a_registered_workplace_says_so(invited, tmp_path, dry_run):
+    """A new workplace type moves a workplace to other groups in the next frame: the file
+    may change it, as the register's source, but the admin is told what changed (it was
+    done silently, found by a tester), and a dry run tells the same."""
+    path = tmp_path / "ny-type.csv"
+    rows = ("Prøvedal skole,primary_school,9901,18,styrer@example.invalid,974000001,nn",
+            "Eksempelvik sykehjem,nursing_home,9902,80,leder@example.invalid,,")  # fmt: skip
+    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    out = io.StringIO()
+    arguments = ["--dry-run"] if dry_run else []
+    call_command("create_invitations", "--round", invited.slug, str(path), *arguments, stdout=out)
+    assert (
+        f"{'Would change' if dry_run else 'Changed'} 2 value(s) of registered workplaces:\n"
+        "  line 2: 'Prøvedal barnehage' name 'Prøvedal barnehage' -> 'Prøvedal skole'\n"
+        "  line 2: 'Prøvedal barnehage' workplace_type 'kindergarten' -> 'primary_school'\n"
+    ) in out.getvalue()
+    expected = "kindergarten" if dry_run else "primary_school"
+    assert Workplace.objects.get(external_id="974000001").workplace_type == expected
+
+
 def test_a_bad_row_rejects_the_whole_file(national_round, register):
     with pytest.raises(InvitationFileError) as excinfo:
         import_invitations(

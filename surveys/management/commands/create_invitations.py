@@ -44,6 +44,12 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {exc.strerror}") from exc
         if result.previous:
             self.stdout.write(f"The same file was imported {result.previous}; its rows were matched again.")
+        if result.register_changes:
+            self.stdout.write(
+                ("Would change" if dry_run else "Changed")
+                + f" {len(result.register_changes)} value(s) of registered workplaces:\n  "
+                + "\n  ".join(result.register_changes)
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 dry_run_note(dry_run)
