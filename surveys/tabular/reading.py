@@ -420,10 +420,52 @@ def _holds_formulas(data: bytes) -> bool:
     return False
 
 
+#: A workbook's parts compress about 5 to 16 times (a sheet of 20,000 rows of 75 small
+#: numbers: 10 to 16); a part that unpacks to more than 100 times its packed size, and to
+#: more than 16 MB, is a "zip bomb", made to fill the memory of whoever opens it.
+MAX_PACKING_RATIO = 100
+PACKING_RATIO_FROM = 16 * 2**20
+#: The most a workbook may unpack to in all: some 1.5 million rows of the raw export.
+MAX_UNPACKED_BYTES = 4 * 2**30
+
+
+def _check_unpacked_sizes(data: bytes) -> None:
+    """Refuse the workbook ``data`` before openpyxl unpacks it when a part unpacks to more
+    than :data:`MAX_PACKING_RATIO` times its packed size (and more than
+    :data:`PACKING_RATIO_FROM` bytes), or all parts to more than :data:`MAX_UNPACKED_BYTES`.
+    The sizes are the archive's own; a part that unpacks to more than its stated size is
+    cut there by :mod:`zipfile`, and then fails as damaged XML. Raises
+    :class:`TableFileError`, or ``zipfile.BadZipFile`` for a file that is no zip archive."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    for member in members:
+        packed = max(member.compress_size, 1)
+        if member.file_size > PACKING_RATIO_FROM and member.file_size > MAX_PACKING_RATIO * packed:
+            raise TableFileError(
+                [
+                    f"the workbook's part {member.filename} unpacks from {member.compress_size:,} to "
+                    f"{member.file_size:,} bytes, more than {MAX_PACKING_RATIO} times its size, as no "
+                    "spreadsheet does; it is not read. Save the sheet again from Excel, or as CSV"
+                ]
+            )
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise TableFileError(
+            [
+                f"the workbook unpacks to {total:,} bytes, more than the {MAX_UNPACKED_BYTES:,} an import "
+                "reads; split it into several files, or save it as CSV"
+            ]
+        )
+
+
 def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
     from openpyxl import load_workbook
 
     formulas = None
+    try:
+        _check_unpacked_sizes(data)
+    except zipfile.BadZipFile as exc:
+        raise _unreadable_workbook(exc) from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         # A formula cell that a program other than Excel wrote has no stored result, and

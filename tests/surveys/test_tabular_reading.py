@@ -418,3 +418,30 @@ def test_a_cell_longer_than_csv_allows_is_refused_clearly(where):
     header, row = ("number;" + huge, "301;Oslo") if where == "header" else ("number;name", "301;" + huge)
     with pytest.raises(TableFileError, match="not valid CSV"):
         read_table(f"{header}\r\n{row}\r\n".encode(), required=("number",))
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_not_read():
+    """A "zip bomb": a part of 40 MB of one repeated byte packs to some 40 KB. openpyxl
+    would hold its shared strings in memory (a tester's 1 GB part took 1.2 GB of RAM); it is
+    refused from the archive's own sizes, before anything is unpacked."""
+    data = xlsx([["number", "name"], [301, "Oslo"]])
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/sharedStrings.xml" or item.filename == "docProps/app.xml":
+                content += b" " * (40 * 2**20)
+            target.writestr(item.filename, content)
+    with counted_workbook_reads() as loaded, pytest.raises(TableFileError, match="more than 100 times its size"):
+        read_table(buffer.getvalue(), required=("number",))
+    assert loaded == []
+
+
+def test_a_workbook_of_ordinary_packing_is_read_whatever_its_size(monkeypatch):
+    """The ratio is what tells a bomb; a large sheet of numbers packs 10 to 16 times."""
+    monkeypatch.setattr(reading, "PACKING_RATIO_FROM", 1)
+    table = read_table(xlsx([["number", "name"], *([301, "Oslo"] for _ in range(2000))]), required=("number",))
+    assert len(table.rows) == 2000
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(TableFileError, match="split it into several files"):
+        read_table(xlsx([["number", "name"], [301, "Oslo"]]), required=("number",))
