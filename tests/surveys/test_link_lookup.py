@@ -269,3 +269,35 @@ def test_a_report_id_beyond_any_integer_column_is_not_found(admin_client, nation
     with CaptureQueriesContext(connection) as captured:
         assert admin_client.get(address).status_code == 404
     assert not any("surveys_response" in query["sql"] for query in captured)
+
+
+def test_instances_are_as_the_orm_makes_them_and_run_a_creation_receiver(national_round, workplace):
+    """Built without ``Model.__init__`` where nobody listens, the instances still behave as
+    ``from_db``'s: loaded from the database, nothing deferred, saved by an update; and
+    where a ``post_init`` receiver listens, it runs for them as for the ORM's."""
+    from django.db.models.signals import post_init
+
+    invitation = Invitation.objects.create(round=national_round, workplace=workplace, email="leder@example.no")
+    response_for_invitation(invitation, language="nn")
+    found = find_link(None, invitation.token)
+    for instance in (found, found.response, found.response.round, found.response.question_set):
+        assert (instance._state.adding, instance._state.db) == (False, "default")
+        assert instance.get_deferred_fields() == set()
+    response = found.response
+    response.language = "en"
+    with CaptureQueriesContext(connection) as captured:
+        response.save(update_fields=["language"])
+    assert [query["sql"].split()[0] for query in captured] == ["UPDATE"]
+    assert Response.objects.get(pk=response.pk).language == "en"
+
+    made = []
+
+    def receiver(sender, instance, **kwargs):
+        made.append(type(instance).__name__)
+
+    post_init.connect(receiver, sender=Invitation)
+    try:
+        find_link(None, invitation.token)
+    finally:
+        post_init.disconnect(receiver, sender=Invitation)
+    assert made == ["Invitation"]
