@@ -311,7 +311,10 @@ def _render_section(request, response, questionnaire, current, form, values) -> 
         own={
             "progress": {name: progress[name] for name in ("number", "total", "percent")},
             "profile": render_profile(response) if show_profile else "",
-            "error_summary": render_to_string("partials/error_summary.html", {"errors": form.error_summary()}),
+            # Rendered only when there is something to say: a page without errors has none.
+            "error_summary": (
+                render_to_string("partials/error_summary.html", {"errors": form.error_summary()}) if form.errors else ""
+            ),
             "answers": form.as_answers(),
         },
         # The whole ``progress`` (with ``skipped``) for a page rendered normally and for the tests.
