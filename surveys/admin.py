@@ -6,7 +6,7 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -79,7 +79,33 @@ def protected_structure_response(request, model_admin, obj=None, reason=None) ->
     )
 
 
-class StructureLockMixin:
+class GuardedDeleteSelectedMixin:
+    """Django's "delete selected" action, asked first whether the chosen rows may go:
+    :meth:`delete_selected_refusal` returns None to let them, a response to answer with
+    instead, or a message to show on the list (nothing is deleted either way)."""
+
+    def delete_selected_refusal(self, request, queryset):
+        return None
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (GuardedDeleteSelectedMixin._guarded_delete_selected, name, description)
+        return actions
+
+    @staticmethod
+    def _guarded_delete_selected(modeladmin, request, queryset):
+        refusal = modeladmin.delete_selected_refusal(request, queryset)
+        if refusal is None:
+            return delete_selected(modeladmin, request, queryset)
+        if isinstance(refusal, HttpResponse):
+            return refusal
+        modeladmin.message_user(request, refusal, messages.ERROR)
+        return None
+
+
+class StructureLockMixin(GuardedDeleteSelectedMixin):
     """In a published set only texts are editable, and nothing can be deleted.
 
     An attempt to change the structure anyway (a delete link opened by its address, "delete
@@ -110,21 +136,11 @@ class StructureLockMixin:
             obj = self.get_object(request, admin.utils.unquote(object_id))
             return protected_structure_response(request, self, obj, exc.messages[0])
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _func, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (StructureLockMixin._delete_unlocked_selected, name, description)
-        return actions
-
-    @staticmethod
-    def _delete_unlocked_selected(modeladmin, request, queryset):
-        """Django's "delete selected", refused with the reason when a selected object
-        belongs to a published or retired set."""
-        locked = queryset.exclude(**{modeladmin.model.status_lookup: QuestionSetStatus.DRAFT}).first()
-        if locked is not None:
-            return protected_structure_response(request, modeladmin, locked)
-        return delete_selected(modeladmin, request, queryset)
+    def delete_selected_refusal(self, request, queryset):
+        """The page that gives the reason when a selected object belongs to a published or
+        retired set."""
+        locked = queryset.exclude(**{self.model.status_lookup: QuestionSetStatus.DRAFT}).first()
+        return protected_structure_response(request, self, locked) if locked is not None else None
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -591,7 +607,9 @@ class AnswerAdmin(ViewOnlyDeletableMixin, StoredKeysAdminMixin, AllowedCharacter
 
 
 @admin.register(PopulationCell)
-class PopulationCellAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.ModelAdmin):
+class PopulationCellAdmin(
+    StoredKeysAdminMixin, AllowedCharactersAdminMixin, GuardedDeleteSelectedMixin, admin.ModelAdmin
+):
     """A round's population cells. Once the round's results are published they are read
     only: the published weights were computed from them, and ``load_population`` refuses
     to replace them too. A new cell for such a round is refused by
@@ -611,21 +629,11 @@ class PopulationCellAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, adm
     def has_delete_permission(self, request, obj=None):
         return not self._published(obj) and super().has_delete_permission(request, obj)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _func, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (PopulationCellAdmin._delete_unpublished_selected, name, description)
-        return actions
-
-    @staticmethod
-    def _delete_unpublished_selected(modeladmin, request, queryset):
-        """Django's "delete selected", refused with the reason (nothing deleted) when a
-        selected cell belongs to a round with published results."""
+    def delete_selected_refusal(self, request, queryset):
+        """The reason, when a selected cell belongs to a round with published results."""
         if queryset.filter(round__results_published_at__isnull=False).exists():
-            modeladmin.message_user(request, PUBLISHED_POPULATION_MESSAGE, messages.ERROR)
-            return None
-        return delete_selected(modeladmin, request, queryset)
+            return PUBLISHED_POPULATION_MESSAGE
+        return None
 
 
 @admin.register(ReminderLog)
