@@ -112,6 +112,34 @@ def test_a_huge_date_in_any_admin_date_hierarchy_is_refused_cleanly(world):  # n
         assert admin.get(url, {f"{field}__year": "abc"}).status_code == 302  # ?e=1
 
 
+def test_a_year_at_the_ends_of_the_calendar_or_a_pattern_is_refused_on_every_admin_list(world):  # noqa: F811
+    """Year 1 is year 0 in UTC and 9999 has no year after it: both overflowed in the admin,
+    also as a date value and in full-width digits; a regular expression the database cannot
+    compile made every list fail (found by a tester)."""
+    from django.contrib import admin as admin_site
+    from django.urls import reverse
+
+    admin = client_for("admin", world)
+    admin.raise_request_exception = False
+    for url, field in _date_hierarchy_pages():
+        for query in (
+            {f"{field}__year": "1"},
+            {f"{field}__year": "\uff11"},
+            {f"{field}__year": "9999"},
+            {f"{field}__gte": "0001-01-01"},
+            {f"{field}__lt": "9999-12-31 23:59:59"},
+        ):
+            status = admin.get(url, query).status_code
+            assert status == 400, f"{url} {query}: {status}"
+        assert admin.get(url, {f"{field}__year": "1998"}).status_code == 200
+        assert admin.get(url, {f"{field}__gte": "2018-01-01T00:00:00+01:00"}).status_code in (200, 302)
+    for model in admin_site.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for query in ({"id__regex": "("}, {"pk__iregex": "["}):
+            status = admin.get(url, query).status_code
+            assert status == 400, f"{url} {query}: {status}"
+
+
 def test_no_query_string_makes_any_page_fail(world):  # noqa: F811
     views = [(name, pattern) for name, pattern in url_names() if not name.startswith("admin:")]
     views += [(name, pattern) for name, pattern in url_names() if name.endswith("_changelist")]
