@@ -22,9 +22,11 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .columns import stored_range
@@ -132,6 +134,24 @@ class StoredKeysAdminMixin:
             )
         kwargs.setdefault("form_class", StoredKeyMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _stored_key_or_404(self, field: models.Field, value) -> None:
+        if not is_stored_key(field, unquote(str(value))):
+            raise Http404(_("No such entry."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's history; a key that cannot be one is a 404 (django-simple-history
+        queried ``?id=abc`` as it came)."""
+        self._stored_key_or_404(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One version of the object (django-simple-history's admins only); a key or a
+        version id that cannot be one is a 404."""
+        self._stored_key_or_404(self.model._meta.pk, object_id)
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        self._stored_key_or_404(history._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def response_action(self, request, queryset):
         selected: Iterable[str] = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)

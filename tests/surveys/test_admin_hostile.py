@@ -137,3 +137,23 @@ def test_expired_login_attempts_are_cleaned_up_from_the_admin(admin_client):
     assert response.status_code == 200
     assert "1 utløpt" in response.content.decode()  # the admin speaks bokmål
     assert not AccessAttempt.objects.filter(pk=old.pk).exists()
+
+
+def _history_models():
+    from simple_history.admin import SimpleHistoryAdmin
+
+    return [model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, SimpleHistoryAdmin)]
+
+
+@pytest.mark.parametrize("model", _history_models(), ids=lambda m: m.__name__)
+def test_a_history_page_with_an_id_that_is_no_id_is_not_found(admin_client, populated, model):  # noqa: F811
+    """``/admin/surveys/questionset/1/history/abc/`` queried ``history_id='abc'`` (a 500)."""
+    opts = model._meta
+    base = f"/admin/{opts.app_label}/{opts.model_name}/"
+    obj = model.objects.first()
+    key = obj.pk if obj is not None else 1
+    for path in ("abc/history/", "1.5/history/", f"{key}/history/abc/", f"{key}/history/1.5/",
+                 f"{key}/history/99999999999999999999999/", "abc/history/1/"):  # fmt: skip
+        assert admin_client.get(base + path).status_code == 404, path
+    if obj is not None:
+        assert admin_client.get(f"{base}{key}/history/").status_code == 200
