@@ -248,17 +248,32 @@ def _double_encoded(text: str) -> str | None:
     return None
 
 
+#: The most characters a cell may hold: Excel's own limit. No column of the project's is
+#: longer; a longer cell is refused before its text is quoted in any message.
+MAX_CELL_LENGTH = 32_767
+
+
 def _check_characters(table: Table) -> None:
     """Refuse a table whose header or cells hold a control character or a character XML 1.0
-    does not allow (see :mod:`surveys.characters`), or text encoded twice."""
+    does not allow (see :mod:`surveys.characters`), text encoded twice, or a cell longer
+    than :data:`MAX_CELL_LENGTH`."""
     problems = []
     for index, column in enumerate(table.columns, start=1):
+        if len(column) > MAX_CELL_LENGTH:
+            problems.append(f"line 1, column {index}: the header cell holds {len(column):,} characters")
+            continue
         found = first_disallowed(column)
         if found:
             problems.append(f"line 1, column {index}: the header contains the control character {found}")
     for line, row in table.rows:
         for column, cell in row.items():
             for text in cell if isinstance(cell, list) else [cell]:
+                if len(text) > MAX_CELL_LENGTH:
+                    problems.append(
+                        f"line {line}, column {column}: the cell holds {len(text):,} characters, more than the "
+                        f"{MAX_CELL_LENGTH:,} a spreadsheet cell holds"
+                    )
+                    continue
                 found = first_disallowed(text)
                 if found:
                     problems.append(
@@ -401,12 +416,29 @@ def _formula(value) -> str | None:
 _FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
-def _holds_formulas(data: bytes) -> bool:
-    """Whether any XML part of the workbook ``data`` has a formula element. Text in XML is
-    escaped, so only markup matches; a chart's cell references (``<c:f>``) match too, which
-    only costs a second reading (``_read_xlsx``). Raises ``zipfile.BadZipFile`` for a file
-    that is not a zip archive."""
-    overlap = 32  # longer than any element start the pattern matches in practice
+#: A shared-string cell whose index is negative (``<c t="s"><v>-2</v>``): openpyxl would read
+#: the string counted from the end of the table, another cell's text, without a word.
+_NEGATIVE_SHARED_STRING = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\bt=[\"']s[\"'][^>]*>\s*<(?:[A-Za-z_][\w.-]*:)?v>\s*-"
+)
+
+
+@dataclass(frozen=True)
+class _Markup:
+    """What the XML parts of a workbook hold that its values do not show."""
+
+    formulas: bool  # a formula element anywhere
+    negative_shared_string: bool  # a shared-string cell with a negative index
+
+
+def _scan_markup(data: bytes) -> _Markup:
+    """Read every XML part of the workbook ``data`` once, in chunks, for formula elements
+    and for shared-string cells with a negative index. Text in XML is escaped, so only
+    markup matches; a chart's cell references (``<c:f>``) count as formulas, which only
+    costs a second reading (``_read_xlsx``). Raises ``zipfile.BadZipFile`` for a file that
+    is not a zip archive."""
+    overlap = 256  # longer than any element start the patterns match in practice
+    formulas = negative = False
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for member in archive.infolist():
             if not member.filename.endswith(".xml"):
@@ -414,10 +446,19 @@ def _holds_formulas(data: bytes) -> bool:
             with archive.open(member) as part:
                 tail = b""
                 while chunk := part.read(1 << 20):
-                    if _FORMULA_ELEMENT.search(tail + chunk):
-                        return True
+                    window = tail + chunk
+                    formulas = formulas or bool(_FORMULA_ELEMENT.search(window))
+                    negative = negative or bool(_NEGATIVE_SHARED_STRING.search(window))
+                    if formulas and negative:
+                        return _Markup(True, True)
                     tail = chunk[-overlap:]
-    return False
+    return _Markup(formulas, negative)
+
+
+def _holds_formulas(data: bytes) -> bool:
+    """Whether any XML part of the workbook ``data`` has a formula element (see
+    :func:`_scan_markup`)."""
+    return _scan_markup(data).formulas
 
 
 #: A workbook's parts compress about 5 to 16 times (a sheet of 20,000 rows of 75 small
@@ -468,13 +509,19 @@ def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str], opt
         raise _unreadable_workbook(exc) from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        markup = _scan_markup(data)
         # A formula cell that a program other than Excel wrote has no stored result, and
         # reads as empty in the values above: the sheet is read a second time, with its
         # formulas, only when the file has any.
-        if _holds_formulas(data):
+        if markup.formulas:
             formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises several kinds for a damaged file
         raise _unreadable_workbook(exc) from exc
+    if markup.negative_shared_string:
+        workbook.close()
+        if formulas is not None:
+            formulas.close()
+        raise _unreadable_workbook(ValueError("a text cell points to a shared string with a negative index"))
     try:
         return _read_sheets(workbook, formulas, data, name, digest, (*required, *optional))
     except TableFileError:
@@ -505,13 +552,15 @@ def _read_sheets(workbook, formulas, data: bytes, name: str, digest: str, known:
     header = next(values, None)
     if header is None:
         raise TableFileError(["the workbook's first sheet is empty"])
-    unstored = _unstored_formulas(1, header, next(formula_rows, ()), [str(i) for i in range(1, len(header) + 1)])
+    numbered = [str(i) for i in range(1, len(header) + 1)]
+    unstored = _unstored_formulas(1, header, next(formula_rows, ()), numbered) + _error_values(1, header, numbered)
     if unstored:
         raise TableFileError(unstored)
     columns = _header([cell_text(cell) for cell in header], known)
     rows = []
     for line, cells in enumerate(values, start=2):
         unstored += _unstored_formulas(line, cells, next(formula_rows, ()), columns)
+        unstored += _error_values(line, cells, [*columns, *(str(i) for i in range(len(columns) + 1, len(cells) + 1))])
         texts = [cell_text(cell) for cell in cells]
         if not any(text.strip() for text in texts):
             continue
@@ -523,6 +572,25 @@ def _read_sheets(workbook, formulas, data: bytes, name: str, digest: str, known:
     if unstored:
         raise TableFileError(unstored[:50])
     return Table(columns, rows, digest, name, "xlsx", "xlsx", len(data))
+
+
+#: The values Excel stores in a cell whose formula could not be computed (openpyxl reads
+#: them as text).
+EXCEL_ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                                "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!",
+                                "#BUSY!", "#UNKNOWN!"})  # fmt: skip
+
+
+def _error_values(line: int, cells: Sequence, columns: Sequence[str]) -> list[str]:
+    """A problem for each cell that holds one of Excel's error values: the formula there
+    could not be computed (or a date Excel cannot hold was typed), so it holds no value to
+    import, and ``#N/A`` would otherwise become a workplace's or a municipality's name."""
+    return [
+        f"line {line}, column {column}: the cell holds Excel's error value {value} (a formula that could "
+        "not be computed, or a date Excel cannot hold); correct it in Excel first"
+        for value, column in zip(cells, columns, strict=False)
+        if isinstance(value, str) and value in EXCEL_ERROR_VALUES
+    ]
 
 
 def _unstored_formulas(line: int, cells: Sequence, formula_cells: Sequence, columns: Sequence[str]) -> list[str]:

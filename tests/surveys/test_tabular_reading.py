@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import re
 import zipfile
 from unittest import mock
 
@@ -445,3 +446,88 @@ def test_a_workbook_of_ordinary_packing_is_read_whatever_its_size(monkeypatch):
     monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(TableFileError, match="split it into several files"):
         read_table(xlsx([["number", "name"], [301, "Oslo"]]), required=("number",))
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ('<c r="B2" t="e"><v>#N/A</v></c>', "#N/A"),
+        ('<c r="B2" t="e"><v>#DIV/0!</v></c>', "#DIV/0!"),
+        (None, "#VALUE!"),  # a date serial far beyond year 9999 in a cell styled as a date
+    ],
+    ids=["not-available", "division-by-zero", "impossible-date-serial"],
+)
+@pytest.mark.filterwarnings("ignore:Cell B2 is marked as a date")  # openpyxl's, for the serial
+def test_an_excel_error_value_is_refused_not_read_as_a_name(cell, shown):
+    """``#N/A`` was imported as a workplace's name, and ``#DIV/0!`` renamed Oslo (found by
+    a tester)."""
+    from datetime import date
+
+    if cell is None:
+        dated = xlsx([["number", "name"], [301, date(2018, 3, 1)]])
+        damaged = rewrite_sheet(dated, lambda text: re.sub(r'(<c r="B2"[^>]*><v>)[^<]*', r"\g<1>1e10", text))
+    else:
+        data = xlsx([["number", "name"], [301, "Oslo"]])
+        damaged = rewrite_sheet(data, lambda text: re.sub(r'<c r="B2"[^>]*>.*?</c>', cell, text))
+    with pytest.raises(TableFileError) as refused:
+        read_table(damaged, required=("number", "name"))
+    assert refused.value.errors == [
+        f"line 2, column name: the cell holds Excel's error value {shown} (a formula that could not be computed, "
+        "or a date Excel cannot hold); correct it in Excel first"
+    ]
+
+
+def _with_shared_strings(data: bytes, strings: list[str], index: str) -> bytes:
+    """The workbook ``data`` (as openpyxl writes it, with inline strings) given a shared
+    string table of ``strings``, its cell B2 pointing to entry ``index`` of it, as Excel
+    writes text."""
+    table = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item).decode()
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(r'<c r="B2" t="inlineStr">.*?</c>', f'<c r="B2" t="s"><v>{index}</v></c>', content)
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(
+                    "</Relationships>",
+                    '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                    'sharedStrings" Target="sharedStrings.xml" Id="rId9" /></Relationships>',
+                )
+            elif item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    "</Types>",
+                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    'officedocument.spreadsheetml.sharedStrings+xml" /></Types>',
+                )
+            target.writestr(item, content)
+        target.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="{len(strings)}" uniqueCount="{len(strings)}">{table}</sst>',
+        )
+    return buffer.getvalue()
+
+
+def test_a_negative_shared_string_index_is_refused_not_read_as_another_cell():
+    """openpyxl read ``<v>-1</v>`` as the last string of the table: another cell's text
+    (found by a tester)."""
+    data = xlsx([["number", "name"], [301, "Oslo"]])
+    read = read_table(_with_shared_strings(data, ["Bergen", "Oslo"], "0"), required=("number", "name"))
+    assert [row["name"] for _line, row in read.rows] == ["Bergen"]
+    with pytest.raises(TableFileError, match="negative index"):
+        read_table(_with_shared_strings(data, ["Bergen", "Oslo"], "-1"), required=("number", "name"))
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_without_quoting_it(kind):
+    long = "x" * 40_000
+    if kind == "xlsx":  # openpyxl writes no more than Excel holds: the cell is made longer in the XML
+        data = rewrite_sheet(xlsx([["number", "name"], [301, "Oslo"]]), lambda text: text.replace("Oslo", long))
+    else:
+        data = f"number;name\r\n301;{long}\r\n".encode()
+    with pytest.raises(TableFileError) as refused:
+        read_table(data, required=("number", "name"))
+    assert refused.value.errors == [
+        "line 2, column name: the cell holds 40,000 characters, more than the 32,767 a spreadsheet cell holds"
+    ]
