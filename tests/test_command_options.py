@@ -105,3 +105,33 @@ def test_an_export_that_fails_halfway_leaves_the_earlier_file(national_round, tm
         call_command("export_responses", "--round", national_round.slug, "--output", str(path))
     assert path.read_bytes() == whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ut.csv"]
+
+
+def test_an_export_writes_to_a_device_or_pipe_and_through_a_link_without_replacing_them(national_round, tmp_path):
+    """``-o /dev/null`` replaced the device with a regular file (as root, the system's),
+    and a symbolic link with a file (found by a tester)."""
+    import os
+    import stat
+    import threading
+
+    pipe = tmp_path / "ror"
+    os.mkfifo(pipe)
+    read = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_bytes()))
+    reader.start()
+    call_command("export_responses", "--round", national_round.slug, "--output", str(pipe))
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert read and read[0].startswith(b"\xef\xbb\xbf")
+
+    call_command("export_responses", "--round", national_round.slug, "--output", os.devnull)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+    target, link = tmp_path / "ekte.csv", tmp_path / "lenke.csv"
+    target.write_text("forrige\n", encoding="utf-8")
+    target.chmod(0o640)
+    link.symlink_to(target)
+    call_command("export_responses", "--round", national_round.slug, "--output", str(link))
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

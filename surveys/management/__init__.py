@@ -3,6 +3,7 @@
 import argparse
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,25 +58,33 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
 
 @contextlib.contextmanager
 def output_file(path: str, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[TextIO]:
-    """A text file to write a command's output to, which takes the place of ``path`` only
-    when the block ends without an error: a command that fails halfway leaves an earlier
-    file at ``path`` as it was, and never a part of a file.
+    """A text file to write a command's output to, which takes the place of the file at
+    ``path`` only when the block ends without an error: a command that fails halfway leaves
+    an earlier file at ``path`` as it was, and never a part of a file.
 
-    The file is written beside ``path`` under a temporary name and renamed over it, so it
-    is readable by its owner only (the responses' export names workplaces). A path
-    that cannot be written (a folder that does not exist, a folder, no permission, a full
-    disk) raises ``CommandError`` naming the path and the reason; other errors propagate,
-    with the temporary file removed."""
-    target = Path(path)
+    The file is written beside ``path`` under a temporary name and renamed over it, keeping
+    an earlier file's permissions (a new file is readable by its owner only: the responses'
+    export names workplaces). A symbolic link is followed: its target is replaced, the link
+    kept. What is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is
+    written to directly, never replaced. A path that cannot be written (a folder that does
+    not exist, a folder, no permission, a full disk) raises ``CommandError`` naming the path
+    and the reason; other errors propagate, with the temporary file removed."""
+    target = Path(os.path.realpath(path))
     try:
         if target.is_dir():
             raise IsADirectoryError(21, "Is a directory", str(target))
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+        if target.exists() and not target.is_file():
+            with open(target, "w", encoding=encoding, newline=newline) as handle:
+                yield handle
+            return
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise CommandError(f"{path}: cannot write the file ({exc.strerror or exc}); nothing was written") from exc
     try:
         with os.fdopen(descriptor, "w", encoding=encoding, newline=newline) as handle:
             yield handle
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
         os.replace(temporary, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
