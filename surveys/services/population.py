@@ -39,7 +39,7 @@ def load_population(round_: Round, source, *, imported_by: str = "") -> int:
     regions = {region.code: region for region in Region.objects.all()}
     errors, cells, seen = [], [], set()
     for line, row in table.rows:
-        problems = []
+        problems = ["more cells than columns"] if None in row else []
         workplace_type = (row.get("workplace_type") or "").strip()
         region = regions.get((row.get("region") or "").strip())
         if workplace_type not in WorkplaceType.values:

@@ -77,7 +77,9 @@ def load_regions_and_counties() -> None:
 
 def _parse_municipality(line: int, row: dict[str, str], counties: dict[str, County], errors: list[str]):
     values = {key: (row.get(key) or "").strip() for key in MUNICIPALITY_COLUMNS}
-    problems = []
+    # Cells beyond the header belong to no column: a row shifted by a stray separator
+    # would otherwise be read with its cells under the wrong names, as every import refuses.
+    problems = ["more cells than columns"] if None in row else []
     number = municipality_number(values["number"])  # spreadsheets drop the leading zero of 0301
     if not (len(number) == 4 and number.isascii() and number.isdigit()):
         problems.append(f"number {values['number']!r} is not a four-digit municipality number")

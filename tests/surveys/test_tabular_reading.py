@@ -531,3 +531,16 @@ def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_without_quoting_it(ki
     assert refused.value.errors == [
         "line 2, column name: the cell holds 40,000 characters, more than the 32,767 a spreadsheet cell holds"
     ]
+
+
+def test_cells_beyond_the_header_are_refused_by_every_import(national_round, register):
+    """The register and the population dropped them without a word, while the invitations
+    and the answers refused them: a row shifted by a stray separator was read under the
+    wrong column names (found by a tester)."""
+    from surveys.services.population import PopulationFileError, load_population
+
+    with pytest.raises(RegisterFileError, match="line 2: more cells than columns"):
+        import_municipalities(b"number;name;county;population;centrality\n301;Oslo;3;700000;1;x\n")
+    with pytest.raises(PopulationFileError, match="line 2: more cells than columns"):
+        load_population(national_round, b"workplace_type,region,workplaces\nkindergarten,vestlandet,120,7\n")
+    assert not PopulationCell.objects.filter(round=national_round).exists()
