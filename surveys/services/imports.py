@@ -10,6 +10,7 @@ the transaction).
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -68,10 +69,18 @@ def column_problems(model: type[models.Model], values: list[tuple[str, str, obje
     return problems
 
 
+#: Line breaks as Unicode counts them (a quoted CSV cell, or Alt+Enter in Excel, holds them).
+LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def workplace_name_problems(name: str, column: str = "workplace") -> list[tuple[str, str]]:
     """``column_problems`` for a workplace's name from ``column`` of a file: the name, and the
     key it is matched by (``normalised_name``; case-folding may lengthen it, "ß" is "ss"),
-    must both fit the register's columns. Shared by the invitation and answer imports."""
+    must both fit the register's columns, and the name must stand on one line (a quoted
+    cell may hold a line break, which no list or letter could show). Shared by the
+    invitation and answer imports."""
+    if LINE_BREAKS.search(name):
+        return [(column, f"{name[:60]!r} holds a line break; a name stands on one line")]
     problems = column_problems(Workplace, [("name", column, name)])
     if problems:
         return problems

@@ -29,7 +29,7 @@ from ..tabular.reading import (
     read_table,
     whole_number,
 )
-from .imports import column_problems, describe_import, previous_import, record_import
+from .imports import LINE_BREAKS, column_problems, describe_import, previous_import, record_import
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MUNICIPALITY_COLUMNS = ("number", "name", "county", "population", "centrality")
@@ -85,6 +85,8 @@ def _parse_municipality(line: int, row: dict[str, str], counties: dict[str, Coun
         problems.append(f"number {values['number']!r} is not a four-digit municipality number")
     if not values["name"]:
         problems.append("name is empty")
+    elif LINE_BREAKS.search(values["name"]):
+        problems.append(f"name {values['name'][:60]!r} holds a line break; a name stands on one line")
     county = counties.get(county_number(values["county"]))
     if county is None:
         problems.append(f"county {values['county']!r} is not a known county number")

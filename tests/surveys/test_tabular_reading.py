@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from surveys.models import Invitation, Municipality, PopulationCell
-from surveys.services.invitations import import_invitations
+from surveys.services.invitations import InvitationFileError, import_invitations
 from surveys.services.registers import RegisterFileError, import_municipalities
 from surveys.tabular import reading
 from surveys.tabular.reading import TableFileError, county_number, municipality_number, read_table
@@ -149,7 +149,9 @@ def test_a_register_error_after_a_multi_line_cell_names_the_file_line(register):
     data = 'number,name,county,population,centrality\n9901,"Ny\nkommune",46,10,1\n9902,X,46,many,1\n'
     with pytest.raises(RegisterFileError) as excinfo:
         import_municipalities(io.StringIO(data))
-    assert excinfo.value.errors[0].startswith("line 4: population 'many'")
+    # The name itself is refused (a name stands on one line); the next row keeps its file line.
+    assert excinfo.value.errors[0].startswith("line 2: name 'Ny\\nkommune' holds a line break")
+    assert excinfo.value.errors[1].startswith("line 4: population 'many'")
 
 
 @pytest.mark.parametrize(
@@ -544,3 +546,16 @@ def test_cells_beyond_the_header_are_refused_by_every_import(national_round, reg
     with pytest.raises(PopulationFileError, match="line 2: more cells than columns"):
         load_population(national_round, b"workplace_type,region,workplaces\nkindergarten,vestlandet,120,7\n")
     assert not PopulationCell.objects.filter(round=national_round).exists()
+
+
+def test_a_name_with_a_line_break_is_refused_by_the_imports_that_register_names(national_round, register):
+    """A quoted cell (or Alt+Enter in Excel) may hold a line break; no name stands on two
+    lines, in a list or a letter (found by a tester)."""
+    with pytest.raises(InvitationFileError, match="holds a line break"):
+        import_invitations(
+            national_round,
+            'workplace,workplace_type,municipality,email\n"Prøvedal\nbarnehage",kindergarten,9901,a@example.invalid\n'.encode(),
+        )
+    with pytest.raises(RegisterFileError, match="holds a line break"):
+        import_municipalities(b'number;name;county;population;centrality\n301;"Os\nlo";3;700000;1\n')
+    assert not Invitation.objects.exists()
