@@ -47,7 +47,8 @@ from ..characters import first_disallowed
 
 SEPARATORS = (",", ";")
 OTHER_SEPARATORS = {"\t": "tab", "|": "'|'"}
-XLSX_MAGIC = b"PK\x03\x04"
+#: How a zip archive starts: with its first entry, or (an archive of nothing) with its end record.
+XLSX_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 

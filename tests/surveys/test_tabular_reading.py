@@ -559,3 +559,11 @@ def test_a_name_with_a_line_break_is_refused_by_the_imports_that_register_names(
     with pytest.raises(RegisterFileError, match="holds a line break"):
         import_municipalities(b'number;name;county;population;centrality\n301;"Os\nlo";3;700000;1\n')
     assert not Invitation.objects.exists()
+
+
+def test_an_empty_zip_archive_is_refused_as_an_unreadable_workbook():
+    """It was read as text, and refused for a control character in its header."""
+    buffer = io.BytesIO()
+    zipfile.ZipFile(buffer, "w").close()
+    with pytest.raises(TableFileError, match=r"not a readable Excel workbook"):
+        read_table(buffer.getvalue(), required=("number",))
