@@ -229,7 +229,7 @@ def _register_translated_auth_admin() -> None:
     for model, base in ((user_model, UserAdmin), (Group, GroupAdmin)):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
-        admin.site.register(model, type(base.__name__, (StoredKeysAdminMixin, TranslatedPermissionsMixin, base), {}))
+        admin.site.register(model, type(base.__name__, (TranslatedPermissionsMixin, base), {}))
 
 
 class AxesRequestMixin:
@@ -252,7 +252,7 @@ class AxesRequestMixin:
 
 
 def _check_keys_in_library_admin() -> None:
-    """Every other app's admin (django-axes' login records) checks the keys it is posted,
+    """Every other app's admin (users and groups, django-axes' login records) checks the keys it is posted,
     as the project's own do (:class:`surveys.admin_keys.StoredKeysAdminMixin`). Runs after
     the other apps' admin modules: ``barometer`` is the last installed app."""
     from axes.models import AccessAttempt

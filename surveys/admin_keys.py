@@ -45,7 +45,7 @@ def stored_key(field: models.Field, value):
     key = field.to_python(value)
     if key is None or key == "":
         raise ValidationError("not a key", code="invalid_key")
-    if isinstance(field, models.IntegerField) or isinstance(key, int):
+    if isinstance(field, models.IntegerField):  # AutoField and BigAutoField included
         low, high = stored_range(field)
         if not low <= key <= high:
             raise ValidationError("not a key", code="invalid_key")

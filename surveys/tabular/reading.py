@@ -503,26 +503,27 @@ def _check_unpacked_sizes(data: bytes) -> None:
 def _read_xlsx(data: bytes, name: str, digest: str, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
     from openpyxl import load_workbook
 
-    formulas = None
     try:
         _check_unpacked_sizes(data)
-    except zipfile.BadZipFile as exc:
+        markup = _scan_markup(data)
+    except TableFileError:
+        raise
+    except Exception as exc:  # a damaged archive: zipfile and zlib raise several kinds
         raise _unreadable_workbook(exc) from exc
+    if markup.negative_shared_string:
+        raise _unreadable_workbook(ValueError("a text cell points to a shared string with a negative index"))
+    workbook = formulas = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        markup = _scan_markup(data)
         # A formula cell that a program other than Excel wrote has no stored result, and
         # reads as empty in the values above: the sheet is read a second time, with its
         # formulas, only when the file has any.
         if markup.formulas:
             formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises several kinds for a damaged file
+        if workbook is not None:
+            workbook.close()
         raise _unreadable_workbook(exc) from exc
-    if markup.negative_shared_string:
-        workbook.close()
-        if formulas is not None:
-            formulas.close()
-        raise _unreadable_workbook(ValueError("a text cell points to a shared string with a negative index"))
     try:
         return _read_sheets(workbook, formulas, data, name, digest, (*required, *optional))
     except TableFileError:
