@@ -252,9 +252,10 @@ class AxesRequestMixin:
 
 
 def _check_keys_in_library_admin() -> None:
-    """Every other app's admin (users and groups, django-axes' login records) checks the keys it is posted,
-    as the project's own do (:class:`surveys.admin_keys.StoredKeysAdminMixin`). Runs after
-    the other apps' admin modules: ``barometer`` is the last installed app."""
+    """Every other app's admin (users and groups, django-axes' login records) checks the
+    keys it is posted, as the project's own do (:class:`surveys.admin_keys.
+    StoredKeysAdminMixin`). Runs after the other apps' admin modules: ``barometer`` is the
+    last installed app."""
     from axes.models import AccessAttempt
 
     for model, model_admin in list(admin.site._registry.items()):
