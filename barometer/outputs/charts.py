@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number, format_share, lower_first
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 10
+DRAWING_VERSION = 11
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
@@ -46,6 +46,19 @@ RC = {
     "ytick.color": "#111111",
     "svg.image_inline": True,
 }
+
+
+#: The resolution of a PNG chart (for the PDF), in dots per inch.
+PNG_DPI = 150
+
+
+def png_size(image: bytes) -> tuple[int, int]:
+    """A PNG's (width, height) in pixels, from its header (the IHDR chunk).
+
+    Raises ``ValueError`` when ``image`` is not a PNG."""
+    if image[:8] != b"\x89PNG\r\n\x1a\n" or image[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
 
 
 #: matplotlib's settings (``rcParams``) are one dictionary per process, which ``rc_context``
@@ -84,7 +97,7 @@ def _render(
     with drawing_settings(rc or RC):
         if image_format == "png":
             binary = io.BytesIO()
-            figure.savefig(binary, format="png", dpi=150, bbox_inches=bbox)
+            figure.savefig(binary, format="png", dpi=PNG_DPI, bbox_inches=bbox)
             return binary.getvalue()
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", bbox_inches=bbox, metadata={"Title": title, "Date": None})
@@ -153,13 +166,56 @@ def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class ChartLayout:
+    """Where a bar chart is shown: drawn ``width`` inches wide with text of ``font_size``
+    points, its labels wrapped at ``label_characters``. A chart grows in height with its
+    bars and never in width; ``height`` gives that height in inches, so that a page can
+    make room for it (or split it) before drawing."""
+
+    width: float
+    font_size: int
+    label_characters: int
+
+    @property
+    def rc(self) -> dict:
+        return {**RC, "font.size": self.font_size}
+
+    @property
+    def unit(self) -> float:
+        """Inches per unit of ``_stacked_layout`` (0.42 at 12 pt): one line of a label is
+        0.55 units."""
+        return 0.035 * self.font_size
+
+    def wrap(self, label: str, narrower: int = 0) -> str:
+        return _wrap(label, self.label_characters - narrower)
+
+    def height(self, labels: list[str], *, title: str, legend: list[str]) -> float:
+        """The figure's height in inches for bars labelled ``labels`` (wrapped), a ``title``
+        and ``legend`` entries (both wrapped, as drawn): the bars under their labels, the
+        title's and the legend's lines, and the axis with its numbers. Constrained layout
+        fits everything inside it; this makes room for it, so the bars keep their spacing."""
+        _bars, _texts, units = _stacked_layout(labels)
+        points = self.font_size
+        title_lines = title.count("\n") + 1
+        legend_lines = sum(entry.count("\n") + 1 for entry in legend)
+        frame = (
+            title_lines * (points + 1) * 1.25  # the title, a point larger
+            + legend_lines * points * 1.2
+            + len(legend) * points * 0.5  # the legend's spacing between entries
+            + points * 3  # the axis: ticks and their numbers
+        ) / 72 + 0.3  # constrained layout's padding
+        return self.unit * units + frame
+
+
 #: Phone first: the chart is drawn 3.8 inches (274 pt) wide with 12 pt text, so on a 320 px
 #: screen (about 296 px for the image) its text renders at 12 x 296 / 274 = 13 CSS px and
 #: never below 12; it grows in height with the number of bars, never in width.
-PHONE_WIDTH_INCHES = 3.8
-PHONE_FONT = 12
-LABEL_CHARACTERS = 32  # wrap width for 12 pt DejaVu Sans in 274 pt
-PHONE_RC = {**RC, "font.size": PHONE_FONT}
+PHONE_LAYOUT = ChartLayout(width=3.8, font_size=12, label_characters=32)
+
+#: The PDF's: the width of an A4 page inside fpdf2's 1 cm margins (190 mm), with 10 pt text,
+#: placed at its own size (1:1), so that its text prints at 10 pt.
+PRINT_LAYOUT = ChartLayout(width=190 / 25.4, font_size=10, label_characters=72)
 
 
 def _stacked_layout(labels: list[str]) -> tuple[list[float], list[float], float]:
@@ -176,13 +232,39 @@ def _stacked_layout(labels: list[str]) -> tuple[list[float], list[float], float]
     return bars, texts, y
 
 
-def _phone_axes(height_units: float):
-    figure = Figure(figsize=(PHONE_WIDTH_INCHES, 0.42 * height_units + 1.6), layout="constrained")
+def _axes(layout: ChartLayout, height_units: float, height_inches: float):
+    figure = Figure(figsize=(layout.width, height_inches), layout="constrained")
     axes = figure.subplots()
     axes.set_ylim(height_units, -0.1)
     axes.set_yticks([])
     axes.spines[["top", "right", "left"]].set_visible(False)
     return figure, axes
+
+
+@dataclass(frozen=True)
+class ChartPart:
+    """One part of a chart split for print: the PNG bytes and its ``height`` in inches at
+    the layout's width."""
+
+    image: bytes
+    height: float
+
+
+def _legend_handles(
+    bars: list[ShareBar], national_label: str, peer_label: str, published_label: str, own_label: str | None
+) -> list:
+    """A legend entry only for a mark the chart draws: an empty peer label or no published
+    figure on any bar (the unweighted view) must not leave a key to nothing."""
+    drawn = [bar for bar in bars if bar.value is not None]
+    handles = [Patch(facecolor=NAVY, label=national_label)]
+    if peer_label and any(bar.peer is not None for bar in drawn):
+        handles.append(Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label))
+    if any(bar.published is not None for bar in drawn):
+        handles.append(Line2D([], [], marker="|", color=BLACK, markersize=12, markeredgewidth=3,
+                              linestyle="none", label=published_label))  # fmt: skip
+    if own_label is not None and any(bar.own is not None for bar in drawn):
+        handles.append(Line2D([], [], marker="*", color=BLACK, markersize=12, linestyle="none", label=own_label))
+    return handles
 
 
 def shares_chart(
@@ -196,18 +278,24 @@ def shares_chart(
     own_label: str | None = None,
     image_format: str = "svg",
     preliminary: bool = False,
+    layout: ChartLayout = PHONE_LAYOUT,
 ) -> str | bytes:
     """Horizontal bars, each under its label: the national share with its interval, a
     diamond for the peer group, a vertical tick for the published Norwegian figure and,
     with ``own_label``, a star for the workplace's own answer (100 % for yes, 0 % for no).
     The legend names only the marks drawn. ``preliminary``: the figures may still change,
     and the title says so first (``chart_title``).
-    Phone first: see ``PHONE_WIDTH_INCHES``; the legend sits below the axis, clear of it."""
+    Phone first (``PHONE_LAYOUT``); the legend sits below the axis, clear of it."""
     title = chart_title(title, preliminary=preliminary)
-    with drawing_settings(PHONE_RC):
-        labels = [_wrap(bar.label, LABEL_CHARACTERS) for bar in bars]
-        positions, label_positions, height = _stacked_layout(labels)
-        figure, axes = _phone_axes(height)
+    with drawing_settings(layout.rc):
+        handles = _legend_handles(bars, national_label, peer_label, published_label, own_label)
+        for handle in handles:
+            handle.set_label(layout.wrap(handle.get_label(), 4))
+        labels = [layout.wrap(bar.label) for bar in bars]
+        wrapped_title = layout.wrap(title, 4)
+        positions, label_positions, units = _stacked_layout(labels)
+        height = layout.height(labels, title=wrapped_title, legend=[handle.get_label() for handle in handles])
+        figure, axes = _axes(layout, units, height)
         for y, text_y, label, bar in zip(positions, label_positions, labels, bars, strict=True):
             axes.text(0, text_y, label, va="top", ha="left", color=BLACK)
             if bar.value is None:
@@ -251,23 +339,66 @@ def shares_chart(
         axes.set_xticks([0, 25, 50, 75, 100])
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)
-        # A legend entry only for a mark the chart draws: an empty peer label or no published
-        # figure on any bar (the unweighted view) must not leave a key to nothing.
-        drawn = [bar for bar in bars if bar.value is not None]
-        handles = [Patch(facecolor=NAVY, label=national_label)]
-        if peer_label and any(bar.peer is not None for bar in drawn):
-            handles.append(Line2D([], [], marker="D", color=ORANGE, linestyle="none", label=peer_label))
-        if any(bar.published is not None for bar in drawn):
-            handles.append(Line2D([], [], marker="|", color=BLACK, markersize=12, markeredgewidth=3,
-                                  linestyle="none", label=published_label))  # fmt: skip
-        if own_label is not None and any(bar.own is not None for bar in drawn):
-            handles.append(Line2D([], [], marker="*", color=BLACK, markersize=12, linestyle="none", label=own_label))
-        for handle in handles:
-            handle.set_label(_wrap(handle.get_label(), LABEL_CHARACTERS - 4))
         figure.legend(handles=handles, loc="outside lower left", ncol=1, frameon=False)
-        figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
-                        fontweight="bold")  # fmt: skip
-        return _render(figure, title, image_format, tight=False, rc=PHONE_RC)
+        figure.suptitle(wrapped_title, x=0.02, ha="left", fontsize=layout.font_size + 1, fontweight="bold")
+        return _render(figure, title, image_format, tight=False, rc=layout.rc)
+
+
+def shares_chart_parts(
+    bars: list[ShareBar],
+    *,
+    first_height: float,
+    page_height: float,
+    title: str,
+    preliminary: bool = False,
+    layout: ChartLayout = PRINT_LAYOUT,
+    **labels,
+) -> list[ChartPart]:
+    """``shares_chart`` as PNG parts for print, so that no part is taller than a page: runs
+    of consecutive bars, each part with the title (marked "part 1 of 3" when there are
+    several) and its own legend. The first part is at most ``first_height`` inches tall
+    (what is left of the current page) and the others at most ``page_height``; when fewer
+    than three bars fit in ``first_height`` (or all of them, if fewer), the first part is
+    sized for a whole page, and the caller starts one. A single bar taller than a page
+    makes a part of its own, which the caller must scale down. ``labels``: the label
+    arguments of ``shares_chart``."""
+    own_label = labels.get("own_label")
+    handles = _legend_handles(
+        bars, labels["national_label"], labels["peer_label"], labels["published_label"], own_label
+    )
+    legend = [layout.wrap(handle.get_label(), 4) for handle in handles]  # the most a part's legend holds
+    # Sized with the longest mark the title can get, on every part.
+    longest = chart_title(_("%(title)s (part %(part)s of %(parts)s)"), preliminary=preliminary) % {
+        "title": title,
+        "part": len(bars),
+        "parts": len(bars),
+    }
+    wrapped_title = layout.wrap(longest, 4)
+
+    def height(run: list[ShareBar]) -> float:
+        return layout.height([layout.wrap(bar.label) for bar in run], title=wrapped_title, legend=legend)
+
+    if height(bars[: min(3, len(bars))]) > first_height:
+        first_height = page_height
+    runs: list[list[ShareBar]] = [[]]
+    limit = first_height
+    for bar in bars:
+        if runs[-1] and height([*runs[-1], bar]) > limit:
+            runs.append([])
+            limit = page_height
+        runs[-1].append(bar)
+    parts = []
+    for number, run in enumerate(runs, start=1):
+        part_title = title
+        if len(runs) > 1:
+            part_title = _("%(title)s (part %(part)s of %(parts)s)") % {
+                "title": title, "part": number, "parts": len(runs)
+            }  # fmt: skip
+        image = shares_chart(
+            run, title=part_title, preliminary=preliminary, layout=layout, image_format="png", **labels
+        )
+        parts.append(ChartPart(image=image, height=png_size(image)[1] / PNG_DPI))
+    return parts
 
 
 def scores_chart(
@@ -279,6 +410,7 @@ def scores_chart(
     own_missing_label: str = "",
     image_format: str = "svg",
     preliminary: bool = False,
+    layout: ChartLayout = PHONE_LAYOUT,
 ) -> str | bytes:
     """Horizontal bars for index scores (0-100), each under its label; the first bar is the
     workplace's own (orange, hatched). A missing value is a figure not shown
@@ -286,10 +418,11 @@ def scores_chart(
     few statements (``own_missing_label``, when given). Phone first, like ``shares_chart``;
     ``preliminary`` as there."""
     title = chart_title(title, preliminary=preliminary)
-    with drawing_settings(PHONE_RC):
-        wrapped = [_wrap(label, LABEL_CHARACTERS) for label in labels]
-        positions, label_positions, height = _stacked_layout(wrapped)
-        figure, axes = _phone_axes(height)
+    with drawing_settings(layout.rc):
+        wrapped = [layout.wrap(label) for label in labels]
+        wrapped_title = layout.wrap(title, 4)
+        positions, label_positions, units = _stacked_layout(wrapped)
+        figure, axes = _axes(layout, units, layout.height(wrapped, title=wrapped_title, legend=[]))
         for index, (y, text_y, label, value) in enumerate(
             zip(positions, label_positions, wrapped, values, strict=True)
         ):
@@ -306,9 +439,8 @@ def scores_chart(
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_number(value, 0)))
         axes.grid(axis="x", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)
-        figure.suptitle(_wrap(title, LABEL_CHARACTERS - 4), x=0.02, ha="left", fontsize=PHONE_FONT + 1,
-                        fontweight="bold")  # fmt: skip
-        return _render(figure, title, image_format, tight=False, rc=PHONE_RC)
+        figure.suptitle(wrapped_title, x=0.02, ha="left", fontsize=layout.font_size + 1, fontweight="bold")
+        return _render(figure, title, image_format, tight=False, rc=layout.rc)
 
 
 def daily_chart(days: list[tuple[object, int]], *, title: str, empty_label: str) -> str:

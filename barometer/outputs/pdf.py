@@ -31,7 +31,7 @@ from barometer.reports.workplace import (
     SOURCES,
     WorkplaceReport,
     available_charts,
-    chart_image,
+    chart_parts,
     is_factor,
     pending_results_text,
     report_blocks,
@@ -90,6 +90,24 @@ def _own(row) -> str:
     if row.is_share:
         return unsure_answer(row.own) or (_("Yes") if row.own.value == 1.0 else _("No"))
     return format_number(row.own.value, row.decimals) if row.own.value is not None else _("no score")
+
+
+def _chart(pdf: FPDF, report: WorkplaceReport, name: str) -> None:
+    """A chart of the report at the page's width and its text's own size (``PRINT_LAYOUT``),
+    in parts that each fit on a page with their title and legend (``chart_parts``): a
+    part that does not fit what is left of the page starts a new one. A part taller than a
+    whole page (one bar with a very long label) is scaled down to the page's height."""
+    page_height = pdf.h - pdf.t_margin - pdf.b_margin  # mm
+    left = pdf.h - pdf.b_margin - pdf.get_y()
+    for part in chart_parts(report, name, first_height=left / 25.4, page_height=page_height / 25.4):
+        height = part.height * 25.4
+        if height > pdf.h - pdf.b_margin - pdf.get_y():
+            pdf.add_page()
+        if height > page_height:
+            pdf.image(part.image, h=page_height, x=pdf.l_margin)
+        else:
+            pdf.image(part.image, w=pdf.epw, x=pdf.l_margin)
+        pdf.ln(2)
 
 
 class _NumberedPDF(FPDF):
@@ -203,9 +221,7 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
            "n = 140).") % {}, 9)  # fmt: skip
     pdf.ln(3)
     for name in () if staff else available_charts(report):
-        png = chart_image(report, name, image_format="png")
-        pdf.image(png, w=width)
-        pdf.ln(2)
+        _chart(pdf, report, name)
     # The details in the page's order: each part of the questionnaire the workplace saw,
     # its indicators, its factors and (for the respondent) its answers (``report_blocks``).
     answers = Questionnaire.for_response(response).answer_summary(AnswerValues.for_response(response))

@@ -513,47 +513,46 @@ def chart_rows(report: WorkplaceReport) -> dict[str, list[IndicatorRow]]:
     }
 
 
-def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -> str | bytes:
-    """One chart of the report, drawn with the active language's labels and numbers."""
-    from barometer.outputs.charts import ShareBar, scores_chart, shares_chart
+def _share_bars(report: WorkplaceReport) -> tuple[list, dict]:
+    """The shares chart's bars and its title and label arguments (``shares_chart``)."""
+    from barometer.outputs.charts import ShareBar
 
-    rows = chart_rows(report)[name]
-    hidden = str(NOT_SHOWN)
-    weighting = weighting_word(report.weighting.weighted)
-    if name == "shares":
-        bars = []
-        for row in rows:
-            peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
-            bars.append(
-                ShareBar(
-                    # As the tables word a group and its base: "..., among workplaces with an innovation".
-                    label=group_with_base(row.indicator.name, row.base),
-                    value=row.national.value if row.national.shown else None,
-                    low=row.national.low,
-                    high=row.national.high,
-                    peer=peer.value if peer is not None and peer.shown else None,
-                    published=_published_share(row),
-                    own=None if row.own.unsure else row.own.value,
-                )
+    bars = []
+    for row in chart_rows(report)["shares"]:
+        peer = next((p.estimate for p in row.peers if p.kind == "workplace_type"), None)
+        bars.append(
+            ShareBar(
+                # As the tables word a group and its base: "..., among workplaces with an innovation".
+                label=group_with_base(row.indicator.name, row.base),
+                value=row.national.value if row.national.shown else None,
+                low=row.national.low,
+                high=row.national.high,
+                peer=peer.value if peer is not None and peer.shown else None,
+                published=_published_share(row),
+                own=None if row.own.unsure else row.own.value,
             )
-        return shares_chart(
-            bars,
-            title=_(
-                "Share of workplaces for which each measure holds, nationally and in your peer group "
-                "(%(weighting)s). Where a bar names a group of workplaces, the share is among those."
-            )
-            % {"weighting": weighting},
-            national_label=_("Nationally (with 95% interval)"),
-            peer_label=_("Same type of workplace as yours: %(type)s")
-            % {"type": workplaces_of_type(report.response.workplace_type)},
-            published_label=_("Published, Norway"),
-            # No break inside either half: a line "ikke" on its own in the legend said nothing.
-            own_label=_("Your workplace: 100% if it holds, 0% if not"),
-            hidden_label=hidden,
-            image_format=image_format,
-            preliminary=report.preliminary,
         )
-    row = rows[0]
+    arguments = {
+        "title": _(
+            "Share of workplaces for which each measure holds, nationally and in your peer group "
+            "(%(weighting)s). Where a bar names a group of workplaces, the share is among those."
+        )
+        % {"weighting": weighting_word(report.weighting.weighted)},
+        "national_label": _("Nationally (with 95% interval)"),
+        "peer_label": _("Same type of workplace as yours: %(type)s")
+        % {"type": workplaces_of_type(report.response.workplace_type)},
+        "published_label": _("Published, Norway"),
+        # No break inside either half: a line "ikke" on its own in the legend said nothing.
+        "own_label": _("Your workplace: 100% if it holds, 0% if not"),
+        "hidden_label": str(NOT_SHOWN),
+        "preliminary": report.preliminary,
+    }
+    return bars, arguments
+
+
+def _culture_scores(report: WorkplaceReport) -> tuple[list[str], list[float | None], dict]:
+    """The culture chart's labels, values and title and label arguments (``scores_chart``)."""
+    row = chart_rows(report)["culture"][0]
     # Every group's figure has the row's base: it is said once, in the title (the
     # indicator's name with its weighting, as its table's heading), and the bars are the
     # groups alone, as its table's rows ("Nationally", not "Nationally, among ..." each time).
@@ -561,17 +560,42 @@ def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -
     values = [row.own.value, row.national.value if row.national.shown else None] + [
         p.estimate.value if p.estimate.shown else None for p in row.peers
     ]
-    title = group_with_base(with_weighting(row.indicator.name, report.weighting.weighted), row.base)
-    return scores_chart(
-        labels,
-        values,
-        title=title,
-        hidden_label=hidden,
+    arguments = {
+        "title": group_with_base(with_weighting(row.indicator.name, report.weighting.weighted), row.base),
+        "hidden_label": str(NOT_SHOWN),
         # Too few statements answered is no score, not a figure hidden to protect anyone.
-        own_missing_label=_("no score"),
-        image_format=image_format,
-        preliminary=report.preliminary,
-    )
+        "own_missing_label": _("no score"),
+        "preliminary": report.preliminary,
+    }
+    return labels, values, arguments
+
+
+def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -> str | bytes:
+    """One chart of the report (``name``: one of ``CHARTS``) for the web page, drawn for a
+    phone (``PHONE_LAYOUT``) with the active language's labels and numbers: SVG text, or
+    PNG bytes with ``image_format="png"``."""
+    from barometer.outputs.charts import scores_chart, shares_chart
+
+    if name == "shares":
+        bars, arguments = _share_bars(report)
+        return shares_chart(bars, image_format=image_format, **arguments)
+    labels, values, arguments = _culture_scores(report)
+    return scores_chart(labels, values, image_format=image_format, **arguments)
+
+
+def chart_parts(report: WorkplaceReport, name: str, *, first_height: float, page_height: float) -> list:
+    """One chart of the report for the PDF (``PRINT_LAYOUT``), as ``ChartPart``s (PNG and
+    height in inches) none taller than ``page_height`` inches, the first at most
+    ``first_height`` when it fits there (``shares_chart_parts``). The culture chart has a
+    few bars and is one part."""
+    from barometer.outputs.charts import PNG_DPI, PRINT_LAYOUT, ChartPart, png_size, scores_chart, shares_chart_parts
+
+    if name == "shares":
+        bars, arguments = _share_bars(report)
+        return shares_chart_parts(bars, first_height=first_height, page_height=page_height, **arguments)
+    labels, values, arguments = _culture_scores(report)
+    image = scores_chart(labels, values, image_format="png", layout=PRINT_LAYOUT, **arguments)
+    return [ChartPart(image=image, height=png_size(image)[1] / PNG_DPI)]
 
 
 def pending_results_text(report: WorkplaceReport) -> str:

@@ -6,7 +6,20 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from barometer.outputs.charts import ShareBar, daily_chart, scores_chart, shares_chart
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from barometer.outputs.charts import (
+    PHONE_LAYOUT,
+    PNG_DPI,
+    PRINT_LAYOUT,
+    ShareBar,
+    daily_chart,
+    png_size,
+    scores_chart,
+    shares_chart,
+    shares_chart_parts,
+)
 
 FONT_SIZE = re.compile(r'font-size="([\d.]+)px"')
 
@@ -132,3 +145,92 @@ def test_the_workplaces_own_missing_score_is_no_score_not_a_hidden_figure():
         title="Culture", hidden_label="not shown", own_missing_label="no score",
     )  # fmt: skip
     assert svg.count("no score") == 1 and svg.count("not shown") == 1
+
+
+LONG_LABEL = "Samarbeidet med kommunale, fylkeskommunale eller statlige virksomheter utenfor egen (fylkes)kommune"
+LEGEND = {
+    "national_label": "Nasjonalt (med 95 %-intervall)",
+    "peer_label": "Samme virksomhetstype som deres: alders- og sykehjem",
+    "published_label": "Publisert, Norge",
+    "own_label": "Virksomheten deres: 100 % hvis det stemmer, 0 % hvis ikke",
+    "hidden_label": "ikke vist",
+}
+TITLE = (
+    "Andel virksomheter der hver indikator stemmer, på landsbasis og i sammenligningsgruppen deres "
+    "(uvektet). Nevner en stolpe en gruppe virksomheter, er andelen regnet blant dem."
+)
+
+
+def bars_of(count: int) -> list[ShareBar]:
+    return [
+        ShareBar(label=f"{n}. {LONG_LABEL[: 20 + 7 * (n % 12)]}", value=0.5, low=0.4, high=0.6, peer=0.3,
+                 published=0.45, own=float(n % 2))
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", [PHONE_LAYOUT, PRINT_LAYOUT], ids=["phone", "print"])
+@pytest.mark.parametrize("count", [1, 4, 22])
+def test_a_chart_makes_room_for_its_title_legend_and_axis_and_keeps_its_bars_apart(monkeypatch, layout, count):
+    """The chart's height was its bars' plus a fixed 1.6 inches, while a long title and a
+    legend of four entries take about three: constrained layout squeezed the bars together
+    to fit them, and a chart of a few bars could not fit its text at all. Everything drawn
+    now lies inside the figure, and the bars keep the spacing the layout gives them."""
+    from barometer.outputs import charts
+
+    figures = []
+    monkeypatch.setattr(charts, "_render", lambda figure, *args, **kwargs: figures.append(figure) or "")
+    shares_chart(bars_of(count), title=TITLE, layout=layout, **LEGEND)
+    scores_chart([bar.label for bar in bars_of(count)], [50.0] * count, title=TITLE, hidden_label="ikke vist",
+                 layout=layout)  # fmt: skip
+    for figure in figures:
+        with charts.drawing_settings(layout.rc):
+            canvas = FigureCanvasAgg(figure)
+            canvas.draw()
+            drawn = figure.get_tightbbox(canvas.get_renderer())  # inches
+        width, height = figure.get_size_inches()
+        assert figure.get_size_inches()[0] == pytest.approx(layout.width)
+        assert drawn.x0 >= -0.02 and drawn.y0 >= -0.02, drawn
+        assert drawn.x1 <= width + 0.02 and drawn.y1 <= height + 0.02, (drawn, width, height)
+        axes = figure.axes[0]
+        low, high = axes.get_ylim()
+        planned = layout.unit * (low - high)
+        assert axes.get_position().height * height >= 0.95 * planned
+
+
+def test_a_chart_split_for_print_keeps_every_bar_once_in_order_and_each_part_on_a_page(monkeypatch):
+    """The PDF's shares chart is drawn in parts that each fit a page, each with the title
+    (marked "del 2 av 3") and its legend."""
+    from django.utils import translation
+
+    from barometer.outputs import charts
+
+    runs, titles = [], []
+    draw = charts.shares_chart
+
+    def recorded(bars, **kwargs):
+        runs.append([bar.label for bar in bars])
+        titles.append(kwargs["title"])
+        return draw(bars, **kwargs)
+
+    monkeypatch.setattr(charts, "shares_chart", recorded)
+    bars = bars_of(30)
+    with translation.override("nb"):
+        parts = shares_chart_parts(bars, first_height=6.0, page_height=10.7, title=TITLE, **LEGEND)
+    assert len(parts) == len(runs) >= 3
+    assert [label for run in runs for label in run] == [bar.label for bar in bars]
+    assert parts[0].height <= 6.0 and len(runs[0]) >= 3  # what is left of the page is filled
+    first_run = len(runs[0])
+    for number, (part, title) in enumerate(zip(parts, titles, strict=True), start=1):
+        assert part.height <= 10.7
+        assert png_size(part.image)[0] == round(PRINT_LAYOUT.width * PNG_DPI)
+        assert title.endswith(f"(del {number} av {len(parts)})")
+    # Too little room left for three bars: the first part is sized for a new page.
+    runs.clear()
+    with translation.override("nb"):
+        parts = shares_chart_parts(bars, first_height=1.0, page_height=10.7, title=TITLE, **LEGEND)
+    assert len(runs[0]) > first_run and parts[0].height > 6.0
+    # Few bars: one part, titled as the chart.
+    runs.clear(), titles.clear()
+    parts = shares_chart_parts(bars[:3], first_height=10.7, page_height=10.7, title=TITLE, **LEGEND)
+    assert len(parts) == 1 and titles == [TITLE]

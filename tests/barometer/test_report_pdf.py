@@ -3,6 +3,7 @@
 import io
 import re
 
+import pytest
 from django.test import Client
 from pypdf import PdfReader
 
@@ -116,3 +117,35 @@ def test_the_pdf_follows_the_page_part_by_part(client, barometer_data, question_
     said = "Hver andel er regnet av alle som svarte om forholdet, også dem som svarte «Vet ikke» eller «Ikke relevant»."
     assert flat(said) in everything
     assert said in client.get(f"/s/{invitation.token}/rapport/").content.decode()
+
+
+def test_every_chart_in_the_pdf_fits_its_page_at_the_page_s_width(published_reports, monkeypatch):
+    """The shares chart was one phone-shaped picture 29 inches tall scaled to the page's
+    width: the page showed four of its twenty bars, cut off below them with the legend,
+    and the last bar ran into the footer. Now it is drawn for print and split into parts
+    that each fit on a page."""
+    from barometer.outputs import pdf as pdf_module
+
+    placed = []
+    original = pdf_module._NumberedPDF.image
+
+    def image(self, name, *args, **kwargs):
+        top = self.get_y()
+        info = original(self, name, *args, **kwargs)
+        placed.append((self.page_no(), top, info.rendered_width, info.rendered_height, self))
+        return info
+
+    monkeypatch.setattr(pdf_module._NumberedPDF, "image", image)
+    response = Client().get(
+        f"/s/{published_reports['links']['workplace']}/rapport/rapport.pdf", HTTP_ACCEPT_LANGUAGE="nb"
+    )
+    assert response.status_code == 200
+    assert len(placed) >= 3  # the shares chart in parts, and the culture chart
+    pages = {page for page, *_rest in placed}
+    assert len(pages) >= 2
+    for page, top, width, height, pdf in placed:
+        assert top >= pdf.t_margin and top + height <= pdf.h - pdf.b_margin + 0.01, (page, top, height)
+        assert width == pytest.approx(pdf.epw, abs=0.5)  # at the page's width: text at its printed size
+    reader = PdfReader(io.BytesIO(response.content))
+    everything = flat(" ".join(p.extract_text() for p in reader.pages))
+    assert "Side 1 av" in everything
