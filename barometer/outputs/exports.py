@@ -31,6 +31,7 @@ from barometer.reports.scope import unasked_note
 from surveys.tabular.writing import append_xlsx_rows, neutralise
 
 COLUMNS = [
+    "round", "round_name", "synthetic",
     "group", "indicator", "name", "rule", "scale", "population", "base", "weighting", "workplaces", "effective_n",
     "value", "low", "high", "hidden",
     "previous_value", "change", "change_low", "change_high",
@@ -86,7 +87,9 @@ def _published(comparisons: list[PublishedComparison], filter_: Filter) -> dict[
 
 
 def rows(report: AggregateReport) -> list[dict]:
-    """One dict per indicator, keyed by ``COLUMNS``."""
+    """One dict per indicator, keyed by ``COLUMNS``: the round (``round`` its slug,
+    ``round_name`` in the active language, ``synthetic`` whether its answers are generated
+    demo data) and the group on every row, then the indicator's figures."""
     weighting = weighting_statement(report.weighting)
     disclosure = disclosure_statement(report)
     status = round_status(report.round)
@@ -99,6 +102,11 @@ def rows(report: AggregateReport) -> list[dict]:
         shown = figure.shown
         change = row.change
         entry = {
+            # Which round, on every row as the group is: a CSV has no header block, and two
+            # rounds' files (or a demo round's beside a real one) read alike without it.
+            "round": report.round.slug,
+            "round_name": report.round.localized_name,
+            "synthetic": report.round.is_synthetic,
             "group": group,
             "indicator": row.indicator.key,
             "name": str(row.indicator.name),

@@ -173,6 +173,22 @@ def test_hidden_and_zero_read_the_same_everywhere(world):
     assert html.count("for få svar") == html.count("det er for få svar, eller det kunne avsløre en liten gruppe") > 0
 
 
+def test_every_row_of_every_file_names_its_round(world):
+    """The CSV named the round only in its file name: its rows did not say which round,
+    nor that a demo round's answers are generated, while the JSON and XLSX did."""
+    round_ = world["round"]
+    round_.is_synthetic = True
+    round_.save(update_fields=["is_synthetic"])
+    for client in (world["staff"], world["analyst"]):
+        rows = _csv(client, f"/statistikk/eksport.csv?round={round_.pk}")
+        assert rows
+        for row in rows:
+            assert (row["round"], row["round_name"], row["synthetic"]) == (round_.slug, round_.name, "True")
+        listed = json.loads(client.get(f"/statistikk/eksport.json?round={round_.pk}").content)
+        assert listed["round"] == round_.slug and listed["synthetic"] is True
+        assert {indicator["round"] for indicator in listed["indicators"]} == {round_.slug}
+
+
 def test_published_files_name_no_weighting_stratum(world):
     """A merged stratum had few answers: the staff's files say how strata are merged, not
     which; the analysts' live files name them."""
