@@ -204,3 +204,30 @@ def test_the_method_page_gives_each_threshold_from_the_rule_that_applies_it(clie
     live = page[page.index('id="live-figures"') :]
     live = live[: live.index("</p>")]
     assert f"{fewer} 4 " in live and f"{least} {MIN_PUBLISHED} " in live
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nb", "Populasjonen er en tabell over virksomheter etter type og landsdel når en slik er lagt inn"),
+        ("nn", "Populasjonen er ein tabell over verksemder etter type og landsdel når ein slik er lagd inn"),
+        ("en", "The population is a table of workplaces by type and region when one has been loaded"),
+    ],
+)
+def test_the_method_page_says_a_loaded_population_table_comes_before_the_invitations(
+    client, national_round, workplace, language, words
+):
+    """The page said the invitations were the population and the table only for a round
+    without them, while the weighting takes a loaded table first (a tester found it)."""
+    from barometer.engine.population import round_population
+    from surveys.models import Invitation, PopulationCell, Region
+
+    Invitation.objects.create(round=national_round, workplace=workplace)
+    PopulationCell.objects.create(
+        round=national_round, workplace_type=workplace.workplace_type, region=Region.objects.first(), workplaces=40
+    )
+    assert round_population(national_round)[1] == "table"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/metode/").content.decode().replace("\u00a0", " ")
+    paragraph = page[page.index('id="population"') :]
+    assert words in paragraph[: paragraph.index("</p>")]
