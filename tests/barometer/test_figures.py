@@ -314,7 +314,7 @@ def test_a_figure_published_for_a_wider_group_gets_no_verdict_beside_a_part_of_i
     assert not any(bar.published for bar in share_bars(aggregate_report(skewed, Filter(workplace_type="nursing_home"))))
     query = f"round={skewed.pk}&group=type:nursing_home"
     html = client.get(f"/statistikk/?{query}").content.decode()
-    assert "ikke sammenlignet: publisert for en større gruppe, som gruppen som vises, bare er en del av" in html
+    assert "Ikke sammenlignet: publisert for en større gruppe, som gruppen som vises, bare er en del av." in html
     assert "4 av 10" in html  # still shown, for context
     exported = client.get(f"/statistikk/eksport.csv?{query}").content.decode("utf-8-sig")
     rows = {r["indicator"]: r for r in csv.DictReader(io.StringIO(exported))}
@@ -333,7 +333,12 @@ def test_a_figure_published_for_some_types_gets_no_verdict_beside_all_workplaces
     assert verdicts["no2018-innovated-education"] == verdicts["no2018-innovated-health-care"] == OTHER_SCOPE
     assert verdicts["no2018-innovated"] in {"consistent", "higher", "lower"}
     html = client.get(f"/statistikk/?round={skewed.pk}").content.decode()
-    assert "ikke sammenlignet: gruppen som vises, har også andre virksomhetstyper" in html
+    assert "Ikke sammenlignet: gruppen som vises, har også andre virksomhetstyper." in html
+    # A verdict follows a sentence (a scope's "Publisert bare for ...") or the figure's
+    # brackets: it is a sentence too, never "... for grunnskoler. ikke sammenlignet".
+    verdicts_shown = re.findall(r'<span class="verdict small">([^<]*)</span>', html)
+    assert verdicts_shown and all(text[0].isupper() and text.endswith(".") for text in verdicts_shown)
+    assert not re.search(r"\.</em></span> <span class=\"verdict small\">[a-zæøå]", html)
     rows = list(
         csv.DictReader(
             io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))
@@ -584,7 +589,7 @@ def test_a_figure_that_measures_something_else_gets_no_verdict(client, analyst, 
     assert all(p.verdict == OTHER_MEASURE for row in report.rows for p in row.denmark)
     assert rows["political-leadership-initiated"].benchmark is None  # "an important cause" is not "initiated"
     html = client.get(f"/statistikk/?round={skewed.pk}").content.decode()
-    assert "ikke sammenlignet: tallet måler noe annet (se merknaden)" in html
+    assert "Ikke sammenlignet: tallet måler noe annet (se merknaden)." in html
     exported = list(
         csv.DictReader(
             io.StringIO(client.get(f"/statistikk/eksport.csv?round={skewed.pk}").content.decode("utf-8-sig"))
@@ -674,7 +679,7 @@ def test_unweighted_figures_are_not_judged_against_the_weighted_published_ones(c
     row = next(r for r in weighted.rows if r.indicator.key == "external-collaboration")
     assert [p.verdict for p in row.norway] != [UNWEIGHTED] and weighted.weighted
     html = client.get(f"/statistikk/?round={skewed.pk}&vekting=av").content.decode()
-    assert "ikke sammenlignet: disse tallene er uvektet, mens det publiserte er vektet" in html
+    assert "Ikke sammenlignet: disse tallene er uvektet, mens det publiserte er vektet." in html
     exported = client.get(f"/statistikk/eksport.csv?round={skewed.pk}&vekting=av").content.decode("utf-8-sig")
     row = next(r for r in csv.DictReader(io.StringIO(exported)) if r["indicator"] == "external-collaboration")
     assert row["published_norway_verdict"] == UNWEIGHTED
