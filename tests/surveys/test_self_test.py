@@ -48,6 +48,15 @@ def test_self_test_creates_an_anonymous_response_with_its_own_link(client, self_
     assert f"/s/{response.token}/" in welcome  # the resume link is shown on screen
 
 
+def test_the_self_test_starts_the_questionnaire_from_one_button(client, self_test_round, profile):
+    """The profile's button said "Start spørreskjemaet" and led to the welcome page, whose
+    button said it again: the first one now says "Neste", as every page's does."""
+    start = client.get("/selvtest/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Start spørreskjemaet" not in start and ">Neste</button>" in start
+    welcome = client.get(client.post("/selvtest/", profile)["Location"], HTTP_ACCEPT_LANGUAGE="nb")
+    assert welcome.content.decode().count("Start spørreskjemaet") == 1
+
+
 def test_a_completed_self_test_never_counts(client, self_test_round, profile, question_set):
     client.post("/selvtest/", profile)
     response = Response.objects.get()
