@@ -231,3 +231,27 @@ def test_the_method_page_says_a_loaded_population_table_comes_before_the_invitat
     page = client.get("/metode/").content.decode().replace("\u00a0", " ")
     paragraph = page[page.index('id="population"') :]
     assert words in paragraph[: paragraph.index("</p>")]
+
+
+def test_setup_demo_reports_its_steps_in_the_order_it_takes_them(db, settings, monkeypatch):
+    """It printed the register's line after the rounds had been seeded and published, as
+    if the register were loaded last."""
+    from barometer.management.commands import setup_demo
+
+    def fake_command(name, *args, stdout=None, **kwargs):
+        if stdout is not None:
+            stdout.write(f"ran {name}")
+
+    settings.DEBUG = True
+    monkeypatch.setattr(setup_demo, "demo_database_in_use", lambda: True)
+    monkeypatch.setattr(setup_demo, "call_command", fake_command)
+    monkeypatch.setattr(setup_demo, "publish_synthetic_round", lambda announce: None)
+    output = io.StringIO()
+    call_command("setup_demo", stdout=output)
+    lines = output.getvalue().splitlines()
+    register = next(i for i, line in enumerate(lines) if line.startswith("Register (SSB, 1 January 2024)"))
+    assert (
+        register
+        < lines.index("ran seed_demo")
+        < lines.index("The synthetic round's results are published already; nothing to do.")
+    )

@@ -56,6 +56,12 @@ class Command(BaseCommand):
             question_set = import_questionset(load_questionset_file(QUESTIONSET_FILE))
             self._rounds(question_set)
             self._admin()
+        # In the order it is done: the register and question set first, the rounds after.
+        self.stdout.write(
+            f"Register (SSB, 1 January 2024): {result.created} municipalities created, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        )
+        self.stdout.write(f"Question set: {question_set}.")
         call_command("load_barometer_data", verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
         published = publish_synthetic_round(announce=self._announce_publishing)
@@ -68,11 +74,6 @@ class Command(BaseCommand):
                     f"in {published[1]:.0f} s."
                 )
             )
-        self.stdout.write(
-            f"Register (SSB, 1 January 2024): {result.created} municipalities created, {result.updated} updated, "
-            f"{result.unchanged} unchanged."
-        )
-        self.stdout.write(f"Question set: {question_set}.")
         self.stdout.write(f"Demo set up in {time.monotonic() - started:.0f} s.")
         self.stdout.write(
             self.style.SUCCESS(
