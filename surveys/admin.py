@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.validators import MinValueValidator
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
@@ -441,6 +442,16 @@ class WorkplaceAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, admin.Mo
     search_fields = ["name", "organisation_number", "external_id", "municipality__name"]
     autocomplete_fields = ["municipality"]
     list_select_related = ["municipality"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The number of employees is 1 or more, as every import and the self-test's form
+        require (the column itself also holds 0)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "employees":
+            field.validators.append(
+                MinValueValidator(1, message=_("Write the number of employees as a whole number, 1 or more."))
+            )
+        return field
 
     @admin.action(description=_("Delete the workplaces' responses (on their request)"), permissions=["delete"])
     def delete_responses(self, request, queryset):

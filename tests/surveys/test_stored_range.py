@@ -340,3 +340,21 @@ def test_a_reference_figure_wording_with_a_percentage_above_a_hundred_is_refused
     assert response.context["adminform"].form.errors["wording_nb"][0].startswith("Skriv tallet slik det er publisert")
     figure.refresh_from_db()
     assert (figure.wording_nb, figure.range_low, figure.range_high) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nb", "Skriv antall medarbeidere som et helt tall, 1 eller mer."),
+        ("nn", "Skriv talet på tilsette som eit heilt tal, 1 eller meir."),
+        ("en", "Write the number of employees as a whole number, 1 or more."),
+    ],
+)
+def test_the_admin_refuses_a_workplace_of_no_employees_as_the_imports_do(admin_client, workplace, language, message):
+    """Every import and the self-test refuse 0 employees; the admin stored it."""
+    before = workplace.employees
+    response = _change(admin_client, workplace, {"employees": "0"}, language)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["employees"] == [message]
+    workplace.refresh_from_db()
+    assert workplace.employees == before
