@@ -8,7 +8,9 @@ What it accepts, and why:
   Windows-1252 file with Norwegian letters is never valid UTF-8, so the guess is safe.
 - `,` or `;` between fields, decided from the header row (the separator that splits it into
   the most columns; with known required columns, the one that finds most of them).
-- XLSX (the first sheet), read with openpyxl in read-only mode. Numbers come back as text
+- XLSX (the first sheet that is not hidden, as Excel opens it when the active sheet is the
+  first: a hidden sheet of lookup lists before the data is passed over, and messages name
+  the sheet read), read with openpyxl in read-only mode. Numbers come back as text
   without a trailing ``.0``; dates as ISO dates. A formula cell is read as its result as
   Excel stored it; a formula without a stored result (a file another program wrote) is
   refused, naming line and column, rather than read as an empty cell.
@@ -71,7 +73,8 @@ class Table:
     the header are kept under the key ``None`` as a list, as :class:`csv.DictReader` does.
     ``digest`` is the SHA-256 of the file's bytes (hex), ``name`` the file's name,
     ``encoding`` and ``separator`` what was read (both
-    ``"xlsx"`` for a workbook).
+    ``"xlsx"`` for a workbook), ``sheet`` the name of the workbook's sheet that was read
+    ("" for CSV).
     """
 
     columns: list[str]
@@ -81,6 +84,7 @@ class Table:
     encoding: str
     separator: str
     size: int = field(default=0)
+    sheet: str = ""
 
     def missing(self, required: Sequence[str]) -> list[str]:
         """The required columns the header lacks, in the order given."""
@@ -89,7 +93,7 @@ class Table:
     def describe(self) -> str:
         """How the file was read, for messages: "Windows-1252, separated by ';'"."""
         if self.encoding == "xlsx":
-            return "an Excel workbook (.xlsx)"
+            return f"an Excel workbook (.xlsx), sheet '{self.sheet}'"
         return f"{self.encoding} text separated by '{self.separator}'"
 
 
@@ -544,16 +548,20 @@ def _unreadable_workbook(exc: Exception) -> TableFileError:
 
 
 def _read_sheets(workbook, formulas, data: bytes, name: str, digest: str, known: Sequence[str]) -> Table:
-    """The first sheet of ``workbook`` (values) as a :class:`Table`, its formulas read from
-    ``formulas`` (the same file read with its formulas, or None when it has none). Raises
-    :class:`TableFileError` for an empty sheet, a repeated column or a formula without a
-    stored value, and whatever openpyxl raises for a damaged cell."""
-    sheet = workbook.worksheets[0]
+    """The first visible sheet of ``workbook`` (values) as a :class:`Table`, its formulas
+    read from ``formulas`` (the same file read with its formulas, or None when it has
+    none). Raises :class:`TableFileError` for a workbook without a visible sheet, an empty
+    sheet, a repeated column or a formula without a stored value, and whatever openpyxl
+    raises for a damaged cell."""
+    index = next((i for i, sheet in enumerate(workbook.worksheets) if sheet.sheet_state == "visible"), None)
+    if index is None:
+        raise TableFileError(["the workbook has no sheet that is not hidden: show the sheet to import in Excel"])
+    sheet = workbook.worksheets[index]
     values = iter(sheet.iter_rows(values_only=True))
-    formula_rows = iter(formulas.worksheets[0].iter_rows(values_only=True)) if formulas else iter(())
+    formula_rows = iter(formulas.worksheets[index].iter_rows(values_only=True)) if formulas else iter(())
     header = next(values, None)
     if header is None:
-        raise TableFileError(["the workbook's first sheet is empty"])
+        raise TableFileError([f"the workbook's sheet '{sheet.title}' is empty"])
     numbered = [str(i) for i in range(1, len(header) + 1)]
     unstored = _unstored_formulas(1, header, next(formula_rows, ()), numbered) + _error_values(1, header, numbered)
     if unstored:
@@ -573,7 +581,7 @@ def _read_sheets(workbook, formulas, data: bytes, name: str, digest: str, known:
         rows.append((line, row))
     if unstored:
         raise TableFileError(unstored[:50])
-    return Table(columns, rows, digest, name, "xlsx", "xlsx", len(data))
+    return Table(columns, rows, digest, name, "xlsx", "xlsx", len(data), sheet=sheet.title)
 
 
 #: The values Excel stores in a cell whose formula could not be computed (openpyxl reads

@@ -567,3 +567,38 @@ def test_an_empty_zip_archive_is_refused_as_an_unreadable_workbook():
     zipfile.ZipFile(buffer, "w").close()
     with pytest.raises(TableFileError, match=r"not a readable Excel workbook"):
         read_table(buffer.getvalue(), required=("number",))
+
+
+def test_a_hidden_sheet_before_the_data_is_passed_over_and_the_sheet_read_is_named():
+    """A workbook whose first sheet is hidden (lookup lists for drop-downs, say) was read
+    from that sheet and refused as "missing columns", though Excel opens on the data."""
+    workbook = Workbook()
+    lookup = workbook.active
+    lookup.title = "oppslag"
+    lookup.append(["type"])
+    lookup.sheet_state = "hidden"
+    data = workbook.create_sheet("kommuner")
+    data.append(["number", "name"])
+    data.append([301, "Oslo"])
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), required=("number", "name"))
+    assert table.sheet == "kommuner" and table.rows == [(2, {"number": "301", "name": "Oslo"})]
+    with pytest.raises(TableFileError) as refused:
+        read_table(buffer.getvalue(), required=("number", "population"))
+    assert refused.value.errors == [
+        "line 1: missing column(s) population (read as an Excel workbook (.xlsx), sheet 'kommuner')"
+    ]
+    # Excel (and openpyxl) will not save a workbook of hidden sheets only; another program may.
+    source, hidden = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(hidden, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                # openpyxl wrote every <sheet> without a state (visible) or with state="hidden".
+                content = content.replace(b' state="visible"', b"")
+                content = re.sub(rb'(<sheet [^>]*name="kommuner"[^>]*?)(/>)', rb'\1 state="hidden"\2', content)
+            target.writestr(item, content)
+    with pytest.raises(TableFileError, match="no sheet that is not hidden"):
+        read_table(hidden.getvalue(), required=("number",))
