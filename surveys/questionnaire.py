@@ -334,10 +334,11 @@ class Questionnaire:
         option by its label in the active language."""
         options = self.options_by_id
         language = current_language()
+        chosen_ids = values.chosen_option_ids  # once, not once per section
         summary = []
         for section in self.visible_sections(values):
             rows = []
-            for question in self.visible_questions(section, values):
+            for question in self._shown(section, chosen_ids):
                 if question.pk in values.options:
                     chosen = [options[pk] for pk in values.options[question.pk] if pk in options]
                     answer = [localized(option, "label", language) for option in chosen]

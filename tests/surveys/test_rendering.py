@@ -358,3 +358,28 @@ def test_the_workplace_as_registered_names_whose_it_is_and_escapes_every_value(m
         assert '<dd class="col-sm-7">Kindergarten</dd>' in english
         assert "Your workplace (self-test)" in render_profile(self_test)
         assert "The workplace, as registered" in render_profile(invited, staff=True)
+
+
+def test_the_review_escapes_an_answer_as_django_s_escape_does():
+    """The review escapes with the standard library's function (Django's own checks every
+    argument for a lazy text first): the markup must be what Django's gives, for quotes, a
+    lone carriage return (an old Mac's line break) and a lazy text among the answers."""
+    from types import SimpleNamespace
+
+    from django.utils.html import escape
+    from django.utils.text import normalize_newlines
+    from django.utils.translation import gettext_lazy
+
+    from surveys.rendering import render_review
+
+    texts = ["\"sitat\" og 'enkelt' & <b>\rny linje\r\n\rslutt", "Ærlig talt\n"]
+    question = SimpleNamespace(text_nb="Spørsmål", text_nn="", text_en="")
+    part = SimpleNamespace(code="del", title_nb="Del", title_nn="", title_en="")
+    rows = [{"question": question, "answer": [text]} for text in texts]
+    rows.append({"question": question, "answer": [gettext_lazy("Yes"), "<i>"]})
+    with translation.override("nb"):
+        html = str(render_review([{"section": part, "rows": rows}], lambda code: "/x/"))
+        lazy_yes = str(gettext_lazy("Yes"))
+    for text in texts:
+        assert f"<dd>{escape(normalize_newlines(text)).replace(chr(10), '<br>')}</dd>" in html
+    assert f'<dd><ul class="mb-0"><li>{lazy_yes}</li><li>&lt;i&gt;</li></ul></dd>' in html
