@@ -290,6 +290,7 @@ class Indicator(models.Model):
         max_length=300,
         blank=True,
         help_text=_(
+            # xgettext:no-python-format ("80 % of" is no conversion: the text is never %-formatted)
             "Share: the words that complete “80 % of nursing homes …” in the reports, for example "
             "“har tatt i bruk minst én innovasjon de siste to årene”. Without them a report names the "
             "share by the indicator's name."
