@@ -153,9 +153,16 @@ _UNBREAKABLE_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d|%)")
 
 
 def _wrap(label: str, width: int = 38) -> str:
-    """``label`` in lines of at most ``width`` characters where its words allow, broken only
-    at the spaces between words, never inside a number or before a percent sign."""
-    words, lines, line = re.split(r"[ \t\n]+", _UNBREAKABLE_SPACE.sub("\u00a0", label).strip()), [], ""
+    """``label`` in lines of at most ``width`` characters, broken at the spaces between
+    words, never inside a number or before a percent sign. A word longer than a line (a
+    long compound, an address) is broken with a hyphen, so that it does not run off the
+    chart's edge."""
+    words, lines, line = [], [], ""
+    for word in re.split(r"[ \t\n]+", _UNBREAKABLE_SPACE.sub("\u00a0", label).strip()):
+        while len(word) > width:
+            words.append(word[: width - 1] + "-")
+            word = word[width - 1 :]
+        words.append(word)
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
@@ -187,8 +194,14 @@ class ChartLayout:
         0.55 units."""
         return 0.035 * self.font_size
 
-    def wrap(self, label: str, narrower: int = 0) -> str:
-        return _wrap(label, self.label_characters - narrower)
+    def wrap(self, label: str) -> str:
+        """A bar's label in lines of at most ``label_characters`` (``_wrap``)."""
+        return _wrap(label, self.label_characters)
+
+    def wrap_heading(self, text: str) -> str:
+        """The title or a legend entry, in lines four characters shorter than a label's:
+        the title is bold and a point larger, and a legend entry sits beside its mark."""
+        return _wrap(text, self.label_characters - 4)
 
     def height(self, labels: list[str], *, title: str, legend: list[str]) -> float:
         """The figure's height in inches for bars labelled ``labels`` (wrapped), a ``title``
@@ -249,6 +262,16 @@ class ChartPart:
     image: bytes
     height: float
 
+    @classmethod
+    def from_png(cls, image: bytes) -> ChartPart:
+        """The part of a PNG drawn at ``PNG_DPI``, its height read from its header."""
+        return cls(image=image, height=png_size(image)[1] / PNG_DPI)
+
+
+def _part_title(title: str, part: int, parts: int) -> str:
+    """A part's title: "..., (del 2 av 3)"."""
+    return _("%(title)s (part %(part)s of %(parts)s)") % {"title": title, "part": part, "parts": parts}
+
 
 def _legend_handles(
     bars: list[ShareBar], national_label: str, peer_label: str, published_label: str, own_label: str | None
@@ -290,9 +313,9 @@ def shares_chart(
     with drawing_settings(layout.rc):
         handles = _legend_handles(bars, national_label, peer_label, published_label, own_label)
         for handle in handles:
-            handle.set_label(layout.wrap(handle.get_label(), 4))
+            handle.set_label(layout.wrap_heading(handle.get_label()))
         labels = [layout.wrap(bar.label) for bar in bars]
-        wrapped_title = layout.wrap(title, 4)
+        wrapped_title = layout.wrap_heading(title)
         positions, label_positions, units = _stacked_layout(labels)
         height = layout.height(labels, title=wrapped_title, legend=[handle.get_label() for handle in handles])
         figure, axes = _axes(layout, units, height)
@@ -350,9 +373,13 @@ def shares_chart_parts(
     first_height: float,
     page_height: float,
     title: str,
+    national_label: str,
+    peer_label: str,
+    published_label: str,
+    hidden_label: str,
+    own_label: str | None = None,
     preliminary: bool = False,
     layout: ChartLayout = PRINT_LAYOUT,
-    **labels,
 ) -> list[ChartPart]:
     """``shares_chart`` as PNG parts for print, so that no part is taller than a page: runs
     of consecutive bars, each part with the title (marked "part 1 of 3" when there are
@@ -360,20 +387,16 @@ def shares_chart_parts(
     (what is left of the current page) and the others at most ``page_height``; when fewer
     than three bars fit in ``first_height`` (or all of them, if fewer), the first part is
     sized for a whole page, and the caller starts one. A single bar taller than a page
-    makes a part of its own, which the caller must scale down. ``labels``: the label
-    arguments of ``shares_chart``."""
-    own_label = labels.get("own_label")
-    handles = _legend_handles(
-        bars, labels["national_label"], labels["peer_label"], labels["published_label"], own_label
-    )
-    legend = [layout.wrap(handle.get_label(), 4) for handle in handles]  # the most a part's legend holds
+    makes a part of its own, which the caller must scale down. No bars, no parts. The
+    label arguments are ``shares_chart``'s."""
+    if not bars:
+        return []
+    labels = {"national_label": national_label, "peer_label": peer_label, "published_label": published_label,
+              "hidden_label": hidden_label, "own_label": own_label}  # fmt: skip
+    handles = _legend_handles(bars, national_label, peer_label, published_label, own_label)
+    legend = [layout.wrap_heading(handle.get_label()) for handle in handles]  # the most a part's legend holds
     # Sized with the longest mark the title can get, on every part.
-    longest = chart_title(_("%(title)s (part %(part)s of %(parts)s)"), preliminary=preliminary) % {
-        "title": title,
-        "part": len(bars),
-        "parts": len(bars),
-    }
-    wrapped_title = layout.wrap(longest, 4)
+    wrapped_title = layout.wrap_heading(chart_title(_part_title(title, len(bars), len(bars)), preliminary=preliminary))
 
     def height(run: list[ShareBar]) -> float:
         return layout.height([layout.wrap(bar.label) for bar in run], title=wrapped_title, legend=legend)
@@ -389,15 +412,11 @@ def shares_chart_parts(
         runs[-1].append(bar)
     parts = []
     for number, run in enumerate(runs, start=1):
-        part_title = title
-        if len(runs) > 1:
-            part_title = _("%(title)s (part %(part)s of %(parts)s)") % {
-                "title": title, "part": number, "parts": len(runs)
-            }  # fmt: skip
+        part_title = _part_title(title, number, len(runs)) if len(runs) > 1 else title
         image = shares_chart(
             run, title=part_title, preliminary=preliminary, layout=layout, image_format="png", **labels
         )
-        parts.append(ChartPart(image=image, height=png_size(image)[1] / PNG_DPI))
+        parts.append(ChartPart.from_png(image))
     return parts
 
 
@@ -420,7 +439,7 @@ def scores_chart(
     title = chart_title(title, preliminary=preliminary)
     with drawing_settings(layout.rc):
         wrapped = [layout.wrap(label) for label in labels]
-        wrapped_title = layout.wrap(title, 4)
+        wrapped_title = layout.wrap_heading(title)
         positions, label_positions, units = _stacked_layout(wrapped)
         figure, axes = _axes(layout, units, layout.height(wrapped, title=wrapped_title, legend=[]))
         for index, (y, text_y, label, value) in enumerate(

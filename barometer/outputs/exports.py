@@ -242,6 +242,13 @@ class CsvExport(ExportFormat):
     def text_cell(self, value: str) -> str:
         return neutralise(value)
 
+    def cell(self, value):
+        """A yes/no (``synthetic``) as JSON writes it, ``true`` or ``false``, not Python's
+        ``True``."""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return super().cell(value)
+
     def render(self, report: AggregateReport) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer)

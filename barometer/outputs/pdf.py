@@ -26,6 +26,7 @@ from barometer.formatting import (
     format_share,
     lower_first,
 )
+from barometer.outputs.charts import PRINT_LAYOUT
 from barometer.reports.aggregate import weighting_statement
 from barometer.reports.workplace import (
     SOURCES,
@@ -93,20 +94,21 @@ def _own(row) -> str:
 
 
 def _chart(pdf: FPDF, report: WorkplaceReport, name: str) -> None:
-    """A chart of the report at the page's width and its text's own size (``PRINT_LAYOUT``),
-    in parts that each fit on a page with their title and legend (``chart_parts``): a
-    part that does not fit what is left of the page starts a new one. A part taller than a
-    whole page (one bar with a very long label) is scaled down to the page's height."""
+    """A chart of the report at its own size (``PRINT_LAYOUT``, as wide as the page inside
+    its margins, so that its text prints at 10 pt), in parts that each fit on a page with
+    their title and legend (``chart_parts``): a part that does not fit what is left of the
+    page starts a new one. A part taller than a whole page (one bar with a very long label)
+    is scaled down to the page's height."""
     page_height = pdf.h - pdf.t_margin - pdf.b_margin  # mm
     left = pdf.h - pdf.b_margin - pdf.get_y()
     for part in chart_parts(report, name, first_height=left / 25.4, page_height=page_height / 25.4):
-        height = part.height * 25.4
+        height = min(part.height * 25.4, page_height)  # as placed
         if height > pdf.h - pdf.b_margin - pdf.get_y():
             pdf.add_page()
-        if height > page_height:
+        if part.height * 25.4 > page_height:
             pdf.image(part.image, h=page_height, x=pdf.l_margin)
         else:
-            pdf.image(part.image, w=pdf.epw, x=pdf.l_margin)
+            pdf.image(part.image, w=PRINT_LAYOUT.width * 25.4, x=pdf.l_margin)
         pdf.ln(2)
 
 

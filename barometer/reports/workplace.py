@@ -9,6 +9,7 @@ round's results are published the report compares with the published barometers 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -48,6 +49,9 @@ from barometer.reports.rounds import is_preliminary
 from barometer.reports.scope import national_row_notes, suggestion_for, type_name
 from barometer.reports.summary import Summary, build_summary, comparison_groups, share_statement, shown_group_name
 from surveys.models import AnswerChoice, Response, Round, RoundKind
+
+if TYPE_CHECKING:
+    from barometer.outputs.charts import ChartPart, ShareBar
 
 
 @dataclass
@@ -513,7 +517,7 @@ def chart_rows(report: WorkplaceReport) -> dict[str, list[IndicatorRow]]:
     }
 
 
-def _share_bars(report: WorkplaceReport) -> tuple[list, dict]:
+def _share_bars(report: WorkplaceReport) -> tuple[list[ShareBar], dict]:
     """The shares chart's bars and its title and label arguments (``shares_chart``)."""
     from barometer.outputs.charts import ShareBar
 
@@ -570,32 +574,32 @@ def _culture_scores(report: WorkplaceReport) -> tuple[list[str], list[float | No
     return labels, values, arguments
 
 
-def chart_image(report: WorkplaceReport, name: str, image_format: str = "svg") -> str | bytes:
-    """One chart of the report (``name``: one of ``CHARTS``) for the web page, drawn for a
-    phone (``PHONE_LAYOUT``) with the active language's labels and numbers: SVG text, or
-    PNG bytes with ``image_format="png"``."""
+def chart_image(report: WorkplaceReport, name: str) -> str:
+    """One chart of the report (``name``: one of ``CHARTS``) for the web page as SVG text,
+    drawn for a phone (``PHONE_LAYOUT``) with the active language's labels and numbers.
+    The PDF draws its own (``chart_parts``)."""
     from barometer.outputs.charts import scores_chart, shares_chart
 
     if name == "shares":
         bars, arguments = _share_bars(report)
-        return shares_chart(bars, image_format=image_format, **arguments)
+        return shares_chart(bars, **arguments)
     labels, values, arguments = _culture_scores(report)
-    return scores_chart(labels, values, image_format=image_format, **arguments)
+    return scores_chart(labels, values, **arguments)
 
 
-def chart_parts(report: WorkplaceReport, name: str, *, first_height: float, page_height: float) -> list:
+def chart_parts(report: WorkplaceReport, name: str, *, first_height: float, page_height: float) -> list[ChartPart]:
     """One chart of the report for the PDF (``PRINT_LAYOUT``), as ``ChartPart``s (PNG and
-    height in inches) none taller than ``page_height`` inches, the first at most
-    ``first_height`` when it fits there (``shares_chart_parts``). The culture chart has a
-    few bars and is one part."""
-    from barometer.outputs.charts import PNG_DPI, PRINT_LAYOUT, ChartPart, png_size, scores_chart, shares_chart_parts
+    height in inches): the shares chart split into parts of at most ``page_height`` inches,
+    the first at most ``first_height`` when three bars fit there (``shares_chart_parts``;
+    a single bar with a label taller than a page is a part of its own, which the PDF
+    scales down). The culture chart has a few bars and is one part."""
+    from barometer.outputs.charts import PRINT_LAYOUT, ChartPart, scores_chart, shares_chart_parts
 
     if name == "shares":
         bars, arguments = _share_bars(report)
         return shares_chart_parts(bars, first_height=first_height, page_height=page_height, **arguments)
     labels, values, arguments = _culture_scores(report)
-    image = scores_chart(labels, values, image_format="png", layout=PRINT_LAYOUT, **arguments)
-    return [ChartPart(image=image, height=png_size(image)[1] / PNG_DPI)]
+    return [ChartPart.from_png(scores_chart(labels, values, image_format="png", layout=PRINT_LAYOUT, **arguments))]
 
 
 def pending_results_text(report: WorkplaceReport) -> str:

@@ -151,7 +151,8 @@ def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
 def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
     """Cells for ``sheet.append`` (an openpyxl worksheet, normal or write-only mode).
 
-    Numbers, dates and ``None`` are passed as they are, and so is a text that openpyxl
+    Numbers, dates, yes/no (``bool``, a logical cell) and ``None`` are passed as they are,
+    and so is a text that openpyxl
     stores as a string cell by itself: one that does not start with ``=`` and holds no
     disallowed character. Any other text becomes a string cell whose type is forced to
     ``s``, because openpyxl would store it as a formula, with disallowed characters
@@ -161,7 +162,7 @@ def xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
 
     cells: list[Any] = []
     for value in row:
-        if value is None or _is_number(value) or hasattr(value, "isoformat"):
+        if value is None or isinstance(value, bool) or _is_number(value) or hasattr(value, "isoformat"):
             cells.append(value)
             continue
         text = text_of(value)

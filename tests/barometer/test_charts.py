@@ -234,3 +234,21 @@ def test_a_chart_split_for_print_keeps_every_bar_once_in_order_and_each_part_on_
     runs.clear(), titles.clear()
     parts = shares_chart_parts(bars[:3], first_height=10.7, page_height=10.7, title=TITLE, **LEGEND)
     assert len(parts) == 1 and titles == [TITLE]
+
+
+def test_a_word_longer_than_a_line_is_broken_with_a_hyphen():
+    """Wrapping counted characters and broke only at spaces: a 90-character compound ran
+    past the chart's right edge and was cut off."""
+    from barometer.outputs.charts import _wrap
+
+    label = "Om " + "Innovasjonssamarbeidsprosjektleder" * 3 + " i kommunen"
+    lines = _wrap(label, 32).split("\n")
+    assert len(lines) > 3 and all(len(line) <= 32 for line in lines), lines
+    # Read back: a line ending in the hyphen goes on without a space.
+    assert "".join(line[:-1] if line.endswith("-") else line + " " for line in lines).strip() == label
+
+
+def test_a_chart_of_no_bars_has_no_parts_and_png_size_refuses_what_is_not_a_png():
+    assert shares_chart_parts([], first_height=5, page_height=10, title=TITLE, **LEGEND) == []
+    with pytest.raises(ValueError, match="not a PNG"):
+        png_size(b"GIF89a" + bytes(30))

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from barometer.models import PublishedSnapshot, StaffMembership
 from surveys.models import Municipality, Response, ResponseStatus, WorkplaceType
@@ -183,10 +184,16 @@ def test_every_row_of_every_file_names_its_round(world):
         rows = _csv(client, f"/statistikk/eksport.csv?round={round_.pk}")
         assert rows
         for row in rows:
-            assert (row["round"], row["round_name"], row["synthetic"]) == (round_.slug, round_.name, "True")
+            assert (row["round"], row["round_name"], row["synthetic"]) == (round_.slug, round_.name, "true")
         listed = json.loads(client.get(f"/statistikk/eksport.json?round={round_.pk}").content)
         assert listed["round"] == round_.slug and listed["synthetic"] is True
-        assert {indicator["round"] for indicator in listed["indicators"]} == {round_.slug}
+        assert {(row["round"], row["round_name"], row["synthetic"]) for row in listed["indicators"]} == {
+            (round_.slug, round_.name, True)
+        }
+        workbook = load_workbook(io.BytesIO(client.get(f"/statistikk/eksport.xlsx?round={round_.pk}").content))
+        sheet = list(workbook["indikatorer"].iter_rows(values_only=True))
+        assert sheet[0][:3] == ("round", "round_name", "synthetic")
+        assert {row[:3] for row in sheet[1:]} == {(round_.slug, round_.name, True)}
 
 
 def test_published_files_name_no_weighting_stratum(world):

@@ -125,6 +125,7 @@ def test_every_chart_in_the_pdf_fits_its_page_at_the_page_s_width(published_repo
     and the last bar ran into the footer. Now it is drawn for print and split into parts
     that each fit on a page."""
     from barometer.outputs import pdf as pdf_module
+    from barometer.outputs.charts import PRINT_LAYOUT
 
     placed = []
     original = pdf_module._NumberedPDF.image
@@ -145,7 +146,44 @@ def test_every_chart_in_the_pdf_fits_its_page_at_the_page_s_width(published_repo
     assert len(pages) >= 2
     for page, top, width, height, pdf in placed:
         assert top >= pdf.t_margin and top + height <= pdf.h - pdf.b_margin + 0.01, (page, top, height)
-        assert width == pytest.approx(pdf.epw, abs=0.5)  # at the page's width: text at its printed size
+        # Placed at its own size (1:1, so its text prints at 10 pt), the page's width inside its margins.
+        assert width == pytest.approx(PRINT_LAYOUT.width * 25.4) and width == pytest.approx(pdf.epw, abs=0.01)
     reader = PdfReader(io.BytesIO(response.content))
     everything = flat(" ".join(p.extract_text() for p in reader.pages))
     assert "Side 1 av" in everything
+
+
+def test_a_part_taller_than_a_page_is_scaled_down_on_the_page_it_starts(monkeypatch):
+    """A part taller than a page was checked at its full height, so it always started a
+    new page, leaving the one it began on empty; a short part still moves on to a new
+    page when it does not fit what is left."""
+    from PIL import Image
+
+    from barometer.outputs import pdf as pdf_module
+    from barometer.outputs.charts import PNG_DPI, PRINT_LAYOUT, ChartPart
+
+    def png(height_inches: float) -> bytes:
+        buffer = io.BytesIO()
+        size = (round(PRINT_LAYOUT.width * PNG_DPI), round(height_inches * PNG_DPI))
+        Image.new("RGB", size, "white").save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    parts = [ChartPart.from_png(png(16)), ChartPart.from_png(png(3))]
+    monkeypatch.setattr(pdf_module, "chart_parts", lambda *args, **kwargs: parts)
+    document = pdf_module._NumberedPDF(format="A4")
+    document.add_font("DejaVu", "", str(pdf_module.FONT_DIR / "DejaVuSans.ttf"))  # for the page footer
+    document.add_page()
+    assert document.epw == pytest.approx(PRINT_LAYOUT.width * 25.4, abs=0.01)  # drawn 1:1: text at 10 pt
+    placed = []
+    original = pdf_module._NumberedPDF.image
+
+    def image(self, name, *args, **kwargs):
+        top, info = self.get_y(), original(self, name, *args, **kwargs)
+        placed.append((self.page_no(), top, info.rendered_height))
+        return info
+
+    monkeypatch.setattr(pdf_module._NumberedPDF, "image", image)
+    pdf_module._chart(document, report=None, name="shares")
+    page_height = document.h - document.t_margin - document.b_margin
+    assert placed[0][:2] == (1, document.t_margin) and placed[0][2] == pytest.approx(page_height)
+    assert placed[1][0] == 2  # 3 inches do not fit under a full page
