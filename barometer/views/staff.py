@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -271,13 +272,30 @@ def codebook_xlsx(request: HttpRequest) -> FileResponse:
 @allow_methods("GET", "HEAD")
 @municipality_reports_required
 def workplace_reports(request: HttpRequest) -> HttpResponse:
-    """The workplace reports this user may open: their municipality's, or all for admins."""
-    responses = municipality_responses_for_staff(request.user).order_by("workplace__name")[:500]
+    """The workplace reports this user may open (their municipality's, or all for admins),
+    by workplace name, ``REPORTS_PER_PAGE`` a page (``?side=``), optionally only those whose
+    workplace's name holds ``?sok=`` (any case). The page says how many it shows of how
+    many: it used to stop at 500 without a word."""
+    responses = municipality_responses_for_staff(request.user).order_by("workplace__name", "pk")
+    search = request.GET.get("sok", "").strip()[:100]
+    if search:
+        responses = responses.filter(workplace__name__icontains=search)
+    page = Paginator(responses, REPORTS_PER_PAGE).get_page(request.GET.get("side"))
     municipality = None
     if not request.user.is_superuser and staff_municipality_id(request.user):
         municipality = Municipality.objects.filter(pk=staff_municipality_id(request.user)).first()
     return render(
         request,
         "barometer/staff/reports.html",
-        {"responses": responses, "sees_all": request.user.is_superuser, "municipality": municipality},
+        {
+            "responses": page.object_list,
+            "page": page,
+            "search": search,
+            "sees_all": request.user.is_superuser,
+            "municipality": municipality,
+        },
     )
+
+
+#: Rows on a page of ``/rapporter/``.
+REPORTS_PER_PAGE = 100

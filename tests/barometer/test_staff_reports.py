@@ -381,3 +381,31 @@ def test_public_workplaces_outside_the_municipality_include_state_ones(question_
     assert counted == {"other_municipalities", "state"}
     assert {codes[i] for i in specs["finding-quality-outside"].required_option_ids} == counted
     assert {codes[i] for i in specs["finding-quality-not-outside"].excluded_option_ids} == counted
+
+
+def test_the_report_list_pages_through_every_report_says_how_many_and_searches(
+    admin_client, barometer_data, question_set, register, monkeypatch
+):
+    """The list stopped at 500 of 3,062 without a word: the rest could not be reached."""
+    from barometer.views import staff
+
+    round_ = generate_round(question_set=question_set, slug="mange", name="Mange", workplaces=25).round
+    monkeypatch.setattr(staff, "REPORTS_PER_PAGE", 10)
+    seen = []
+    for number in (1, 2, 3):
+        page = admin_client.get(f"/rapporter/?side={number}", HTTP_ACCEPT_LANGUAGE="nb")
+        seen += [response.pk for response in page.context["responses"]]
+    html = page.content.decode()
+    assert "Viser 21–25 av 25 innsendte svar, etter virksomhetens navn." in html
+    assert "Side 3 av 3" in html and 'rel="prev"' in html and 'rel="next"' not in html
+    assert sorted(seen) == sorted(Response.objects.filter(round=round_).values_list("pk", flat=True))
+    # A page beyond the last shows the last; one that is no number, the first.
+    assert admin_client.get("/rapporter/?side=99").context["page"].number == 3
+    assert admin_client.get("/rapporter/?side=x").context["page"].number == 1
+    Workplace.objects.filter(pk=Response.objects.filter(round=round_).first().workplace_id).update(
+        name="Solsikken barnehage"
+    )
+    found = admin_client.get("/rapporter/", {"sok": " SOLSIKKEN "}, HTTP_ACCEPT_LANGUAGE="nb")
+    assert [response.workplace.name for response in found.context["responses"]] == ["Solsikken barnehage"]
+    none = admin_client.get("/rapporter/", {"sok": "finnes ikke"}, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Ingen virksomhet med «finnes ikke» i navnet har sendt inn svar." in none
