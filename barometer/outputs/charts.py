@@ -398,18 +398,19 @@ def shares_chart_parts(
     # Sized with the longest mark the title can get, on every part.
     wrapped_title = layout.wrap_heading(chart_title(_part_title(title, len(bars), len(bars)), preliminary=preliminary))
 
-    def height(run: list[ShareBar]) -> float:
-        return layout.height([layout.wrap(bar.label) for bar in run], title=wrapped_title, legend=legend)
+    wrapped = [layout.wrap(bar.label) for bar in bars]  # once, not once per run tried
 
-    if height(bars[: min(3, len(bars))]) > first_height:
+    def height(start: int, stop: int) -> float:
+        return layout.height(wrapped[start:stop], title=wrapped_title, legend=legend)
+
+    if height(0, min(3, len(bars))) > first_height:
         first_height = page_height
-    runs: list[list[ShareBar]] = [[]]
-    limit = first_height
-    for bar in bars:
-        if runs[-1] and height([*runs[-1], bar]) > limit:
-            runs.append([])
+    starts, limit = [0], first_height
+    for index in range(1, len(bars)):
+        if height(starts[-1], index + 1) > limit:
+            starts.append(index)
             limit = page_height
-        runs[-1].append(bar)
+    runs = [bars[start:stop] for start, stop in zip(starts, [*starts[1:], len(bars)], strict=True)]
     parts = []
     for number, run in enumerate(runs, start=1):
         part_title = _part_title(title, number, len(runs)) if len(runs) > 1 else title

@@ -102,10 +102,10 @@ def _chart(pdf: FPDF, report: WorkplaceReport, name: str) -> None:
     page_height = pdf.h - pdf.t_margin - pdf.b_margin  # mm
     left = pdf.h - pdf.b_margin - pdf.get_y()
     for part in chart_parts(report, name, first_height=left / 25.4, page_height=page_height / 25.4):
-        height = min(part.height * 25.4, page_height)  # as placed
-        if height > pdf.h - pdf.b_margin - pdf.get_y():
+        drawn = part.height * 25.4  # mm at its own size
+        if min(drawn, page_height) > pdf.h - pdf.b_margin - pdf.get_y():  # as placed
             pdf.add_page()
-        if part.height * 25.4 > page_height:
+        if drawn > page_height:
             pdf.image(part.image, h=page_height, x=pdf.l_margin)
         else:
             pdf.image(part.image, w=PRINT_LAYOUT.width * 25.4, x=pdf.l_margin)
