@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from barometer.formatting import format_number, format_share, lower_first
 
 #: Bumped whenever the drawing changes, so that cached charts (and their addresses) change too.
-DRAWING_VERSION = 11
+DRAWING_VERSION = 12
 
 # Colours with at least 4.5:1 contrast against white.
 NAVY = "#0b5394"
@@ -225,6 +225,15 @@ class ChartLayout:
 #: screen (about 296 px for the image) its text renders at 12 x 296 / 274 = 13 CSS px and
 #: never below 12; it grows in height with the number of bars, never in width.
 PHONE_LAYOUT = ChartLayout(width=3.8, font_size=12, label_characters=32)
+
+#: A desktop screen's (from 62em, Bootstrap's "lg"): 7.5 inches (540 pt) wide with 11 pt
+#: text, shown at most 48rem (768 px) wide, so its text renders at 11 x 96 / 72 = 14.7 CSS px
+#: at its own size and at 15.6 px when it fills 48rem; longer lines keep the labels short.
+WIDE_LAYOUT = ChartLayout(width=7.5, font_size=11, label_characters=72)
+
+#: The layouts a page asks for by name (``?bredde=``), phone first: a page's ``<picture>``
+#: offers the wide one to a wide screen, and an address without a name gets the phone's.
+SCREEN_LAYOUTS = {"telefon": PHONE_LAYOUT, "bred": WIDE_LAYOUT}
 
 #: The PDF's: the width of an A4 page inside fpdf2's 1 cm margins (190 mm), with 10 pt text,
 #: placed at its own size (1:1), so that its text prints at 10 pt.

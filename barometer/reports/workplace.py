@@ -51,7 +51,7 @@ from barometer.reports.summary import Summary, build_summary, comparison_groups,
 from surveys.models import AnswerChoice, Response, Round, RoundKind
 
 if TYPE_CHECKING:
-    from barometer.outputs.charts import ChartPart, ShareBar
+    from barometer.outputs.charts import ChartLayout, ChartPart, ShareBar
 
 
 @dataclass
@@ -574,17 +574,19 @@ def _culture_scores(report: WorkplaceReport) -> tuple[list[str], list[float | No
     return labels, values, arguments
 
 
-def chart_image(report: WorkplaceReport, name: str) -> str:
+def chart_image(report: WorkplaceReport, name: str, layout: ChartLayout | None = None) -> str:
     """One chart of the report (``name``: one of ``CHARTS``) for the web page as SVG text,
-    drawn for a phone (``PHONE_LAYOUT``) with the active language's labels and numbers.
-    The PDF draws its own (``chart_parts``)."""
-    from barometer.outputs.charts import scores_chart, shares_chart
+    drawn in ``layout`` (one of ``SCREEN_LAYOUTS``; a phone's, ``PHONE_LAYOUT``, by
+    default) with the active language's labels and numbers. The PDF draws its own
+    (``chart_parts``)."""
+    from barometer.outputs.charts import PHONE_LAYOUT, scores_chart, shares_chart
 
+    layout = layout or PHONE_LAYOUT
     if name == "shares":
         bars, arguments = _share_bars(report)
-        return shares_chart(bars, **arguments)
+        return shares_chart(bars, layout=layout, **arguments)
     labels, values, arguments = _culture_scores(report)
-    return scores_chart(labels, values, **arguments)
+    return scores_chart(labels, values, layout=layout, **arguments)
 
 
 def chart_parts(report: WorkplaceReport, name: str, *, first_height: float, page_height: float) -> list[ChartPart]:

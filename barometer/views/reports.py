@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from barometer.access import report_response_for_staff, report_response_for_token, signed_in_required
 from barometer.engine.cache import cached
 from barometer.engine.disclosure import MIN_PUBLISHED, MIN_UNKNOWN
-from barometer.outputs.charts import DRAWING_VERSION
+from barometer.outputs.charts import DRAWING_VERSION, PHONE_LAYOUT, SCREEN_LAYOUTS, ChartLayout
 from barometer.outputs.pdf import report_pdf
 from barometer.reports.workplace import (
     available_charts,
@@ -77,6 +77,16 @@ def chart_query(weighted: bool) -> str:
     if not weighted:
         params["vekting"] = "av"
     return params.urlencode()
+
+
+def chart_layout(request: HttpRequest) -> tuple[str, ChartLayout]:
+    """The layout a chart's address asks for (``?bredde=``, a name in ``SCREEN_LAYOUTS``)
+    with its name; a phone's (``PHONE_LAYOUT``) when it names none or one that is unknown,
+    so that an old or edited address still gets a chart."""
+    name = request.GET.get("bredde", "")
+    if name in SCREEN_LAYOUTS:
+        return name, SCREEN_LAYOUTS[name]
+    return "telefon", PHONE_LAYOUT
 
 
 def _render_report(request: HttpRequest, response: Response, token: str | None) -> HttpResponse:
@@ -159,6 +169,7 @@ def _submitted(request: HttpRequest, token: str) -> Response:
 def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     response = _submitted(request, token)
     weighted = wants_weighting(request)
+    layout_name, layout = chart_layout(request)
     language = request.GET.get("sprak")
     if language in dict(settings.LANGUAGES):
         # The address names the language, so the chart does not depend on a cookie.
@@ -167,9 +178,9 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     def draw() -> str:
         report = build_workplace_report(response, weighted=weighted)
         # An empty string is cached too: the report has no such chart.
-        return chart_image(report, name) if name in available_charts(report) else ""
+        return chart_image(report, name, layout) if name in available_charts(report) else ""
 
-    key = (response.pk, name, weighted, get_language(), DRAWING_VERSION)
+    key = (response.pk, name, weighted, get_language(), layout_name, DRAWING_VERSION)
     comparison, also = _report_version_rounds(response)
     svg = cached(comparison, "chart", key, draw, also=also)
     if not svg:

@@ -28,7 +28,7 @@ from barometer.outputs.charts import ShareBar, shares_chart
 from barometer.reports.aggregate import aggregate_report, describe
 from barometer.reports.findings import findings
 from barometer.reports.rounds import is_preliminary
-from barometer.views.reports import wants_weighting, weighting_links
+from barometer.views.reports import chart_layout, wants_weighting, weighting_links
 from config.methods import allow_methods
 from surveys.models import Municipality, Round, RoundKind
 from surveys.questionnaire import Questionnaire
@@ -69,6 +69,7 @@ def aggregate(request: HttpRequest) -> HttpResponse:
     # The chart and the files name the round shown, also when it was the default.
     query = request.GET.copy()
     query["round"] = str(round_.pk)
+    query.pop("bredde", None)  # the chart's layout is the <picture>'s to choose
     return render(
         request,
         "barometer/staff/aggregate.html",
@@ -117,6 +118,7 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
     # Whether the figures may still change moves with the clock, not with any answer: it is
     # part of the key, so that a chart drawn during fieldwork is not served once it is over.
     preliminary = is_preliminary(round_)
+    layout_name, layout = chart_layout(request)
 
     def draw() -> str:
         report = aggregate_report(round_, form.to_filter(), weighted=weighted, published=published)
@@ -137,10 +139,11 @@ def aggregate_chart(request: HttpRequest) -> HttpResponse:
             published_label=_("Published, Norway"),
             hidden_label=str(NOT_SHOWN),
             preliminary=preliminary,
+            layout=layout,
         )
 
     # Code changes (a new drawing) move the figures version itself (``code_digest``).
-    parts = (form.to_filter(), weighted, published, preliminary, get_language())
+    parts = (form.to_filter(), weighted, published, preliminary, get_language(), layout_name)
     svg = cached(round_.pk, "aggregate-chart", parts, draw)
     if not svg:
         raise Http404("not published")

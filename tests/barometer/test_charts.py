@@ -252,3 +252,37 @@ def test_a_chart_of_no_bars_has_no_parts_and_png_size_refuses_what_is_not_a_png(
     assert shares_chart_parts([], first_height=5, page_height=10, title=TITLE, **LEGEND) == []
     with pytest.raises(ValueError, match="not a PNG"):
         png_size(b"GIF89a" + bytes(30))
+
+
+def test_a_wide_screen_gets_the_wide_drawing_and_any_other_address_a_phones(published_reports, admin_client):
+    """The report and the statistics page drew their charts phone-narrow (3.8 inches) for
+    every screen, so a desktop showed a 365 px column of 12 pt text. Their ``<picture>``
+    offers the wide drawing (``?bredde=bred``) from 62em; an unknown layout is a phone's."""
+    from django.test import Client
+
+    from barometer.outputs.charts import WIDE_LAYOUT
+
+    response = published_reports["workplace"]
+    respondent = Client()
+    charts = {
+        "report": (respondent, f"/s/{response.link_token}/rapport/figur/shares.svg?sprak=nb"),
+        "statistics": (admin_client, f"/statistikk/figur.svg?round={response.round_id}"),
+    }
+    pages = {
+        "report": respondent.get(f"/s/{response.link_token}/rapport/").content.decode(),
+        "statistics": admin_client.get(f"/statistikk/?round={response.round_id}&bredde=bred").content.decode(),
+    }
+
+    def width(client, address: str) -> float:
+        answer = client.get(address)
+        assert answer.status_code == 200, (address, answer.status_code)
+        return float(re.search(r'viewBox="0 0 ([\d.]+) ', answer.content.decode()).group(1))
+
+    for name, (client, address) in charts.items():
+        assert width(client, address) == pytest.approx(PHONE_LAYOUT.width * 72)
+        assert width(client, address + "&bredde=bred") == pytest.approx(WIDE_LAYOUT.width * 72)
+        assert width(client, address + "&bredde=%C3%A6") == pytest.approx(PHONE_LAYOUT.width * 72)
+        source = re.search(r'<source media="\(min-width: 62em\)" srcset="([^"]+)"', pages[name])
+        assert source and source.group(1).count("bredde=bred") == 1, name
+        img = re.search(r'<picture><source [^>]*><img src="([^"]+)"', pages[name])
+        assert img and "bredde" not in img.group(1), name

@@ -17,17 +17,18 @@ DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONES = [(320, 568), (375, 667), (1280, 900)]
 
 
-def chart_text_sizes(page) -> list[tuple[str, float]]:
-    """(chart address, its smallest text in CSS px as rendered) for every chart on the page:
-    font size x the image's rendered width / the SVG's own (viewBox) width."""
+def chart_text_sizes(page) -> list[tuple[str, float, float]]:
+    """(chart address the browser chose, its smallest text in CSS px as rendered, its
+    rendered width in CSS px) for every chart on the page: font size x the image's rendered
+    width / the SVG's own (viewBox) width."""
     result = []
     for image in page.locator("main figure img").all():
-        src = image.get_attribute("src")
-        body = page.request.get(page.url.split("/s/")[0] + src if src.startswith("/") else src).text()
+        src = image.evaluate("img => img.currentSrc")  # the <picture>'s choice for this screen
+        body = page.request.get(src).text()
         own_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', body).group(1))
         smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)px"', body))
         rendered = image.evaluate("img => img.getBoundingClientRect().width")
-        result.append((src, smallest * rendered / own_width))
+        result.append((src, smallest * rendered / own_width, rendered))
     return result
 
 
@@ -51,7 +52,11 @@ def test_the_report_reads_on_a_phone(live_server, new_context, site, language, a
         assert scroll_width <= inner_width, f"{where} scrolls sideways ({scroll_width} px in {inner_width} px)"
         sizes = chart_text_sizes(page)
         assert sizes, f"{where}: no charts"
-        for src, size in sizes:
+        for src, size, rendered in sizes:
             assert size >= 12, f"{where}: text in {src} renders at {size:.1f} px"
+            # A wide screen gets the wide drawing, shown wide: not a phone's chart in a column.
+            wide = width >= 992
+            assert ("bredde=bred" in src) == wide, f"{where}: {src} is not the drawing for this screen"
+            assert rendered >= 600 if wide else rendered <= width, f"{where}: {src} is shown {rendered:.0f} px wide"
         violations = axe(page)
         assert not violations, f"{where}: {violations}"
