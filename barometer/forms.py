@@ -34,14 +34,22 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
         queryset=Round.objects.filter(kind=RoundKind.NATIONAL).order_by("-opens_at"),
         required=False,
         empty_label=None,
+        # Each message says what to do, not Django's "Select a valid choice" (an edited address).
+        error_messages={"invalid_choice": _("There is no such round. Choose a round from the list.")},
     )
-    group = forms.ChoiceField(label=_("Sector or type of workplace"), choices=_group_choices, required=False)
+    group = forms.ChoiceField(
+        label=_("Sector or type of workplace"),
+        choices=_group_choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a sector or type of workplace from the list.")},
+    )
     size_class = forms.TypedChoiceField(
         label=_("Municipality size"),
         choices=[("", _("All sizes")), *SizeClass.choices],
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={"invalid_choice": _("Choose a municipality size from the list.")},
     )
     centrality = forms.TypedChoiceField(
         label=_("Centrality"),
@@ -49,6 +57,7 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={"invalid_choice": _("Choose a centrality class from the list.")},
     )
     county = forms.ModelChoiceField(
         label=_("County"),
@@ -56,6 +65,7 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
         to_field_name="number",
         required=False,
         empty_label=_("All counties"),
+        error_messages={"invalid_choice": _("Choose a county from the list.")},
     )
 
     def __init__(self, *args, fixed_set_only: bool = False, **kwargs):

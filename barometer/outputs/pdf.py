@@ -158,7 +158,8 @@ def report_pdf(report: WorkplaceReport, web_address: str = "") -> bytes:
         text(pending_results_text(report))
     elif report.round is not None:
         text(
-            _("Compared with: %(round)s (%(n)s workplaces)")
+            # As the web page words it: a round's name may end in brackets of its own.
+            _("Compared with the %(n)s workplaces that answered in the round “%(round)s”.")
             % {"round": report.round.localized_name, "n": format_count(report.responses_nationally)}
         )
         # The same words as the page's note (barometer/partials/disclosure_note.html).

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from barometer.access import report_response_for_staff, report_response_for_token, signed_in_required
 from barometer.engine.cache import cached
@@ -189,6 +190,15 @@ def report_chart(request: HttpRequest, token: str, name: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+def pdf_filename(response_id: int | None = None) -> str:
+    """The report PDF's file name in the active language ("innovasjonsbarometeret-rapport.pdf"
+    in Norwegian, "innovasjonsbarometeret-report.pdf" in English), with the response's id
+    when staff download it, so that two workplaces' reports are never saved as one."""
+    # Translators: a file name: lower case, no spaces, no æ, ø or å.
+    stem = _("innovasjonsbarometeret-report")
+    return f"{stem}-{response_id}.pdf" if response_id is not None else f"{stem}.pdf"
+
+
 def _pdf_download(
     request: HttpRequest, response: Response, web_address: str, *, staff: bool, filename: str
 ) -> HttpResponse:
@@ -203,7 +213,7 @@ def report_pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     response = _submitted(request, token)
     return _pdf_download(
         request, response, reverse("barometer:report", args=[token]), staff=False,
-        filename="innovasjonsbarometeret-rapport.pdf",
+        filename=pdf_filename(),
     )  # fmt: skip
 
 
@@ -215,7 +225,7 @@ def report_pdf_for_staff(request: HttpRequest, response_id: int) -> HttpResponse
     response = _submitted_for_staff(request, response_id)
     return _pdf_download(
         request, response, reverse("barometer:staff_report", args=[response.pk]), staff=True,
-        filename=f"innovasjonsbarometeret-rapport-{response.pk}.pdf",
+        filename=pdf_filename(response.pk),
     )  # fmt: skip
 
 

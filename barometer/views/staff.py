@@ -173,7 +173,8 @@ def aggregate_export(request: HttpRequest, file_format: str) -> HttpResponse:
     response = HttpResponse(content, content_type=export.content_type)
     # The group in the name too, so that files for two groups are never saved as one.
     group = file_name_part(describe(report.filter)) if report.filter.active() else ""
-    suffix = (f"-{group}" if group else "") + ("" if report.weighted else "-uvektet")
+    # In the reader's language, as the group's name is: "-unweighted" in English.
+    suffix = (f"-{group}" if group else "") + ("" if report.weighted else f"-{file_name_part(_('unweighted'))}")
     response["Content-Disposition"] = f'attachment; filename="barometer-{report.round.slug}{suffix}.{export.extension}"'
     return response
 

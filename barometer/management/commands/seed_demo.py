@@ -26,16 +26,16 @@ from surveys.models import PopulationCell, QuestionSet, QuestionSetStatus, Regio
 MAX_WORKPLACES = 20_000
 DEMO_SLUG = "syntetisk-demo"
 DEMO_NAMES = {
-    "name": "Syntetisk demorunde (genererte svar, ikke ekte data)",
-    "name_nn": "Syntetisk demorunde (genererte svar, ikkje ekte data)",
-    "name_en": "Synthetic demo round (generated answers, not real data)",
+    "name": "Syntetisk demorunde – genererte svar, ikke ekte data",
+    "name_nn": "Syntetisk demorunde – genererte svar, ikkje ekte data",
+    "name_en": "Synthetic demo round – generated answers, not real data",
 }
 DEMO_NAME = DEMO_NAMES["name"]
 FIELDWORK_SLUG = "demo-feltarbeid"
 FIELDWORK_NAMES = {
-    "name": "Demorunde i feltarbeid (oppdiktede arbeidsplasser, ikke ekte data)",
-    "name_nn": "Demorunde i feltarbeid (oppdikta arbeidsplassar, ikkje ekte data)",
-    "name_en": "Demo round in fieldwork (invented workplaces, not real data)",
+    "name": "Demorunde i feltarbeid – oppdiktede arbeidsplasser, ikke ekte data",
+    "name_nn": "Demorunde i feltarbeid – oppdikta arbeidsplassar, ikkje ekte data",
+    "name_en": "Demo round in fieldwork – invented workplaces, not real data",
 }
 # Invented: how many workplaces each answer stands for, per type (the inverse response rate).
 RESPONSE_RATE_INVERSE = {

@@ -1,0 +1,64 @@
+"""An edited address on /statistikk/ (a round or a group that is not in the lists) said
+Django's "Velg et gyldig valg. … er ikke ett av de tilgjengelige valgene." Each field now
+says what to do in the reader's language, on the page and on the files' addresses."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+LANGUAGES = ("nb", "nn", "en")
+
+EDITED = [
+    ("round", "999999", "There is no such round. Choose a round from the list."),
+    ("round", "abc", "There is no such round. Choose a round from the list."),
+    ("group", "type:castle", "Choose a sector or type of workplace from the list."),
+    ("size_class", "99", "Choose a municipality size from the list."),
+    ("size_class", "x", "Choose a municipality size from the list."),
+    ("centrality", "0", "Choose a centrality class from the list."),
+    ("county", "9999", "Choose a county from the list."),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("field", "value", "message"), EDITED)
+def test_an_edited_filter_says_what_to_choose(published_reports, admin_client, language, field, value, message):
+    from django.utils import translation
+
+    admin_client.cookies["barometer_language"] = language
+    round_id = published_reports["workplace"].round_id
+    query = f"{field}={value}" if field == "round" else f"round={round_id}&{field}={value}"
+    page = admin_client.get(f"/statistikk/?{query}")
+    assert page.status_code == 400
+    text = html.unescape(page.content.decode())
+    with translation.override(language):
+        assert translation.gettext(message) in text, (field, value)
+    for django_words in ("Select a valid choice", "Velg et gyldig valg", "Vel eit gyldig val"):
+        assert django_words not in text
+    export = admin_client.get(f"/statistikk/eksport.csv?{query}")
+    assert export.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("language", "report", "unweighted"),
+    [
+        ("nb", "innovasjonsbarometeret-rapport", "-uvektet"),
+        ("nn", "innovasjonsbarometeret-rapport", "-uvekta"),
+        ("en", "innovasjonsbarometeret-report", "-unweighted"),
+    ],
+)
+def test_a_download_is_named_in_the_readers_language(published_reports, admin_client, language, report, unweighted):
+    """An English reader saved "innovasjonsbarometeret-rapport.pdf" and "…-uvektet.csv"."""
+    from django.test import Client
+
+    response = published_reports["workplace"]
+    respondent = Client()
+    for client in (respondent, admin_client):
+        client.cookies["barometer_language"] = language
+    own = respondent.get(f"/s/{response.link_token}/rapport/rapport.pdf")
+    assert own["Content-Disposition"] == f'attachment; filename="{report}.pdf"'
+    staff = admin_client.get(f"/rapporter/{response.pk}/rapport.pdf")
+    assert staff["Content-Disposition"] == f'attachment; filename="{report}-{response.pk}.pdf"'
+    export = admin_client.get(f"/statistikk/eksport.csv?round={response.round_id}&vekting=av")
+    assert export["Content-Disposition"].endswith(f'{unweighted}.csv"'), export["Content-Disposition"]
