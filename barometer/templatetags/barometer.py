@@ -9,6 +9,7 @@ from barometer.formatting import (
     format_estimate_interval,
     format_number,
     format_share,
+    in_sentence,
     lower_first,
     shares_decimals,
     with_weighting,
@@ -48,6 +49,13 @@ def lowerfirst(value):
     """A statement with a lower-case first letter and the rest as it is (``lower`` would
     lower "KS" too)."""
     return lower_first(value)
+
+
+@register.filter(name="in_sentence")
+def in_sentence_filter(value):
+    """A group's name inside a sentence (``barometer.formatting.in_sentence``): a workplace
+    type or sector in lower case ("minus sykehjem"), a county as it is."""
+    return in_sentence(value)
 
 
 @register.filter

@@ -178,7 +178,15 @@ def test_findings_page_sets_each_finding_beside_the_published_statement(client, 
     assert len(medium) == 2, [(b.title, b.verdict) for b in page.context["breakdowns"]]
     for breakdown in medium:
         for higher, lower, _difference in breakdown.differences:
-            assert f"{higher} mot {lower}:" in html and lower[0].islower(), lower
+            assert f"{higher} minus {lower}:" in html and lower[0].islower(), lower
+    # Every difference says what is taken from what (an analyst read "+9" beside 77 % and
+    # 67 % and could not tell the order), and that it is of the unrounded figures.
+    assert "regnet ut fra tallene før avrunding" in html
+    findings_with_difference = [f for f in page.context["findings"] if f.difference]
+    assert html.count("Forskjell (første rad minus andre rad):") == len(findings_with_difference) > 0
+    for breakdown in page.context["breakdowns"]:
+        for higher, lower, _difference in breakdown.differences:
+            assert f"<li>{higher} minus {lower}:" in html, (higher, lower)
     # Each breakdown row names its group in full: a bare "2" beside "of workplaces with an
     # innovation" reads as two workplaces.
     labels = {row.label for breakdown in page.context["breakdowns"] for row in breakdown.rows}
