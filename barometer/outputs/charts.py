@@ -15,14 +15,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 import matplotlib
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from matplotlib import patheffects
+from matplotlib.dates import AutoDateLocator, num2date
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from barometer.formatting import format_number, format_share, lower_first
 
@@ -472,19 +475,34 @@ def scores_chart(
         return _render(figure, title, image_format, tight=False, rc=layout.rc)
 
 
-def daily_chart(days: list[tuple[object, int]], *, title: str, empty_label: str) -> str:
-    """Submissions per day as bars, dates on the x axis."""
-    with drawing_settings(RC):
-        figure = Figure(figsize=(8, 3))
+def daily_chart(
+    days: list[tuple[date, int]], *, title: str, empty_label: str, layout: ChartLayout = PHONE_LAYOUT
+) -> str:
+    """Submissions per day as bars (SVG text): ``days`` are (day, count) pairs, oldest first.
+    Phone first, as the report's charts (``PHONE_LAYOUT``, or ``layout``); the dates are
+    written as the page's table writes them without the year ("22. november", "November
+    22"), at most four on a phone, and the counts on whole numbers only."""
+    with drawing_settings(layout.rc):
+        wrapped_title = layout.wrap_heading(title)
+        title_lines = wrapped_title.count("\n") + 1
+        height = 0.55 * layout.width + title_lines * (layout.font_size + 1) * 1.25 / 72
+        figure = Figure(figsize=(layout.width, height), layout="constrained")
         axes = figure.subplots()
         if days:
-            axes.bar([day for day, _count in days], [count for _day, count in days], color=NAVY)
-            figure.autofmt_xdate()
+            axes.bar([day for day, _count in days], [count for _day, count in days], color=NAVY, width=0.8)
+            # Never more dates than fit side by side: "22. november" is about 6 em wide.
+            most = max(2, min(8, int(layout.width * 72 / (layout.font_size * 7.5))))
+            axes.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=most))
+            axes.xaxis.set_major_formatter(
+                FuncFormatter(lambda value, _pos: date_format(num2date(value).date(), "MONTH_DAY_FORMAT"))
+            )
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         else:
+            axes.set_xticks([])
             axes.text(0.5, 0.5, empty_label, ha="center", va="center", transform=axes.transAxes, color=GREY)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_number(value, 0)))
         axes.grid(axis="y", color="#d9d9d9", linewidth=0.8)
         axes.set_axisbelow(True)
         axes.spines[["top", "right"]].set_visible(False)
-        axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
-        return _render(figure, title, "svg")
+        figure.suptitle(wrapped_title, x=0.02, ha="left", fontsize=layout.font_size + 1, fontweight="bold")
+        return _render(figure, title, "svg", tight=False, rc=layout.rc)

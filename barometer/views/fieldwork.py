@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from barometer.access import admin_required, fieldwork_required
 from barometer.outputs.charts import daily_chart
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
+from barometer.views.reports import chart_layout
 from config.methods import allow_methods
 from surveys.dates import in_oslo
 from surveys.models import Round, RoundKind
@@ -53,7 +54,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
     days = submissions_per_day(round_)
-    svg = daily_chart(days, title=_("Submissions per day"), empty_label=_("No submissions yet"))
+    _name, layout = chart_layout(request)
+    svg = daily_chart(days, title=_("Submissions per day"), empty_label=_("No submissions yet"), layout=layout)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 

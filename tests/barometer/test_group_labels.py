@@ -531,10 +531,12 @@ def test_the_report_charts_name_each_base_with_among_as_the_tables_do(published_
     assert "Nationally" in culture and f"Nursing homes, {base}" not in culture, culture
     client.cookies["barometer_language"] = "en"
     page = client.get(url).content.decode()
-    assert (
-        "Share of workplaces for which each measure holds, nationally and in your peer group. Where a bar names a "
-        "group of workplaces, the share is among those." in page
-    )
+    # The caption names the chart; the sentence about bars is in its drawn title and its
+    # text alternative, not said a third time under it.
+    assert "Share of workplaces for which each measure holds, nationally and in your peer group. The sections" in page
+    alt = re.search(r'<img src="[^"]*shares\.svg[^"]*"[^>]* alt="([^"]*)"', page).group(1)
+    assert "Where a bar names a group of workplaces, the share is among those." in html.unescape(alt), alt
+    assert page.count("Where a bar names a group of workplaces") == 1
     assert "share of the workplaces named in its label" not in page
 
 

@@ -60,3 +60,36 @@ def test_the_report_reads_on_a_phone(live_server, new_context, site, language, a
             assert rendered >= 600 if wide else rendered <= width, f"{where}: {src} is shown {rendered:.0f} px wide"
         violations = axe(page)
         assert not violations, f"{where}: {violations}"
+
+
+def test_the_round_dashboard_reads_on_a_phone(live_server, new_context, site):
+    """The submissions chart was drawn 8 inches wide with 10 pt text (about 5 CSS px on a
+    phone) and dated "2026-11-22" beside a table that says "22. november 2026"; its tables
+    were cut off at the screen's edge with nothing saying there was more."""
+    from tests.browser.site import CURRENT_ROUND
+    from tests.browser.test_every_page import log_in
+
+    for width, height in PHONES:
+        page = new_context(viewport={"width": width, "height": height}, locale="nb").new_page()
+        log_in(page, live_server.url, site.admin.username)
+        open_page(page, f"{live_server.url}/statistikk/runder/{CURRENT_ROUND}/")
+        where = f"the round dashboard at {width} px"
+        scroll_width, inner_width = page.evaluate(SCROLL_WIDTH)
+        assert scroll_width <= inner_width, f"{where} scrolls sideways ({scroll_width} px in {inner_width} px)"
+        [(src, size, _rendered)] = chart_text_sizes(page)
+        assert size >= 12, f"{where}: text in {src} renders at {size:.1f} px"
+        assert ("bredde=bred" in src) == (width >= 992), f"{where}: {src} is not the drawing for this screen"
+        body = page.request.get(src).text()
+        ticks = re.findall(r"<text[^>]*>([^<]*)</text>", body)
+        assert any(re.fullmatch(r"\d{1,2}\. [a-zæøå]+", tick) for tick in ticks), ticks
+        assert not any(re.search(r"\d{4}-\d{2}", tick) for tick in ticks), ticks
+        # A table wider than the screen says so with a shadow at the edge it scrolls to.
+        region = page.locator("#progress-all").locator("xpath=ancestor::div[contains(@class, 'table-scroll')]")
+        wide, shown, layers = region.evaluate(
+            "el => [el.scrollWidth, el.clientWidth, getComputedStyle(el).backgroundImage]"
+        )
+        assert layers.count("radial-gradient") == 2, layers
+        if width < 992:
+            assert wide > shown, f"{where}: the progress table fits; the shadow is not tried"
+            cell = page.locator("#progress-all").locator("xpath=ancestor::table//td").first
+            assert cell.evaluate("td => getComputedStyle(td).backgroundColor") == "rgba(0, 0, 0, 0)"
