@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 
+from django import forms
+from django.db import models
+
 #: Characters not allowed in XML 1.0, and the C0/C1 control characters except tab, LF and CR.
 DISALLOWED = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: What a writer puts in place of a disallowed character (the Unicode replacement character).
@@ -51,12 +54,52 @@ def validate_allowed_characters(value: str) -> None:
         )
 
 
+def refuse_other_digits(value):
+    """``value`` as it is when it is not text or its digits are 0-9; raises
+    ``ValidationError`` (code ``other_digits``) when it holds another script's digits
+    ("٣٠", "３０"), which Python's ``int`` and ``Decimal`` read silently as 30."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, str) and any(character.isdigit() and not character.isascii() for character in value):
+        raise ValidationError(_("Write the number with the digits 0–9."), code="other_digits")
+    return value
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """Django's ``IntegerField`` reading only the digits 0-9 (``refuse_other_digits``)."""
+
+    def to_python(self, value):
+        return super().to_python(refuse_other_digits(value))
+
+
+class AsciiDecimalField(forms.DecimalField):
+    """Django's ``DecimalField`` reading only the digits 0-9 (``refuse_other_digits``)."""
+
+    def to_python(self, value):
+        return super().to_python(refuse_other_digits(value))
+
+
+class AsciiFloatField(forms.FloatField):
+    """Django's ``FloatField`` reading only the digits 0-9 (``refuse_other_digits``)."""
+
+    def to_python(self, value):
+        return super().to_python(refuse_other_digits(value))
+
+
 class AllowedCharactersAdminMixin:
-    """For a ModelAdmin: every text field of its forms refuses disallowed characters."""
+    """For a ModelAdmin: every text field of its forms refuses disallowed characters, and
+    every number field digits other than 0-9 (a number the admin stores is the number
+    written, as the questionnaire's and the imports' are)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        from django import forms
-
+        if not db_field.choices and "form_class" not in kwargs:
+            if isinstance(db_field, models.IntegerField):
+                kwargs["form_class"] = AsciiIntegerField
+            elif isinstance(db_field, models.DecimalField):
+                kwargs["form_class"] = AsciiDecimalField
+            elif isinstance(db_field, models.FloatField):
+                kwargs["form_class"] = AsciiFloatField
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(formfield, forms.CharField):
             formfield.validators.append(validate_allowed_characters)

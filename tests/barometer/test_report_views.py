@@ -115,8 +115,22 @@ def test_report_query_count_does_not_grow_with_the_number_of_responses(admin_cli
 def test_synthetic_rounds_are_labelled(admin_client, demo_round):
     round_ = demo_round(30).round
     response = Response.objects.filter(round=round_).first()
+    admin_client.cookies["barometer_language"] = "en"
     html = admin_client.get(f"/rapporter/{response.pk}/").content.decode()
     assert "synthetic-banner" in html
+    assert "The comparison round is generated to resemble the published figures" in html
+    # A staff page about the round itself says that round is generated, not "the comparison round".
+    pages = {
+        "statistics": f"/statistikk/?round={round_.pk}",
+        "findings": f"/statistikk/funn/?round={round_.pk}",
+        "dashboard": f"/statistikk/runder/{round_.slug}/",
+    }
+    for name, address in pages.items():
+        page = admin_client.get(address)
+        assert page.status_code == 200, (name, page.status_code)
+        text = page.content.decode()
+        assert "The round shown is generated; it contains no real answers." in text, name
+        assert "comparison round" not in text, name
 
 
 def _invitation_to_a_published_report(question_set, slug: str) -> Invitation:

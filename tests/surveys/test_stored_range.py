@@ -358,3 +358,54 @@ def test_the_admin_refuses_a_workplace_of_no_employees_as_the_imports_do(admin_c
     assert response.context["adminform"].form.errors["employees"] == [message]
     workplace.refresh_from_db()
     assert workplace.employees == before
+
+
+OTHER_DIGITS = {
+    "nb": "Skriv tallet med sifrene 0–9.",
+    "nn": "Skriv talet med siffera 0–9.",
+    "en": "Write the number with the digits 0–9.",
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize("written", ["٣٠", "３０", "3٠", "۳۰"], ids=["arabic-indic", "fullwidth", "mixed", "persian"])
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [(Municipality, "population"), (Workplace, "employees"), (Region, "position"), (PopulationCell, "workplaces")],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_admin_number_fields_read_only_the_digits_0_to_9(
+    admin_client, national_round, workplace, language, written, model, field
+):
+    """Django's number fields read "٣٠" or "３０" as 30 (Python's ``int`` does), so the
+    admin stored a number no one could see had been written; the questionnaire and the
+    imports refuse it."""
+    from surveys.models import WorkplaceType
+
+    PopulationCell.objects.create(
+        round=national_round, workplace_type=WorkplaceType.KINDERGARTEN, region=Region.objects.first(), workplaces=3
+    )
+    obj = model.objects.first()
+    before = getattr(obj, field)
+    response = _change(admin_client, obj, {field: written}, language)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [OTHER_DIGITS[language]]
+    obj.refresh_from_db()
+    assert getattr(obj, field) == before
+    # The digits 0-9 still work.
+    response = _change(admin_client, obj, {field: "30"}, language)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    obj.refresh_from_db()
+    assert getattr(obj, field) == 30
+
+
+def test_a_decimal_admin_field_reads_only_the_digits_0_to_9():
+    from django.core.exceptions import ValidationError
+
+    from surveys.characters import AsciiDecimalField, AsciiFloatField, AsciiIntegerField
+
+    for field in (AsciiIntegerField(), AsciiDecimalField(), AsciiFloatField()):
+        with pytest.raises(ValidationError) as refused:
+            field.clean("٢")
+        assert refused.value.code == "other_digits"
+        assert field.clean("2") == 2
