@@ -27,6 +27,8 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..characters import first_disallowed
 from ..i18n import LANGUAGES
@@ -56,41 +58,58 @@ QUESTION_KEYS = (
 )  # fmt: skip
 OPTION_KEYS = ("code", "label", "score", "exclusive")
 CONDITION_KEYS = ("mode", "options")
-CODE_RULE = "code (a lowercase letter a-z, then lowercase letters, digits and _)"
-OPTION_CODE_RULE = "option code (lowercase letters a-z, digits and _)"
+CODE_RULE = gettext_lazy("code (a lowercase letter a-z, then lowercase letters, digits and _)")
+OPTION_CODE_RULE = gettext_lazy("option code (lowercase letters a-z, digits and _)")
+SLUG_RULE = gettext_lazy("slug (lowercase letters a-z, digits, and - or _ between them)")
 
 
 class QuestionSetFileError(Exception):
-    """The file is not a valid question set; ``errors`` lists every problem with its place."""
+    """The file is not a valid question set; ``errors`` lists every problem with its place
+    ("sections[2].questions[0].code: ..."). ``problems`` holds the same as (place, reason)
+    pairs where the checker found them (``validate_questionset_data``), so that a caller
+    can name the place in its own words (``publish`` does, for the admin)."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], problems: list[tuple[str, str]] | None = None):
         self.errors = errors
+        self.problems = problems or []
         super().__init__("\n".join(errors))
 
 
 @dataclass
 class _Checker:
-    errors: list[str] = field(default_factory=list)
+    """Collects (place, reason) problems; the reasons are in the active language (English in
+    the import command, which runs without translations; the admin's in ``publish``)."""
+
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{place}: {reason}" for place, reason in self.problems]
 
     def error(self, place: str, message: str) -> None:
-        self.errors.append(f"{place}: {message}")
+        self.problems.append((place, str(message)))
+
+    def refuse(self) -> QuestionSetFileError:
+        return QuestionSetFileError(self.errors, self.problems)
 
     def texts(self, data: dict, key: str, place: str, *, required: bool, model: type[models.Model]) -> None:
         value = data.get(key)
         if not isinstance(value, dict):
-            self.error(f"{place}.{key}", "must be an object with the keys nb, nn and en")
+            self.error(f"{place}.{key}", _("must be an object with the keys nb, nn and en"))
             return
         unknown = set(value) - set(LANGUAGES)
         if unknown:
-            self.error(f"{place}.{key}", f"unknown language(s) {', '.join(sorted(unknown))}")
+            self.error(
+                f"{place}.{key}", _("unknown language(s) %(languages)s") % {"languages": ", ".join(sorted(unknown))}
+            )
         for language in LANGUAGES:
             text = value.get(language, "")
             if not isinstance(text, str):
-                self.error(f"{place}.{key}.{language}", "must be text")
+                self.error(f"{place}.{key}.{language}", _("must be text"))
             else:
                 self.column(model, f"{key}_{language}", text, f"{place}.{key}.{language}")
         if required and not str(value.get("nb") or "").strip():
-            self.error(f"{place}.{key}.nb", "the bokmål text is missing")
+            self.error(f"{place}.{key}.nb", _("the bokmål text is missing"))
 
     def integer(
         self, data: dict, key: str, place: str, *, model: type[models.Model], minimum: int | None = None
@@ -99,9 +118,9 @@ class _Checker:
         if value is None:
             return
         if not isinstance(value, int) or isinstance(value, bool):
-            self.error(f"{place}.{key}", "must be a whole number or null")
+            self.error(f"{place}.{key}", _("must be a whole number or null"))
         elif minimum is not None and value < minimum:
-            self.error(f"{place}.{key}", f"must be at least {minimum}")
+            self.error(f"{place}.{key}", _("must be at least %(minimum)s") % {"minimum": minimum})
         else:
             self.column(model, key, value, f"{place}.{key}")
 
@@ -110,8 +129,11 @@ class _Checker:
         for key in data:
             if key not in allowed:
                 near = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f'; did you mean "{near[0]}"?' if near else f"; the keys are {', '.join(allowed)}"
-                self.error(f"{place}.{key}", f"unknown key{hint}")
+                if near:
+                    message = _('unknown key; did you mean "%(key)s"?') % {"key": near[0]}
+                else:
+                    message = _("unknown key; the keys are %(keys)s") % {"keys": ", ".join(allowed)}
+                self.error(f"{place}.{key}", message)
 
     def score(self, data: dict, place: str) -> None:
         """A score is null or a finite number the score column holds exactly (never rounded)."""
@@ -119,27 +141,28 @@ class _Checker:
         if score is None:
             return
         if isinstance(score, bool) or not isinstance(score, int | float):
-            self.error(f"{place}.score", "must be a number or null")
+            self.error(f"{place}.score", _("must be a number or null"))
         elif isinstance(score, float) and not math.isfinite(score):
-            self.error(f"{place}.score", f"must be a finite number, not {score}")
+            self.error(f"{place}.score", _("must be a finite number, not %(value)s") % {"value": score})
         else:
             value = Decimal(str(score))
             decimals = Option._meta.get_field("score").decimal_places
             if value.as_tuple().exponent < -decimals:
                 self.error(
                     f"{place}.score",
-                    f"{score} has more than {decimals} decimals; a score is stored with at most {decimals}",
+                    _("%(score)s has more than %(decimals)s decimals; a score is stored with at most %(decimals)s")
+                    % {"score": score, "decimals": decimals},
                 )
             else:
                 self.column(Option, "score", value, f"{place}.score")
 
-    def code(self, value: Any, place: str, *, pattern: re.Pattern, rule: str, model: type[models.Model]) -> bool:
+    def code(self, value: Any, place: str, *, pattern: re.Pattern, rule: object, model: type[models.Model]) -> bool:
         """Whether ``value`` is a code (or slug) matching ``pattern`` that its column holds."""
         if not isinstance(value, str) or not value:
-            self.error(place, "is missing")
+            self.error(place, _("is missing"))
             return False
         if not pattern.fullmatch(value):
-            self.error(place, f'"{value}" is not a valid {rule}')
+            self.error(place, _('"%(value)s" is not a valid %(rule)s') % {"value": value, "rule": rule})
             return False
         return self.column(model, place.rsplit(".", 1)[-1], value, place)
 
@@ -157,25 +180,26 @@ def validate_questionset_data(data: Any) -> None:
     """Check a parsed question-set file; raise ``QuestionSetFileError`` listing every problem."""
     check = _Checker()
     if not isinstance(data, dict):
-        raise QuestionSetFileError(["(file): must be a JSON object"])
+        check.error("(file)", _("must be a JSON object"))
+        raise check.refuse()
     check.keys(data, SET_KEYS, "(file)")
     check.code(
         data.get("slug"),
         "(file).slug",
         pattern=SLUG,
-        rule="slug (lowercase letters a-z, digits, and - or _ between them)",
+        rule=SLUG_RULE,
         model=QuestionSet,
     )
     check.integer(data, "version", "(file)", minimum=1, model=QuestionSet)
     status = data.get("status", "draft")
     if not isinstance(status, str) or status not in {QuestionSetStatus.DRAFT, QuestionSetStatus.PUBLISHED}:
-        check.error("(file).status", "must be draft or published")
+        check.error("(file).status", _("must be draft or published"))
     check.texts(data, "title", "(file)", required=True, model=QuestionSet)
     check.texts(data, "intro", "(file)", required=False, model=QuestionSet)
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
-        check.error("(file).sections", "must be a non-empty list")
-        raise QuestionSetFileError(check.errors)
+        check.error("(file).sections", _("must be a non-empty list"))
+        raise check.refuse()
 
     # "question.option" -> the question's code
     option_refs: dict[str, str] = {}
@@ -187,13 +211,17 @@ def validate_questionset_data(data: Any) -> None:
     for s_index, section in enumerate(sections):
         place = f"sections[{s_index}]"
         if not isinstance(section, dict):
-            check.error(place, "must be an object")
+            check.error(place, _("must be an object"))
             continue
         check.keys(section, SECTION_KEYS, place)
         code = section.get("code")
         if check.code(code, f"{place}.code", pattern=CODE, rule=CODE_RULE, model=Section):
             if code in section_codes:
-                check.error(f"{place}.code", f'duplicate section code "{code}" (also at {section_codes[code]})')
+                check.error(
+                    f"{place}.code",
+                    _('duplicate section code "%(code)s" (also at %(place)s)')
+                    % {"code": code, "place": section_codes[code]},
+                )
             else:
                 section_codes[code] = place
         check.texts(section, "title", place, required=True, model=Section)
@@ -201,28 +229,36 @@ def validate_questionset_data(data: Any) -> None:
         conditions.append((place, section.get("show_if"), s_index, None))
         questions = section.get("questions")
         if not isinstance(questions, list) or not questions:
-            check.error(f"{place}.questions", "must be a non-empty list")
+            check.error(f"{place}.questions", _("must be a non-empty list"))
             continue
         for q_index, question in enumerate(questions):
             q_place = f"{place}.questions[{q_index}]"
             if not isinstance(question, dict):
-                check.error(q_place, "must be an object")
+                check.error(q_place, _("must be an object"))
                 continue
             check.keys(question, QUESTION_KEYS, q_place)
             q_code = question.get("code")
             if not check.code(q_code, f"{q_place}.code", pattern=CODE, rule=CODE_RULE, model=Question):
                 q_code = None
             elif q_code in question_codes:
-                check.error(f"{q_place}.code", f'duplicate question code "{q_code}" (also at {question_codes[q_code]})')
+                check.error(
+                    f"{q_place}.code",
+                    _('duplicate question code "%(code)s" (also at %(place)s)')
+                    % {"code": q_code, "place": question_codes[q_code]},
+                )
             else:
                 question_codes[q_code] = q_place
                 section_of_question[q_code] = s_index
             kind = question.get("kind")
             if not isinstance(kind, str) or kind not in QuestionKind.values:
-                check.error(f"{q_place}.kind", f"unknown kind {kind!r}; use one of {', '.join(QuestionKind.values)}")
+                check.error(
+                    f"{q_place}.kind",
+                    _("unknown kind %(kind)s; use one of %(kinds)s")
+                    % {"kind": repr(kind), "kinds": ", ".join(QuestionKind.values)},
+                )
                 kind = None
             if not isinstance(question.get("required", True), bool):
-                check.error(f"{q_place}.required", "must be true or false")
+                check.error(f"{q_place}.required", _("must be true or false"))
             check.texts(question, "text", q_place, required=True, model=Question)
             check.texts(question, "help", q_place, required=False, model=Question)
             for key in ("max_choices", "max_length"):
@@ -230,32 +266,36 @@ def validate_questionset_data(data: Any) -> None:
             for key in ("min_value", "max_value"):
                 check.integer(question, key, q_place, model=Question)
             if question.get("max_choices") is not None and kind != QuestionKind.MULTIPLE_CHOICE:
-                check.error(f"{q_place}.max_choices", "only multiple-choice questions have a maximum")
+                check.error(f"{q_place}.max_choices", _("only multiple-choice questions have a maximum"))
             if question.get("max_length") is not None and kind != QuestionKind.TEXT:
-                check.error(f"{q_place}.max_length", "only free-text questions have a maximum length")
+                check.error(f"{q_place}.max_length", _("only free-text questions have a maximum length"))
             low, high = question.get("min_value"), question.get("max_value")
             if isinstance(low, int) and isinstance(high, int) and low > high:
-                check.error(f"{q_place}.max_value", "is smaller than min_value")
+                check.error(f"{q_place}.max_value", _("is smaller than min_value"))
             conditions.append((q_place, question.get("show_if"), s_index, q_code))
             options = question.get("options", [])
             if not isinstance(options, list):
-                check.error(f"{q_place}.options", "must be a list")
+                check.error(f"{q_place}.options", _("must be a list"))
                 continue
             if kind in QuestionKind.with_options() and not options:
-                check.error(f"{q_place}.options", f"a {kind} question needs options")
+                check.error(f"{q_place}.options", _("a %(kind)s question needs options") % {"kind": kind})
             if kind in {QuestionKind.NUMBER, QuestionKind.TEXT} and options:
-                check.error(f"{q_place}.options", f"a {kind} question has no options")
+                check.error(f"{q_place}.options", _("a %(kind)s question has no options") % {"kind": kind})
             seen: dict[str, str] = {}
             for o_index, option in enumerate(options):
                 o_place = f"{q_place}.options[{o_index}]"
                 if not isinstance(option, dict):
-                    check.error(o_place, "must be an object")
+                    check.error(o_place, _("must be an object"))
                     continue
                 o_code = option.get("code")
                 if not check.code(o_code, f"{o_place}.code", pattern=OPTION_CODE, rule=OPTION_CODE_RULE, model=Option):
                     pass
                 elif o_code in seen:
-                    check.error(f"{o_place}.code", f'duplicate option code "{o_code}" (also at {seen[o_code]})')
+                    check.error(
+                        f"{o_place}.code",
+                        _('duplicate option code "%(code)s" (also at %(place)s)')
+                        % {"code": o_code, "place": seen[o_code]},
+                    )
                 else:
                     seen[o_code] = o_place
                     if q_code:
@@ -264,7 +304,7 @@ def validate_questionset_data(data: Any) -> None:
                 check.keys(option, OPTION_KEYS, o_place)
                 check.score(option, o_place)
                 if not isinstance(option.get("exclusive", False), bool):
-                    check.error(f"{o_place}.exclusive", "must be true or false")
+                    check.error(f"{o_place}.exclusive", _("must be true or false"))
 
     for place, condition, s_index, on_question in conditions:
         if condition is None:
@@ -274,31 +314,50 @@ def validate_questionset_data(data: Any) -> None:
             or not isinstance(condition.get("mode"), str)
             or (condition["mode"] not in ConditionMode.values)
         ):
-            check.error(f"{place}.show_if", 'must be null or {"mode": "any" or "none", "options": [...]}')
+            check.error(f"{place}.show_if", _('must be null or {"mode": "any" or "none", "options": [...]}'))
             continue
         check.keys(condition, CONDITION_KEYS, f"{place}.show_if")
         refs = condition.get("options")
         if not isinstance(refs, list) or not refs:
-            check.error(f"{place}.show_if.options", "must be a non-empty list")
+            check.error(f"{place}.show_if.options", _("must be a non-empty list"))
             continue
         for ref in refs:
             if not isinstance(ref, str) or ref not in option_refs:
-                check.error(f"{place}.show_if.options", f'unknown option "{ref}" (write question.option)')
+                check.error(
+                    f"{place}.show_if.options",
+                    _('unknown option "%(option)s" (write question.option)') % {"option": ref},
+                )
                 continue
             # A page is decided when it is shown: its display conditions can only depend on
             # answers given on earlier pages (sections), never on the same or a later one.
             source = option_refs[ref]
             if section_of_question[source] >= s_index:
-                shown = f'question "{on_question}"' if on_question else f'section "{sections[s_index].get("code")}"'
-                where = "the same page" if section_of_question[source] == s_index else "a later page"
-                check.error(
-                    f"{place}.show_if.options",
-                    f'{shown} depends on question "{source}", which is on {where}; '
-                    "a display condition can only use answers from earlier sections",
-                )
+                same = section_of_question[source] == s_index
+                if on_question and same:
+                    message = _(
+                        'question "%(shown)s" depends on question "%(source)s", which is on the same page; '
+                        "a display condition can only use answers from earlier sections"
+                    )
+                elif on_question:
+                    message = _(
+                        'question "%(shown)s" depends on question "%(source)s", which is on a later page; '
+                        "a display condition can only use answers from earlier sections"
+                    )
+                elif same:
+                    message = _(
+                        'section "%(shown)s" depends on question "%(source)s", which is on the same page; '
+                        "a display condition can only use answers from earlier sections"
+                    )
+                else:
+                    message = _(
+                        'section "%(shown)s" depends on question "%(source)s", which is on a later page; '
+                        "a display condition can only use answers from earlier sections"
+                    )
+                shown = on_question or sections[s_index].get("code")
+                check.error(f"{place}.show_if.options", message % {"shown": shown, "source": source})
 
-    if check.errors:
-        raise QuestionSetFileError(check.errors)
+    if check.problems:
+        raise check.refuse()
 
 
 def _texts(data: dict, key: str, base: str) -> dict[str, str]:
@@ -508,6 +567,65 @@ class PublishRefused(QuestionSetFileError):
     ``QuestionSetFileError``, so an import that publishes reports it like any file error."""
 
 
+#: What each key of the file is called where a place is named for the admin (``describe_place``).
+PLACE_WORDS = {
+    "slug": gettext_lazy("slug"),
+    "version": gettext_lazy("version"),
+    "status": gettext_lazy("status"),
+    "title": gettext_lazy("title"),
+    "intro": gettext_lazy("introduction"),
+    "sections": gettext_lazy("sections"),
+    "questions": gettext_lazy("questions"),
+    "code": gettext_lazy("code"),
+    "kind": gettext_lazy("kind of question"),
+    "required": gettext_lazy("required"),
+    "text": gettext_lazy("question text"),
+    "help": gettext_lazy("help text"),
+    "max_choices": gettext_lazy("maximum number of choices"),
+    "min_value": gettext_lazy("lowest value"),
+    "max_value": gettext_lazy("highest value"),
+    "max_length": gettext_lazy("maximum length"),
+    "show_if": gettext_lazy("display condition"),
+    "mode": gettext_lazy("display condition"),
+    "options": gettext_lazy("options"),
+    "label": gettext_lazy("label"),
+    "score": gettext_lazy("score"),
+    "exclusive": gettext_lazy("exclusive"),
+    "nb": pgettext_lazy("a text's language, inside a sentence", "bokmål"),
+    "nn": pgettext_lazy("a text's language, inside a sentence", "nynorsk"),
+    "en": pgettext_lazy("a text's language, inside a sentence", "English"),
+}
+_PLACE_PART = re.compile(r"(\w+)(?:\[(\d+)\])?")
+
+
+def describe_place(place: str, data: dict) -> str:
+    """A checker's place in a question set's file ("sections[2].questions[0].show_if.options")
+    in the admin's words, with the codes the admin gave ("Section 3 (culture), question 1
+    (new_ideas), display condition"); numbers count from 1, in the order the admin sees.
+    ``data`` is the set as ``export_questionset_data`` gives it. A part it does not know is
+    named as it stands."""
+    words: list[str] = []
+    node: Any = data
+    parts = _PLACE_PART.findall(place.removeprefix("(file)"))
+    for number, (name, index) in enumerate(parts):
+        if index and name in ("sections", "questions", "options"):
+            items = node.get(name) if isinstance(node, dict) else None
+            position = int(index)
+            item = items[position] if isinstance(items, list) and position < len(items) else None
+            node = item if isinstance(item, dict) else {}
+            template = {"sections": _("section %(number)s"), "questions": _("question %(number)s"),
+                        "options": _("option %(number)s")}[name]  # fmt: skip
+            word = template % {"number": position + 1}
+            code = node.get("code")
+            words.append(f"{word} ({code})" if isinstance(code, str) and code else word)
+        elif name == "options" and number and parts[number - 1][0] == "show_if":
+            continue  # a display condition's options are the condition
+        else:
+            words.append(str(PLACE_WORDS.get(name, name)))
+    text = ", ".join(words) if words else _("the question set")
+    return text[:1].upper() + text[1:]
+
+
 def previous_version(question_set: QuestionSet) -> QuestionSet | None:
     """The latest published or retired version of the same set before this one, or None."""
     return (
@@ -522,7 +640,9 @@ def publish(question_set: QuestionSet) -> QuestionSet:
     """Publish a draft; from now on its structure is frozen.
 
     Raises ``PublishRefused`` when the structure is not valid (for example a display
-    condition on a question of the same page, built in the admin) or when a receiver of
+    condition on a question of the same page, built in the admin; each reason in the
+    active language, its place named as the admin sees it: ``describe_place``) or when a
+    receiver of
     ``surveys.signals.question_set_publishing`` objects (the barometer refuses a version
     that drops a question or option code an active indicator names).
     """
@@ -532,7 +652,9 @@ def publish(question_set: QuestionSet) -> QuestionSet:
     try:
         validate_questionset_data(data)
     except QuestionSetFileError as exc:
-        raise PublishRefused(exc.errors) from exc
+        # Built in the admin, not read from a file: no file's paths in the reasons.
+        errors = [f"{describe_place(place, data)}: {reason}" for place, reason in exc.problems]
+        raise PublishRefused(errors or exc.errors) from exc
     from ..signals import question_set_publishing
 
     previous = previous_version(question_set)

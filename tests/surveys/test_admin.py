@@ -155,7 +155,7 @@ def test_publishing_nothing_is_never_reported_as_a_success(admin_client, questio
 
     refused = act("publish_sets", same_page_draft)
     assert [level for level, _text in refused] == ["error"]
-    assert "ble ikke publisert" in refused[0][1] and "depends on question &quot;tried&quot;" in refused[0][1]
+    assert "ble ikke publisert" in refused[0][1] and "avhenger av spørsmålet «tried»" in refused[0][1]
     assert act("publish_sets", question_set) == [
         ("warning", "Ingenting ble publisert: ingen av de valgte spørsmålssettene er et utkast.")
     ]

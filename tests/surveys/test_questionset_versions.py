@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from surveys.models import Option, Question, QuestionSet, QuestionSetStatus
 from surveys.services.questionsets import (
@@ -30,7 +31,7 @@ def same_page_data():
 
 
 def test_a_condition_on_the_same_page_is_refused_naming_both_questions(empty_database, same_page_data, tmp_path):
-    with pytest.raises(QuestionSetFileError) as refused:
+    with translation.override("en"), pytest.raises(QuestionSetFileError) as refused:
         import_questionset(same_page_data)
     message = "\n".join(refused.value.errors)
     assert 'question "which"' in message and 'question "tried"' in message
@@ -45,7 +46,7 @@ def test_a_condition_on_the_same_page_is_refused_naming_both_questions(empty_dat
 def test_a_condition_on_a_later_page_is_refused(db, same_page_data):
     data = json.loads(json.dumps(same_page_data))
     data["sections"][0]["questions"][1]["show_if"] = {"mode": "any", "options": ["size.small"]}
-    with pytest.raises(QuestionSetFileError, match="later page"):
+    with translation.override("en"), pytest.raises(QuestionSetFileError, match="later page"):
         import_questionset(data)
 
 
@@ -56,10 +57,49 @@ def test_a_same_page_condition_built_in_the_admin_cannot_be_published(db, same_p
     draft = import_questionset(data)
     which = Question.objects.get(question_set=draft, code="which")
     which.show_if_options.set([Option.objects.get(question__question_set=draft, question__code="tried", code="yes")])
-    with pytest.raises(PublishRefused, match='question "which" depends on question "tried"'):
+    with (
+        translation.override("en"),
+        pytest.raises(PublishRefused, match='question "which" depends on question "tried"'),
+    ):
         publish(draft)
     draft.refresh_from_db()
     assert draft.status == QuestionSetStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "nb",
+            "Del 1 (a), spørsmål 2 (which), visningsvilkår: spørsmålet «which» avhenger av spørsmålet «tried», "
+            "som står på samme side; et visningsvilkår kan bare bruke svar fra tidligere deler",
+        ),
+        (
+            "nn",
+            "Del 1 (a), spørsmål 2 (which), visingsvilkår: spørsmålet «which» er avhengig av spørsmålet «tried», "
+            "som står på same sida; eit visingsvilkår kan berre bruke svar frå tidlegare delar",
+        ),
+        (
+            "en",
+            'Section 1 (a), question 2 (which), display condition: question "which" depends on question '
+            '"tried", which is on the same page; a display condition can only use answers from earlier sections',
+        ),
+    ],
+)
+def test_a_refused_publication_speaks_the_admins_language_and_names_places_as_the_admin_sees_them(
+    db, same_page_data, language, expected
+):
+    """The admin said "sections[0].questions[1].show_if.options: question "which" depends on
+    ..." in English to a Norwegian admin who had built the set in the admin, not in a file."""
+    data = json.loads(json.dumps(same_page_data))
+    data["status"] = "draft"
+    data["sections"][0]["questions"][1]["show_if"] = None
+    draft = import_questionset(data)
+    which = Question.objects.get(question_set=draft, code="which")
+    which.show_if_options.set([Option.objects.get(question__question_set=draft, question__code="tried", code="yes")])
+    with translation.override(language), pytest.raises(PublishRefused) as refused:
+        publish(draft)
+    assert refused.value.errors == [expected]
 
 
 def test_start_up_keeps_an_admins_recorded_wording_correction(question_set, questionset_data):
@@ -102,3 +142,25 @@ def test_the_admin_sees_what_changed_against_the_previous_version(admin_client, 
     assert changes[0] == StructureChange("option_renamed", "inc_services", old="yes", new="ja")
     assert all(change.kind.endswith("condition_changed") and "inc_services.ja" in change.new for change in changes[1:])
     assert len({(change.kind, change.question) for change in changes}) == len(changes)
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("(file)", "Spørsmålssettet"),
+        ("(file).title.nb", "Tittel, bokmål"),
+        ("(file).sections", "Deler"),
+        ("sections[0].questions", "Del 1 (a), spørsmål"),
+        (
+            "sections[0].questions[0].options[1].label.en",
+            "Del 1 (a), spørsmål 1 (tried), alternativ 2 (no), tekst, engelsk",
+        ),
+        ("sections[0].show_if.options", "Del 1 (a), visningsvilkår"),
+        ("sections[9].questions[0].code", "Del 10, spørsmål 1, kode"),
+    ],
+)
+def test_a_place_is_named_as_the_admin_sees_it(same_page_data, place, expected):
+    from surveys.services.questionsets import describe_place
+
+    with translation.override("nb"):
+        assert describe_place(place, same_page_data) == expected
