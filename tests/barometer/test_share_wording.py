@@ -228,3 +228,33 @@ def test_no_report_chart_or_pdf_says_a_share_was_answered_yes(published_reports,
     for row in rows:
         clause = getattr(row.indicator, f"share_clause_{language}")
         assert f" {clause} (" in row.sentence, row.sentence
+
+
+def test_the_english_texts_say_municipality_or_county_authority(barometer_data):
+    """The English "your own (county) municipality" is a calque of "egen (fylkes)kommune"; English names
+    the two kinds of local government "municipality or county authority"."""
+    from django.apps import apps
+
+    from barometer.models import ReferenceFigure
+
+    migration = import_module("barometer.migrations.0026_english_says_municipality_or_county_authority")
+    shipped = {d["key"]: d for d in _shipped()}
+    figures = {f["key"]: f for f in json.loads((DATA_DIR / "reference_figures.json").read_text(encoding="utf-8"))}
+    every_text = json.dumps([*shipped.values(), *figures.values()], ensure_ascii=False)
+    assert "(county) municipal" not in every_text
+    models = {"Indicator": Indicator, "ReferenceFigure": ReferenceFigure}
+    for model_name, key, field, before in migration.SHIPPED:
+        source = shipped if model_name == "Indicator" else figures
+        name = {"own_yes_en": "own_yes", "own_no_en": "own_no", "statement_en": "statement"}[field]
+        assert source[key][name]["en"] == migration._now(before), (key, field)
+        models[model_name].objects.filter(key=key).update(**{field: before})
+    # An admin's own words are left alone.
+    Indicator.objects.filter(key="collaboration-own-municipality").update(own_no_en="Our own words.")
+    migration.forwards(apps, None)
+    own = Indicator.objects.get(key="collaboration-own-municipality")
+    assert own.own_yes_en.endswith("in your own municipality or county authority.")
+    assert own.own_no_en == "Our own words."
+    figure = ReferenceFigure.objects.get(key="no2018-collaboration-own-municipality")
+    assert figure.statement_en.endswith("their own municipality or county authority")
+    migration.backwards(apps, None)
+    assert Indicator.objects.get(key="collaboration-own-municipality").own_yes_en.endswith("(county) municipality.")
