@@ -11,11 +11,12 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from surveys.dates import OSLO, in_oslo
 from surveys.models import (
     Answer,
     AnswerChoice,
@@ -324,7 +325,8 @@ def generate_fieldwork_round(
     municipalities_per_county: int = 5,
     seed: int = 2026,
 ) -> Fieldwork:
-    """Create a synthetic national round in fieldwork: opened 14 days ago, closing in 21.
+    """Create a synthetic national round in fieldwork: opened at 09:00 14 days ago, taking
+    answers until and including the day 21 days from today (Norwegian time).
 
     In each county of ``FIELDWORK_COUNTIES`` (that the register has), ``per_county`` invented
     workplaces ("Demo: Solbakken skole", marked synthetic, e-mail at example.invalid) in up to
@@ -337,7 +339,11 @@ def generate_fieldwork_round(
     """
     rng = random.Random(seed)
     now = timezone.now()
-    opens_at = now - timedelta(days=14)
+    # As an admin sets a round: it opened at 09:00 and takes answers until and including a
+    # day (midnight, Norwegian time), not until the minute the demo happened to be made.
+    today = in_oslo(now).date()
+    opens_at = datetime.combine(today - timedelta(days=14), time(9), tzinfo=OSLO)
+    closes_at = datetime.combine(today + timedelta(days=22), time(0), tzinfo=OSLO)
     first_reminder, second_reminder = now - timedelta(days=7), now - timedelta(days=2)
     round_ = Round.objects.create(
         slug=slug,
@@ -347,7 +353,7 @@ def generate_fieldwork_round(
         kind=RoundKind.NATIONAL,
         question_set=question_set,
         opens_at=opens_at,
-        closes_at=now + timedelta(days=21),
+        closes_at=closes_at,
         is_synthetic=True,
     )
     options = _Options(question_set)

@@ -46,6 +46,11 @@ def test_the_demo_rounds_are_named_synthetic_in_every_language(demo, language, e
 def test_the_fieldwork_round_has_invitations_in_several_counties_at_every_stage(demo):
     _previous, fieldwork = demo
     assert fieldwork.is_open() and fieldwork.is_synthetic
+    # Set as an admin would: opened at 09:00, answers taken until and including a day (its
+    # welcome page said "until ... at 19:49", the minute the demo was made).
+    from surveys.dates import closes_at_midnight, in_oslo
+
+    assert closes_at_midnight(fieldwork.closes_at) and in_oslo(fieldwork.opens_at).hour == 9
     invitations = Invitation.objects.filter(round=fieldwork).select_related("workplace__municipality")
     assert invitations.values("workplace__municipality__county").distinct().count() >= 4
     assert all(i.email.endswith("@example.invalid") for i in invitations)
