@@ -10,18 +10,19 @@ accessible version.
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import matplotlib
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from matplotlib import patheffects
-from matplotlib.dates import AutoDateLocator, num2date
+from matplotlib.dates import date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -480,8 +481,9 @@ def daily_chart(
 ) -> str:
     """Submissions per day as bars (SVG text): ``days`` are (day, count) pairs, oldest first.
     Phone first, as the report's charts (``PHONE_LAYOUT``, or ``layout``); the dates are
-    written as the page's table writes them without the year ("22. november", "November
-    22"), at most four on a phone, and the counts on whole numbers only."""
+    written as the page's table writes them without the year ("22. november", "22
+    November"), whole days only, at most four on a phone, and the counts on whole numbers
+    only."""
     with drawing_settings(layout.rc):
         wrapped_title = layout.wrap_heading(title)
         title_lines = wrapped_title.count("\n") + 1
@@ -490,9 +492,14 @@ def daily_chart(
         axes = figure.subplots()
         if days:
             axes.bar([day for day, _count in days], [count for _day, count in days], color=NAVY, width=0.8)
-            # Never more dates than fit side by side: "22. november" is about 6 em wide.
+            # Whole days only, evenly spaced from the first, never more than fit side by side
+            # ("22. november" is about 6 em wide); matplotlib's own locator would put ticks
+            # inside a day, and one day's date would be written twice.
             most = max(2, min(8, int(layout.width * 72 / (layout.font_size * 7.5))))
-            axes.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=most))
+            first, last = days[0][0], days[-1][0]
+            step = max(1, math.ceil(((last - first).days + 1) / most))
+            axes.set_xticks([date2num(first + timedelta(days=n)) for n in range(0, (last - first).days + 1, step)])
+            axes.set_xlim(date2num(first) - 0.6, date2num(last) + 0.6)
             axes.xaxis.set_major_formatter(
                 FuncFormatter(lambda value, _pos: date_format(num2date(value).date(), "MONTH_DAY_FORMAT"))
             )

@@ -176,6 +176,12 @@ class _Checker:
         return not problems
 
 
+def _kind_name(kind: str) -> str:
+    """A kind of question as the admin's list names it, with the file's code: "“Single
+    choice” (single_choice)"."""
+    return _("“%(label)s” (%(code)s)") % {"label": QuestionKind(kind).label, "code": kind}
+
+
 def validate_questionset_data(data: Any) -> None:
     """Check a parsed question-set file; raise ``QuestionSetFileError`` listing every problem."""
     check = _Checker()
@@ -278,9 +284,11 @@ def validate_questionset_data(data: Any) -> None:
                 check.error(f"{q_place}.options", _("must be a list"))
                 continue
             if kind in QuestionKind.with_options() and not options:
-                check.error(f"{q_place}.options", _("a %(kind)s question needs options") % {"kind": kind})
+                message = _("a question of the kind %(kind)s needs options")
+                check.error(f"{q_place}.options", message % {"kind": _kind_name(kind)})
             if kind in {QuestionKind.NUMBER, QuestionKind.TEXT} and options:
-                check.error(f"{q_place}.options", _("a %(kind)s question has no options") % {"kind": kind})
+                message = _("a question of the kind %(kind)s has no options")
+                check.error(f"{q_place}.options", message % {"kind": _kind_name(kind)})
             seen: dict[str, str] = {}
             for o_index, option in enumerate(options):
                 o_place = f"{q_place}.options[{o_index}]"

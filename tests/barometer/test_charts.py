@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -33,7 +34,8 @@ def draw(kind: int) -> str:
         )  # fmt: skip
     if kind % 3 == 1:
         return scores_chart(["Kultur", "Ledelse"], [62.0, 48.5], title="Indeks", hidden_label="Skjult")
-    return daily_chart([(day, day * 2) for day in range(1, 15)], title="Svar per dag", empty_label="Ingen svar")
+    days = [(date(2026, 11, day), day * 2) for day in range(1, 15)]
+    return daily_chart(days, title="Svar per dag", empty_label="Ingen svar")
 
 
 def test_charts_drawn_in_parallel_threads_keep_their_text_as_text():
@@ -286,3 +288,28 @@ def test_a_wide_screen_gets_the_wide_drawing_and_any_other_address_a_phones(publ
         assert source and source.group(1).count("bredde=bred") == 1, name
         img = re.search(r'<picture><source [^>]*><img src="([^"]+)"', pages[name])
         assert img and "bredde" not in img.group(1), name
+
+
+@pytest.mark.parametrize("span", [1, 2, 3, 5, 10, 31, 90])
+@pytest.mark.parametrize("wide", [False, True], ids=["phone", "wide"])
+def test_the_submissions_chart_writes_each_day_once_and_only_days_it_shows(span, wide):
+    """matplotlib's date locator put ticks inside a day: two days of fieldwork were labelled
+    "20. november", "20. november", "21. november", and one day got a tick of the day before."""
+    from datetime import timedelta
+
+    from django.utils import translation
+
+    from barometer.outputs.charts import WIDE_LAYOUT
+
+    first = date(2026, 11, 20)
+    days = [(first + timedelta(days=n), n % 4 + 1) for n in range(span)]
+    with translation.override("nb"):
+        svg = daily_chart(days, title="Innsendinger", empty_label="Ingen", layout=WIDE_LAYOUT if wide else PHONE_LAYOUT)
+    months = {"november": 11, "desember": 12, "januar": 1, "februar": 2}
+    ticks = [(int(day), months[month]) for day, month in re.findall(r"<text[^>]*>(\d{1,2})\. ([a-zæøå]+)</text>", svg)]
+    assert ticks, svg[:400]
+    assert len(ticks) == len(set(ticks)), ticks
+    shown = {(day.day, day.month) for day, _count in days}
+    assert set(ticks) <= shown, ticks
+    assert len(ticks) <= (8 if wide else 4)
+    assert ticks[0] == (20, 11)  # the first day of fieldwork is always dated

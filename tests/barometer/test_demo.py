@@ -260,3 +260,6 @@ def test_setup_demo_reports_its_steps_in_the_order_it_takes_them(db, settings, m
         < lines.index("ran seed_demo")
         < lines.index("The synthetic round's results are published already; nothing to do.")
     )
+    # All in the command's English: the set's own name gave its status in bokmål ("(publisert)").
+    assert "Question set: innovasjonsbarometeret version 1 (published)." in lines
+    assert not any("publisert" in line for line in lines)

@@ -164,3 +164,46 @@ def test_a_place_is_named_as_the_admin_sees_it(same_page_data, place, expected):
 
     with translation.override("nb"):
         assert describe_place(place, same_page_data) == expected
+
+
+def test_a_database_loaded_from_the_file_before_takes_the_shipped_file_after_its_migration(
+    question_set, questionset_data
+):
+    """The help texts of the two "up to three" questions lost their first sentence, which
+    repeated the question's "(velg inntil tre)". A database loaded from the file before
+    would have refused the shipped file on the next `make run` ("version 1 already exists
+    with other content"); migration 0020 corrects the stored texts as an admin would, with
+    a WordingChange each, and leaves an admin's own words alone."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.models import QuerySet
+
+    from surveys.models import WordingChange
+
+    name = "0020_help_text_says_up_to_three_once"
+    migration = import_module(f"surveys.migrations.{name}")
+    # The models as the migration sees them (no structure lock, no recording manager).
+    apps = MigrationLoader(connection).project_state(("surveys", name)).apps
+
+    def store(question: Question, **texts) -> None:  # as a database loaded before holds them
+        QuerySet.update(Question.objects.filter(pk=question.pk), **texts)
+
+    for code, languages in migration.HELP.items():
+        question = Question.objects.get(question_set=question_set, code=code)
+        for language, (_before, now) in languages.items():
+            assert getattr(question, f"help_{language}") == now  # what the shipped file loads
+        store(question, **{f"help_{lang}": before for lang, (before, _now) in languages.items()})
+    implemented = Question.objects.get(question_set=question_set, code="implemented_by")
+    store(implemented, help_en="Our own words.")
+    revision = QuestionSet.objects.get(pk=question_set.pk).revision
+    recorded = WordingChange.objects.filter(question_set=question_set).count()
+    migration.forwards(apps, None)
+    initiated = Question.objects.get(question_set=question_set, code="initiated_by")
+    assert initiated.help_nb.startswith("Tenk på hvem eller hva") and "inntil tre" not in initiated.help_nn
+    assert Question.objects.get(pk=implemented.pk).help_en == "Our own words."
+    assert WordingChange.objects.filter(question_set=question_set).count() == recorded + 5
+    assert QuestionSet.objects.get(pk=question_set.pk).revision == revision + 1
+    store(implemented, help_en=migration.HELP["implemented_by"]["en"][1])
+    assert import_questionset(questionset_data) == question_set  # what setup_demo does

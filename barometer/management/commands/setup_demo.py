@@ -61,7 +61,8 @@ class Command(BaseCommand):
             f"Register (SSB, 1 January 2024): {result.created} municipalities created, {result.updated} updated, "
             f"{result.unchanged} unchanged."
         )
-        self.stdout.write(f"Question set: {question_set}.")
+        # In the command's English: the set's own name would give its status in bokmål ("publisert").
+        self.stdout.write(f"Question set: {question_set.slug} version {question_set.version} ({question_set.status}).")
         call_command("load_barometer_data", verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
         published = publish_synthetic_round(announce=self._announce_publishing)
