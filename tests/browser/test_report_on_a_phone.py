@@ -62,7 +62,7 @@ def test_the_report_reads_on_a_phone(live_server, new_context, site, language, a
         assert not violations, f"{where}: {violations}"
 
 
-def test_the_round_dashboard_reads_on_a_phone(live_server, new_context, site):
+def test_the_round_dashboard_reads_on_a_phone(live_server, new_context, site, axe):
     """The submissions chart was drawn 8 inches wide with 10 pt text (about 5 CSS px on a
     phone) and dated "2026-11-22" beside a table that says "22. november 2026"; its tables
     were cut off at the screen's edge with nothing saying there was more."""
@@ -93,3 +93,5 @@ def test_the_round_dashboard_reads_on_a_phone(live_server, new_context, site):
             assert wide > shown, f"{where}: the progress table fits; the shadow is not tried"
             cell = page.locator("#progress-all").locator("xpath=ancestor::table//td").first
             assert cell.evaluate("td => getComputedStyle(td).backgroundColor") == "rgba(0, 0, 0, 0)"
+        violations = axe(page)
+        assert not violations, f"{where}: {violations}"
