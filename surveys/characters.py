@@ -87,19 +87,33 @@ class AsciiFloatField(forms.FloatField):
         return super().to_python(refuse_other_digits(value))
 
 
+class NumericTextInput(forms.TextInput):
+    """A number's box in the admin: a text box with a numeric keyboard (``inputmode``), not
+    ``<input type="number">``, which Chromium empties when it holds digits other than 0-9
+    ("٣٠"), so the form arrived blank and a number was wiped without a word. The form field
+    then reads what was typed and says what is wrong (``refuse_other_digits``)."""
+
+    def __init__(self, attrs=None, *, inputmode: str = "numeric"):
+        super().__init__({"inputmode": inputmode, "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+
 class AllowedCharactersAdminMixin:
     """For a ModelAdmin: every text field of its forms refuses disallowed characters, and
     every number field digits other than 0-9 (a number the admin stores is the number
-    written, as the questionnaire's and the imports' are)."""
+    written, as the questionnaire's and the imports' are), in a text box with a numeric
+    keyboard (``NumericTextInput``) so that the form sees what was typed."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if not db_field.choices and "form_class" not in kwargs:
             if isinstance(db_field, models.IntegerField):
                 kwargs["form_class"] = AsciiIntegerField
+                kwargs.setdefault("widget", NumericTextInput({"class": "vIntegerField"}))
             elif isinstance(db_field, models.DecimalField):
                 kwargs["form_class"] = AsciiDecimalField
+                kwargs.setdefault("widget", NumericTextInput(inputmode="decimal"))
             elif isinstance(db_field, models.FloatField):
                 kwargs["form_class"] = AsciiFloatField
+                kwargs.setdefault("widget", NumericTextInput(inputmode="decimal"))
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(formfield, forms.CharField):
             formfield.validators.append(validate_allowed_characters)

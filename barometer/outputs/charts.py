@@ -482,8 +482,8 @@ def daily_chart(
     """Submissions per day as bars (SVG text): ``days`` are (day, count) pairs, oldest first.
     Phone first, as the report's charts (``PHONE_LAYOUT``, or ``layout``); the dates are
     written as the page's table writes them without the year ("22. november", "22
-    November"), whole days only, at most four on a phone, and the counts on whole numbers
-    only."""
+    November"), whole days only, as many as fit side by side (two on a phone, four on a
+    wide screen), and the counts on whole numbers only."""
     with drawing_settings(layout.rc):
         wrapped_title = layout.wrap_heading(title)
         title_lines = wrapped_title.count("\n") + 1
@@ -492,10 +492,11 @@ def daily_chart(
         axes = figure.subplots()
         if days:
             axes.bar([day for day, _count in days], [count for _day, count in days], color=NAVY, width=0.8)
-            # Whole days only, evenly spaced from the first, never more than fit side by side
-            # ("22. november" is about 6 em wide); matplotlib's own locator would put ticks
-            # inside a day, and one day's date would be written twice.
-            most = max(2, min(8, int(layout.width * 72 / (layout.font_size * 7.5))))
+            # Whole days only, evenly spaced from the first, never more than fit side by side:
+            # "30. september" is about 8 em wide, and the axis about 85 % of the figure.
+            # matplotlib's own locator would put ticks inside a day, and one day's date would
+            # be written twice.
+            most = max(1, min(8, int(layout.width * 72 * 0.85 / (layout.font_size * 9))))
             first, last = days[0][0], days[-1][0]
             step = max(1, math.ceil(((last - first).days + 1) / most))
             axes.set_xticks([date2num(first + timedelta(days=n)) for n in range(0, (last - first).days + 1, step)])

@@ -89,10 +89,15 @@ def _progress_rows(round_: Round, dimension: str) -> list[tuple[str, int, int, i
 
 
 def progress(round_: Round) -> dict[str, list[Progress]]:
-    """Progress overall and by workplace type, sector, county and municipality size."""
+    """Progress overall and by workplace type, sector, county and municipality size: types
+    and sectors in their choices' order, counties by SSB's county number, sizes from the
+    smallest."""
     from surveys.models import County, Sector, SizeClass, WorkplaceType
 
-    by_type = _progress_rows(round_, "workplace__workplace_type")
+    # Types and sectors in the order the questionnaire and the reports list them (their
+    # choices' order), not by their codes' English spelling; counties by SSB's number.
+    type_order = {value: index for index, value in enumerate(WorkplaceType.values)}
+    by_type = sorted(_progress_rows(round_, "workplace__workplace_type"), key=lambda row: type_order.get(row[0], 99))
     counties = dict(County.objects.values_list("number", "name"))
     result = {
         "overall": [Progress("", *[sum(row[i] for row in by_type) for i in range(1, 6)])],
@@ -111,7 +116,11 @@ def progress(round_: Round) -> dict[str, list[Progress]]:
         totals = sectors.setdefault(SECTOR_OF_WORKPLACE_TYPE[workplace_type], [0, 0, 0, 0, 0])
         for index, count in enumerate(counts):
             totals[index] += count
-    result["sector"] = [Progress(str(Sector(key).label), *counts) for key, counts in sorted(sectors.items())]
+    sector_order = {value: index for index, value in enumerate(Sector.values)}
+    result["sector"] = [
+        Progress(str(Sector(key).label), *counts)
+        for key, counts in sorted(sectors.items(), key=lambda item: sector_order.get(item[0], 99))
+    ]
     return result
 
 

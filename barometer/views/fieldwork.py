@@ -45,6 +45,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "days": submissions_per_day(round_),
             "cells": cells,
             "missing_cells": [cell for cell in cells or [] if cell.missing],
+            "now": timezone.now(),  # "Opens", "Opened ... takes" or "Opened ... took"
         },
     )
 

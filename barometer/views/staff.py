@@ -198,8 +198,14 @@ def file_name_part(text: str) -> str:
 @aggregates_required
 def findings_page(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
-    if not form.is_valid():
-        return _invalid(request, form)
+    form.is_valid()
+    # The findings are about all workplaces of a round: only the round is offered and only
+    # its error is told (a group's is moot here, and its field is not on the page).
+    for name in [name for name in form.errors if name != "round"]:
+        del form.errors[name]
+    if form.errors:
+        context = {"form": form, "round": None, "report": None, "findings": [], "breakdowns": []}
+        return render(request, "barometer/staff/findings.html", context, status=400)
     round_ = form.cleaned_data["round"]
     published = _published_only(request)
     report = findings(round_, weighted=wants_weighting(request), published=published) if round_ else None

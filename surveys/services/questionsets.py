@@ -634,6 +634,47 @@ def describe_place(place: str, data: dict) -> str:
     return text[:1].upper() + text[1:]
 
 
+def set_name(question_set: QuestionSet) -> str:
+    """A question set named in a sentence: "innovasjonsbarometeret, version 2" (its own
+    ``str`` ends in its status in brackets)."""
+    return _("%(slug)s, version %(version)s") % {"slug": question_set.slug, "version": question_set.version}
+
+
+def foreign_condition_problems(question_set: QuestionSet, data: dict) -> list[str]:
+    """Every display condition of ``question_set`` that uses an option of another set (the
+    same codes, another version), which no respondent of this set can choose: the item
+    would never be shown. Each problem names its place as the admin sees it
+    (``describe_place`` on ``data``, the set as ``export_questionset_data`` gives it)."""
+    sections = {section["code"]: index for index, section in enumerate(data["sections"])}
+    questions = {
+        question["code"]: (s_index, q_index)
+        for s_index, section in enumerate(data["sections"])
+        for q_index, question in enumerate(section["questions"])
+    }
+    found = []
+    for row in (
+        Section.show_if_options.through.objects.filter(section__question_set=question_set)
+        .exclude(option__question__question_set=question_set)
+        .select_related("section", "option__question__question_set")
+    ):
+        found.append((f"sections[{sections[row.section.code]}].show_if", row.option))
+    for row in (
+        Question.show_if_options.through.objects.filter(question__question_set=question_set)
+        .exclude(option__question__question_set=question_set)
+        .select_related("question", "option__question__question_set")
+    ):
+        s_index, q_index = questions[row.question.code]
+        found.append((f"sections[{s_index}].questions[{q_index}].show_if", row.option))
+    reason = _(
+        "the option “%(option)s” is from another question set (%(other)s), so no one answering this one can choose it"
+    )
+    return [
+        f"{describe_place(place, data)}: "
+        + reason % {"option": f"{option.question.code}.{option.code}", "other": set_name(option.question.question_set)}
+        for place, option in sorted(found, key=lambda item: [int(n) for n in re.findall(r"\d+", item[0])])
+    ]
+
+
 def previous_version(question_set: QuestionSet) -> QuestionSet | None:
     """The latest published or retired version of the same set before this one, or None."""
     return (
@@ -657,6 +698,11 @@ def publish(question_set: QuestionSet) -> QuestionSet:
     if question_set.status != QuestionSetStatus.DRAFT:
         return question_set
     data = export_questionset_data(question_set)
+    # Before the file's rules: an option of another version has the same codes, so the
+    # exported structure reads as if it were this set's own.
+    foreign = foreign_condition_problems(question_set, data)
+    if foreign:
+        raise PublishRefused(foreign)
     try:
         validate_questionset_data(data)
     except QuestionSetFileError as exc:

@@ -168,3 +168,31 @@ def test_a_round_without_invitations_counts_its_submissions(admin_client, barome
     assert sum(row.imported for row in progress(round_)["county"]) == 40
     page = admin_client.get(f"/statistikk/runder/{round_.slug}/").content.decode()
     assert "Nord-Norge" in page and "nord-norge</td>" not in page
+
+
+def test_the_dashboard_lists_types_in_the_questionnaires_order_and_says_the_round_opened(fieldwork, admin_client):
+    """Types were listed by their codes' English spelling (Helsestasjon, Barnehage, Alders-
+    og sykehjem, ...), and an open round's dashboard said "Åpner 22. november" two weeks
+    after it had opened."""
+    from surveys.models import WorkplaceType
+
+    round_, _invitations = fieldwork
+    labels = [row.label for row in progress(round_)["workplace_type"]]
+    order = [str(label) for label in WorkplaceType.labels]
+    assert labels == sorted(labels, key=order.index) and len(labels) >= 2
+    counties = [row.label for row in progress(round_)["county"]]
+    assert counties, counties
+    admin_client.cookies["barometer_language"] = "nb"
+    Round.objects.filter(pk=round_.pk).update(
+        opens_at=timezone.now() - timedelta(days=3), closes_at=timezone.now() + timedelta(days=3)
+    )
+    text = admin_client.get(f"/statistikk/runder/{round_.slug}/").content.decode()
+    assert "Åpnet " in text and "og tar imot svar" in text and "Åpner " not in text
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(days=1))
+    text = admin_client.get(f"/statistikk/runder/{round_.slug}/").content.decode()
+    assert "og tok imot svar" in text
+    Round.objects.filter(pk=round_.pk).update(
+        opens_at=timezone.now() + timedelta(days=1), closes_at=timezone.now() + timedelta(days=9)
+    )
+    text = admin_client.get(f"/statistikk/runder/{round_.slug}/").content.decode()
+    assert "Åpner " in text

@@ -62,3 +62,25 @@ def test_a_download_is_named_in_the_readers_language(published_reports, admin_cl
     assert staff["Content-Disposition"] == f'attachment; filename="{report}-{response.pk}.pdf"'
     export = admin_client.get(f"/statistikk/eksport.csv?round={response.round_id}&vekting=av")
     assert export["Content-Disposition"].endswith(f'{unweighted}.csv"'), export["Content-Disposition"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_findings_page_tells_an_edited_round_on_its_own_page(published_reports, admin_client, language):
+    """/statistikk/funn/?round=99999 answered with the statistics page (its heading, its
+    group filters); a group, which the findings do not use, was refused there too."""
+    from django.utils import translation
+
+    admin_client.cookies["barometer_language"] = language
+    with translation.override(language):
+        heading = translation.gettext("The published findings, checked against the round's data")
+        message = translation.gettext("There is no such round. Choose a round from the list.")
+        no_round = translation.gettext("There is no national round yet.")
+    page = admin_client.get("/statistikk/funn/?round=99999")
+    assert page.status_code == 400
+    text = html.unescape(page.content.decode())
+    assert heading in text and message in text and no_round not in text
+    assert 'name="county"' not in text
+    round_id = published_reports["workplace"].round_id
+    grouped = admin_client.get(f"/statistikk/funn/?round={round_id}&county=9999")
+    assert grouped.status_code == 200
+    assert heading in html.unescape(grouped.content.decode())

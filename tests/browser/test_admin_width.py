@@ -51,3 +51,33 @@ def test_admin_pages_fit_1280_px(live_server, page, admin_pages):
         if scroll_width > inner_width:
             too_wide[path] = scroll_width
     assert not too_wide, f"admin pages wider than 1,280 px: {too_wide}"
+
+
+def test_a_refused_publications_reasons_look_like_an_error(live_server, page, admin_pages, question_set):
+    """The reasons sat in a list inside the red error, and the admin's stylesheet drew each
+    as a message of its own: green, with a tick, as if publishing had worked."""
+    from surveys.services.questionsets import new_version
+
+    draft = new_version(question_set)
+    novelty = Question.objects.get(question_set=draft, code="novelty")
+    novelty.show_if_options.set(
+        [Option.objects.get(question__question_set=question_set, question__code="inc_services", code="yes")]
+    )
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("input[name=username]").fill("admin")
+    page.locator("input[name=password]").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    page.goto(live_server.url + reverse("admin:surveys_questionset_changelist"))
+    page.locator(f"input[name=_selected_action][value='{draft.pk}']").check()
+    page.locator("select[name=action]").select_option("publish_sets")
+    with page.expect_navigation():
+        page.locator("button[name=index]").click()
+    reason = page.locator("ul.messagelist li.error li").first
+    assert "novelty" in reason.inner_text()
+    outer, inner = page.locator("ul.messagelist li.error").first, reason
+    style = "el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).backgroundImage]"
+    outer_colour, _outer_image = outer.evaluate(style)
+    colour, image = inner.evaluate(style)
+    assert image == "none", image  # no tick
+    assert colour in ("rgba(0, 0, 0, 0)", outer_colour), colour  # the error's red, not green

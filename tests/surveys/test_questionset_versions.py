@@ -207,3 +207,97 @@ def test_a_database_loaded_from_the_file_before_takes_the_shipped_file_after_its
     assert QuestionSet.objects.get(pk=question_set.pk).revision == revision + 1
     store(implemented, help_en=migration.HELP["implemented_by"]["en"][1])
     assert import_questionset(questionset_data) == question_set  # what setup_demo does
+
+
+def _draft_with_a_condition_on_the_previous_version(question_set):
+    """A new draft version whose question "novelty" is shown on an option of the published
+    version it was copied from: the same codes, another set."""
+    draft = new_version(question_set)
+    novelty = Question.objects.get(question_set=draft, code="novelty")
+    foreign = Option.objects.get(question__question_set=question_set, question__code="inc_services", code="yes")
+    novelty.show_if_options.set([foreign])
+    return draft, novelty
+
+
+def test_a_condition_on_another_versions_option_is_refused_at_publishing(question_set):
+    """A tester gave a draft's question a condition on the previous version's option (the
+    admin listed both under one name) and published it: the question could never be shown."""
+    draft, _novelty = _draft_with_a_condition_on_the_previous_version(question_set)
+    with translation.override("nb"), pytest.raises(PublishRefused) as refused:
+        publish(draft)
+    [reason] = refused.value.errors
+    assert reason.startswith("Del 4 (newest), spørsmål 5 (novelty), visningsvilkår: "), reason
+    assert "alternativet «inc_services.yes» er fra et annet spørsmålssett (innovasjonsbarometeret, versjon 1)" in reason
+    draft.refresh_from_db()
+    assert draft.status == QuestionSetStatus.DRAFT
+
+
+def _change(admin_client, obj, changes: dict):
+    """Post the object's admin change form (in bokmål) with its own values, its inline
+    forms' too, and ``changes``."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    page = admin_client.get(url)
+    forms = [page.context["adminform"].form]
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()})
+        forms += formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            key = form.add_prefix(name)
+            data[key] = "on" if value is True else [str(v) for v in value] if isinstance(value, list) else str(value)
+    data.update(changes)
+    return admin_client.post(url, data)
+
+
+def test_the_admin_offers_and_takes_only_the_sets_own_options_for_a_condition(admin_client, question_set):
+    from django.urls import reverse
+
+    draft, novelty = _draft_with_a_condition_on_the_previous_version(question_set)
+    novelty.show_if_options.clear()
+    page = admin_client.get(reverse("admin:surveys_question_change", args=[novelty.pk]))
+    offered = page.context["adminform"].form.fields["show_if_options"].queryset
+    assert offered.exists() and not offered.exclude(question__question_set=draft).exists()
+    foreign = Option.objects.get(question__question_set=question_set, question__code="inc_services", code="yes")
+    response = _change(admin_client, novelty, {"show_if_options": [str(foreign.pk)]})
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["show_if_options"]
+    # Not offered, so Django's own "not one of the choices"; the form's check stands behind it.
+    assert "gyldig" in error or "innovasjonsbarometeret, versjon 1" in error, error
+    assert not novelty.show_if_options.exists()
+    own = Option.objects.get(question__question_set=draft, question__code="inc_services", code="yes")
+    response = _change(admin_client, novelty, {"show_if_options": [str(own.pk)]})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(novelty.show_if_options.all()) == [own]
+
+
+def test_a_new_question_with_another_versions_option_is_refused_by_its_form(admin_user, question_set, rf):
+    """A new question's set is not known until it is saved, so its picker lists every set's
+    options; the form refuses one of another set."""
+    from django.contrib.admin.sites import site
+
+    draft, _novelty = _draft_with_a_condition_on_the_previous_version(question_set)
+    section = draft.sections.get(code="newest")
+    foreign = Option.objects.get(question__question_set=question_set, question__code="inc_services", code="yes")
+    own = Option.objects.get(question__question_set=draft, question__code="inc_services", code="yes")
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = site._registry[Question].get_form(request, None)
+    data = {"section": section.pk, "position": 99, "code": "extra", "kind": "text", "required": "on",
+            "text_nb": "Noe mer?", "show_if_mode": "any"}  # fmt: skip
+    with translation.override("nb"):
+        refused = form_class(data={**data, "show_if_options": [foreign.pk]})
+        assert not refused.is_valid()
+        assert refused.errors["show_if_options"] == [
+            "Velg bare alternativer fra dette spørsmålssettet: inc_services.yes hører til et annet "
+            "(innovasjonsbarometeret, versjon 1)."
+        ]
+    assert form_class(data={**data, "show_if_options": [own.pk]}).is_valid()

@@ -8,6 +8,7 @@ admin's language.
 """
 
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -285,7 +286,7 @@ def test_copying_the_largest_version_in_the_admin_says_why_it_cannot(admin_clien
     with translation.override(language):  # the catalogue's words ("%(set)s ble ikke kopiert:" in bokmål)
         lead = translation.gettext("%(set)s was not copied:") % {"set": newest}
     [message] = [str(message) for message in response.context["messages"]]
-    assert message.startswith(f"{lead}<ul><li>")
+    assert message.startswith(f'{lead}<ul class="message-reasons"><li>')
     assert "2147483648 is larger than 2147483647, the largest number that can be stored" in message
     assert QuestionSet.objects.count() == count
 
@@ -390,8 +391,15 @@ def test_admin_number_fields_read_only_the_digits_0_to_9(
     response = _change(admin_client, obj, {field: written}, language)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field] == [OTHER_DIGITS[language]]
+    # The form's heading in the same language (Django's own catalogues lack its plural form).
+    heading = {"nb": "Rett feilen nedenfor.", "nn": "Rett feilen nedanfor.", "en": "Please correct the error below."}
+    assert heading[language] in response.content.decode()
     obj.refresh_from_db()
     assert getattr(obj, field) == before
+    # A text box with a numeric keyboard: a number box (type="number") was emptied by the
+    # browser when it held such digits, and the form stored no number without a word.
+    box = re.search(rf'<input [^>]*name="{field}"[^>]*>', response.content.decode()).group(0)
+    assert 'type="text"' in box and 'inputmode="numeric"' in box, box
     # The digits 0-9 still work.
     response = _change(admin_client, obj, {field: "30"}, language)
     assert response.status_code == 302, response.context["adminform"].form.errors
