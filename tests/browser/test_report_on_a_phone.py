@@ -95,3 +95,20 @@ def test_the_round_dashboard_reads_on_a_phone(live_server, new_context, site, ax
             assert cell.evaluate("td => getComputedStyle(td).backgroundColor") == "rgba(0, 0, 0, 0)"
         violations = axe(page)
         assert not violations, f"{where}: {violations}"
+
+
+def test_the_statistics_table_rows_are_not_a_screen_tall_on_a_phone(live_server, new_context, site):
+    """At 375 px a row of /statistikk/'s table was up to 921 px tall and mostly blank: the
+    published figures' notes wrapped a word a line in their narrow columns."""
+    from tests.browser.test_every_page import log_in
+
+    width, height = 375, 667
+    page = new_context(viewport={"width": width, "height": height}, locale="nb").new_page()
+    log_in(page, live_server.url, site.admin.username)
+    open_page(page, f"{live_server.url}/statistikk/")
+    scroll_width, inner_width = page.evaluate(SCROLL_WIDTH)
+    assert scroll_width <= inner_width, f"/statistikk/ scrolls sideways ({scroll_width} px in {inner_width} px)"
+    rows = page.locator(".aggregate-table tbody tr").evaluate_all(
+        "rows => rows.map(r => Math.round(r.getBoundingClientRect().height))"
+    )
+    assert rows and max(rows) <= 0.7 * height, sorted(rows)[-5:]
