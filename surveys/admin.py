@@ -45,6 +45,7 @@ from .models.rounds import PUBLISHED_POPULATION_MESSAGE
 from .services.questionsets import (
     PublishRefused,
     QuestionSetFileError,
+    describe_place,
     export_questionset_data,
     new_version,
     previous_version,
@@ -328,7 +329,9 @@ class QuestionSetAdmin(StoredKeysAdminMixin, AllowedCharactersAdminMixin, Struct
             try:
                 copy = new_version(question_set)
             except QuestionSetFileError as refused:  # no version after it can be stored, say
-                self._refused(request, _("%(set)s was not copied:") % {"set": question_set}, refused.errors)
+                # In the admin's language and words, not the import command's file paths.
+                reasons = [f"{describe_place(place, {})}: {reason}" for place, reason in refused.problems]
+                self._refused(request, _("%(set)s was not copied:") % {"set": question_set}, reasons or refused.errors)
                 continue
             self.message_user(
                 request,

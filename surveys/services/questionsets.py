@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..characters import first_disallowed
+from ..columns import stored_range
 from ..i18n import LANGUAGES
 from ..models import (
     CODE_PATTERN,
@@ -877,11 +878,22 @@ def next_version(slug: str) -> int:
     latest = QuestionSet.objects.filter(slug=slug).aggregate(Max("version"))["version__max"] or 0
     problems = column_problems(QuestionSet, [("version", "(file).version", latest + 1)])
     if problems:
+        # For the admin, in its language (``problems``); the import command's are English.
+        reason = _(
+            "there is no version after %(slug)s version %(version)s: the version number %(next)s is larger than "
+            "the largest that can be stored (%(largest)s)"
+        ) % {
+            "slug": slug,
+            "version": latest,
+            "next": latest + 1,
+            "largest": stored_range(QuestionSet._meta.get_field("version"))[1],
+        }
         raise QuestionSetFileError(
             [
                 f"{place}: the version after {slug} version {latest} cannot be stored: {reason}"
                 for place, reason in problems
-            ]
+            ],
+            [(place, reason) for place, _reason in problems],
         )
     return latest + 1
 

@@ -287,7 +287,18 @@ def test_copying_the_largest_version_in_the_admin_says_why_it_cannot(admin_clien
         lead = translation.gettext("%(set)s was not copied:") % {"set": newest}
     [message] = [str(message) for message in response.context["messages"]]
     assert message.startswith(f'{lead}<ul class="message-reasons"><li>')
-    assert "2147483648 is larger than 2147483647, the largest number that can be stored" in message
+    # In the admin's language and words: the import command's "(file).version: ... 2147483648
+    # is larger than 2147483647, the largest number that can be stored" was shown before.
+    reason = {
+        "nb": "Versjon: det finnes ingen versjon etter innovasjonsbarometeret versjon 2147483647: versjonsnummeret "
+        "2147483648 er større enn det største som kan lagres (2147483647)",
+        "nn": "Versjon: det finst ingen versjon etter innovasjonsbarometeret versjon 2147483647: versjonsnummeret "
+        "2147483648 er større enn det største som kan lagrast (2147483647)",
+        "en": "Version: there is no version after innovasjonsbarometeret version 2147483647: the version number "
+        "2147483648 is larger than the largest that can be stored (2147483647)",
+    }[language]
+    assert f"<li>{reason}</li>" in message, message
+    assert "(file)" not in message
     assert QuestionSet.objects.count() == count
 
 
