@@ -4,9 +4,11 @@ list of non-respondents for follow-up (admins only: it holds e-mail addresses)."
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from barometer.access import admin_required, fieldwork_required
+from barometer.engine.cache import cached
 from barometer.outputs.charts import daily_chart
 from barometer.reports.fieldwork import non_respondents, progress, representativeness, submissions_per_day
 from barometer.views.reports import chart_layout
@@ -54,9 +56,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @fieldwork_required
 def daily_svg(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _round(slug)
-    days = submissions_per_day(round_)
-    _name, layout = chart_layout(request)
-    svg = daily_chart(days, title=_("Submissions per day"), empty_label=_("No submissions yet"), layout=layout)
+    layout_name, layout = chart_layout(request)
+
+    def draw() -> str:
+        days = submissions_per_day(round_)
+        return daily_chart(days, title=_("Submissions per day"), empty_label=_("No submissions yet"), layout=layout)
+
+    # Drawn once per figures version (a submission moves it), layout and language, not per request.
+    svg = cached(round_.pk, "daily-chart", (layout_name, get_language()), draw)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 

@@ -196,3 +196,26 @@ def test_the_dashboard_lists_types_in_the_questionnaires_order_and_says_the_roun
     )
     text = admin_client.get(f"/statistikk/runder/{round_.slug}/").content.decode()
     assert "Åpner " in text
+
+
+def test_the_submissions_chart_is_drawn_once_and_again_after_a_submission(
+    fieldwork, admin_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The chart was drawn on every request; it is kept per figures version, layout and
+    language, and a new submission (which moves the version) draws it anew."""
+    from barometer.views import fieldwork as views
+
+    round_, invitations = fieldwork
+    drawn = []
+    real = views.daily_chart
+    monkeypatch.setattr(views, "daily_chart", lambda days, **kwargs: drawn.append(days) or real(days, **kwargs))
+    address = f"/statistikk/runder/{round_.slug}/innsendinger.svg"
+    first = admin_client.get(address).content
+    assert admin_client.get(address).content == first and len(drawn) == 1
+    admin_client.get(address + "?bredde=bred")
+    assert len(drawn) == 2  # the wide drawing is kept apart
+    with django_capture_on_commit_callbacks(execute=True):  # the version moves when the submission commits
+        answer_all(Client(), invitations[6].token, round_.question_set, INNOVATOR_ANSWERS)
+        Client().post(f"/s/{invitations[6].token}/oppsummering/")
+    admin_client.get(address)
+    assert len(drawn) == 3 and sum(count for _day, count in drawn[-1]) == 5

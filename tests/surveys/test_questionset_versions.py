@@ -50,13 +50,20 @@ def test_a_condition_on_a_later_page_is_refused(db, same_page_data):
         import_questionset(data)
 
 
-def test_a_same_page_condition_built_in_the_admin_cannot_be_published(db, same_page_data):
+def _same_page_draft(same_page_data):
+    """The case as a draft without its condition, then given it as an admin would: "which"
+    shown on "tried" of the same page."""
     data = json.loads(json.dumps(same_page_data))
     data["status"] = "draft"
     data["sections"][0]["questions"][1]["show_if"] = None
     draft = import_questionset(data)
     which = Question.objects.get(question_set=draft, code="which")
     which.show_if_options.set([Option.objects.get(question__question_set=draft, question__code="tried", code="yes")])
+    return draft
+
+
+def test_a_same_page_condition_built_in_the_admin_cannot_be_published(db, same_page_data):
+    draft = _same_page_draft(same_page_data)
     with (
         translation.override("en"),
         pytest.raises(PublishRefused, match='question "which" depends on question "tried"'),
@@ -91,12 +98,7 @@ def test_a_refused_publication_speaks_the_admins_language_and_names_places_as_th
 ):
     """The admin said "sections[0].questions[1].show_if.options: question "which" depends on
     ..." in English to a Norwegian admin who had built the set in the admin, not in a file."""
-    data = json.loads(json.dumps(same_page_data))
-    data["status"] = "draft"
-    data["sections"][0]["questions"][1]["show_if"] = None
-    draft = import_questionset(data)
-    which = Question.objects.get(question_set=draft, code="which")
-    which.show_if_options.set([Option.objects.get(question__question_set=draft, question__code="tried", code="yes")])
+    draft = _same_page_draft(same_page_data)
     with translation.override(language), pytest.raises(PublishRefused) as refused:
         publish(draft)
     assert refused.value.errors == [expected]
