@@ -11,7 +11,7 @@ sum over cells in Python.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -276,7 +276,10 @@ def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]
             else:
                 hit = layout.test(spec.counted_option_ids)
             outer.append(_count(answered))
-            outer.append(_count(f"{answered} AND {hit}"))
+            # Every counted option is one of the question's own (``counted_option_ids`` is a
+            # subset of ``answered_option_ids``, and a hit count of at least 2 needs one), so a
+            # hit implies an answer: testing it again cost a third of the statement's tests.
+            outer.append(_count(f"({condition}) AND {hit}" if condition else hit))
             continue
         j = layout.scored.index(spec)
         if spec.rule == INDEX:
@@ -295,36 +298,27 @@ def _outer_columns(specs: Sequence[IndicatorSpec], layout: _Layout) -> list[str]
     return outer
 
 
-def _masks_complete(round_: Round, cursor, *, hash_groups: bool = False) -> bool:
-    """True when every countable response of the round stores its option masks for the
-    round's own question set (one indexed EXISTS).
+def _sort_off(cursor) -> None:
+    """Switch sorting off for the rest of the caller's transaction (PostgreSQL only, and
+    only when that transaction ends right after the count, since the setting lasts until
+    then), so that the counting statement hashes its groups.
 
-    With ``hash_groups`` (PostgreSQL only, and only when the caller's own transaction ends
-    right after the count, since the setting lasts until then) the same round trip also
-    switches sorting off, so that the counting statement after it hashes its groups: the
-    planner multiplies the grouping columns' distinct values (about 21,000 groups estimated
-    for 1,328 found at 10,000 responses), judges a hash table of that many rows of 90
-    aggregates too big for ``work_mem`` and sorts every response instead. Hashing took
-    15 % less time at 10,000 responses and 26-28 % at 100,000 and 300,000 (medians of
-    seven, same process); a hash table that does outgrow memory spills to disk, so the
-    result never depends on it. ``cell_table`` switches sorting on again before counting
-    from the answers.
+    The planner multiplies the grouping columns' distinct values (about 21,000 groups
+    estimated for 1,328 found at 10,000 responses), judges a hash table of that many rows of
+    90 aggregates too big for ``work_mem`` and sorts every response instead. Hashing took
+    15 % less time at 10,000 responses and 26-28 % at 100,000 and 300,000 (medians of seven,
+    same process); a hash table that does outgrow memory spills to disk, so the result never
+    depends on it. ``cell_table`` switches sorting on again before counting from the answers.
     """
-    planner = ", set_config('enable_sort', 'off', true)" if hash_groups else ""
-    cursor.execute(
-        f"""
-        SELECT NOT EXISTS (
-            SELECT 1 FROM {Response._meta.db_table}
-            WHERE round_id = %s AND status = %s AND workplace_id IS NOT NULL
-              AND (option_bits_0 IS NULL OR question_set_id <> %s)
-        ){planner}
-        """,
-        [round_.pk, ResponseStatus.SUBMITTED, round_.question_set_id],
-    )
-    return bool(cursor.fetchone()[0])
+    cursor.execute("SELECT set_config('enable_sort', 'off', true)")
 
 
 def _sql_from_masks(layout: _StoredLayout, outer_sql: str) -> str:
+    """The counting statement over the responses' stored masks (parameters: the round's
+    question set, the round, the submitted status). Its last column counts the cell's
+    responses whose masks are missing or belong to another question set: when any cell has
+    one, the counts are not to be used (``cell_table`` then counts from the answers). Asking
+    in the same statement spared a scan of the round's responses before every count."""
     municipality = Municipality._meta.db_table
     county = County._meta.db_table
     band = employees_band_sql("pr.employees")
@@ -332,9 +326,11 @@ def _sql_from_masks(layout: _StoredLayout, outer_sql: str) -> str:
     # that reads them, so each is computed once per response (SQLite needs a LIMIT with it).
     fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
     return f"""
-        SELECT pr.workplace_type, m.size_class, m.centrality, c.number, {band} AS band, COUNT(*) {outer_sql}
+        SELECT pr.workplace_type, m.size_class, m.centrality, c.number, {band} AS band, COUNT(*) {outer_sql},
+               COUNT(*) FILTER (WHERE pr.unmasked)
         FROM (
-            SELECT r.workplace_type, r.municipality_id, r.employees, {layout.row_columns()}
+            SELECT r.workplace_type, r.municipality_id, r.employees, {layout.row_columns()},
+                   (r.option_bits_0 IS NULL OR r.question_set_id <> %s) AS unmasked
             FROM {Response._meta.db_table} r
             WHERE r.round_id = %s AND r.status = %s AND r.workplace_id IS NOT NULL
             {fence}
@@ -381,6 +377,20 @@ def _picker(columns: list[int]):
     return operator.itemgetter(*columns)
 
 
+def _selected(specs: Sequence[IndicatorSpec], layout: _Layout) -> tuple[str, Callable]:
+    """The counting statement's aggregate columns (``", "``-led SQL, after the five cell
+    columns and the cell's count) and a function picking each indicator's values from a row.
+
+    Indicators on the same question share their denominators: each distinct aggregate is
+    selected once (a quarter fewer columns to send and convert) and the picker puts the
+    row's values back in the indicators' order."""
+    outer = _outer_columns(specs, layout)
+    distinct = list(dict.fromkeys(outer))
+    column_of = {expression: 6 + index for index, expression in enumerate(distinct)}
+    pick = _picker([column_of[expression] for expression in outer])
+    return ((", " + ", ".join(distinct)) if distinct else ""), pick
+
+
 def cell_table(round_: Round, specs: Sequence[IndicatorSpec], *, use_masks: bool = True) -> CellTable:
     """Count every indicator of ``specs`` for every cell of the round's countable responses.
 
@@ -394,35 +404,33 @@ def cell_table(round_: Round, specs: Sequence[IndicatorSpec], *, use_masks: bool
     # Only integers made here, never user input, are formatted into the statements.
     with transaction.atomic(), connection.cursor() as cursor:
         positions = option_masks.option_positions(round_.question_set_id) if use_masks else {}
-        stored = (
-            bool(positions)
-            and all(option_id in positions for option_id in _relevant(specs))
-            and _masks_complete(round_, cursor, hash_groups=hash_groups)
-        )
-        layout: _Layout = _StoredLayout(specs, positions) if stored else _Layout(specs)
-        # Indicators on the same question share their denominators: each distinct
-        # aggregate is selected once (a quarter fewer columns to send and convert) and
-        # ``pick`` puts the row's values back in the indicators' order.
-        outer = _outer_columns(specs, layout)
-        distinct = list(dict.fromkeys(outer))
-        column_of = {expression: 6 + index for index, expression in enumerate(distinct)}
-        pick = _picker([column_of[expression] for expression in outer])
-        selected = (", " + ", ".join(distinct)) if distinct else ""
-        if stored:
-            sql = _sql_from_masks(layout, selected)
-            params = [round_.pk, ResponseStatus.SUBMITTED]
-        else:
-            sql = _sql_from_answers(layout, selected)
-            params = [round_.pk, ResponseStatus.SUBMITTED, round_.pk, ResponseStatus.SUBMITTED]
-        if connection.vendor == "postgresql" and not stored:
-            # The per-response aggregate holds one row per response: give it the memory to
-            # stay in RAM rather than spill to disk, for this statement only.
+        rows = None
+        if positions and all(option_id in positions for option_id in _relevant(specs)):
+            if hash_groups:
+                _sort_off(cursor)
+            layout: _Layout = _StoredLayout(specs, positions)
+            selected, pick = _selected(specs, layout)
             cursor.execute(
-                "SELECT set_config('work_mem', %s, true), set_config('enable_sort', 'on', true)",
-                [settings.BAROMETER_COUNT_WORK_MEM],
+                _sql_from_masks(layout, selected), [round_.question_set_id, round_.pk, ResponseStatus.SUBMITTED]
             )
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+            rows = cursor.fetchall()
+            if any(row[-1] for row in rows):
+                rows = None  # a response without masks (or another set's): count from the answers
+        if rows is None:
+            layout = _Layout(specs)
+            selected, pick = _selected(specs, layout)
+            if connection.vendor == "postgresql":
+                # The per-response aggregate holds one row per response: give it the memory
+                # to stay in RAM rather than spill to disk, for this statement only.
+                cursor.execute(
+                    "SELECT set_config('work_mem', %s, true), set_config('enable_sort', 'on', true)",
+                    [settings.BAROMETER_COUNT_WORK_MEM],
+                )
+            cursor.execute(
+                _sql_from_answers(layout, selected),
+                [round_.pk, ResponseStatus.SUBMITTED, round_.pk, ResponseStatus.SUBMITTED],
+            )
+            rows = cursor.fetchall()
 
     cells = {
         # Counts come as int and sums as float (COUNT, COALESCE: never NULL), as the

@@ -108,6 +108,9 @@ def test_counting_from_the_masks_gives_the_table_counting_from_the_answers(barom
         fallback = cell_table(round_, specs)
     assert [q for q in captured.captured_queries if "surveys_answerchoice" in q["sql"]]
     assert fallback.cells.keys() == from_answers.cells.keys()
+    for cell, (count, flat) in from_answers.cells.items():
+        assert fallback.cells[cell][0] == count
+        assert fallback.cells[cell][1] == pytest.approx(flat)
 
 
 @pytest.mark.parametrize("full", [True, False], ids=["full", "analysts"])
