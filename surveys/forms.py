@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -153,10 +154,14 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         self.partial = partial
         initial = self._initial(questions, values) if values else {}
         super().__init__(*args, initial=initial, **kwargs)
-        self.summary_labels = {}
         for question in questions:
-            self.summary_labels[question.code] = summary_label(question)
             self.fields[question.code] = self._kept_field(question)
+
+    @cached_property
+    def summary_labels(self) -> dict[str, str]:
+        """Each question's label in the error summary (``summary_label``), by question code:
+        worked out only for a page that has errors to sum up."""
+        return {code: summary_label(question) for code, question in self.questions.items()}
 
     @staticmethod
     def _initial(questions, values: AnswerValues) -> dict:

@@ -203,7 +203,12 @@ def render_page(
 def _printed(value) -> str:
     """``value`` as ``{{ value }}`` prints it on a page (autoescape on, as the engine renders
     pages): escaped, unless it is safe HTML; a number localized. A string needs only the
-    escaping (``render_value_in_context`` leaves it as it is otherwise)."""
+    escaping (``render_value_in_context`` leaves it as it is otherwise), and a whole number
+    from 0 to 999 only ``str``."""
     if isinstance(value, str):
         return conditional_escape(value)
+    if type(value) is int and 0 <= value < 1000:
+        # A page's counts and percentages: no grouping to localize, whatever the language
+        # (``number_format`` writes such a number as ``str`` does).
+        return str(value)
     return render_value_in_context(value, Context())

@@ -208,19 +208,35 @@ def _content_key(bound: forms.BoundField, choices: tuple[tuple[str, str], ...] |
     )
 
 
+#: Where a field keeps its parts by (input name, id): a questionnaire's fields are built once
+#: per question, language and requiredness and never changed after (``SectionForm``), so
+#: what they render without errors is theirs for as long as they live.
+_FIELD_PARTS = "_answer_form_parts"
+
+
 def _prepared_parts(bound: forms.BoundField) -> tuple[_Part, ...]:
     """The field's parts, kept while it has no errors: a page with errors is rare and
-    shown once, and keeping it would let what a visitor sends fill the store."""
-    choices = _choices_of(bound)
+    shown once, and keeping it would let what a visitor sends fill the store.
+
+    Kept on the field itself (a field that is shared by every form asking its question
+    reads them without working out its content again: that took a quarter of a
+    questionnaire page's form) and by everything they are made from (``_PREPARED``), so a
+    field built anew for every form, as a draft's are, still finds them."""
     if bound.errors:
-        return _field_parts(bound, choices)
-    key = _content_key(bound, choices)
-    parts = _PREPARED.get(key)
+        return _field_parts(bound, _choices_of(bound))
+    kept = bound.field.__dict__.setdefault(_FIELD_PARTS, {})
+    name = (bound.html_name, bound.auto_id)
+    parts = kept.get(name)
     if parts is None:
-        parts = _field_parts(bound, choices)
-        if len(_PREPARED) >= _PREPARED_MAX:
-            _PREPARED.clear()
-        _PREPARED[key] = parts
+        choices = _choices_of(bound)
+        key = _content_key(bound, choices)
+        parts = _PREPARED.get(key)
+        if parts is None:
+            parts = _field_parts(bound, choices)
+            if len(_PREPARED) >= _PREPARED_MAX:
+                _PREPARED.clear()
+            _PREPARED[key] = parts
+        kept[name] = parts
     return parts
 
 

@@ -383,3 +383,35 @@ def test_the_review_escapes_an_answer_as_django_s_escape_does():
     for text in texts:
         assert f"<dd>{escape(normalize_newlines(text)).replace(chr(10), '<br>')}</dd>" in html
     assert f'<dd><ul class="mb-0"><li>{lazy_yes}</li><li>&lt;i&gt;</li></ul></dd>' in html
+
+
+def test_a_published_question_s_field_keeps_its_markup_and_a_page_with_errors_does_not_change_it(
+    questions, nb, monkeypatch
+):
+    """A published set's fields are shared by every form that asks their questions: the
+    second page reads the field's markup without working out its content again, gives the
+    same HTML with its own answers, and an erroneous page in between changes neither."""
+    from surveys import rendering
+
+    question_set = next(iter(questions.values())).question_set
+    question_set.status = "published"
+    published = Questionnaire.of(question_set)
+    try:
+        form_questions = list(published.questions)
+        first = str(SectionForm(questions=form_questions).as_answers())
+        single = next(q for q in form_questions if q.code == "one")
+        wrong = SectionForm({"one": "not an option"}, questions=form_questions, partial=True)
+        assert not wrong.is_valid() and 'aria-invalid="true"' in str(wrong.as_answers())
+
+        def worked_out_again(*args):
+            raise AssertionError("the field's content was worked out again")
+
+        monkeypatch.setattr(rendering, "_content_key", worked_out_again)
+        assert str(SectionForm(questions=form_questions).as_answers()) == first
+        chosen = single.options.first().pk
+        again = str(
+            SectionForm(questions=form_questions, values=AnswerValues(options={single.pk: [chosen]})).as_answers()
+        )
+        assert _checked(again, "one") == [str(chosen)] and _checked(first, "one") == []
+    finally:
+        Questionnaire.clear_cache()
