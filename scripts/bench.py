@@ -17,7 +17,8 @@ Rounds are kept between runs (``--fresh`` drops them); their generation time is 
   to the bare page and the p99 ratio; then the first request of a fresh server process;
 - the SQL statements of every respondent page (transaction control not counted);
 - per size: a raw GROUP BY over the round's own answers joined to its responses (the
-  baseline), the cold and cached computation of every indicator, and the ratio;
+  baseline) and the cold computation of every indicator, interleaved (``--repeat`` x 3
+  pairs, medians), their ratio, and the cached computation;
 - per size, each in a fresh process: the streamed CSV export against PostgreSQL's own
   ``COPY`` of one row per response, the XLSX export against openpyxl's write-only mode
   writing the same rows from memory, and each export's peak memory.
@@ -90,6 +91,13 @@ def median_ms(function, repeat: int) -> float:
         function()
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
+
+
+def interleaved_medians_ms(baseline, measured, repeat: int) -> tuple[float, float]:
+    """Median ms of ``baseline`` and of ``measured``, run one after the other ``repeat``
+    times, so that a quiet or a busy moment of the machine falls on both alike."""
+    pairs = [(median_ms(baseline, 1), median_ms(measured, 1)) for _ in range(repeat)]
+    return statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
 
 
 def free_port() -> int:
@@ -272,9 +280,12 @@ def main() -> int:
                 )
                 cursor.fetchall()
 
+        def cold_cells(round_=round_, specs=specs):
+            cell_table(round_, specs)
+
         raw_group_by()  # warm the database's own caches equally for both measurements
-        baseline = median_ms(raw_group_by, args.repeat)
-        cold = median_ms(lambda round_=round_, specs=specs: cell_table(round_, specs), args.repeat)
+        cold_cells()
+        baseline, cold = interleaved_medians_ms(raw_group_by, cold_cells, args.repeat * 3)
 
         def cached_cells(round_=round_):
             _ = RoundFigures(round_).table
