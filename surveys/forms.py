@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .characters import NumericTextInput
 from .i18n import localized_html
 from .models import Municipality, Question, QuestionKind, WorkplaceType
 from .questionnaire import KEPT_FIELDS, AnswerValues
@@ -67,20 +68,44 @@ def _errors(violations: list[rules.Violation]) -> forms.ValidationError:
 
 
 class WholeNumberField(forms.Field):
-    """A whole number read as ``surveys.rules.read_whole_number`` reads it (whatever a
-    browser's number input can send: "1e3", "007", "7.0"; also " 7 " and "7,0"), within
-    [low, high], which the page shows as the input's ``min`` and ``max``."""
+    """A whole number read as ``surveys.rules.read_whole_number`` reads it ("1e3", "007",
+    "7.0", " 7 ", "7,0"), within [low, high]; the bounds the question sets are stated in
+    words beside the box (``range_sentence``).
 
-    widget = forms.NumberInput
+    The box is a text box with a numeric keyboard (``NumericTextInput``), as GOV.UK's
+    design system advises for whole numbers, not ``<input type="number">``: a browser sends
+    such a box empty when it holds anything it cannot read ("ca. 25", "٣٠"), so the
+    respondent who wrote a number was told to write one; a mouse wheel over it changes the
+    number; and screen readers announce a spin button. The form now reads what was typed
+    and says what is wrong with it."""
+
+    widget = NumericTextInput
 
     def __init__(self, *, low: int, high: int, states_min: bool = True, states_max: bool = True, **kwargs):
         self.low, self.high = low, high
         self.states = {"states_min": states_min, "states_max": states_max}
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        return {**attrs, "min": str(self.low), "max": str(self.high), "step": "1", "inputmode": "numeric"}
+    def range_sentence(self) -> str:
+        """The bounds the question sets, as a sentence in the active language ("Et helt tall
+        fra 1 til 100 000."); "" when it sets none (the stored range is no one's answer)."""
+        bounds = {
+            "min": formats.number_format(self.low, force_grouping=True),
+            "max": formats.number_format(self.high, force_grouping=True),
+        }
+        if self.states["states_min"] and self.states["states_max"]:
+            return _("A whole number from %(min)s to %(max)s.") % bounds
+        if self.states["states_max"]:
+            return _("A whole number no larger than %(max)s.") % bounds
+        if self.states["states_min"]:
+            return _("A whole number no smaller than %(min)s.") % bounds
+        return ""
+
+    def state_range(self) -> None:
+        """Add ``range_sentence`` to the help text (in the active language)."""
+        sentence = self.range_sentence()
+        if sentence:
+            self.help_text = format_html("{} {}", self.help_text, sentence) if self.help_text else sentence
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -227,6 +252,7 @@ class SectionForm(AnsweringFormMixin, forms.Form):
             return forms.ChoiceField(choices=choices, widget=StrictRadioSelect, error_messages=messages, **common)
         if question.kind == QuestionKind.NUMBER:
             field = answer_number_field(question, **common)
+            field.state_range()
         else:
             if question.max_length:
                 # The browser stops typing at the limit without a word: say it beforehand.
@@ -303,3 +329,4 @@ class SelfTestProfileForm(AnsweringFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["employees"].state_range()  # this form's own copy, in the page's language

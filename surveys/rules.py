@@ -12,11 +12,11 @@ never refuses what the page let through and never accepts what it forbids:
 - text length is counted like HTML ``maxlength``: in UTF-16 code units (an emoji outside the
   Basic Multilingual Plane counts 2), with every line break counted once (browsers submit
   CRLF but count LF);
-- a number is read like a browser reads ``<input type="number">``: decimal notation with an
-  optional exponent ("1e3"), surrounded by any whitespace, a decimal comma allowed, leading
-  zeros and non-ASCII decimal digits read as digits, and it must be a whole number (the
-  input's default step is 1) within the question's bounds, or the range a stored answer can
-  hold when the question has none (the page states that range as ``min``/``max``).
+- a number is read in the notation a browser's ``<input type="number">`` sends: decimal
+  notation with an optional exponent ("1e3"), surrounded by any whitespace, a decimal comma
+  allowed, leading zeros allowed, the digits 0-9 only; it must be a whole number within the
+  question's bounds, or the range a stored answer can hold when the question has none (the
+  page states the question's own bounds in words beside its box).
 
 Every check returns a list of ``Violation`` (empty when the answer is allowed); the caller
 decides how to report it: a form error, an ``AnsweringError``, a line of an import report.
@@ -123,7 +123,8 @@ def check_text(question: Question, text: str) -> list[Violation]:
 
 def number_bounds(question: Question) -> tuple[int, int]:
     """(smallest, largest) number the question takes, both included; the stored range where
-    the question sets no bound. The page shows these as the input's ``min`` and ``max``."""
+    the question sets no bound. The page states the bounds the question sets beside the box
+    (``surveys.forms.WholeNumberField.range_sentence``)."""
     low = question.min_value if question.min_value is not None else STORED_NUMBER_MIN
     high = question.max_value if question.max_value is not None else STORED_NUMBER_MAX
     return max(low, STORED_NUMBER_MIN), min(high, STORED_NUMBER_MAX)
@@ -132,8 +133,9 @@ def number_bounds(question: Question) -> tuple[int, int]:
 def parse_number(raw: str) -> Decimal | Violation | None:
     """The number in ``raw`` as an exact ``Decimal``; None for an empty answer; a
     ``Violation`` (code ``not_a_number``) for text that is not a number."""
-    # ASCII digits only: a browser's number input submits nothing else, and the server must
-    # not accept what the page refuses (Arabic-Indic "٣" and full-width "３" are refused).
+    # ASCII digits only, in the notation a browser's number input sends, which the imports
+    # and the admin read too: Arabic-Indic "٣" and full-width "３" are refused with a message
+    # (the box is a text box, so they arrive as typed).
     text = raw.strip()
     if not text:
         return None

@@ -153,7 +153,8 @@ def test_the_self_test_profile(register, nb):
     assert len(options) == Municipality.objects.count() + 1  # and "Choose the municipality"
     assert [a["value"] for a in options if "selected" in a] == [str(municipality.pk)]
     _tag, employees = page.by_id("id_employees")
-    assert employees["type"] == "number" and employees["min"] == "1" and employees["aria-invalid"] == "true"
+    assert employees["type"] == "text" and employees["inputmode"] == "numeric" and employees["aria-invalid"] == "true"
+    assert "Et helt tall fra 1 til 100\xa0000." in html  # the bounds in words, not as min and max
 
 
 # The markup around an answer is built once per field content (issue 16) -------------------------
