@@ -39,6 +39,10 @@ class AnsweringFormMixin:
     """The respondent's forms: their fields as HTML (``as_answers``, written by
     ``surveys.rendering``, without a <form> tag) and the error summary at the top of a page."""
 
+    #: Each field's label in the error summary where it differs from the field's own label,
+    #: by field name (``SectionForm`` names a question written as a stem and an item by its item).
+    summary_labels: dict[str, str] = {}
+
     def as_answers(self) -> SafeString:
         return render_answer_form(self)
 
@@ -51,7 +55,7 @@ class AnsweringFormMixin:
             for message in self.errors.get(name, []):
                 field = self[name]
                 anchor = field.id_for_label or f"{field.auto_id}_0"
-                label = getattr(self, "summary_labels", {}).get(name, self.fields[name].label) or ""
+                label = self.summary_labels.get(name, self.fields[name].label) or ""
                 if label and not strip_tags(str(label)).rstrip().endswith(("?", ".", ":", "!")):
                     label = format_html("{}:", label)
                 summary.append((anchor, label, message))
@@ -211,9 +215,11 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         store (``Questionnaire.of``): those are kept per question-set revision, so a
         corrected wording is a new question object with fields of its own. Any other
         question (a draft's, loaded for each request) gets a field built for this form.
-        Sharing is safe because nothing changes a field after it is built: a form keeps its
-        data, errors and cleaned values itself, and the page's markup is written from them
-        (``surveys.rendering``).
+        Sharing is safe because nothing changes what a field is after it is built: a form
+        keeps its data, errors and cleaned values itself, and the page's markup is written
+        from them (``surveys.rendering``). The one thing a field is given later is that
+        markup without any answer or error, kept on the field by input name and id
+        (``surveys.rendering._prepared_parts``), which depends on nothing but the field.
         """
         required = question.required and not self.partial
         kept = question.__dict__.get(KEPT_FIELDS)

@@ -200,3 +200,84 @@ def test_score_sums_from_the_masks_equal_the_answers_for_any_scores(barometer_da
     for cell, (count, flat) in from_answers.cells.items():
         assert from_masks.cells[cell][0] == count
         assert from_masks.cells[cell][1] == pytest.approx(flat)
+
+
+def _counted_one_by_one(round_, specs) -> dict[tuple, list]:
+    """The cell table worked out response by response with ``evaluate``, the figure of one
+    workplace, independently of the counting statements: per cell the number of responses
+    and, per indicator, (in the population, holding) for a share and (n, sum, sum of
+    squares) for a mean or an index."""
+    from barometer.engine.indicators import evaluate
+    from surveys.bands import employees_band
+
+    chosen = defaultdict(set)
+    for response_id, option_id in AnswerChoice.objects.filter(response__round=round_).values_list(
+        "response_id", "option_id"
+    ):
+        chosen[response_id].add(option_id)
+    table: dict[tuple, list] = {}
+    countable = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED, workplace__isnull=False)
+    for response in countable.select_related("municipality__county"):
+        municipality = response.municipality
+        cell = (
+            response.workplace_type, municipality.size_class, municipality.centrality,
+            municipality.county.number, employees_band(response.employees),
+        )  # fmt: skip
+        entry = table.setdefault(cell, [0] + [[0, 0.0, 0.0] for _ in specs])
+        entry[0] += 1
+        for index, spec in enumerate(specs, start=1):
+            own = evaluate(spec, chosen[response.pk])
+            if not own.applies:
+                continue
+            entry[index][0] += 1
+            entry[index][1] += own.value
+            entry[index][2] += own.value * own.value
+    return table
+
+
+def test_counting_gives_what_each_workplace_s_own_figure_adds_up_to_with_conditions_and_thresholds(
+    barometer_data, question_set, register
+):
+    """A share's holding count tests only the hit (a counted option is one of the question's
+    own, so a hit is an answer): checked here against ``evaluate``, one response at a time,
+    for shares with a display condition on another question and on their own, an
+    exclusion, and a threshold of two or more counted options, from the masks and from
+    the answers alike."""
+    round_ = generate_round(question_set=question_set, slug="kilde", name="Kilde", workplaces=300).round
+    base = [item.spec for item in resolved_indicators(round_.question_set_id)]
+    shares = [spec for spec in base if spec.is_share and len(spec.counted_option_ids) > 1]
+    assert shares
+    share = shares[0]
+    other = next(spec for spec in base if spec.is_share and not spec.answered_option_ids & share.answered_option_ids)
+    own_option = min(share.counted_option_ids)
+    other_option = min(other.counted_option_ids)
+    variants = [
+        dataclasses.replace(share, key="threshold-2", min_count=2),
+        dataclasses.replace(share, key="threshold-3", min_count=3),
+        dataclasses.replace(share, key="required-other", required_option_ids=frozenset({other_option})),
+        dataclasses.replace(share, key="excluded-other", excluded_option_ids=frozenset({other_option})),
+        dataclasses.replace(share, key="required-own", required_option_ids=frozenset({own_option})),
+        dataclasses.replace(
+            share,
+            key="both",
+            min_count=2,
+            required_option_ids=other.answered_option_ids,
+            excluded_option_ids=frozenset({own_option}),
+        ),
+    ]
+    specs = [spec for spec in base + variants if spec.is_resolvable]
+    expected = _counted_one_by_one(round_, specs)
+    for use_masks in (True, False):
+        table = cell_table(round_, specs, use_masks=use_masks)
+        assert table.cells.keys() == expected.keys()
+        for cell, (count, flat) in table.cells.items():
+            assert count == expected[cell][0]
+            position = 0
+            for index, (spec, width) in enumerate(zip(specs, table.widths, strict=True), start=1):
+                n, total, squares = expected[cell][index]
+                got = flat[position : position + width]
+                position += width
+                if spec.is_share:
+                    assert got == (n, total), (spec.key, cell, use_masks)
+                else:
+                    assert got == pytest.approx((n, total, squares)), (spec.key, cell, use_masks)
