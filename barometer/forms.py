@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from barometer.engine.groups import Filter
 from barometer.engine.snapshots import is_fixed_set_shape
 from barometer.reports.rounds import default_round, round_choice_label
-from surveys.forms import AnsweringFormMixin
+from surveys.forms import AnsweringFormMixin, NorwegianOrderChoiceField
 from surveys.models import Centrality, County, Round, RoundKind, Sector, SizeClass, WorkplaceType
 
 
@@ -59,7 +59,7 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose a centrality class from the list.")},
     )
-    county = forms.ModelChoiceField(
+    county = NorwegianOrderChoiceField(
         label=_("County"),
         queryset=County.objects.order_by("name"),
         to_field_name="number",

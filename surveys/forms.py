@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .characters import NumericTextInput
+from .collation import norwegian_key
 from .i18n import localized_html
 from .models import Municipality, Question, QuestionKind, WorkplaceType
 from .questionnaire import KEPT_FIELDS, AnswerValues
@@ -297,7 +298,37 @@ class SectionForm(AnsweringFormMixin, forms.Form):
         return result
 
 
-class MunicipalityChoiceField(forms.ModelChoiceField):
+class NorwegianOrderIterator(forms.models.ModelChoiceIterator):
+    """A model choice field's options in Norwegian alphabetical order of their names
+    (``surveys.collation``), whatever order the database sorts names in."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # By the object's name where it has one (a county is labelled "42 Agder"), then by
+        # the label, which tells namesakes apart.
+        yield from (
+            self.choice(obj)
+            for obj in sorted(
+                self.queryset,
+                key=lambda obj: (
+                    norwegian_key(getattr(obj, "name", "")),
+                    norwegian_key(str(self.field.label_from_instance(obj))),
+                ),
+            )
+        )
+
+
+class NorwegianOrderChoiceField(forms.ModelChoiceField):
+    """A model choice field whose options are in Norwegian alphabetical order."""
+
+    iterator = NorwegianOrderIterator
+
+
+class MunicipalityChoiceField(NorwegianOrderChoiceField):
+    """A municipality from the register, listed in Norwegian alphabetical order, each named
+    with its county where SSB's name does not already tell namesakes apart."""
+
     def label_from_instance(self, obj: Municipality) -> str:
         # SSB's names of namesakes carry their county already: "Herøy (Møre og Romsdal)".
         if obj.name.endswith(")"):
