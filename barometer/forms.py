@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from barometer.engine.groups import Filter
 from barometer.engine.snapshots import is_fixed_set_shape
 from barometer.reports.rounds import default_round, round_choice_label
-from surveys.forms import AnsweringFormMixin, NorwegianOrderChoiceField
+from surveys.forms import AnsweringFormMixin, AsciiKeyMixin, NorwegianOrderChoiceField
 from surveys.models import Centrality, County, Round, RoundKind, Sector, SizeClass, WorkplaceType
 
 
@@ -19,9 +19,9 @@ def _group_choices():
     return choices
 
 
-class RoundChoiceField(forms.ModelChoiceField):
+class RoundChoiceField(AsciiKeyMixin, forms.ModelChoiceField):
     """A national round, named as ``round_choice_label`` names it (a round in fieldwork
-    says that its figures are preliminary)."""
+    says that its figures are preliminary), chosen by its id in digits 0-9."""
 
     def label_from_instance(self, obj: Round) -> str:
         """The round's name, marked when its figures are preliminary."""

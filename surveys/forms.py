@@ -319,8 +319,22 @@ class NorwegianOrderIterator(forms.models.ModelChoiceIterator):
         )
 
 
-class NorwegianOrderChoiceField(forms.ModelChoiceField):
-    """A model choice field whose options are in Norwegian alphabetical order."""
+class AsciiKeyMixin:
+    """For a ``ModelChoiceField``: a key written with digits other than 0-9 ("٢", "２") is no
+    choice. Python's ``int`` reads them as digits, so ``?round=٢`` chose round 2, while every
+    other box refuses such digits (``surveys.characters``)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).isascii():
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return super().to_python(value)
+
+
+class NorwegianOrderChoiceField(AsciiKeyMixin, forms.ModelChoiceField):
+    """A model choice field whose options are in Norwegian alphabetical order, keyed by
+    digits 0-9 only."""
 
     iterator = NorwegianOrderIterator
 

@@ -84,3 +84,23 @@ def test_the_findings_page_tells_an_edited_round_on_its_own_page(published_repor
     grouped = admin_client.get(f"/statistikk/funn/?round={round_id}&county=9999")
     assert grouped.status_code == 200
     assert heading in html.unescape(grouped.content.decode())
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULL_WIDTH], ids=["arabic-indic", "full-width"])
+def test_a_round_written_with_other_digits_is_no_round(published_reports, admin_client, digits):
+    """Python's int reads "٢" as 2: ?round=٢ showed round 2, while ?size_class=٢ was refused."""
+    round_id = str(published_reports["workplace"].round_id)
+    assert admin_client.get(f"/statistikk/?round={round_id}").status_code == 200
+    for path in ("/statistikk/", "/statistikk/funn/", "/statistikk/eksport.csv"):
+        page = admin_client.get(f"{path}?round={round_id.translate(digits)}")
+        assert page.status_code == 400, path
+
+
+def test_the_findings_page_with_an_edited_round_is_titled_as_an_error(published_reports, admin_client):
+    """A screen reader reads the title first: the statistics page says "Feil:" there; so do the findings."""
+    page = admin_client.get("/statistikk/funn/?round=99999").content.decode()
+    assert "<title>Feil: Funn" in page

@@ -268,3 +268,16 @@ def test_every_set_of_ticks_is_judged_by_the_stated_rules(questions, chosen):
     form = bound(questions, {"who": [ids[code] for code in sorted(chosen)]})
     allowed = len(chosen) <= 3 and ("none" not in chosen or len(chosen) == 1)
     assert form.is_valid() == allowed, (chosen, form.errors)
+
+
+def test_the_self_test_s_municipality_is_chosen_by_its_id_in_digits_0_to_9(register):
+    from surveys.forms import SelfTestProfileForm
+    from surveys.models import Municipality
+
+    municipality = Municipality.objects.order_by("pk").first()
+    data = {"workplace_type": "kindergarten", "employees": "25"}
+    assert SelfTestProfileForm({**data, "municipality": str(municipality.pk)}).is_valid()
+    other_digits = str(municipality.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    form = SelfTestProfileForm({**data, "municipality": other_digits})
+    assert not form.is_valid()
+    assert form.errors["municipality"] == ["Velg kommunen fra listen."]
