@@ -9,6 +9,8 @@ question (a field only accepts the ids of its own options).
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils import formats
 from django.utils.functional import cached_property
@@ -163,13 +165,21 @@ def summary_label(question: Question) -> str:
     """The question as the error summary names it (HTML, escaped): its text, or for a
     question written as a shared stem and an item ("I hvilken grad har følgende fremmet
     eller hemmet arbeidet ...: ny teknologi") the item alone, capitalised ("Ny teknologi"),
-    as the page's heading and the question itself carry the stem. A text that falls back
-    to bokmål keeps its ``lang="nb"``."""
+    as the page's heading and the question itself carry the stem. A question that ends
+    with an answering hint in brackets ("Hva slags innovasjon er det? (velg alle som
+    passer)") is named without it: the message after it says what to do, and "…? (…):
+    Velg minst ett …" read as three stops in a row. A text that falls back to bokmål keeps
+    its ``lang="nb"``."""
     text = localized_html(question, "text")
     stem, separator, item = str(text).partition(": ")
     if not separator or not item.strip() or "<" in stem:  # no stem, or a fallback's <span lang="nb">
-        return text
+        hinted = _ANSWERING_HINT.fullmatch(str(text))
+        return mark_safe(hinted.group(1)) if hinted else text
     return mark_safe(item[:1].upper() + item[1:])
+
+
+#: A question ending in a sentence mark and then a hint in brackets: the question, the hint.
+_ANSWERING_HINT = re.compile(r"(.*[?.!])\s*\([^()<>]*\)", re.DOTALL)
 
 
 class SectionForm(AnsweringFormMixin, forms.Form):

@@ -111,7 +111,7 @@ def test_progress_says_why_the_number_of_parts_shrank(client, invitation, questi
     page = client.get(section_url(invitation, "culture"))
     assert page.context["progress"]["total"] == 4 and page.context["progress"]["skipped"]
     label = page.content.decode().split('id="progress-label">', 1)[1].split("</p>", 1)[0]
-    assert "Del 4 av 4" in label and "deler som ikke gjelder etter svarene deres, er hoppet over" in label, label
+    assert "Del 4 av 4" in label and "deler som ikke gjelder ut fra svarene deres, er hoppet over" in label, label
 
 
 def test_the_register_profile_is_shown_for_confirmation(client, invitation):

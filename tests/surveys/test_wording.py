@@ -77,3 +77,23 @@ def test_the_error_summary_names_a_stem_and_item_question_by_its_item(client, in
     simple.text_en = ""
     with translation.override("en"):
         assert str(summary_label(simple)) == '<span lang="nb">Er den nyeste innovasjonen evaluert?</span>'
+
+
+def test_the_error_summary_names_a_question_without_its_answering_hint(client, invitation, question_set):
+    """ "Kva slags innovasjon er det? (vel alle som passar): Vel minst eitt av alternativa."
+    read as three stops in a row; the summary names the question, the message says what to do."""
+    from django.utils import translation
+
+    from surveys.forms import summary_label
+    from surveys.models import Question
+
+    kinds = Question.objects.get(section__question_set=question_set, code="newest_type")
+    assert kinds.text_nn.endswith("? (vel alle som passar)")
+    with translation.override("nn"):
+        assert summary_label(kinds) == "Kva slags innovasjon er det?"
+    with translation.override("en"):
+        assert str(summary_label(kinds)).endswith("?")
+    # A question whose brackets are part of it, not a hint after it, keeps them.
+    kinds.text_nb = "Hvor mange (omtrent) ansatte deltok?"
+    with translation.override("nb"):
+        assert summary_label(kinds) == "Hvor mange (omtrent) ansatte deltok?"
