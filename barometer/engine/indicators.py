@@ -114,11 +114,17 @@ class OwnValue:
     only because the workplace answered so: the figures count it as not holding (the
     barometer's shares are of everyone who answered), but the workplace did not say no, and
     its report must not say it did. Empty otherwise.
+
+    ``rated`` counts a mean's or an index's questions answered with a rating, so a report can
+    say why a workplace has no score ("3 of 5 were «Vet ikke»").
     """
 
     applies: bool
     value: float | None
     unsure: str = ""
+    #: A mean or an index: how many of its questions the workplace answered with a scored
+    #: option (a rating, not "don't know"); 0 for a share.
+    rated: int = 0
 
 
 def evaluate(spec: IndicatorSpec, chosen_option_ids: set[int]) -> OwnValue:
@@ -137,7 +143,7 @@ def evaluate(spec: IndicatorSpec, chosen_option_ids: set[int]) -> OwnValue:
         value = index_score(scores, spec.scale_min, spec.scale_max, spec.min_count)
     else:
         value = sum(scores) / len(scores) if scores else None
-    return OwnValue(applies=value is not None, value=value)
+    return OwnValue(applies=value is not None, value=value, rated=len(scores))
 
 
 def in_subpopulation(spec: IndicatorSpec, chosen_option_ids: set[int]) -> bool:

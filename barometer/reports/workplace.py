@@ -270,7 +270,18 @@ def _sentence(indicator: Indicator, own: OwnValue, national: Figure, *, publishe
             "n": format_count(national.n),
         }
         return _("%(own)s %(statement)s (%(n)s answers).") % values
-    if own.value is None:
+    if own.value is None and indicator.rule == Rule.INDEX:
+        # Why there is no score, in the respondent's terms: a manager who answered all five
+        # statements, three of them "Vet ikke", was told the workplace had not answered enough.
+        own_text = _(
+            "Your workplace took a position on %(rated)s of the %(total)s statements. A score needs at least"
+            " %(needed)s, and “Don't know” does not count as one."
+        ) % {
+            "rated": format_count(own.rated),
+            "total": format_count(len(indicator.question_codes)),
+            "needed": format_count(indicator.min_count),
+        }
+    elif own.value is None:
         own_text = _("Your workplace did not answer enough of the statements to get a score.")
     else:
         own_text = _("Your workplace's score is %(value)s on a scale from 0 to 100.") % {

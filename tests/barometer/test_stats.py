@@ -126,6 +126,31 @@ def test_index_over_statements_ignores_dont_know():
     assert (culture.scale_min, culture.scale_max) == (1.0, 5.0)
     assert evaluate(culture, {10, 13}).value == pytest.approx(((4 + 5) / 2 - 1) / 4 * 100)
     assert evaluate(culture, {12, 13}).value is None  # one scored item is not enough
+    assert evaluate(culture, {12, 13}).rated == 1 and evaluate(culture, {10, 13}).rated == 2
+
+
+@pytest.mark.django_db
+def test_a_report_says_why_a_workplace_has_no_index_score():
+    """A manager who answered all five culture statements, three of them "Vet ikke", read
+    that the workplace "did not answer enough of the statements": it says how many it took a
+    position on, how many a score needs, and that "Vet ikke" is not one."""
+    from django.utils import translation
+
+    from barometer.models import Indicator
+    from barometer.reference_data import load_indicators
+    from barometer.reports.workplace import _sentence
+
+    load_indicators()
+    culture = Indicator.objects.get(key="culture-index")
+    own = evaluate(
+        spec(rule="index", question_codes=["culture_a", "culture_b"], option_codes=[], min_count=3), {12, 13}
+    )
+    with translation.override("nb"):
+        sentence = _sentence(culture, own, national=None, published=False)
+    assert sentence == (
+        "Virksomheten deres tok stilling til 1 av de 5 utsagnene. Det trengs minst 3 for å gi en poengsum,"
+        " og «Vet ikke» regnes ikke som å ta stilling."
+    )
 
 
 def test_mean_of_a_scale():
