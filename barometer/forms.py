@@ -23,8 +23,15 @@ class RoundChoiceField(AsciiKeyMixin, forms.ModelChoiceField):
     """A national round, named as ``round_choice_label`` names it (a round in fieldwork
     says that its figures are preliminary), chosen by its id in digits 0-9."""
 
+    #: Set for readers of published results only (municipality staff): a round whose results
+    #: are not published is marked so, since they would see no figures of it at all.
+    published_only = False
+
     def label_from_instance(self, obj: Round) -> str:
-        """The round's name, marked when its figures are preliminary."""
+        """The round's name, marked when its figures are preliminary, or for a reader of
+        published results only, when they are not published yet."""
+        if self.published_only and obj.results_published_at is None:
+            return _("Not published yet – %(round)s") % {"round": obj.localized_name}
         return round_choice_label(obj)
 
 
@@ -77,6 +84,7 @@ class AggregateFilterForm(AnsweringFormMixin, forms.Form):
         the page shows, not the first one in it."""
         super().__init__(*args, **kwargs)
         self.fixed_set_only = fixed_set_only
+        self.fields["round"].published_only = fixed_set_only
         if self.is_bound and not self.data.get("round"):
             chosen = default_round(self.fields["round"].queryset, published_only=fixed_set_only)
             if chosen is not None:

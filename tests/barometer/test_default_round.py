@@ -129,6 +129,11 @@ def test_municipality_staff_get_the_latest_published_round_by_default(staff_clie
     assert selected_option(page.content.decode()) == str(published.pk)
     # The closed round is not published yet: chosen, it says so, as before.
     assert staff_client.get(f"/statistikk/?round={closed.pk}").context["unpublished"] == closed
+    # The list says so before it is chosen: "Preliminary" promised figures these readers never see.
+    html = page.content.decode()
+    assert f'<option value="{closed.pk}">Not published yet – {closed.name}</option>' in html
+    assert f"Preliminary – {_open.name}" not in html and f"Not published yet – {_open.name}" in html
+    assert f"selected>{published.name}</option>" in html
 
 
 def test_with_no_final_round_the_round_in_fieldwork_is_shown_and_called_preliminary(
