@@ -1,5 +1,6 @@
 """The workplace report as a respondent and an admin see it."""
 
+import html as htmlmod
 import io
 import re
 from datetime import timedelta
@@ -302,3 +303,17 @@ def test_the_report_and_its_pdf_name_the_edition_they_compare_with(client, barom
     pdf = client.get(f"/s/{invitation.token}/rapport/rapport.pdf", HTTP_ACCEPT_LANGUAGE="nb")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Publiserte resultater, utgave 1: kontrollert for avsløring." in re.sub(r"\s+", " ", text)
+
+
+def test_the_sources_name_the_round_whose_published_figures_the_report_shows(published_reports):
+    """ "Tallene for runden" read as the respondent's own round, which may still be in
+    fieldwork while the report compares with an earlier, published one."""
+    from django.test import Client
+
+    round_ = published_reports["round"]
+    token = published_reports["links"]["self_test"]
+    page = Client().get(f"/s/{token}/rapport/", HTTP_ACCEPT_LANGUAGE="nb")
+    assert page.status_code == 200
+    text = htmlmod.unescape(page.content.decode())
+    assert f"Tallene for {round_.name}: de publiserte resultatene" in text
+    assert "Tallene for runden" not in text
