@@ -188,6 +188,7 @@ def main() -> int:
     parser.add_argument("--http-seconds", type=int, default=10, help="length of one wrk run")
     parser.add_argument("--http-runs", type=int, default=3, help="wrk runs per page")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
+    parser.add_argument("--no-exports", action="store_true", help="skip the export measurements")
     parser.add_argument("--fresh", action="store_true", help="drop the generated rounds first")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -397,7 +398,7 @@ def main() -> int:
 
     # --- Exports ------------------------------------------------------------------------------
     exports = []
-    for size in sizes:
+    for size in [] if args.no_exports else sizes:
         slug = f"bench-{size}"
         row = {"size": size}
         if connection.vendor == "postgresql":
@@ -452,6 +453,9 @@ def main() -> int:
           f"{met(largest[5] <= TARGET_CACHED_PAGE_MS)}")  # fmt: skip
     print(f"query count constant across sizes: {met(len({row[6] for row in results}) == 1)}")
     print()
+    if not exports:
+        print("exports: not measured (--no-exports)")
+        return 0
     print(f"{'responses':>10} {'COPY rows/s':>12} {'CSV rows/s':>11} {'ratio':>6} {'openpyxl':>9} {'XLSX':>7}"
           f" {'ratio':>6} {'CSV peak':>9} {'XLSX peak':>10}")  # fmt: skip
     csv_ok = xlsx_ok = True
