@@ -396,6 +396,9 @@ def generate_fieldwork_round(
                     workplace=workplace,
                     email=f"leder-{slug}-{county}-{number + 1}@example.invalid",
                     language=language,
+                    # Made when the round opened and sent an hour later, as an admin would:
+                    # "Opprettet" today and "sendt" weeks ago read as a broken record.
+                    created_at=opens_at,
                     sent_at=opens_at + timedelta(hours=1),
                 )
                 counts["invited"] += 1

@@ -54,6 +54,8 @@ def test_the_fieldwork_round_has_invitations_in_several_counties_at_every_stage(
     invitations = Invitation.objects.filter(round=fieldwork).select_related("workplace__municipality")
     assert invitations.values("workplace__municipality__county").distinct().count() >= 4
     assert all(i.email.endswith("@example.invalid") for i in invitations)
+    # Created before it was sent (the admin showed "Opprettet" today, "sendt" weeks ago).
+    assert all(i.created_at <= i.sent_at for i in invitations)
     assert all(i.workplace.name.startswith("Demo: ") and i.workplace.is_synthetic for i in invitations)
     assert not invitations.filter(workplace__municipality__is_sample=True).exists()
     (overall,) = progress(fieldwork)["overall"]
