@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from barometer.engine.groups import Filter
 from barometer.engine.snapshots import is_fixed_set_shape
 from barometer.reports.rounds import default_round, round_choice_label
-from surveys.forms import AnsweringFormMixin, AsciiKeyMixin, NorwegianOrderChoiceField
+from surveys.characters import AsciiKeyMixin
+from surveys.forms import AnsweringFormMixin, NorwegianOrderChoiceField
 from surveys.models import Centrality, County, Round, RoundKind, Sector, SizeClass, WorkplaceType
 
 

@@ -61,9 +61,27 @@ def refuse_other_digits(value):
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    if isinstance(value, str) and any(character.isdigit() and not character.isascii() for character in value):
+    if has_other_digits(value):
         raise ValidationError(_("Write the number with the digits 0–9."), code="other_digits")
     return value
+
+
+def has_other_digits(value) -> bool:
+    """Whether ``value`` is text holding digits other than 0-9 ("٣٠", "３０")."""
+    return isinstance(value, str) and any(character.isdigit() and not character.isascii() for character in value)
+
+
+class AsciiKeyMixin:
+    """For a ``ModelChoiceField``: a key written with digits other than 0-9 ("٢", "２") is no
+    choice, said with the field's own ``invalid_choice`` message. Python's ``int`` reads
+    them as digits, so ``?round=٢`` chose round 2, while every number box refuses them."""
+
+    def to_python(self, value):
+        if has_other_digits(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return super().to_python(value)
 
 
 class AsciiIntegerField(forms.IntegerField):

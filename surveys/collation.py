@@ -6,17 +6,13 @@ server's locale, which is often C or English. Either puts "Å" before "Ø" ("Ås
 plain one. Norwegian orders the alphabet a-z, then æ, ø, å (Språkrådet; the same as
 Unicode CLDR's collation for Norwegian), writes ä, ö and ü as æ, ø and y in that order,
 and files letters with a diacritic (á, é, č, š, đ, ŋ, ŧ, ž) under their base letter.
-``sorted_norwegian`` orders a list that way in Python, for the short lists a person picks
+``norwegian_key`` orders a list that way in Python, for the short lists a person picks
 from (357 municipalities, 15 counties); a tie keeps the names' code point order.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
-from typing import TypeVar
-
-T = TypeVar("T")
 
 #: Letters whose place is not their base letter's, after case folding: æ, ø and å after z
 #: (as "{", "|" and "}", the code points right after "z"), ä and ö as æ and ø, ü as y; the
@@ -38,8 +34,3 @@ def norwegian_key(name: str) -> tuple[str, str]:
             placed = unicodedata.normalize("NFD", character)[0]
         letters.append(placed)
     return "".join(letters), name
-
-
-def sorted_norwegian(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:
-    """``items`` in Norwegian alphabetical order of ``name(item)``."""
-    return sorted(items, key=lambda item: norwegian_key(name(item)))

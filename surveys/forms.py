@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .characters import NumericTextInput
+from .characters import AsciiKeyMixin, NumericTextInput
 from .collation import norwegian_key
 from .i18n import localized_html
 from .models import Municipality, Question, QuestionKind, WorkplaceType
@@ -96,10 +96,7 @@ class WholeNumberField(forms.Field):
     def range_sentence(self) -> str:
         """The bounds the question sets, as a sentence in the active language ("Et helt tall
         fra 1 til 100 000."); "" when it sets none (the stored range is no one's answer)."""
-        bounds = {
-            "min": formats.number_format(self.low, force_grouping=True),
-            "max": formats.number_format(self.high, force_grouping=True),
-        }
+        bounds = rules.written_bounds(self.low, self.high)
         if self.states["states_min"] and self.states["states_max"]:
             return _("A whole number from %(min)s to %(max)s.") % bounds
         if self.states["states_max"]:
@@ -327,19 +324,6 @@ class NorwegianOrderIterator(forms.models.ModelChoiceIterator):
                 ),
             )
         )
-
-
-class AsciiKeyMixin:
-    """For a ``ModelChoiceField``: a key written with digits other than 0-9 ("٢", "２") is no
-    choice. Python's ``int`` reads them as digits, so ``?round=٢`` chose round 2, while every
-    other box refuses such digits (``surveys.characters``)."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and not str(value).isascii():
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            )
-        return super().to_python(value)
 
 
 class NorwegianOrderChoiceField(AsciiKeyMixin, forms.ModelChoiceField):

@@ -147,6 +147,15 @@ def parse_number(raw: str) -> Decimal | Violation | None:
         return Violation("not_a_number", _("Write a whole number, for example 12."))
 
 
+def written_bounds(low: int, high: int) -> dict[str, str]:
+    """``{"min": ..., "max": ...}`` grouped as the active language writes numbers ("100 000",
+    "100,000"), for the messages and the sentence beside a number's box that name them."""
+    return {
+        "min": formats.number_format(low, force_grouping=True),
+        "max": formats.number_format(high, force_grouping=True),
+    }
+
+
 def check_whole_number(
     value: Decimal | int, low: int, high: int, *, states_min: bool = True, states_max: bool = True
 ) -> list[Violation]:
@@ -160,12 +169,7 @@ def check_whole_number(
             message = _("Write a number no smaller than %(min)s.")
         else:
             message = _("Write a number from %(min)s to %(max)s.")
-        # Grouped as the reader's language writes numbers: "100 000", "100,000".
-        bounds = {
-            "min": formats.number_format(low, force_grouping=True),
-            "max": formats.number_format(high, force_grouping=True),
-        }
-        return [Violation("out_of_range", message, bounds)]
+        return [Violation("out_of_range", message, written_bounds(low, high))]
     if value != value.to_integral_value():
         return [Violation("not_whole", _("Write a whole number, for example 12."))]
     return []
